@@ -1,0 +1,406 @@
+//! Settings from the environment (and an optional `.env` file).
+//!
+//! Every variable has the name and default of `API.md`. Parsing is strict: a value
+//! that cannot be used stops start-up with a message that names the variable, so an
+//! operator never runs with a half-understood configuration.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use chrono_tz::Tz;
+
+/// Where the register is stored, chosen by the scheme of `AVG_LOKET_DATABASE_URL`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite://PATH` — a file on this machine (relative to the working directory).
+    Sqlite(PathBuf),
+    /// `postgres://…` or `postgresql://…`, handed to libpq as it is.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let value = value.trim();
+        let (scheme, rest) = value.split_once("://").ok_or_else(|| {
+            format!(
+                "'{}' is not a database URL (expected sqlite://PATH or postgres://USER@HOST:PORT/DB)",
+                redact_password(value)
+            )
+        })?;
+        match scheme {
+            "sqlite" => {
+                if rest.is_empty() {
+                    return Err("sqlite:// needs a file path, e.g. sqlite://avg-loket.db".into());
+                }
+                if rest.contains(":memory:") || rest.starts_with("file:") || rest.contains('?') {
+                    return Err(format!(
+                        "'{value}' is not supported: give a plain file path (an in-memory database would lose every request)"
+                    ));
+                }
+                Ok(DatabaseUrl::Sqlite(PathBuf::from(rest)))
+            }
+            "postgres" | "postgresql" => {
+                if rest.is_empty() {
+                    return Err(
+                        "postgres:// needs a host and database, e.g. postgres://avg@127.0.0.1:5432/avg_loket"
+                            .into(),
+                    );
+                }
+                Ok(DatabaseUrl::Postgres(value.to_string()))
+            }
+            other => Err(format!(
+                "unsupported scheme '{other}' (expected sqlite://PATH or postgres://USER@HOST:PORT/DB)"
+            )),
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            DatabaseUrl::Sqlite(_) => "sqlite",
+            DatabaseUrl::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// Never print a database password, not even in an error message.
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
+            DatabaseUrl::Postgres(url) => f.write_str(&redact_password(url)),
+        }
+    }
+}
+
+/// `scheme://user:secret@host` → `scheme://user:***@host`.
+pub fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    match authority.rfind('@') {
+        Some(at) => match authority[..at].split_once(':') {
+            Some((user, _secret)) => {
+                format!("{scheme}://{user}:***@{}", &rest[at + 1..])
+            }
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+/// Where e-mail goes, chosen by the scheme of `AVG_LOKET_MAIL_URL`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum MailUrl {
+    /// `file://DIR` — every mail becomes an `.eml` file in DIR.
+    File(PathBuf),
+    /// `smtp://` or `smtps://`, handed to lettre as it is.
+    Smtp(String),
+}
+
+impl MailUrl {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let value = value.trim();
+        let (scheme, rest) = value.split_once("://").ok_or_else(|| {
+            format!(
+                "'{}' is not a mail URL (expected file://DIR, smtp://HOST:PORT or smtps://HOST:PORT)",
+                redact_password(value)
+            )
+        })?;
+        match scheme {
+            "file" if !rest.is_empty() => Ok(MailUrl::File(PathBuf::from(rest))),
+            "file" => Err("file:// needs a directory, e.g. file://mail-outbox".into()),
+            "smtp" | "smtps" if !rest.is_empty() => Ok(MailUrl::Smtp(value.to_string())),
+            "smtp" | "smtps" => Err(format!(
+                "{scheme}:// needs a host, e.g. {scheme}://mail.example.nl:587"
+            )),
+            other => Err(format!(
+                "unsupported scheme '{other}' (expected file://DIR, smtp://HOST:PORT or smtps://HOST:PORT)"
+            )),
+        }
+    }
+}
+
+impl fmt::Debug for MailUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MailUrl::File(dir) => write!(f, "file://{}", dir.display()),
+            MailUrl::Smtp(url) => f.write_str(&redact_password(url)),
+        }
+    }
+}
+
+/// Which days count as non-working when a deadline is rolled forward.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarChoice {
+    /// Weekends and the public holidays of the Algemene termijnenwet art. 3(1).
+    GdprNl,
+    /// `gdpr-nl` plus Good Friday and the days equated by decree (art. 3(3)).
+    Atw,
+}
+
+impl CalendarChoice {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        match value.trim() {
+            "gdpr-nl" => Ok(CalendarChoice::GdprNl),
+            "atw" => Ok(CalendarChoice::Atw),
+            other => Err(format!("unknown calendar '{other}' (expected gdpr-nl or atw)")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    pub database_pool_size: u32,
+    pub listen: SocketAddr,
+    pub base_url: String,
+    pub mail_url: MailUrl,
+    pub mail_from: String,
+    pub calendar: CalendarChoice,
+    pub timezone: Tz,
+    pub log_filter: String,
+    pub log_format: LogFormat,
+}
+
+/// A configuration value that cannot be used; the message names the variable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{variable}: {message}")]
+pub struct ConfigError {
+    pub variable: String,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(variable: &str, message: impl Into<String>) -> Self {
+        ConfigError {
+            variable: variable.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://avg-loket.db";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
+pub const DEFAULT_MAIL_URL: &str = "file://mail-outbox";
+pub const DEFAULT_MAIL_FROM: &str = "avg-loket@localhost";
+
+impl Settings {
+    /// Reads the process environment, after loading `.env` from the working directory
+    /// when there is one (variables already set win over the file).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        match dotenvy::dotenv() {
+            Ok(_) => {}
+            Err(error) if error.not_found() => {}
+            Err(error) => return Err(ConfigError::new(".env", error.to_string())),
+        }
+        let mut not_unicode = None;
+        let settings = Self::from_lookup(|name| match std::env::var(name) {
+            Ok(value) => Some(value),
+            Err(std::env::VarError::NotPresent) => None,
+            Err(std::env::VarError::NotUnicode(_)) => {
+                not_unicode.get_or_insert_with(|| name.to_string());
+                None
+            }
+        });
+        if let Some(name) = not_unicode {
+            return Err(ConfigError::new(&name, "value is not valid UTF-8"));
+        }
+        settings
+    }
+
+    /// Builds the settings from any source of variables (tests pass a map).
+    pub fn from_lookup(mut lookup: impl FnMut(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut get = |name: &str, default: &str| -> String {
+            lookup(name)
+                .filter(|value| !value.trim().is_empty())
+                .unwrap_or_else(|| default.to_string())
+        };
+
+        let database_url = parse_var(
+            "AVG_LOKET_DATABASE_URL",
+            &get("AVG_LOKET_DATABASE_URL", DEFAULT_DATABASE_URL),
+            DatabaseUrl::parse,
+        )?;
+        let database_pool_size = parse_var(
+            "AVG_LOKET_DATABASE_POOL_SIZE",
+            &get("AVG_LOKET_DATABASE_POOL_SIZE", "8"),
+            |v| match v.trim().parse::<u32>() {
+                Ok(n) if (1..=256).contains(&n) => Ok(n),
+                _ => Err(format!("'{v}' is not a pool size (a whole number from 1 to 256)")),
+            },
+        )?;
+        let listen = parse_var(
+            "AVG_LOKET_LISTEN",
+            &get("AVG_LOKET_LISTEN", DEFAULT_LISTEN),
+            |v| {
+                v.trim().parse::<SocketAddr>().map_err(|_| {
+                    format!("'{v}' is not an address to listen on (expected IP:PORT, e.g. 127.0.0.1:8080)")
+                })
+            },
+        )?;
+        let base_url = parse_var(
+            "AVG_LOKET_BASE_URL",
+            &get("AVG_LOKET_BASE_URL", DEFAULT_BASE_URL),
+            parse_base_url,
+        )?;
+        let mail_url = parse_var(
+            "AVG_LOKET_MAIL_URL",
+            &get("AVG_LOKET_MAIL_URL", DEFAULT_MAIL_URL),
+            MailUrl::parse,
+        )?;
+        let mail_from = parse_var(
+            "AVG_LOKET_MAIL_FROM",
+            &get("AVG_LOKET_MAIL_FROM", DEFAULT_MAIL_FROM),
+            |v| {
+                v.trim()
+                    .parse::<lettre::message::Mailbox>()
+                    .map(|_| v.trim().to_string())
+                    .map_err(|_| format!("'{v}' is not an e-mail address (e.g. avg-loket@zorg.example.nl)"))
+            },
+        )?;
+        let calendar = parse_var(
+            "AVG_LOKET_CALENDAR",
+            &get("AVG_LOKET_CALENDAR", "gdpr-nl"),
+            CalendarChoice::parse,
+        )?;
+        let timezone = parse_var(
+            "AVG_LOKET_TIMEZONE",
+            &get("AVG_LOKET_TIMEZONE", "Europe/Amsterdam"),
+            |v| {
+                v.trim()
+                    .parse::<Tz>()
+                    .map_err(|_| format!("'{v}' is not an IANA time zone (e.g. Europe/Amsterdam)"))
+            },
+        )?;
+        let log_filter = parse_var("AVG_LOKET_LOG", &get("AVG_LOKET_LOG", "info"), |v| {
+            tracing_subscriber::EnvFilter::try_new(v.trim())
+                .map(|_| v.trim().to_string())
+                .map_err(|e| format!("'{v}' is not a log filter ({e}); e.g. info or avg_loket=debug"))
+        })?;
+        let log_format = parse_var(
+            "AVG_LOKET_LOG_FORMAT",
+            &get("AVG_LOKET_LOG_FORMAT", "text"),
+            |v| match v.trim() {
+                "text" => Ok(LogFormat::Text),
+                "json" => Ok(LogFormat::Json),
+                other => Err(format!("unknown log format '{other}' (expected text or json)")),
+            },
+        )?;
+
+        Ok(Settings {
+            database_url,
+            database_pool_size,
+            listen,
+            base_url,
+            mail_url,
+            mail_from,
+            calendar,
+            timezone,
+            log_filter,
+            log_format,
+        })
+    }
+}
+
+fn parse_var<T>(
+    name: &str,
+    value: &str,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, ConfigError> {
+    parse(value).map_err(|message| ConfigError::new(name, message))
+}
+
+fn parse_base_url(value: &str) -> Result<String, String> {
+    let value = value.trim().trim_end_matches('/');
+    let rest = value
+        .strip_prefix("http://")
+        .or_else(|| value.strip_prefix("https://"))
+        .ok_or_else(|| format!("'{value}' is not an http:// or https:// URL"))?;
+    if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
+        return Err(format!("'{value}' has no host"));
+    }
+    Ok(value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_follow_the_interface_contract() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.database_url, DatabaseUrl::Sqlite("avg-loket.db".into()));
+        assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.base_url, "http://127.0.0.1:8080");
+        assert_eq!(s.mail_url, MailUrl::File("mail-outbox".into()));
+        assert_eq!(s.mail_from, "avg-loket@localhost");
+        assert_eq!(s.calendar, CalendarChoice::GdprNl);
+        assert_eq!(s.timezone, chrono_tz::Europe::Amsterdam);
+        assert_eq!(s.log_filter, "info");
+        assert_eq!(s.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn every_bad_value_names_its_variable() {
+        let cases = [
+            ("AVG_LOKET_DATABASE_URL", "mysql://x"),
+            ("AVG_LOKET_DATABASE_URL", "avg.db"),
+            ("AVG_LOKET_DATABASE_URL", "sqlite://:memory:"),
+            ("AVG_LOKET_DATABASE_POOL_SIZE", "0"),
+            ("AVG_LOKET_LISTEN", "localhost"),
+            ("AVG_LOKET_BASE_URL", "ftp://x"),
+            ("AVG_LOKET_MAIL_URL", "imap://x"),
+            ("AVG_LOKET_MAIL_FROM", "not an address"),
+            ("AVG_LOKET_CALENDAR", "us"),
+            ("AVG_LOKET_TIMEZONE", "Mars/Olympus"),
+            ("AVG_LOKET_LOG", "info,[[["),
+            ("AVG_LOKET_LOG_FORMAT", "xml"),
+        ];
+        for (name, value) in cases {
+            let error = settings(&[(name, value)]).expect_err(name);
+            assert_eq!(error.variable, name, "{value}");
+            assert!(error.to_string().starts_with(&format!("{name}: ")), "{error}");
+        }
+    }
+
+    #[test]
+    fn postgres_urls_are_kept_and_their_passwords_hidden() {
+        let s = settings(&[("AVG_LOKET_DATABASE_URL", "postgres://avg:geheim@db:5432/avg")]).unwrap();
+        assert_eq!(
+            s.database_url,
+            DatabaseUrl::Postgres("postgres://avg:geheim@db:5432/avg".into())
+        );
+        assert_eq!(s.database_url.to_string(), "postgres://avg:***@db:5432/avg");
+        assert!(!format!("{s:?}").contains("geheim"));
+        let s = settings(&[("AVG_LOKET_MAIL_URL", "smtp://u:p4ss@mail:587?tls=required")]).unwrap();
+        assert!(!format!("{s:?}").contains("p4ss"));
+    }
+
+    #[test]
+    fn base_url_loses_its_trailing_slash() {
+        let s = settings(&[("AVG_LOKET_BASE_URL", "https://avg.zorg.nl/")]).unwrap();
+        assert_eq!(s.base_url, "https://avg.zorg.nl");
+    }
+}

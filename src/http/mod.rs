@@ -1,0 +1,64 @@
+//! The HTTP layer: extract, call the storage or service layer, map to a DTO.
+
+pub mod health;
+pub mod json;
+pub mod problem;
+pub mod request_log;
+pub mod teams;
+
+use actix_web::error::{PathError, QueryPayloadError};
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+
+use crate::configuration::Settings;
+use crate::storage::Db;
+use problem::{ApiError, FieldError};
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: Db,
+    pub settings: Settings,
+}
+
+/// All routes of the service.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::PathConfig::default().error_handler(path_error))
+        .app_data(web::QueryConfig::default().error_handler(query_error))
+        .route("/healthz", web::get().to(health::healthz))
+        .route("/readyz", web::get().to(health::readyz))
+        .service(
+            web::scope("/api/v1")
+                .service(
+                    web::resource("/teams")
+                        .route(web::get().to(teams::list))
+                        .route(web::post().to(teams::create)),
+                )
+                .service(web::resource("/teams/{code}").route(web::get().to(teams::get))),
+        );
+}
+
+/// Any URL that matches no route.
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    ApiError::NotFound(format!("no resource at {}", req.path()))
+        .problem()
+        .response()
+}
+
+fn path_error(error: PathError, req: &HttpRequest) -> actix_web::Error {
+    let _ = error;
+    ApiError::NotFound(format!("no resource at {}", req.path())).into()
+}
+
+fn query_error(error: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let message = error.to_string();
+    let message = message
+        .strip_prefix("Query deserialize error: ")
+        .unwrap_or(&message)
+        .to_string();
+    ApiError::Validation(vec![FieldError::new("query", message)]).into()
+}
+
+/// An instant as RFC 3339 UTC (`2026-11-25T14:03:07.123456Z`).
+pub fn instant(utc: NaiveDateTime) -> String {
+    DateTime::<Utc>::from_naive_utc_and_offset(utc, Utc).to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}

@@ -1,0 +1,14 @@
+//! avg-loket: registers AVG (GDPR) data-subject requests, runs them through their
+//! lifecycle with legal deadlines and keeps a tamper-evident audit trail.
+//!
+//! Layers (see `docs/architecture.md`): [`domain`] is pure; [`storage`] holds all SQL;
+//! [`http`] extracts, calls, maps; [`cli`] and [`startup`] wire it together.
+
+pub mod cli;
+pub mod clock;
+pub mod configuration;
+pub mod domain;
+pub mod http;
+pub mod startup;
+pub mod storage;
+pub mod telemetry;

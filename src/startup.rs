@@ -1,0 +1,87 @@
+//! Building and running the HTTP server.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, ErrorHandlers};
+use actix_web::{web, App, HttpServer};
+
+use crate::configuration::Settings;
+use crate::http::{self, problem, request_log, AppState};
+use crate::storage::{Db, StorageError};
+
+/// How long in-flight requests may take to finish after SIGTERM/SIGINT.
+const SHUTDOWN_GRACE_SECONDS: u64 = 30;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("cannot listen on {address}: {source}")]
+    Listen { address: String, source: std::io::Error },
+}
+
+pub struct Application {
+    port: u16,
+    db: Db,
+    server: Server,
+}
+
+impl Application {
+    /// Connects to the database, runs pending migrations and binds the listener
+    /// (port 0 picks a free port, as the tests do).
+    pub fn build(settings: Settings) -> Result<Self, StartupError> {
+        let db = Db::connect(&settings.database_url, settings.database_pool_size)?;
+        let applied = db.migrate()?;
+        if !applied.is_empty() {
+            tracing::info!(count = applied.len(), "database migrations applied");
+        }
+        let listener = TcpListener::bind(settings.listen).map_err(|source| StartupError::Listen {
+            address: settings.listen.to_string(),
+            source,
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartupError::Listen {
+                address: settings.listen.to_string(),
+                source,
+            })?
+            .port();
+        let state = web::Data::new(AppState {
+            db: db.clone(),
+            settings,
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(ErrorHandlers::new().default_handler(problem::problem_for_plain_errors))
+                .wrap(from_fn(request_log::log_request))
+                .app_data(state.clone())
+                .configure(http::configure)
+                .default_service(web::to(http::not_found))
+        })
+        .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
+        .listen(listener)
+        .map_err(|source| StartupError::Listen {
+            address: "the bound socket".into(),
+            source,
+        })?
+        .run();
+        Ok(Application { port, db, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The connection pool the server uses (tests hold connections to simulate an
+    /// exhausted or unavailable database).
+    pub fn db(&self) -> Db {
+        self.db.clone()
+    }
+
+    /// Serves until SIGTERM or SIGINT, then stops accepting connections and lets
+    /// in-flight requests finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,268 @@
+//! The storage layer: one diesel codebase over SQLite and PostgreSQL.
+//!
+//! All SQL of the service lives below this module. Callers hand a closure to
+//! [`Db::read`] or [`Db::write`]; it runs on the blocking thread pool with a pooled
+//! connection, so no connection is ever held across an `.await`. Writes run in one
+//! transaction that starts `BEGIN IMMEDIATE` on SQLite (a deferred transaction that
+//! reads and then writes fails with "database is locked" under concurrency).
+
+pub mod schema;
+pub mod teams;
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection, PooledConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, RunQueryDsl};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::configuration::DatabaseUrl;
+
+/// A connection to whichever backend is configured. The SQLite variant comes last,
+/// as the diesel documentation asks for multi-connections.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+/// How long a caller waits for a pooled connection before the database counts as
+/// unavailable (503).
+const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long SQLite waits for another writer before giving up.
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The database cannot be reached or did not hand out a connection in time.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// A query failed; a bug or a broken database, never bad input.
+    #[error("database query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("database migration failed: {0}")]
+    Migration(String),
+}
+
+impl StorageError {
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(
+            self,
+            StorageError::Query(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _
+            ))
+        )
+    }
+}
+
+/// Opens connections for the pool, straight to the configured backend (never by
+/// guessing from the URL), and prepares every SQLite connection.
+#[derive(Debug)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConnection::Postgresql)
+                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Sqlite(path) => {
+                let path = path.to_str().ok_or_else(|| {
+                    r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(
+                        "the SQLite path is not valid UTF-8".into(),
+                    ))
+                })?;
+                let mut conn = SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
+                     PRAGMA journal_mode = WAL;
+                     PRAGMA synchronous = FULL;
+                     PRAGMA foreign_keys = ON;"
+                ))
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking()
+            || matches!(
+                <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn),
+                diesel::connection::TransactionManagerStatus::InError
+            )
+    }
+}
+
+/// Pool errors go to the service log, never to a client.
+#[derive(Debug)]
+struct LogPoolErrors;
+
+impl r2d2::HandleError<r2d2::Error> for LogPoolErrors {
+    fn handle_error(&self, error: r2d2::Error) {
+        tracing::warn!(%error, "database connection failed");
+    }
+}
+
+#[derive(Clone)]
+pub struct Db {
+    pool: r2d2::Pool<Manager>,
+    backend: &'static str,
+}
+
+pub type PooledDb = PooledConnection<Manager>;
+
+impl Db {
+    /// Opens the pool. The first connection is made here, so a wrong URL, an
+    /// unreachable server or a missing directory is reported at start-up with the
+    /// backend's own message — and a URL that is not understood never creates a file.
+    pub fn connect(url: &DatabaseUrl, pool_size: u32) -> Result<Db, StorageError> {
+        if let DatabaseUrl::Sqlite(path) = url {
+            check_sqlite_directory(path)?;
+        }
+        let manager = Manager { url: url.clone() };
+        let first = manager.connect().map_err(|e| {
+            StorageError::Unavailable(format!("cannot connect to {url}: {}", one_line(&e.to_string())))
+        })?;
+        drop(first);
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size)
+            .min_idle(Some(1))
+            .connection_timeout(CHECKOUT_TIMEOUT)
+            .error_handler(Box::new(LogPoolErrors))
+            .build(manager)
+            .map_err(|e| {
+                StorageError::Unavailable(format!("cannot connect to {url}: {}", one_line(&e.to_string())))
+            })?;
+        Ok(Db {
+            pool,
+            backend: url.backend_name(),
+        })
+    }
+
+    /// `"sqlite"` or `"postgres"`.
+    pub fn backend(&self) -> &'static str {
+        self.backend
+    }
+
+    pub fn get(&self) -> Result<PooledDb, StorageError> {
+        self.pool
+            .get()
+            .map_err(|e| StorageError::Unavailable(one_line(&e.to_string())))
+    }
+
+    /// Runs the pending migrations of this backend; returns the versions applied.
+    /// On PostgreSQL an advisory lock keeps several starting instances from racing.
+    pub fn migrate(&self) -> Result<Vec<String>, StorageError> {
+        let mut conn = self.get()?;
+        let applied = match &mut *conn {
+            DbConnection::Postgresql(pg) => {
+                pg.batch_execute("SELECT pg_advisory_lock(7243950117)")?;
+                let result = pg
+                    .run_pending_migrations(POSTGRES_MIGRATIONS)
+                    .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>());
+                pg.batch_execute("SELECT pg_advisory_unlock(7243950117)")?;
+                result
+            }
+            DbConnection::Sqlite(lite) => lite
+                .run_pending_migrations(SQLITE_MIGRATIONS)
+                .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>()),
+        };
+        applied.map_err(|e| StorageError::Migration(e.to_string()))
+    }
+
+    /// `SELECT 1` on a pooled connection: is the database there?
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        self.read(|conn| {
+            diesel::sql_query("SELECT 1").execute(conn)?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Runs `f` with a pooled connection on the blocking thread pool.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.get()?;
+            f(&mut conn)
+        })
+        .await
+        .unwrap_or_else(|join_error| std::panic::resume_unwind(join_error.into_panic()))
+    }
+
+    /// Runs `f` in one write transaction (see [`write_transaction`]).
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + From<diesel::result::Error> + Send + 'static,
+    {
+        self.read(move |conn| write_transaction(conn, f)).await
+    }
+}
+
+/// One transaction that commits when `f` returns `Ok` and rolls back otherwise;
+/// on SQLite it starts with `BEGIN IMMEDIATE`, taking the write lock up front.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Postgresql(_) => conn.transaction(f),
+        DbConnection::Sqlite(lite) => {
+            AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")?;
+            type Transactions = <DbConnection as Connection>::TransactionManager;
+            match f(conn) {
+                Ok(value) => {
+                    Transactions::commit_transaction(conn)?;
+                    Ok(value)
+                }
+                Err(error) => match Transactions::rollback_transaction(conn) {
+                    Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+                    Err(rollback_error) => Err(rollback_error.into()),
+                },
+            }
+        }
+    }
+}
+
+fn check_sqlite_directory(path: &Path) -> Result<(), StorageError> {
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(dir) = parent {
+        if !dir.is_dir() {
+            return Err(StorageError::Unavailable(format!(
+                "cannot open sqlite://{}: directory {} does not exist",
+                path.display(),
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}

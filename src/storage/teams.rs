@@ -1,0 +1,49 @@
+//! The `teams` table.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::teams;
+use super::{DbConnection, StorageError};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = teams)]
+pub struct TeamRow {
+    pub code: String,
+    pub name: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = teams)]
+pub struct NewTeam<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+/// Inserts a team; `Ok(false)` when the code is taken (nothing is written then).
+pub fn insert(conn: &mut DbConnection, team: &NewTeam<'_>) -> Result<bool, StorageError> {
+    match diesel::insert_into(teams::table).values(team).execute(conn) {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn find(conn: &mut DbConnection, code: &str) -> Result<Option<TeamRow>, StorageError> {
+    Ok(teams::table
+        .find(code)
+        .select(TeamRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn list(conn: &mut DbConnection) -> Result<Vec<TeamRow>, StorageError> {
+    Ok(teams::table
+        .order(teams::code.asc())
+        .select(TeamRow::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,263 @@
+//! The `avg-loket` binary as an operator runs it.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use crate::helpers::{read, TestDatabase};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_avg-loket");
+
+/// The binary with a clean environment (no stray AVG_LOKET_* from the caller),
+/// run in `dir`.
+pub fn avg_loket(dir: &Path, env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(BIN);
+    command.current_dir(dir).env_clear();
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command
+}
+
+fn stderr_of(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).to_string()
+}
+
+fn assert_one_line_failure(output: &Output, must_contain: &[&str]) {
+    assert!(!output.status.success(), "expected failure");
+    let stderr = stderr_of(output);
+    let lines: Vec<_> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "expected one line on stderr, got: {stderr}");
+    for needle in must_contain {
+        assert!(lines[0].contains(needle), "'{}' lacks '{needle}'", lines[0]);
+    }
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect()
+}
+
+#[test]
+fn an_unsupported_database_url_stops_start_up_without_creating_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for command in ["serve", "migrate"] {
+        let output = avg_loket(dir.path(), &[("AVG_LOKET_DATABASE_URL", "mysql://x")])
+            .arg(command)
+            .output()
+            .unwrap();
+        assert_one_line_failure(&output, &["AVG_LOKET_DATABASE_URL", "mysql"]);
+    }
+    assert_eq!(entries(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn an_unreachable_postgres_stops_start_up_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = avg_loket(
+        dir.path(),
+        &[(
+            "AVG_LOKET_DATABASE_URL",
+            "postgres://postgres@127.0.0.1:1/avg_loket",
+        )],
+    )
+    .arg("serve")
+    .output()
+    .unwrap();
+    assert_one_line_failure(&output, &["cannot connect", "127.0.0.1"]);
+    assert_eq!(entries(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_missing_sqlite_directory_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = avg_loket(dir.path(), &[("AVG_LOKET_DATABASE_URL", "sqlite://nope/avg.db")])
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert_one_line_failure(&output, &["directory nope does not exist"]);
+    assert_eq!(entries(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn invalid_settings_name_their_variable_also_from_a_dot_env_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".env"), "AVG_LOKET_LISTEN=everywhere\n").unwrap();
+    let output = avg_loket(dir.path(), &[]).arg("serve").output().unwrap();
+    assert_one_line_failure(&output, &["AVG_LOKET_LISTEN", "everywhere"]);
+    assert_eq!(entries(dir.path()), [".env"]);
+}
+
+#[test]
+fn bad_arguments_get_one_line_and_help_explains_each_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = avg_loket(dir.path(), &[]).arg("--frobnicate").output().unwrap();
+    assert_one_line_failure(&output, &["--frobnicate"]);
+    let output = avg_loket(dir.path(), &[]).arg("launch").output().unwrap();
+    assert_one_line_failure(&output, &["launch"]);
+
+    let help = avg_loket(dir.path(), &[]).arg("--help").output().unwrap();
+    assert!(help.status.success());
+    let help = String::from_utf8_lossy(&help.stdout);
+    for command in ["serve", "migrate"] {
+        assert!(help.contains(command), "--help lacks {command}: {help}");
+    }
+    let serve_help = avg_loket(dir.path(), &[])
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&serve_help.stdout).contains("SIGTERM"));
+}
+
+#[test]
+fn migrate_applies_once_then_reports_up_to_date() {
+    let database = TestDatabase::create();
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("AVG_LOKET_DATABASE_URL", database.url())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let first = avg_loket(dir.path(), &env).arg("migrate").output().unwrap();
+    assert!(first.status.success(), "{}", stderr_of(&first));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("applied"));
+    let second = avg_loket(dir.path(), &env).arg("migrate").output().unwrap();
+    assert!(second.status.success());
+    assert!(String::from_utf8_lossy(&second.stdout).contains("up to date"));
+}
+
+/// A running `avg-loket serve`, stopped with SIGTERM when dropped.
+pub struct Served {
+    pub child: Child,
+    pub address: String,
+    pub log: std::sync::mpsc::Receiver<String>,
+}
+
+impl Served {
+    /// Starts `serve` in `dir` on a free port and waits for its "listening" line.
+    pub fn start(dir: &Path, env: &[(&str, &str)]) -> Served {
+        let mut all_env = vec![
+            ("AVG_LOKET_LISTEN", "127.0.0.1:0"),
+            ("AVG_LOKET_LOG_FORMAT", "json"),
+        ];
+        all_env.extend_from_slice(env);
+        let mut child = avg_loket(dir, &all_env)
+            .arg("serve")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let address = loop {
+            let line = rx
+                .recv_timeout(Duration::from_secs(60))
+                .expect("serve printed no 'listening' line");
+            let event: serde_json::Value = serde_json::from_str(&line).expect("JSON log line");
+            if event["message"] == "listening" {
+                break format!("http://{}", event["address"].as_str().unwrap());
+            }
+        };
+        Served {
+            child,
+            address,
+            log: rx,
+        }
+    }
+
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[actix_web::test]
+async fn serve_with_no_configuration_creates_the_sqlite_file_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut served = Served::start(dir.path(), &[]);
+    let client = awc::Client::default();
+    let health = read(
+        client
+            .get(format!("{}/healthz", served.address))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(health.status, 200);
+    let ready = read(
+        client
+            .get(format!("{}/readyz", served.address))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(ready.status, 200);
+    assert_eq!(ready.body["database"], "sqlite");
+    assert!(dir.path().join("avg-loket.db").is_file());
+
+    let status = served.terminate();
+    assert!(status.success(), "exit status after SIGTERM: {status:?}");
+    // The request log has ids, routes and statuses, as JSON lines.
+    let lines: Vec<String> = served.log.try_iter().collect();
+    let handled: Vec<serde_json::Value> = lines
+        .iter()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| e["message"] == "request handled")
+        .collect();
+    assert_eq!(handled.len(), 2, "{lines:?}");
+    assert_eq!(handled[0]["status"], 200);
+    assert_eq!(handled[0]["span"]["route"], "/healthz");
+    assert!(handled[0]["span"]["request_id"].is_string());
+    assert!(handled[0]["latency_ms"].is_number());
+}
+
+#[actix_web::test]
+async fn serve_runs_on_the_configured_database() {
+    // SQLite in the default run, PostgreSQL when the suite runs with the variable set.
+    let database = TestDatabase::create();
+    let dir = tempfile::tempdir().unwrap();
+    let url = database.url();
+    let mut served = Served::start(dir.path(), &[("AVG_LOKET_DATABASE_URL", &url)]);
+    let client = awc::Client::default();
+    let ready = read(
+        client
+            .get(format!("{}/readyz", served.address))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(ready.status, 200);
+    let backend = if database.is_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    assert_eq!(ready.body["database"], backend);
+    assert_eq!(
+        entries(dir.path()),
+        Vec::<String>::new(),
+        "nothing written to the working directory"
+    );
+    assert!(served.terminate().success());
+}

@@ -1,0 +1,63 @@
+use crate::helpers::spawn_app;
+
+#[actix_web::test]
+async fn healthz_answers_without_a_database_call() {
+    let app = spawn_app().await;
+    let response = app.get("/healthz").await;
+    assert_eq!(response.status, 200);
+    assert_eq!(response.body["status"], "ok");
+}
+
+#[actix_web::test]
+async fn readyz_reports_the_backend_in_use() {
+    let app = spawn_app().await;
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status, 200, "{}", response.text);
+    assert_eq!(response.body["status"], "ready");
+    let expected = if app.database.is_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    assert_eq!(response.body["database"], expected);
+}
+
+#[actix_web::test]
+async fn readyz_is_503_when_no_database_connection_can_be_had() {
+    let app = spawn_app().await;
+    // Hold every connection of the server's pool: the database cannot serve it.
+    let held: Vec<_> = (0..4).map(|_| app.db.get().expect("connection")).collect();
+    let response = app.get("/readyz").await;
+    let problem = response.assert_problem(503);
+    assert!(problem["detail"].as_str().unwrap().contains("database"));
+    drop(held);
+    assert_eq!(app.get("/readyz").await.status, 200);
+}
+
+#[actix_web::test]
+async fn every_response_carries_a_request_id() {
+    let app = spawn_app().await;
+    let generated = app
+        .get("/healthz")
+        .await
+        .header("x-request-id")
+        .expect("generated id");
+    assert_eq!(generated.len(), 36);
+    let response = app
+        .client
+        .get(app.url("/healthz"))
+        .insert_header(("x-request-id", "trace-123"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers().get("x-request-id").unwrap(), "trace-123");
+    // An id that could smuggle anything else into the logs is replaced.
+    let response = app
+        .client
+        .get(app.url("/healthz"))
+        .insert_header(("x-request-id", "Jan de Vries"))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(response.headers().get("x-request-id").unwrap(), "Jan de Vries");
+}

@@ -1,0 +1,243 @@
+use std::path::PathBuf;
+
+use actix_web::http::StatusCode;
+use avg_loket::configuration::Settings;
+use avg_loket::startup::Application;
+use avg_loket::storage::Db;
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use serde_json::Value;
+
+pub const POSTGRES_ENV: &str = "AVG_LOKET_TEST_POSTGRES_URL";
+
+/// A database that belongs to one test.
+pub enum TestDatabase {
+    Sqlite {
+        _dir: tempfile::TempDir,
+        path: PathBuf,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+        url: String,
+    },
+}
+
+impl TestDatabase {
+    /// SQLite by default; PostgreSQL when `AVG_LOKET_TEST_POSTGRES_URL` is set.
+    pub fn create() -> Self {
+        match std::env::var(POSTGRES_ENV) {
+            Ok(admin_url) if !admin_url.trim().is_empty() => Self::postgres(admin_url.trim()),
+            _ => Self::sqlite(),
+        }
+    }
+
+    pub fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("avg-loket.db");
+        TestDatabase::Sqlite { _dir: dir, path }
+    }
+
+    pub fn postgres(admin_url: &str) -> Self {
+        let name = format!("avg_loket_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = PgConnection::establish(admin_url)
+            .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {POSTGRES_ENV}: {e}"));
+        admin
+            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+            .expect("create test database");
+        let url = replace_database(admin_url, &name);
+        TestDatabase::Postgres {
+            admin_url: admin_url.to_string(),
+            name,
+            url,
+        }
+    }
+
+    pub fn url(&self) -> String {
+        match self {
+            TestDatabase::Sqlite { path, .. } => format!("sqlite://{}", path.display()),
+            TestDatabase::Postgres { url, .. } => url.clone(),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, TestDatabase::Postgres { .. })
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabase::Postgres { admin_url, name, .. } = self {
+            if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+/// `postgres://u@h:5432/postgres?x=y` with the database name replaced.
+fn replace_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_part = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{host_part}/{name}?{query}"),
+        None => format!("{host_part}/{name}"),
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: awc::Client,
+    pub db: Db,
+    pub database: TestDatabase,
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: actix_web::http::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl TestResponse {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+
+    /// Asserts an RFC 9457 problem with this status and returns its body.
+    pub fn assert_problem(&self, status: u16) -> &Value {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.text);
+        assert_eq!(
+            self.header("content-type").as_deref(),
+            Some("application/problem+json")
+        );
+        assert_eq!(self.body["status"], status);
+        for member in ["type", "title", "detail"] {
+            assert!(
+                self.body[member].is_string(),
+                "problem without {member}: {}",
+                self.text
+            );
+        }
+        assert!(
+            self.body["errors"].is_array(),
+            "problem without errors: {}",
+            self.text
+        );
+        &self.body
+    }
+
+    /// The field names of a validation problem.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| e["field"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Settings for a test: everything default but the database and a free port.
+pub fn test_settings(database_url: &str, extra: &[(&str, &str)]) -> Settings {
+    Settings::from_lookup(|name| match name {
+        "AVG_LOKET_DATABASE_URL" => Some(database_url.to_string()),
+        "AVG_LOKET_LISTEN" => Some("127.0.0.1:0".to_string()),
+        "AVG_LOKET_DATABASE_POOL_SIZE" => Some("4".to_string()),
+        other => extra
+            .iter()
+            .find(|(k, _)| *k == other)
+            .map(|(_, v)| v.to_string()),
+    })
+    .expect("test settings")
+}
+
+pub async fn spawn_app() -> TestApp {
+    let database = TestDatabase::create();
+    let settings = test_settings(&database.url(), &[]);
+    let application = Application::build(settings).expect("application starts");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    let db = application.db();
+    actix_web::rt::spawn(application.run_until_stopped());
+    TestApp {
+        address,
+        client: awc::Client::builder()
+            .timeout(std::time::Duration::from_secs(60))
+            .finish(),
+        db,
+        database,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        read(self.client.get(self.url(path)).send().await.expect("GET")).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> TestResponse {
+        read(
+            self.client
+                .post(self.url(path))
+                .send_json(body)
+                .await
+                .expect("POST"),
+        )
+        .await
+    }
+
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: &str) -> TestResponse {
+        read(
+            self.client
+                .post(self.url(path))
+                .insert_header(("content-type", content_type))
+                .send_body(body.to_string())
+                .await
+                .expect("POST"),
+        )
+        .await
+    }
+
+    pub async fn request(&self, method: &str, path: &str) -> TestResponse {
+        let method = actix_web::http::Method::from_bytes(method.as_bytes()).unwrap();
+        read(
+            self.client
+                .request(method, self.url(path))
+                .send()
+                .await
+                .expect("request"),
+        )
+        .await
+    }
+}
+
+pub async fn read<S>(mut response: awc::ClientResponse<S>) -> TestResponse
+where
+    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>> + Unpin,
+{
+    let bytes = response.body().limit(64 * 1024 * 1024).await.expect("body");
+    let text = String::from_utf8_lossy(&bytes).to_string();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    TestResponse {
+        status: response.status(),
+        headers: response.headers().clone(),
+        body,
+        text,
+    }
+}

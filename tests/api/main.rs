@@ -1,0 +1,10 @@
+//! Black-box tests: each starts the service on port 0 with a database of its own —
+//! a temporary SQLite file, or, when `AVG_LOKET_TEST_POSTGRES_URL` is set, a fresh
+//! PostgreSQL database that is dropped afterwards.
+
+mod cli;
+mod errors;
+mod health;
+mod helpers;
+mod schema;
+mod teams;
