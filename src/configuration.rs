@@ -10,6 +10,10 @@ use std::path::PathBuf;
 
 use chrono_tz::Tz;
 
+use crate::domain::calendar::Calendar;
+use crate::domain::deadlines::{KindPeriods, Period, Periods};
+use crate::domain::kind::KindCode;
+
 /// Where the register is stored, chosen by the scheme of `AVG_LOKET_DATABASE_URL`.
 #[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
@@ -138,25 +142,6 @@ impl fmt::Debug for MailUrl {
     }
 }
 
-/// Which days count as non-working when a deadline is rolled forward.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CalendarChoice {
-    /// Weekends and the public holidays of the Algemene termijnenwet art. 3(1).
-    GdprNl,
-    /// `gdpr-nl` plus Good Friday and the days equated by decree (art. 3(3)).
-    Atw,
-}
-
-impl CalendarChoice {
-    pub fn parse(value: &str) -> Result<Self, String> {
-        match value.trim() {
-            "gdpr-nl" => Ok(CalendarChoice::GdprNl),
-            "atw" => Ok(CalendarChoice::Atw),
-            other => Err(format!("unknown calendar '{other}' (expected gdpr-nl or atw)")),
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
     Text,
@@ -171,7 +156,8 @@ pub struct Settings {
     pub base_url: String,
     pub mail_url: MailUrl,
     pub mail_from: String,
-    pub calendar: CalendarChoice,
+    pub calendar: Calendar,
+    pub periods: Periods,
     pub timezone: Tz,
     pub log_filter: String,
     pub log_format: LogFormat,
@@ -274,11 +260,10 @@ impl Settings {
                     .map_err(|_| format!("'{v}' is not an e-mail address (e.g. avg-loket@zorg.example.nl)"))
             },
         )?;
-        let calendar = parse_var(
-            "AVG_LOKET_CALENDAR",
-            &get("AVG_LOKET_CALENDAR", "gdpr-nl"),
-            CalendarChoice::parse,
-        )?;
+        let calendar = parse_var("AVG_LOKET_CALENDAR", &get("AVG_LOKET_CALENDAR", "gdpr-nl"), |v| {
+            Calendar::parse(v).map_err(|e| e.0)
+        })?;
+        let periods = parse_periods(&mut get)?;
         let timezone = parse_var(
             "AVG_LOKET_TIMEZONE",
             &get("AVG_LOKET_TIMEZONE", "Europe/Amsterdam"),
@@ -311,6 +296,7 @@ impl Settings {
             mail_url,
             mail_from,
             calendar,
+            periods,
             timezone,
             log_filter,
             log_format,
@@ -324,6 +310,34 @@ fn parse_var<T>(
     parse: impl FnOnce(&str) -> Result<T, String>,
 ) -> Result<T, ConfigError> {
     parse(value).map_err(|message| ConfigError::new(name, message))
+}
+
+/// `AVG_LOKET_{RESPONSE,EXECUTION,LEGAL,EXTENDED}_PERIOD` for every kind, and the same
+/// with a `_{KIND}` suffix (e.g. `AVG_LOKET_RESPONSE_PERIOD_ERASURE=7d`) for one kind.
+fn parse_periods(get: &mut impl FnMut(&str, &str) -> String) -> Result<Periods, ConfigError> {
+    let defaults = KindPeriods::default();
+    let mut period = |name: String, default: Period| -> Result<Period, ConfigError> {
+        let value = get(&name, &default.to_string());
+        Period::parse(&value).map_err(|e| ConfigError::new(&name, e.0))
+    };
+    let base = KindPeriods {
+        response: period("AVG_LOKET_RESPONSE_PERIOD".into(), defaults.response)?,
+        execution: period("AVG_LOKET_EXECUTION_PERIOD".into(), defaults.execution)?,
+        legal: period("AVG_LOKET_LEGAL_PERIOD".into(), defaults.legal)?,
+        extended: period("AVG_LOKET_EXTENDED_PERIOD".into(), defaults.extended)?,
+    };
+    let mut periods = Periods::default();
+    for kind in KindCode::ALL {
+        let suffix = kind.code().to_uppercase();
+        let own = KindPeriods {
+            response: period(format!("AVG_LOKET_RESPONSE_PERIOD_{suffix}"), base.response)?,
+            execution: period(format!("AVG_LOKET_EXECUTION_PERIOD_{suffix}"), base.execution)?,
+            legal: period(format!("AVG_LOKET_LEGAL_PERIOD_{suffix}"), base.legal)?,
+            extended: period(format!("AVG_LOKET_EXTENDED_PERIOD_{suffix}"), base.extended)?,
+        };
+        periods.set(kind, own);
+    }
+    Ok(periods)
 }
 
 fn parse_base_url(value: &str) -> Result<String, String> {
@@ -356,7 +370,8 @@ mod tests {
         assert_eq!(s.base_url, "http://127.0.0.1:8080");
         assert_eq!(s.mail_url, MailUrl::File("mail-outbox".into()));
         assert_eq!(s.mail_from, "avg-loket@localhost");
-        assert_eq!(s.calendar, CalendarChoice::GdprNl);
+        assert_eq!(s.calendar, Calendar::GdprNl);
+        assert_eq!(s.periods.for_kind(KindCode::Erasure), KindPeriods::default());
         assert_eq!(s.timezone, chrono_tz::Europe::Amsterdam);
         assert_eq!(s.log_filter, "info");
         assert_eq!(s.log_format, LogFormat::Text);
@@ -374,6 +389,8 @@ mod tests {
             ("AVG_LOKET_MAIL_URL", "imap://x"),
             ("AVG_LOKET_MAIL_FROM", "not an address"),
             ("AVG_LOKET_CALENDAR", "us"),
+            ("AVG_LOKET_RESPONSE_PERIOD", "two weeks"),
+            ("AVG_LOKET_EXECUTION_PERIOD_ERASURE", "0d"),
             ("AVG_LOKET_TIMEZONE", "Mars/Olympus"),
             ("AVG_LOKET_LOG", "info,[[["),
             ("AVG_LOKET_LOG_FORMAT", "xml"),
@@ -396,6 +413,18 @@ mod tests {
         assert!(!format!("{s:?}").contains("geheim"));
         let s = settings(&[("AVG_LOKET_MAIL_URL", "smtp://u:p4ss@mail:587?tls=required")]).unwrap();
         assert!(!format!("{s:?}").contains("p4ss"));
+    }
+
+    #[test]
+    fn periods_can_be_set_for_all_kinds_and_per_kind() {
+        let s = settings(&[
+            ("AVG_LOKET_RESPONSE_PERIOD", "10d"),
+            ("AVG_LOKET_RESPONSE_PERIOD_ACCESS", "1w"),
+        ])
+        .unwrap();
+        assert_eq!(s.periods.for_kind(KindCode::Access).response, Period::Days(7));
+        assert_eq!(s.periods.for_kind(KindCode::Erasure).response, Period::Days(10));
+        assert_eq!(s.periods.for_kind(KindCode::Erasure).execution, Period::Days(28));
     }
 
     #[test]

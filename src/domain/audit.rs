@@ -1,0 +1,190 @@
+//! The audit trail's hash chain.
+//!
+//! Every event carries `hash = SHA-256(canonical content ‖ previous event's hash)`.
+//! Editing any field of any event, deleting one, or inserting one breaks the chain at
+//! that point; the chain head (sequence number and hash of the last event, kept
+//! separately) also catches removal of the newest events.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+/// The "previous hash" of the first event.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One event as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub seq: i64,
+    pub id: String,
+    pub request_id: Option<String>,
+    pub actor: String,
+    pub occurred_at: DateTime<Utc>,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    /// Canonical JSON (sorted keys), exactly as stored.
+    pub data: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditEvent {
+    /// The hash this event must carry, given its content and `prev_hash`.
+    pub fn compute_hash(&self) -> String {
+        let content = json!([
+            self.seq,
+            self.id,
+            self.request_id,
+            self.actor,
+            self.occurred_at.to_rfc3339_opts(SecondsFormat::Micros, true),
+            self.action,
+            self.from_status,
+            self.to_status,
+            self.data,
+            self.prev_hash,
+        ]);
+        let digest = Sha256::digest(content.to_string().as_bytes());
+        hex::encode(digest)
+    }
+}
+
+/// Where and why the chain is broken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("audit chain broken at event {seq} ({id}): {reason}")]
+pub struct ChainBreak {
+    pub seq: i64,
+    pub id: String,
+    pub reason: String,
+}
+
+/// Checks events one by one, in sequence order, without holding them all.
+#[derive(Debug)]
+pub struct ChainVerifier {
+    expected_seq: i64,
+    prev_hash: String,
+    prev_id: String,
+}
+
+impl Default for ChainVerifier {
+    fn default() -> Self {
+        ChainVerifier {
+            expected_seq: 1,
+            prev_hash: GENESIS_HASH.to_string(),
+            prev_id: String::new(),
+        }
+    }
+}
+
+impl ChainVerifier {
+    pub fn check(&mut self, event: &AuditEvent) -> Result<(), ChainBreak> {
+        let broken = |reason: String| ChainBreak {
+            seq: event.seq,
+            id: event.id.clone(),
+            reason,
+        };
+        if event.seq != self.expected_seq {
+            return Err(broken(format!(
+                "expected event number {}, found {} (an event is missing or was inserted)",
+                self.expected_seq, event.seq
+            )));
+        }
+        if event.prev_hash != self.prev_hash {
+            return Err(broken(
+                "its link to the previous event does not match (an event before it was changed or removed)"
+                    .into(),
+            ));
+        }
+        if event.compute_hash() != event.hash {
+            return Err(broken(
+                "its content does not match its hash (the event was changed)".into(),
+            ));
+        }
+        self.expected_seq += 1;
+        self.prev_hash = event.hash.clone();
+        self.prev_id = event.id.clone();
+        Ok(())
+    }
+
+    /// Compares the last event seen with the recorded chain head.
+    pub fn finish(self, head_seq: i64, head_hash: &str) -> Result<i64, ChainBreak> {
+        let last = self.expected_seq - 1;
+        if head_seq != last || head_hash != self.prev_hash {
+            return Err(ChainBreak {
+                seq: last + 1,
+                id: self.prev_id,
+                reason: format!(
+                    "the chain head records {head_seq} events but {last} were found (the newest events were removed or the head was changed)"
+                ),
+            });
+        }
+        Ok(last)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn chain(n: i64) -> Vec<AuditEvent> {
+        let mut prev = GENESIS_HASH.to_string();
+        (1..=n)
+            .map(|seq| {
+                let mut e = AuditEvent {
+                    seq,
+                    id: format!("e{seq}"),
+                    request_id: Some("r1".into()),
+                    actor: "system".into(),
+                    occurred_at: Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, seq as u32).unwrap(),
+                    action: "assign".into(),
+                    from_status: Some("received".into()),
+                    to_status: Some("received".into()),
+                    data: "{}".into(),
+                    prev_hash: prev.clone(),
+                    hash: String::new(),
+                };
+                e.hash = e.compute_hash();
+                prev = e.hash.clone();
+                e
+            })
+            .collect()
+    }
+
+    fn verify(events: &[AuditEvent], head: (i64, &str)) -> Result<i64, ChainBreak> {
+        let mut v = ChainVerifier::default();
+        for e in events {
+            v.check(e)?;
+        }
+        v.finish(head.0, head.1)
+    }
+
+    #[test]
+    fn an_intact_chain_verifies() {
+        let events = chain(5);
+        assert_eq!(verify(&events, (5, &events[4].hash)), Ok(5));
+        assert_eq!(verify(&[], (0, GENESIS_HASH)), Ok(0));
+    }
+
+    #[test]
+    fn any_edit_or_removal_is_found_at_its_place() {
+        let events = chain(5);
+        let head = (5, events[4].hash.clone());
+        let mut edited = events.clone();
+        edited[2].actor = "someone else".into();
+        assert_eq!(verify(&edited, (head.0, &head.1)).unwrap_err().seq, 3);
+        let mut removed = events.clone();
+        removed.remove(1);
+        assert_eq!(verify(&removed, (head.0, &head.1)).unwrap_err().seq, 3);
+        let mut rehashed = events.clone();
+        rehashed[1].data = "{\"x\":1}".into();
+        rehashed[1].hash = rehashed[1].compute_hash();
+        assert_eq!(
+            verify(&rehashed, (head.0, &head.1)).unwrap_err().seq,
+            3,
+            "the next link breaks"
+        );
+        let truncated = &events[..4];
+        assert!(verify(truncated, (head.0, &head.1)).is_err());
+    }
+}

@@ -1,0 +1,1227 @@
+//! A request's lifecycle as one pure transition function.
+//!
+//! `transition(request, command, actor, context)` validates the command against the
+//! rules of SPEC.md and returns the new request plus the audit event it causes, or an
+//! error: either the action is not allowed now (with the actions that are), or the
+//! input breaks a rule (with the fields). Nothing here touches a database or a clock.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::calendar::Calendar;
+use super::deadlines::{request_deadlines, DeadlineFacts, Deadlines, KindPeriods};
+use super::grounds;
+use super::intake::{check_past_date, optional_text, required_text};
+use super::kind::Kind;
+use super::{code_enum, FieldIssue};
+
+code_enum! {
+    /// Where a request stands. `awaiting_requester` is a pause: the clock stops.
+    pub enum Status ("status") {
+        Received = "received",
+        InAssessment = "in_assessment",
+        AwaitingRequester = "awaiting_requester",
+        InExecution = "in_execution",
+        Completed = "completed",
+        Refused = "refused",
+        Withdrawn = "withdrawn",
+    }
+}
+
+impl Status {
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Status::Completed | Status::Refused | Status::Withdrawn)
+    }
+}
+
+code_enum! {
+    /// The lifecycle actions of SPEC.md.
+    pub enum ActionName ("action") {
+        Assign = "assign",
+        StartAssessment = "start_assessment",
+        Suspend = "suspend",
+        Resume = "resume",
+        Extend = "extend",
+        Decide = "decide",
+        Complete = "complete",
+        Withdraw = "withdraw",
+    }
+}
+
+code_enum! {
+    /// How the requester's identity (and representation) was verified.
+    pub enum IdentityCheck ("identity check") {
+        KnownClient = "known_client",
+        IdDocument = "id_document",
+        Digid = "digid",
+        RepresentativeDocuments = "representative_documents",
+        Other = "other",
+    }
+}
+
+code_enum! {
+    /// Why the organisation waits for the requester.
+    pub enum SuspendReason ("suspension reason") {
+        Identity = "identity",
+        Representation = "representation",
+        Clarification = "clarification",
+    }
+}
+
+code_enum! {
+    pub enum Outcome ("outcome") {
+        Granted = "granted",
+        PartiallyGranted = "partially_granted",
+        Refused = "refused",
+    }
+}
+
+/// One pause of the clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suspension {
+    pub reason: SuspendReason,
+    pub asked_on: NaiveDate,
+    pub resumed_on: Option<NaiveDate>,
+    /// The state to return to (`received` or `in_assessment`).
+    pub resume_to: Status,
+}
+
+impl Suspension {
+    /// Calendar days the clock stood still (0 while it still does).
+    pub fn paused_days(&self) -> u32 {
+        self.resumed_on
+            .map(|resumed| (resumed - self.asked_on).num_days().max(0) as u32)
+            .unwrap_or(0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extension {
+    pub reason: String,
+    pub informed_on: NaiveDate,
+    pub until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub outcome: Outcome,
+    pub grounds: Vec<String>,
+    pub explanation: Option<String>,
+    pub communicated_on: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completion {
+    pub summary: String,
+    pub completed_on: NaiveDate,
+    pub recipients_informed: Vec<String>,
+    pub recipients_note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawal {
+    pub reason: String,
+    pub on: NaiveDate,
+}
+
+/// The workflow state of one request (the intake details live beside it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub id: Uuid,
+    pub reference: String,
+    pub kind: Kind,
+    pub status: Status,
+    pub team: String,
+    pub assignee: Option<Uuid>,
+    pub received_on: NaiveDate,
+    pub identity_verified_by: Option<IdentityCheck>,
+    pub assessment_note: Option<String>,
+    pub suspensions: Vec<Suspension>,
+    pub extension: Option<Extension>,
+    pub decision: Option<Decision>,
+    pub completion: Option<Completion>,
+    pub withdrawal: Option<Withdrawal>,
+    pub version: i64,
+}
+
+/// The input of one action, parsed but not yet checked against the rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Assign {
+        assignee: Uuid,
+    },
+    StartAssessment {
+        identity_verified_by: IdentityCheck,
+        note: Option<String>,
+    },
+    Suspend {
+        reason: SuspendReason,
+        asked_on: NaiveDate,
+    },
+    Resume {
+        received_on: NaiveDate,
+    },
+    Extend {
+        reason: Option<String>,
+        informed_on: NaiveDate,
+        until: Option<NaiveDate>,
+    },
+    Decide {
+        outcome: Outcome,
+        grounds: Vec<String>,
+        explanation: Option<String>,
+        communicated_on: NaiveDate,
+    },
+    Complete {
+        summary: Option<String>,
+        recipients_informed: Vec<String>,
+        recipients_note: Option<String>,
+        completed_on: Option<NaiveDate>,
+    },
+    Withdraw {
+        reason: Option<String>,
+        on: NaiveDate,
+    },
+}
+
+impl Command {
+    pub fn name(&self) -> ActionName {
+        match self {
+            Command::Assign { .. } => ActionName::Assign,
+            Command::StartAssessment { .. } => ActionName::StartAssessment,
+            Command::Suspend { .. } => ActionName::Suspend,
+            Command::Resume { .. } => ActionName::Resume,
+            Command::Extend { .. } => ActionName::Extend,
+            Command::Decide { .. } => ActionName::Decide,
+            Command::Complete { .. } => ActionName::Complete,
+            Command::Withdraw { .. } => ActionName::Withdraw,
+        }
+    }
+}
+
+/// What a transition needs besides the request: the moment, and how deadlines count.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    pub now: DateTime<Utc>,
+    pub timezone: Tz,
+    pub calendar: Calendar,
+    pub periods: KindPeriods,
+}
+
+impl Context {
+    /// Today in the organisation's time zone.
+    pub fn today(&self) -> NaiveDate {
+        self.now.with_timezone(&self.timezone).date_naive()
+    }
+}
+
+/// The audit event a transition causes (no personal details in `data`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventDraft {
+    pub action: String,
+    pub from_status: Option<Status>,
+    pub to_status: Status,
+    pub data: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transition {
+    pub request: Request,
+    pub event: EventDraft,
+    /// The deadlines moved (suspension ended, extension): reminders re-arm.
+    pub deadlines_moved: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    /// The action cannot be taken in the current state (409).
+    #[error("{detail}")]
+    NotAllowed {
+        action: ActionName,
+        status: Status,
+        detail: String,
+        allowed: Vec<ActionName>,
+    },
+    /// The input breaks a rule (422).
+    #[error("invalid input")]
+    Invalid(Vec<FieldIssue>),
+}
+
+const MAX_TEXT: usize = 10_000;
+const MAX_REASON: usize = 2_000;
+const MAX_RECIPIENT: usize = 200;
+const MAX_RECIPIENTS: usize = 100;
+
+impl Request {
+    /// Calendar days of finished pauses.
+    pub fn paused_days(&self) -> u32 {
+        self.suspensions.iter().map(Suspension::paused_days).sum()
+    }
+
+    pub fn active_suspension(&self) -> Option<&Suspension> {
+        self.suspensions.iter().find(|s| s.resumed_on.is_none())
+    }
+
+    /// The deadlines, recomputed from receipt, periods, paused days and extension.
+    /// While a pause runs its days are not counted yet; they are added on resume.
+    pub fn deadlines(&self, periods: KindPeriods, calendar: Calendar) -> Deadlines {
+        request_deadlines(
+            DeadlineFacts {
+                received_on: self.received_on,
+                paused_days: self.paused_days(),
+                extended: self.extension.is_some(),
+                extended_until: self.extension.as_ref().and_then(|e| e.until),
+            },
+            periods,
+            calendar,
+        )
+    }
+
+    /// The deadline the request still has to meet: the response deadline until a
+    /// decision is communicated, then the execution deadline until completion.
+    pub fn open_deadline(&self, deadlines: &Deadlines) -> Option<NaiveDate> {
+        if self.status.is_terminal() {
+            None
+        } else if self.decision.is_none() {
+            Some(deadlines.response)
+        } else {
+            Some(deadlines.execution)
+        }
+    }
+
+    /// Overdue: a deadline it still has to meet has passed. While the clock stands
+    /// still the answer is frozen at the day the pause began.
+    pub fn is_overdue(&self, deadlines: &Deadlines, today: NaiveDate) -> bool {
+        let reference_day = self.active_suspension().map(|s| s.asked_on).unwrap_or(today);
+        self.open_deadline(deadlines)
+            .is_some_and(|due| due < reference_day)
+    }
+
+    /// The actions that can be taken now, in the order of the lifecycle.
+    pub fn allowed_actions(&self) -> Vec<ActionName> {
+        ActionName::ALL
+            .iter()
+            .copied()
+            .filter(|action| self.blocker(*action).is_none())
+            .collect()
+    }
+
+    /// Why `action` cannot be taken in the current state, if it cannot.
+    fn blocker(&self, action: ActionName) -> Option<String> {
+        use ActionName::*;
+        use Status::*;
+        let status = self.status;
+        if status.is_terminal() {
+            return Some(format!("the request is {status}; no action is possible any more"));
+        }
+        let in_state = match action {
+            Assign | Withdraw => true,
+            StartAssessment => status == Received,
+            Suspend => matches!(status, Received | InAssessment),
+            Resume => status == AwaitingRequester,
+            Extend => matches!(status, Received | InAssessment | InExecution),
+            Decide => status == InAssessment,
+            Complete => status == InExecution,
+        };
+        if !in_state {
+            return Some(format!("{action} is not possible while the request is {status}"));
+        }
+        match action {
+            StartAssessment if self.assignee.is_none() => {
+                Some("assign the request to a worker before starting the assessment".into())
+            }
+            Extend if self.extension.is_some() => {
+                Some("the deadline was extended already; a request can be extended once".into())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Applies one action to a request.
+pub fn transition(
+    request: &Request,
+    command: Command,
+    context: &Context,
+) -> Result<Transition, TransitionError> {
+    let action = command.name();
+    if let Some(detail) = request.blocker(action) {
+        return Err(TransitionError::NotAllowed {
+            action,
+            status: request.status,
+            detail,
+            allowed: request.allowed_actions(),
+        });
+    }
+    let today = context.today();
+    let received = request.received_on;
+    let mut next = request.clone();
+    let mut issues = Vec::new();
+    let mut deadlines_moved = false;
+    let data = match command {
+        Command::Assign { assignee } => {
+            next.assignee = Some(assignee);
+            json!({"assignee": assignee, "previous_assignee": request.assignee})
+        }
+        Command::StartAssessment {
+            identity_verified_by,
+            note,
+        } => {
+            next.status = Status::InAssessment;
+            next.identity_verified_by = Some(identity_verified_by);
+            next.assessment_note = optional_text("note", note.as_deref(), MAX_TEXT, &mut issues);
+            json!({"identity_verified_by": identity_verified_by})
+        }
+        Command::Suspend { reason, asked_on } => {
+            let last_resume = request.suspensions.iter().filter_map(|s| s.resumed_on).max();
+            match last_resume {
+                Some(resumed) => check_past_date(
+                    "asked_on",
+                    asked_on,
+                    resumed,
+                    "the end of the previous pause",
+                    today,
+                    &mut issues,
+                ),
+                None => check_past_date(
+                    "asked_on",
+                    asked_on,
+                    received,
+                    "the date of receipt",
+                    today,
+                    &mut issues,
+                ),
+            }
+            next.suspensions.push(Suspension {
+                reason,
+                asked_on,
+                resumed_on: None,
+                resume_to: request.status,
+            });
+            next.status = Status::AwaitingRequester;
+            json!({"reason": reason, "asked_on": asked_on})
+        }
+        Command::Resume { received_on } => {
+            let open = request
+                .active_suspension()
+                .expect("awaiting_requester has an open pause");
+            check_past_date(
+                "received_on",
+                received_on,
+                open.asked_on,
+                "the day the information was asked",
+                today,
+                &mut issues,
+            );
+            let index = next
+                .suspensions
+                .iter()
+                .position(|s| s.resumed_on.is_none())
+                .expect("open pause");
+            next.suspensions[index].resumed_on = Some(received_on);
+            next.status = open.resume_to;
+            deadlines_moved = true;
+            let paused = next.suspensions[index].paused_days();
+            let deadlines = next.deadlines(context.periods, context.calendar);
+            json!({"received_on": received_on, "paused_days": paused, "deadlines": deadlines})
+        }
+        Command::Extend {
+            reason,
+            informed_on,
+            until,
+        } => {
+            let reason = required_text("reason", reason.as_deref(), MAX_REASON, &mut issues);
+            let current = request.deadlines(context.periods, context.calendar);
+            check_past_date(
+                "informed_on",
+                informed_on,
+                received,
+                "the date of receipt",
+                today,
+                &mut issues,
+            );
+            if informed_on > current.legal {
+                issues.push(FieldIssue::new(
+                    "informed_on",
+                    format!(
+                        "the requester must be told of an extension within the first month (AVG 12(3)), which ended on {}",
+                        current.legal
+                    ),
+                ));
+            }
+            next.extension = Some(Extension {
+                reason: reason.unwrap_or_default(),
+                informed_on,
+                until: None,
+            });
+            let extended = next.deadlines(context.periods, context.calendar);
+            if let Some(until) = until {
+                if until < current.execution {
+                    issues.push(FieldIssue::new(
+                        "until",
+                        format!(
+                            "{until} lies before the current execution deadline {}",
+                            current.execution
+                        ),
+                    ));
+                } else if until > extended.legal {
+                    issues.push(FieldIssue::new(
+                        "until",
+                        format!("{until} lies after the extended legal limit {}", extended.legal),
+                    ));
+                }
+            }
+            if let Some(extension) = next.extension.as_mut() {
+                extension.until = until;
+            }
+            deadlines_moved = true;
+            let deadlines = next.deadlines(context.periods, context.calendar);
+            json!({"informed_on": informed_on, "until": until, "deadlines": deadlines})
+        }
+        Command::Decide {
+            outcome,
+            grounds,
+            explanation,
+            communicated_on,
+        } => {
+            check_past_date(
+                "communicated_on",
+                communicated_on,
+                received,
+                "the date of receipt",
+                today,
+                &mut issues,
+            );
+            let explanation = optional_text("explanation", explanation.as_deref(), MAX_TEXT, &mut issues);
+            let kind = request.kind.code();
+            if outcome == Outcome::Granted {
+                if !grounds.is_empty() {
+                    issues.push(FieldIssue::new(
+                        "grounds",
+                        "a granted request has no refusal grounds",
+                    ));
+                }
+            } else {
+                if request.kind.is_absolute() {
+                    issues.push(FieldIssue::new(
+                        "outcome",
+                        "an objection to direct marketing cannot be refused, not even in part (AVG 21(3))",
+                    ));
+                }
+                if grounds.is_empty() {
+                    issues.push(FieldIssue::new(
+                        "grounds",
+                        "a (partial) refusal names at least one ground",
+                    ));
+                }
+                if explanation.is_none() && !issues.iter().any(|i| i.field == "explanation") {
+                    issues.push(FieldIssue::new(
+                        "explanation",
+                        "a (partial) refusal is explained to the requester",
+                    ));
+                }
+            }
+            let mut seen = Vec::new();
+            for (index, code) in grounds.iter().enumerate() {
+                let field = format!("grounds[{index}]");
+                match grounds::find(code) {
+                    None => issues.push(FieldIssue::new(field, format!("unknown refusal ground '{code}'"))),
+                    Some(ground) if !ground.applies_to(kind) => issues.push(FieldIssue::new(
+                        field,
+                        format!("'{code}' is not a ground for a request of kind {}", kind.code()),
+                    )),
+                    Some(_) if seen.contains(code) => {
+                        issues.push(FieldIssue::new(field, format!("'{code}' is named twice")))
+                    }
+                    Some(_) => seen.push(code.clone()),
+                }
+            }
+            next.status = if outcome == Outcome::Refused {
+                Status::Refused
+            } else {
+                Status::InExecution
+            };
+            next.decision = Some(Decision {
+                outcome,
+                grounds: grounds.clone(),
+                explanation,
+                communicated_on,
+            });
+            json!({"outcome": outcome, "grounds": grounds, "communicated_on": communicated_on})
+        }
+        Command::Complete {
+            summary,
+            recipients_informed,
+            recipients_note,
+            completed_on,
+        } => {
+            let summary = required_text("summary", summary.as_deref(), MAX_TEXT, &mut issues);
+            let recipients_note = optional_text(
+                "recipients_note",
+                recipients_note.as_deref(),
+                MAX_TEXT,
+                &mut issues,
+            );
+            let completed_on = completed_on.unwrap_or(today);
+            let decided_on = request
+                .decision
+                .as_ref()
+                .map(|d| d.communicated_on)
+                .unwrap_or(received);
+            check_past_date(
+                "completed_on",
+                completed_on,
+                decided_on,
+                "the date the decision was communicated",
+                today,
+                &mut issues,
+            );
+            if recipients_informed.len() > MAX_RECIPIENTS {
+                issues.push(FieldIssue::new(
+                    "recipients_informed",
+                    format!("at most {MAX_RECIPIENTS} recipients"),
+                ));
+            }
+            let recipients: Vec<String> = recipients_informed
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| {
+                    required_text(
+                        &format!("recipients_informed[{i}]"),
+                        Some(r),
+                        MAX_RECIPIENT,
+                        &mut issues,
+                    )
+                })
+                .collect();
+            if request.kind.code().informs_recipients() && recipients.is_empty() && recipients_note.is_none()
+            {
+                issues.push(FieldIssue::new(
+                    "recipients_informed",
+                    "name the recipients that were informed (AVG 19), or explain in recipients_note why that was impossible or disproportionate",
+                ));
+            }
+            next.status = Status::Completed;
+            next.completion = Some(Completion {
+                summary: summary.unwrap_or_default(),
+                completed_on,
+                recipients_informed: recipients.clone(),
+                recipients_note: recipients_note.clone(),
+            });
+            json!({
+                "completed_on": completed_on,
+                "recipients_informed": recipients.len(),
+                "recipients_note": recipients_note.is_some(),
+            })
+        }
+        Command::Withdraw { reason, on } => {
+            let reason = required_text("reason", reason.as_deref(), MAX_REASON, &mut issues);
+            check_past_date("on", on, received, "the date of receipt", today, &mut issues);
+            next.status = Status::Withdrawn;
+            if let Some(open) = next.suspensions.iter_mut().find(|s| s.resumed_on.is_none()) {
+                open.resumed_on = Some(on.max(open.asked_on));
+            }
+            next.withdrawal = Some(Withdrawal {
+                reason: reason.unwrap_or_default(),
+                on,
+            });
+            json!({"on": on})
+        }
+    };
+    if !issues.is_empty() {
+        return Err(TransitionError::Invalid(issues));
+    }
+    next.version = request.version + 1;
+    Ok(Transition {
+        event: EventDraft {
+            action: action.code().to_string(),
+            from_status: Some(request.status),
+            to_status: next.status,
+            data,
+        },
+        request: next,
+        deadlines_moved,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::kind::{ErasureScope, RectificationMode};
+    use chrono::TimeZone;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// 25 November 2026, 10:00 in Amsterdam.
+    fn context() -> Context {
+        Context {
+            now: Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap(),
+            timezone: chrono_tz::Europe::Amsterdam,
+            calendar: Calendar::GdprNl,
+            periods: KindPeriods::default(),
+        }
+    }
+
+    fn request(kind: Kind, status: Status) -> Request {
+        let mut r = Request {
+            id: Uuid::nil(),
+            reference: "AVG-2026-00001".into(),
+            kind,
+            status: Status::Received,
+            team: "AMW".into(),
+            assignee: Some(Uuid::from_u128(7)),
+            received_on: date("2026-11-16"),
+            identity_verified_by: None,
+            assessment_note: None,
+            suspensions: vec![],
+            extension: None,
+            decision: None,
+            completion: None,
+            withdrawal: None,
+            version: 3,
+        };
+        match status {
+            Status::Received => {}
+            Status::InAssessment => {
+                r.status = status;
+                r.identity_verified_by = Some(IdentityCheck::KnownClient);
+            }
+            Status::AwaitingRequester => {
+                r.status = status;
+                r.suspensions.push(Suspension {
+                    reason: SuspendReason::Identity,
+                    asked_on: date("2026-11-18"),
+                    resumed_on: None,
+                    resume_to: Status::InAssessment,
+                });
+            }
+            Status::InExecution | Status::Refused | Status::Completed => {
+                r.status = status;
+                r.decision = Some(Decision {
+                    outcome: if status == Status::Refused {
+                        Outcome::Refused
+                    } else {
+                        Outcome::Granted
+                    },
+                    grounds: vec![],
+                    explanation: None,
+                    communicated_on: date("2026-11-20"),
+                });
+            }
+            Status::Withdrawn => r.status = status,
+        }
+        r
+    }
+
+    /// A valid command for every action.
+    fn command(action: ActionName) -> Command {
+        match action {
+            ActionName::Assign => Command::Assign {
+                assignee: Uuid::from_u128(9),
+            },
+            ActionName::StartAssessment => Command::StartAssessment {
+                identity_verified_by: IdentityCheck::IdDocument,
+                note: None,
+            },
+            ActionName::Suspend => Command::Suspend {
+                reason: SuspendReason::Clarification,
+                asked_on: date("2026-11-20"),
+            },
+            ActionName::Resume => Command::Resume {
+                received_on: date("2026-11-24"),
+            },
+            ActionName::Extend => Command::Extend {
+                reason: Some("complex file".into()),
+                informed_on: date("2026-11-24"),
+                until: None,
+            },
+            ActionName::Decide => Command::Decide {
+                outcome: Outcome::Granted,
+                grounds: vec![],
+                explanation: None,
+                communicated_on: date("2026-11-24"),
+            },
+            ActionName::Complete => Command::Complete {
+                summary: Some("copy sent".into()),
+                recipients_informed: vec![],
+                recipients_note: None,
+                completed_on: None,
+            },
+            ActionName::Withdraw => Command::Withdraw {
+                reason: Some("by phone".into()),
+                on: date("2026-11-24"),
+            },
+        }
+    }
+
+    #[test]
+    fn every_action_in_every_state() {
+        use ActionName as A;
+        use Status as S;
+        // (state, [(action, Some(resulting state) or None when not allowed)])
+        let table: Vec<(Status, Vec<(ActionName, Option<Status>)>)> = vec![
+            (
+                S::Received,
+                vec![
+                    (A::Assign, Some(S::Received)),
+                    (A::StartAssessment, Some(S::InAssessment)),
+                    (A::Suspend, Some(S::AwaitingRequester)),
+                    (A::Resume, None),
+                    (A::Extend, Some(S::Received)),
+                    (A::Decide, None),
+                    (A::Complete, None),
+                    (A::Withdraw, Some(S::Withdrawn)),
+                ],
+            ),
+            (
+                S::InAssessment,
+                vec![
+                    (A::Assign, Some(S::InAssessment)),
+                    (A::StartAssessment, None),
+                    (A::Suspend, Some(S::AwaitingRequester)),
+                    (A::Resume, None),
+                    (A::Extend, Some(S::InAssessment)),
+                    (A::Decide, Some(S::InExecution)),
+                    (A::Complete, None),
+                    (A::Withdraw, Some(S::Withdrawn)),
+                ],
+            ),
+            (
+                S::AwaitingRequester,
+                vec![
+                    (A::Assign, Some(S::AwaitingRequester)),
+                    (A::StartAssessment, None),
+                    (A::Suspend, None),
+                    (A::Resume, Some(S::InAssessment)),
+                    (A::Extend, None),
+                    (A::Decide, None),
+                    (A::Complete, None),
+                    (A::Withdraw, Some(S::Withdrawn)),
+                ],
+            ),
+            (
+                S::InExecution,
+                vec![
+                    (A::Assign, Some(S::InExecution)),
+                    (A::StartAssessment, None),
+                    (A::Suspend, None),
+                    (A::Resume, None),
+                    (A::Extend, Some(S::InExecution)),
+                    (A::Decide, None),
+                    (A::Complete, Some(S::Completed)),
+                    (A::Withdraw, Some(S::Withdrawn)),
+                ],
+            ),
+            (S::Completed, A::ALL.iter().map(|a| (*a, None)).collect()),
+            (S::Refused, A::ALL.iter().map(|a| (*a, None)).collect()),
+            (S::Withdrawn, A::ALL.iter().map(|a| (*a, None)).collect()),
+        ];
+        assert_eq!(table.len(), Status::ALL.len());
+        for (state, rows) in table {
+            let before = request(Kind::Access, state);
+            let allowed: Vec<ActionName> = rows
+                .iter()
+                .filter(|(_, to)| to.is_some())
+                .map(|(a, _)| *a)
+                .collect();
+            assert_eq!(before.allowed_actions(), allowed, "allowed in {state}");
+            assert_eq!(rows.len(), ActionName::ALL.len());
+            for (action, expected) in rows {
+                let result = transition(&before, command(action), &context());
+                match (expected, result) {
+                    (Some(to), Ok(t)) => {
+                        assert_eq!(t.request.status, to, "{action} in {state}");
+                        assert_eq!(t.request.version, before.version + 1);
+                        assert_eq!(t.event.action, action.code());
+                        assert_eq!(t.event.from_status, Some(state));
+                        assert_eq!(t.event.to_status, to);
+                        assert_eq!(
+                            t.deadlines_moved,
+                            matches!(action, A::Resume | A::Extend),
+                            "{action}"
+                        );
+                    }
+                    (
+                        None,
+                        Err(TransitionError::NotAllowed {
+                            allowed: listed,
+                            status,
+                            ..
+                        }),
+                    ) => {
+                        assert_eq!(listed, allowed, "{action} in {state}");
+                        assert_eq!(status, state);
+                    }
+                    (expected, other) => panic!("{action} in {state}: expected {expected:?}, got {other:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn effects_of_each_action() {
+        let ctx = context();
+        let t = transition(
+            &request(Kind::Access, Status::Received),
+            command(ActionName::Assign),
+            &ctx,
+        )
+        .unwrap();
+        assert_eq!(t.request.assignee, Some(Uuid::from_u128(9)));
+        assert_eq!(t.event.data["previous_assignee"], Uuid::from_u128(7).to_string());
+
+        let t = transition(
+            &request(Kind::Access, Status::Received),
+            command(ActionName::StartAssessment),
+            &ctx,
+        )
+        .unwrap();
+        assert_eq!(t.request.identity_verified_by, Some(IdentityCheck::IdDocument));
+
+        let t = transition(
+            &request(Kind::Access, Status::InAssessment),
+            command(ActionName::Suspend),
+            &ctx,
+        )
+        .unwrap();
+        assert_eq!(t.request.suspensions.len(), 1);
+        assert_eq!(t.request.suspensions[0].resume_to, Status::InAssessment);
+
+        // Resumed after 6 days (18 → 24 November): every deadline moves 6 days on.
+        let paused = request(Kind::Access, Status::AwaitingRequester);
+        let before = paused.deadlines(ctx.periods, ctx.calendar);
+        let t = transition(&paused, command(ActionName::Resume), &ctx).unwrap();
+        assert_eq!(t.request.paused_days(), 6);
+        let after = t.request.deadlines(ctx.periods, ctx.calendar);
+        assert_eq!(before.response, date("2026-11-30"));
+        assert_eq!(
+            after.response,
+            date("2026-12-07"),
+            "30 Nov + 6 = Sunday 6 Dec, rolled to Monday"
+        );
+        assert_eq!(t.event.data["paused_days"], 6);
+
+        let t = transition(
+            &request(Kind::Access, Status::InAssessment),
+            command(ActionName::Extend),
+            &ctx,
+        )
+        .unwrap();
+        let d = t.request.deadlines(ctx.periods, ctx.calendar);
+        assert_eq!(d.legal, date("2027-02-16"));
+        assert_eq!(d.execution, d.legal);
+
+        let t = transition(
+            &request(Kind::Access, Status::InExecution),
+            command(ActionName::Complete),
+            &ctx,
+        )
+        .unwrap();
+        assert_eq!(
+            t.request.completion.as_ref().unwrap().completed_on,
+            date("2026-11-25")
+        );
+
+        let t = transition(&paused, command(ActionName::Withdraw), &ctx).unwrap();
+        assert_eq!(t.request.active_suspension(), None, "a withdrawal ends the pause");
+    }
+
+    fn invalid_fields(result: Result<Transition, TransitionError>) -> Vec<String> {
+        match result {
+            Err(TransitionError::Invalid(issues)) => issues.into_iter().map(|i| i.field).collect(),
+            other => panic!("expected invalid input, got {other:?}"),
+        }
+    }
+
+    fn decide(
+        kind: Kind,
+        outcome: Outcome,
+        grounds: &[&str],
+        explanation: Option<&str>,
+    ) -> Result<Transition, TransitionError> {
+        transition(
+            &request(kind, Status::InAssessment),
+            Command::Decide {
+                outcome,
+                grounds: grounds.iter().map(|g| g.to_string()).collect(),
+                explanation: explanation.map(str::to_string),
+                communicated_on: date("2026-11-24"),
+            },
+            &context(),
+        )
+    }
+
+    #[test]
+    fn refusals_need_valid_grounds_and_an_explanation() {
+        let ok = decide(
+            Kind::Access,
+            Outcome::PartiallyGranted,
+            &["rights_of_others"],
+            Some("third parties"),
+        )
+        .unwrap();
+        assert_eq!(ok.request.status, Status::InExecution);
+        assert_eq!(ok.event.data["grounds"], json!(["rights_of_others"]));
+        let refused = decide(
+            Kind::Erasure {
+                scope: ErasureScope::WholeFile,
+            },
+            Outcome::Refused,
+            &["legal_retention_obligation"],
+            Some("x"),
+        )
+        .unwrap();
+        assert_eq!(refused.request.status, Status::Refused);
+
+        assert_eq!(
+            invalid_fields(decide(Kind::Access, Outcome::Refused, &[], Some("x"))),
+            ["grounds"]
+        );
+        assert_eq!(
+            invalid_fields(decide(Kind::Access, Outcome::Refused, &["excessive"], None)),
+            ["explanation"]
+        );
+        assert_eq!(
+            invalid_fields(decide(
+                Kind::Access,
+                Outcome::Refused,
+                &["data_accurate"],
+                Some("x")
+            )),
+            ["grounds[0]"]
+        );
+        assert_eq!(
+            invalid_fields(decide(Kind::Access, Outcome::Refused, &["nonsense"], Some("x"))),
+            ["grounds[0]"]
+        );
+        assert_eq!(
+            invalid_fields(decide(
+                Kind::Access,
+                Outcome::Refused,
+                &["excessive", "excessive"],
+                Some("x")
+            )),
+            ["grounds[1]"]
+        );
+        assert_eq!(
+            invalid_fields(decide(Kind::Access, Outcome::Granted, &["excessive"], None)),
+            ["grounds"]
+        );
+        let rect = Kind::Rectification {
+            mode: RectificationMode::Correct,
+        };
+        assert!(decide(rect, Outcome::Refused, &["data_accurate"], Some("checked")).is_ok());
+    }
+
+    #[test]
+    fn a_direct_marketing_objection_cannot_be_refused() {
+        let absolute = Kind::Objection {
+            direct_marketing: true,
+        };
+        assert_eq!(
+            invalid_fields(decide(
+                absolute.clone(),
+                Outcome::Refused,
+                &["compelling_legitimate_grounds"],
+                Some("x")
+            )),
+            ["outcome"]
+        );
+        assert_eq!(
+            invalid_fields(decide(
+                absolute.clone(),
+                Outcome::PartiallyGranted,
+                &["legal_claims"],
+                Some("x")
+            )),
+            ["outcome"]
+        );
+        assert!(decide(absolute, Outcome::Granted, &[], None).is_ok());
+        assert!(decide(
+            Kind::Objection {
+                direct_marketing: false
+            },
+            Outcome::Refused,
+            &["compelling_legitimate_grounds"],
+            Some("x")
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn dates_may_not_lie_in_the_future_or_before_receipt() {
+        let ctx = context();
+        let r = request(Kind::Access, Status::InAssessment);
+        for when in ["2026-11-26", "2026-11-15"] {
+            let result = transition(
+                &r,
+                Command::Decide {
+                    outcome: Outcome::Granted,
+                    grounds: vec![],
+                    explanation: None,
+                    communicated_on: date(when),
+                },
+                &ctx,
+            );
+            assert_eq!(invalid_fields(result), ["communicated_on"], "{when}");
+            let result = transition(
+                &r,
+                Command::Withdraw {
+                    reason: Some("x".into()),
+                    on: date(when),
+                },
+                &ctx,
+            );
+            assert_eq!(invalid_fields(result), ["on"], "{when}");
+            let result = transition(
+                &r,
+                Command::Suspend {
+                    reason: SuspendReason::Identity,
+                    asked_on: date(when),
+                },
+                &ctx,
+            );
+            assert_eq!(invalid_fields(result), ["asked_on"], "{when}");
+        }
+        let paused = request(Kind::Access, Status::AwaitingRequester);
+        let result = transition(
+            &paused,
+            Command::Resume {
+                received_on: date("2026-11-17"),
+            },
+            &ctx,
+        );
+        assert_eq!(invalid_fields(result), ["received_on"], "before the pause began");
+    }
+
+    #[test]
+    fn assessment_needs_an_assignee_and_extension_happens_once_within_the_first_month() {
+        let ctx = context();
+        let mut unassigned = request(Kind::Access, Status::Received);
+        unassigned.assignee = None;
+        assert!(!unassigned
+            .allowed_actions()
+            .contains(&ActionName::StartAssessment));
+        match transition(&unassigned, command(ActionName::StartAssessment), &ctx) {
+            Err(TransitionError::NotAllowed { detail, .. }) => assert!(detail.contains("assign")),
+            other => panic!("{other:?}"),
+        }
+
+        let extended = transition(
+            &request(Kind::Access, Status::InAssessment),
+            command(ActionName::Extend),
+            &ctx,
+        )
+        .unwrap()
+        .request;
+        assert!(matches!(
+            transition(&extended, command(ActionName::Extend), &ctx),
+            Err(TransitionError::NotAllowed { .. })
+        ));
+
+        let mut old = request(Kind::Access, Status::InAssessment);
+        old.received_on = date("2026-09-01");
+        let late = Command::Extend {
+            reason: Some("x".into()),
+            informed_on: date("2026-10-05"),
+            until: None,
+        };
+        assert_eq!(
+            invalid_fields(transition(&old, late, &ctx)),
+            ["informed_on"],
+            "first month ended 1 October"
+        );
+        let no_reason = Command::Extend {
+            reason: None,
+            informed_on: date("2026-11-20"),
+            until: None,
+        };
+        assert_eq!(
+            invalid_fields(transition(
+                &request(Kind::Access, Status::Received),
+                no_reason,
+                &ctx
+            )),
+            ["reason"]
+        );
+        let too_far = Command::Extend {
+            reason: Some("x".into()),
+            informed_on: date("2026-11-20"),
+            until: Some(date("2027-03-01")),
+        };
+        assert_eq!(
+            invalid_fields(transition(
+                &request(Kind::Access, Status::Received),
+                too_far,
+                &ctx
+            )),
+            ["until"]
+        );
+    }
+
+    #[test]
+    fn completing_rectification_erasure_or_restriction_records_the_recipients() {
+        let ctx = context();
+        for kind in [
+            Kind::Rectification {
+                mode: RectificationMode::Supplement,
+            },
+            Kind::Erasure {
+                scope: ErasureScope::Data,
+            },
+            Kind::Restriction {
+                related_request: None,
+            },
+        ] {
+            let r = request(kind.clone(), Status::InExecution);
+            assert_eq!(
+                invalid_fields(transition(&r, command(ActionName::Complete), &ctx)),
+                ["recipients_informed"]
+            );
+            let with_recipients = Command::Complete {
+                summary: Some("done".into()),
+                recipients_informed: vec!["Gemeente Utrecht".into()],
+                recipients_note: None,
+                completed_on: None,
+            };
+            assert!(transition(&r, with_recipients, &ctx).is_ok(), "{kind:?}");
+            let with_note = Command::Complete {
+                summary: Some("done".into()),
+                recipients_informed: vec![],
+                recipients_note: Some("no recipients".into()),
+                completed_on: None,
+            };
+            assert!(transition(&r, with_note, &ctx).is_ok(), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn overdue_only_counts_the_deadline_still_to_meet() {
+        let ctx = context();
+        let mut r = request(Kind::Access, Status::InAssessment);
+        r.received_on = date("2026-10-01");
+        let d = r.deadlines(ctx.periods, ctx.calendar);
+        assert_eq!(d.response, date("2026-10-15"));
+        assert!(r.is_overdue(&d, date("2026-10-16")));
+        assert!(!r.is_overdue(&d, date("2026-10-15")));
+        r.decision = Some(Decision {
+            outcome: Outcome::Granted,
+            grounds: vec![],
+            explanation: None,
+            communicated_on: date("2026-10-10"),
+        });
+        r.status = Status::InExecution;
+        assert!(
+            !r.is_overdue(&d, date("2026-10-16")),
+            "response met; execution due {}",
+            d.execution
+        );
+        assert!(r.is_overdue(&d, date("2026-10-30")));
+        r.status = Status::Completed;
+        assert!(!r.is_overdue(&d, date("2027-01-01")));
+    }
+}
