@@ -8,6 +8,7 @@ use actix_web::{web, App, HttpServer};
 
 use crate::configuration::Settings;
 use crate::http::{self, problem, request_log, AppState};
+use crate::service::Rules;
 use crate::storage::{Db, StorageError};
 
 /// How long in-flight requests may take to finish after SIGTERM/SIGINT.
@@ -47,9 +48,11 @@ impl Application {
                 source,
             })?
             .port();
+        let rules = Rules::from_settings(&settings);
         let state = web::Data::new(AppState {
             db: db.clone(),
             settings,
+            rules,
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -246,3 +246,12 @@ mod tests {
         assert_eq!(issues.len(), 2);
     }
 }
+
+/// Everything the front desk records about who asks and whom it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intake {
+    pub channel: Channel,
+    pub requester: Requester,
+    pub subject: Subject,
+    pub description: Option<String>,
+}

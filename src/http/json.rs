@@ -62,7 +62,7 @@ fn too_large() -> ApiError {
     ApiError::MalformedBody(format!("the request body is larger than {MAX_BODY_BYTES} bytes"))
 }
 
-fn is_json(content_type: &str) -> bool {
+pub fn is_json(content_type: &str) -> bool {
     content_type == "application/json"
         || (content_type.starts_with("application/") && content_type.ends_with("+json"))
 }

@@ -2,8 +2,11 @@
 
 pub mod health;
 pub mod json;
+pub mod params;
 pub mod problem;
+pub mod reference;
 pub mod request_log;
+pub mod requests;
 pub mod teams;
 
 use actix_web::error::{PathError, QueryPayloadError};
@@ -11,6 +14,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 
 use crate::configuration::Settings;
+use crate::service::Rules;
 use crate::storage::Db;
 use problem::{ApiError, FieldError};
 
@@ -18,6 +22,7 @@ use problem::{ApiError, FieldError};
 pub struct AppState {
     pub db: Db,
     pub settings: Settings,
+    pub rules: Rules,
 }
 
 /// All routes of the service.
@@ -33,7 +38,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::get().to(teams::list))
                         .route(web::post().to(teams::create)),
                 )
-                .service(web::resource("/teams/{code}").route(web::get().to(teams::get))),
+                .service(web::resource("/teams/{code}").route(web::get().to(teams::get)))
+                .service(
+                    web::resource("/requests")
+                        .route(web::get().to(requests::list))
+                        .route(web::post().to(requests::register)),
+                )
+                .service(web::resource("/requests/{id}").route(web::get().to(requests::get)))
+                .service(web::resource("/requests/{id}/events").route(web::get().to(requests::events)))
+                .service(
+                    web::resource("/requests/{id}/actions/{action}").route(web::post().to(requests::act)),
+                )
+                .service(web::resource("/refusal-grounds").route(web::get().to(reference::refusal_grounds)))
+                .service(
+                    web::resource("/calendar/deadline").route(web::get().to(reference::deadline_calculator)),
+                )
+                .service(web::resource("/calendar/holidays").route(web::get().to(reference::holidays))),
         );
 }
 

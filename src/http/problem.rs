@@ -82,6 +82,9 @@ pub enum ApiError {
         detail: String,
         extensions: Map<String, Value>,
     },
+    /// `If-Match` names a version that is no longer current (412).
+    #[error("{detail}")]
+    PreconditionFailed { detail: String, current_version: i64 },
     #[error("the database is not available")]
     Unavailable(String),
     /// A bug or a broken dependency. The cause is logged, never shown.
@@ -126,6 +129,16 @@ impl ApiError {
                 problem.extensions = extensions.clone();
                 problem
             }
+            ApiError::PreconditionFailed {
+                detail,
+                current_version,
+            } => {
+                let mut problem = Problem::new(StatusCode::PRECONDITION_FAILED, "stale-version", detail);
+                problem
+                    .extensions
+                    .insert("current_version".into(), Value::from(*current_version));
+                problem
+            }
             ApiError::Unavailable(_) => Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
@@ -145,6 +158,34 @@ impl From<StorageError> for ApiError {
         match error {
             StorageError::Unavailable(cause) => ApiError::Unavailable(cause),
             other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<crate::service::ServiceError> for ApiError {
+    fn from(error: crate::service::ServiceError) -> Self {
+        use crate::service::ServiceError;
+        match error {
+            ServiceError::NotFound(detail) => ApiError::NotFound(detail),
+            ServiceError::Invalid(issues) => {
+                ApiError::Validation(issues.into_iter().map(|i| FieldError::new(i.field, i.message)).collect())
+            }
+            ServiceError::NotAllowed { detail, status, allowed } => {
+                let mut extensions = Map::new();
+                extensions.insert("request_status".into(), Value::from(status.code()));
+                extensions.insert(
+                    "allowed_actions".into(),
+                    Value::from(allowed.iter().map(|a| a.code()).collect::<Vec<_>>()),
+                );
+                ApiError::Conflict { detail, extensions }
+            }
+            ServiceError::Stale { current } => ApiError::PreconditionFailed {
+                detail: format!(
+                    "the request was changed since you read it; it is now at version {current} — reload and try again"
+                ),
+                current_version: current,
+            },
+            ServiceError::Storage(storage) => storage.into(),
         }
     }
 }

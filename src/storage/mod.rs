@@ -6,6 +6,8 @@
 //! transaction that starts `BEGIN IMMEDIATE` on SQLite (a deferred transaction that
 //! reads and then writes fails with "database is locked" under concurrency).
 
+pub mod audit;
+pub mod requests;
 pub mod schema;
 pub mod teams;
 
@@ -48,6 +50,9 @@ pub enum StorageError {
     Query(#[from] diesel::result::Error),
     #[error("database migration failed: {0}")]
     Migration(String),
+    /// A stored value the code cannot read back (a bug or a hand-edited row).
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
 }
 
 impl StorageError {

@@ -8,3 +8,128 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    reference_counters (year) {
+        year -> Integer,
+        last_number -> Integer,
+    }
+}
+
+diesel::table! {
+    requests (id) {
+        id -> Text,
+        reference -> Text,
+        kind -> Text,
+        mode -> Nullable<Text>,
+        scope -> Nullable<Text>,
+        direct_marketing -> Nullable<Bool>,
+        related_request -> Nullable<Text>,
+        channel -> Text,
+        status -> Text,
+        team -> Text,
+        assignee -> Nullable<Text>,
+        received_on -> Date,
+        relation -> Text,
+        age_band -> Text,
+        identity_verified_by -> Nullable<Text>,
+        extension_informed_on -> Nullable<Date>,
+        extension_until -> Nullable<Date>,
+        outcome -> Nullable<Text>,
+        decided_on -> Nullable<Date>,
+        completed_on -> Nullable<Date>,
+        closed_on -> Nullable<Date>,
+        paused_days -> Integer,
+        suspended_since -> Nullable<Date>,
+        response_due -> Date,
+        execution_due -> Date,
+        legal_due -> Date,
+        open_due -> Nullable<Date>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    request_details (request_id) {
+        request_id -> Text,
+        requester_name -> Nullable<Text>,
+        requester_email -> Nullable<Text>,
+        requester_phone -> Nullable<Text>,
+        client_reference -> Nullable<Text>,
+        parents_informed -> Nullable<Bool>,
+        description -> Nullable<Text>,
+        assessment_note -> Nullable<Text>,
+        extension_reason -> Nullable<Text>,
+        decision_explanation -> Nullable<Text>,
+        completion_summary -> Nullable<Text>,
+        recipients_note -> Nullable<Text>,
+        withdrawal_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    decision_grounds (request_id, position) {
+        request_id -> Text,
+        position -> Integer,
+        ground -> Text,
+    }
+}
+
+diesel::table! {
+    suspensions (request_id, number) {
+        request_id -> Text,
+        number -> Integer,
+        reason -> Text,
+        asked_on -> Date,
+        resumed_on -> Nullable<Date>,
+        resume_to -> Text,
+    }
+}
+
+diesel::table! {
+    recipients (request_id, position) {
+        request_id -> Text,
+        position -> Integer,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    audit_events (seq) {
+        seq -> BigInt,
+        id -> Text,
+        request_id -> Nullable<Text>,
+        actor -> Text,
+        occurred_at -> Timestamp,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        data -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_head (id) {
+        id -> Integer,
+        seq -> BigInt,
+        hash -> Text,
+    }
+}
+
+diesel::joinable!(requests -> teams (team));
+diesel::joinable!(request_details -> requests (request_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    teams,
+    requests,
+    request_details,
+    decision_grounds,
+    suspensions,
+    recipients,
+    audit_events,
+    audit_head,
+    reference_counters,
+);

@@ -1,0 +1,114 @@
+//! Query-string parameters, parsed one by one so that every error names its parameter
+//! and a misspelt parameter is an error instead of a silently ignored filter.
+
+use actix_web::HttpRequest;
+use chrono::NaiveDate;
+
+use super::problem::{ApiError, FieldError};
+
+pub struct Params {
+    pairs: Vec<(String, String)>,
+    known: Vec<&'static str>,
+    pub errors: Vec<FieldError>,
+}
+
+impl Params {
+    pub fn of(req: &HttpRequest) -> Result<Self, ApiError> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string())
+            .map_err(|e| ApiError::validation("query", format!("the query string cannot be read: {e}")))?;
+        Ok(Params {
+            pairs,
+            known: Vec::new(),
+            errors: Vec::new(),
+        })
+    }
+
+    /// Every value of `name` (repeated or comma-separated), trimmed, without empties.
+    pub fn all(&mut self, name: &'static str) -> Vec<String> {
+        self.known.push(name);
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .flat_map(|(_, v)| v.split(','))
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+
+    /// The last non-empty value of `name`.
+    pub fn text(&mut self, name: &'static str) -> Option<String> {
+        self.known.push(name);
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_string())
+    }
+
+    pub fn date(&mut self, name: &'static str) -> Option<NaiveDate> {
+        let value = self.text(name)?;
+        match parse_date(&value) {
+            Some(date) => Some(date),
+            None => {
+                self.errors.push(FieldError::new(
+                    name,
+                    format!("'{value}' is not a date (YYYY-MM-DD)"),
+                ));
+                None
+            }
+        }
+    }
+
+    pub fn integer(&mut self, name: &'static str, min: i64, max: i64) -> Option<i64> {
+        let value = self.text(name)?;
+        match value.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => Some(n),
+            _ => {
+                self.errors.push(FieldError::new(
+                    name,
+                    format!("'{value}' is not a whole number from {min} to {max}"),
+                ));
+                None
+            }
+        }
+    }
+
+    pub fn boolean(&mut self, name: &'static str) -> Option<bool> {
+        let value = self.text(name)?;
+        match value.as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => {
+                self.errors
+                    .push(FieldError::new(name, format!("'{value}' is not true or false")));
+                None
+            }
+        }
+    }
+
+    /// Fails with every parameter error, including parameters nobody asked for.
+    pub fn finish(mut self) -> Result<(), ApiError> {
+        for (name, _) in &self.pairs {
+            if !self.known.contains(&name.as_str()) && !self.errors.iter().any(|e| &e.field == name) {
+                let known = self.known.join(", ");
+                self.errors.push(FieldError::new(
+                    name.clone(),
+                    format!("unknown parameter (known here: {known})"),
+                ));
+            }
+        }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(self.errors))
+        }
+    }
+}
+
+/// A strict `YYYY-MM-DD`.
+pub fn parse_date(value: &str) -> Option<NaiveDate> {
+    if value.len() != 10 {
+        return None;
+    }
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
+}

@@ -1,0 +1,152 @@
+//! Reference data and calculators: the refusal-ground catalogue, the deadline
+//! calculator and the holidays of a year.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Datelike;
+use serde_json::json;
+
+use super::params::Params;
+use super::problem::{ApiError, FieldError};
+use super::AppState;
+use crate::domain::calendar::{Calendar, FIRST_YEAR, LAST_YEAR};
+use crate::domain::deadlines::{deadline, Period};
+use crate::domain::grounds::CATALOGUE;
+use crate::domain::kind::KindCode;
+
+pub async fn refusal_grounds(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let mut params = Params::of(&req)?;
+    let kind = params.text("kind");
+    let kind = match kind.as_deref().map(KindCode::parse) {
+        Some(Err(e)) => {
+            params.errors.push(FieldError::new("kind", e.0));
+            None
+        }
+        Some(Ok(kind)) => Some(kind),
+        None => None,
+    };
+    params.finish()?;
+    let items: Vec<_> = CATALOGUE
+        .iter()
+        .filter(|g| kind.is_none_or(|k| g.applies_to(k)))
+        .map(|g| {
+            json!({
+                "code": g.code,
+                "label_nl": g.label_nl,
+                "label_en": g.label_en,
+                "reference": g.reference,
+                "kinds": g.kinds(),
+                "all_kinds": g.only_for.is_none(),
+                "note": g.note,
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({ "items": items })))
+}
+
+fn calendar_param(params: &mut Params, default: Calendar) -> Calendar {
+    match params.text("calendar").map(|c| Calendar::parse(&c)) {
+        Some(Ok(calendar)) => calendar,
+        Some(Err(e)) => {
+            params.errors.push(FieldError::new("calendar", e.0));
+            default
+        }
+        None => default,
+    }
+}
+
+fn year_in_range(params: &mut Params, field: &'static str, year: i32) -> bool {
+    let ok = (FIRST_YEAR..LAST_YEAR).contains(&year);
+    if !ok {
+        params.errors.push(FieldError::new(
+            field,
+            format!("the calendar covers {FIRST_YEAR} to {}", LAST_YEAR - 1),
+        ));
+    }
+    ok
+}
+
+pub async fn deadline_calculator(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let mut params = Params::of(&req)?;
+    let received = params.date("received");
+    let days = params.integer("days", 1, 3650);
+    let months = params.integer("months", 1, 120);
+    let paused_days = params.integer("paused_days", 0, 3650).unwrap_or(0);
+    let calendar = calendar_param(&mut params, state.settings.calendar);
+    let has = |name: &str| {
+        req.query_string()
+            .split('&')
+            .any(|p| p.split('=').next() == Some(name))
+    };
+    let period = match (days, months) {
+        (Some(n), None) => Some(Period::Days(n as u32)),
+        (None, Some(n)) => Some(Period::Months(n as u32)),
+        (Some(_), Some(_)) => {
+            params
+                .errors
+                .push(FieldError::new("months", "give days or months, not both"));
+            None
+        }
+        (None, None) => {
+            if !has("days") && !has("months") {
+                params
+                    .errors
+                    .push(FieldError::new("days", "give the period as days=N or months=N"));
+            }
+            None
+        }
+    };
+    if received.is_none() && !has("received") {
+        params
+            .errors
+            .push(FieldError::new("received", "is required (YYYY-MM-DD)"));
+    }
+    if let Some(date) = received {
+        year_in_range(&mut params, "received", date.year());
+    }
+    params.finish()?;
+    let (Some(received), Some(period)) = (received, period) else {
+        return Err(ApiError::validation("received", "is required"));
+    };
+    let due = deadline(received, period, paused_days as u32, calendar);
+    Ok(HttpResponse::Ok().json(json!({
+        "deadline": due,
+        "received": received,
+        "period": period.to_string(),
+        "paused_days": paused_days,
+        "calendar": calendar,
+    })))
+}
+
+pub async fn holidays(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let mut params = Params::of(&req)?;
+    let year = params.integer("year", i64::from(FIRST_YEAR), i64::from(LAST_YEAR) - 1);
+    let calendar = calendar_param(&mut params, state.settings.calendar);
+    if year.is_none() && !params.errors.iter().any(|e| e.field == "year") {
+        params
+            .errors
+            .push(FieldError::new("year", "is required, e.g. year=2026"));
+    }
+    params.finish()?;
+    let year = year.unwrap_or_default() as i32;
+    let items: Vec<_> = calendar
+        .holidays(year)
+        .into_iter()
+        .map(|h| {
+            json!({
+                "date": h.date,
+                "weekday": h.date.format("%A").to_string().to_lowercase(),
+                "name_nl": h.name_nl,
+                "name_en": h.name_en,
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({
+        "year": year,
+        "calendar": calendar,
+        "note": "Saturdays and Sundays are not working days either; they are not listed.",
+        "items": items,
+    })))
+}

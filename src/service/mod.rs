@@ -1,0 +1,77 @@
+//! Use cases: each loads what it needs, asks the domain, and stores the result with
+//! its audit event in one transaction.
+
+pub mod requests;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::configuration::Settings;
+use crate::domain::calendar::Calendar;
+use crate::domain::deadlines::Periods;
+use crate::domain::kind::KindCode;
+use crate::domain::request::{ActionName, Context, Status};
+use crate::domain::FieldIssue;
+use crate::storage::StorageError;
+
+/// How deadlines are counted here: calendar, periods per kind, local time zone.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub calendar: Calendar,
+    pub periods: Periods,
+    pub timezone: Tz,
+}
+
+impl Rules {
+    pub fn from_settings(settings: &Settings) -> Self {
+        Rules {
+            calendar: settings.calendar,
+            periods: settings.periods.clone(),
+            timezone: settings.timezone,
+        }
+    }
+
+    pub fn context(&self, kind: KindCode, now: DateTime<Utc>) -> Context {
+        Context {
+            now,
+            timezone: self.timezone,
+            calendar: self.calendar,
+            periods: self.periods.for_kind(kind),
+        }
+    }
+
+    pub fn today(&self, now: DateTime<Utc>) -> chrono::NaiveDate {
+        now.with_timezone(&self.timezone).date_naive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("invalid input")]
+    Invalid(Vec<FieldIssue>),
+    #[error("{detail}")]
+    NotAllowed {
+        detail: String,
+        status: Status,
+        allowed: Vec<ActionName>,
+    },
+    /// `If-Match` named another version, or the request changed meanwhile.
+    #[error("the request was changed meanwhile (now version {current})")]
+    Stale { current: i64 },
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl From<diesel::result::Error> for ServiceError {
+    fn from(error: diesel::result::Error) -> Self {
+        ServiceError::Storage(error.into())
+    }
+}
+
+impl ServiceError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        ServiceError::Invalid(vec![FieldIssue::new(field, message)])
+    }
+}

@@ -1,0 +1,270 @@
+//! Registering requests and taking lifecycle actions.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{Rules, ServiceError};
+use crate::domain::audit::AuditEvent;
+use crate::domain::deadlines::Deadlines;
+use crate::domain::intake::Intake;
+use crate::domain::kind::{Kind, KindCode};
+use crate::domain::request::{self, ActionName, Command, Request, Status, TransitionError};
+use crate::storage::requests::{self as store, ListFilter, RequestRecord, StoredRequest};
+use crate::storage::{audit, teams, Db, DbConnection};
+
+/// A checked registration, ready to be stored.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub kind: Kind,
+    pub received_on: NaiveDate,
+    pub team: String,
+    pub assignee: Option<Uuid>,
+    pub intake: Intake,
+}
+
+/// A request as the API shows it: stored facts plus what follows from them today.
+#[derive(Debug, Clone)]
+pub struct RequestView {
+    pub stored: StoredRequest,
+    pub deadlines: Deadlines,
+    pub overdue: bool,
+    pub allowed_actions: Vec<ActionName>,
+}
+
+impl RequestView {
+    fn of(stored: StoredRequest, rules: &Rules, now: DateTime<Utc>) -> Self {
+        let context = rules.context(stored.request.kind.code(), now);
+        let deadlines = stored.request.deadlines(context.periods, context.calendar);
+        let overdue = stored.request.is_overdue(&deadlines, context.today());
+        let allowed_actions = stored.request.allowed_actions();
+        RequestView {
+            stored,
+            deadlines,
+            overdue,
+            allowed_actions,
+        }
+    }
+}
+
+fn parse_id(id: &str) -> Result<String, ServiceError> {
+    Uuid::parse_str(id)
+        .map(|u| u.to_string())
+        .map_err(|_| ServiceError::NotFound(format!("no request with id {id}")))
+}
+
+pub async fn register(
+    db: &Db,
+    rules: &Rules,
+    actor: String,
+    registration: Registration,
+    now: DateTime<Utc>,
+) -> Result<RequestView, ServiceError> {
+    let rules_in = rules.clone();
+    let stored = db
+        .write(move |conn| register_in(conn, &rules_in, &actor, registration, now))
+        .await?;
+    Ok(RequestView::of(stored, rules, now))
+}
+
+fn register_in(
+    conn: &mut DbConnection,
+    rules: &Rules,
+    actor: &str,
+    registration: Registration,
+    now: DateTime<Utc>,
+) -> Result<StoredRequest, ServiceError> {
+    if teams::find(conn, &registration.team)?.is_none() {
+        return Err(ServiceError::invalid(
+            "team",
+            format!("there is no team with code {}", registration.team),
+        ));
+    }
+    if let Kind::Restriction {
+        related_request: Some(related),
+    } = &registration.kind
+    {
+        let record = store::find_record(conn, &related.to_string())?;
+        match record.map(|r| r.kind_code()).transpose()? {
+            None => {
+                return Err(ServiceError::invalid(
+                    "related_request",
+                    format!("there is no request with id {related}"),
+                ))
+            }
+            Some(KindCode::Rectification | KindCode::Objection) => {}
+            Some(other) => return Err(ServiceError::invalid(
+                "related_request",
+                format!(
+                    "a restriction is linked to a rectification or objection, not to a request of kind {}",
+                    other.code()
+                ),
+            )),
+        }
+    }
+    let year = registration.received_on.year();
+    let number = store::next_reference_number(conn, year)?;
+    let request = Request {
+        id: Uuid::now_v7(),
+        reference: format!("AVG-{year}-{number:05}"),
+        kind: registration.kind,
+        status: Status::Received,
+        team: registration.team,
+        assignee: registration.assignee,
+        received_on: registration.received_on,
+        identity_verified_by: None,
+        assessment_note: None,
+        suspensions: vec![],
+        extension: None,
+        decision: None,
+        completion: None,
+        withdrawal: None,
+        version: 1,
+    };
+    let context = rules.context(request.kind.code(), now);
+    let deadlines = request.deadlines(context.periods, context.calendar);
+    let stored = StoredRequest {
+        request,
+        intake: registration.intake,
+        created_at: now,
+        updated_at: now,
+    };
+    store::insert(conn, &stored, &deadlines)?;
+    let r = &stored.request;
+    let (mode, scope, direct_marketing, related_request) = match &r.kind {
+        Kind::Rectification { mode } => (Some(mode.code()), None, None, None),
+        Kind::Erasure { scope } => (None, Some(scope.code()), None, None),
+        Kind::Objection { direct_marketing } => (None, None, Some(*direct_marketing), None),
+        Kind::Restriction { related_request } => (None, None, None, *related_request),
+        Kind::Access | Kind::Portability => (None, None, None, None),
+    };
+    let data = json!({
+        "reference": r.reference,
+        "kind": r.kind.code(),
+        "mode": mode,
+        "scope": scope,
+        "direct_marketing": direct_marketing,
+        "related_request": related_request,
+        "channel": stored.intake.channel,
+        "team": r.team,
+        "assignee": r.assignee,
+        "received_on": r.received_on,
+        "relation": stored.intake.requester.relation,
+        "age_band": stored.intake.subject.age_band,
+        "deadlines": deadlines,
+    });
+    let id = r.id.to_string();
+    audit::append(
+        conn,
+        audit::NewEvent {
+            request_id: Some(&id),
+            actor,
+            occurred_at: now,
+            action: "register",
+            from_status: None,
+            to_status: Some(Status::Received.code()),
+            data: &data,
+        },
+    )?;
+    Ok(stored)
+}
+
+/// Takes one lifecycle action. With `if_match`, the request must still be at that
+/// version; either way a change made meanwhile is never overwritten.
+pub async fn act(
+    db: &Db,
+    rules: &Rules,
+    actor: String,
+    id: &str,
+    command: Command,
+    if_match: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<RequestView, ServiceError> {
+    let id = parse_id(id)?;
+    let rules_in = rules.clone();
+    let stored = db
+        .write(move |conn| {
+            let current = store::load(conn, &id)?
+                .ok_or_else(|| ServiceError::NotFound(format!("no request with id {id}")))?;
+            if let Some(expected) = if_match {
+                if expected != current.request.version {
+                    return Err(ServiceError::Stale {
+                        current: current.request.version,
+                    });
+                }
+            }
+            let context = rules_in.context(current.request.kind.code(), now);
+            let transition =
+                request::transition(&current.request, command, &context).map_err(|e| match e {
+                    TransitionError::NotAllowed {
+                        detail,
+                        status,
+                        allowed,
+                        ..
+                    } => ServiceError::NotAllowed {
+                        detail,
+                        status,
+                        allowed,
+                    },
+                    TransitionError::Invalid(issues) => ServiceError::Invalid(issues),
+                })?;
+            let next = StoredRequest {
+                request: transition.request,
+                intake: current.intake.clone(),
+                created_at: current.created_at,
+                updated_at: now,
+            };
+            let deadlines = next.request.deadlines(context.periods, context.calendar);
+            if !store::update(conn, &next, &deadlines, current.request.version)? {
+                let current = store::find_record(conn, &id)?.map(|r| r.version).unwrap_or(0);
+                return Err(ServiceError::Stale { current });
+            }
+            let event = transition.event;
+            audit::append(
+                conn,
+                audit::NewEvent {
+                    request_id: Some(&id),
+                    actor: &actor,
+                    occurred_at: now,
+                    action: &event.action,
+                    from_status: event.from_status.map(|s| s.code()),
+                    to_status: Some(event.to_status.code()),
+                    data: &event.data,
+                },
+            )?;
+            Ok(next)
+        })
+        .await?;
+    Ok(RequestView::of(stored, rules, now))
+}
+
+pub async fn get(db: &Db, rules: &Rules, id: &str, now: DateTime<Utc>) -> Result<RequestView, ServiceError> {
+    let id = parse_id(id)?;
+    let stored = db
+        .read(move |conn| {
+            store::load(conn, &id)?.ok_or_else(|| ServiceError::NotFound(format!("no request with id {id}")))
+        })
+        .await?;
+    Ok(RequestView::of(stored, rules, now))
+}
+
+pub async fn events(db: &Db, id: &str) -> Result<Vec<AuditEvent>, ServiceError> {
+    let id = parse_id(id)?;
+    db.read(move |conn| {
+        if store::find_record(conn, &id)?.is_none() {
+            return Err(ServiceError::NotFound(format!("no request with id {id}")));
+        }
+        Ok(audit::for_request(conn, &id)?)
+    })
+    .await
+}
+
+pub async fn list(
+    db: &Db,
+    filter: ListFilter,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<RequestRecord>, i64), ServiceError> {
+    db.read(move |conn| Ok(store::list(conn, &filter, page, per_page)?))
+        .await
+}

@@ -1,0 +1,544 @@
+//! The `requests` table and the tables that hang off it: `request_details`,
+//! `decision_grounds`, `suspensions`, `recipients`, `reference_counters`.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::Integer;
+use uuid::Uuid;
+
+use super::schema::{decision_grounds, recipients, request_details, requests, suspensions};
+use super::{DbConnection, StorageError};
+use crate::domain::deadlines::Deadlines;
+use crate::domain::intake::{AgeBand, Channel, Intake, Relation, Requester, Subject};
+use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
+use crate::domain::request::{
+    Completion, Decision, Extension, IdentityCheck, Outcome, Request, Status, SuspendReason, Suspension,
+    Withdrawal,
+};
+use crate::domain::Invalid;
+
+/// One row of `requests`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = requests, treat_none_as_null = true)]
+pub struct RequestRecord {
+    pub id: String,
+    pub reference: String,
+    pub kind: String,
+    pub mode: Option<String>,
+    pub scope: Option<String>,
+    pub direct_marketing: Option<bool>,
+    pub related_request: Option<String>,
+    pub channel: String,
+    pub status: String,
+    pub team: String,
+    pub assignee: Option<String>,
+    pub received_on: NaiveDate,
+    pub relation: String,
+    pub age_band: String,
+    pub identity_verified_by: Option<String>,
+    pub extension_informed_on: Option<NaiveDate>,
+    pub extension_until: Option<NaiveDate>,
+    pub outcome: Option<String>,
+    pub decided_on: Option<NaiveDate>,
+    pub completed_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub paused_days: i32,
+    pub suspended_since: Option<NaiveDate>,
+    pub response_due: NaiveDate,
+    pub execution_due: NaiveDate,
+    pub legal_due: NaiveDate,
+    pub open_due: Option<NaiveDate>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// One row of `request_details`: the personal data and free text.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = request_details, treat_none_as_null = true)]
+struct DetailsRecord {
+    request_id: String,
+    requester_name: Option<String>,
+    requester_email: Option<String>,
+    requester_phone: Option<String>,
+    client_reference: Option<String>,
+    parents_informed: Option<bool>,
+    description: Option<String>,
+    assessment_note: Option<String>,
+    extension_reason: Option<String>,
+    decision_explanation: Option<String>,
+    completion_summary: Option<String>,
+    recipients_note: Option<String>,
+    withdrawal_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = suspensions)]
+struct SuspensionRecord {
+    request_id: String,
+    number: i32,
+    reason: String,
+    asked_on: NaiveDate,
+    resumed_on: Option<NaiveDate>,
+    resume_to: String,
+}
+
+/// A request with everything recorded about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRequest {
+    pub request: Request,
+    pub intake: Intake,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn corrupt(column: &str) -> impl Fn(Invalid) -> StorageError + '_ {
+    move |e| StorageError::Corrupt(format!("{column}: {}", e.0))
+}
+
+fn parse_uuid(column: &str, value: &str) -> Result<Uuid, StorageError> {
+    Uuid::parse_str(value).map_err(|_| StorageError::Corrupt(format!("{column}: '{value}' is not a UUID")))
+}
+
+fn utc(naive: NaiveDateTime) -> DateTime<Utc> {
+    DateTime::from_naive_utc_and_offset(naive, Utc)
+}
+
+/// Hands out the next number for `year`: gap-free, because a transaction that rolls
+/// back also rolls back its increment, and sequential, because the counter row is
+/// locked until the registering transaction ends.
+pub fn next_reference_number(conn: &mut DbConnection, year: i32) -> Result<i32, StorageError> {
+    #[derive(QueryableByName)]
+    struct Number {
+        #[diesel(sql_type = Integer)]
+        last_number: i32,
+    }
+    const SQL: &str = "INSERT INTO reference_counters (year, last_number) VALUES ($1, 1) \
+        ON CONFLICT (year) DO UPDATE SET last_number = reference_counters.last_number + 1 \
+        RETURNING last_number";
+    let number = match conn {
+        DbConnection::Postgresql(pg) => diesel::sql_query(SQL)
+            .bind::<Integer, _>(year)
+            .get_result::<Number>(pg)?,
+        DbConnection::Sqlite(lite) => diesel::sql_query(SQL.replace("$1", "?"))
+            .bind::<Integer, _>(year)
+            .get_result::<Number>(lite)?,
+    };
+    Ok(number.last_number)
+}
+
+impl RequestRecord {
+    /// The workflow columns of `stored`, with its (recomputed) deadlines.
+    pub fn of(stored: &StoredRequest, deadlines: &Deadlines) -> RequestRecord {
+        let r = &stored.request;
+        let (mode, scope, direct_marketing, related_request) = match &r.kind {
+            Kind::Rectification { mode } => (Some(mode.code().to_string()), None, None, None),
+            Kind::Erasure { scope } => (None, Some(scope.code().to_string()), None, None),
+            Kind::Objection { direct_marketing } => (None, None, Some(*direct_marketing), None),
+            Kind::Restriction { related_request } => {
+                (None, None, None, related_request.map(|id| id.to_string()))
+            }
+            Kind::Access | Kind::Portability => (None, None, None, None),
+        };
+        let decided_on = r.decision.as_ref().map(|d| d.communicated_on);
+        let completed_on = r.completion.as_ref().map(|c| c.completed_on);
+        let closed_on = match r.status {
+            Status::Completed => completed_on,
+            Status::Refused => decided_on,
+            Status::Withdrawn => r.withdrawal.as_ref().map(|w| w.on),
+            _ => None,
+        };
+        RequestRecord {
+            id: r.id.to_string(),
+            reference: r.reference.clone(),
+            kind: r.kind.code().code().to_string(),
+            mode,
+            scope,
+            direct_marketing,
+            related_request,
+            channel: stored.intake.channel.code().to_string(),
+            status: r.status.code().to_string(),
+            team: r.team.clone(),
+            assignee: r.assignee.map(|a| a.to_string()),
+            received_on: r.received_on,
+            relation: stored.intake.requester.relation.code().to_string(),
+            age_band: stored.intake.subject.age_band.code().to_string(),
+            identity_verified_by: r.identity_verified_by.map(|i| i.code().to_string()),
+            extension_informed_on: r.extension.as_ref().map(|e| e.informed_on),
+            extension_until: r.extension.as_ref().and_then(|e| e.until),
+            outcome: r.decision.as_ref().map(|d| d.outcome.code().to_string()),
+            decided_on,
+            completed_on,
+            closed_on,
+            paused_days: r.paused_days() as i32,
+            suspended_since: r.active_suspension().map(|s| s.asked_on),
+            response_due: deadlines.response,
+            execution_due: deadlines.execution,
+            legal_due: deadlines.legal,
+            open_due: r.open_deadline(deadlines),
+            version: r.version,
+            created_at: stored.created_at.naive_utc(),
+            updated_at: stored.updated_at.naive_utc(),
+        }
+    }
+
+    pub fn kind_code(&self) -> Result<KindCode, StorageError> {
+        KindCode::parse(&self.kind).map_err(corrupt("kind"))
+    }
+
+    pub fn status_code(&self) -> Result<Status, StorageError> {
+        Status::parse(&self.status).map_err(corrupt("status"))
+    }
+
+    pub fn kind(&self) -> Result<Kind, StorageError> {
+        Ok(match self.kind_code()? {
+            KindCode::Access => Kind::Access,
+            KindCode::Portability => Kind::Portability,
+            KindCode::Rectification => Kind::Rectification {
+                mode: RectificationMode::parse(self.mode.as_deref().unwrap_or(""))
+                    .map_err(corrupt("mode"))?,
+            },
+            KindCode::Erasure => Kind::Erasure {
+                scope: ErasureScope::parse(self.scope.as_deref().unwrap_or("")).map_err(corrupt("scope"))?,
+            },
+            KindCode::Objection => Kind::Objection {
+                direct_marketing: self.direct_marketing.unwrap_or(false),
+            },
+            KindCode::Restriction => Kind::Restriction {
+                related_request: self
+                    .related_request
+                    .as_deref()
+                    .map(|id| parse_uuid("related_request", id))
+                    .transpose()?,
+            },
+        })
+    }
+
+    pub fn assignee_id(&self) -> Result<Option<Uuid>, StorageError> {
+        self.assignee
+            .as_deref()
+            .map(|a| parse_uuid("assignee", a))
+            .transpose()
+    }
+
+    pub fn deadlines(&self) -> Deadlines {
+        Deadlines {
+            response: self.response_due,
+            execution: self.execution_due,
+            legal: self.legal_due,
+        }
+    }
+
+    /// As [`Request::is_overdue`], from the stored columns.
+    pub fn is_overdue(&self, today: NaiveDate) -> bool {
+        let reference_day = self.suspended_since.unwrap_or(today);
+        self.open_due.is_some_and(|due| due < reference_day)
+    }
+
+    pub fn created(&self) -> DateTime<Utc> {
+        utc(self.created_at)
+    }
+
+    pub fn updated(&self) -> DateTime<Utc> {
+        utc(self.updated_at)
+    }
+}
+
+fn details_of(stored: &StoredRequest) -> DetailsRecord {
+    let r = &stored.request;
+    let intake = &stored.intake;
+    DetailsRecord {
+        request_id: r.id.to_string(),
+        requester_name: Some(intake.requester.name.clone()),
+        requester_email: intake.requester.email.clone(),
+        requester_phone: intake.requester.phone.clone(),
+        client_reference: intake.subject.client_reference.clone(),
+        parents_informed: intake.subject.parents_informed,
+        description: intake.description.clone(),
+        assessment_note: r.assessment_note.clone(),
+        extension_reason: r.extension.as_ref().map(|e| e.reason.clone()),
+        decision_explanation: r.decision.as_ref().and_then(|d| d.explanation.clone()),
+        completion_summary: r.completion.as_ref().map(|c| c.summary.clone()),
+        recipients_note: r.completion.as_ref().and_then(|c| c.recipients_note.clone()),
+        withdrawal_reason: r.withdrawal.as_ref().map(|w| w.reason.clone()),
+    }
+}
+
+/// Writes the child rows (pauses, grounds, recipients) of `stored` afresh.
+fn write_children(conn: &mut DbConnection, stored: &StoredRequest) -> Result<(), StorageError> {
+    let r = &stored.request;
+    let id = r.id.to_string();
+    diesel::delete(suspensions::table.filter(suspensions::request_id.eq(&id))).execute(conn)?;
+    diesel::delete(decision_grounds::table.filter(decision_grounds::request_id.eq(&id))).execute(conn)?;
+    diesel::delete(recipients::table.filter(recipients::request_id.eq(&id))).execute(conn)?;
+    for (number, s) in r.suspensions.iter().enumerate() {
+        let record = SuspensionRecord {
+            request_id: id.clone(),
+            number: number as i32 + 1,
+            reason: s.reason.code().to_string(),
+            asked_on: s.asked_on,
+            resumed_on: s.resumed_on,
+            resume_to: s.resume_to.code().to_string(),
+        };
+        diesel::insert_into(suspensions::table)
+            .values(&record)
+            .execute(conn)?;
+    }
+    if let Some(decision) = &r.decision {
+        for (position, ground) in decision.grounds.iter().enumerate() {
+            diesel::insert_into(decision_grounds::table)
+                .values((
+                    decision_grounds::request_id.eq(&id),
+                    decision_grounds::position.eq(position as i32 + 1),
+                    decision_grounds::ground.eq(ground),
+                ))
+                .execute(conn)?;
+        }
+    }
+    if let Some(completion) = &r.completion {
+        for (position, name) in completion.recipients_informed.iter().enumerate() {
+            diesel::insert_into(recipients::table)
+                .values((
+                    recipients::request_id.eq(&id),
+                    recipients::position.eq(position as i32 + 1),
+                    recipients::name.eq(name),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn insert(
+    conn: &mut DbConnection,
+    stored: &StoredRequest,
+    deadlines: &Deadlines,
+) -> Result<(), StorageError> {
+    diesel::insert_into(requests::table)
+        .values(&RequestRecord::of(stored, deadlines))
+        .execute(conn)?;
+    diesel::insert_into(request_details::table)
+        .values(&details_of(stored))
+        .execute(conn)?;
+    write_children(conn, stored)
+}
+
+/// Saves a changed request if nobody changed it since `expected_version` was read;
+/// `Ok(false)` (and nothing written) otherwise.
+pub fn update(
+    conn: &mut DbConnection,
+    stored: &StoredRequest,
+    deadlines: &Deadlines,
+    expected_version: i64,
+) -> Result<bool, StorageError> {
+    let id = stored.request.id.to_string();
+    let changed = diesel::update(
+        requests::table.filter(requests::id.eq(&id).and(requests::version.eq(expected_version))),
+    )
+    .set(&RequestRecord::of(stored, deadlines))
+    .execute(conn)?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    diesel::update(request_details::table.find(&id))
+        .set(&details_of(stored))
+        .execute(conn)?;
+    write_children(conn, stored)?;
+    Ok(true)
+}
+
+pub fn find_record(conn: &mut DbConnection, id: &str) -> Result<Option<RequestRecord>, StorageError> {
+    Ok(requests::table
+        .find(id)
+        .select(RequestRecord::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The full request, or `None` when there is no such id.
+pub fn load(conn: &mut DbConnection, id: &str) -> Result<Option<StoredRequest>, StorageError> {
+    let Some(record) = find_record(conn, id)? else {
+        return Ok(None);
+    };
+    let details: DetailsRecord = request_details::table
+        .find(id)
+        .select(DetailsRecord::as_select())
+        .first(conn)?;
+    let pauses: Vec<SuspensionRecord> = suspensions::table
+        .filter(suspensions::request_id.eq(id))
+        .order(suspensions::number.asc())
+        .select(SuspensionRecord::as_select())
+        .load(conn)?;
+    let grounds: Vec<String> = decision_grounds::table
+        .filter(decision_grounds::request_id.eq(id))
+        .order(decision_grounds::position.asc())
+        .select(decision_grounds::ground)
+        .load(conn)?;
+    let recipients_informed: Vec<String> = recipients::table
+        .filter(recipients::request_id.eq(id))
+        .order(recipients::position.asc())
+        .select(recipients::name)
+        .load(conn)?;
+
+    let status = record.status_code()?;
+    let suspensions = pauses
+        .into_iter()
+        .map(|s| {
+            Ok(Suspension {
+                reason: SuspendReason::parse(&s.reason).map_err(corrupt("suspensions.reason"))?,
+                asked_on: s.asked_on,
+                resumed_on: s.resumed_on,
+                resume_to: Status::parse(&s.resume_to).map_err(corrupt("suspensions.resume_to"))?,
+            })
+        })
+        .collect::<Result<Vec<_>, StorageError>>()?;
+    let decision = match (&record.outcome, record.decided_on) {
+        (Some(outcome), Some(communicated_on)) => Some(Decision {
+            outcome: Outcome::parse(outcome).map_err(corrupt("outcome"))?,
+            grounds,
+            explanation: details.decision_explanation.clone(),
+            communicated_on,
+        }),
+        _ => None,
+    };
+    let completion = record.completed_on.map(|completed_on| Completion {
+        summary: details.completion_summary.clone().unwrap_or_default(),
+        completed_on,
+        recipients_informed,
+        recipients_note: details.recipients_note.clone(),
+    });
+    let withdrawal = match status {
+        Status::Withdrawn => record.closed_on.map(|on| Withdrawal {
+            reason: details.withdrawal_reason.clone().unwrap_or_default(),
+            on,
+        }),
+        _ => None,
+    };
+    let request = Request {
+        id: parse_uuid("id", &record.id)?,
+        reference: record.reference.clone(),
+        kind: record.kind()?,
+        status,
+        team: record.team.clone(),
+        assignee: record.assignee_id()?,
+        received_on: record.received_on,
+        identity_verified_by: record
+            .identity_verified_by
+            .as_deref()
+            .map(IdentityCheck::parse)
+            .transpose()
+            .map_err(corrupt("identity_verified_by"))?,
+        assessment_note: details.assessment_note.clone(),
+        suspensions,
+        extension: record.extension_informed_on.map(|informed_on| Extension {
+            reason: details.extension_reason.clone().unwrap_or_default(),
+            informed_on,
+            until: record.extension_until,
+        }),
+        decision,
+        completion,
+        withdrawal,
+        version: record.version,
+    };
+    let intake = Intake {
+        channel: Channel::parse(&record.channel).map_err(corrupt("channel"))?,
+        requester: Requester {
+            name: details.requester_name.clone().unwrap_or_default(),
+            email: details.requester_email.clone(),
+            phone: details.requester_phone.clone(),
+            relation: Relation::parse(&record.relation).map_err(corrupt("relation"))?,
+        },
+        subject: Subject {
+            age_band: AgeBand::parse(&record.age_band).map_err(corrupt("age_band"))?,
+            client_reference: details.client_reference.clone(),
+            parents_informed: details.parents_informed,
+        },
+        description: details.description.clone(),
+    };
+    Ok(Some(StoredRequest {
+        request,
+        intake,
+        created_at: record.created(),
+        updated_at: record.updated(),
+    }))
+}
+
+pub fn id_by_reference(conn: &mut DbConnection, reference: &str) -> Result<Option<String>, StorageError> {
+    Ok(requests::table
+        .filter(requests::reference.eq(reference))
+        .select(requests::id)
+        .first(conn)
+        .optional()?)
+}
+
+/// Filters of the list endpoint; every one is optional.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub statuses: Vec<String>,
+    pub kinds: Vec<String>,
+    pub teams: Vec<String>,
+    pub assignee: Option<String>,
+    /// With the day that counts as today.
+    pub overdue_on: Option<NaiveDate>,
+    /// The deadline still to meet lies before this date.
+    pub due_before: Option<NaiveDate>,
+    pub received_from: Option<NaiveDate>,
+    pub received_to: Option<NaiveDate>,
+    pub reference: Option<String>,
+}
+
+fn filtered(
+    filter: &ListFilter,
+) -> requests::BoxedQuery<'static, <DbConnection as diesel::Connection>::Backend> {
+    let mut query = requests::table.into_boxed();
+    if !filter.statuses.is_empty() {
+        query = query.filter(requests::status.eq_any(filter.statuses.clone()));
+    }
+    if !filter.kinds.is_empty() {
+        query = query.filter(requests::kind.eq_any(filter.kinds.clone()));
+    }
+    if !filter.teams.is_empty() {
+        query = query.filter(requests::team.eq_any(filter.teams.clone()));
+    }
+    if let Some(assignee) = &filter.assignee {
+        query = query.filter(requests::assignee.eq(assignee.clone()));
+    }
+    if let Some(today) = filter.overdue_on {
+        query = query.filter(
+            requests::suspended_since
+                .is_null()
+                .and(requests::open_due.lt(today))
+                .or(requests::open_due.lt(requests::suspended_since)),
+        );
+    }
+    if let Some(date) = filter.due_before {
+        query = query.filter(requests::open_due.lt(date));
+    }
+    if let Some(date) = filter.received_from {
+        query = query.filter(requests::received_on.ge(date));
+    }
+    if let Some(date) = filter.received_to {
+        query = query.filter(requests::received_on.le(date));
+    }
+    if let Some(reference) = &filter.reference {
+        query = query.filter(requests::reference.eq(reference.clone()));
+    }
+    query
+}
+
+/// One page of matching requests, newest receipt first, and the number of matches.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<RequestRecord>, i64), StorageError> {
+    let total: i64 = filtered(filter).count().get_result(conn)?;
+    let records = filtered(filter)
+        .order((requests::received_on.desc(), requests::reference.desc()))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .select(RequestRecord::as_select())
+        .load(conn)?;
+    Ok((records, total))
+}
