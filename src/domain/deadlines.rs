@@ -90,17 +90,9 @@ impl Default for KindPeriods {
 }
 
 /// Periods per kind, from configuration.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Periods {
     per_kind: [KindPeriods; 6],
-}
-
-impl Default for Periods {
-    fn default() -> Self {
-        Periods {
-            per_kind: [KindPeriods::default(); 6],
-        }
-    }
 }
 
 impl Periods {

@@ -763,7 +763,8 @@ mod tests {
         use ActionName as A;
         use Status as S;
         // (state, [(action, Some(resulting state) or None when not allowed)])
-        let table: Vec<(Status, Vec<(ActionName, Option<Status>)>)> = vec![
+        type Row = (ActionName, Option<Status>);
+        let table: Vec<(Status, Vec<Row>)> = vec![
             (
                 S::Received,
                 vec![

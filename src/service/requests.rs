@@ -93,13 +93,15 @@ fn register_in(
                 ))
             }
             Some(KindCode::Rectification | KindCode::Objection) => {}
-            Some(other) => return Err(ServiceError::invalid(
-                "related_request",
-                format!(
+            Some(other) => {
+                return Err(ServiceError::invalid(
+                    "related_request",
+                    format!(
                     "a restriction is linked to a rectification or objection, not to a request of kind {}",
                     other.code()
                 ),
-            )),
+                ))
+            }
         }
     }
     let year = registration.received_on.year();

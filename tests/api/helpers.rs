@@ -241,3 +241,75 @@ where
         text,
     }
 }
+
+impl TestApp {
+    /// Creates team AMW (and others when asked) for requests to belong to.
+    pub async fn create_team(&self, code: &str) {
+        let response = self
+            .post_json(
+                "/api/v1/teams",
+                &serde_json::json!({"code": code, "name": format!("Team {code}")}),
+            )
+            .await;
+        assert_eq!(response.status, 201, "{}", response.text);
+    }
+
+    /// Registers a request from `body` and returns the created request.
+    pub async fn register(&self, body: &Value) -> Value {
+        let response = self.post_json("/api/v1/requests", body).await;
+        assert_eq!(response.status, 201, "{}", response.text);
+        response.body
+    }
+
+    pub async fn act(&self, id: &str, action: &str, body: &Value) -> TestResponse {
+        self.post_json(&format!("/api/v1/requests/{id}/actions/{action}"), body)
+            .await
+    }
+
+    /// Takes an action that must succeed; returns the updated request.
+    pub async fn act_ok(&self, id: &str, action: &str, body: &Value) -> Value {
+        let response = self.act(id, action, body).await;
+        assert_eq!(response.status, 200, "{action}: {}", response.text);
+        response.body
+    }
+
+    pub async fn post_json_with(&self, path: &str, body: &Value, headers: &[(&str, &str)]) -> TestResponse {
+        let mut request = self.client.post(self.url(path));
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        read(request.send_json(body).await.expect("POST")).await
+    }
+
+    /// The action names of a request's audit events, oldest first.
+    pub async fn event_actions(&self, id: &str) -> Vec<String> {
+        let events = self.get(&format!("/api/v1/requests/{id}/events")).await;
+        assert_eq!(events.status, 200, "{}", events.text);
+        events.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+/// A valid registration of `kind` received on `received_on`, for team AMW.
+pub fn registration(kind: &str, received_on: &str) -> Value {
+    let mut body = serde_json::json!({
+        "kind": kind,
+        "channel": "phone",
+        "received_on": received_on,
+        "team": "AMW",
+        "requester": {"name": "J. de Vries", "email": "j@example.nl", "phone": "06-12345678", "relation": "self"},
+        "subject": {"age_band": "adult", "client_reference": "D-10442"},
+        "description": "Wil dat het verslag van 3 maart wordt verwijderd",
+    });
+    match kind {
+        "rectification" => body["mode"] = "correct".into(),
+        "erasure" => body["scope"] = "whole_file".into(),
+        "objection" => body["direct_marketing"] = false.into(),
+        _ => {}
+    }
+    body
+}

@@ -6,5 +6,8 @@ mod cli;
 mod errors;
 mod health;
 mod helpers;
+mod reference;
+mod requests;
 mod schema;
 mod teams;
+mod workflow;

@@ -1,0 +1,389 @@
+//! Registering, reading and listing requests.
+
+use std::collections::BTreeSet;
+
+use serde_json::{json, Value};
+
+use crate::helpers::{registration, spawn_app, TestApp};
+
+async fn app_with_team() -> TestApp {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    app
+}
+
+#[actix_web::test]
+async fn a_registered_request_has_a_reference_deadlines_and_an_event() {
+    let app = app_with_team().await;
+    let response = app
+        .post_json("/api/v1/requests", &registration("erasure", "2026-11-02"))
+        .await;
+    assert_eq!(response.status, 201, "{}", response.text);
+    let r = &response.body;
+    let id = r["id"].as_str().unwrap();
+    assert_eq!(
+        response.header("location"),
+        Some(format!("/api/v1/requests/{id}"))
+    );
+    assert_eq!(response.header("etag").as_deref(), Some("\"1\""));
+    assert_eq!(r["reference"], "AVG-2026-00001");
+    assert_eq!(r["kind"], "erasure");
+    assert_eq!(r["scope"], "whole_file");
+    assert_eq!(r["status"], "received");
+    assert_eq!(r["team"], "AMW");
+    assert_eq!(r["received_on"], "2026-11-02");
+    assert_eq!(
+        r["deadlines"],
+        json!({"response": "2026-11-16", "execution": "2026-11-30", "legal": "2026-12-02"})
+    );
+    assert_eq!(r["suspended_days"], 0);
+    assert_eq!(r["extension"], Value::Null);
+    assert_eq!(r["decision"], Value::Null);
+    assert_eq!(r["version"], 1);
+    assert_eq!(r["requester"]["name"], "J. de Vries");
+    assert_eq!(
+        r["allowed_actions"],
+        json!(["assign", "suspend", "extend", "withdraw"])
+    );
+    assert!(r["created_at"].as_str().unwrap().ends_with('Z'));
+
+    let fetched = app.get(&format!("/api/v1/requests/{id}")).await;
+    assert_eq!(fetched.status, 200);
+    assert_eq!(fetched.body, response.body);
+    assert_eq!(fetched.header("etag").as_deref(), Some("\"1\""));
+
+    let events = app.get(&format!("/api/v1/requests/{id}/events")).await;
+    let items = events.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["action"], "register");
+    assert_eq!(items[0]["actor"], "anonymous");
+    assert_eq!(items[0]["to_status"], "received");
+    assert_eq!(items[0]["data"]["reference"], "AVG-2026-00001");
+    // No personal details in the audit trail.
+    let event_text = items[0].to_string();
+    for personal in ["de Vries", "j@example.nl", "06-12345678", "D-10442", "verslag"] {
+        assert!(!event_text.contains(personal), "{personal} in {event_text}");
+    }
+}
+
+#[actix_web::test]
+async fn references_count_per_year_of_receipt() {
+    let app = app_with_team().await;
+    let a = app.register(&registration("access", "2025-12-30")).await;
+    let b = app.register(&registration("access", "2026-01-05")).await;
+    let c = app.register(&registration("access", "2025-12-31")).await;
+    assert_eq!(a["reference"], "AVG-2025-00001");
+    assert_eq!(b["reference"], "AVG-2026-00001");
+    assert_eq!(c["reference"], "AVG-2025-00002");
+}
+
+#[actix_web::test]
+async fn two_hundred_concurrent_registrations_get_distinct_gap_free_references() {
+    let app = app_with_team().await;
+    let body = registration("access", "2026-11-02");
+    let responses =
+        futures_util::future::join_all((0..200).map(|_| app.post_json("/api/v1/requests", &body))).await;
+    let mut numbers = BTreeSet::new();
+    for response in &responses {
+        assert_eq!(response.status, 201, "{}", response.text);
+        let reference = response.body["reference"].as_str().unwrap();
+        let number: u32 = reference.strip_prefix("AVG-2026-").unwrap().parse().unwrap();
+        numbers.insert(number);
+    }
+    assert_eq!(numbers.len(), 200, "distinct");
+    assert_eq!(
+        numbers.iter().copied().collect::<Vec<_>>(),
+        (1..=200).collect::<Vec<_>>(),
+        "gap-free"
+    );
+    let list = app.get("/api/v1/requests?per_page=1").await;
+    assert_eq!(list.body["total"], 200);
+}
+
+#[actix_web::test]
+async fn every_kind_with_its_options() {
+    let app = app_with_team().await;
+    let rectification = app.register(&registration("rectification", "2026-11-02")).await;
+    assert_eq!(rectification["mode"], "correct");
+    let objection = app
+        .register(&json!({
+            "kind": "objection", "direct_marketing": true, "channel": "letter", "received_on": "2026-11-02",
+            "team": "AMW", "requester": {"name": "X", "relation": "self"}, "subject": {"age_band": "adult"},
+        }))
+        .await;
+    assert_eq!(objection["direct_marketing"], true);
+    assert_eq!(objection["requester"]["email"], Value::Null);
+    let mut restriction = registration("restriction", "2026-11-03");
+    restriction["related_request"] = rectification["id"].clone();
+    let restriction = app.register(&restriction).await;
+    assert_eq!(restriction["related_request"], rectification["id"]);
+    for kind in ["access", "portability", "erasure"] {
+        assert_eq!(
+            app.register(&registration(kind, "2026-11-02")).await["kind"],
+            kind
+        );
+    }
+}
+
+async fn rejected_fields(app: &TestApp, body: &Value) -> Vec<String> {
+    let response = app.post_json("/api/v1/requests", body).await;
+    response.assert_problem(422);
+    response.error_fields()
+}
+
+#[actix_web::test]
+async fn invalid_registrations_name_every_field_and_store_nothing() {
+    let app = app_with_team().await;
+    let future = (chrono::Utc::now().date_naive() + chrono::Days::new(2)).to_string();
+    let cases: Vec<(Value, Vec<&str>)> = vec![
+        (registration("access", &future), vec!["received_on"]),
+        (registration("access", "2018-05-24"), vec!["received_on"]),
+        (registration("access", "2026-02-30"), vec!["received_on"]),
+        (registration("complaint", "2026-11-02"), vec!["kind"]),
+        (
+            {
+                let mut b = registration("rectification", "2026-11-02");
+                b.as_object_mut().unwrap().remove("mode");
+                b
+            },
+            vec!["mode"],
+        ),
+        (
+            {
+                let mut b = registration("access", "2026-11-02");
+                b["scope"] = "data".into();
+                b
+            },
+            vec!["scope"],
+        ),
+        (
+            {
+                let mut b = registration("access", "2026-11-02");
+                b["team"] = "NOPE".into();
+                b
+            },
+            vec!["team"],
+        ),
+        (
+            {
+                let mut b = registration("access", "2026-11-02");
+                b["channel"] = "fax".into();
+                b
+            },
+            vec!["channel"],
+        ),
+        (
+            {
+                let mut b = registration("access", "2026-11-02");
+                b["requester"]["email"] = "not-an-address".into();
+                b
+            },
+            vec!["requester.email"],
+        ),
+        (
+            {
+                let mut b = registration("access", "2026-11-02");
+                b["requester"]["name"] = " ".into();
+                b
+            },
+            vec!["requester.name"],
+        ),
+        (
+            {
+                let mut b = registration("access", "2026-11-02");
+                b["subject"]["age_band"] = "under_12".into();
+                b
+            },
+            vec!["requester.relation"],
+        ),
+        (
+            {
+                let mut b = registration("access", "2026-11-02");
+                b["subject"]["age_band"] = "12_15".into();
+                b
+            },
+            vec!["subject.parents_informed"],
+        ),
+        (
+            {
+                let mut b = registration("access", "2026-11-02");
+                b["requester"]["relation"] = "parent".into();
+                b
+            },
+            vec!["requester.relation"],
+        ),
+        (
+            {
+                let mut b = registration("access", "2026-11-02");
+                b["assignee"] = "someone".into();
+                b
+            },
+            vec!["assignee"],
+        ),
+        (
+            {
+                let mut b = registration("restriction", "2026-11-02");
+                b["related_request"] = "0190a3c4-0000-7000-8000-000000000000".into();
+                b
+            },
+            vec!["related_request"],
+        ),
+        (
+            {
+                let mut b = registration("access", "2026-11-02");
+                b["subject"]["bsn"] = "123456782".into();
+                b
+            },
+            vec!["subject.bsn"],
+        ),
+        (
+            {
+                let mut b = registration("access", &future);
+                b["channel"] = "fax".into();
+                b["requester"]["relation"] = "aunt".into();
+                b
+            },
+            vec!["channel", "received_on", "requester.relation"],
+        ),
+    ];
+    for (body, fields) in cases {
+        let mut got = rejected_fields(&app, &body).await;
+        got.sort();
+        assert_eq!(got, fields, "{body}");
+    }
+    let list = app.get("/api/v1/requests").await;
+    assert_eq!(list.body["total"], 0, "nothing stored");
+    // A restriction may only point at a rectification or objection.
+    let access = app.register(&registration("access", "2026-11-02")).await;
+    let mut linked = registration("restriction", "2026-11-02");
+    linked["related_request"] = access["id"].clone();
+    assert_eq!(rejected_fields(&app, &linked).await, ["related_request"]);
+}
+
+#[actix_web::test]
+async fn a_12_to_15_year_old_may_ask_once_the_parents_are_informed() {
+    let app = app_with_team().await;
+    let mut body = registration("access", "2026-11-02");
+    body["subject"]["age_band"] = "12_15".into();
+    body["subject"]["parents_informed"] = true.into();
+    let r = app.register(&body).await;
+    assert_eq!(r["subject"]["parents_informed"], true);
+}
+
+#[actix_web::test]
+async fn unknown_ids_are_404() {
+    let app = app_with_team().await;
+    for path in [
+        "/api/v1/requests/0190a3c4-0000-7000-8000-000000000000",
+        "/api/v1/requests/not-a-uuid",
+        "/api/v1/requests/0190a3c4-0000-7000-8000-000000000000/events",
+    ] {
+        app.get(path).await.assert_problem(404);
+    }
+    let response = app
+        .act(
+            "0190a3c4-0000-7000-8000-000000000000",
+            "withdraw",
+            &json!({"reason": "x", "on": "2026-11-02"}),
+        )
+        .await;
+    response.assert_problem(404);
+}
+
+#[actix_web::test]
+async fn the_list_filters_and_pages() {
+    let app = app_with_team().await;
+    app.create_team("JGD").await;
+    let old = app.register(&registration("access", "2025-01-06")).await;
+    let today = chrono::Utc::now().date_naive().to_string();
+    let recent = app.register(&registration("erasure", &today)).await;
+    let mut jgd = registration("objection", "2026-11-10");
+    jgd["team"] = "JGD".into();
+    let jgd = app.register(&jgd).await;
+    app.act_ok(
+        jgd["id"].as_str().unwrap(),
+        "withdraw",
+        &json!({"reason": "teruggetrokken", "on": "2026-11-11"}),
+    )
+    .await;
+
+    let ids = |response: &crate::helpers::TestResponse| -> Vec<Value> {
+        response.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].clone())
+            .collect()
+    };
+    let all = app.get("/api/v1/requests").await;
+    assert_eq!(all.body["total"], 3);
+    assert_eq!(
+        ids(&all),
+        [recent["id"].clone(), jgd["id"].clone(), old["id"].clone()],
+        "newest receipt first"
+    );
+    // List items carry no personal data.
+    let text = all.text.clone();
+    for personal in ["de Vries", "j@example.nl", "D-10442", "verslag", "teruggetrokken"] {
+        assert!(!text.contains(personal), "{personal} in the list");
+    }
+    assert_eq!(
+        ids(&app.get("/api/v1/requests?team=JGD").await),
+        [jgd["id"].clone()]
+    );
+    assert_eq!(
+        ids(&app.get("/api/v1/requests?kind=access,erasure").await).len(),
+        2
+    );
+    assert_eq!(
+        ids(&app.get("/api/v1/requests?status=withdrawn").await),
+        [jgd["id"].clone()]
+    );
+    assert_eq!(
+        ids(&app.get("/api/v1/requests?status=received&status=withdrawn").await).len(),
+        3
+    );
+    assert_eq!(
+        ids(&app.get("/api/v1/requests?overdue=true").await),
+        [old["id"].clone()]
+    );
+    let overdue_item = &app.get("/api/v1/requests?overdue=true").await.body["items"][0];
+    assert_eq!(overdue_item["overdue"], true);
+    assert_eq!(
+        ids(&app.get("/api/v1/requests?due_before=2025-12-31").await),
+        [old["id"].clone()]
+    );
+    assert_eq!(
+        ids(&app
+            .get("/api/v1/requests?received_from=2026-11-01&received_to=2026-11-15")
+            .await),
+        [jgd["id"].clone()]
+    );
+    let by_reference = app
+        .get(&format!(
+            "/api/v1/requests?reference={}",
+            recent["reference"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(ids(&by_reference), [recent["id"].clone()]);
+
+    let page2 = app.get("/api/v1/requests?per_page=2&page=2").await;
+    assert_eq!(page2.body["total"], 3);
+    assert_eq!(page2.body["page"], 2);
+    assert_eq!(ids(&page2), [old["id"].clone()]);
+
+    for (query, field) in [
+        ("status=open", "status"),
+        ("kind=complaint", "kind"),
+        ("overdue=yes", "overdue"),
+        ("due_before=tomorrow", "due_before"),
+        ("per_page=501", "per_page"),
+        ("page=0", "page"),
+        ("assignee=bob", "assignee"),
+        ("staus=received", "staus"),
+    ] {
+        let response = app.get(&format!("/api/v1/requests?{query}")).await;
+        response.assert_problem(422);
+        assert_eq!(response.error_fields(), [field], "{query}");
+    }
+}
