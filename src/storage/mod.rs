@@ -7,6 +7,7 @@
 //! reads and then writes fails with "database is locked" under concurrency).
 
 pub mod audit;
+mod group_commit;
 pub mod requests;
 pub mod schema;
 pub mod teams;
@@ -129,6 +130,10 @@ impl r2d2::HandleError<r2d2::Error> for LogPoolErrors {
 pub struct Db {
     pool: r2d2::Pool<Manager>,
     backend: &'static str,
+    /// SQLite has one writer at a time: this process's writes go through one writer
+    /// thread that commits them in groups (see [`group_commit`]). `busy_timeout`
+    /// still covers writers in other processes (the CLI).
+    sqlite_writer: Option<group_commit::GroupCommit>,
 }
 
 pub type PooledDb = PooledConnection<Manager>;
@@ -146,18 +151,23 @@ impl Db {
             StorageError::Unavailable(format!("cannot connect to {url}: {}", one_line(&e.to_string())))
         })?;
         drop(first);
+        let is_sqlite = matches!(url, DatabaseUrl::Sqlite(_));
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .min_idle(Some(1))
+            // A server connection can drop and is checked on checkout; a SQLite file cannot.
+            .test_on_check_out(!is_sqlite)
             .connection_timeout(CHECKOUT_TIMEOUT)
             .error_handler(Box::new(LogPoolErrors))
             .build(manager)
             .map_err(|e| {
                 StorageError::Unavailable(format!("cannot connect to {url}: {}", one_line(&e.to_string())))
             })?;
+        let sqlite_writer = is_sqlite.then(|| group_commit::GroupCommit::start(pool.clone()));
         Ok(Db {
             pool,
             backend: url.backend_name(),
+            sqlite_writer,
         })
     }
 
@@ -224,7 +234,10 @@ impl Db {
         T: Send + 'static,
         E: From<StorageError> + From<diesel::result::Error> + Send + 'static,
     {
-        self.read(move |conn| write_transaction(conn, f)).await
+        match &self.sqlite_writer {
+            Some(writer) => writer.write(f).await,
+            None => self.read(move |conn| write_transaction(conn, f)).await,
+        }
     }
 }
 

@@ -264,13 +264,18 @@ fn details_of(stored: &StoredRequest) -> DetailsRecord {
     }
 }
 
-/// Writes the child rows (pauses, grounds, recipients) of `stored` afresh.
+/// Removes the child rows (pauses, grounds, recipients) of a request.
+fn delete_children(conn: &mut DbConnection, id: &str) -> Result<(), StorageError> {
+    diesel::delete(suspensions::table.filter(suspensions::request_id.eq(id))).execute(conn)?;
+    diesel::delete(decision_grounds::table.filter(decision_grounds::request_id.eq(id))).execute(conn)?;
+    diesel::delete(recipients::table.filter(recipients::request_id.eq(id))).execute(conn)?;
+    Ok(())
+}
+
+/// Writes the child rows (pauses, grounds, recipients) of `stored`.
 fn write_children(conn: &mut DbConnection, stored: &StoredRequest) -> Result<(), StorageError> {
     let r = &stored.request;
     let id = r.id.to_string();
-    diesel::delete(suspensions::table.filter(suspensions::request_id.eq(&id))).execute(conn)?;
-    diesel::delete(decision_grounds::table.filter(decision_grounds::request_id.eq(&id))).execute(conn)?;
-    diesel::delete(recipients::table.filter(recipients::request_id.eq(&id))).execute(conn)?;
     for (number, s) in r.suspensions.iter().enumerate() {
         let record = SuspensionRecord {
             request_id: id.clone(),
@@ -343,6 +348,7 @@ pub fn update(
     diesel::update(request_details::table.find(&id))
         .set(&details_of(stored))
         .execute(conn)?;
+    delete_children(conn, &id)?;
     write_children(conn, stored)?;
     Ok(true)
 }

@@ -387,3 +387,35 @@ async fn the_list_filters_and_pages() {
         assert_eq!(response.error_fields(), [field], "{query}");
     }
 }
+
+#[actix_web::test]
+async fn failing_registrations_among_concurrent_ones_leave_the_others_intact() {
+    // On SQLite concurrent writes share one transaction (group commit); a failing
+    // write must roll back alone. The team check fails inside the write.
+    let app = app_with_team().await;
+    let good = registration("access", "2026-11-02");
+    let mut bad = registration("access", "2026-11-02");
+    bad["team"] = "NOPE".into();
+    let bodies: Vec<&Value> = (0..100).map(|i| if i % 2 == 0 { &good } else { &bad }).collect();
+    let responses = futures_util::future::join_all(bodies.iter().map(|b| app.post_json("/api/v1/requests", b))).await;
+    let mut numbers = BTreeSet::new();
+    for (i, response) in responses.iter().enumerate() {
+        if i % 2 == 0 {
+            assert_eq!(response.status, 201, "{}", response.text);
+            let reference = response.body["reference"].as_str().unwrap();
+            numbers.insert(reference.strip_prefix("AVG-2026-").unwrap().parse::<u32>().unwrap());
+        } else {
+            response.assert_problem(422);
+            assert_eq!(response.error_fields(), ["team"]);
+        }
+    }
+    assert_eq!(numbers.into_iter().collect::<Vec<_>>(), (1..=50).collect::<Vec<_>>());
+    assert_eq!(app.get("/api/v1/requests").await.body["total"], 50);
+    let output = std::process::Command::new(crate::cli::BIN)
+        .env_clear()
+        .env("AVG_LOKET_DATABASE_URL", app.database.url())
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("51 events verified"), "{output:?}");
+}

@@ -1,0 +1,149 @@
+//! Group commit for SQLite: one writer thread runs the write jobs of concurrent
+//! callers together in one `BEGIN IMMEDIATE … COMMIT`, each job inside its own
+//! savepoint. A job that fails rolls back to its savepoint and leaves the others
+//! alone; every caller hears back only after the commit is on disk
+//! (`synchronous=FULL`), so a 201 still means durable.
+//!
+//! Why: SQLite has one writer at a time and every commit waits for an fsync. With
+//! one transaction per request, sixteen clients queue for sixteen fsyncs; with group
+//! commit they share one.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::mpsc;
+
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::Connection;
+
+use super::{DbConnection, Manager, StorageError};
+
+/// Most jobs in one transaction: enough to share an fsync widely, few enough that
+/// one batch stays short.
+const MAX_BATCH: usize = 128;
+
+/// A write job as the writer thread sees it.
+pub(super) trait Job: Send {
+    /// Runs the job inside a savepoint of the open transaction.
+    fn run(&mut self, conn: &mut DbConnection);
+    /// Reports the job's result once the transaction's fate is known.
+    fn finish(self: Box<Self>, committed: Result<(), String>);
+}
+
+struct TypedJob<F, T, E> {
+    work: Option<F>,
+    result: Option<Result<T, E>>,
+    reply: tokio::sync::oneshot::Sender<Result<T, E>>,
+}
+
+impl<F, T, E> Job for TypedJob<F, T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E> + Send,
+    T: Send,
+    E: From<StorageError> + From<diesel::result::Error> + Send,
+{
+    fn run(&mut self, conn: &mut DbConnection) {
+        if let Some(work) = self.work.take() {
+            self.result = Some(conn.transaction(work));
+        }
+    }
+
+    fn finish(self: Box<Self>, committed: Result<(), String>) {
+        let outcome = match (committed, self.result) {
+            (Ok(()), Some(result)) => result,
+            (Ok(()), None) => Err(StorageError::Unavailable("the write was not carried out".into()).into()),
+            // Nothing of the batch is stored: the job's own error still explains it best.
+            (Err(_), Some(Err(own))) => Err(own),
+            (Err(cause), _) => {
+                Err(StorageError::Unavailable(format!("the write could not be committed: {cause}")).into())
+            }
+        };
+        let _ = self.reply.send(outcome);
+    }
+}
+
+/// The sending side, shared by every clone of `Db`.
+#[derive(Clone)]
+pub(super) struct GroupCommit {
+    jobs: mpsc::Sender<Box<dyn Job>>,
+}
+
+impl GroupCommit {
+    pub(super) fn start(pool: diesel::r2d2::Pool<Manager>) -> Self {
+        let (jobs, queue) = mpsc::channel::<Box<dyn Job>>();
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || writer(pool, queue))
+            .expect("start the SQLite writer thread");
+        GroupCommit { jobs }
+    }
+
+    /// Queues `work` and waits until its transaction has committed or failed.
+    pub(super) async fn write<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + From<diesel::result::Error> + Send + 'static,
+    {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = TypedJob {
+            work: Some(work),
+            result: None,
+            reply,
+        };
+        if self.jobs.send(Box::new(job)).is_err() {
+            return Err(StorageError::Unavailable("the SQLite writer has stopped".into()).into());
+        }
+        answer
+            .await
+            .unwrap_or_else(|_| Err(StorageError::Query(diesel::result::Error::RollbackTransaction).into()))
+    }
+}
+
+/// Takes the queued jobs in batches until every sender is gone.
+fn writer(pool: diesel::r2d2::Pool<Manager>, queue: mpsc::Receiver<Box<dyn Job>>) {
+    while let Ok(first) = queue.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let committed = run_batch(&pool, &mut batch);
+        if let Err(cause) = &committed {
+            tracing::error!(jobs = batch.len(), %cause, "SQLite write batch failed");
+        }
+        for job in batch {
+            job.finish(committed.clone());
+        }
+    }
+}
+
+fn run_batch(pool: &diesel::r2d2::Pool<Manager>, batch: &mut [Box<dyn Job>]) -> Result<(), String> {
+    type Transactions = <DbConnection as Connection>::TransactionManager;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let conn: &mut DbConnection = &mut conn;
+    match conn {
+        DbConnection::Sqlite(lite) => AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")
+            .map_err(|e| e.to_string())?,
+        DbConnection::Postgresql(_) => return Err("group commit is for SQLite only".into()),
+    }
+    for job in batch.iter_mut() {
+        if catch_unwind(AssertUnwindSafe(|| job.run(conn))).is_err() {
+            // Unwind every open level (the job's savepoint and the batch).
+            for _ in 0..8 {
+                let depth = Transactions::transaction_manager_status_mut(conn).transaction_depth();
+                if !matches!(depth, Ok(Some(_))) || Transactions::rollback_transaction(conn).is_err() {
+                    break;
+                }
+            }
+            return Err("a write job panicked; the whole batch was rolled back".into());
+        }
+    }
+    match Transactions::commit_transaction(conn) {
+        Ok(()) => Ok(()),
+        Err(error) => {
+            let _ = Transactions::rollback_transaction(conn);
+            Err(error.to_string())
+        }
+    }
+}
