@@ -397,19 +397,29 @@ async fn failing_registrations_among_concurrent_ones_leave_the_others_intact() {
     let mut bad = registration("access", "2026-11-02");
     bad["team"] = "NOPE".into();
     let bodies: Vec<&Value> = (0..100).map(|i| if i % 2 == 0 { &good } else { &bad }).collect();
-    let responses = futures_util::future::join_all(bodies.iter().map(|b| app.post_json("/api/v1/requests", b))).await;
+    let responses =
+        futures_util::future::join_all(bodies.iter().map(|b| app.post_json("/api/v1/requests", b))).await;
     let mut numbers = BTreeSet::new();
     for (i, response) in responses.iter().enumerate() {
         if i % 2 == 0 {
             assert_eq!(response.status, 201, "{}", response.text);
             let reference = response.body["reference"].as_str().unwrap();
-            numbers.insert(reference.strip_prefix("AVG-2026-").unwrap().parse::<u32>().unwrap());
+            numbers.insert(
+                reference
+                    .strip_prefix("AVG-2026-")
+                    .unwrap()
+                    .parse::<u32>()
+                    .unwrap(),
+            );
         } else {
             response.assert_problem(422);
             assert_eq!(response.error_fields(), ["team"]);
         }
     }
-    assert_eq!(numbers.into_iter().collect::<Vec<_>>(), (1..=50).collect::<Vec<_>>());
+    assert_eq!(
+        numbers.into_iter().collect::<Vec<_>>(),
+        (1..=50).collect::<Vec<_>>()
+    );
     assert_eq!(app.get("/api/v1/requests").await.body["total"], 50);
     let output = std::process::Command::new(crate::cli::BIN)
         .env_clear()
@@ -417,5 +427,8 @@ async fn failing_registrations_among_concurrent_ones_leave_the_others_intact() {
         .args(["audit", "verify"])
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&output.stdout).contains("50 events verified"), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("50 events verified"),
+        "{output:?}"
+    );
 }
