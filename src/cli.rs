@@ -4,12 +4,15 @@ use clap::{Parser, Subcommand};
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::clock;
 use crate::configuration::Settings;
 use crate::domain::calendar::{Calendar, FIRST_YEAR, LAST_YEAR};
 use crate::domain::deadlines::{deadline, Period};
+use crate::service::admin::{self, NewUser};
+use crate::service::ServiceError;
 use crate::startup::Application;
-use crate::storage::audit;
 use crate::storage::Db;
+use crate::storage::{audit, teams, users, write_transaction};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -41,6 +44,74 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Manage teams (service lines such as AMW).
+    Team {
+        #[command(subcommand)]
+        command: TeamCommand,
+    },
+    /// Manage users: front desk, caseworkers, managers, privacy officers, auditors.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Issue or revoke a user's API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Add a team.
+    Add {
+        /// Short code: upper-case letters, digits and '-', e.g. AMW.
+        #[arg(long)]
+        code: String,
+        /// Display name, e.g. "Algemeen maatschappelijk werk".
+        #[arg(long)]
+        name: String,
+    },
+    /// List the teams.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user and print their first API token as the last line of stdout.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+        /// front_desk, caseworker, manager, privacy_officer or auditor.
+        #[arg(long)]
+        role: String,
+        /// A team the user works in (caseworker) or manages (manager); repeat for more.
+        #[arg(long = "team")]
+        teams: Vec<String>,
+    },
+    /// List the users with their role, teams and state.
+    List,
+    /// Deactivate a user: their tokens stop working at once.
+    Deactivate {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue a new token for a user; printed once, as the last line of stdout.
+    Create {
+        #[arg(long)]
+        email: String,
+    },
+    /// Revoke every token of a user.
+    Revoke {
+        #[arg(long)]
+        email: String,
     },
 }
 
@@ -99,6 +170,141 @@ pub enum CliError {
     Server(std::io::Error),
     #[error("{0}")]
     AuditBroken(crate::domain::audit::ChainBreak),
+    #[error("{0}")]
+    Rejected(String),
+}
+
+impl From<ServiceError> for CliError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::Invalid(issues) => CliError::Rejected(
+                issues
+                    .iter()
+                    .map(|i| format!("{}: {}", i.field, i.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            ServiceError::Storage(e) => CliError::Storage(e),
+            other => CliError::Rejected(other.to_string()),
+        }
+    }
+}
+
+/// The audit actor of command-line administration.
+const CLI_ACTOR: &str = "cli";
+
+/// Connects and brings the schema up to date, so that administration works on a
+/// fresh install before the first `serve`.
+fn admin_db(settings: &Settings) -> Result<Db, CliError> {
+    let db = Db::connect(&settings.database_url, 2)?;
+    db.migrate()?;
+    Ok(db)
+}
+
+fn in_transaction<T>(
+    db: &Db,
+    f: impl FnOnce(&mut crate::storage::DbConnection) -> Result<T, ServiceError>,
+) -> Result<T, CliError> {
+    let mut conn = db.get()?;
+    Ok(write_transaction(&mut conn, f)?)
+}
+
+fn administer(command: Command, settings: &Settings) -> Result<(), CliError> {
+    let db = admin_db(settings)?;
+    let now = clock::now();
+    match command {
+        Command::Team {
+            command: TeamCommand::Add { code, name },
+        } => {
+            let team = in_transaction(&db, |c| admin::create_team_in(c, CLI_ACTOR, &code, &name, now))?;
+            println!("team {} added: {}", team.code, team.name);
+        }
+        Command::Team {
+            command: TeamCommand::List,
+        } => {
+            let mut conn = db.get()?;
+            for team in teams::list(&mut conn)? {
+                println!("{}\t{}", team.code, team.name);
+            }
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    name,
+                    email,
+                    role,
+                    teams,
+                },
+        } => {
+            let new = NewUser::parse(&name, &email, &role, &teams)?;
+            let (view, token) = in_transaction(&db, |c| admin::create_user_in(c, CLI_ACTOR, new, now))?;
+            let teams = if view.teams.is_empty() {
+                "-".to_string()
+            } else {
+                view.teams.join(",")
+            };
+            println!(
+                "user {} added: {} ({}), teams: {}",
+                view.user.id, view.user.email, view.user.role, teams
+            );
+            println!("API token (shown once; give it to the user, it cannot be shown again):");
+            println!("{}", token.token);
+        }
+        Command::User {
+            command: UserCommand::List,
+        } => {
+            let mut conn = db.get()?;
+            for (user, teams) in users::list(&mut conn)? {
+                let state = if user.active { "active" } else { "deactivated" };
+                let teams = if teams.is_empty() {
+                    "-".to_string()
+                } else {
+                    teams.join(",")
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    user.id, user.email, user.name, user.role, teams, state
+                );
+            }
+        }
+        Command::User {
+            command: UserCommand::Deactivate { email },
+        } => {
+            let view = in_transaction(&db, |c| {
+                let user = admin::user_by_email_in(c, &email)?;
+                admin::deactivate_user_in(c, CLI_ACTOR, &user.user.id, now)
+            })?;
+            println!(
+                "user {} ({}) is deactivated; their tokens no longer work",
+                view.user.id, view.user.email
+            );
+        }
+        Command::Token {
+            command: TokenCommand::Create { email },
+        } => {
+            let token = in_transaction(&db, |c| {
+                let user = admin::user_by_email_in(c, &email)?;
+                admin::issue_token_for_in(c, CLI_ACTOR, &user, now)
+            })?;
+            println!(
+                "token {} issued for {} (shown once):",
+                token.id,
+                email.trim().to_lowercase()
+            );
+            println!("{}", token.token);
+        }
+        Command::Token {
+            command: TokenCommand::Revoke { email },
+        } => {
+            let count = in_transaction(&db, |c| {
+                let user = admin::user_by_email_in(c, &email)?;
+                admin::revoke_tokens_of_in(c, CLI_ACTOR, &user, now)
+            })?;
+            println!("{count} token(s) of {} revoked", email.trim().to_lowercase());
+        }
+        _ => unreachable!("not an administration command"),
+    }
+    Ok(())
 }
 
 pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
@@ -114,6 +320,9 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
             let calendar = args.calendar.unwrap_or(settings.calendar);
             println!("{}", deadline(args.received, period, args.paused_days, calendar));
             Ok(())
+        }
+        command @ (Command::Team { .. } | Command::User { .. } | Command::Token { .. }) => {
+            administer(command, &settings)
         }
         Command::Audit {
             command: AuditCommand::Verify,

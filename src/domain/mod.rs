@@ -1,6 +1,7 @@
 //! The pure domain: no database, web framework or mail code, and no clock — time
 //! comes in as a parameter.
 
+pub mod access;
 pub mod audit;
 pub mod calendar;
 pub mod deadlines;

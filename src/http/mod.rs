@@ -1,5 +1,6 @@
 //! The HTTP layer: extract, call the storage or service layer, map to a DTO.
 
+pub mod auth;
 pub mod health;
 pub mod json;
 pub mod params;
@@ -8,6 +9,7 @@ pub mod reference;
 pub mod request_log;
 pub mod requests;
 pub mod teams;
+pub mod users;
 
 use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -44,6 +46,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::get().to(requests::list))
                         .route(web::post().to(requests::register)),
                 )
+                .service(
+                    web::resource("/requests/by-reference/{reference}")
+                        .route(web::get().to(requests::by_reference)),
+                )
                 .service(web::resource("/requests/{id}").route(web::get().to(requests::get)))
                 .service(web::resource("/requests/{id}/events").route(web::get().to(requests::events)))
                 .service(
@@ -53,7 +59,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(
                     web::resource("/calendar/deadline").route(web::get().to(reference::deadline_calculator)),
                 )
-                .service(web::resource("/calendar/holidays").route(web::get().to(reference::holidays))),
+                .service(web::resource("/calendar/holidays").route(web::get().to(reference::holidays)))
+                .service(
+                    web::resource("/users")
+                        .route(web::get().to(users::list))
+                        .route(web::post().to(users::create)),
+                )
+                .service(web::resource("/users/{id}").route(web::get().to(users::get)))
+                .service(web::resource("/users/{id}/deactivate").route(web::post().to(users::deactivate)))
+                .service(web::resource("/users/{id}/tokens").route(web::post().to(users::issue_token)))
+                .service(web::resource("/tokens/{id}").route(web::delete().to(users::revoke_token))),
         );
 }
 

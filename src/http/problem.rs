@@ -76,6 +76,12 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("{0}")]
     NotFound(String),
+    /// No valid token (401).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// A valid caller whose role may not do this (403).
+    #[error("{0}")]
+    Forbidden(String),
     /// The request clashes with the current state (duplicate code, illegal action).
     #[error("{detail}")]
     Conflict {
@@ -124,6 +130,8 @@ impl ApiError {
                 problem
             }
             ApiError::NotFound(detail) => Problem::new(StatusCode::NOT_FOUND, "not-found", detail),
+            ApiError::Unauthorized(detail) => Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", detail),
+            ApiError::Forbidden(detail) => Problem::new(StatusCode::FORBIDDEN, "forbidden", detail),
             ApiError::Conflict { detail, extensions } => {
                 let mut problem = Problem::new(StatusCode::CONFLICT, "conflict", detail);
                 problem.extensions = extensions.clone();
@@ -167,6 +175,8 @@ impl From<crate::service::ServiceError> for ApiError {
         use crate::service::ServiceError;
         match error {
             ServiceError::NotFound(detail) => ApiError::NotFound(detail),
+            ServiceError::Forbidden(detail) => ApiError::Forbidden(detail),
+            ServiceError::Conflict(detail) => ApiError::conflict(detail),
             ServiceError::Invalid(issues) => {
                 ApiError::Validation(issues.into_iter().map(|i| FieldError::new(i.field, i.message)).collect())
             }
@@ -207,7 +217,14 @@ impl ResponseError for ApiError {
             ApiError::Unavailable(cause) => tracing::warn!(cause = %cause, "database unavailable"),
             _ => {}
         }
-        self.problem().response()
+        let mut response = self.problem().response();
+        if matches!(self, ApiError::Unauthorized(_)) {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"avg-loket\""),
+            );
+        }
+        response
     }
 }
 

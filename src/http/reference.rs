@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Datelike;
 use serde_json::json;
 
+use super::auth::Auth;
 use super::params::Params;
 use super::problem::{ApiError, FieldError};
 use super::AppState;
@@ -13,7 +14,7 @@ use crate::domain::deadlines::{deadline, Period};
 use crate::domain::grounds::CATALOGUE;
 use crate::domain::kind::KindCode;
 
-pub async fn refusal_grounds(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn refusal_grounds(_auth: Auth, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let mut params = Params::of(&req)?;
     let kind = params.text("kind");
     let kind = match kind.as_deref().map(KindCode::parse) {
@@ -67,6 +68,7 @@ fn year_in_range(params: &mut Params, field: &'static str, year: i32) -> bool {
 
 pub async fn deadline_calculator(
     state: web::Data<AppState>,
+    _auth: Auth,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let mut params = Params::of(&req)?;
@@ -120,7 +122,11 @@ pub async fn deadline_calculator(
     })))
 }
 
-pub async fn holidays(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn holidays(
+    state: web::Data<AppState>,
+    _auth: Auth,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let mut params = Params::of(&req)?;
     let year = params.integer("year", i64::from(FIRST_YEAR), i64::from(LAST_YEAR) - 1);
     let calendar = calendar_param(&mut params, state.settings.calendar);

@@ -8,11 +8,13 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use super::auth::Auth;
 use super::json::{self, Json};
 use super::params::{parse_date, Params};
 use super::problem::{ApiError, FieldError};
 use super::{instant, AppState};
 use crate::clock;
+use crate::domain::access::View;
 use crate::domain::audit::AuditEvent;
 use crate::domain::intake::{
     check_email, check_past_date, check_phone, check_representation, gdpr_start, optional_text,
@@ -24,9 +26,6 @@ use crate::domain::team::TeamCode;
 use crate::domain::FieldIssue;
 use crate::service::requests::{self as service, Registration, RequestView};
 use crate::storage::requests::{ListFilter, RequestRecord};
-
-/// The actor recorded in audit events until tokens identify users.
-pub const ANONYMOUS_ACTOR: &str = "anonymous";
 
 const MAX_NAME: usize = 200;
 const MAX_CLIENT_REFERENCE: usize = 64;
@@ -436,27 +435,52 @@ fn summary_json(record: &RequestRecord, today: NaiveDate) -> Value {
     })
 }
 
-fn with_version(mut response: actix_web::HttpResponseBuilder, view: &RequestView) -> HttpResponse {
-    if let Ok(value) = HeaderValue::from_str(&etag(view.stored.request.version)) {
-        response.insert_header((header::ETAG, value));
+/// What the front desk sees: enough to tell a caller where their request stands.
+pub fn status_json(view: &RequestView) -> Value {
+    let r = &view.stored.request;
+    json!({
+        "id": r.id,
+        "reference": r.reference,
+        "kind": r.kind.code(),
+        "team": r.team,
+        "status": r.status,
+        "received_on": r.received_on,
+        "deadlines": view.deadlines,
+    })
+}
+
+fn status_summary_json(record: &RequestRecord) -> Value {
+    json!({
+        "id": record.id,
+        "reference": record.reference,
+        "kind": record.kind,
+        "team": record.team,
+        "status": record.status,
+        "received_on": record.received_on,
+        "deadlines": record.deadlines(),
+    })
+}
+
+fn respond(mut response: actix_web::HttpResponseBuilder, view: &RequestView, sight: View) -> HttpResponse {
+    match sight {
+        View::Full => {
+            if let Ok(value) = HeaderValue::from_str(&etag(view.stored.request.version)) {
+                response.insert_header((header::ETAG, value));
+            }
+            response.json(request_json(view))
+        }
+        View::Status => response.json(status_json(view)),
     }
-    response.json(request_json(view))
 }
 
 pub async fn register(
     state: web::Data<AppState>,
+    auth: Auth,
     body: Json<RegisterBody>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock::now();
     let registration = body.0.parse(state.rules.today(now))?;
-    let view = service::register(
-        &state.db,
-        &state.rules,
-        ANONYMOUS_ACTOR.to_string(),
-        registration,
-        now,
-    )
-    .await?;
+    let (view, sight) = service::register(&state.db, &state.rules, &auth.0, registration, now).await?;
     tracing::info!(
         request_id = %view.stored.request.id,
         reference = %view.stored.request.reference,
@@ -468,15 +492,34 @@ pub async fn register(
         header::LOCATION,
         format!("/api/v1/requests/{}", view.stored.request.id),
     ));
-    Ok(with_version(response, &view))
+    Ok(respond(response, &view, sight))
 }
 
-pub async fn get(state: web::Data<AppState>, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let view = service::get(&state.db, &state.rules, &id, clock::now()).await?;
-    Ok(with_version(HttpResponse::Ok(), &view))
+pub async fn get(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (view, sight) = service::get(&state.db, &state.rules, &auth.0, &id, clock::now()).await?;
+    Ok(respond(HttpResponse::Ok(), &view, sight))
 }
 
-pub async fn list(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+/// `GET /api/v1/requests/by-reference/{reference}`: the front desk's look-up.
+pub async fn by_reference(
+    state: web::Data<AppState>,
+    auth: Auth,
+    reference: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (view, sight) =
+        service::by_reference(&state.db, &state.rules, &auth.0, &reference, clock::now()).await?;
+    Ok(respond(HttpResponse::Ok(), &view, sight))
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let today = state.rules.today(clock::now());
     let mut params = Params::of(&req)?;
     let statuses = params.all("status");
@@ -513,6 +556,7 @@ pub async fn list(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRe
         received_from: params.date("received_from"),
         received_to: params.date("received_to"),
         reference: params.text("reference"),
+        visible_teams: None,
     };
     if overdue == Some(false) {
         params.errors.push(FieldError::new(
@@ -523,8 +567,14 @@ pub async fn list(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpRe
     let page = params.integer("page", 1, 1_000_000).unwrap_or(1);
     let per_page = params.integer("per_page", 1, 500).unwrap_or(50);
     params.finish()?;
-    let (records, total) = service::list(&state.db, filter, page, per_page).await?;
-    let items: Vec<Value> = records.iter().map(|r| summary_json(r, today)).collect();
+    let (records, total, sight) = service::list(&state.db, &auth.0, filter, page, per_page).await?;
+    let items: Vec<Value> = records
+        .iter()
+        .map(|r| match sight {
+            View::Full => summary_json(r, today),
+            View::Status => status_summary_json(r),
+        })
+        .collect();
     Ok(HttpResponse::Ok().json(json!({
         "items": items,
         "page": page,
@@ -683,6 +733,7 @@ fn command(action: ActionName, body: &Bytes) -> Result<Command, ApiError> {
 
 pub async fn act(
     state: web::Data<AppState>,
+    auth: Auth,
     req: HttpRequest,
     path: web::Path<(String, String)>,
     body: Bytes,
@@ -708,7 +759,7 @@ pub async fn act(
     let view = service::act(
         &state.db,
         &state.rules,
-        ANONYMOUS_ACTOR.to_string(),
+        &auth.0,
         &id,
         command,
         expected,
@@ -721,7 +772,11 @@ pub async fn act(
         status = view.stored.request.status.code(),
         "action taken"
     );
-    Ok(with_version(HttpResponse::Ok(), &view))
+    Ok(respond(
+        HttpResponse::Ok(),
+        &view,
+        auth.0.view_of(&view.stored.request.team).unwrap_or(View::Status),
+    ))
 }
 
 fn event_json(event: &AuditEvent) -> Value {
@@ -740,8 +795,12 @@ fn event_json(event: &AuditEvent) -> Value {
     })
 }
 
-pub async fn events(state: web::Data<AppState>, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let events = service::events(&state.db, &id).await?;
+pub async fn events(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let events = service::events(&state.db, &auth.0, &id).await?;
     let items: Vec<Value> = events.iter().map(event_json).collect();
     Ok(HttpResponse::Ok().json(json!({ "items": items })))
 }

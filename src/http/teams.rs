@@ -2,15 +2,15 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+use super::auth::Auth;
 use super::json::Json;
-use super::problem::{ApiError, FieldError};
+use super::problem::ApiError;
 use super::{instant, AppState};
 use crate::clock;
-use crate::domain::team::{TeamCode, TeamName};
-use crate::storage::teams::{self, NewTeam, TeamRow};
+use crate::service::admin;
+use crate::storage::teams::{self, TeamRow};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,46 +36,27 @@ impl From<TeamRow> for TeamDto {
     }
 }
 
-pub async fn create(state: web::Data<AppState>, body: Json<NewTeamBody>) -> Result<HttpResponse, ApiError> {
+/// Privacy officer only.
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Json<NewTeamBody>,
+) -> Result<HttpResponse, ApiError> {
+    auth.0.may_administer()?;
     let body = body.0;
-    let mut errors = Vec::new();
-    let code = TeamCode::parse(&body.code)
-        .map_err(|e| errors.push(FieldError::new("code", e.0)))
-        .ok();
-    let name = TeamName::parse(&body.name)
-        .map_err(|e| errors.push(FieldError::new("name", e.0)))
-        .ok();
-    let (Some(code), Some(name)) = (code, name) else {
-        return Err(ApiError::Validation(errors));
-    };
-    let created_at: NaiveDateTime = clock::now().naive_utc();
+    let actor = auth.actor();
+    let now = clock::now();
     let row = state
         .db
-        .write(move |conn| {
-            let new = NewTeam {
-                code: code.as_str(),
-                name: name.as_str(),
-                created_at,
-            };
-            if !teams::insert(conn, &new)? {
-                return Err(ApiError::conflict(format!(
-                    "team {} already exists",
-                    code.as_str()
-                )));
-            }
-            Ok(TeamRow {
-                code: code.as_str().to_string(),
-                name: name.as_str().to_string(),
-                created_at,
-            })
-        })
+        .write(move |conn| admin::create_team_in(conn, &actor, &body.code, &body.name, now))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/teams/{}", row.code)))
         .json(TeamDto::from(row)))
 }
 
-pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+/// Every role: the front desk picks the team when registering.
+pub async fn list(state: web::Data<AppState>, _auth: Auth) -> Result<HttpResponse, ApiError> {
     let rows = state
         .db
         .read(|conn| teams::list(conn).map_err(ApiError::from))
@@ -84,7 +65,11 @@ pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> 
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
 }
 
-pub async fn get(state: web::Data<AppState>, code: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    _auth: Auth,
+    code: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let code = code.into_inner();
     let lookup = code.clone();
     let row = state

@@ -1,6 +1,7 @@
 //! Use cases: each loads what it needs, asks the domain, and stores the result with
 //! its audit event in one transaction.
 
+pub mod admin;
 pub mod requests;
 
 use chrono::{DateTime, Utc};
@@ -57,6 +58,12 @@ pub enum ServiceError {
         status: Status,
         allowed: Vec<ActionName>,
     },
+    /// The caller may see the thing but not do this (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Clashes with what exists (a duplicate e-mail address or team code).
+    #[error("{0}")]
+    Conflict(String),
     /// `If-Match` named another version, or the request changed meanwhile.
     #[error("the request was changed meanwhile (now version {current})")]
     Stale { current: i64 },

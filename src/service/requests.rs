@@ -4,7 +4,9 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde_json::json;
 use uuid::Uuid;
 
+use super::admin::check_assignee;
 use super::{Rules, ServiceError};
+use crate::domain::access::{Caller, ListScope, View};
 use crate::domain::audit::AuditEvent;
 use crate::domain::deadlines::Deadlines;
 use crate::domain::intake::Intake;
@@ -56,15 +58,18 @@ fn parse_id(id: &str) -> Result<String, ServiceError> {
 pub async fn register(
     db: &Db,
     rules: &Rules,
-    actor: String,
+    caller: &Caller,
     registration: Registration,
     now: DateTime<Utc>,
-) -> Result<RequestView, ServiceError> {
+) -> Result<(RequestView, View), ServiceError> {
+    caller.may_register(&registration.team)?;
+    let view = caller.view_of(&registration.team).unwrap_or(View::Status);
     let rules_in = rules.clone();
+    let actor = caller.user_id.to_string();
     let stored = db
         .write(move |conn| register_in(conn, &rules_in, &actor, registration, now))
         .await?;
-    Ok(RequestView::of(stored, rules, now))
+    Ok((RequestView::of(stored, rules, now), view))
 }
 
 fn register_in(
@@ -79,6 +84,9 @@ fn register_in(
             "team",
             format!("there is no team with code {}", registration.team),
         ));
+    }
+    if let Some(assignee) = registration.assignee {
+        check_assignee(conn, assignee, &registration.team)?;
     }
     if let Kind::Restriction {
         related_request: Some(related),
@@ -176,7 +184,7 @@ fn register_in(
 pub async fn act(
     db: &Db,
     rules: &Rules,
-    actor: String,
+    caller: &Caller,
     id: &str,
     command: Command,
     if_match: Option<i64>,
@@ -184,10 +192,21 @@ pub async fn act(
 ) -> Result<RequestView, ServiceError> {
     let id = parse_id(id)?;
     let rules_in = rules.clone();
+    let caller_in = caller.clone();
+    let actor = caller.user_id.to_string();
     let stored = db
         .write(move |conn| {
-            let current = store::load(conn, &id)?
-                .ok_or_else(|| ServiceError::NotFound(format!("no request with id {id}")))?;
+            let current = store::load(conn, &id)?.ok_or_else(|| not_found(&id))?;
+            let r = &current.request;
+            caller_in
+                .may_act(command.name(), &r.team, r.assignee)
+                .map_err(|denied| match denied {
+                    crate::domain::access::Denied::NotFound => not_found(&id),
+                    other => other.into(),
+                })?;
+            if let Command::Assign { assignee } = &command {
+                check_assignee(conn, *assignee, &r.team)?;
+            }
             if let Some(expected) = if_match {
                 if expected != current.request.version {
                     return Err(ServiceError::Stale {
@@ -240,33 +259,96 @@ pub async fn act(
     Ok(RequestView::of(stored, rules, now))
 }
 
-pub async fn get(db: &Db, rules: &Rules, id: &str, now: DateTime<Utc>) -> Result<RequestView, ServiceError> {
-    let id = parse_id(id)?;
-    let stored = db
-        .read(move |conn| {
-            store::load(conn, &id)?.ok_or_else(|| ServiceError::NotFound(format!("no request with id {id}")))
-        })
-        .await?;
-    Ok(RequestView::of(stored, rules, now))
+fn not_found(id: &str) -> ServiceError {
+    ServiceError::NotFound(format!("no request with id {id}"))
 }
 
-pub async fn events(db: &Db, id: &str) -> Result<Vec<AuditEvent>, ServiceError> {
+/// Loads a request the caller may see; anything else is "not found".
+fn load_visible(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+) -> Result<(StoredRequest, View), ServiceError> {
+    let stored = store::load(conn, id)?.ok_or_else(|| not_found(id))?;
+    let view = caller
+        .view_of(&stored.request.team)
+        .ok_or_else(|| not_found(id))?;
+    Ok((stored, view))
+}
+
+pub async fn get(
+    db: &Db,
+    rules: &Rules,
+    caller: &Caller,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(RequestView, View), ServiceError> {
     let id = parse_id(id)?;
+    let caller = caller.clone();
+    let (stored, view) = db.read(move |conn| load_visible(conn, &caller, &id)).await?;
+    Ok((RequestView::of(stored, rules, now), view))
+}
+
+pub async fn by_reference(
+    db: &Db,
+    rules: &Rules,
+    caller: &Caller,
+    reference: &str,
+    now: DateTime<Utc>,
+) -> Result<(RequestView, View), ServiceError> {
+    let caller = caller.clone();
+    let reference = reference.trim().to_string();
+    let (stored, view) = db
+        .read(move |conn| {
+            let missing = || ServiceError::NotFound(format!("no request with reference {reference}"));
+            let id = store::id_by_reference(conn, &reference)?.ok_or_else(missing)?;
+            load_visible(conn, &caller, &id).map_err(|_| missing())
+        })
+        .await?;
+    Ok((RequestView::of(stored, rules, now), view))
+}
+
+pub async fn events(db: &Db, caller: &Caller, id: &str) -> Result<Vec<AuditEvent>, ServiceError> {
+    let id = parse_id(id)?;
+    let caller = caller.clone();
     db.read(move |conn| {
-        if store::find_record(conn, &id)?.is_none() {
-            return Err(ServiceError::NotFound(format!("no request with id {id}")));
-        }
+        let record = store::find_record(conn, &id)?.ok_or_else(|| not_found(&id))?;
+        caller
+            .may_read_events(&record.team)
+            .map_err(|denied| match denied {
+                crate::domain::access::Denied::NotFound => not_found(&id),
+                other => other.into(),
+            })?;
         Ok(audit::for_request(conn, &id)?)
     })
     .await
 }
 
+/// A page of the requests the caller may see, and the view they get of them.
 pub async fn list(
     db: &Db,
-    filter: ListFilter,
+    caller: &Caller,
+    mut filter: ListFilter,
     page: i64,
     per_page: i64,
-) -> Result<(Vec<RequestRecord>, i64), ServiceError> {
-    db.read(move |conn| Ok(store::list(conn, &filter, page, per_page)?))
-        .await
+) -> Result<(Vec<RequestRecord>, i64, View), ServiceError> {
+    let view = match caller.list_scope() {
+        ListScope::All => View::Full,
+        ListScope::Teams(teams) => {
+            filter.visible_teams = Some(teams);
+            View::Full
+        }
+        ListScope::ByReferenceOnly => {
+            if filter.reference.is_none() {
+                return Err(ServiceError::Forbidden(
+                    "the front desk looks requests up by reference: add ?reference=AVG-YYYY-NNNNN".into(),
+                ));
+            }
+            View::Status
+        }
+    };
+    let (records, total) = db
+        .read(move |conn| Ok::<_, ServiceError>(store::list(conn, &filter, page, per_page)?))
+        .await?;
+    Ok((records, total, view))
 }

@@ -11,6 +11,7 @@ mod group_commit;
 pub mod requests;
 pub mod schema;
 pub mod teams;
+pub mod users;
 
 use std::path::Path;
 use std::time::Duration;

@@ -491,6 +491,8 @@ pub struct ListFilter {
     pub received_from: Option<NaiveDate>,
     pub received_to: Option<NaiveDate>,
     pub reference: Option<String>,
+    /// The caller's sight: only these teams' requests (`None`: all).
+    pub visible_teams: Option<Vec<String>>,
 }
 
 fn filtered(
@@ -528,6 +530,9 @@ fn filtered(
     }
     if let Some(reference) = &filter.reference {
         query = query.filter(requests::reference.eq(reference.clone()));
+    }
+    if let Some(teams) = &filter.visible_teams {
+        query = query.filter(requests::team.eq_any(teams.clone()));
     }
     query
 }

@@ -122,6 +122,40 @@ diesel::table! {
 
 diesel::joinable!(requests -> teams (team));
 diesel::joinable!(request_details -> requests (request_id));
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        name -> Text,
+        email -> Text,
+        role -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        deactivated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    team_members (team, user_id) {
+        team -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(team_members -> users (user_id));
+diesel::joinable!(team_members -> teams (team));
+diesel::joinable!(api_tokens -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     teams,
     requests,
@@ -132,4 +166,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     audit_head,
     reference_counters,
+    users,
+    team_members,
+    api_tokens,
 );

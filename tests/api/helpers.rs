@@ -97,6 +97,17 @@ pub struct TestApp {
     pub client: awc::Client,
     pub db: Db,
     pub database: TestDatabase,
+    /// The privacy officer every helper request is made as, unless said otherwise.
+    pub admin: TestUser,
+    /// One caseworker per team made by [`TestApp::create_team`].
+    workers: std::sync::Mutex<std::collections::HashMap<String, TestUser>>,
+}
+
+/// A user created for a test, with their token.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: String,
+    pub token: String,
 }
 
 pub struct TestResponse {
@@ -172,6 +183,7 @@ pub async fn spawn_app() -> TestApp {
     let address = format!("http://127.0.0.1:{}", application.port());
     let db = application.db();
     actix_web::rt::spawn(application.run_until_stopped());
+    let admin = create_user_directly(&db, "Privacy Officer", "fg@zorg.example", "privacy_officer", &[]);
     TestApp {
         address,
         client: awc::Client::builder()
@@ -179,7 +191,29 @@ pub async fn spawn_app() -> TestApp {
             .finish(),
         db,
         database,
+        admin,
+        workers: Default::default(),
     }
+}
+
+/// Creates a user through the service layer, as `avg-loket user add` does.
+pub fn create_user_directly(db: &Db, name: &str, email: &str, role: &str, teams: &[&str]) -> TestUser {
+    use avg_loket::service::admin::{create_user_in, NewUser};
+    let teams: Vec<String> = teams.iter().map(|t| t.to_string()).collect();
+    let new = NewUser::parse(name, email, role, &teams).expect("valid user");
+    let mut conn = db.get().unwrap();
+    let (view, token) = avg_loket::storage::write_transaction(&mut conn, |c| {
+        create_user_in(c, "test", new, avg_loket::clock::now())
+    })
+    .expect("user created");
+    TestUser {
+        id: view.user.id,
+        token: token.token,
+    }
+}
+
+fn bearer(token: &str) -> (&'static str, String) {
+    ("authorization", format!("Bearer {token}"))
 }
 
 impl TestApp {
@@ -188,70 +222,87 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
-        read(self.client.get(self.url(path)).send().await.expect("GET")).await
+        self.get_as(&self.admin.token, path).await
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> TestResponse {
+        let request = self.client.get(self.url(path)).insert_header(bearer(token));
+        read(request.send().await.expect("GET")).await
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> TestResponse {
-        read(
-            self.client
-                .post(self.url(path))
-                .send_json(body)
-                .await
-                .expect("POST"),
-        )
-        .await
+        self.post_json_as(&self.admin.token, path, body).await
+    }
+
+    pub async fn post_json_as(&self, token: &str, path: &str, body: &Value) -> TestResponse {
+        let request = self.client.post(self.url(path)).insert_header(bearer(token));
+        read(request.send_json(body).await.expect("POST")).await
     }
 
     pub async fn post_raw(&self, path: &str, content_type: &str, body: &str) -> TestResponse {
-        read(
-            self.client
-                .post(self.url(path))
-                .insert_header(("content-type", content_type))
-                .send_body(body.to_string())
-                .await
-                .expect("POST"),
-        )
-        .await
+        let request = self
+            .client
+            .post(self.url(path))
+            .insert_header(bearer(&self.admin.token))
+            .insert_header(("content-type", content_type));
+        read(request.send_body(body.to_string()).await.expect("POST")).await
     }
 
     pub async fn request(&self, method: &str, path: &str) -> TestResponse {
+        self.request_as(&self.admin.token, method, path).await
+    }
+
+    pub async fn request_as(&self, token: &str, method: &str, path: &str) -> TestResponse {
         let method = actix_web::http::Method::from_bytes(method.as_bytes()).unwrap();
-        read(
-            self.client
-                .request(method, self.url(path))
-                .send()
-                .await
-                .expect("request"),
-        )
-        .await
+        let request = self
+            .client
+            .request(method, self.url(path))
+            .insert_header(bearer(token));
+        read(request.send().await.expect("request")).await
     }
-}
 
-pub async fn read<S>(mut response: awc::ClientResponse<S>) -> TestResponse
-where
-    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>> + Unpin,
-{
-    let bytes = response.body().limit(64 * 1024 * 1024).await.expect("body");
-    let text = String::from_utf8_lossy(&bytes).to_string();
-    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    TestResponse {
-        status: response.status(),
-        headers: response.headers().clone(),
-        body,
-        text,
+    pub async fn post_json_with(&self, path: &str, body: &Value, headers: &[(&str, &str)]) -> TestResponse {
+        let mut request = self
+            .client
+            .post(self.url(path))
+            .insert_header(bearer(&self.admin.token));
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        read(request.send_json(body).await.expect("POST")).await
     }
-}
 
-impl TestApp {
-    /// Creates team AMW (and others when asked) for requests to belong to.
-    pub async fn create_team(&self, code: &str) {
-        let response = self
-            .post_json(
-                "/api/v1/teams",
-                &serde_json::json!({"code": code, "name": format!("Team {code}")}),
-            )
-            .await;
+    /// Creates a user over the API (as the privacy officer); returns id and token.
+    pub async fn create_user(&self, role: &str, teams: &[&str]) -> TestUser {
+        let email = format!("{role}-{}@zorg.example", uuid::Uuid::new_v4().simple());
+        let body =
+            serde_json::json!({"name": format!("Test {role}"), "email": email, "role": role, "teams": teams});
+        let response = self.post_json("/api/v1/users", &body).await;
         assert_eq!(response.status, 201, "{}", response.text);
+        TestUser {
+            id: response.body["user"]["id"].as_str().unwrap().to_string(),
+            token: response.body["token"]["token"].as_str().unwrap().to_string(),
+        }
+    }
+
+    /// Creates a team for requests to belong to, with one caseworker in it.
+    pub async fn create_team(&self, code: &str) {
+        let body = serde_json::json!({"code": code, "name": format!("Team {code}")});
+        let response = self.post_json("/api/v1/teams", &body).await;
+        assert_eq!(response.status, 201, "{}", response.text);
+        let email = format!("worker-{}@zorg.example", code.to_lowercase());
+        let worker = create_user_directly(&self.db, &format!("Worker {code}"), &email, "caseworker", &[code]);
+        self.workers.lock().unwrap().insert(code.to_string(), worker);
+    }
+
+    /// The caseworker [`TestApp::create_team`] made for `team`.
+    pub fn worker(&self, team: &str) -> TestUser {
+        self.workers
+            .lock()
+            .unwrap()
+            .get(team)
+            .cloned()
+            .expect("team made by create_team")
     }
 
     /// Registers a request from `body` and returns the created request.
@@ -273,14 +324,6 @@ impl TestApp {
         response.body
     }
 
-    pub async fn post_json_with(&self, path: &str, body: &Value, headers: &[(&str, &str)]) -> TestResponse {
-        let mut request = self.client.post(self.url(path));
-        for (name, value) in headers {
-            request = request.insert_header((*name, *value));
-        }
-        read(request.send_json(body).await.expect("POST")).await
-    }
-
     /// The action names of a request's audit events, oldest first.
     pub async fn event_actions(&self, id: &str) -> Vec<String> {
         let events = self.get(&format!("/api/v1/requests/{id}/events")).await;
@@ -291,6 +334,21 @@ impl TestApp {
             .iter()
             .map(|e| e["action"].as_str().unwrap().to_string())
             .collect()
+    }
+}
+
+pub async fn read<S>(mut response: awc::ClientResponse<S>) -> TestResponse
+where
+    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>> + Unpin,
+{
+    let bytes = response.body().limit(64 * 1024 * 1024).await.expect("body");
+    let text = String::from_utf8_lossy(&bytes).to_string();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    TestResponse {
+        status: response.status(),
+        headers: response.headers().clone(),
+        body,
+        text,
     }
 }
 

@@ -7,8 +7,6 @@ use serde_json::{json, Value};
 use crate::cli::BIN;
 use crate::helpers::{registration, spawn_app, TestApp};
 
-const WORKER: &str = "0190a3c4-0000-7000-8000-00000000000a";
-
 fn id(request: &Value) -> String {
     request["id"].as_str().unwrap().to_string()
 }
@@ -21,7 +19,8 @@ async fn assess_with_pause_and_extension(app: &TestApp, kind: &str) -> Value {
         r["deadlines"],
         json!({"response": "2026-11-16", "execution": "2026-11-30", "legal": "2026-12-02"})
     );
-    app.act_ok(&id, "assign", &json!({"assignee": WORKER})).await;
+    app.act_ok(&id, "assign", &json!({"assignee": app.worker("AMW").id}))
+        .await;
     let r = app
         .act_ok(
             &id,
@@ -212,7 +211,8 @@ async fn a_direct_marketing_objection_cannot_be_refused() {
     body["direct_marketing"] = true.into();
     let r = app.register(&body).await;
     let id = id(&r);
-    app.act_ok(&id, "assign", &json!({"assignee": WORKER})).await;
+    app.act_ok(&id, "assign", &json!({"assignee": app.worker("AMW").id}))
+        .await;
     app.act_ok(
         &id,
         "start_assessment",
@@ -274,25 +274,33 @@ async fn a_stale_if_match_is_412_and_changes_nothing() {
     let id = id(&r);
     let path = format!("/api/v1/requests/{id}/actions/assign");
     let ok = app
-        .post_json_with(&path, &json!({"assignee": WORKER}), &[("if-match", "\"1\"")])
+        .post_json_with(
+            &path,
+            &json!({"assignee": app.worker("AMW").id}),
+            &[("if-match", "\"1\"")],
+        )
         .await;
     assert_eq!(ok.status, 200, "{}", ok.text);
     assert_eq!(ok.header("etag").as_deref(), Some("\"2\""));
     let stale = app
         .post_json_with(
             &path,
-            &json!({"assignee": "0190a3c4-0000-7000-8000-00000000000b"}),
+            &json!({"assignee": app.create_user("caseworker", &["AMW"]).await.id}),
             &[("if-match", "\"1\"")],
         )
         .await;
     stale.assert_problem(412);
     assert_eq!(stale.body["current_version"], 2);
     let now = app.get(&format!("/api/v1/requests/{id}")).await;
-    assert_eq!(now.body["assignee"], WORKER);
+    assert_eq!(now.body["assignee"], app.worker("AMW").id);
     assert_eq!(now.body["version"], 2);
     assert_eq!(app.event_actions(&id).await, ["register", "assign"]);
     let bad = app
-        .post_json_with(&path, &json!({"assignee": WORKER}), &[("if-match", "yesterday")])
+        .post_json_with(
+            &path,
+            &json!({"assignee": app.worker("AMW").id}),
+            &[("if-match", "yesterday")],
+        )
         .await;
     bad.assert_problem(400);
 }
@@ -303,7 +311,8 @@ async fn invalid_action_input_is_422_and_changes_nothing() {
     app.create_team("AMW").await;
     let r = app.register(&registration("erasure", "2026-11-02")).await;
     let id = id(&r);
-    app.act_ok(&id, "assign", &json!({"assignee": WORKER})).await;
+    app.act_ok(&id, "assign", &json!({"assignee": app.worker("AMW").id}))
+        .await;
     app.act_ok(
         &id,
         "start_assessment",
@@ -343,7 +352,11 @@ async fn invalid_action_input_is_422_and_changes_nothing() {
         ),
         ("withdraw", json!({"on": "2026-11-05"}), vec!["reason"]),
         ("assign", json!({"assignee": "bob"}), vec!["assignee"]),
-        ("assign", json!({"assignee": WORKER, "team": "AMW"}), vec!["team"]),
+        (
+            "assign",
+            json!({"assignee": app.worker("AMW").id, "team": "AMW"}),
+            vec!["team"],
+        ),
     ];
     for (action, body, fields) in cases {
         let response = app.act(&id, action, &body).await;
@@ -420,7 +433,7 @@ async fn audit_verify_passes_on_an_intact_trail() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(String::from_utf8_lossy(&output.stdout).contains("12 events verified"));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("17 events verified"));
 }
 
 #[actix_web::test]
@@ -453,7 +466,7 @@ async fn tampering_with_any_audit_row_is_detected() {
             "event 12",
         ),
         ("DELETE FROM audit_events WHERE seq = 5", "event 6"),
-        ("DELETE FROM audit_events WHERE seq = 12", "event 12"),
+        ("DELETE FROM audit_events WHERE seq = 17", "event 17"),
         (
             "UPDATE audit_events SET hash = prev_hash WHERE seq = 3",
             "event 3",

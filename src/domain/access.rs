@@ -1,0 +1,214 @@
+//! Who may see and do what — the need-to-know rules of the seeds, in one place.
+//!
+//! | role | sees | may do |
+//! |---|---|---|
+//! | front desk | any request, but only reference, kind, team, status, receipt and deadlines, found by reference | register for any team; withdraw on a caller's behalf |
+//! | caseworker | everything about the requests of their own teams | register for and act on those; assign requests that are unassigned or their own |
+//! | manager | everything about the requests of the teams they manage | as caseworker, plus reassign |
+//! | privacy officer | everything | everything, plus users, teams and tokens |
+//! | auditor | everything | nothing |
+//!
+//! A request outside the caller's sight is "not found" (its existence is not
+//! revealed); a visible request with an action the role may not take is "forbidden".
+
+use uuid::Uuid;
+
+use super::code_enum;
+use super::request::ActionName;
+
+code_enum! {
+    pub enum Role ("role") {
+        FrontDesk = "front_desk",
+        Caseworker = "caseworker",
+        Manager = "manager",
+        PrivacyOfficer = "privacy_officer",
+        Auditor = "auditor",
+    }
+}
+
+impl Role {
+    /// Roles that handle requests and can be their assignee.
+    pub fn is_worker(self) -> bool {
+        matches!(self, Role::Caseworker | Role::Manager)
+    }
+}
+
+/// The authenticated user behind a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub user_id: Uuid,
+    pub role: Role,
+    /// The teams a caseworker works in or a manager manages.
+    pub teams: Vec<String>,
+}
+
+/// How much of a request the caller sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// Reference, kind, team, status, receipt date and deadlines (front desk).
+    Status,
+    /// Everything.
+    Full,
+}
+
+/// Which requests a list may contain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListScope {
+    All,
+    Teams(Vec<String>),
+    /// Only a look-up by reference (front desk).
+    ByReferenceOnly,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    /// Outside the caller's sight: answer as if it did not exist.
+    #[error("not found")]
+    NotFound,
+    /// Visible, but not for this role to do.
+    #[error("{0}")]
+    Forbidden(String),
+}
+
+impl Caller {
+    fn sees_everything_of(&self, team: &str) -> bool {
+        match self.role {
+            Role::PrivacyOfficer | Role::Auditor => true,
+            Role::Caseworker | Role::Manager => self.teams.iter().any(|t| t == team),
+            Role::FrontDesk => false,
+        }
+    }
+
+    /// How much the caller sees of a request of `team`, if anything.
+    pub fn view_of(&self, team: &str) -> Option<View> {
+        if self.sees_everything_of(team) {
+            Some(View::Full)
+        } else if self.role == Role::FrontDesk {
+            Some(View::Status)
+        } else {
+            None
+        }
+    }
+
+    pub fn list_scope(&self) -> ListScope {
+        match self.role {
+            Role::PrivacyOfficer | Role::Auditor => ListScope::All,
+            Role::Caseworker | Role::Manager => ListScope::Teams(self.teams.clone()),
+            Role::FrontDesk => ListScope::ByReferenceOnly,
+        }
+    }
+
+    pub fn may_register(&self, team: &str) -> Result<(), Denied> {
+        match self.role {
+            Role::FrontDesk | Role::PrivacyOfficer => Ok(()),
+            Role::Caseworker | Role::Manager if self.sees_everything_of(team) => Ok(()),
+            Role::Caseworker | Role::Manager => Err(Denied::Forbidden(format!(
+                "you register requests for your own teams only; team {team} is not one of them"
+            ))),
+            Role::Auditor => Err(Denied::Forbidden("an auditor reads and changes nothing".into())),
+        }
+    }
+
+    pub fn may_read(&self, team: &str) -> Result<View, Denied> {
+        self.view_of(team).ok_or(Denied::NotFound)
+    }
+
+    pub fn may_read_events(&self, team: &str) -> Result<(), Denied> {
+        match self.may_read(team)? {
+            View::Full => Ok(()),
+            View::Status => Err(Denied::Forbidden(
+                "the front desk sees the status of a request, not its history".into(),
+            )),
+        }
+    }
+
+    /// May the caller take `action` on a request of `team` now assigned to `assignee`?
+    pub fn may_act(&self, action: ActionName, team: &str, assignee: Option<Uuid>) -> Result<(), Denied> {
+        self.may_read(team)?;
+        match self.role {
+            Role::PrivacyOfficer | Role::Manager => Ok(()),
+            Role::Auditor => Err(Denied::Forbidden("an auditor reads and changes nothing".into())),
+            Role::FrontDesk if action == ActionName::Withdraw => Ok(()),
+            Role::FrontDesk => Err(Denied::Forbidden(format!(
+                "the front desk can withdraw a request on the caller's behalf, not {action} it"
+            ))),
+            Role::Caseworker => match (action, assignee) {
+                (ActionName::Assign, Some(current)) if current != self.user_id => Err(Denied::Forbidden(
+                    "the request is assigned to a colleague; only a manager or the privacy officer reassigns it".into(),
+                )),
+                _ => Ok(()),
+            },
+        }
+    }
+
+    /// Users, teams and tokens are the privacy officer's.
+    pub fn may_administer(&self) -> Result<(), Denied> {
+        if self.role == Role::PrivacyOfficer {
+            Ok(())
+        } else {
+            Err(Denied::Forbidden(
+                "only the privacy officer manages users, teams and tokens".into(),
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(role: Role, teams: &[&str]) -> Caller {
+        Caller {
+            user_id: Uuid::from_u128(1),
+            role,
+            teams: teams.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn sight_per_role() {
+        assert_eq!(
+            caller(Role::Caseworker, &["AMW"]).view_of("AMW"),
+            Some(View::Full)
+        );
+        assert_eq!(caller(Role::Caseworker, &["AMW"]).view_of("JGD"), None);
+        assert_eq!(caller(Role::Manager, &["JGD"]).view_of("AMW"), None);
+        assert_eq!(caller(Role::FrontDesk, &[]).view_of("AMW"), Some(View::Status));
+        assert_eq!(caller(Role::Auditor, &[]).view_of("AMW"), Some(View::Full));
+        assert_eq!(caller(Role::PrivacyOfficer, &[]).view_of("AMW"), Some(View::Full));
+    }
+
+    #[test]
+    fn actions_per_role() {
+        let other = Some(Uuid::from_u128(2));
+        let me = Some(Uuid::from_u128(1));
+        let cw = caller(Role::Caseworker, &["AMW"]);
+        assert_eq!(cw.may_act(ActionName::Decide, "AMW", me), Ok(()));
+        assert_eq!(cw.may_act(ActionName::Decide, "JGD", me), Err(Denied::NotFound));
+        assert_eq!(cw.may_act(ActionName::Assign, "AMW", None), Ok(()));
+        assert_eq!(cw.may_act(ActionName::Assign, "AMW", me), Ok(()));
+        assert!(matches!(
+            cw.may_act(ActionName::Assign, "AMW", other),
+            Err(Denied::Forbidden(_))
+        ));
+        assert_eq!(
+            caller(Role::Manager, &["AMW"]).may_act(ActionName::Assign, "AMW", other),
+            Ok(())
+        );
+        let fd = caller(Role::FrontDesk, &[]);
+        assert_eq!(fd.may_act(ActionName::Withdraw, "AMW", other), Ok(()));
+        assert!(matches!(
+            fd.may_act(ActionName::Decide, "AMW", other),
+            Err(Denied::Forbidden(_))
+        ));
+        assert!(matches!(
+            caller(Role::Auditor, &[]).may_act(ActionName::Withdraw, "AMW", None),
+            Err(Denied::Forbidden(_))
+        ));
+        assert!(matches!(fd.may_read_events("AMW"), Err(Denied::Forbidden(_))));
+        assert!(matches!(cw.may_register("JGD"), Err(Denied::Forbidden(_))));
+        assert_eq!(fd.may_register("JGD"), Ok(()));
+        assert!(cw.may_administer().is_err());
+        assert!(caller(Role::PrivacyOfficer, &[]).may_administer().is_ok());
+    }
+}

@@ -1,0 +1,122 @@
+//! Administration for the privacy officer: users and their tokens.
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::auth::Auth;
+use super::json::Json;
+use super::problem::ApiError;
+use super::{instant, AppState};
+use crate::clock;
+use crate::service::admin::{self, IssuedToken, NewUser, UserView};
+use crate::storage::users::TokenRow;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserBody {
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    #[serde(default)]
+    pub teams: Vec<String>,
+}
+
+pub fn user_json(view: &UserView) -> Value {
+    json!({
+        "id": view.user.id,
+        "name": view.user.name,
+        "email": view.user.email,
+        "role": view.user.role,
+        "teams": view.teams,
+        "active": view.user.active,
+        "created_at": instant(view.user.created_at),
+        "deactivated_at": view.user.deactivated_at.map(instant),
+    })
+}
+
+fn token_json(token: &TokenRow) -> Value {
+    json!({
+        "id": token.id,
+        "created_at": instant(token.created_at),
+        "last_used_at": token.last_used_at.map(instant),
+        "revoked_at": token.revoked_at.map(instant),
+    })
+}
+
+fn issued_json(token: &IssuedToken) -> Value {
+    json!({
+        "id": token.id,
+        "user_id": token.user_id,
+        "token": token.token,
+        "created_at": token.created_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+        "note": "the token is shown only now; it is stored as a hash and cannot be shown again",
+    })
+}
+
+pub async fn list(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+    auth.0.may_administer()?;
+    let users = admin::list_users(&state.db).await?;
+    let items: Vec<Value> = users.iter().map(user_json).collect();
+    Ok(HttpResponse::Ok().json(json!({ "items": items })))
+}
+
+/// Creates a user and answers with the user and their first token.
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    body: Json<NewUserBody>,
+) -> Result<HttpResponse, ApiError> {
+    auth.0.may_administer()?;
+    let body = body.0;
+    let new = NewUser::parse(&body.name, &body.email, &body.role, &body.teams)?;
+    let (view, token) = admin::create_user(&state.db, auth.actor(), new, clock::now()).await?;
+    tracing::info!(user_id = %view.user.id, role = %view.user.role, "user created");
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/users/{}", view.user.id)))
+        .json(json!({"user": user_json(&view), "token": issued_json(&token)})))
+}
+
+pub async fn get(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.0.may_administer()?;
+    let (view, tokens) = admin::get_user(&state.db, id.into_inner()).await?;
+    let mut body = user_json(&view);
+    body["tokens"] = tokens.iter().map(token_json).collect();
+    Ok(HttpResponse::Ok().json(body))
+}
+
+pub async fn deactivate(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.0.may_administer()?;
+    let view = admin::deactivate_user(&state.db, auth.actor(), id.into_inner(), clock::now()).await?;
+    tracing::info!(user_id = %view.user.id, "user deactivated");
+    Ok(HttpResponse::Ok().json(user_json(&view)))
+}
+
+pub async fn issue_token(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.0.may_administer()?;
+    let token = admin::issue_token(&state.db, auth.actor(), id.into_inner(), clock::now()).await?;
+    Ok(HttpResponse::Created().json(issued_json(&token)))
+}
+
+pub async fn revoke_token(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    auth.0.may_administer()?;
+    admin::revoke_token(&state.db, auth.actor(), id.into_inner(), clock::now()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,172 @@
+//! The `users`, `team_members` and `api_tokens` tables.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{api_tokens, team_members, users};
+use super::{DbConnection, StorageError};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub deactivated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = api_tokens)]
+pub struct TokenRow {
+    pub id: String,
+    pub user_id: String,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// Inserts a user with their teams; `Ok(false)` when the e-mail address is taken.
+pub fn insert(conn: &mut DbConnection, user: &UserRow, teams: &[String]) -> Result<bool, StorageError> {
+    let taken = users::table
+        .filter(users::email.eq(&user.email))
+        .count()
+        .get_result::<i64>(conn)?;
+    if taken > 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(users::table).values(user).execute(conn)?;
+    for team in teams {
+        diesel::insert_into(team_members::table)
+            .values((team_members::team.eq(team), team_members::user_id.eq(&user.id)))
+            .execute(conn)?;
+    }
+    Ok(true)
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, StorageError> {
+    Ok(users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<UserRow>, StorageError> {
+    Ok(users::table
+        .filter(users::email.eq(email))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn teams_of(conn: &mut DbConnection, user_id: &str) -> Result<Vec<String>, StorageError> {
+    Ok(team_members::table
+        .filter(team_members::user_id.eq(user_id))
+        .order(team_members::team.asc())
+        .select(team_members::team)
+        .load(conn)?)
+}
+
+/// Every user with their teams, by name.
+pub fn list(conn: &mut DbConnection) -> Result<Vec<(UserRow, Vec<String>)>, StorageError> {
+    let rows: Vec<UserRow> = users::table
+        .order((users::name.asc(), users::email.asc()))
+        .select(UserRow::as_select())
+        .load(conn)?;
+    let memberships: Vec<(String, String)> = team_members::table
+        .order(team_members::team.asc())
+        .select((team_members::user_id, team_members::team))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|user| {
+            let teams = memberships
+                .iter()
+                .filter(|(id, _)| *id == user.id)
+                .map(|(_, team)| team.clone())
+                .collect();
+            (user, teams)
+        })
+        .collect())
+}
+
+/// Marks a user inactive; `Ok(false)` when there is no such user.
+pub fn deactivate(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<bool, StorageError> {
+    let changed = diesel::update(users::table.find(id))
+        .set((users::active.eq(false), users::deactivated_at.eq(Some(now))))
+        .execute(conn)?;
+    Ok(changed > 0)
+}
+
+pub fn insert_token(conn: &mut DbConnection, token: &TokenRow) -> Result<(), StorageError> {
+    diesel::insert_into(api_tokens::table)
+        .values(token)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The token with this hash and its user, whatever their state.
+pub fn token_by_hash(
+    conn: &mut DbConnection,
+    hash: &str,
+) -> Result<Option<(TokenRow, UserRow)>, StorageError> {
+    Ok(api_tokens::table
+        .inner_join(users::table)
+        .filter(api_tokens::token_hash.eq(hash))
+        .select((TokenRow::as_select(), UserRow::as_select()))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn touch_token(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<(), StorageError> {
+    diesel::update(api_tokens::table.find(id))
+        .set(api_tokens::last_used_at.eq(Some(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn find_token(conn: &mut DbConnection, id: &str) -> Result<Option<TokenRow>, StorageError> {
+    Ok(api_tokens::table
+        .find(id)
+        .select(TokenRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn tokens_of(conn: &mut DbConnection, user_id: &str) -> Result<Vec<TokenRow>, StorageError> {
+    Ok(api_tokens::table
+        .filter(api_tokens::user_id.eq(user_id))
+        .order(api_tokens::created_at.asc())
+        .select(TokenRow::as_select())
+        .load(conn)?)
+}
+
+/// Revokes one token; `Ok(false)` when it was revoked already or does not exist.
+pub fn revoke_token(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<bool, StorageError> {
+    let changed =
+        diesel::update(api_tokens::table.filter(api_tokens::id.eq(id).and(api_tokens::revoked_at.is_null())))
+            .set(api_tokens::revoked_at.eq(Some(now)))
+            .execute(conn)?;
+    Ok(changed > 0)
+}
+
+/// Revokes every live token of a user; returns how many.
+pub fn revoke_tokens_of(
+    conn: &mut DbConnection,
+    user_id: &str,
+    now: NaiveDateTime,
+) -> Result<usize, StorageError> {
+    Ok(diesel::update(
+        api_tokens::table.filter(
+            api_tokens::user_id
+                .eq(user_id)
+                .and(api_tokens::revoked_at.is_null()),
+        ),
+    )
+    .set(api_tokens::revoked_at.eq(Some(now)))
+    .execute(conn)?)
+}
