@@ -1,11 +1,10 @@
 //! `Authorization: Bearer TOKEN` → the [`Caller`] of a request.
 
-use std::future::Future;
-use std::pin::Pin;
-
-use actix_web::dev::Payload;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use super::problem::ApiError;
 use super::AppState;
@@ -26,34 +25,56 @@ impl Auth {
 
 impl FromRequest for Auth {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
 
+    /// The caller put there by [`authenticate`], which runs before any extractor.
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let header = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .map(|v| v.to_str().unwrap_or("").to_string());
-        Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
-            let header = header.ok_or_else(|| {
-                ApiError::Unauthorized("this endpoint needs Authorization: Bearer <your token>".into())
-            })?;
-            let token = header
-                .strip_prefix("Bearer ")
-                .or_else(|| header.strip_prefix("bearer "))
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
+        std::future::ready(
+            req.extensions()
+                .get::<Caller>()
+                .cloned()
+                .map(Auth)
                 .ok_or_else(|| {
-                    ApiError::Unauthorized("the Authorization header must be: Bearer <your token>".into())
-                })?;
-            match admin::authenticate(&state.db, token, clock::now()).await {
-                Ok(caller) => Ok(Auth(caller)),
-                Err(AuthError::Storage(e)) => Err(e.into()),
-                Err(other) => Err(ApiError::Unauthorized(other.to_string())),
-            }
-        })
+                    ApiError::Unauthorized("this endpoint needs Authorization: Bearer <your token>".into())
+                }),
+        )
     }
+}
+
+/// Middleware on `/api/v1`: turns the bearer token into a [`Caller`] before anything
+/// else reads the request, so an unauthenticated call never gets further (not even to
+/// a body or parameter error).
+pub async fn authenticate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal("application state missing".into()))?;
+    let header = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("").to_string())
+        .ok_or_else(|| {
+            ApiError::Unauthorized("this endpoint needs Authorization: Bearer <your token>".into())
+        })?;
+    let token = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            ApiError::Unauthorized("the Authorization header must be: Bearer <your token>".into())
+        })?;
+    let caller = match admin::authenticate(&state.db, token, clock::now()).await {
+        Ok(caller) => caller,
+        Err(AuthError::Storage(e)) => return Err(ApiError::from(e).into()),
+        Err(other) => return Err(ApiError::Unauthorized(other.to_string()).into()),
+    };
+    tracing::Span::current().record("user_id", tracing::field::display(caller.user_id));
+    req.extensions_mut().insert(caller);
+    next.call(req).await
 }
 
 impl From<Denied> for ServiceError {

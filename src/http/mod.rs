@@ -35,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/readyz", web::get().to(health::readyz))
         .service(
             web::scope("/api/v1")
+                .wrap(actix_web::middleware::from_fn(auth::authenticate))
                 .service(
                     web::resource("/teams")
                         .route(web::get().to(teams::list))

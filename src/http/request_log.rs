@@ -25,7 +25,13 @@ pub async fn log_request(
         .unwrap_or_else(|| Uuid::new_v4().to_string());
     let route = req.match_pattern().unwrap_or_else(|| "<unmatched>".to_string());
     let method = req.method().to_string();
-    let span = tracing::info_span!("http", request_id = %request_id, method = %method, route = %route);
+    let span = tracing::info_span!(
+        "http",
+        request_id = %request_id,
+        method = %method,
+        route = %route,
+        user_id = tracing::field::Empty
+    );
     let started = Instant::now();
     let result = next.call(req).instrument(span.clone()).await;
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;

@@ -261,3 +261,133 @@ async fn serve_runs_on_the_configured_database() {
     );
     assert!(served.terminate().success());
 }
+
+fn run_cli(database_url: &str, args: &[&str]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    avg_loket(dir.path(), &[("AVG_LOKET_DATABASE_URL", database_url)])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn last_line(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .last()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[actix_web::test]
+async fn administration_from_the_command_line() {
+    let app = crate::helpers::spawn_app().await;
+    let url = app.database.url();
+
+    let team = run_cli(
+        &url,
+        &[
+            "team",
+            "add",
+            "--code",
+            "AMW",
+            "--name",
+            "Algemeen maatschappelijk werk",
+        ],
+    );
+    assert!(team.status.success(), "{}", stderr_of(&team));
+    let again = run_cli(&url, &["team", "add", "--code", "AMW", "--name", "Nog eens"]);
+    assert_one_line_failure(&again, &["AMW", "already exists"]);
+    let teams = run_cli(&url, &["team", "list"]);
+    assert!(String::from_utf8_lossy(&teams.stdout).contains("AMW\tAlgemeen maatschappelijk werk"));
+
+    let added = run_cli(
+        &url,
+        &[
+            "user",
+            "add",
+            "--name",
+            "Mira Jansen",
+            "--email",
+            "Mira@Zorg.example",
+            "--role",
+            "caseworker",
+            "--team",
+            "AMW",
+        ],
+    );
+    assert!(added.status.success(), "{}", stderr_of(&added));
+    let first = last_line(&added);
+    assert!(first.starts_with("avgl_") && first.len() == 69, "{first}");
+    assert_eq!(
+        app.get_as(&first, "/api/v1/teams").await.status,
+        200,
+        "the printed token works"
+    );
+
+    let list = run_cli(&url, &["user", "list"]);
+    let listed = String::from_utf8_lossy(&list.stdout).to_string();
+    assert!(
+        listed.contains("mira@zorg.example") && listed.contains("caseworker") && listed.contains("active")
+    );
+    assert!(!listed.contains(&first[5..]), "tokens are never listed");
+
+    let created = run_cli(&url, &["token", "create", "--email", "mira@zorg.example"]);
+    assert!(created.status.success(), "{}", stderr_of(&created));
+    let second = last_line(&created);
+    assert_ne!(second, first);
+    assert_eq!(app.get_as(&second, "/api/v1/teams").await.status, 200);
+
+    let revoked = run_cli(&url, &["token", "revoke", "--email", "mira@zorg.example"]);
+    assert!(String::from_utf8_lossy(&revoked.stdout).contains("2 token(s)"));
+    assert_eq!(app.get_as(&first, "/api/v1/teams").await.status, 401);
+    assert_eq!(app.get_as(&second, "/api/v1/teams").await.status, 401);
+
+    let third = last_line(&run_cli(
+        &url,
+        &["token", "create", "--email", "mira@zorg.example"],
+    ));
+    assert_eq!(app.get_as(&third, "/api/v1/teams").await.status, 200);
+    let deactivated = run_cli(&url, &["user", "deactivate", "--email", "mira@zorg.example"]);
+    assert!(deactivated.status.success());
+    assert_eq!(app.get_as(&third, "/api/v1/teams").await.status, 401);
+    let refused = run_cli(&url, &["token", "create", "--email", "mira@zorg.example"]);
+    assert_one_line_failure(&refused, &["deactivated"]);
+
+    let bad_role = run_cli(
+        &url,
+        &[
+            "user",
+            "add",
+            "--name",
+            "X",
+            "--email",
+            "x@zorg.example",
+            "--role",
+            "boss",
+        ],
+    );
+    assert_one_line_failure(&bad_role, &["role", "boss"]);
+    let unknown = run_cli(&url, &["token", "create", "--email", "nobody@zorg.example"]);
+    assert_one_line_failure(&unknown, &["nobody@zorg.example"]);
+}
+
+#[test]
+fn user_add_works_on_a_fresh_database_before_the_first_serve() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("fresh.db").display());
+    let added = run_cli(
+        &url,
+        &[
+            "user",
+            "add",
+            "--name",
+            "FG",
+            "--email",
+            "fg@zorg.example",
+            "--role",
+            "privacy_officer",
+        ],
+    );
+    assert!(added.status.success(), "{}", stderr_of(&added));
+    assert!(last_line(&added).starts_with("avgl_"));
+}

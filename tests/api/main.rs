@@ -2,6 +2,7 @@
 //! a temporary SQLite file, or, when `AVG_LOKET_TEST_POSTGRES_URL` is set, a fresh
 //! PostgreSQL database that is dropped afterwards.
 
+mod access;
 mod cli;
 mod errors;
 mod health;
