@@ -70,13 +70,45 @@ fn main() {
 
     let raw = raw_sqlite_rate(dir, raw_transactions);
 
+    // The privacy officer whose token the clients use (registers for any team).
+    let added = Command::new(env!("CARGO_BIN_EXE_avg-loket"))
+        .args([
+            "user",
+            "add",
+            "--name",
+            "Bench",
+            "--email",
+            "bench@zorg.example",
+            "--role",
+            "privacy_officer",
+        ])
+        .current_dir(dir)
+        .env_clear()
+        .env("AVG_LOKET_LOG", "warn")
+        .output()
+        .expect("avg-loket user add");
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let token = String::from_utf8_lossy(&added.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    let bearer = format!("Bearer {token}");
+
     let mut server = Command::new(env!("CARGO_BIN_EXE_avg-loket"))
         .arg("serve")
         .current_dir(dir)
         .env_clear()
         .env("AVG_LOKET_LISTEN", "127.0.0.1:0")
         .env("AVG_LOKET_LOG_FORMAT", "json")
-        .env("AVG_LOKET_LOG", "warn,avg_loket::cli=info")
+        .env(
+            "AVG_LOKET_LOG",
+            std::env::var("BENCH_LOG").unwrap_or_else(|_| "warn,avg_loket::cli=info".into()),
+        )
         .stderr(Stdio::piped())
         .spawn()
         .expect("avg-loket serve starts");
@@ -89,11 +121,20 @@ fn main() {
             break format!("http://{}", event["address"].as_str().unwrap());
         }
     };
-    std::thread::spawn(move || for _ in lines {});
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if std::env::var("BENCH_LOG").is_ok() {
+                eprintln!("{line}");
+            }
+        }
+    });
     let rss_idle = status_kb(pid, "VmRSS:");
 
     let (elapsed, failures, peak_sampled) = actix_web::rt::System::new().block_on(async move {
-        let client = awc::Client::builder().timeout(Duration::from_secs(60)).finish();
+        let client = awc::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .add_default_header(("authorization", bearer))
+            .finish();
         let team = client
             .post(format!("{address}/api/v1/teams"))
             .send_json(&serde_json::json!({"code": "AMW", "name": "Algemeen maatschappelijk werk"}))
@@ -111,7 +152,7 @@ fn main() {
         let workers = (0..clients).map(|_| {
             let client = client.clone();
             let address = address.clone();
-            let body = body.clone();
+            let body = body.to_string();
             let next = next.clone();
             async move {
                 let mut failures = 0usize;
@@ -121,7 +162,10 @@ fn main() {
                         break failures;
                     }
                     next.set(n + 1);
-                    match client.post(format!("{address}/api/v1/requests")).send_json(&body).await {
+                    let request = client
+                        .post(format!("{address}/api/v1/requests"))
+                        .insert_header(("content-type", "application/json"));
+                    match request.send_body(body.clone()).await {
                         Ok(mut response) if response.status() == 201 => {
                             let _ = response.body().await;
                         }

@@ -2,7 +2,6 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
 
 use super::schema::{audit_events, audit_head};
 use super::{DbConnection, StorageError};
@@ -54,11 +53,8 @@ pub struct NewEvent<'a> {
     pub data: &'a serde_json::Value,
 }
 
-#[derive(QueryableByName)]
 struct Head {
-    #[diesel(sql_type = BigInt)]
     seq: i64,
-    #[diesel(sql_type = Text)]
     hash: String,
 }
 
@@ -66,16 +62,14 @@ struct Head {
 /// ends, so concurrent writers append one after the other (SQLite's `BEGIN
 /// IMMEDIATE` already serialises them).
 fn lock_head(conn: &mut DbConnection) -> Result<Head, StorageError> {
-    let head = match conn {
-        DbConnection::Postgresql(pg) => {
-            diesel::sql_query("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
-                .get_result::<Head>(pg)?
-        }
-        DbConnection::Sqlite(lite) => {
-            diesel::sql_query("SELECT seq, hash FROM audit_head WHERE id = 1").get_result::<Head>(lite)?
-        }
+    let head = audit_head::table
+        .find(1)
+        .select((audit_head::seq, audit_head::hash));
+    let (seq, hash) = match conn {
+        DbConnection::Postgresql(pg) => head.for_update().get_result::<(i64, String)>(pg)?,
+        DbConnection::Sqlite(lite) => head.get_result::<(i64, String)>(lite)?,
     };
-    Ok(head)
+    Ok(Head { seq, hash })
 }
 
 /// Appends one event to the chain. Must run inside the write transaction of the
@@ -157,7 +151,7 @@ pub fn verify(conn: &mut DbConnection) -> Result<Verification, StorageError> {
     let (head_seq, head_hash): (i64, String) = audit_head::table
         .find(1)
         .select((audit_head::seq, audit_head::hash))
-        .first(conn)?;
+        .get_result(conn)?;
     Ok(match verifier.finish(head_seq, &head_hash) {
         Ok(events) => Verification::Intact { events },
         Err(broken) => Verification::Broken(broken),

@@ -98,17 +98,27 @@ impl GroupCommit {
     }
 }
 
+fn drain(queue: &mpsc::Receiver<Box<dyn Job>>, batch: &mut Vec<Box<dyn Job>>) {
+    while batch.len() < MAX_BATCH {
+        match queue.try_recv() {
+            Ok(job) => batch.push(job),
+            Err(_) => break,
+        }
+    }
+}
+
 /// Takes the queued jobs in batches until every sender is gone.
 fn writer(pool: diesel::r2d2::Pool<Manager>, queue: mpsc::Receiver<Box<dyn Job>>) {
     while let Ok(first) = queue.recv() {
         let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match queue.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
+        drain(&queue, &mut batch);
+        let started = std::time::Instant::now();
         let committed = run_batch(&pool, &mut batch);
+        tracing::debug!(
+            jobs = batch.len(),
+            micros = started.elapsed().as_micros() as u64,
+            "write batch"
+        );
         if let Err(cause) = &committed {
             tracing::error!(jobs = batch.len(), %cause, "SQLite write batch failed");
         }

@@ -5,6 +5,11 @@
 //! connection, so no connection is ever held across an `.await`. Writes run in one
 //! transaction that starts `BEGIN IMMEDIATE` on SQLite (a deferred transaction that
 //! reads and then writes fails with "database is locked" under concurrency).
+//!
+//! Look-ups by a unique key use `get_result`, never `first`: `first` binds its
+//! `LIMIT` as a parameter, and rebinding it makes SQLite re-prepare the cached
+//! statement on every use (18% of the writer's time before this was found; see
+//! docs/performance.md).
 
 pub mod audit;
 mod group_commit;
@@ -96,7 +101,8 @@ impl ManageConnection for Manager {
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
                      PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = FULL;
-                     PRAGMA foreign_keys = ON;"
+                     PRAGMA foreign_keys = ON;
+                     PRAGMA temp_store = MEMORY;"
                 ))
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))

@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::Integer;
 use uuid::Uuid;
 
 use super::schema::{decision_grounds, recipients, request_details, requests, suspensions};
@@ -108,23 +107,19 @@ fn utc(naive: NaiveDateTime) -> DateTime<Utc> {
 /// back also rolls back its increment, and sequential, because the counter row is
 /// locked until the registering transaction ends.
 pub fn next_reference_number(conn: &mut DbConnection, year: i32) -> Result<i32, StorageError> {
-    #[derive(QueryableByName)]
-    struct Number {
-        #[diesel(sql_type = Integer)]
-        last_number: i32,
-    }
-    const SQL: &str = "INSERT INTO reference_counters (year, last_number) VALUES ($1, 1) \
-        ON CONFLICT (year) DO UPDATE SET last_number = reference_counters.last_number + 1 \
-        RETURNING last_number";
+    use super::schema::reference_counters::dsl as counters;
+    // The same statement on both backends, written per backend because the
+    // multi-connection cannot express ON CONFLICT; both cache the prepared statement.
+    let next = diesel::insert_into(counters::reference_counters)
+        .values((counters::year.eq(year), counters::last_number.eq(1)))
+        .on_conflict(counters::year)
+        .do_update()
+        .set(counters::last_number.eq(counters::last_number + 1));
     let number = match conn {
-        DbConnection::Postgresql(pg) => diesel::sql_query(SQL)
-            .bind::<Integer, _>(year)
-            .get_result::<Number>(pg)?,
-        DbConnection::Sqlite(lite) => diesel::sql_query(SQL.replace("$1", "?"))
-            .bind::<Integer, _>(year)
-            .get_result::<Number>(lite)?,
+        DbConnection::Postgresql(pg) => next.returning(counters::last_number).get_result::<i32>(pg)?,
+        DbConnection::Sqlite(lite) => next.returning(counters::last_number).get_result::<i32>(lite)?,
     };
-    Ok(number.last_number)
+    Ok(number)
 }
 
 impl RequestRecord {
@@ -357,7 +352,7 @@ pub fn find_record(conn: &mut DbConnection, id: &str) -> Result<Option<RequestRe
     Ok(requests::table
         .find(id)
         .select(RequestRecord::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -369,7 +364,7 @@ pub fn load(conn: &mut DbConnection, id: &str) -> Result<Option<StoredRequest>, 
     let details: DetailsRecord = request_details::table
         .find(id)
         .select(DetailsRecord::as_select())
-        .first(conn)?;
+        .get_result(conn)?;
     let pauses: Vec<SuspensionRecord> = suspensions::table
         .filter(suspensions::request_id.eq(id))
         .order(suspensions::number.asc())
@@ -473,7 +468,7 @@ pub fn id_by_reference(conn: &mut DbConnection, reference: &str) -> Result<Optio
     Ok(requests::table
         .filter(requests::reference.eq(reference))
         .select(requests::id)
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -37,7 +37,7 @@ pub fn find(conn: &mut DbConnection, code: &str) -> Result<Option<TeamRow>, Stor
     Ok(teams::table
         .find(code)
         .select(TeamRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -51,7 +51,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, Storag
     Ok(users::table
         .find(id)
         .select(UserRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -59,7 +59,7 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<User
     Ok(users::table
         .filter(users::email.eq(email))
         .select(UserRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -118,7 +118,7 @@ pub fn token_by_hash(
         .inner_join(users::table)
         .filter(api_tokens::token_hash.eq(hash))
         .select((TokenRow::as_select(), UserRow::as_select()))
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -133,7 +133,7 @@ pub fn find_token(conn: &mut DbConnection, id: &str) -> Result<Option<TokenRow>,
     Ok(api_tokens::table
         .find(id)
         .select(TokenRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
