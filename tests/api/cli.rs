@@ -192,8 +192,34 @@ impl Drop for Served {
 #[actix_web::test]
 async fn serve_with_no_configuration_creates_the_sqlite_file_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
+    let added = avg_loket(dir.path(), &[])
+        .args([
+            "user",
+            "add",
+            "--name",
+            "FG",
+            "--email",
+            "fg@zorg.example",
+            "--role",
+            "privacy_officer",
+        ])
+        .output()
+        .unwrap();
+    assert!(added.status.success(), "{}", stderr_of(&added));
+    let token = String::from_utf8_lossy(&added.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
     let mut served = Served::start(dir.path(), &[]);
     let client = awc::Client::default();
+    let teams = client
+        .get(format!("{}/api/v1/teams", served.address))
+        .insert_header(("authorization", format!("Bearer {token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(teams.status(), 200);
     let health = read(
         client
             .get(format!("{}/healthz", served.address))
@@ -224,9 +250,18 @@ async fn serve_with_no_configuration_creates_the_sqlite_file_and_stops_on_sigter
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter(|e| e["message"] == "request handled")
         .collect();
-    assert_eq!(handled.len(), 2, "{lines:?}");
+    assert_eq!(handled.len(), 3, "{lines:?}");
     assert_eq!(handled[0]["status"], 200);
-    assert_eq!(handled[0]["span"]["route"], "/healthz");
+    assert_eq!(handled[0]["span"]["route"], "/api/v1/teams");
+    assert!(
+        handled[0]["span"]["user_id"].is_string(),
+        "the caller's id is logged"
+    );
+    assert_eq!(handled[1]["span"]["route"], "/healthz");
+    assert!(
+        !lines.iter().any(|l| l.contains(&token[5..])),
+        "the token never reaches the log"
+    );
     assert!(handled[0]["span"]["request_id"].is_string());
     assert!(handled[0]["latency_ms"].is_number());
 }
