@@ -8,6 +8,7 @@ pub mod deadlines;
 pub mod grounds;
 pub mod intake;
 pub mod kind;
+pub mod reminders;
 pub mod request;
 pub mod team;
 

@@ -1,0 +1,428 @@
+//! Which reminder e-mails are due, as a pure function of a request and `now`.
+//!
+//! For the deadline a request still has to meet (response until a decision is
+//! communicated, then execution until completion) the stages are:
+//!
+//! | stage | on | to |
+//! |---|---|---|
+//! | `due_soon` | N working days before the deadline (default 3) | assignee |
+//! | `due_today` | the deadline | assignee |
+//! | `overdue` | the working day after, then every week while overdue | assignee and the team's managers |
+//! | `escalation` | M working days after the deadline (default 5) | privacy officers |
+//! | `unassigned` | one working day after registration, while nobody is assigned | the team's managers |
+//!
+//! Each is sent on a working day at the configured hour. Only the *current* stage of a
+//! deadline is due — after a night the service was down, nobody gets "due in 3 days"
+//! for a deadline that is today. A paused request gets nothing while paused.
+
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use uuid::Uuid;
+
+use super::calendar::Calendar;
+use super::code_enum;
+use super::deadlines::Deadlines;
+use super::request::Status;
+
+code_enum! {
+    /// Which deadline a reminder is about.
+    pub enum DeadlineKind ("deadline") {
+        Response = "response",
+        Execution = "execution",
+    }
+}
+
+code_enum! {
+    /// Who receives a reminder.
+    pub enum Audience ("audience") {
+        Assignee = "assignee",
+        Managers = "managers",
+        PrivacyOfficers = "privacy_officers",
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stage {
+    DueSoon,
+    DueToday,
+    /// The `week`-th repetition (0: the working day after the deadline).
+    Overdue {
+        week: u32,
+    },
+    Escalation,
+    Unassigned,
+}
+
+impl Stage {
+    /// The stage as it appears in the idempotency key and the outbox.
+    pub fn code(self) -> String {
+        match self {
+            Stage::DueSoon => "due_soon".into(),
+            Stage::DueToday => "due_today".into(),
+            Stage::Overdue { week: 0 } => "overdue".into(),
+            Stage::Overdue { week } => format!("overdue_week_{week}"),
+            Stage::Escalation => "escalation".into(),
+            Stage::Unassigned => "unassigned".into(),
+        }
+    }
+
+    /// The template family of the stage.
+    pub fn template(self) -> &'static str {
+        match self {
+            Stage::DueSoon => "due_soon",
+            Stage::DueToday => "due_today",
+            Stage::Overdue { .. } => "overdue",
+            Stage::Escalation => "escalation",
+            Stage::Unassigned => "unassigned",
+        }
+    }
+}
+
+/// Configuration of the schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReminderRules {
+    /// Local hour at which reminders go out.
+    pub hour: u32,
+    pub due_soon_working_days: u32,
+    pub escalate_after_working_days: u32,
+    pub repeat_every_days: u32,
+    pub unassigned_after_working_days: u32,
+}
+
+impl Default for ReminderRules {
+    fn default() -> Self {
+        ReminderRules {
+            hour: 8,
+            due_soon_working_days: 3,
+            escalate_after_working_days: 5,
+            repeat_every_days: 7,
+            unassigned_after_working_days: 1,
+        }
+    }
+}
+
+/// What the schedule needs to know about a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReminderSubject {
+    pub request_id: Uuid,
+    pub status: Status,
+    pub decided: bool,
+    pub assignee: Option<Uuid>,
+    pub deadlines: Deadlines,
+    /// The later of the date of receipt and the date it was registered.
+    pub registered_on: NaiveDate,
+}
+
+/// One reminder that is due, before recipients are resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueReminder {
+    pub deadline: DeadlineKind,
+    pub deadline_date: NaiveDate,
+    pub stage: Stage,
+    pub audiences: Vec<Audience>,
+    /// The moment it became due.
+    pub at: DateTime<Utc>,
+}
+
+/// The schedule of one request, as computed for a given `now`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    pub due: Vec<DueReminder>,
+    /// The first moment after `now` at which something becomes due (for the index
+    /// that lets a sweep read only the requests with work).
+    pub next_at: Option<DateTime<Utc>>,
+}
+
+pub struct Planner {
+    pub rules: ReminderRules,
+    pub calendar: Calendar,
+    pub timezone: Tz,
+}
+
+impl Planner {
+    /// The working-day moment `date` at the configured hour, as UTC.
+    pub fn moment(&self, date: NaiveDate) -> DateTime<Utc> {
+        let local =
+            date.and_time(NaiveTime::from_hms_opt(self.rules.hour.min(23), 0, 0).expect("valid hour"));
+        self.timezone
+            .from_local_datetime(&local)
+            .earliest()
+            .unwrap_or_else(|| self.timezone.from_utc_datetime(&local))
+            .with_timezone(&Utc)
+    }
+
+    pub fn schedule(&self, subject: &ReminderSubject, now: DateTime<Utc>) -> Schedule {
+        if subject.status.is_terminal() || subject.status == Status::AwaitingRequester {
+            return Schedule {
+                due: vec![],
+                next_at: None,
+            };
+        }
+        let (deadline, date) = if subject.decided {
+            (DeadlineKind::Execution, subject.deadlines.execution)
+        } else {
+            (DeadlineKind::Response, subject.deadlines.response)
+        };
+        let cal = self.calendar;
+        let mut due = Vec::new();
+        let mut next_at: Option<DateTime<Utc>> = None;
+        let mut consider_next = |at: DateTime<Utc>| {
+            if at > now && next_at.is_none_or(|n| at < n) {
+                next_at = Some(at);
+            }
+        };
+
+        // The progression of the deadline: due soon, due today, overdue every week.
+        let mut progression: Vec<(Stage, NaiveDate)> = Vec::new();
+        if self.rules.due_soon_working_days > 0 {
+            progression.push((
+                Stage::DueSoon,
+                cal.sub_working_days(date, self.rules.due_soon_working_days),
+            ));
+        }
+        progression.push((Stage::DueToday, date));
+        let first_overdue = cal.add_working_days(date, 1);
+        let today = now.with_timezone(&self.timezone).date_naive();
+        let weeks_past =
+            (today - first_overdue).num_days().max(0) as u32 / self.rules.repeat_every_days.max(1);
+        for week in 0..=weeks_past + 1 {
+            let day = first_overdue + Days::new(u64::from(week * self.rules.repeat_every_days.max(1)));
+            progression.push((Stage::Overdue { week }, cal.next_working_day_from(day)));
+        }
+        let current = progression
+            .iter()
+            .rev()
+            .find(|(_, day)| self.moment(*day) <= now)
+            .copied();
+        for (_, day) in &progression {
+            consider_next(self.moment(*day));
+        }
+        if let Some((stage, day)) = current {
+            let audiences = match stage {
+                Stage::Overdue { .. } => vec![Audience::Assignee, Audience::Managers],
+                _ => vec![Audience::Assignee],
+            };
+            due.push(DueReminder {
+                deadline,
+                deadline_date: date,
+                stage,
+                audiences,
+                at: self.moment(day),
+            });
+        }
+
+        let escalation =
+            self.moment(cal.add_working_days(date, self.rules.escalate_after_working_days.max(1)));
+        if escalation <= now {
+            due.push(DueReminder {
+                deadline,
+                deadline_date: date,
+                stage: Stage::Escalation,
+                audiences: vec![Audience::PrivacyOfficers],
+                at: escalation,
+            });
+        } else {
+            consider_next(escalation);
+        }
+
+        if subject.assignee.is_none() {
+            let day = cal.add_working_days(
+                subject.registered_on,
+                self.rules.unassigned_after_working_days.max(1),
+            );
+            let at = self.moment(day);
+            if at <= now {
+                due.push(DueReminder {
+                    deadline,
+                    deadline_date: date,
+                    stage: Stage::Unassigned,
+                    audiences: vec![Audience::Managers],
+                    at,
+                });
+            } else {
+                consider_next(at);
+            }
+        }
+        Schedule { due, next_at }
+    }
+}
+
+/// The idempotency key of one reminder to one recipient.
+pub fn reminder_key(
+    request: Uuid,
+    deadline: DeadlineKind,
+    stage: Stage,
+    recipient: &str,
+    deadline_date: NaiveDate,
+) -> String {
+    format!(
+        "{request}|{deadline}|{}|{recipient}|{deadline_date}",
+        stage.code()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// 08:00 Amsterdam on `day` (CET in winter: 07:00 UTC), plus `minutes`.
+    fn at(day: &str, hour: u32, minute: u32) -> DateTime<Utc> {
+        chrono_tz::Europe::Amsterdam
+            .from_local_datetime(&date(day).and_hms_opt(hour, minute, 0).unwrap())
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn planner() -> Planner {
+        Planner {
+            rules: ReminderRules::default(),
+            calendar: Calendar::GdprNl,
+            timezone: chrono_tz::Europe::Amsterdam,
+        }
+    }
+
+    /// Received Monday 2 November 2026: response due Monday 16 November.
+    fn subject() -> ReminderSubject {
+        ReminderSubject {
+            request_id: Uuid::nil(),
+            status: Status::InAssessment,
+            decided: false,
+            assignee: Some(Uuid::from_u128(1)),
+            deadlines: Deadlines {
+                response: date("2026-11-16"),
+                execution: date("2026-11-30"),
+                legal: date("2026-12-02"),
+            },
+            registered_on: date("2026-11-02"),
+        }
+    }
+
+    fn stages(schedule: &Schedule) -> Vec<String> {
+        schedule.due.iter().map(|d| d.stage.code()).collect()
+    }
+
+    #[test]
+    fn the_progression_of_one_deadline() {
+        let p = planner();
+        let s = subject();
+        let cases = [
+            (at("2026-11-10", 7, 59), vec![]),
+            (at("2026-11-11", 8, 0), vec!["due_soon"]),
+            (at("2026-11-13", 17, 0), vec!["due_soon"]),
+            (at("2026-11-16", 8, 0), vec!["due_today"]),
+            (at("2026-11-17", 8, 0), vec!["overdue"]),
+            (at("2026-11-23", 9, 0), vec!["overdue", "escalation"]),
+            (at("2026-11-24", 8, 0), vec!["overdue_week_1", "escalation"]),
+            (at("2026-12-01", 8, 0), vec!["overdue_week_2", "escalation"]),
+        ];
+        for (now, expected) in cases {
+            assert_eq!(stages(&p.schedule(&s, now)), expected, "{now}");
+        }
+        let overdue = p.schedule(&s, at("2026-11-17", 8, 0));
+        assert_eq!(overdue.due[0].audiences, [Audience::Assignee, Audience::Managers]);
+        assert_eq!(overdue.due[0].deadline, DeadlineKind::Response);
+        assert_eq!(
+            overdue.next_at,
+            Some(at("2026-11-23", 8, 0)),
+            "the escalation is next"
+        );
+        assert_eq!(
+            p.schedule(&s, at("2026-11-10", 7, 59)).next_at,
+            Some(at("2026-11-11", 8, 0))
+        );
+    }
+
+    #[test]
+    fn only_the_deadline_still_to_meet_counts() {
+        let p = planner();
+        let decided = ReminderSubject {
+            decided: true,
+            status: Status::InExecution,
+            ..subject()
+        };
+        let due = p.schedule(&decided, at("2026-11-17", 8, 0));
+        assert_eq!(due.due, vec![], "response deadline met; execution due 30 Nov");
+        let due = p.schedule(&decided, at("2026-11-25", 8, 0));
+        assert_eq!(stages(&due), ["due_soon"]);
+        assert_eq!(due.due[0].deadline, DeadlineKind::Execution);
+        assert_eq!(due.due[0].deadline_date, date("2026-11-30"));
+        for status in [
+            Status::Completed,
+            Status::Refused,
+            Status::Withdrawn,
+            Status::AwaitingRequester,
+        ] {
+            let closed = ReminderSubject { status, ..subject() };
+            let schedule = p.schedule(&closed, at("2026-11-24", 8, 0));
+            assert_eq!(
+                schedule,
+                Schedule {
+                    due: vec![],
+                    next_at: None
+                },
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn unassigned_requests_go_to_the_managers_after_a_working_day() {
+        let p = planner();
+        let unassigned = ReminderSubject {
+            assignee: None,
+            registered_on: date("2026-11-06"),
+            ..subject()
+        };
+        assert_eq!(
+            p.schedule(&unassigned, at("2026-11-06", 12, 0)).next_at,
+            Some(at("2026-11-09", 8, 0))
+        );
+        let due = p.schedule(&unassigned, at("2026-11-09", 8, 0));
+        assert_eq!(stages(&due), ["unassigned"]);
+        assert_eq!(due.due[0].audiences, [Audience::Managers]);
+    }
+
+    #[test]
+    fn reminders_go_out_at_the_local_hour_across_daylight_saving() {
+        let p = planner();
+        // Summer time: 08:00 in Amsterdam is 06:00 UTC.
+        assert_eq!(
+            p.moment(date("2026-07-01")).to_rfc3339(),
+            "2026-07-01T06:00:00+00:00"
+        );
+        assert_eq!(
+            p.moment(date("2026-12-01")).to_rfc3339(),
+            "2026-12-01T07:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn keys_differ_by_every_part() {
+        let k = |d, s, r, day| reminder_key(Uuid::nil(), d, s, r, date(day));
+        let base = k(DeadlineKind::Response, Stage::DueSoon, "u1", "2026-11-16");
+        assert_ne!(
+            base,
+            k(DeadlineKind::Execution, Stage::DueSoon, "u1", "2026-11-16")
+        );
+        assert_ne!(
+            base,
+            k(DeadlineKind::Response, Stage::DueToday, "u1", "2026-11-16")
+        );
+        assert_ne!(
+            base,
+            k(DeadlineKind::Response, Stage::DueSoon, "u2", "2026-11-16")
+        );
+        assert_ne!(
+            base,
+            k(DeadlineKind::Response, Stage::DueSoon, "u1", "2026-11-17")
+        );
+        assert_eq!(
+            base,
+            k(DeadlineKind::Response, Stage::DueSoon, "u1", "2026-11-16")
+        );
+    }
+}
