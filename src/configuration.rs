@@ -13,6 +13,14 @@ use chrono_tz::Tz;
 use crate::domain::calendar::Calendar;
 use crate::domain::deadlines::{KindPeriods, Period, Periods};
 use crate::domain::kind::KindCode;
+use crate::domain::reminders::ReminderRules;
+
+/// The language of e-mails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Dutch,
+    English,
+}
 
 /// Where the register is stored, chosen by the scheme of `AVG_LOKET_DATABASE_URL`.
 #[derive(Clone, PartialEq, Eq)]
@@ -158,6 +166,12 @@ pub struct Settings {
     pub mail_from: String,
     pub calendar: Calendar,
     pub periods: Periods,
+    pub reminders: ReminderRules,
+    pub language: Language,
+    /// How often `serve` runs the reminder sweep and the delivery worker.
+    pub sweep_interval: std::time::Duration,
+    /// Delivery attempts before a mail is marked failed.
+    pub mail_max_attempts: u32,
     pub timezone: Tz,
     pub log_filter: String,
     pub log_format: LogFormat,
@@ -264,6 +278,68 @@ impl Settings {
             Calendar::parse(v).map_err(|e| e.0)
         })?;
         let periods = parse_periods(&mut get)?;
+        let number = |name: &str, value: String, min: u32, max: u32| -> Result<u32, ConfigError> {
+            match value.trim().parse::<u32>() {
+                Ok(n) if (min..=max).contains(&n) => Ok(n),
+                _ => Err(ConfigError::new(
+                    name,
+                    format!("'{value}' is not a whole number from {min} to {max}"),
+                )),
+            }
+        };
+        let reminders = ReminderRules {
+            hour: number(
+                "AVG_LOKET_REMINDER_HOUR",
+                get("AVG_LOKET_REMINDER_HOUR", "8"),
+                0,
+                23,
+            )?,
+            due_soon_working_days: number(
+                "AVG_LOKET_REMINDER_DAYS_BEFORE",
+                get("AVG_LOKET_REMINDER_DAYS_BEFORE", "3"),
+                0,
+                20,
+            )?,
+            escalate_after_working_days: number(
+                "AVG_LOKET_ESCALATION_DAYS",
+                get("AVG_LOKET_ESCALATION_DAYS", "5"),
+                1,
+                60,
+            )?,
+            repeat_every_days: number(
+                "AVG_LOKET_REMINDER_REPEAT_DAYS",
+                get("AVG_LOKET_REMINDER_REPEAT_DAYS", "7"),
+                1,
+                60,
+            )?,
+            unassigned_after_working_days: number(
+                "AVG_LOKET_UNASSIGNED_DAYS",
+                get("AVG_LOKET_UNASSIGNED_DAYS", "1"),
+                1,
+                20,
+            )?,
+        };
+        let language = parse_var(
+            "AVG_LOKET_LANGUAGE",
+            &get("AVG_LOKET_LANGUAGE", "nl"),
+            |v| match v.trim() {
+                "nl" => Ok(Language::Dutch),
+                "en" => Ok(Language::English),
+                other => Err(format!("unknown language '{other}' (expected nl or en)")),
+            },
+        )?;
+        let sweep_interval = std::time::Duration::from_secs(u64::from(number(
+            "AVG_LOKET_SWEEP_INTERVAL_SECONDS",
+            get("AVG_LOKET_SWEEP_INTERVAL_SECONDS", "60"),
+            1,
+            3600,
+        )?));
+        let mail_max_attempts = number(
+            "AVG_LOKET_MAIL_MAX_ATTEMPTS",
+            get("AVG_LOKET_MAIL_MAX_ATTEMPTS", "8"),
+            1,
+            100,
+        )?;
         let timezone = parse_var(
             "AVG_LOKET_TIMEZONE",
             &get("AVG_LOKET_TIMEZONE", "Europe/Amsterdam"),
@@ -297,6 +373,10 @@ impl Settings {
             mail_from,
             calendar,
             periods,
+            reminders,
+            language,
+            sweep_interval,
+            mail_max_attempts,
             timezone,
             log_filter,
             log_format,

@@ -36,9 +36,26 @@ pub struct NewUser {
     pub email: String,
     pub role: Role,
     pub teams: Vec<String>,
+    /// `each` (default) or `daily_digest`.
+    pub reminders: &'static str,
 }
 
 impl NewUser {
+    /// `each` or `daily_digest`.
+    pub fn with_reminders(mut self, preference: Option<&str>) -> Result<NewUser, ServiceError> {
+        self.reminders = match preference.map(str::trim) {
+            None | Some("each") => "each",
+            Some("daily_digest") => "daily_digest",
+            Some(other) => {
+                return Err(ServiceError::invalid(
+                    "reminders",
+                    format!("unknown preference '{other}' (expected each or daily_digest)"),
+                ))
+            }
+        };
+        Ok(self)
+    }
+
     pub fn parse(name: &str, email: &str, role: &str, teams: &[String]) -> Result<NewUser, ServiceError> {
         let mut issues = Vec::new();
         let name = required_text("name", Some(name), 200, &mut issues);
@@ -77,6 +94,7 @@ impl NewUser {
                 email,
                 role,
                 teams: codes,
+                reminders: "each",
             }),
             _ => Err(ServiceError::Invalid(issues)),
         }
@@ -179,6 +197,7 @@ pub fn create_user_in(
         active: true,
         created_at: now.naive_utc(),
         deactivated_at: None,
+        reminders: new.reminders.to_string(),
     };
     if !users::insert(conn, &user, &new.teams)? {
         return Err(ServiceError::Conflict(format!(

@@ -9,10 +9,13 @@ use chrono_tz::Tz;
 
 use crate::configuration::Settings;
 use crate::domain::calendar::Calendar;
+use crate::domain::deadlines::Deadlines;
 use crate::domain::deadlines::Periods;
 use crate::domain::kind::KindCode;
+use crate::domain::reminders::{Planner, ReminderRules, ReminderSubject};
 use crate::domain::request::{ActionName, Context, Status};
 use crate::domain::FieldIssue;
+use crate::storage::requests::StoredRequest;
 use crate::storage::StorageError;
 
 /// How deadlines are counted here: calendar, periods per kind, local time zone.
@@ -21,6 +24,7 @@ pub struct Rules {
     pub calendar: Calendar,
     pub periods: Periods,
     pub timezone: Tz,
+    pub reminders: ReminderRules,
 }
 
 impl Rules {
@@ -29,6 +33,33 @@ impl Rules {
             calendar: settings.calendar,
             periods: settings.periods.clone(),
             timezone: settings.timezone,
+            reminders: settings.reminders,
+        }
+    }
+
+    pub fn planner(&self) -> Planner {
+        Planner {
+            rules: self.reminders,
+            calendar: self.calendar,
+            timezone: self.timezone,
+        }
+    }
+
+    /// When the sweep should next look at `request`: now, when a reminder is due
+    /// already; otherwise the moment the next one becomes due.
+    pub fn next_reminder_at(
+        &self,
+        stored: &StoredRequest,
+        deadlines: &Deadlines,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        let schedule = self
+            .planner()
+            .schedule(&reminder_subject(stored, deadlines, self.timezone), now);
+        if schedule.due.is_empty() {
+            schedule.next_at
+        } else {
+            Some(now)
         }
     }
 
@@ -80,5 +111,19 @@ impl From<diesel::result::Error> for ServiceError {
 impl ServiceError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         ServiceError::Invalid(vec![FieldIssue::new(field, message)])
+    }
+}
+
+/// The facts the reminder schedule needs about a request.
+pub fn reminder_subject(stored: &StoredRequest, deadlines: &Deadlines, timezone: Tz) -> ReminderSubject {
+    let r = &stored.request;
+    let logged_on = stored.created_at.with_timezone(&timezone).date_naive();
+    ReminderSubject {
+        request_id: r.id,
+        status: r.status,
+        decided: r.decision.is_some(),
+        assignee: r.assignee,
+        deadlines: *deadlines,
+        registered_on: logged_on.max(r.received_on),
     }
 }

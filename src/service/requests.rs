@@ -139,7 +139,8 @@ fn register_in(
         created_at: now,
         updated_at: now,
     };
-    store::insert(conn, &stored, &deadlines)?;
+    let next_reminder_at = rules.next_reminder_at(&stored, &deadlines, now);
+    store::insert(conn, &stored, &deadlines, next_reminder_at)?;
     let r = &stored.request;
     let (mode, scope, direct_marketing, related_request) = match &r.kind {
         Kind::Rectification { mode } => (Some(mode.code()), None, None, None),
@@ -236,7 +237,8 @@ pub async fn act(
                 updated_at: now,
             };
             let deadlines = next.request.deadlines(context.periods, context.calendar);
-            if !store::update(conn, &next, &deadlines, current.request.version)? {
+            let next_reminder_at = rules_in.next_reminder_at(&next, &deadlines, now);
+            if !store::update(conn, &next, &deadlines, next_reminder_at, current.request.version)? {
                 let current = store::find_record(conn, &id)?.map(|r| r.version).unwrap_or(0);
                 return Err(ServiceError::Stale { current });
             }

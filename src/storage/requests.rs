@@ -50,6 +50,7 @@ pub struct RequestRecord {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub next_reminder_at: Option<NaiveDateTime>,
 }
 
 /// One row of `request_details`: the personal data and free text.
@@ -124,7 +125,11 @@ pub fn next_reference_number(conn: &mut DbConnection, year: i32) -> Result<i32, 
 
 impl RequestRecord {
     /// The workflow columns of `stored`, with its (recomputed) deadlines.
-    pub fn of(stored: &StoredRequest, deadlines: &Deadlines) -> RequestRecord {
+    pub fn of(
+        stored: &StoredRequest,
+        deadlines: &Deadlines,
+        next_reminder_at: Option<DateTime<Utc>>,
+    ) -> RequestRecord {
         let r = &stored.request;
         let (mode, scope, direct_marketing, related_request) = match &r.kind {
             Kind::Rectification { mode } => (Some(mode.code().to_string()), None, None, None),
@@ -174,6 +179,7 @@ impl RequestRecord {
             version: r.version,
             created_at: stored.created_at.naive_utc(),
             updated_at: stored.updated_at.naive_utc(),
+            next_reminder_at: next_reminder_at.map(|at| at.naive_utc()),
         }
     }
 
@@ -313,9 +319,10 @@ pub fn insert(
     conn: &mut DbConnection,
     stored: &StoredRequest,
     deadlines: &Deadlines,
+    next_reminder_at: Option<DateTime<Utc>>,
 ) -> Result<(), StorageError> {
     diesel::insert_into(requests::table)
-        .values(&RequestRecord::of(stored, deadlines))
+        .values(&RequestRecord::of(stored, deadlines, next_reminder_at))
         .execute(conn)?;
     diesel::insert_into(request_details::table)
         .values(&details_of(stored))
@@ -329,13 +336,14 @@ pub fn update(
     conn: &mut DbConnection,
     stored: &StoredRequest,
     deadlines: &Deadlines,
+    next_reminder_at: Option<DateTime<Utc>>,
     expected_version: i64,
 ) -> Result<bool, StorageError> {
     let id = stored.request.id.to_string();
     let changed = diesel::update(
         requests::table.filter(requests::id.eq(&id).and(requests::version.eq(expected_version))),
     )
-    .set(&RequestRecord::of(stored, deadlines))
+    .set(&RequestRecord::of(stored, deadlines, next_reminder_at))
     .execute(conn)?;
     if changed == 0 {
         return Ok(false);

@@ -48,6 +48,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        next_reminder_at -> Nullable<Timestamp>,
     }
 }
 
@@ -132,6 +133,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         deactivated_at -> Nullable<Timestamp>,
+        reminders -> Text,
     }
 }
 
@@ -153,6 +155,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        key -> Text,
+        request_id -> Nullable<Text>,
+        recipient_id -> Text,
+        recipient_email -> Text,
+        stage -> Text,
+        deadline -> Nullable<Text>,
+        deadline_date -> Nullable<Date>,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        message_id -> Nullable<Text>,
+        digest_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(team_members -> users (user_id));
 diesel::joinable!(team_members -> teams (team));
 diesel::joinable!(api_tokens -> users (user_id));
@@ -169,4 +196,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     team_members,
     api_tokens,
+    notifications,
 );

@@ -16,6 +16,8 @@ pub struct UserRow {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub deactivated_at: Option<NaiveDateTime>,
+    /// `each` or `daily_digest`.
+    pub reminders: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
