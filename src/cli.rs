@@ -8,7 +8,11 @@ use crate::clock;
 use crate::configuration::Settings;
 use crate::domain::calendar::{Calendar, FIRST_YEAR, LAST_YEAR};
 use crate::domain::deadlines::{deadline, Period};
+use crate::jobs::Background;
+use crate::mail::Mailer;
 use crate::service::admin::{self, NewUser};
+use crate::service::reminders::{deliver, sweep, MailSettings};
+use crate::service::Rules;
 use crate::service::ServiceError;
 use crate::startup::Application;
 use crate::storage::Db;
@@ -60,6 +64,22 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Queue the reminder e-mails due at a moment and deliver the outbox, then exit
+    /// (for cron, and for operators; `serve` does this every minute by itself).
+    Remind {
+        /// Run one sweep and one delivery round (required: `serve` runs continuously).
+        #[arg(long, required = true)]
+        once: bool,
+        /// The moment to sweep at (RFC 3339, e.g. 2026-11-30T08:00:00+01:00); default now.
+        #[arg(long, value_parser = parse_instant)]
+        now: Option<chrono::DateTime<chrono::Utc>>,
+    },
+}
+
+fn parse_instant(value: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(value)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| format!("'{value}' is not an RFC 3339 moment (e.g. 2026-11-30T08:00:00+01:00)"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -172,6 +192,8 @@ pub enum CliError {
     AuditBroken(crate::domain::audit::ChainBreak),
     #[error("{0}")]
     Rejected(String),
+    #[error("{0}")]
+    Mail(String),
 }
 
 impl From<ServiceError> for CliError {
@@ -324,6 +346,7 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
         command @ (Command::Team { .. } | Command::User { .. } | Command::Token { .. }) => {
             administer(command, &settings)
         }
+        Command::Remind { now, .. } => remind(settings, now.unwrap_or_else(clock::now)),
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -344,13 +367,45 @@ fn serve(settings: Settings) -> Result<(), CliError> {
     actix_web::rt::System::new().block_on(async move {
         let backend = settings.database_url.backend_name();
         let application = Application::build(settings.clone())?;
+        let mailer = Mailer::from_url(&settings.mail_url).map_err(CliError::Mail)?;
+        let background = Background::start(
+            application.db(),
+            Rules::from_settings(&settings),
+            MailSettings::from_settings(&settings),
+            mailer,
+            settings.sweep_interval,
+        );
         tracing::info!(
             address = %format!("{}:{}", settings.listen.ip(), application.port()),
             database = backend,
             "listening"
         );
-        application.run_until_stopped().await.map_err(CliError::Server)?;
+        let served = application.run_until_stopped().await;
+        background.stop().await;
+        served.map_err(CliError::Server)?;
         tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+fn remind(settings: Settings, now: chrono::DateTime<chrono::Utc>) -> Result<(), CliError> {
+    let db = admin_db(&settings)?;
+    let rules = Rules::from_settings(&settings);
+    let mail = MailSettings::from_settings(&settings);
+    actix_web::rt::System::new().block_on(async move {
+        let mailer = Mailer::from_url(&settings.mail_url).map_err(CliError::Mail)?;
+        let swept = sweep(&db, &rules, &mail, now).await?;
+        let delivered = deliver(&db, &mailer, &mail, now).await?;
+        println!(
+            "sweep at {}: {} request(s) due, {} reminder(s) queued, {} digest(s); delivery: {} sent, {} to retry, {} failed",
+            now.to_rfc3339(),
+            swept.requests,
+            swept.queued,
+            swept.digests,
+            delivered.sent,
+            delivered.retried,
+            delivered.failed
+        );
         Ok(())
     })
 }

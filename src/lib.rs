@@ -9,6 +9,7 @@ pub mod clock;
 pub mod configuration;
 pub mod domain;
 pub mod http;
+pub mod jobs;
 pub mod mail;
 pub mod service;
 pub mod startup;

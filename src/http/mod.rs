@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod health;
 pub mod json;
+pub mod notifications;
 pub mod params;
 pub mod problem;
 pub mod reference;
@@ -69,7 +70,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/users/{id}").route(web::get().to(users::get)))
                 .service(web::resource("/users/{id}/deactivate").route(web::post().to(users::deactivate)))
                 .service(web::resource("/users/{id}/tokens").route(web::post().to(users::issue_token)))
-                .service(web::resource("/tokens/{id}").route(web::delete().to(users::revoke_token))),
+                .service(web::resource("/tokens/{id}").route(web::delete().to(users::revoke_token)))
+                .service(web::resource("/notifications").route(web::get().to(notifications::list))),
         );
 }
 

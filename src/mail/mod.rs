@@ -41,6 +41,7 @@ pub enum Mailer {
 
 impl Mailer {
     /// The transport of `AVG_LOKET_MAIL_URL`; the folder of `file://` is created.
+    /// Call it inside the async runtime (the SMTP pool starts a task).
     pub fn from_url(url: &MailUrl) -> Result<Mailer, String> {
         match url {
             MailUrl::File(dir) => {
@@ -50,12 +51,13 @@ impl Mailer {
                 Ok(Mailer::File(AsyncFileTransport::new(dir)))
             }
             MailUrl::Smtp(url) => {
-                let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| {
-                    format!(
-                        "AVG_LOKET_MAIL_URL: {} ({e})",
-                        crate::configuration::redact_password(url)
-                    )
-                })?;
+                let builder =
+                    AsyncSmtpTransport::<Tokio1Executor>::from_url(&lettre_url(url)?).map_err(|e| {
+                        format!(
+                            "AVG_LOKET_MAIL_URL: {} ({e})",
+                            crate::configuration::redact_password(url)
+                        )
+                    })?;
                 Ok(Mailer::Smtp(
                     builder.timeout(Some(Duration::from_secs(30))).build(),
                 ))
@@ -63,6 +65,7 @@ impl Mailer {
         }
     }
 
+    /// Keeps every mail in memory; for tests.
     pub fn memory() -> (Mailer, Arc<Mutex<Vec<OutgoingMail>>>) {
         let sent = Arc::new(Mutex::new(Vec::new()));
         (Mailer::Memory(sent.clone()), sent)
@@ -103,5 +106,80 @@ impl Mailer {
             Mailer::Memory(_) => unreachable!("handled above"),
         }?;
         Ok(message_id)
+    }
+}
+
+/// Our URL contract (`smtp://` = STARTTLS when the server offers it, `?tls=required`,
+/// `?tls=none`; `smtps://` = implicit TLS) in lettre's terms, where a plain `smtp://`
+/// means no TLS at all and STARTTLS-when-offered is `?tls=opportunistic`.
+fn lettre_url(url: &str) -> Result<String, String> {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut tls = None;
+    let mut rest = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some(("tls", value)) => tls = Some(value),
+            _ => rest.push(pair),
+        }
+    }
+    let smtps = base.starts_with("smtps://");
+    let tls_param = match (smtps, tls) {
+        (true, None) => None,
+        (true, Some(other)) => {
+            return Err(format!(
+                "AVG_LOKET_MAIL_URL: smtps:// always uses TLS; leave out tls={other}"
+            ))
+        }
+        (false, None | Some("opportunistic")) => Some("opportunistic"),
+        (false, Some("required")) => Some("required"),
+        (false, Some("none")) => None,
+        (false, Some(other)) => {
+            return Err(format!(
+                "AVG_LOKET_MAIL_URL: unknown tls={other} (expected required or none)"
+            ))
+        }
+    };
+    if let Some(value) = tls_param {
+        rest.push(if value == "required" {
+            "tls=required"
+        } else {
+            "tls=opportunistic"
+        });
+    }
+    Ok(if rest.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", rest.join("&"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn mail_urls_follow_the_interface_contract() {
+        assert_eq!(
+            lettre_url("smtp://mail:587").unwrap(),
+            "smtp://mail:587?tls=opportunistic"
+        );
+        assert_eq!(
+            lettre_url("smtp://u:p@mail:587?tls=required").unwrap(),
+            "smtp://u:p@mail:587?tls=required"
+        );
+        assert_eq!(
+            lettre_url("smtp://127.0.0.1:2525?tls=none").unwrap(),
+            "smtp://127.0.0.1:2525"
+        );
+        assert_eq!(lettre_url("smtps://mail:465").unwrap(), "smtps://mail:465");
+        assert!(lettre_url("smtp://mail?tls=maybe").is_err());
+        for url in [
+            "smtp://mail:587",
+            "smtp://mail:587?tls=required",
+            "smtp://mail:25?tls=none",
+            "smtps://mail:465",
+        ] {
+            assert!(Mailer::from_url(&MailUrl::Smtp(url.into())).is_ok(), "{url}");
+        }
     }
 }

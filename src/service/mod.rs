@@ -2,6 +2,7 @@
 //! its audit event in one transaction.
 
 pub mod admin;
+pub mod reminders;
 pub mod requests;
 
 use chrono::{DateTime, Utc};

@@ -13,7 +13,7 @@ use crate::domain::intake::Intake;
 use crate::domain::kind::{Kind, KindCode};
 use crate::domain::request::{self, ActionName, Command, Request, Status, TransitionError};
 use crate::storage::requests::{self as store, ListFilter, RequestRecord, StoredRequest};
-use crate::storage::{audit, teams, Db, DbConnection};
+use crate::storage::{audit, notifications, teams, Db, DbConnection};
 
 /// A checked registration, ready to be stored.
 #[derive(Debug, Clone)]
@@ -241,6 +241,24 @@ pub async fn act(
             if !store::update(conn, &next, &deadlines, next_reminder_at, current.request.version)? {
                 let current = store::find_record(conn, &id)?.map(|r| r.version).unwrap_or(0);
                 return Err(ServiceError::Stale { current });
+            }
+            // Reminders queued for a deadline that moved, or for a request that is
+            // closed or paused, will not be sent.
+            let keep = match next.request.status {
+                Status::AwaitingRequester => None,
+                status if status.is_terminal() => None,
+                _ => next.request.open_deadline(&deadlines).map(|date| {
+                    let kind = if next.request.decision.is_some() {
+                        "execution"
+                    } else {
+                        "response"
+                    };
+                    (kind, date)
+                }),
+            };
+            let cancelled = notifications::cancel_stale(conn, &id, keep)?;
+            if cancelled > 0 {
+                tracing::info!(request_id = %id, cancelled, "stale reminders cancelled");
             }
             let event = transition.event;
             audit::append(

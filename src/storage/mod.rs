@@ -13,6 +13,7 @@
 
 pub mod audit;
 mod group_commit;
+pub mod notifications;
 pub mod requests;
 pub mod schema;
 pub mod teams;

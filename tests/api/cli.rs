@@ -291,8 +291,8 @@ async fn serve_runs_on_the_configured_database() {
     assert_eq!(ready.body["database"], backend);
     assert_eq!(
         entries(dir.path()),
-        Vec::<String>::new(),
-        "nothing written to the working directory"
+        ["mail-outbox"],
+        "only the default mail folder in the working directory"
     );
     assert!(served.terminate().success());
 }

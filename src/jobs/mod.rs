@@ -1,0 +1,51 @@
+//! Background work of `serve`: the reminder sweep and the mail delivery worker, every
+//! `AVG_LOKET_SWEEP_INTERVAL_SECONDS`, until shutdown.
+
+use tokio::sync::watch;
+
+use crate::clock;
+use crate::mail::Mailer;
+use crate::service::reminders::{deliver, sweep, MailSettings};
+use crate::service::Rules;
+use crate::storage::Db;
+
+/// Stops the background loop when dropped or told to.
+pub struct Background {
+    stop: watch::Sender<bool>,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+impl Background {
+    pub fn start(
+        db: Db,
+        rules: Rules,
+        mail: MailSettings,
+        mailer: Mailer,
+        interval: std::time::Duration,
+    ) -> Self {
+        let (stop, mut stopped) = watch::channel(false);
+        let handle = tokio::spawn(async move {
+            loop {
+                let now = clock::now();
+                if let Err(error) = sweep(&db, &rules, &mail, now).await {
+                    tracing::error!(%error, "reminder sweep failed");
+                }
+                if let Err(error) = deliver(&db, &mailer, &mail, clock::now()).await {
+                    tracing::error!(%error, "mail delivery failed");
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(interval) => {}
+                    _ = stopped.changed() => break,
+                }
+            }
+            tracing::info!("background jobs stopped");
+        });
+        Background { stop, handle }
+    }
+
+    /// Lets the current round finish, then stops.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.handle.await;
+    }
+}

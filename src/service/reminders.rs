@@ -1,0 +1,426 @@
+//! The reminder sweep: decide which reminders are due at `now` and write them to the
+//! outbox — in the same transaction that reads the request, with a unique key per
+//! reminder, so that a second sweep (a restart, another instance) adds nothing.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use lettre::message::Mailbox;
+use uuid::Uuid;
+
+use super::{reminder_subject, Rules, ServiceError};
+use crate::configuration::Language;
+use crate::domain::reminders::{reminder_key, Audience, DeadlineKind, DueReminder};
+use crate::mail::{self, DigestItem, MailFacts, OutgoingMail};
+use crate::storage::notifications::{self, NotificationRow, Recipient};
+use crate::storage::requests::{self as store, StoredRequest};
+use crate::storage::{Db, DbConnection, StorageError};
+
+/// How the mails are written.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub language: Language,
+    pub base_url: String,
+    pub from: Mailbox,
+    pub max_attempts: u32,
+}
+
+impl MailSettings {
+    pub fn from_settings(settings: &crate::configuration::Settings) -> Self {
+        MailSettings {
+            language: settings.language,
+            base_url: settings.base_url.clone(),
+            from: settings
+                .mail_from
+                .parse()
+                .expect("AVG_LOKET_MAIL_FROM was checked at start-up"),
+            max_attempts: settings.mail_max_attempts,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Requests looked at.
+    pub requests: usize,
+    /// Reminders written to the outbox (or held for a digest).
+    pub queued: usize,
+    /// Morning digests written.
+    pub digests: usize,
+}
+
+/// Requests handled per transaction.
+const BATCH: i64 = 200;
+
+/// Working days from `today` to `deadline` (either way round).
+fn working_days_between(rules: &Rules, today: NaiveDate, deadline: NaiveDate) -> u32 {
+    let (from, to) = if today <= deadline {
+        (today, deadline)
+    } else {
+        (deadline, today)
+    };
+    let mut days = 0;
+    let mut day = from;
+    while day < to {
+        day = day.succ_opt().expect("date in range");
+        if rules.calendar.is_working_day(day) {
+            days += 1;
+        }
+    }
+    days
+}
+
+fn recipients(
+    conn: &mut DbConnection,
+    stored: &StoredRequest,
+    audience: Audience,
+) -> Result<Vec<Recipient>, StorageError> {
+    match audience {
+        Audience::Assignee => match stored.request.assignee {
+            Some(id) => Ok(notifications::active_user(conn, &id.to_string())?
+                .into_iter()
+                .collect()),
+            None => Ok(Vec::new()),
+        },
+        Audience::Managers => notifications::team_members_with_role(conn, &stored.request.team, "manager"),
+        Audience::PrivacyOfficers => notifications::users_with_role(conn, "privacy_officer"),
+    }
+}
+
+fn facts(
+    rules: &Rules,
+    mail: &MailSettings,
+    stored: &StoredRequest,
+    due: &DueReminder,
+    today: NaiveDate,
+) -> MailFacts {
+    let r = &stored.request;
+    MailFacts {
+        reference: r.reference.clone(),
+        kind: r.kind.code(),
+        status: r.status,
+        deadline: due.deadline,
+        deadline_date: due.deadline_date,
+        working_days: working_days_between(rules, today, due.deadline_date),
+        link: format!("{}/requests/{}", mail.base_url, r.id),
+    }
+}
+
+/// Writes the due reminders of one request and moves its next-reminder moment.
+fn sweep_request(
+    conn: &mut DbConnection,
+    rules: &Rules,
+    mail: &MailSettings,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, ServiceError> {
+    let Some(stored) = store::load(conn, id)? else {
+        return Ok(0);
+    };
+    let context = rules.context(stored.request.kind.code(), now);
+    let deadlines = stored.request.deadlines(context.periods, context.calendar);
+    let schedule = rules
+        .planner()
+        .schedule(&reminder_subject(&stored, &deadlines, rules.timezone), now);
+    let today = context.today();
+    let mut queued = 0;
+    for due in &schedule.due {
+        let facts = facts(rules, mail, &stored, due, today);
+        let rendered = mail::render_reminder(due.stage.template(), mail.language, &facts);
+        let mut sent_to: Vec<String> = Vec::new();
+        for audience in &due.audiences {
+            for (user_id, email, preference) in recipients(conn, &stored, *audience)? {
+                if sent_to.contains(&user_id) {
+                    continue;
+                }
+                let key = reminder_key(
+                    stored.request.id,
+                    due.deadline,
+                    due.stage,
+                    &user_id,
+                    due.deadline_date,
+                );
+                let row = NotificationRow {
+                    id: Uuid::now_v7().to_string(),
+                    key,
+                    request_id: Some(id.to_string()),
+                    recipient_id: user_id.clone(),
+                    recipient_email: email,
+                    stage: due.stage.code(),
+                    deadline: Some(due.deadline.code().to_string()),
+                    deadline_date: Some(due.deadline_date),
+                    subject: rendered.subject.clone(),
+                    body_text: rendered.text.clone(),
+                    body_html: rendered.html.clone(),
+                    status: if preference == "daily_digest" {
+                        "held"
+                    } else {
+                        "queued"
+                    }
+                    .to_string(),
+                    attempts: 0,
+                    next_attempt_at: now.naive_utc(),
+                    claimed_until: None,
+                    last_error: None,
+                    message_id: None,
+                    digest_id: None,
+                    created_at: now.naive_utc(),
+                    sent_at: None,
+                };
+                if notifications::insert_if_new(conn, &row)? {
+                    queued += 1;
+                }
+                sent_to.push(user_id);
+            }
+        }
+    }
+    notifications::set_next_reminder(conn, id, schedule.next_at.map(|at| at.naive_utc()))?;
+    Ok(queued)
+}
+
+/// One sweep at `now`: every request whose next reminder moment has come, then the
+/// morning digests of users who asked for one.
+pub async fn sweep(
+    db: &Db,
+    rules: &Rules,
+    mail: &MailSettings,
+    now: DateTime<Utc>,
+) -> Result<SweepReport, ServiceError> {
+    let mut report = SweepReport::default();
+    loop {
+        let (rules_in, mail_in) = (rules.clone(), mail.clone());
+        let (seen, queued) = db
+            .write(move |conn| {
+                let ids = notifications::requests_due(conn, now.naive_utc(), BATCH)?;
+                let mut queued = 0;
+                for id in &ids {
+                    queued += sweep_request(conn, &rules_in, &mail_in, id, now)?;
+                }
+                Ok::<_, ServiceError>((ids.len(), queued))
+            })
+            .await?;
+        report.requests += seen;
+        report.queued += queued;
+        if (seen as i64) < BATCH {
+            break;
+        }
+    }
+    let (rules_in, mail_in) = (rules.clone(), mail.clone());
+    report.digests = db
+        .write(move |conn| write_digests(conn, &rules_in, &mail_in, now))
+        .await?;
+    if report.queued > 0 || report.digests > 0 {
+        tracing::info!(
+            requests = report.requests,
+            queued = report.queued,
+            digests = report.digests,
+            "reminder sweep"
+        );
+    }
+    Ok(report)
+}
+
+/// Gathers each digest user's held reminders into one mail for the day.
+fn write_digests(
+    conn: &mut DbConnection,
+    rules: &Rules,
+    mail: &MailSettings,
+    now: DateTime<Utc>,
+) -> Result<usize, ServiceError> {
+    let held = notifications::held(conn)?;
+    let today = rules.today(now);
+    let mut written = 0;
+    let mut start = 0;
+    while start < held.len() {
+        let recipient = held[start].recipient_id.clone();
+        let end = start
+            + held[start..]
+                .iter()
+                .take_while(|n| n.recipient_id == recipient)
+                .count();
+        let group = &held[start..end];
+        start = end;
+        let mut items = Vec::new();
+        for row in group {
+            let Some(request_id) = &row.request_id else {
+                continue;
+            };
+            let Some(stored) = store::load(conn, request_id)? else {
+                continue;
+            };
+            let deadline = row
+                .deadline
+                .as_deref()
+                .and_then(|d| DeadlineKind::parse(d).ok())
+                .unwrap_or(DeadlineKind::Response);
+            let deadline_date = row.deadline_date.unwrap_or(today);
+            let due = DueReminder {
+                deadline,
+                deadline_date,
+                stage: stage_of(&row.stage),
+                audiences: vec![],
+                at: now,
+            };
+            items.push(DigestItem::of(
+                due.stage.template(),
+                mail.language,
+                &facts(rules, mail, &stored, &due, today),
+            ));
+        }
+        let rendered = mail::render_digest(mail.language, today, &items);
+        let digest_id = Uuid::now_v7().to_string();
+        let row = NotificationRow {
+            id: digest_id.clone(),
+            key: format!("digest|{recipient}|{today}|{}", group.len()),
+            request_id: None,
+            recipient_id: recipient.clone(),
+            recipient_email: group[0].recipient_email.clone(),
+            stage: "digest".into(),
+            deadline: None,
+            deadline_date: None,
+            subject: rendered.subject,
+            body_text: rendered.text,
+            body_html: rendered.html,
+            status: "queued".into(),
+            attempts: 0,
+            next_attempt_at: now.naive_utc(),
+            claimed_until: None,
+            last_error: None,
+            message_id: None,
+            digest_id: None,
+            created_at: now.naive_utc(),
+            sent_at: None,
+        };
+        if notifications::insert_if_new(conn, &row)? {
+            written += 1;
+        }
+        let ids: Vec<String> = group.iter().map(|n| n.id.clone()).collect();
+        notifications::mark_digested(conn, &ids, &digest_id)?;
+    }
+    Ok(written)
+}
+
+fn stage_of(code: &str) -> crate::domain::reminders::Stage {
+    use crate::domain::reminders::Stage;
+    match code {
+        "due_soon" => Stage::DueSoon,
+        "due_today" => Stage::DueToday,
+        "escalation" => Stage::Escalation,
+        "unassigned" => Stage::Unassigned,
+        other => Stage::Overdue {
+            week: other
+                .strip_prefix("overdue_week_")
+                .and_then(|w| w.parse().ok())
+                .unwrap_or(0),
+        },
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeliveryReport {
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+/// How long a claimed mail is reserved for the worker that took it.
+const LEASE: chrono::Duration = chrono::Duration::minutes(5);
+/// Mails taken per round.
+const DELIVERY_BATCH: i64 = 50;
+
+/// Exponential backoff with jitter: 30 s, 1 min, 2 min, … capped at 6 hours, each
+/// ±20 %.
+pub fn backoff(attempt: u32) -> chrono::Duration {
+    let base = 30_i64.saturating_mul(1_i64 << attempt.saturating_sub(1).min(20));
+    let capped = base.min(6 * 3600);
+    let mut byte = [0u8; 1];
+    let _ = getrandom::fill(&mut byte);
+    let jitter = (i64::from(byte[0]) - 128) * capped / 640; // ±20 %
+    chrono::Duration::seconds((capped + jitter).max(1))
+}
+
+/// Delivers the mails that are due at `now`, until none are left.
+pub async fn deliver(
+    db: &Db,
+    mailer: &mail::Mailer,
+    settings: &MailSettings,
+    now: DateTime<Utc>,
+) -> Result<DeliveryReport, ServiceError> {
+    let mut report = DeliveryReport::default();
+    loop {
+        let lease_until = (now + LEASE).naive_utc();
+        let batch = db
+            .write(move |conn| {
+                Ok::<_, ServiceError>(notifications::claim(
+                    conn,
+                    now.naive_utc(),
+                    lease_until,
+                    DELIVERY_BATCH,
+                )?)
+            })
+            .await?;
+        if batch.is_empty() {
+            break;
+        }
+        for row in batch {
+            let outgoing = OutgoingMail {
+                id: row.id.clone(),
+                to: row.recipient_email.clone(),
+                subject: row.subject.clone(),
+                text: row.body_text.clone(),
+                html: row.body_html.clone(),
+            };
+            let result = mailer
+                .send(&settings.from, &outgoing)
+                .await
+                .map_err(|e| redact_addresses(&e));
+            let attempts = row.attempts as u32 + 1;
+            let id = row.id.clone();
+            match result {
+                Ok(message_id) => {
+                    db.write(move |conn| {
+                        Ok::<_, ServiceError>(notifications::mark_sent(
+                            conn,
+                            &id,
+                            &message_id,
+                            now.naive_utc(),
+                        )?)
+                    })
+                    .await?;
+                    report.sent += 1;
+                }
+                Err(error) => {
+                    let retry_at =
+                        (attempts < settings.max_attempts).then(|| (now + backoff(attempts)).naive_utc());
+                    tracing::warn!(notification = %row.id, attempts, retry = retry_at.is_some(), error = %error, "mail delivery failed");
+                    if retry_at.is_some() {
+                        report.retried += 1;
+                    } else {
+                        report.failed += 1;
+                    }
+                    db.write(move |conn| {
+                        Ok::<_, ServiceError>(notifications::mark_attempt_failed(
+                            conn, &id, &error, retry_at,
+                        )?)
+                    })
+                    .await?;
+                }
+            }
+        }
+    }
+    if report != DeliveryReport::default() {
+        tracing::info!(
+            sent = report.sent,
+            retried = report.retried,
+            failed = report.failed,
+            "mail delivery"
+        );
+    }
+    Ok(report)
+}
+
+/// Error texts from mail servers can quote addresses; logs and the outbox keep none.
+pub fn redact_addresses(text: &str) -> String {
+    text.split(' ')
+        .map(|word| if word.contains('@') { "<address>" } else { word })
+        .collect::<Vec<_>>()
+        .join(" ")
+}

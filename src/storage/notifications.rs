@@ -1,0 +1,275 @@
+//! The `notifications` table: the mail outbox.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{notifications, requests, team_members, users};
+use super::{DbConnection, StorageError};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = notifications)]
+pub struct NotificationRow {
+    pub id: String,
+    pub key: String,
+    pub request_id: Option<String>,
+    pub recipient_id: String,
+    pub recipient_email: String,
+    pub stage: String,
+    pub deadline: Option<String>,
+    pub deadline_date: Option<NaiveDate>,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub claimed_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub message_id: Option<String>,
+    pub digest_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+/// Inserts a row unless its key exists; `Ok(true)` when it was new.
+pub fn insert_if_new(conn: &mut DbConnection, row: &NotificationRow) -> Result<bool, StorageError> {
+    let insert = diesel::insert_into(notifications::table)
+        .values(row)
+        .on_conflict(notifications::key)
+        .do_nothing();
+    let inserted = match conn {
+        DbConnection::Postgresql(pg) => insert.execute(pg)?,
+        DbConnection::Sqlite(lite) => insert.execute(lite)?,
+    };
+    Ok(inserted > 0)
+}
+
+/// Requests whose next reminder moment has come (oldest first).
+pub fn requests_due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<String>, StorageError> {
+    Ok(requests::table
+        .filter(requests::next_reminder_at.le(now))
+        .order(requests::next_reminder_at.asc())
+        .limit(limit)
+        .select(requests::id)
+        .load(conn)?)
+}
+
+pub fn set_next_reminder(
+    conn: &mut DbConnection,
+    request_id: &str,
+    at: Option<NaiveDateTime>,
+) -> Result<(), StorageError> {
+    diesel::update(requests::table.find(request_id))
+        .set(requests::next_reminder_at.eq(at))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Cancels the queued or held reminders of a request that no longer apply: all of
+/// them when `keep` is `None`, otherwise those about another deadline or date.
+pub fn cancel_stale(
+    conn: &mut DbConnection,
+    request_id: &str,
+    keep: Option<(&str, NaiveDate)>,
+) -> Result<usize, StorageError> {
+    let pending = notifications::table
+        .filter(notifications::request_id.eq(request_id))
+        .filter(notifications::status.eq_any(["queued", "held"]));
+    let cancelled = match keep {
+        None => diesel::update(pending)
+            .set(notifications::status.eq("cancelled"))
+            .execute(conn)?,
+        Some((deadline, date)) => diesel::update(
+            pending.filter(
+                notifications::deadline
+                    .ne(deadline)
+                    .or(notifications::deadline_date.ne(date))
+                    .or(notifications::deadline.is_null()),
+            ),
+        )
+        .set(notifications::status.eq("cancelled"))
+        .execute(conn)?,
+    };
+    Ok(cancelled)
+}
+
+/// A recipient: user id and address.
+pub type Recipient = (String, String, String);
+
+/// Active users with `role` in `team` (id, e-mail, reminder preference).
+pub fn team_members_with_role(
+    conn: &mut DbConnection,
+    team: &str,
+    role: &str,
+) -> Result<Vec<Recipient>, StorageError> {
+    Ok(users::table
+        .inner_join(team_members::table)
+        .filter(team_members::team.eq(team))
+        .filter(users::role.eq(role))
+        .filter(users::active.eq(true))
+        .order(users::id.asc())
+        .select((users::id, users::email, users::reminders))
+        .load(conn)?)
+}
+
+/// Active users with `role` (id, e-mail, reminder preference).
+pub fn users_with_role(conn: &mut DbConnection, role: &str) -> Result<Vec<Recipient>, StorageError> {
+    Ok(users::table
+        .filter(users::role.eq(role))
+        .filter(users::active.eq(true))
+        .order(users::id.asc())
+        .select((users::id, users::email, users::reminders))
+        .load(conn)?)
+}
+
+pub fn active_user(conn: &mut DbConnection, id: &str) -> Result<Option<Recipient>, StorageError> {
+    Ok(users::table
+        .filter(users::id.eq(id))
+        .filter(users::active.eq(true))
+        .select((users::id, users::email, users::reminders))
+        .get_result(conn)
+        .optional()?)
+}
+
+/// Held reminders waiting for a digest, per recipient.
+pub fn held(conn: &mut DbConnection) -> Result<Vec<NotificationRow>, StorageError> {
+    Ok(notifications::table
+        .filter(notifications::status.eq("held"))
+        .order((notifications::recipient_id.asc(), notifications::created_at.asc()))
+        .select(NotificationRow::as_select())
+        .load(conn)?)
+}
+
+pub fn mark_digested(conn: &mut DbConnection, ids: &[String], digest_id: &str) -> Result<(), StorageError> {
+    diesel::update(notifications::table.filter(notifications::id.eq_any(ids)))
+        .set((
+            notifications::status.eq("digested"),
+            notifications::digest_id.eq(digest_id),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Takes up to `limit` mails that are due for (another) attempt and marks them as
+/// being sent until `lease_until`; a worker that dies leaves them to be taken again
+/// after the lease. On PostgreSQL the rows are locked with `FOR UPDATE SKIP LOCKED`,
+/// so several instances never take the same row.
+pub fn claim(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<NotificationRow>, StorageError> {
+    let due = notifications::table
+        .filter(
+            notifications::status
+                .eq("queued")
+                .and(notifications::next_attempt_at.le(now))
+                .or(notifications::status
+                    .eq("sending")
+                    .and(notifications::claimed_until.lt(now))),
+        )
+        .order(notifications::next_attempt_at.asc())
+        .limit(limit)
+        .select(notifications::id);
+    let ids: Vec<String> = match conn {
+        DbConnection::Postgresql(pg) => due.for_update().skip_locked().load(pg)?,
+        DbConnection::Sqlite(lite) => due.load(lite)?,
+    };
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    diesel::update(notifications::table.filter(notifications::id.eq_any(&ids)))
+        .set((
+            notifications::status.eq("sending"),
+            notifications::claimed_until.eq(Some(lease_until)),
+        ))
+        .execute(conn)?;
+    Ok(notifications::table
+        .filter(notifications::id.eq_any(&ids))
+        .order(notifications::next_attempt_at.asc())
+        .select(NotificationRow::as_select())
+        .load(conn)?)
+}
+
+pub fn mark_sent(
+    conn: &mut DbConnection,
+    id: &str,
+    message_id: &str,
+    now: NaiveDateTime,
+) -> Result<(), StorageError> {
+    diesel::update(notifications::table.find(id))
+        .set((
+            notifications::status.eq("sent"),
+            notifications::message_id.eq(Some(message_id)),
+            notifications::sent_at.eq(Some(now)),
+            notifications::claimed_until.eq(None::<NaiveDateTime>),
+            notifications::attempts.eq(notifications::attempts + 1),
+            notifications::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a failed attempt: queued again at `retry_at`, or failed for good.
+pub fn mark_attempt_failed(
+    conn: &mut DbConnection,
+    id: &str,
+    error: &str,
+    retry_at: Option<NaiveDateTime>,
+) -> Result<(), StorageError> {
+    let row = notifications::table.find(id);
+    let common = (
+        notifications::attempts.eq(notifications::attempts + 1),
+        notifications::last_error.eq(Some(error)),
+        notifications::claimed_until.eq(None::<NaiveDateTime>),
+    );
+    match retry_at {
+        Some(at) => diesel::update(row)
+            .set((
+                notifications::status.eq("queued"),
+                notifications::next_attempt_at.eq(at),
+                common,
+            ))
+            .execute(conn)?,
+        None => diesel::update(row)
+            .set((notifications::status.eq("failed"), common))
+            .execute(conn)?,
+    };
+    Ok(())
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    statuses: &[String],
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<NotificationRow>, i64), StorageError> {
+    let filtered = || {
+        let mut query = notifications::table.into_boxed();
+        if !statuses.is_empty() {
+            query = query.filter(notifications::status.eq_any(statuses.to_vec()));
+        }
+        query
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order(notifications::created_at.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .select(NotificationRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// How many mails are in each state.
+pub fn counts(conn: &mut DbConnection) -> Result<Vec<(String, i64)>, StorageError> {
+    Ok(notifications::table
+        .group_by(notifications::status)
+        .select((notifications::status, diesel::dsl::count_star()))
+        .load(conn)?)
+}

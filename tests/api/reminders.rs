@@ -1,0 +1,475 @@
+//! Reminders over a request's life: which mails exist after each sweep, delivery
+//! through a real SMTP conversation, and several delivery workers at once.
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use serde_json::{json, Value};
+
+use avg_loket::configuration::{MailUrl, Settings};
+use avg_loket::domain::calendar::Calendar;
+use avg_loket::mail::Mailer;
+use avg_loket::service::reminders::{deliver, sweep, DeliveryReport, MailSettings, SweepReport};
+use avg_loket::service::Rules;
+
+use crate::helpers::{registration, spawn_app, test_settings, TestApp};
+use crate::smtp_sink::{free_port, SmtpSink};
+
+fn settings(app: &TestApp) -> Settings {
+    test_settings(
+        &app.database.url(),
+        &[("AVG_LOKET_BASE_URL", "https://avg.zorg.example")],
+    )
+}
+
+async fn sweep_at(app: &TestApp, now: DateTime<Utc>) -> SweepReport {
+    let s = settings(app);
+    sweep(
+        &app.db,
+        &Rules::from_settings(&s),
+        &MailSettings::from_settings(&s),
+        now,
+    )
+    .await
+    .expect("sweep")
+}
+
+async fn deliver_at(app: &TestApp, mailer: &Mailer, now: DateTime<Utc>) -> DeliveryReport {
+    let s = settings(app);
+    deliver(&app.db, mailer, &MailSettings::from_settings(&s), now)
+        .await
+        .expect("deliver")
+}
+
+/// (stage, recipient, status, deadline date) of every mail in the outbox, oldest first.
+async fn outbox(app: &TestApp) -> Vec<(String, String, String, String)> {
+    let response = app.get("/api/v1/notifications?per_page=500").await;
+    assert_eq!(response.status, 200, "{}", response.text);
+    let mut rows: Vec<(String, String, String, String)> = response.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|n| {
+            (
+                n["stage"].as_str().unwrap().to_string(),
+                n["recipient_id"].as_str().unwrap().to_string(),
+                n["status"].as_str().unwrap().to_string(),
+                n["deadline_date"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    rows.sort_by_key(|r| (r.0.clone(), r.1.clone()));
+    rows
+}
+
+fn date(v: &Value) -> NaiveDate {
+    v.as_str().unwrap().parse().unwrap()
+}
+
+/// 08:00 Amsterdam on `day`, plus `minutes`.
+fn at(app: &TestApp, day: NaiveDate, minutes: i64) -> DateTime<Utc> {
+    Rules::from_settings(&settings(app)).planner().moment(day) + chrono::Duration::minutes(minutes)
+}
+
+const CAL: Calendar = Calendar::GdprNl;
+
+struct People {
+    worker: String,
+    manager: String,
+    officer: String,
+}
+
+async fn team(app: &TestApp) -> People {
+    app.create_team("AMW").await;
+    let manager = app.create_user("manager", &["AMW"]).await;
+    People {
+        worker: app.worker("AMW").id,
+        manager: manager.id,
+        officer: app.admin.id.clone(),
+    }
+}
+
+/// Registered today and assigned, so that every reminder lies ahead.
+async fn assigned_request(app: &TestApp, people: &People) -> Value {
+    let today = chrono::Utc::now().date_naive().to_string();
+    let r = app.register(&registration("access", &today)).await;
+    let id = r["id"].as_str().unwrap();
+    app.act_ok(id, "assign", &json!({"assignee": people.worker}))
+        .await
+}
+
+#[actix_web::test]
+async fn a_requests_reminders_from_due_soon_to_escalation_each_exactly_once() {
+    let app = spawn_app().await;
+    let people = team(&app).await;
+    let r = assigned_request(&app, &people).await;
+    let response = date(&r["deadlines"]["response"]);
+    let soon = CAL.sub_working_days(response, 3);
+    let first_overdue = CAL.add_working_days(response, 1);
+    let escalation = CAL.add_working_days(response, 5);
+    let week = CAL.next_working_day_from(first_overdue + Days::new(7));
+    let d = response.to_string();
+    let row = |stage: &str, who: &str| {
+        (
+            stage.to_string(),
+            who.to_string(),
+            "queued".to_string(),
+            d.clone(),
+        )
+    };
+
+    assert_eq!(sweep_at(&app, at(&app, soon, -1)).await.queued, 0);
+    assert_eq!(outbox(&app).await, []);
+
+    assert_eq!(sweep_at(&app, at(&app, soon, 0)).await.queued, 1);
+    let mut expected = vec![row("due_soon", &people.worker)];
+    assert_eq!(outbox(&app).await, expected);
+    // Again, and later the same day: nothing new.
+    assert_eq!(sweep_at(&app, at(&app, soon, 0)).await.queued, 0);
+    assert_eq!(sweep_at(&app, at(&app, soon, 300)).await.queued, 0);
+    assert_eq!(outbox(&app).await, expected);
+
+    sweep_at(&app, at(&app, response, 0)).await;
+    expected.push(row("due_today", &people.worker));
+    expected.sort();
+    assert_eq!(outbox(&app).await, expected);
+
+    sweep_at(&app, at(&app, first_overdue, 0)).await;
+    expected.push(row("overdue", &people.worker));
+    expected.push(row("overdue", &people.manager));
+    expected.sort();
+    assert_eq!(outbox(&app).await, expected);
+
+    sweep_at(&app, at(&app, escalation, 0)).await;
+    expected.push(row("escalation", &people.officer));
+    expected.sort();
+    assert_eq!(outbox(&app).await, expected);
+
+    sweep_at(&app, at(&app, week, 0)).await;
+    sweep_at(&app, at(&app, week, 60)).await;
+    expected.push(row("overdue_week_1", &people.worker));
+    expected.push(row("overdue_week_1", &people.manager));
+    expected.sort();
+    assert_eq!(outbox(&app).await, expected);
+}
+
+#[actix_web::test]
+async fn an_extension_cancels_what_was_queued_and_re_arms_for_the_new_date() {
+    let app = spawn_app().await;
+    let people = team(&app).await;
+    let r = assigned_request(&app, &people).await;
+    let id = r["id"].as_str().unwrap().to_string();
+    let today = chrono::Utc::now().date_naive().to_string();
+    app.act_ok(
+        &id,
+        "start_assessment",
+        &json!({"identity_verified_by": "known_client"}),
+    )
+    .await;
+    let r = app
+        .act_ok(
+            &id,
+            "decide",
+            &json!({"outcome": "granted", "communicated_on": today}),
+        )
+        .await;
+    let execution = date(&r["deadlines"]["execution"]);
+    let soon = CAL.sub_working_days(execution, 3);
+    sweep_at(&app, at(&app, soon, 0)).await;
+    let old = (
+        "due_soon".to_string(),
+        people.worker.clone(),
+        "queued".to_string(),
+        execution.to_string(),
+    );
+    assert_eq!(outbox(&app).await, [old]);
+
+    let r = app
+        .act_ok(
+            &id,
+            "extend",
+            &json!({"reason": "omvangrijk", "informed_on": today}),
+        )
+        .await;
+    let extended = date(&r["deadlines"]["execution"]);
+    assert!(extended > execution);
+    let cancelled = (
+        "due_soon".to_string(),
+        people.worker.clone(),
+        "cancelled".to_string(),
+        execution.to_string(),
+    );
+    assert_eq!(
+        outbox(&app).await,
+        std::slice::from_ref(&cancelled),
+        "the stale reminder is not sent"
+    );
+    assert_eq!(sweep_at(&app, at(&app, soon, 5)).await.queued, 0);
+
+    let new_soon = CAL.sub_working_days(extended, 3);
+    sweep_at(&app, at(&app, new_soon, 0)).await;
+    let rearmed = (
+        "due_soon".to_string(),
+        people.worker.clone(),
+        "queued".to_string(),
+        extended.to_string(),
+    );
+    assert_eq!(outbox(&app).await, [cancelled, rearmed]);
+}
+
+#[actix_web::test]
+async fn a_paused_request_gets_no_reminders_until_it_resumes() {
+    let app = spawn_app().await;
+    let people = team(&app).await;
+    let r = assigned_request(&app, &people).await;
+    let id = r["id"].as_str().unwrap().to_string();
+    let today = chrono::Utc::now().date_naive().to_string();
+    let soon = CAL.sub_working_days(date(&r["deadlines"]["response"]), 3);
+    app.act_ok(&id, "suspend", &json!({"reason": "identity", "asked_on": today}))
+        .await;
+    assert_eq!(sweep_at(&app, at(&app, soon, 0)).await.queued, 0);
+    assert_eq!(outbox(&app).await, []);
+    let r = app.act_ok(&id, "resume", &json!({"received_on": today})).await;
+    let soon = CAL.sub_working_days(date(&r["deadlines"]["response"]), 3);
+    assert_eq!(sweep_at(&app, at(&app, soon, 0)).await.queued, 1);
+}
+
+#[actix_web::test]
+async fn an_unassigned_request_goes_to_the_managers() {
+    let app = spawn_app().await;
+    let people = team(&app).await;
+    let today = chrono::Utc::now().date_naive();
+    app.register(&registration("access", &today.to_string())).await;
+    let day = CAL.add_working_days(today, 1);
+    sweep_at(&app, at(&app, day, 0)).await;
+    let rows = outbox(&app).await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        (rows[0].0.as_str(), rows[0].1.as_str()),
+        ("unassigned", people.manager.as_str())
+    );
+}
+
+#[actix_web::test]
+async fn a_digest_user_gets_one_morning_mail() {
+    let app = spawn_app().await;
+    let people = team(&app).await;
+    // The worker prefers a daily digest.
+    {
+        use avg_loket::storage::schema::users;
+        use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+        let mut conn = app.db.get().unwrap();
+        diesel::update(users::table.find(&people.worker))
+            .set(users::reminders.eq("daily_digest"))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let a = assigned_request(&app, &people).await;
+    assigned_request(&app, &people).await;
+    let soon = CAL.sub_working_days(date(&a["deadlines"]["response"]), 3);
+    let report = sweep_at(&app, at(&app, soon, 0)).await;
+    assert_eq!((report.queued, report.digests), (2, 1));
+    let rows = outbox(&app).await;
+    let statuses: Vec<(&str, &str)> = rows.iter().map(|r| (r.0.as_str(), r.2.as_str())).collect();
+    assert_eq!(
+        statuses,
+        [
+            ("digest", "queued"),
+            ("due_soon", "digested"),
+            ("due_soon", "digested")
+        ]
+    );
+    let (mailer, sent) = Mailer::memory();
+    assert_eq!(deliver_at(&app, &mailer, at(&app, soon, 1)).await.sent, 1);
+    let mail = sent.lock().unwrap()[0].clone();
+    assert!(mail.subject.starts_with("Termijnoverzicht"), "{}", mail.subject);
+    assert_eq!(mail.text.matches("AVG-").count(), 2);
+}
+
+#[actix_web::test]
+async fn mails_say_nothing_about_the_person() {
+    let app = spawn_app().await;
+    let people = team(&app).await;
+    let today = chrono::Utc::now().date_naive();
+    let mut body = registration("erasure", &today.to_string());
+    body["requester"]["name"] = "Johanna Vermeulen-de Groot".into();
+    body["requester"]["email"] = "johanna.vermeulen@example.nl".into();
+    body["requester"]["phone"] = "+31 6 9876 5432".into();
+    body["subject"]["client_reference"] = "DOSSIER-77123".into();
+    body["description"] = "Verslag over huiselijk geweld verwijderen".into();
+    body["assignee"] = people.worker.clone().into();
+    let r = app.register(&body).await;
+    let response = date(&r["deadlines"]["response"]);
+    let (mailer, sent) = Mailer::memory();
+    // Walk every stage, including the unassigned one of a second request.
+    let mut unassigned = body.clone();
+    unassigned.as_object_mut().unwrap().remove("assignee");
+    app.register(&unassigned).await;
+    for day in [
+        CAL.add_working_days(today, 1),
+        CAL.sub_working_days(response, 3),
+        response,
+        CAL.add_working_days(response, 1),
+        CAL.add_working_days(response, 5),
+    ] {
+        sweep_at(&app, at(&app, day, 0)).await;
+        deliver_at(&app, &mailer, at(&app, day, 1)).await;
+    }
+    let sent = sent.lock().unwrap().clone();
+    let stages: std::collections::BTreeSet<String> = outbox(&app).await.into_iter().map(|r| r.0).collect();
+    for stage in ["unassigned", "due_soon", "due_today", "overdue", "escalation"] {
+        assert!(stages.contains(stage), "{stage} missing: {stages:?}");
+    }
+    assert!(sent.len() >= 6, "{}", sent.len());
+    for mail in &sent {
+        for personal in [
+            "Johanna",
+            "Vermeulen",
+            "johanna.vermeulen@example.nl",
+            "9876",
+            "DOSSIER-77123",
+            "huiselijk",
+        ] {
+            for part in [&mail.subject, &mail.text, &mail.html] {
+                assert!(!part.contains(personal), "'{personal}' in a mail: {part}");
+            }
+        }
+        assert!(
+            mail.text.contains("https://avg.zorg.example/requests/"),
+            "{}",
+            mail.text
+        );
+        assert!(mail.subject.contains(r["reference"].as_str().unwrap()) || mail.subject.contains("AVG-"));
+    }
+}
+
+#[actix_web::test]
+async fn delivery_through_smtp_survives_a_server_that_is_down_and_sends_each_mail_once() {
+    let app = spawn_app().await;
+    let people = team(&app).await;
+    let r = assigned_request(&app, &people).await;
+    let soon = CAL.sub_working_days(date(&r["deadlines"]["response"]), 3);
+    let now = at(&app, soon, 0);
+    sweep_at(&app, now).await;
+
+    let port = free_port();
+    let url = MailUrl::parse(&format!("smtp://127.0.0.1:{port}?tls=none")).unwrap();
+    let mailer = Mailer::from_url(&url).unwrap();
+    let down = deliver_at(&app, &mailer, now).await;
+    assert_eq!((down.sent, down.retried), (0, 1));
+    let failed_once = app.get("/api/v1/notifications?status=queued").await;
+    assert_eq!(failed_once.body["items"][0]["attempts"], 1);
+    assert!(failed_once.body["items"][0]["last_error"].is_string());
+    // Before the backoff has passed nothing is tried.
+    assert_eq!(
+        deliver_at(&app, &mailer, now + chrono::Duration::seconds(5)).await,
+        DeliveryReport::default()
+    );
+
+    let sink = SmtpSink::start(port);
+    let later = now + chrono::Duration::minutes(10);
+    assert_eq!(deliver_at(&app, &mailer, later).await.sent, 1);
+    assert_eq!(
+        deliver_at(&app, &mailer, later + chrono::Duration::minutes(10)).await,
+        DeliveryReport::default()
+    );
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1);
+    assert!(
+        messages[0].to[0].starts_with("worker-amw@"),
+        "{:?}",
+        messages[0].to
+    );
+    assert!(
+        messages[0]
+            .data
+            .contains("Subject: Termijn verloopt over 3 werkdagen"),
+        "{}",
+        messages[0].data
+    );
+    assert!(messages[0].data.contains("Content-Type: text/html"));
+    let sent = app.get("/api/v1/notifications?status=sent").await;
+    assert_eq!(sent.body["total"], 1);
+    assert!(sent.body["items"][0]["message_id"]
+        .as_str()
+        .unwrap()
+        .ends_with("@avg-loket>"));
+    assert_eq!(sent.body["counts"]["sent"], 1);
+}
+
+#[actix_web::test]
+async fn a_mail_that_keeps_failing_is_marked_failed_and_stays_visible() {
+    let app = spawn_app().await;
+    let people = team(&app).await;
+    let r = assigned_request(&app, &people).await;
+    let soon = CAL.sub_working_days(date(&r["deadlines"]["response"]), 3);
+    let mut now = at(&app, soon, 0);
+    sweep_at(&app, now).await;
+    let url = MailUrl::parse(&format!("smtp://127.0.0.1:{}?tls=none", free_port())).unwrap();
+    let mailer = Mailer::from_url(&url).unwrap();
+    for _ in 0..8 {
+        deliver_at(&app, &mailer, now).await;
+        now += chrono::Duration::hours(7);
+    }
+    let failed = app.get("/api/v1/notifications?status=failed").await;
+    assert_eq!(failed.body["total"], 1, "{}", failed.text);
+    assert_eq!(failed.body["items"][0]["attempts"], 8);
+    assert_eq!(failed.body["counts"]["failed"], 1);
+    let worker = app.worker("AMW");
+    app.get_as(&worker.token, "/api/v1/notifications")
+        .await
+        .assert_problem(403);
+}
+
+#[actix_web::test]
+async fn two_delivery_workers_deliver_500_mails_without_duplicates() {
+    use avg_loket::storage::notifications::{insert_if_new, NotificationRow};
+    let app = spawn_app().await;
+    let people = team(&app).await;
+    let now = chrono::Utc::now();
+    {
+        let mut conn = app.db.get().unwrap();
+        for i in 0..500 {
+            let row = NotificationRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                key: format!("bulk|{i}"),
+                request_id: None,
+                recipient_id: people.worker.clone(),
+                recipient_email: "worker@zorg.example".into(),
+                stage: "due_soon".into(),
+                deadline: None,
+                deadline_date: None,
+                subject: format!("mail {i}"),
+                body_text: "x".into(),
+                body_html: "<p>x</p>".into(),
+                status: "queued".into(),
+                attempts: 0,
+                next_attempt_at: now.naive_utc(),
+                claimed_until: None,
+                last_error: None,
+                message_id: None,
+                digest_id: None,
+                created_at: now.naive_utc(),
+                sent_at: None,
+            };
+            assert!(insert_if_new(&mut conn, &row).unwrap());
+        }
+    }
+    // Two instances: each its own connection pool on the same database.
+    let s = settings(&app);
+    let second = avg_loket::storage::Db::connect(&s.database_url, 4).unwrap();
+    let mail = MailSettings::from_settings(&s);
+    let (mailer, sent) = Mailer::memory();
+    let (a, b) = futures_util::future::join(
+        deliver(&app.db, &mailer, &mail, now),
+        deliver(&second, &mailer, &mail, now),
+    )
+    .await;
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.sent + b.sent, 500);
+    let sent = sent.lock().unwrap();
+    let mut subjects: Vec<&str> = sent.iter().map(|m| m.subject.as_str()).collect();
+    subjects.sort();
+    subjects.dedup();
+    assert_eq!(subjects.len(), 500, "no duplicates, none missed");
+    assert_eq!(sent.len(), 500);
+}
