@@ -111,6 +111,17 @@ pub enum UserCommand {
         /// A team the user works in (caseworker) or manages (manager); repeat for more.
         #[arg(long = "team")]
         teams: Vec<String>,
+        /// Reminder e-mails one by one (each, the default) or one each morning (daily_digest).
+        #[arg(long)]
+        reminders: Option<String>,
+    },
+    /// Choose how a user receives reminders: each (one mail per reminder) or daily_digest.
+    Reminders {
+        #[arg(long)]
+        email: String,
+        /// each or daily_digest.
+        #[arg(long)]
+        reminders: String,
     },
     /// List the users with their role, teams and state.
     List,
@@ -256,9 +267,10 @@ fn administer(command: Command, settings: &Settings) -> Result<(), CliError> {
                     email,
                     role,
                     teams,
+                    reminders,
                 },
         } => {
-            let new = NewUser::parse(&name, &email, &role, &teams)?;
+            let new = NewUser::parse(&name, &email, &role, &teams)?.with_reminders(reminders.as_deref())?;
             let (view, token) = in_transaction(&db, |c| admin::create_user_in(c, CLI_ACTOR, new, now))?;
             let teams = if view.teams.is_empty() {
                 "-".to_string()
@@ -288,6 +300,18 @@ fn administer(command: Command, settings: &Settings) -> Result<(), CliError> {
                     user.id, user.email, user.name, user.role, teams, state
                 );
             }
+        }
+        Command::User {
+            command: UserCommand::Reminders { email, reminders },
+        } => {
+            let view = in_transaction(&db, |c| {
+                let user = admin::user_by_email_in(c, &email)?;
+                admin::set_reminders_in(c, CLI_ACTOR, &user.user.id, &reminders, now)
+            })?;
+            println!(
+                "{} now receives reminders: {}",
+                view.user.email, view.user.reminders
+            );
         }
         Command::User {
             command: UserCommand::Deactivate { email },

@@ -70,6 +70,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/users/{id}").route(web::get().to(users::get)))
                 .service(web::resource("/users/{id}/deactivate").route(web::post().to(users::deactivate)))
                 .service(web::resource("/users/{id}/tokens").route(web::post().to(users::issue_token)))
+                .service(web::resource("/users/{id}/reminders").route(web::put().to(users::set_reminders)))
                 .service(web::resource("/tokens/{id}").route(web::delete().to(users::revoke_token)))
                 .service(web::resource("/notifications").route(web::get().to(notifications::list))),
         );

@@ -21,6 +21,14 @@ pub struct NewUserBody {
     pub role: String,
     #[serde(default)]
     pub teams: Vec<String>,
+    /// `each` (default) or `daily_digest`.
+    pub reminders: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemindersBody {
+    pub reminders: String,
 }
 
 pub fn user_json(view: &UserView) -> Value {
@@ -31,6 +39,7 @@ pub fn user_json(view: &UserView) -> Value {
         "role": view.user.role,
         "teams": view.teams,
         "active": view.user.active,
+        "reminders": view.user.reminders,
         "created_at": instant(view.user.created_at),
         "deactivated_at": view.user.deactivated_at.map(instant),
     })
@@ -70,7 +79,8 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     auth.0.may_administer()?;
     let body = body.0;
-    let new = NewUser::parse(&body.name, &body.email, &body.role, &body.teams)?;
+    let new = NewUser::parse(&body.name, &body.email, &body.role, &body.teams)?
+        .with_reminders(body.reminders.as_deref())?;
     let (view, token) = admin::create_user(&state.db, auth.actor(), new, clock::now()).await?;
     tracing::info!(user_id = %view.user.id, role = %view.user.role, "user created");
     Ok(HttpResponse::Created()
@@ -119,4 +129,19 @@ pub async fn revoke_token(
     auth.0.may_administer()?;
     admin::revoke_token(&state.db, auth.actor(), id.into_inner(), clock::now()).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// How a user receives reminders: the privacy officer for anyone, a user for themself.
+pub async fn set_reminders(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: Json<RemindersBody>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    if auth.0.user_id.to_string() != id {
+        auth.0.may_administer()?;
+    }
+    let view = admin::set_reminders(&state.db, auth.actor(), id, body.0.reminders, clock::now()).await?;
+    Ok(HttpResponse::Ok().json(user_json(&view)))
 }

@@ -269,6 +269,47 @@ pub async fn get_user(db: &Db, id: String) -> Result<(UserView, Vec<TokenRow>), 
     .await
 }
 
+/// Sets how a user receives reminders (`each` or `daily_digest`).
+pub fn set_reminders_in(
+    conn: &mut DbConnection,
+    actor: &str,
+    id: &str,
+    preference: &str,
+    now: DateTime<Utc>,
+) -> Result<UserView, ServiceError> {
+    let mut view = find_user_in(conn, id)?;
+    let preference = match preference.trim() {
+        p @ ("each" | "daily_digest") => p,
+        other => {
+            return Err(ServiceError::invalid(
+                "reminders",
+                format!("unknown preference '{other}' (expected each or daily_digest)"),
+            ))
+        }
+    };
+    users::set_reminders(conn, &view.user.id, preference)?;
+    record(
+        conn,
+        actor,
+        "reminders_set",
+        now,
+        json!({"user_id": view.user.id, "reminders": preference}),
+    )?;
+    view.user.reminders = preference.to_string();
+    Ok(view)
+}
+
+pub async fn set_reminders(
+    db: &Db,
+    actor: String,
+    id: String,
+    preference: String,
+    now: DateTime<Utc>,
+) -> Result<UserView, ServiceError> {
+    db.write(move |conn| set_reminders_in(conn, &actor, &id, &preference, now))
+        .await
+}
+
 /// Deactivates a user: every token of theirs stops working at once.
 pub fn deactivate_user_in(
     conn: &mut DbConnection,

@@ -172,3 +172,10 @@ pub fn revoke_tokens_of(
     .set(api_tokens::revoked_at.eq(Some(now)))
     .execute(conn)?)
 }
+
+pub fn set_reminders(conn: &mut DbConnection, id: &str, preference: &str) -> Result<(), StorageError> {
+    diesel::update(users::table.find(id))
+        .set(users::reminders.eq(preference))
+        .execute(conn)?;
+    Ok(())
+}

@@ -232,6 +232,20 @@ async fn probe(app: &TestApp, w: &World, name: &str, role: &str) -> u16 {
                     .await,
             )
         }
+        "notifications" => status(app.get_as(token, "/api/v1/notifications").await),
+        "own reminder preference" => {
+            let me = &w.users.iter().find(|(r, _)| *r == role).unwrap().1.id;
+            let body = json!({"reminders": "daily_digest"});
+            status(
+                app.post_json_with_method("PUT", token, &format!("/api/v1/users/{me}/reminders"), &body)
+                    .await,
+            )
+        }
+        "colleague's reminder preference" => {
+            let body = json!({"reminders": "daily_digest"});
+            let path = format!("/api/v1/users/{}/reminders", w.colleague.id);
+            status(app.post_json_with_method("PUT", token, &path, &body).await)
+        }
         "refusal grounds" => status(app.get_as(token, "/api/v1/refusal-grounds").await),
         "deadline calculator" => status(
             app.get_as(token, "/api/v1/calendar/deadline?received=2026-11-02&days=14")
@@ -286,6 +300,9 @@ const MATRIX: &[(&str, [u16; 5])] = &[
     ("deactivate user", [403, 403, 403, 200, 403]),
     ("issue token", [403, 403, 403, 201, 403]),
     ("revoke token", [403, 403, 403, 204, 403]),
+    ("notifications", [403, 403, 403, 200, 403]),
+    ("own reminder preference", [200, 200, 200, 200, 200]),
+    ("colleague's reminder preference", [403, 403, 403, 200, 403]),
     ("refusal grounds", [200, 200, 200, 200, 200]),
     ("deadline calculator", [200, 200, 200, 200, 200]),
     ("holidays", [200, 200, 200, 200, 200]),

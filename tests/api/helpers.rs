@@ -272,6 +272,21 @@ impl TestApp {
         read(request.send_json(body).await.expect("POST")).await
     }
 
+    pub async fn post_json_with_method(
+        &self,
+        method: &str,
+        token: &str,
+        path: &str,
+        body: &Value,
+    ) -> TestResponse {
+        let method = actix_web::http::Method::from_bytes(method.as_bytes()).unwrap();
+        let request = self
+            .client
+            .request(method, self.url(path))
+            .insert_header(bearer(token));
+        read(request.send_json(body).await.expect("request")).await
+    }
+
     /// Creates a user over the API (as the privacy officer); returns id and token.
     pub async fn create_user(&self, role: &str, teams: &[&str]) -> TestUser {
         let email = format!("{role}-{}@zorg.example", uuid::Uuid::new_v4().simple());

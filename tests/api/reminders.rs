@@ -253,16 +253,23 @@ async fn an_unassigned_request_goes_to_the_managers() {
 async fn a_digest_user_gets_one_morning_mail() {
     let app = spawn_app().await;
     let people = team(&app).await;
-    // The worker prefers a daily digest.
-    {
-        use avg_loket::storage::schema::users;
-        use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
-        let mut conn = app.db.get().unwrap();
-        diesel::update(users::table.find(&people.worker))
-            .set(users::reminders.eq("daily_digest"))
-            .execute(&mut *conn)
-            .unwrap();
-    }
+    // The worker chooses a daily digest, over the API.
+    let worker = app.worker("AMW");
+    let path = format!("/api/v1/users/{}/reminders", worker.id);
+    let chosen = app
+        .post_json_with_method("PUT", &worker.token, &path, &json!({"reminders": "daily_digest"}))
+        .await;
+    assert_eq!(chosen.status, 200, "{}", chosen.text);
+    assert_eq!(chosen.body["reminders"], "daily_digest");
+    let manager_path = format!("/api/v1/users/{}/reminders", people.manager);
+    let other = app
+        .post_json_with_method("PUT", &worker.token, &manager_path, &json!({"reminders": "each"}))
+        .await;
+    other.assert_problem(403);
+    let bad = app
+        .post_json_with_method("PUT", &worker.token, &path, &json!({"reminders": "weekly"}))
+        .await;
+    bad.assert_problem(422);
     let a = assigned_request(&app, &people).await;
     assigned_request(&app, &people).await;
     let soon = CAL.sub_working_days(date(&a["deadlines"]["response"]), 3);
@@ -472,4 +479,64 @@ async fn two_delivery_workers_deliver_500_mails_without_duplicates() {
     subjects.dedup();
     assert_eq!(subjects.len(), 500, "no duplicates, none missed");
     assert_eq!(sent.len(), 500);
+}
+
+#[actix_web::test]
+async fn remind_once_from_the_command_line_writes_eml_files_once() {
+    let app = spawn_app().await;
+    let people = team(&app).await;
+    let r = assigned_request(&app, &people).await;
+    let soon = CAL.sub_working_days(date(&r["deadlines"]["response"]), 3);
+    let moment = at(&app, soon, 0).to_rfc3339();
+    let outbox_dir = tempfile::tempdir().unwrap();
+    let run = || {
+        let dir = tempfile::tempdir().unwrap();
+        crate::cli::avg_loket(
+            dir.path(),
+            &[
+                ("AVG_LOKET_DATABASE_URL", &app.database.url()),
+                (
+                    "AVG_LOKET_MAIL_URL",
+                    &format!("file://{}", outbox_dir.path().display()),
+                ),
+            ],
+        )
+        .args(["remind", "--once", "--now", &moment])
+        .output()
+        .unwrap()
+    };
+    let first = run();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let said = String::from_utf8_lossy(&first.stdout).to_string();
+    assert!(
+        said.contains("1 reminder(s) queued") && said.contains("1 sent"),
+        "{said}"
+    );
+    let files: Vec<_> = std::fs::read_dir(outbox_dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1);
+    let eml = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(eml.contains("Termijn verloopt over 3 werkdagen"), "{eml}");
+    let second = run();
+    let said = String::from_utf8_lossy(&second.stdout).to_string();
+    assert!(
+        said.contains("0 reminder(s) queued") && said.contains("0 sent"),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::read_dir(outbox_dir.path()).unwrap().count(),
+        1,
+        "nothing twice"
+    );
+    let without_once = crate::cli::avg_loket(outbox_dir.path(), &[])
+        .arg("remind")
+        .output()
+        .unwrap();
+    assert!(!without_once.status.success());
 }
