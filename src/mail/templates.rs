@@ -150,19 +150,24 @@ stage_templates! {
     UnassignedText, UnassignedHtml, "unassigned", "mail/unassigned.txt", "mail/unassigned.html";
 }
 
-/// Renders the reminder of `stage_template` (see `Stage::template`).
-pub fn render_reminder(stage_template: &str, language: Language, facts: &MailFacts) -> Rendered {
-    let nl = language == Language::Dutch;
-    let view = MailView::of(facts, nl);
-    let subject = Subject {
+/// The subject line of a reminder.
+fn subject_of(stage_template: &str, nl: bool, view: &MailView) -> String {
+    Subject {
         nl,
         stage: stage_template,
         reference: &view.reference,
         kind: view.kind_label,
-        days: facts.working_days,
+        days: view.working_days,
     }
     .render()
-    .expect("the subject template renders");
+    .expect("the subject template renders")
+}
+
+/// Renders the reminder of `stage_template` (see `Stage::template`).
+pub fn render_reminder(stage_template: &str, language: Language, facts: &MailFacts) -> Rendered {
+    let nl = language == Language::Dutch;
+    let view = MailView::of(facts, nl);
+    let subject = subject_of(stage_template, nl, &view);
     let (text, html) = render_stage(stage_template, nl, &view, &subject).expect("the stage templates render");
     Rendered { subject, text, html }
 }
@@ -180,16 +185,8 @@ impl DigestItem {
     pub fn of(stage_template: &str, language: Language, facts: &MailFacts) -> Self {
         let nl = language == Language::Dutch;
         let view = MailView::of(facts, nl);
-        let summary = Subject {
-            nl,
-            stage: stage_template,
-            reference: &view.reference,
-            kind: view.kind_label,
-            days: facts.working_days,
-        }
-        .render()
-        .expect("the subject template renders");
-        let summary = summary.split(" — ").next().unwrap_or_default().to_string();
+        let subject = subject_of(stage_template, nl, &view);
+        let summary = subject.split(" — ").next().unwrap_or_default().to_string();
         DigestItem {
             reference: view.reference,
             kind_label: view.kind_label,

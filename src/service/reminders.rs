@@ -104,6 +104,41 @@ fn facts(
     }
 }
 
+/// A new outbox row, due for delivery at `now` (or held for a digest).
+fn outbox_row(
+    key: String,
+    request_id: Option<&str>,
+    recipient: (&str, &str),
+    stage: String,
+    deadline: Option<(DeadlineKind, NaiveDate)>,
+    rendered: &mail::Rendered,
+    status: &str,
+    now: DateTime<Utc>,
+) -> NotificationRow {
+    NotificationRow {
+        id: Uuid::now_v7().to_string(),
+        key,
+        request_id: request_id.map(str::to_string),
+        recipient_id: recipient.0.to_string(),
+        recipient_email: recipient.1.to_string(),
+        stage,
+        deadline: deadline.map(|(kind, _)| kind.code().to_string()),
+        deadline_date: deadline.map(|(_, date)| date),
+        subject: rendered.subject.clone(),
+        body_text: rendered.text.clone(),
+        body_html: rendered.html.clone(),
+        status: status.to_string(),
+        attempts: 0,
+        next_attempt_at: now.naive_utc(),
+        claimed_until: None,
+        last_error: None,
+        message_id: None,
+        digest_id: None,
+        created_at: now.naive_utc(),
+        sent_at: None,
+    }
+}
+
 /// Writes the due reminders of one request and moves its next-reminder moment.
 fn sweep_request(
     conn: &mut DbConnection,
@@ -138,33 +173,21 @@ fn sweep_request(
                     &user_id,
                     due.deadline_date,
                 );
-                let row = NotificationRow {
-                    id: Uuid::now_v7().to_string(),
-                    key,
-                    request_id: Some(id.to_string()),
-                    recipient_id: user_id.clone(),
-                    recipient_email: email,
-                    stage: due.stage.code(),
-                    deadline: Some(due.deadline.code().to_string()),
-                    deadline_date: Some(due.deadline_date),
-                    subject: rendered.subject.clone(),
-                    body_text: rendered.text.clone(),
-                    body_html: rendered.html.clone(),
-                    status: if preference == "daily_digest" {
-                        "held"
-                    } else {
-                        "queued"
-                    }
-                    .to_string(),
-                    attempts: 0,
-                    next_attempt_at: now.naive_utc(),
-                    claimed_until: None,
-                    last_error: None,
-                    message_id: None,
-                    digest_id: None,
-                    created_at: now.naive_utc(),
-                    sent_at: None,
+                let status = if preference == "daily_digest" {
+                    "held"
+                } else {
+                    "queued"
                 };
+                let row = outbox_row(
+                    key,
+                    Some(id),
+                    (&user_id, &email),
+                    due.stage.code(),
+                    Some((due.deadline, due.deadline_date)),
+                    &rendered,
+                    status,
+                    now,
+                );
                 if notifications::insert_if_new(conn, &row)? {
                     queued += 1;
                 }
@@ -267,28 +290,17 @@ fn write_digests(
         }
         let rendered = mail::render_digest(mail.language, today, &items);
         let digest_id = Uuid::now_v7().to_string();
-        let row = NotificationRow {
-            id: digest_id.clone(),
-            key: format!("digest|{recipient}|{today}|{}", group.len()),
-            request_id: None,
-            recipient_id: recipient.clone(),
-            recipient_email: group[0].recipient_email.clone(),
-            stage: "digest".into(),
-            deadline: None,
-            deadline_date: None,
-            subject: rendered.subject,
-            body_text: rendered.text,
-            body_html: rendered.html,
-            status: "queued".into(),
-            attempts: 0,
-            next_attempt_at: now.naive_utc(),
-            claimed_until: None,
-            last_error: None,
-            message_id: None,
-            digest_id: None,
-            created_at: now.naive_utc(),
-            sent_at: None,
-        };
+        let mut row = outbox_row(
+            format!("digest|{recipient}|{today}|{}", group.len()),
+            None,
+            (&recipient, &group[0].recipient_email),
+            "digest".into(),
+            None,
+            &rendered,
+            "queued",
+            now,
+        );
+        row.id = digest_id.clone();
         if notifications::insert_if_new(conn, &row)? {
             written += 1;
         }
