@@ -104,7 +104,7 @@ fn facts(
     }
 }
 
-/// A new outbox row, due for delivery at `now` (or held for a digest).
+/// A new outbox row, queued for delivery at `now`.
 fn outbox_row(
     key: String,
     request_id: Option<&str>,
@@ -112,7 +112,6 @@ fn outbox_row(
     stage: String,
     deadline: Option<(DeadlineKind, NaiveDate)>,
     rendered: &mail::Rendered,
-    status: &str,
     now: DateTime<Utc>,
 ) -> NotificationRow {
     NotificationRow {
@@ -127,7 +126,7 @@ fn outbox_row(
         subject: rendered.subject.clone(),
         body_text: rendered.text.clone(),
         body_html: rendered.html.clone(),
-        status: status.to_string(),
+        status: "queued".to_string(),
         attempts: 0,
         next_attempt_at: now.naive_utc(),
         claimed_until: None,
@@ -297,7 +296,6 @@ fn write_digests(
             "digest".into(),
             None,
             &rendered,
-            "queued",
             now,
         );
         row.id = digest_id.clone();
