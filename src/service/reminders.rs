@@ -172,21 +172,18 @@ fn sweep_request(
                     &user_id,
                     due.deadline_date,
                 );
-                let status = if preference == "daily_digest" {
-                    "held"
-                } else {
-                    "queued"
-                };
-                let row = outbox_row(
+                let mut row = outbox_row(
                     key,
                     Some(id),
                     (&user_id, &email),
                     due.stage.code(),
                     Some((due.deadline, due.deadline_date)),
                     &rendered,
-                    status,
                     now,
                 );
+                if preference == "daily_digest" {
+                    row.status = "held".to_string();
+                }
                 if notifications::insert_if_new(conn, &row)? {
                     queued += 1;
                 }
