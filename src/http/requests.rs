@@ -4,6 +4,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::web::{self, Bytes};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
+use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -25,7 +26,7 @@ use crate::domain::request::{ActionName, Command, IdentityCheck, Outcome, Reques
 use crate::domain::team::TeamCode;
 use crate::domain::FieldIssue;
 use crate::service::requests::{self as service, Registration, RequestView};
-use crate::storage::requests::{ListFilter, RequestRecord};
+use crate::storage::requests::{ListFilter, RequestRecord, Sort};
 
 const MAX_NAME: usize = 200;
 const MAX_CLIENT_REFERENCE: usize = 64;
@@ -557,7 +558,21 @@ pub async fn list(
         received_to: params.date("received_to"),
         reference: params.text("reference"),
         visible_teams: None,
+        sort: Sort::default(),
     };
+    let mut filter = filter;
+    if let Some(sort) = params.text("sort") {
+        match Sort::parse(&sort) {
+            Some(parsed) => filter.sort = parsed,
+            None => params.errors.push(FieldError::new(
+                "sort",
+                format!(
+                    "cannot sort by '{sort}' (expected one of {}, with - for descending)",
+                    Sort::KEYS.join(", ")
+                ),
+            )),
+        }
+    }
     if overdue == Some(false) {
         params.errors.push(FieldError::new(
             "overdue",
@@ -567,6 +582,9 @@ pub async fn list(
     let page = params.integer("page", 1, 1_000_000).unwrap_or(1);
     let per_page = params.integer("per_page", 1, 500).unwrap_or(50);
     params.finish()?;
+    if wants_csv(&req) {
+        return csv_export(state, auth, filter, today).await;
+    }
     let (records, total, sight) = service::list(&state.db, &auth.0, filter, page, per_page).await?;
     let items: Vec<Value> = records
         .iter()
@@ -803,4 +821,134 @@ pub async fn events(
     let events = service::events(&state.db, &auth.0, &id).await?;
     let items: Vec<Value> = events.iter().map(event_json).collect();
     Ok(HttpResponse::Ok().json(json!({ "items": items })))
+}
+
+fn wants_csv(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/csv"))
+}
+
+/// The columns of the CSV export: codes, dates and counts — no free text.
+const CSV_COLUMNS: [&str; 24] = [
+    "reference",
+    "kind",
+    "mode",
+    "scope",
+    "direct_marketing",
+    "channel",
+    "status",
+    "team",
+    "assignee",
+    "received_on",
+    "response_due",
+    "execution_due",
+    "legal_due",
+    "overdue",
+    "suspended_days",
+    "extension_informed_on",
+    "extension_until",
+    "outcome",
+    "decided_on",
+    "decision_on_time",
+    "completed_on",
+    "completion_on_time",
+    "closed_on",
+    "created_at",
+];
+
+fn csv_row(record: &RequestRecord, today: NaiveDate) -> Vec<String> {
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let text = |t: &Option<String>| t.clone().unwrap_or_default();
+    let on_time =
+        |done: Option<NaiveDate>, due: NaiveDate| done.map(|d| (d <= due).to_string()).unwrap_or_default();
+    vec![
+        record.reference.clone(),
+        record.kind.clone(),
+        text(&record.mode),
+        text(&record.scope),
+        record.direct_marketing.map(|d| d.to_string()).unwrap_or_default(),
+        record.channel.clone(),
+        record.status.clone(),
+        record.team.clone(),
+        text(&record.assignee),
+        record.received_on.to_string(),
+        record.response_due.to_string(),
+        record.execution_due.to_string(),
+        record.legal_due.to_string(),
+        record.is_overdue(today).to_string(),
+        record.paused_days.to_string(),
+        date(record.extension_informed_on),
+        date(record.extension_until),
+        text(&record.outcome),
+        date(record.decided_on),
+        on_time(record.decided_on, record.response_due),
+        date(record.completed_on),
+        on_time(record.completed_on, record.execution_due),
+        date(record.closed_on),
+        instant(record.created_at),
+    ]
+}
+
+fn csv_bytes(rows: impl IntoIterator<Item = Vec<String>>) -> Result<Bytes, ApiError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        writer
+            .write_record(&row)
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(Bytes::from(bytes))
+}
+
+/// `Accept: text/csv`: every matching request (same filters and order), streamed in
+/// pages, UTF-8 with a header row.
+async fn csv_export(
+    state: web::Data<AppState>,
+    auth: Auth,
+    filter: ListFilter,
+    today: NaiveDate,
+) -> Result<HttpResponse, ApiError> {
+    const PAGE: i64 = 1000;
+    if auth.0.list_scope() == crate::domain::access::ListScope::ByReferenceOnly {
+        return Err(ApiError::Forbidden(
+            "the CSV export is for the organisation's records, not the front desk".into(),
+        ));
+    }
+    // The first page is read before answering, so an error is still a problem+json.
+    let (first, _, _) = service::list(&state.db, &auth.0, filter.clone(), 1, PAGE).await?;
+    let header = csv_bytes([CSV_COLUMNS.iter().map(|c| c.to_string()).collect()])?;
+    let first_chunk = csv_bytes(first.iter().map(|r| csv_row(r, today)))?;
+    let more = first.len() as i64 == PAGE;
+    let caller = auth.0.clone();
+    let rest = futures_util::stream::unfold((2_i64, more), move |(page, more)| {
+        let (state, caller, filter) = (state.clone(), caller.clone(), filter.clone());
+        async move {
+            if !more {
+                return None;
+            }
+            match service::list(&state.db, &caller, filter, page, PAGE).await {
+                Ok((records, _, _)) => {
+                    let more = records.len() as i64 == PAGE;
+                    let chunk = csv_bytes(records.iter().map(|r| csv_row(r, today)));
+                    Some((chunk.map_err(actix_web::Error::from), (page + 1, more)))
+                }
+                Err(error) => {
+                    tracing::error!(%error, "CSV export stopped");
+                    Some((Err(ApiError::from(error).into()), (page, false)))
+                }
+            }
+        }
+    });
+    let body = futures_util::stream::iter([Ok::<_, actix_web::Error>(header), Ok(first_chunk)]).chain(rest);
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"avg-verzoeken.csv\"",
+        ))
+        .streaming(body))
 }

@@ -162,7 +162,10 @@ impl Db {
         let is_sqlite = matches!(url, DatabaseUrl::Sqlite(_));
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
-            .min_idle(Some(1))
+            // No connection is opened in the background: a pool that tops itself up opens
+            // libpq connections on its own threads, and one still opening when a short
+            // command exits crashes in libpq's TLS clean-up ("double free").
+            .min_idle(Some(0))
             // A server connection can drop and is checked on checkout; a SQLite file cannot.
             .test_on_check_out(!is_sqlite)
             .connection_timeout(CHECKOUT_TIMEOUT)

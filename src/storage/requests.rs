@@ -496,6 +496,64 @@ pub struct ListFilter {
     pub reference: Option<String>,
     /// The caller's sight: only these teams' requests (`None`: all).
     pub visible_teams: Option<Vec<String>>,
+    pub sort: Sort,
+}
+
+/// The order of a list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortKey {
+    #[default]
+    ReceivedOn,
+    Reference,
+    ResponseDue,
+    ExecutionDue,
+    LegalDue,
+    /// The deadline still to meet; closed requests last.
+    OpenDue,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub key: SortKey,
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    fn default() -> Self {
+        Sort {
+            key: SortKey::ReceivedOn,
+            descending: true,
+        }
+    }
+}
+
+impl Sort {
+    pub const KEYS: [&'static str; 6] = [
+        "received_on",
+        "reference",
+        "response_due",
+        "execution_due",
+        "legal_due",
+        "open_due",
+    ];
+
+    /// `received_on`, `-received_on` (descending), `open_due`, …
+    pub fn parse(value: &str) -> Option<Sort> {
+        let (descending, name) = match value.strip_prefix('-') {
+            Some(name) => (true, name),
+            None => (false, value),
+        };
+        let key = match name {
+            "received_on" => SortKey::ReceivedOn,
+            "reference" => SortKey::Reference,
+            "response_due" => SortKey::ResponseDue,
+            "execution_due" => SortKey::ExecutionDue,
+            "legal_due" => SortKey::LegalDue,
+            "open_due" => SortKey::OpenDue,
+            _ => return None,
+        };
+        Some(Sort { key, descending })
+    }
 }
 
 fn filtered(
@@ -540,7 +598,46 @@ fn filtered(
     query
 }
 
-/// One page of matching requests, newest receipt first, and the number of matches.
+type Boxed = requests::BoxedQuery<'static, <DbConnection as diesel::Connection>::Backend>;
+
+/// Orders by the sort key, then by reference for a stable order; NULLs (closed
+/// requests have no open deadline) last on both backends.
+fn ordered(query: Boxed, sort: Sort) -> Boxed {
+    macro_rules! by {
+        ($column:expr) => {
+            if sort.descending {
+                query
+                    .order_by($column.desc())
+                    .then_order_by(requests::reference.desc())
+            } else {
+                query
+                    .order_by($column.asc())
+                    .then_order_by(requests::reference.asc())
+            }
+        };
+    }
+    match sort.key {
+        SortKey::ReceivedOn => by!(requests::received_on),
+        SortKey::Reference => by!(requests::reference),
+        SortKey::ResponseDue => by!(requests::response_due),
+        SortKey::ExecutionDue => by!(requests::execution_due),
+        SortKey::LegalDue => by!(requests::legal_due),
+        SortKey::OpenDue => {
+            let query = query.order_by(requests::open_due.is_null().asc());
+            if sort.descending {
+                query
+                    .then_order_by(requests::open_due.desc())
+                    .then_order_by(requests::reference.desc())
+            } else {
+                query
+                    .then_order_by(requests::open_due.asc())
+                    .then_order_by(requests::reference.asc())
+            }
+        }
+    }
+}
+
+/// One page of matching requests in the requested order, and the number of matches.
 pub fn list(
     conn: &mut DbConnection,
     filter: &ListFilter,
@@ -548,8 +645,7 @@ pub fn list(
     per_page: i64,
 ) -> Result<(Vec<RequestRecord>, i64), StorageError> {
     let total: i64 = filtered(filter).count().get_result(conn)?;
-    let records = filtered(filter)
-        .order((requests::received_on.desc(), requests::reference.desc()))
+    let records = ordered(filtered(filter), filter.sort)
         .limit(per_page)
         .offset((page - 1) * per_page)
         .select(RequestRecord::as_select())

@@ -432,3 +432,92 @@ async fn failing_registrations_among_concurrent_ones_leave_the_others_intact() {
         "{output:?}"
     );
 }
+
+#[actix_web::test]
+async fn the_list_sorts_by_any_deadline_receipt_or_reference() {
+    let app = app_with_team().await;
+    let a = app.register(&registration("access", "2026-11-10")).await;
+    let b = app.register(&registration("access", "2026-11-02")).await;
+    let c = app.register(&registration("access", "2026-11-05")).await;
+    let closed = app.register(&registration("access", "2026-11-01")).await;
+    app.act_ok(
+        closed["id"].as_str().unwrap(),
+        "withdraw",
+        &json!({"reason": "x", "on": "2026-11-03"}),
+    )
+    .await;
+    let order = |response: &crate::helpers::TestResponse| -> Vec<Value> {
+        response.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["reference"].clone())
+            .collect()
+    };
+    let refs = |list: &[&Value]| -> Vec<Value> { list.iter().map(|r| r["reference"].clone()).collect() };
+    let by_open = app.get("/api/v1/requests?sort=open_due").await;
+    assert_eq!(
+        order(&by_open),
+        refs(&[&b, &c, &a, &closed]),
+        "nearest deadline first, closed last"
+    );
+    let by_open_desc = app.get("/api/v1/requests?sort=-open_due").await;
+    assert_eq!(order(&by_open_desc), refs(&[&a, &c, &b, &closed]));
+    let by_received = app.get("/api/v1/requests?sort=received_on").await;
+    assert_eq!(order(&by_received), refs(&[&closed, &b, &c, &a]));
+    let by_reference = app.get("/api/v1/requests?sort=-reference").await;
+    assert_eq!(order(&by_reference), refs(&[&closed, &c, &b, &a]));
+    let by_response = app.get("/api/v1/requests?sort=response_due").await;
+    // 1 Nov + 14 days is a Sunday, so both of the first two are due Monday 16 November;
+    // the reference decides between them.
+    assert_eq!(order(&by_response), refs(&[&b, &closed, &c, &a]));
+    let bad = app.get("/api/v1/requests?sort=name").await;
+    bad.assert_problem(422);
+    assert_eq!(bad.error_fields(), ["sort"]);
+}
+
+#[actix_web::test]
+async fn the_list_as_csv_has_the_same_filters_and_no_free_text() {
+    let app = app_with_team().await;
+    app.create_team("JGD").await;
+    for _ in 0..3 {
+        app.register(&registration("erasure", "2026-11-02")).await;
+    }
+    let mut jgd = registration("access", "2026-11-02");
+    jgd["team"] = "JGD".into();
+    app.register(&jgd).await;
+    let csv_as = |token: String, query: &'static str| {
+        let request = app
+            .client
+            .get(app.url(&format!("/api/v1/requests{query}")))
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .insert_header(("accept", "text/csv"));
+        async move { crate::helpers::read(request.send().await.unwrap()).await }
+    };
+    let all = csv_as(app.admin.token.clone(), "").await;
+    assert_eq!(all.status, 200);
+    assert!(all.header("content-type").unwrap().starts_with("text/csv"));
+    let lines: Vec<&str> = all.text.lines().collect();
+    assert_eq!(lines.len(), 5, "header + 4 requests: {}", all.text);
+    assert!(lines[0].starts_with("reference,kind,mode,scope"));
+    for personal in ["de Vries", "j@example.nl", "D-10442", "verslag", "06-12345678"] {
+        assert!(!all.text.contains(personal), "{personal} in the CSV");
+    }
+    let erasures = csv_as(app.admin.token.clone(), "?kind=erasure&sort=reference").await;
+    let lines: Vec<&str> = erasures.text.lines().collect();
+    assert_eq!(lines.len(), 4);
+    assert!(
+        lines[1].starts_with("AVG-2026-00001,erasure,,whole_file,"),
+        "{}",
+        lines[1]
+    );
+    // A caseworker of JGD exports only JGD's request.
+    let jgd_worker = app.worker("JGD");
+    let scoped = csv_as(jgd_worker.token.clone(), "").await;
+    let lines: Vec<&str> = scoped.text.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", scoped.text);
+    assert!(lines[1].contains(",JGD,"));
+    let front_desk = app.create_user("front_desk", &[]).await;
+    let refused = csv_as(front_desk.token.clone(), "?reference=AVG-2026-00001").await;
+    refused.assert_problem(403);
+}
