@@ -1,6 +1,7 @@
 //! The HTTP layer: extract, call the storage or service layer, map to a DTO.
 
 pub mod auth;
+pub mod dashboard;
 pub mod health;
 pub mod json;
 pub mod notifications;
@@ -72,7 +73,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/users/{id}/tokens").route(web::post().to(users::issue_token)))
                 .service(web::resource("/users/{id}/reminders").route(web::put().to(users::set_reminders)))
                 .service(web::resource("/tokens/{id}").route(web::delete().to(users::revoke_token)))
-                .service(web::resource("/notifications").route(web::get().to(notifications::list))),
+                .service(web::resource("/notifications").route(web::get().to(notifications::list)))
+                .service(web::resource("/dashboard").route(web::get().to(dashboard::dashboard))),
         );
 }
 

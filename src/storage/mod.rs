@@ -12,6 +12,7 @@
 //! docs/performance.md).
 
 pub mod audit;
+pub mod dashboard;
 mod group_commit;
 pub mod notifications;
 pub mod requests;

@@ -233,6 +233,14 @@ async fn probe(app: &TestApp, w: &World, name: &str, role: &str) -> u16 {
             )
         }
         "notifications" => status(app.get_as(token, "/api/v1/notifications").await),
+        "dashboard" => {
+            let r = app.get_as(token, "/api/v1/dashboard").await;
+            if matches!(role, "caseworker" | "manager") {
+                let teams: Vec<&String> = r.body["open"]["by_team"].as_object().unwrap().keys().collect();
+                assert_eq!(teams, ["AMW"], "{role} sees only AMW");
+            }
+            status(r)
+        }
         "own reminder preference" => {
             let me = &w.users.iter().find(|(r, _)| *r == role).unwrap().1.id;
             let body = json!({"reminders": "daily_digest"});
@@ -301,6 +309,7 @@ const MATRIX: &[(&str, [u16; 5])] = &[
     ("issue token", [403, 403, 403, 201, 403]),
     ("revoke token", [403, 403, 403, 204, 403]),
     ("notifications", [403, 403, 403, 200, 403]),
+    ("dashboard", [403, 200, 200, 200, 200]),
     ("own reminder preference", [200, 200, 200, 200, 200]),
     ("colleague's reminder preference", [403, 403, 403, 200, 403]),
     ("refusal grounds", [200, 200, 200, 200, 200]),

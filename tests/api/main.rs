@@ -4,6 +4,7 @@
 
 mod access;
 mod cli;
+mod dashboard;
 mod errors;
 mod health;
 mod helpers;

@@ -1,0 +1,134 @@
+//! The dashboard's figures against requests with known dates and outcomes.
+
+use chrono::{Days, NaiveDate};
+use serde_json::{json, Value};
+
+use crate::helpers::{registration, spawn_app, TestApp};
+
+fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+fn ago(days: u64) -> String {
+    (today() - Days::new(days)).to_string()
+}
+
+async fn register(app: &TestApp, kind: &str, team: &str, received: &str) -> String {
+    let mut body = registration(kind, received);
+    body["team"] = team.into();
+    app.register(&body).await["id"].as_str().unwrap().to_string()
+}
+
+/// Assigns, assesses and decides (granted) on `decided`, completes on `completed`.
+async fn handle(app: &TestApp, id: &str, decided: &str, completed: &str) {
+    app.act_ok(id, "assign", &json!({"assignee": app.worker("AMW").id}))
+        .await;
+    app.act_ok(
+        id,
+        "start_assessment",
+        &json!({"identity_verified_by": "known_client"}),
+    )
+    .await;
+    app.act_ok(
+        id,
+        "decide",
+        &json!({"outcome": "granted", "communicated_on": decided}),
+    )
+    .await;
+    app.act_ok(
+        id,
+        "complete",
+        &json!({"summary": "afschrift verstuurd", "completed_on": completed}),
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn dashboard_figures_match_requests_with_known_outcomes() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    app.create_team("JGD").await;
+    // A: handled well within both deadlines, and extended.
+    let a = register(&app, "access", "AMW", &ago(40)).await;
+    app.act_ok(
+        &a,
+        "extend",
+        &json!({"reason": "omvangrijk", "informed_on": ago(39)}),
+    )
+    .await;
+    handle(&app, &a, &ago(38), &ago(30)).await;
+    // B: decided and completed late.
+    let b = register(&app, "access", "AMW", &ago(80)).await;
+    handle(&app, &b, &ago(50), &ago(20)).await;
+    // C: open, unassigned, overdue since long.
+    let c = register(&app, "erasure", "AMW", &ago(30)).await;
+    // D: open, unassigned, just received.
+    register(&app, "objection", "AMW", &today().to_string()).await;
+    // E: paused.
+    let e = register(&app, "access", "AMW", &ago(3)).await;
+    app.act_ok(&e, "assign", &json!({"assignee": app.worker("AMW").id}))
+        .await;
+    app.act_ok(&e, "suspend", &json!({"reason": "identity", "asked_on": ago(2)}))
+        .await;
+    // G: due within a week.
+    let g = register(&app, "access", "AMW", &ago(12)).await;
+    app.act_ok(&g, "assign", &json!({"assignee": app.worker("AMW").id}))
+        .await;
+    // F: another team's overdue request.
+    let f = register(&app, "erasure", "JGD", &ago(30)).await;
+
+    let all = app.get("/api/v1/dashboard").await;
+    assert_eq!(all.status, 200, "{}", all.text);
+    let d = &all.body;
+    assert_eq!(d["open"]["total"], 5);
+    assert_eq!(
+        d["open"]["by_status"],
+        json!({"awaiting_requester": 1, "received": 4})
+    );
+    assert_eq!(
+        d["open"]["by_kind"],
+        json!({"access": 2, "erasure": 2, "objection": 1})
+    );
+    assert_eq!(d["open"]["by_team"], json!({"AMW": 4, "JGD": 1}));
+    assert_eq!(d["overdue"]["total"], 2);
+    assert_eq!(d["overdue"]["response"], 2);
+    assert_eq!(d["overdue"]["execution"], 0);
+    let oldest: Vec<Value> = d["overdue"]["oldest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].clone())
+        .collect();
+    assert_eq!(oldest, [json!(c), json!(f)], "same due date: by reference");
+    assert!(d["overdue"]["oldest"][0]["days_overdue"].as_i64().unwrap() >= 12);
+    assert_eq!(d["due_within_7_days"], 1, "G");
+    assert_eq!(d["suspended"], 1);
+    assert_eq!(d["unassigned"], 3, "C, D and F");
+    assert_eq!(d["failed_mails"], 0);
+    let access = &d["last_90_days"]["per_kind"]["access"];
+    assert_eq!(access["decided"], 2);
+    assert_eq!(access["decided_on_time_share"], 0.5);
+    assert_eq!(access["completed"], 2);
+    assert_eq!(access["completed_on_time_share"], 0.5);
+    assert_eq!(access["median_days_to_decision"], 16.0, "(2 + 30) / 2");
+    assert_eq!(access["median_days_to_completion"], 35.0, "(10 + 60) / 2");
+    assert_eq!(access["extensions"], 1);
+    assert_eq!(d["last_90_days"]["per_kind"]["erasure"]["decided"], 0);
+    assert_eq!(
+        d["last_90_days"]["per_kind"]["erasure"]["decided_on_time_share"],
+        Value::Null
+    );
+
+    // A caseworker of AMW sees AMW only.
+    let worker = app.worker("AMW");
+    let scoped = app.get_as(&worker.token, "/api/v1/dashboard").await;
+    assert_eq!(scoped.status, 200);
+    assert_eq!(scoped.body["open"]["total"], 4);
+    assert_eq!(scoped.body["open"]["by_team"], json!({"AMW": 4}));
+    assert_eq!(scoped.body["overdue"]["total"], 1);
+    assert_eq!(scoped.body["unassigned"], 2);
+    let front_desk = app.create_user("front_desk", &[]).await;
+    app.get_as(&front_desk.token, "/api/v1/dashboard")
+        .await
+        .assert_problem(403);
+}
