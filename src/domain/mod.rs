@@ -9,6 +9,7 @@ pub mod grounds;
 pub mod intake;
 pub mod kind;
 pub mod reminders;
+pub mod report;
 pub mod request;
 pub mod team;
 

@@ -8,6 +8,7 @@ pub mod notifications;
 pub mod params;
 pub mod problem;
 pub mod reference;
+pub mod reports;
 pub mod request_log;
 pub mod requests;
 pub mod teams;
@@ -74,7 +75,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/users/{id}/reminders").route(web::put().to(users::set_reminders)))
                 .service(web::resource("/tokens/{id}").route(web::delete().to(users::revoke_token)))
                 .service(web::resource("/notifications").route(web::get().to(notifications::list)))
-                .service(web::resource("/dashboard").route(web::get().to(dashboard::dashboard))),
+                .service(web::resource("/dashboard").route(web::get().to(dashboard::dashboard)))
+                .service(web::resource("/reports/annual").route(web::get().to(reports::annual_report))),
         );
 }
 

@@ -164,3 +164,36 @@ pub fn figures(
         recent,
     })
 }
+
+/// The facts of every request received in `year` that the report counts.
+#[derive(Debug, Clone, Queryable)]
+pub struct ReportRow {
+    pub kind: String,
+    pub team: String,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub received_on: NaiveDate,
+    pub response_due: NaiveDate,
+    pub execution_due: NaiveDate,
+    pub decided_on: Option<NaiveDate>,
+    pub completed_on: Option<NaiveDate>,
+}
+
+pub fn year_rows(conn: &mut DbConnection, year: i32) -> Result<Vec<ReportRow>, StorageError> {
+    let first = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
+    let last = NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year");
+    Ok(requests::table
+        .filter(requests::received_on.between(first, last))
+        .select((
+            requests::kind,
+            requests::team,
+            requests::status,
+            requests::outcome,
+            requests::received_on,
+            requests::response_due,
+            requests::execution_due,
+            requests::decided_on,
+            requests::completed_on,
+        ))
+        .load(conn)?)
+}

@@ -233,6 +233,7 @@ async fn probe(app: &TestApp, w: &World, name: &str, role: &str) -> u16 {
             )
         }
         "notifications" => status(app.get_as(token, "/api/v1/notifications").await),
+        "annual report" => status(app.get_as(token, "/api/v1/reports/annual?year=2026").await),
         "dashboard" => {
             let r = app.get_as(token, "/api/v1/dashboard").await;
             if matches!(role, "caseworker" | "manager") {
@@ -309,6 +310,7 @@ const MATRIX: &[(&str, [u16; 5])] = &[
     ("issue token", [403, 403, 403, 201, 403]),
     ("revoke token", [403, 403, 403, 204, 403]),
     ("notifications", [403, 403, 403, 200, 403]),
+    ("annual report", [403, 403, 403, 200, 200]),
     ("dashboard", [403, 200, 200, 200, 200]),
     ("own reminder preference", [200, 200, 200, 200, 200]),
     ("colleague's reminder preference", [403, 403, 403, 200, 403]),

@@ -10,6 +10,7 @@ mod health;
 mod helpers;
 mod reference;
 mod reminders;
+mod reports;
 mod requests;
 mod schema;
 mod smtp_sink;
