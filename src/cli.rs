@@ -12,6 +12,7 @@ use crate::jobs::Background;
 use crate::mail::Mailer;
 use crate::service::admin::{self, NewUser};
 use crate::service::reminders::{deliver, sweep, MailSettings};
+use crate::service::retention::purge;
 use crate::service::Rules;
 use crate::service::ServiceError;
 use crate::startup::Application;
@@ -74,6 +75,16 @@ pub enum Command {
         #[arg(long, value_parser = parse_instant)]
         now: Option<chrono::DateTime<chrono::Utc>>,
     },
+    /// Anonymise closed requests past their retention period
+    /// (AVG_LOKET_RETENTION_PERIOD, default 24m after closing); `serve` does this daily.
+    Purge(PurgeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PurgeArgs {
+    /// The moment to purge at (RFC 3339); default now.
+    #[arg(long, value_parser = parse_instant)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 fn parse_instant(value: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
@@ -371,6 +382,15 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
             administer(command, &settings)
         }
         Command::Remind { now, .. } => remind(settings, now.unwrap_or_else(clock::now)),
+        Command::Purge(args) => {
+            let db = admin_db(&settings)?;
+            let rules = Rules::from_settings(&settings);
+            let now = args.now.unwrap_or_else(clock::now);
+            let count = actix_web::rt::System::new()
+                .block_on(async move { purge(&db, &rules, settings.retention, CLI_ACTOR, now).await })?;
+            println!("{count} closed request(s) anonymised");
+            Ok(())
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -398,6 +418,7 @@ fn serve(settings: Settings) -> Result<(), CliError> {
             MailSettings::from_settings(&settings),
             mailer,
             settings.sweep_interval,
+            settings.retention,
         );
         tracing::info!(
             address = %format!("{}:{}", settings.listen.ip(), application.port()),

@@ -172,6 +172,8 @@ pub struct Settings {
     pub sweep_interval: std::time::Duration,
     /// Delivery attempts before a mail is marked failed.
     pub mail_max_attempts: u32,
+    /// How long after closing a request's personal data is kept.
+    pub retention: Period,
     pub timezone: Tz,
     pub log_filter: String,
     pub log_format: LogFormat,
@@ -334,6 +336,11 @@ impl Settings {
             1,
             3600,
         )?));
+        let retention = parse_var(
+            "AVG_LOKET_RETENTION_PERIOD",
+            &get("AVG_LOKET_RETENTION_PERIOD", "24m"),
+            |v| Period::parse(v).map_err(|e| e.0),
+        )?;
         let mail_max_attempts = number(
             "AVG_LOKET_MAIL_MAX_ATTEMPTS",
             get("AVG_LOKET_MAIL_MAX_ATTEMPTS", "8"),
@@ -377,6 +384,7 @@ impl Settings {
             language,
             sweep_interval,
             mail_max_attempts,
+            retention,
             timezone,
             log_filter,
             log_format,

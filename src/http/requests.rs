@@ -333,7 +333,7 @@ pub fn request_json(view: &RequestView) -> Value {
         "assignee": r.assignee,
         "received_on": r.received_on,
         "requester": {
-            "name": intake.requester.name,
+            "name": (!intake.requester.name.is_empty()).then_some(&intake.requester.name),
             "email": intake.requester.email,
             "phone": intake.requester.phone,
             "relation": intake.requester.relation,
@@ -369,6 +369,7 @@ pub fn request_json(view: &RequestView) -> Value {
         "allowed_actions": view.allowed_actions,
         "created_at": instant(stored.created_at.naive_utc()),
         "updated_at": instant(stored.updated_at.naive_utc()),
+        "anonymised_at": stored.anonymised_at.map(|at| instant(at.naive_utc())),
     });
     merge(base, kind_json(&r.kind))
 }

@@ -1,11 +1,14 @@
 //! Background work of `serve`: the reminder sweep and the mail delivery worker, every
-//! `AVG_LOKET_SWEEP_INTERVAL_SECONDS`, until shutdown.
+//! `AVG_LOKET_SWEEP_INTERVAL_SECONDS`, and the retention purge once a day, until
+//! shutdown.
 
 use tokio::sync::watch;
 
 use crate::clock;
+use crate::domain::deadlines::Period;
 use crate::mail::Mailer;
 use crate::service::reminders::{deliver, sweep, MailSettings};
+use crate::service::retention::purge;
 use crate::service::Rules;
 use crate::storage::Db;
 
@@ -22,11 +25,20 @@ impl Background {
         mail: MailSettings,
         mailer: Mailer,
         interval: std::time::Duration,
+        retention: Period,
     ) -> Self {
         let (stop, mut stopped) = watch::channel(false);
         let handle = tokio::spawn(async move {
+            let mut purged_on = None;
             loop {
                 let now = clock::now();
+                let today = rules.today(now);
+                if purged_on != Some(today) {
+                    match purge(&db, &rules, retention, "system", now).await {
+                        Ok(_) => purged_on = Some(today),
+                        Err(error) => tracing::error!(%error, "retention purge failed"),
+                    }
+                }
                 if let Err(error) = sweep(&db, &rules, &mail, now).await {
                     tracing::error!(%error, "reminder sweep failed");
                 }

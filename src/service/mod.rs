@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod reminders;
 pub mod requests;
+pub mod retention;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;

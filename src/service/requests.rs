@@ -138,6 +138,7 @@ fn register_in(
         intake: registration.intake,
         created_at: now,
         updated_at: now,
+        anonymised_at: None,
     };
     let next_reminder_at = rules.next_reminder_at(&stored, &deadlines, now);
     store::insert(conn, &stored, &deadlines, next_reminder_at)?;
@@ -235,6 +236,7 @@ pub async fn act(
                 intake: current.intake.clone(),
                 created_at: current.created_at,
                 updated_at: now,
+                anonymised_at: current.anonymised_at,
             };
             let deadlines = next.request.deadlines(context.periods, context.calendar);
             let next_reminder_at = rules_in.next_reminder_at(&next, &deadlines, now);

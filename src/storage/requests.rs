@@ -70,6 +70,9 @@ struct DetailsRecord {
     completion_summary: Option<String>,
     recipients_note: Option<String>,
     withdrawal_reason: Option<String>,
+    /// Kept as it is by updates: only retention sets it.
+    #[diesel(skip_insertion, skip_update)]
+    anonymised_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -90,6 +93,8 @@ pub struct StoredRequest {
     pub intake: Intake,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Set once retention has removed the personal data and free text.
+    pub anonymised_at: Option<DateTime<Utc>>,
 }
 
 fn corrupt(column: &str) -> impl Fn(Invalid) -> StorageError + '_ {
@@ -262,6 +267,7 @@ fn details_of(stored: &StoredRequest) -> DetailsRecord {
         completion_summary: r.completion.as_ref().map(|c| c.summary.clone()),
         recipients_note: r.completion.as_ref().and_then(|c| c.recipients_note.clone()),
         withdrawal_reason: r.withdrawal.as_ref().map(|w| w.reason.clone()),
+        anonymised_at: None,
     }
 }
 
@@ -469,6 +475,7 @@ pub fn load(conn: &mut DbConnection, id: &str) -> Result<Option<StoredRequest>, 
         intake,
         created_at: record.created(),
         updated_at: record.updated(),
+        anonymised_at: details.anonymised_at.map(utc),
     }))
 }
 
@@ -651,4 +658,45 @@ pub fn list(
         .select(RequestRecord::as_select())
         .load(conn)?;
     Ok((records, total))
+}
+
+/// Closed requests past retention whose personal data is still there (ids).
+pub fn due_for_anonymisation(
+    conn: &mut DbConnection,
+    closed_before: NaiveDate,
+    limit: i64,
+) -> Result<Vec<String>, StorageError> {
+    Ok(requests::table
+        .inner_join(request_details::table)
+        .filter(requests::closed_on.lt(closed_before))
+        .filter(request_details::anonymised_at.is_null())
+        .order(requests::closed_on.asc())
+        .limit(limit)
+        .select(requests::id)
+        .load(conn)?)
+}
+
+/// Removes the personal data and free text of a request, keeping kinds, dates,
+/// outcomes and grounds (in `requests` and `decision_grounds`) for the statistics.
+pub fn anonymise(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<(), StorageError> {
+    use super::schema::request_details::dsl as d;
+    diesel::update(d::request_details.find(id))
+        .set((
+            d::requester_name.eq(None::<String>),
+            d::requester_email.eq(None::<String>),
+            d::requester_phone.eq(None::<String>),
+            d::client_reference.eq(None::<String>),
+            d::parents_informed.eq(None::<bool>),
+            d::description.eq(None::<String>),
+            d::assessment_note.eq(None::<String>),
+            d::extension_reason.eq(None::<String>),
+            d::decision_explanation.eq(None::<String>),
+            d::completion_summary.eq(None::<String>),
+            d::recipients_note.eq(None::<String>),
+            d::withdrawal_reason.eq(None::<String>),
+            d::anonymised_at.eq(Some(at)),
+        ))
+        .execute(conn)?;
+    diesel::delete(recipients::table.filter(recipients::request_id.eq(id))).execute(conn)?;
+    Ok(())
 }

@@ -67,6 +67,7 @@ diesel::table! {
         completion_summary -> Nullable<Text>,
         recipients_note -> Nullable<Text>,
         withdrawal_reason -> Nullable<Text>,
+        anonymised_at -> Nullable<Timestamp>,
     }
 }
 

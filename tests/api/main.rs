@@ -12,6 +12,7 @@ mod reference;
 mod reminders;
 mod reports;
 mod requests;
+mod retention;
 mod schema;
 mod smtp_sink;
 mod teams;
