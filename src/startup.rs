@@ -53,6 +53,7 @@ impl Application {
             db: db.clone(),
             settings,
             rules,
+            metrics: http::metrics::Metrics::new(),
         });
         let server = HttpServer::new(move || {
             App::new()

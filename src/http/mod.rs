@@ -4,6 +4,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod health;
 pub mod json;
+pub mod metrics;
 pub mod notifications;
 pub mod params;
 pub mod problem;
@@ -28,6 +29,7 @@ pub struct AppState {
     pub db: Db,
     pub settings: Settings,
     pub rules: Rules,
+    pub metrics: metrics::Metrics,
 }
 
 /// All routes of the service.
@@ -36,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .app_data(web::QueryConfig::default().error_handler(query_error))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
+        .route("/metrics", web::get().to(metrics::metrics))
         .service(
             web::scope("/api/v1")
                 .wrap(actix_web::middleware::from_fn(auth::authenticate))

@@ -33,12 +33,18 @@ pub async fn log_request(
         user_id = tracing::field::Empty
     );
     let started = Instant::now();
+    let state = req.app_data::<actix_web::web::Data<super::AppState>>().cloned();
     let result = next.call(req).instrument(span.clone()).await;
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     let _entered = span.enter();
     match result {
         Ok(mut res) => {
             let status = res.status().as_u16();
+            if let Some(state) = &state {
+                state
+                    .metrics
+                    .observe(&route, &method, status, latency_ms / 1000.0);
+            }
             if res.status().is_server_error() {
                 tracing::error!(status, latency_ms, "request failed");
             } else {

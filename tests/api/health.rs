@@ -61,3 +61,37 @@ async fn every_response_carries_a_request_id() {
         .unwrap();
     assert_ne!(response.headers().get("x-request-id").unwrap(), "Jan de Vries");
 }
+
+#[actix_web::test]
+async fn metrics_in_prometheus_format_without_a_token() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    app.register(&crate::helpers::registration("access", "2025-01-06"))
+        .await;
+    app.get("/api/v1/teams").await;
+    let response = crate::helpers::read(app.client.get(app.url("/metrics")).send().await.unwrap()).await;
+    assert_eq!(response.status, 200);
+    assert!(response.header("content-type").unwrap().starts_with("text/plain"));
+    let text = response.text;
+    assert!(
+        text.contains(r#"avg_loket_http_requests_total{method="GET",route="/api/v1/teams",status="200"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains("avg_loket_http_request_duration_seconds_bucket"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"avg_loket_open_requests{status="received"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"avg_loket_overdue_requests{deadline="response"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"avg_loket_outbox_mails{status="failed"} 0"#),
+        "{text}"
+    );
+    assert!(!text.contains("de Vries"));
+}
