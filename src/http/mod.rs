@@ -72,6 +72,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::get().to(users::list))
                         .route(web::post().to(users::create)),
                 )
+                .service(web::resource("/me").route(web::get().to(users::me)))
                 .service(web::resource("/users/{id}").route(web::get().to(users::get)))
                 .service(web::resource("/users/{id}/deactivate").route(web::post().to(users::deactivate)))
                 .service(web::resource("/users/{id}/tokens").route(web::post().to(users::issue_token)))

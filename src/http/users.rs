@@ -145,3 +145,9 @@ pub async fn set_reminders(
     let view = admin::set_reminders(&state.db, auth.actor(), id, body.0.reminders, clock::now()).await?;
     Ok(HttpResponse::Ok().json(user_json(&view)))
 }
+
+/// `GET /api/v1/me`: who the token belongs to (every role).
+pub async fn me(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+    let (view, _) = admin::get_user(&state.db, auth.0.user_id.to_string()).await?;
+    Ok(HttpResponse::Ok().json(user_json(&view)))
+}

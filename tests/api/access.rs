@@ -233,6 +233,11 @@ async fn probe(app: &TestApp, w: &World, name: &str, role: &str) -> u16 {
             )
         }
         "notifications" => status(app.get_as(token, "/api/v1/notifications").await),
+        "me" => {
+            let r = app.get_as(token, "/api/v1/me").await;
+            assert_eq!(r.body["role"], role, "{}", r.text);
+            status(r)
+        }
         "annual report" => status(app.get_as(token, "/api/v1/reports/annual?year=2026").await),
         "dashboard" => {
             let r = app.get_as(token, "/api/v1/dashboard").await;
@@ -310,6 +315,7 @@ const MATRIX: &[(&str, [u16; 5])] = &[
     ("issue token", [403, 403, 403, 201, 403]),
     ("revoke token", [403, 403, 403, 204, 403]),
     ("notifications", [403, 403, 403, 200, 403]),
+    ("me", [200, 200, 200, 200, 200]),
     ("annual report", [403, 403, 403, 200, 200]),
     ("dashboard", [403, 200, 200, 200, 200]),
     ("own reminder preference", [200, 200, 200, 200, 200]),
