@@ -78,6 +78,20 @@ pub enum Command {
     /// Anonymise closed requests past their retention period
     /// (AVG_LOKET_RETENTION_PERIOD, default 24m after closing); `serve` does this daily.
     Purge(PurgeArgs),
+    /// Fill the database with reproducible synthetic requests (demos, benchmarks):
+    /// all kinds and states, on-time and late, paused and extended. Refuses a database
+    /// that holds requests already, unless --force.
+    Seed {
+        /// How many requests.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        requests: u64,
+        /// The same seed (on the same day) gives the same requests.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Add to a database that holds requests already.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -382,6 +396,24 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
             administer(command, &settings)
         }
         Command::Remind { now, .. } => remind(settings, now.unwrap_or_else(clock::now)),
+        Command::Seed {
+            requests,
+            seed,
+            force,
+        } => {
+            let db = admin_db(&settings)?;
+            let rules = Rules::from_settings(&settings);
+            let started = std::time::Instant::now();
+            let report = actix_web::rt::System::new().block_on(async move {
+                crate::service::seed::seed(&db, &rules, requests as usize, seed, force, clock::now()).await
+            })?;
+            println!(
+                "{} synthetic request(s) written in {:.1} s (seed {seed})",
+                report.requests,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Purge(args) => {
             let db = admin_db(&settings)?;
             let rules = Rules::from_settings(&settings);

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod reminders;
 pub mod requests;
 pub mod retention;
+pub mod seed;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;

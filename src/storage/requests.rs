@@ -700,3 +700,8 @@ pub fn anonymise(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result
     diesel::delete(recipients::table.filter(recipients::request_id.eq(id))).execute(conn)?;
     Ok(())
 }
+
+/// How many requests the register holds.
+pub fn count(conn: &mut DbConnection) -> Result<i64, StorageError> {
+    Ok(requests::table.count().get_result(conn)?)
+}

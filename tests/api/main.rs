@@ -14,6 +14,7 @@ mod reports;
 mod requests;
 mod retention;
 mod schema;
+mod seed;
 mod smtp_sink;
 mod teams;
 mod workflow;

@@ -1,0 +1,325 @@
+//! `avg-loket seed`: reproducible synthetic requests for demos and benchmarks.
+//!
+//! The same `--seed` gives the same requests (kinds, teams, dates, states, outcomes,
+//! references) on any backend. Nothing in them is real: requesters are "Cliënt 000123".
+//! Requests are written directly in their final state (with the deadlines the domain
+//! computes for them), 1,000 per transaction; one audit event records the seeding.
+
+use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::admin::{create_team_in, create_user_in, NewUser};
+use super::{Rules, ServiceError};
+use crate::domain::intake::{AgeBand, Channel, Intake, Relation, Requester, Subject};
+use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
+use crate::domain::request::{
+    Completion, Decision, Extension, IdentityCheck, Outcome, Request, Status, SuspendReason, Suspension,
+    Withdrawal,
+};
+use crate::storage::requests::{self as store, StoredRequest};
+use crate::storage::{audit, teams, users, Db, DbConnection};
+
+const TEAMS: [(&str, &str); 4] = [
+    ("AMW", "Algemeen maatschappelijk werk"),
+    ("JGD", "Jeugd en gezin"),
+    ("WMO", "Wmo-consulenten"),
+    ("SCHULD", "Schuldhulpverlening"),
+];
+const BATCH: usize = 1000;
+
+/// A small deterministic generator (SplitMix64): the same seed, the same register.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedReport {
+    pub requests: usize,
+}
+
+/// Workers of each team, created on first use (`worker1.amw@seed.example`, …).
+fn workers(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Vec<(String, Vec<Uuid>)>, ServiceError> {
+    let mut result = Vec::new();
+    for (code, name) in TEAMS {
+        if teams::find(conn, code)?.is_none() {
+            create_team_in(conn, "seed", code, name, now)?;
+        }
+        let mut ids = Vec::new();
+        for (i, role) in [(1, "caseworker"), (2, "caseworker"), (3, "manager")] {
+            let email = format!("{role}{i}.{}@seed.example", code.to_lowercase());
+            let id = match users::find_by_email(conn, &email)? {
+                Some(user) => user.id,
+                None => {
+                    let new = NewUser::parse(
+                        &format!("Seed {role} {i} {code}"),
+                        &email,
+                        role,
+                        &[code.to_string()],
+                    )?;
+                    create_user_in(conn, "seed", new, now)?.0.user.id
+                }
+            };
+            ids.push(Uuid::parse_str(&id).map_err(|e| ServiceError::invalid("seed", e.to_string()))?);
+        }
+        result.push((code.to_string(), ids));
+    }
+    Ok(result)
+}
+
+/// One synthetic request, received within three years before `today`.
+fn synthetic(rng: &mut Rng, n: usize, team: &str, staff: &[Uuid], today: NaiveDate) -> (Request, Intake) {
+    let kind = match rng.below(100) {
+        0..=44 => Kind::Access,
+        45..=59 => Kind::Rectification {
+            mode: if rng.chance(50) {
+                RectificationMode::Correct
+            } else {
+                RectificationMode::Supplement
+            },
+        },
+        60..=79 => Kind::Erasure {
+            scope: if rng.chance(70) {
+                ErasureScope::Data
+            } else {
+                ErasureScope::WholeFile
+            },
+        },
+        80..=87 => Kind::Restriction {
+            related_request: None,
+        },
+        88..=93 => Kind::Portability,
+        _ => Kind::Objection {
+            direct_marketing: rng.chance(20),
+        },
+    };
+    let received_on = today - Days::new(rng.below(3 * 365));
+    let age = (today - received_on).num_days() as u64;
+    let day = |offset: u64| (received_on + Days::new(offset.min(age))).min(today);
+    let mut request = Request {
+        id: Uuid::now_v7(),
+        reference: String::new(),
+        kind,
+        status: Status::Received,
+        team: team.to_string(),
+        assignee: None,
+        received_on,
+        identity_verified_by: None,
+        assessment_note: None,
+        suspensions: vec![],
+        extension: None,
+        decision: None,
+        completion: None,
+        withdrawal: None,
+        version: 1,
+    };
+    // Older requests are mostly closed; recent ones are in every state.
+    let stage = if age > 60 { rng.below(100) } else { rng.below(70) };
+    if stage >= 5 || rng.chance(70) {
+        request.assignee = Some(staff[rng.below(staff.len() as u64) as usize]);
+    }
+    if rng.chance(8) && age > 20 {
+        let asked = day(1 + rng.below(5));
+        let back = if stage < 15 {
+            None
+        } else {
+            Some(day((asked - received_on).num_days() as u64 + 1 + rng.below(10)))
+        };
+        request.suspensions.push(Suspension {
+            reason: SuspendReason::Identity,
+            asked_on: asked,
+            resumed_on: back,
+            resume_to: Status::InAssessment,
+        });
+    }
+    if rng.chance(6) && age > 25 {
+        request.extension = Some(Extension {
+            reason: "Synthetisch: omvangrijk dossier".into(),
+            informed_on: day(20),
+            until: None,
+        });
+    }
+    let late = rng.chance(15);
+    let decided = day(if late {
+        16 + rng.below(30)
+    } else {
+        3 + rng.below(10)
+    });
+    let closed = day((decided - received_on).num_days() as u64
+        + if late {
+            20 + rng.below(40)
+        } else {
+            2 + rng.below(12)
+        });
+    match stage {
+        0..=9 => {}
+        10..=14 if request.suspensions.last().is_some_and(|s| s.resumed_on.is_none()) => {
+            request.status = Status::AwaitingRequester;
+        }
+        10..=24 if request.assignee.is_some() => {
+            request.status = Status::InAssessment;
+            request.identity_verified_by = Some(IdentityCheck::KnownClient);
+        }
+        25..=32 if request.assignee.is_some() => {
+            request.status = Status::InExecution;
+            request.identity_verified_by = Some(IdentityCheck::IdDocument);
+            request.decision = Some(Decision {
+                outcome: Outcome::Granted,
+                grounds: vec![],
+                explanation: None,
+                communicated_on: decided,
+            });
+        }
+        33..=40 => {
+            request.status = Status::Withdrawn;
+            request.withdrawal = Some(Withdrawal {
+                reason: "Synthetisch: ingetrokken".into(),
+                on: day(2 + rng.below(20)),
+            });
+        }
+        41..=52 if !request.kind.is_absolute() => {
+            request.status = Status::Refused;
+            request.identity_verified_by = Some(IdentityCheck::KnownClient);
+            request.decision = Some(Decision {
+                outcome: Outcome::Refused,
+                grounds: vec!["manifestly_unfounded".into()],
+                explanation: Some("Synthetisch: kennelijk ongegrond".into()),
+                communicated_on: decided,
+            });
+        }
+        _ if request.assignee.is_some() => {
+            request.status = Status::Completed;
+            request.identity_verified_by = Some(IdentityCheck::KnownClient);
+            request.decision = Some(Decision {
+                outcome: Outcome::Granted,
+                grounds: vec![],
+                explanation: None,
+                communicated_on: decided,
+            });
+            request.completion = Some(Completion {
+                summary: "Synthetisch: uitgevoerd".into(),
+                completed_on: closed.max(decided),
+                recipients_informed: vec![],
+                recipients_note: request
+                    .kind
+                    .code()
+                    .informs_recipients()
+                    .then(|| "Synthetisch: geen ontvangers".to_string()),
+            });
+        }
+        _ => {}
+    }
+    if request.status != Status::AwaitingRequester {
+        // Only a waiting request keeps an open pause.
+        for pause in &mut request.suspensions {
+            pause.resumed_on.get_or_insert(pause.asked_on + Days::new(3));
+        }
+    }
+    let intake = Intake {
+        channel: [
+            Channel::Phone,
+            Channel::Letter,
+            Channel::Email,
+            Channel::InPerson,
+            Channel::WebForm,
+        ][rng.below(5) as usize],
+        requester: Requester {
+            name: format!("Cliënt {n:06}"),
+            email: None,
+            phone: None,
+            relation: Relation::SelfRequester,
+        },
+        subject: Subject {
+            age_band: AgeBand::Adult,
+            client_reference: None,
+            parents_informed: None,
+        },
+        description: None,
+    };
+    (request, intake)
+}
+
+/// Fills the database with `count` synthetic requests. Refuses a database that holds
+/// requests already, unless `force`.
+pub async fn seed(
+    db: &Db,
+    rules: &Rules,
+    count: usize,
+    seed: u64,
+    force: bool,
+    now: DateTime<Utc>,
+) -> Result<SeedReport, ServiceError> {
+    let existing = db.read(|conn| Ok::<_, ServiceError>(store::count(conn)?)).await?;
+    if existing > 0 && !force {
+        return Err(ServiceError::Conflict(format!(
+            "the database holds {existing} request(s) already; seed only an empty register, or add --force"
+        )));
+    }
+    let staff = db.write(move |conn| workers(conn, now)).await?;
+    let today = rules.today(now);
+    let mut rng = Rng(seed);
+    let mut written = 0;
+    while written < count {
+        let size = BATCH.min(count - written);
+        let mut batch = Vec::with_capacity(size);
+        for i in 0..size {
+            let (team, ids) = &staff[rng.below(staff.len() as u64) as usize];
+            batch.push(synthetic(&mut rng, written + i + 1, team, ids, today));
+        }
+        let rules_in = rules.clone();
+        db.write(move |conn| {
+            for (mut request, intake) in batch {
+                let year = request.received_on.year();
+                request.reference = format!("AVG-{year}-{:05}", store::next_reference_number(conn, year)?);
+                let context = rules_in.context(request.kind.code(), now);
+                let deadlines = request.deadlines(context.periods, context.calendar);
+                let stored = StoredRequest {
+                    request,
+                    intake,
+                    created_at: now,
+                    updated_at: now,
+                    anonymised_at: None,
+                };
+                let next = rules_in.next_reminder_at(&stored, &deadlines, now);
+                store::insert(conn, &stored, &deadlines, next)?;
+            }
+            Ok::<_, ServiceError>(())
+        })
+        .await?;
+        written += size;
+    }
+    db.write(move |conn| {
+        let data = json!({"requests": count, "seed": seed, "kinds": KindCode::ALL.len()});
+        audit::append(
+            conn,
+            audit::NewEvent {
+                request_id: None,
+                actor: "seed",
+                occurred_at: now,
+                action: "seed",
+                from_status: None,
+                to_status: None,
+                data: &data,
+            },
+        )?;
+        Ok::<_, ServiceError>(())
+    })
+    .await?;
+    Ok(SeedReport { requests: written })
+}
