@@ -18,7 +18,8 @@ use crate::storage::dashboard::{self, Outcome};
 /// The window of the on-time figures.
 const WINDOW_DAYS: u64 = 90;
 
-fn median(values: &mut [i64]) -> Option<f64> {
+/// The median of `values` (sorted in place); `None` when empty.
+pub fn median(values: &mut [i64]) -> Option<f64> {
     if values.is_empty() {
         return None;
     }

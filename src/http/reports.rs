@@ -8,6 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
 use super::auth::Auth;
+use super::dashboard::median;
 use super::params::Params;
 use super::problem::{ApiError, FieldError};
 use super::AppState;
@@ -30,19 +31,6 @@ fn outcome_of(row: &ReportRow) -> &str {
     }
 }
 
-fn median(mut values: Vec<i64>) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_unstable();
-    let mid = values.len() / 2;
-    Some(if values.len().is_multiple_of(2) {
-        (values[mid - 1] + values[mid]) as f64 / 2.0
-    } else {
-        values[mid] as f64
-    })
-}
-
 /// Measures of one group (shown only over at least 5 requests).
 fn measures(rows: &[&ReportRow]) -> Map<String, Value> {
     let decided: Vec<&&ReportRow> = rows.iter().filter(|r| r.decided_on.is_some()).collect();
@@ -58,7 +46,7 @@ fn measures(rows: &[&ReportRow]) -> Map<String, Value> {
         .iter()
         .filter(|r| r.completed_on <= Some(r.execution_due))
         .count();
-    let days: Vec<i64> = decided
+    let mut days: Vec<i64> = decided
         .iter()
         .filter_map(|r| r.decided_on.map(|d| (d - r.received_on).num_days()))
         .collect();
@@ -73,7 +61,7 @@ fn measures(rows: &[&ReportRow]) -> Map<String, Value> {
     );
     map.insert(
         "median_days_to_decision".into(),
-        measure(median(days), decided.len()),
+        measure(median(&mut days), decided.len()),
     );
     map
 }
