@@ -32,7 +32,8 @@ pub fn median(values: &mut [i64]) -> Option<f64> {
     })
 }
 
-fn share(part: usize, whole: usize) -> Option<f64> {
+/// `part / whole` rounded to three decimals; `None` when there is no whole.
+pub fn share(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| ((part as f64 / whole as f64) * 1000.0).round() / 1000.0)
 }
 

@@ -8,9 +8,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
 use super::auth::Auth;
-use super::dashboard::median;
+use super::dashboard::{median, share};
 use super::params::Params;
 use super::problem::{ApiError, FieldError};
+use super::requests::wants_csv;
 use super::AppState;
 use crate::domain::access::ListScope;
 use crate::domain::kind::KindCode;
@@ -35,9 +36,6 @@ fn outcome_of(row: &ReportRow) -> &str {
 fn measures(rows: &[&ReportRow]) -> Map<String, Value> {
     let decided: Vec<&&ReportRow> = rows.iter().filter(|r| r.decided_on.is_some()).collect();
     let completed: Vec<&&ReportRow> = rows.iter().filter(|r| r.completed_on.is_some()).collect();
-    let share = |part: usize, whole: usize| {
-        (whole > 0).then(|| ((part as f64 / whole as f64) * 1000.0).round() / 1000.0)
-    };
     let on_time_decisions = decided
         .iter()
         .filter(|r| r.decided_on <= Some(r.response_due))
@@ -182,12 +180,7 @@ pub async fn annual_report(
         })
         .await?;
     let report = annual(&rows, year, &teams);
-    let wants_csv = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/csv"));
-    if wants_csv {
+    if wants_csv(&req) {
         return Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header((

@@ -824,7 +824,8 @@ pub async fn events(
     Ok(HttpResponse::Ok().json(json!({ "items": items })))
 }
 
-fn wants_csv(req: &HttpRequest) -> bool {
+/// Did the client ask for CSV (`Accept: text/csv`)?
+pub fn wants_csv(req: &HttpRequest) -> bool {
     req.headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
