@@ -11,6 +11,7 @@ pub mod kind;
 pub mod reminders;
 pub mod report;
 pub mod request;
+pub mod statistics;
 pub mod team;
 
 /// A value that failed to parse, with the reason in words a user understands.

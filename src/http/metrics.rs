@@ -104,8 +104,8 @@ pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiErro
         .await?;
     let m = &state.metrics;
     m.open.reset();
-    for (status, n) in &figures.open_by_status {
-        m.open.with_label_values(&[status.as_str()]).set(*n);
+    for (status, n) in figures.open_by(|r| &r.status) {
+        m.open.with_label_values(&[status.as_str()]).set(n);
     }
     m.overdue
         .with_label_values(&["response"])

@@ -8,7 +8,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::{json, Map, Value};
 
 use super::auth::Auth;
-use super::dashboard::{median, share};
 use super::params::Params;
 use super::problem::{ApiError, FieldError};
 use super::requests::wants_csv;
@@ -16,6 +15,7 @@ use super::AppState;
 use crate::domain::access::ListScope;
 use crate::domain::kind::KindCode;
 use crate::domain::report::{cell, measure, suppress};
+use crate::domain::statistics::{median, share};
 use crate::storage::dashboard::{self, ReportRow};
 
 const OUTCOMES: [&str; 5] = ["granted", "partially_granted", "refused", "withdrawn", "open"];

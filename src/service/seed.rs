@@ -129,8 +129,16 @@ fn synthetic(rng: &mut Rng, n: usize, team: &str, staff: &[Uuid], today: NaiveDa
         withdrawal: None,
         version: 1,
     };
-    // Older requests are mostly closed; recent ones are in every state.
-    let stage = if age > 60 { rng.below(100) } else { rng.below(70) };
+    // Recent requests are in every state. Older ones are closed, but for about 2 in 100
+    // that were forgotten and are overdue now: what an organisation that has missed
+    // deadlines looks like, and what the dashboard is for.
+    let stage = if age <= 60 {
+        rng.below(70)
+    } else if rng.chance(2) {
+        rng.below(33)
+    } else {
+        33 + rng.below(67)
+    };
     if stage >= 5 || rng.chance(70) {
         request.assignee = Some(staff[rng.below(staff.len() as u64) as usize]);
     }

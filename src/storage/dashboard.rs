@@ -1,5 +1,7 @@
 //! The figures of the privacy officer's dashboard, counted in the database.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
@@ -8,20 +10,19 @@ use super::requests::RequestRecord;
 use super::schema::{notifications, requests};
 use super::{DbConnection, StorageError};
 
-const OPEN: [&str; 4] = ["received", "in_assessment", "awaiting_requester", "in_execution"];
-
 type Boxed<'a> = requests::BoxedQuery<'a, <DbConnection as diesel::Connection>::Backend>;
 
-fn scoped<'a>(teams: &'a Option<Vec<String>>) -> Boxed<'a> {
-    let mut query = requests::table.into_boxed();
+/// Open requests in the caller's sight. `open_due` is set exactly while a request is
+/// open, and filtering on it lets both databases use the partial indexes over open
+/// requests (a few ten thousand rows, not the whole register).
+fn open(teams: &Option<Vec<String>>) -> Boxed<'_> {
+    let mut query = requests::table
+        .filter(requests::open_due.is_not_null())
+        .into_boxed();
     if let Some(teams) = teams {
         query = query.filter(requests::team.eq_any(teams.clone()));
     }
     query
-}
-
-fn open(teams: &Option<Vec<String>>) -> Boxed<'_> {
-    scoped(teams).filter(requests::status.eq_any(OPEN))
 }
 
 /// Open requests whose deadline still to meet has passed (frozen while paused).
@@ -34,34 +35,55 @@ fn overdue(teams: &Option<Vec<String>>, today: NaiveDate) -> Boxed<'_> {
     )
 }
 
-/// One facts row per recently decided or completed request (for shares and medians).
+/// How many open requests there are of one team, status and kind.
 #[derive(Debug, Clone, Queryable)]
-pub struct Outcome {
+pub struct OpenCount {
+    pub team: String,
+    pub status: String,
     pub kind: String,
-    pub received_on: NaiveDate,
-    pub response_due: NaiveDate,
-    pub execution_due: NaiveDate,
-    pub decided_on: Option<NaiveDate>,
-    pub completed_on: Option<NaiveDate>,
-    pub extension_informed_on: Option<NaiveDate>,
+    pub count: i64,
+}
+
+/// How many requests of a kind were decided (or completed) in the window after a given
+/// number of days, on time or late: a histogram to take shares and medians from.
+#[derive(Debug, Clone, Queryable)]
+pub struct OutcomeCount {
+    pub kind: String,
+    pub days: Option<i32>,
+    pub on_time: Option<bool>,
+    pub count: i64,
 }
 
 #[derive(Debug, Clone)]
 pub struct Figures {
-    pub open_by_status: Vec<(String, i64)>,
-    pub open_by_kind: Vec<(String, i64)>,
-    pub open_by_team: Vec<(String, i64)>,
+    pub open: Vec<OpenCount>,
     pub overdue_response: i64,
     pub overdue_execution: i64,
     pub oldest_overdue: Vec<RequestRecord>,
     pub due_within_7_days: i64,
-    pub suspended: i64,
     pub unassigned: i64,
     pub failed_mails: i64,
-    pub recent: Vec<Outcome>,
+    /// Decisions communicated since the start of the window.
+    pub decisions: Vec<OutcomeCount>,
+    /// Completions since the start of the window.
+    pub completions: Vec<OutcomeCount>,
+    /// Extensions announced since the start of the window, per kind.
+    pub extensions: Vec<(String, i64)>,
 }
 
-/// Every figure in a handful of indexed queries. `teams`: the caller's sight.
+impl Figures {
+    /// The open counts summed by one of their keys (status, kind or team).
+    pub fn open_by(&self, key: impl Fn(&OpenCount) -> &str) -> BTreeMap<String, i64> {
+        let mut sums = BTreeMap::new();
+        for row in &self.open {
+            *sums.entry(key(row).to_string()).or_default() += row.count;
+        }
+        sums
+    }
+}
+
+/// Every figure in a handful of indexed, counting queries; nothing is loaded row by
+/// row except the 20 oldest overdue requests. `teams`: the caller's sight.
 pub fn figures(
     conn: &mut DbConnection,
     teams: &Option<Vec<String>>,
@@ -76,22 +98,11 @@ pub fn figures(
             .select(super::schema::teams::code)
             .load(conn)?,
     };
-    let grouped = || {
-        requests::table
-            .filter(requests::status.eq_any(OPEN))
-            .filter(requests::team.eq_any(sight.clone()))
-    };
-    let open_by_status = grouped()
-        .group_by(requests::status)
-        .select((requests::status, count_star()))
-        .load(conn)?;
-    let open_by_kind = grouped()
-        .group_by(requests::kind)
-        .select((requests::kind, count_star()))
-        .load(conn)?;
-    let open_by_team = grouped()
-        .group_by(requests::team)
-        .select((requests::team, count_star()))
+    let open_counts = requests::table
+        .filter(requests::open_due.is_not_null())
+        .filter(requests::team.eq_any(sight.clone()))
+        .group_by((requests::team, requests::status, requests::kind))
+        .select((requests::team, requests::status, requests::kind, count_star()))
         .load(conn)?;
     let overdue_response = overdue(teams, today)
         .filter(requests::decided_on.is_null())
@@ -113,10 +124,6 @@ pub fn figures(
         .filter(requests::open_due.ge(today).and(requests::open_due.le(week)))
         .count()
         .get_result(conn)?;
-    let suspended = scoped(teams)
-        .filter(requests::status.eq("awaiting_requester"))
-        .count()
-        .get_result(conn)?;
     let unassigned = open(teams)
         .filter(requests::assignee.is_null())
         .count()
@@ -133,35 +140,49 @@ pub fn figures(
             .count()
             .get_result(conn)?,
     };
-    let recent = scoped(teams)
-        .filter(
-            requests::decided_on
-                .ge(since)
-                .or(requests::completed_on.ge(since))
-                .or(requests::extension_informed_on.ge(since)),
-        )
+    let decisions = requests::table
+        .filter(requests::decided_on.ge(since))
+        .filter(requests::team.eq_any(sight.clone()))
+        .group_by((requests::kind, requests::decision_days, requests::decided_on_time))
         .select((
             requests::kind,
-            requests::received_on,
-            requests::response_due,
-            requests::execution_due,
-            requests::decided_on,
-            requests::completed_on,
-            requests::extension_informed_on,
+            requests::decision_days,
+            requests::decided_on_time,
+            count_star(),
         ))
         .load(conn)?;
+    let completions = requests::table
+        .filter(requests::completed_on.ge(since))
+        .filter(requests::team.eq_any(sight.clone()))
+        .group_by((
+            requests::kind,
+            requests::completion_days,
+            requests::completed_on_time,
+        ))
+        .select((
+            requests::kind,
+            requests::completion_days,
+            requests::completed_on_time,
+            count_star(),
+        ))
+        .load(conn)?;
+    let extensions = requests::table
+        .filter(requests::extension_informed_on.ge(since))
+        .filter(requests::team.eq_any(sight))
+        .group_by(requests::kind)
+        .select((requests::kind, count_star()))
+        .load(conn)?;
     Ok(Figures {
-        open_by_status,
-        open_by_kind,
-        open_by_team,
+        open: open_counts,
         overdue_response,
         overdue_execution,
         oldest_overdue,
         due_within_7_days,
-        suspended,
         unassigned,
         failed_mails,
-        recent,
+        decisions,
+        completions,
+        extensions,
     })
 }
 

@@ -51,6 +51,12 @@ pub struct RequestRecord {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub next_reminder_at: Option<NaiveDateTime>,
+    /// Derived, for the dashboard and the report: calendar days from receipt to the
+    /// decision and to completion, and whether each met its deadline.
+    pub decision_days: Option<i32>,
+    pub decided_on_time: Option<bool>,
+    pub completion_days: Option<i32>,
+    pub completed_on_time: Option<bool>,
 }
 
 /// One row of `request_details`: the personal data and free text.
@@ -185,6 +191,10 @@ impl RequestRecord {
             created_at: stored.created_at.naive_utc(),
             updated_at: stored.updated_at.naive_utc(),
             next_reminder_at: next_reminder_at.map(|at| at.naive_utc()),
+            decision_days: decided_on.map(|d| (d - r.received_on).num_days() as i32),
+            decided_on_time: decided_on.map(|d| d <= deadlines.response),
+            completion_days: completed_on.map(|d| (d - r.received_on).num_days() as i32),
+            completed_on_time: completed_on.map(|d| d <= deadlines.execution),
         }
     }
 
@@ -580,7 +590,9 @@ fn filtered(
         query = query.filter(requests::assignee.eq(assignee.clone()));
     }
     if let Some(today) = filter.overdue_on {
-        query = query.filter(
+        // `open_due IS NOT NULL` says nothing new, but lets the database use the
+        // partial index over open requests.
+        query = query.filter(requests::open_due.is_not_null()).filter(
             requests::suspended_since
                 .is_null()
                 .and(requests::open_due.lt(today))

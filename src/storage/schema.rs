@@ -49,6 +49,10 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         next_reminder_at -> Nullable<Timestamp>,
+        decision_days -> Nullable<Integer>,
+        decided_on_time -> Nullable<Bool>,
+        completion_days -> Nullable<Integer>,
+        completed_on_time -> Nullable<Bool>,
     }
 }
 
