@@ -60,6 +60,8 @@ fn per_kind(figures: &Figures) -> Value {
     Value::Object(result)
 }
 
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "oversight",
+    responses((status = 200, description = "Open, overdue, due soon, suspended, unassigned, failed mails, and per kind over the last 90 days: on-time shares, medians, extensions; scoped to the teams the caller sees", body = crate::http::openapi::schemas::Dashboard)))]
 pub async fn dashboard(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
     let teams = match auth.0.list_scope() {
         ListScope::All => None,

@@ -92,6 +92,8 @@ impl Default for Metrics {
     }
 }
 
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text format: HTTP requests by route and status, latency histogram, open requests by status, overdue, outbox queued/failed", body = String, content_type = "text/plain; version=0.0.4")))]
 pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let today = state.rules.today(clock::now());
     let (figures, outbox) = state

@@ -6,6 +6,7 @@ pub mod health;
 pub mod json;
 pub mod metrics;
 pub mod notifications;
+pub mod openapi;
 pub mod params;
 pub mod problem;
 pub mod reference;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/metrics", web::get().to(metrics::metrics))
+        .service(openapi::swagger_ui())
         .service(
             web::scope("/api/v1")
                 .wrap(actix_web::middleware::from_fn(auth::authenticate))

@@ -39,6 +39,16 @@ fn row_json(row: &NotificationRow) -> Value {
     })
 }
 
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "oversight",
+    params(
+        ("status" = Option<Vec<String>>, Query, description = "`queued`, `sent`, `failed` or `cancelled`; repeat for several"),
+        ("page" = Option<i64>, Query, description = "From 1 (default 1)"),
+        ("per_page" = Option<i64>, Query, description = "1-500 (default 50)"),
+    ),
+    responses(
+        (status = 200, description = "The outbox: reminders and digests, newest first", body = crate::http::openapi::schemas::NotificationPage),
+        (status = 422, description = "An unknown, repeated or invalid query parameter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn list(
     state: web::Data<AppState>,
     auth: Auth,

@@ -15,7 +15,7 @@ use crate::storage::StorageError;
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// One invalid input, by the JSON path of the field (`requester.email`, `grounds[0]`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -30,17 +30,19 @@ impl FieldError {
     }
 }
 
-/// The body of every error response.
-#[derive(Debug, Clone, Serialize)]
+/// The body of every error response (RFC 9457).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Problem {
+    /// `/problems/{slug}`: `validation`, `not-found`, `conflict`, `forbidden`, …
     #[serde(rename = "type")]
     pub kind: String,
     pub title: String,
     pub status: u16,
     pub detail: String,
     pub errors: Vec<FieldError>,
-    /// Extension members (RFC 9457 §3.2), e.g. `allowed_actions`.
+    /// Extension members (RFC 9457 §3.2), e.g. `allowed_actions`, `current_version`.
     #[serde(flatten)]
+    #[schema(value_type = Object)]
     pub extensions: Map<String, Value>,
 }
 

@@ -14,6 +14,12 @@ use crate::domain::deadlines::{deadline, Period};
 use crate::domain::grounds::CATALOGUE;
 use crate::domain::kind::KindCode;
 
+#[utoipa::path(get, path = "/api/v1/refusal-grounds", tag = "reference",
+    params(("kind" = Option<String>, Query, description = "Only the grounds valid for this kind")),
+    responses(
+        (status = 200, description = "The refusal-ground catalogue", body = crate::http::openapi::schemas::GroundList),
+        (status = 422, description = "An unknown, repeated or invalid query parameter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn refusal_grounds(_auth: Auth, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let mut params = Params::of(&req)?;
     let kind = params.text("kind");
@@ -66,6 +72,18 @@ fn year_in_range(params: &mut Params, field: &'static str, year: i32) -> bool {
     ok
 }
 
+#[utoipa::path(get, path = "/api/v1/calendar/deadline", tag = "reference",
+    params(
+        ("received" = String, Query, description = "Date of receipt (YYYY-MM-DD)"),
+        ("days" = Option<i64>, Query, description = "A period in days (give days or months)"),
+        ("months" = Option<i64>, Query, description = "A period in months"),
+        ("paused_days" = Option<i64>, Query, description = "Days the clock stood still (default 0)"),
+        ("calendar" = Option<String>, Query, description = "`gdpr-nl` or `atw` (default: configured)"),
+    ),
+    responses(
+        (status = 200, description = "The deadline, counted the way the law counts", body = crate::http::openapi::schemas::DeadlineCalculation),
+        (status = 422, description = "An unknown, repeated or invalid query parameter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn deadline_calculator(
     state: web::Data<AppState>,
     _auth: Auth,
@@ -122,6 +140,15 @@ pub async fn deadline_calculator(
     })))
 }
 
+#[utoipa::path(get, path = "/api/v1/calendar/holidays", tag = "reference",
+    params(
+        ("year" = i32, Query, description = "The year"),
+        ("calendar" = Option<String>, Query, description = "`gdpr-nl` or `atw` (default: configured)"),
+    ),
+    responses(
+        (status = 200, description = "The public holidays that are not working days", body = crate::http::openapi::schemas::Holidays),
+        (status = 422, description = "An unknown, repeated or invalid query parameter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn holidays(
     state: web::Data<AppState>,
     _auth: Auth,

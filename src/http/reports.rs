@@ -149,6 +149,15 @@ fn csv_of(report: &Value) -> Result<String, ApiError> {
     String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.to_string()))
 }
 
+#[utoipa::path(get, path = "/api/v1/reports/annual", tag = "oversight",
+    params(("year" = i32, Query, description = "The year of receipt")),
+    responses(
+        (status = 200, description = "Aggregate figures for funders, small cells suppressed; with `Accept: text/csv` as CSV", content(
+            (crate::http::openapi::schemas::AnnualReport = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 422, description = "An unknown, repeated or invalid query parameter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn annual_report(
     state: web::Data<AppState>,
     auth: Auth,

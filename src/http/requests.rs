@@ -32,7 +32,7 @@ const MAX_NAME: usize = 200;
 const MAX_CLIENT_REFERENCE: usize = 64;
 const MAX_DESCRIPTION: usize = 10_000;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterBody {
     pub kind: String,
@@ -49,7 +49,7 @@ pub struct RegisterBody {
     pub assignee: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequesterBody {
     pub name: String,
@@ -58,7 +58,7 @@ pub struct RequesterBody {
     pub relation: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubjectBody {
     pub age_band: String,
@@ -475,6 +475,12 @@ fn respond(mut response: actix_web::HttpResponseBuilder, view: &RequestView, sig
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/requests", tag = "requests",
+    request_body = RegisterBody,
+    responses(
+        (status = 201, description = "Registered; `Location` names the new request. The front desk gets its status and deadlines only", body = crate::http::openapi::schemas::RequestItem),
+        (status = 422, description = "Invalid fields, each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn register(
     state: web::Data<AppState>,
     auth: Auth,
@@ -497,6 +503,12 @@ pub async fn register(
     Ok(respond(response, &view, sight))
 }
 
+#[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "requests",
+    params(("id" = String, Path, description = "The request's id (UUID)")),
+    responses(
+        (status = 200, description = "The request (the front desk gets its status only); `ETag` carries its version", body = crate::http::openapi::schemas::RequestItem),
+        (status = 404, description = "No such request, or not one the caller may see", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn get(
     state: web::Data<AppState>,
     auth: Auth,
@@ -506,6 +518,12 @@ pub async fn get(
     Ok(respond(HttpResponse::Ok(), &view, sight))
 }
 
+#[utoipa::path(get, path = "/api/v1/requests/by-reference/{reference}", tag = "requests",
+    params(("reference" = String, Path, description = "`AVG-YYYY-NNNNN`")),
+    responses(
+        (status = 200, description = "The request (the front desk gets its status only)", body = crate::http::openapi::schemas::RequestItem),
+        (status = 404, description = "No such request, or not one the caller may see", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 /// `GET /api/v1/requests/by-reference/{reference}`: the front desk's look-up.
 pub async fn by_reference(
     state: web::Data<AppState>,
@@ -517,6 +535,28 @@ pub async fn by_reference(
     Ok(respond(HttpResponse::Ok(), &view, sight))
 }
 
+#[utoipa::path(get, path = "/api/v1/requests", tag = "requests",
+    params(
+        ("status" = Option<Vec<String>>, Query, description = "Status code; repeat for several"),
+        ("kind" = Option<Vec<String>>, Query, description = "Kind code; repeat for several"),
+        ("team" = Option<Vec<String>>, Query, description = "Team code; repeat for several"),
+        ("assignee" = Option<String>, Query, description = "User id (UUID)"),
+        ("overdue" = Option<bool>, Query, description = "`true`: only requests past the deadline they still have to meet"),
+        ("due_before" = Option<String>, Query, description = "Open deadline before this date (YYYY-MM-DD)"),
+        ("received_from" = Option<String>, Query, description = "Received on or after (YYYY-MM-DD)"),
+        ("received_to" = Option<String>, Query, description = "Received on or before (YYYY-MM-DD)"),
+        ("reference" = Option<String>, Query, description = "Exact reference"),
+        ("sort" = Option<String>, Query, description = "`received_on` (default `-received_on`), `reference`, `response_due`, `execution_due`, `legal_due` or `open_due`; `-` for descending"),
+        ("page" = Option<i64>, Query, description = "From 1 (default 1)"),
+        ("per_page" = Option<i64>, Query, description = "1-500 (default 50)"),
+    ),
+    responses(
+        (status = 200, description = "One page of matching requests the caller may see. With `Accept: text/csv`: all matches as CSV (codes and dates, no free text)", content(
+            (crate::http::openapi::schemas::RequestPage = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 422, description = "An unknown, repeated or invalid query parameter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn list(
     state: web::Data<AppState>,
     auth: Auth,
@@ -602,43 +642,43 @@ pub async fn list(
     })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct AssignBody {
+pub(crate) struct AssignBody {
     assignee: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct StartAssessmentBody {
+pub(crate) struct StartAssessmentBody {
     identity_verified_by: String,
     note: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct SuspendBody {
+pub(crate) struct SuspendBody {
     reason: String,
     asked_on: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ResumeBody {
+pub(crate) struct ResumeBody {
     received_on: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ExtendBody {
+pub(crate) struct ExtendBody {
     reason: Option<String>,
     informed_on: String,
     until: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct DecideBody {
+pub(crate) struct DecideBody {
     outcome: String,
     #[serde(default)]
     grounds: Vec<String>,
@@ -646,9 +686,9 @@ struct DecideBody {
     communicated_on: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct CompleteBody {
+pub(crate) struct CompleteBody {
     summary: Option<String>,
     #[serde(default)]
     recipients_informed: Vec<String>,
@@ -656,11 +696,27 @@ struct CompleteBody {
     completed_on: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct WithdrawBody {
+pub(crate) struct WithdrawBody {
     reason: Option<String>,
     on: String,
+}
+
+/// The body of an action, one shape per action (for the OpenAPI document; the
+/// handler parses the shape the action in the path names).
+#[derive(utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+pub(crate) enum ActionBody {
+    Assign(AssignBody),
+    StartAssessment(StartAssessmentBody),
+    Suspend(SuspendBody),
+    Resume(ResumeBody),
+    Extend(ExtendBody),
+    Decide(DecideBody),
+    Complete(CompleteBody),
+    Withdraw(WithdrawBody),
 }
 
 /// Parses the body of `action` into a command.
@@ -750,6 +806,20 @@ fn command(action: ActionName, body: &Bytes) -> Result<Command, ApiError> {
     issues.into_result(command)
 }
 
+#[utoipa::path(post, path = "/api/v1/requests/{id}/actions/{action}", tag = "requests",
+    params(
+        ("id" = String, Path, description = "The request's id (UUID)"),
+        ("action" = String, Path, description = "`assign`, `start_assessment`, `suspend`, `resume`, `extend`, `decide`, `complete` or `withdraw`; `allowed_actions` of the request lists those possible now"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` last seen: the action is refused if the request changed since"),
+    ),
+    request_body(content = ActionBody, description = "The fields of the action"),
+    responses(
+        (status = 200, description = "The request after the action", body = crate::http::openapi::schemas::RequestItem),
+        (status = 404, description = "No such request or action, or not a request the caller may see", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The action is not possible in the request's state; `allowed_actions` lists what is", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`If-Match` names an older version; `current_version` gives the current one", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn act(
     state: web::Data<AppState>,
     auth: Auth,
@@ -814,6 +884,12 @@ fn event_json(event: &AuditEvent) -> Value {
     })
 }
 
+#[utoipa::path(get, path = "/api/v1/requests/{id}/events", tag = "requests",
+    params(("id" = String, Path, description = "The request's id (UUID)")),
+    responses(
+        (status = 200, description = "The request's audit trail, oldest first", body = crate::http::openapi::schemas::EventList),
+        (status = 404, description = "No such request, or not one the caller may see", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn events(
     state: web::Data<AppState>,
     auth: Auth,

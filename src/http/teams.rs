@@ -12,14 +12,14 @@ use crate::clock;
 use crate::service::admin;
 use crate::storage::teams::{self, TeamRow};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTeamBody {
     pub code: String,
     pub name: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TeamDto {
     pub code: String,
     pub name: String,
@@ -36,6 +36,13 @@ impl From<TeamRow> for TeamDto {
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/teams", tag = "administration",
+    request_body = NewTeamBody,
+    responses(
+        (status = 201, description = "Created", body = TeamDto),
+        (status = 409, description = "A team with this code exists", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 /// Privacy officer only.
 pub async fn create(
     state: web::Data<AppState>,
@@ -55,6 +62,8 @@ pub async fn create(
         .json(TeamDto::from(row)))
 }
 
+#[utoipa::path(get, path = "/api/v1/teams", tag = "administration",
+    responses((status = 200, description = "All teams", body = crate::http::openapi::schemas::TeamList)))]
 /// Every role: the front desk picks the team when registering.
 pub async fn list(state: web::Data<AppState>, _auth: Auth) -> Result<HttpResponse, ApiError> {
     let rows = state
@@ -65,6 +74,12 @@ pub async fn list(state: web::Data<AppState>, _auth: Auth) -> Result<HttpRespons
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
 }
 
+#[utoipa::path(get, path = "/api/v1/teams/{code}", tag = "administration",
+    params(("code" = String, Path, description = "The team's code")),
+    responses(
+        (status = 200, description = "The team", body = TeamDto),
+        (status = 404, description = "No such team", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn get(
     state: web::Data<AppState>,
     _auth: Auth,

@@ -13,7 +13,7 @@ use crate::clock;
 use crate::service::admin::{self, IssuedToken, NewUser, UserView};
 use crate::storage::users::TokenRow;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUserBody {
     pub name: String,
@@ -25,7 +25,7 @@ pub struct NewUserBody {
     pub reminders: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RemindersBody {
     pub reminders: String,
@@ -64,6 +64,8 @@ fn issued_json(token: &IssuedToken) -> Value {
     })
 }
 
+#[utoipa::path(get, path = "/api/v1/users", tag = "administration",
+    responses((status = 200, description = "All users", body = crate::http::openapi::schemas::UserList)))]
 pub async fn list(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
     auth.0.may_administer()?;
     let users = admin::list_users(&state.db).await?;
@@ -71,6 +73,13 @@ pub async fn list(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse
     Ok(HttpResponse::Ok().json(json!({ "items": items })))
 }
 
+#[utoipa::path(post, path = "/api/v1/users", tag = "administration",
+    request_body = NewUserBody,
+    responses(
+        (status = 201, description = "The user and their first token (shown only now)", body = crate::http::openapi::schemas::CreatedUser),
+        (status = 409, description = "A user with this e-mail address exists", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 /// Creates a user and answers with the user and their first token.
 pub async fn create(
     state: web::Data<AppState>,
@@ -88,6 +97,12 @@ pub async fn create(
         .json(json!({"user": user_json(&view), "token": issued_json(&token)})))
 }
 
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "administration",
+    params(("id" = String, Path, description = "The user's id (UUID)")),
+    responses(
+        (status = 200, description = "The user and their tokens (never the secrets)", body = crate::http::openapi::schemas::User),
+        (status = 404, description = "No such user", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn get(
     state: web::Data<AppState>,
     auth: Auth,
@@ -100,6 +115,13 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(body))
 }
 
+#[utoipa::path(post, path = "/api/v1/users/{id}/deactivate", tag = "administration",
+    params(("id" = String, Path, description = "The user's id (UUID)")),
+    responses(
+        (status = 200, description = "Deactivated: their tokens stop working", body = crate::http::openapi::schemas::User),
+        (status = 404, description = "No such user", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Deactivating would leave no active privacy officer, or the user is inactive already", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn deactivate(
     state: web::Data<AppState>,
     auth: Auth,
@@ -111,6 +133,13 @@ pub async fn deactivate(
     Ok(HttpResponse::Ok().json(user_json(&view)))
 }
 
+#[utoipa::path(post, path = "/api/v1/users/{id}/tokens", tag = "administration",
+    params(("id" = String, Path, description = "The user's id (UUID)")),
+    responses(
+        (status = 201, description = "A new token, shown only now", body = crate::http::openapi::schemas::IssuedToken),
+        (status = 404, description = "No such user", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The user is deactivated", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn issue_token(
     state: web::Data<AppState>,
     auth: Auth,
@@ -121,6 +150,12 @@ pub async fn issue_token(
     Ok(HttpResponse::Created().json(issued_json(&token)))
 }
 
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "administration",
+    params(("id" = String, Path, description = "The token's id (UUID)")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 404, description = "No such token", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn revoke_token(
     state: web::Data<AppState>,
     auth: Auth,
@@ -131,6 +166,14 @@ pub async fn revoke_token(
     Ok(HttpResponse::NoContent().finish())
 }
 
+#[utoipa::path(put, path = "/api/v1/users/{id}/reminders", tag = "administration",
+    params(("id" = String, Path, description = "The user's id (UUID); users may set their own")),
+    request_body = RemindersBody,
+    responses(
+        (status = 200, description = "The user with the new setting", body = crate::http::openapi::schemas::User),
+        (status = 404, description = "No such user", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
 /// How a user receives reminders: the privacy officer for anyone, a user for themself.
 pub async fn set_reminders(
     state: web::Data<AppState>,
@@ -146,6 +189,8 @@ pub async fn set_reminders(
     Ok(HttpResponse::Ok().json(user_json(&view)))
 }
 
+#[utoipa::path(get, path = "/api/v1/me", tag = "administration",
+    responses((status = 200, description = "The caller", body = crate::http::openapi::schemas::User)))]
 /// `GET /api/v1/me`: who the token belongs to (every role).
 pub async fn me(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
     let (view, _) = admin::get_user(&state.db, auth.0.user_id.to_string()).await?;

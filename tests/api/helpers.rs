@@ -227,7 +227,7 @@ impl TestApp {
 
     pub async fn get_as(&self, token: &str, path: &str) -> TestResponse {
         let request = self.client.get(self.url(path)).insert_header(bearer(token));
-        read(request.send().await.expect("GET")).await
+        checked("GET", path, read(request.send().await.expect("GET")).await)
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> TestResponse {
@@ -236,7 +236,11 @@ impl TestApp {
 
     pub async fn post_json_as(&self, token: &str, path: &str, body: &Value) -> TestResponse {
         let request = self.client.post(self.url(path)).insert_header(bearer(token));
-        read(request.send_json(body).await.expect("POST")).await
+        checked(
+            "POST",
+            path,
+            read(request.send_json(body).await.expect("POST")).await,
+        )
     }
 
     pub async fn post_raw(&self, path: &str, content_type: &str, body: &str) -> TestResponse {
@@ -245,7 +249,11 @@ impl TestApp {
             .post(self.url(path))
             .insert_header(bearer(&self.admin.token))
             .insert_header(("content-type", content_type));
-        read(request.send_body(body.to_string()).await.expect("POST")).await
+        checked(
+            "POST",
+            path,
+            read(request.send_body(body.to_string()).await.expect("POST")).await,
+        )
     }
 
     pub async fn request(&self, method: &str, path: &str) -> TestResponse {
@@ -253,12 +261,12 @@ impl TestApp {
     }
 
     pub async fn request_as(&self, token: &str, method: &str, path: &str) -> TestResponse {
-        let method = actix_web::http::Method::from_bytes(method.as_bytes()).unwrap();
+        let verb = actix_web::http::Method::from_bytes(method.as_bytes()).unwrap();
         let request = self
             .client
-            .request(method, self.url(path))
+            .request(verb, self.url(path))
             .insert_header(bearer(token));
-        read(request.send().await.expect("request")).await
+        checked(method, path, read(request.send().await.expect("request")).await)
     }
 
     pub async fn post_json_with(&self, path: &str, body: &Value, headers: &[(&str, &str)]) -> TestResponse {
@@ -269,7 +277,11 @@ impl TestApp {
         for (name, value) in headers {
             request = request.insert_header((*name, *value));
         }
-        read(request.send_json(body).await.expect("POST")).await
+        checked(
+            "POST",
+            path,
+            read(request.send_json(body).await.expect("POST")).await,
+        )
     }
 
     pub async fn post_json_with_method(
@@ -279,12 +291,16 @@ impl TestApp {
         path: &str,
         body: &Value,
     ) -> TestResponse {
-        let method = actix_web::http::Method::from_bytes(method.as_bytes()).unwrap();
+        let verb = actix_web::http::Method::from_bytes(method.as_bytes()).unwrap();
         let request = self
             .client
-            .request(method, self.url(path))
+            .request(verb, self.url(path))
             .insert_header(bearer(token));
-        read(request.send_json(body).await.expect("request")).await
+        checked(
+            method,
+            path,
+            read(request.send_json(body).await.expect("request")).await,
+        )
     }
 
     /// Creates a user over the API (as the privacy officer); returns id and token.
@@ -350,6 +366,12 @@ impl TestApp {
             .map(|e| e["action"].as_str().unwrap().to_string())
             .collect()
     }
+}
+
+/// `response`, after checking it against the OpenAPI document.
+fn checked(method: &str, path: &str, response: TestResponse) -> TestResponse {
+    crate::openapi::conforms(method, path, &response);
+    response
 }
 
 pub async fn read<S>(mut response: awc::ClientResponse<S>) -> TestResponse

@@ -8,6 +8,7 @@ mod dashboard;
 mod errors;
 mod health;
 mod helpers;
+mod openapi;
 mod reference;
 mod reminders;
 mod reports;
