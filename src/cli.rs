@@ -74,6 +74,9 @@ pub enum Command {
         /// The moment to sweep at (RFC 3339, e.g. 2026-11-30T08:00:00+01:00); default now.
         #[arg(long, value_parser = parse_instant)]
         now: Option<chrono::DateTime<chrono::Utc>>,
+        /// Only queue the reminders; leave delivery to `serve` or a later run.
+        #[arg(long)]
+        no_delivery: bool,
     },
     /// Anonymise closed requests past their retention period
     /// (AVG_LOKET_RETENTION_PERIOD, default 24m after closing); `serve` does this daily.
@@ -395,7 +398,9 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
         command @ (Command::Team { .. } | Command::User { .. } | Command::Token { .. }) => {
             administer(command, &settings)
         }
-        Command::Remind { now, .. } => remind(settings, now.unwrap_or_else(clock::now)),
+        Command::Remind { now, no_delivery, .. } => {
+            remind(settings, now.unwrap_or_else(clock::now), !no_delivery)
+        }
         Command::Seed {
             requests,
             seed,
@@ -465,23 +470,31 @@ fn serve(settings: Settings) -> Result<(), CliError> {
     })
 }
 
-fn remind(settings: Settings, now: chrono::DateTime<chrono::Utc>) -> Result<(), CliError> {
+fn remind(settings: Settings, now: chrono::DateTime<chrono::Utc>, delivery: bool) -> Result<(), CliError> {
     let db = admin_db(&settings)?;
     let rules = Rules::from_settings(&settings);
     let mail = MailSettings::from_settings(&settings);
     actix_web::rt::System::new().block_on(async move {
         let mailer = Mailer::from_url(&settings.mail_url).map_err(CliError::Mail)?;
+        let started = std::time::Instant::now();
         let swept = sweep(&db, &rules, &mail, now).await?;
-        let delivered = deliver(&db, &mailer, &mail, now).await?;
+        let swept_in = started.elapsed();
+        let delivered = if delivery {
+            deliver(&db, &mailer, &mail, now).await?
+        } else {
+            Default::default()
+        };
         println!(
-            "sweep at {}: {} request(s) due, {} reminder(s) queued, {} digest(s); delivery: {} sent, {} to retry, {} failed",
+            "sweep at {}: {} request(s) due, {} reminder(s) queued, {} digest(s) in {:.2} s; delivery: {} sent, {} to retry, {} failed in {:.2} s",
             now.to_rfc3339(),
             swept.requests,
             swept.queued,
             swept.digests,
+            swept_in.as_secs_f64(),
             delivered.sent,
             delivered.retried,
-            delivered.failed
+            delivered.failed,
+            (started.elapsed() - swept_in).as_secs_f64()
         );
         Ok(())
     })

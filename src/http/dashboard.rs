@@ -121,7 +121,7 @@ pub async fn dashboard(state: web::Data<AppState>, auth: Auth) -> Result<HttpRes
         },
         "due_within_7_days": figures.due_within_7_days,
         "suspended": suspended,
-        "unassigned": figures.unassigned,
+        "unassigned": figures.unassigned(),
         "failed_mails": figures.failed_mails,
         "last_90_days": {
             "since": since,

@@ -292,9 +292,20 @@ pub async fn seed(
         }
         let rules_in = rules.clone();
         db.write(move |conn| {
+            // One counter update per year of receipt in the batch, numbers handed out
+            // in the order of the batch.
+            let mut next: std::collections::BTreeMap<i32, i32> = std::collections::BTreeMap::new();
+            for (request, _) in &batch {
+                *next.entry(request.received_on.year()).or_default() += 1;
+            }
+            for (year, count) in next.iter_mut() {
+                *count = store::reserve_reference_numbers(conn, *year, *count)?;
+            }
             for (mut request, intake) in batch {
                 let year = request.received_on.year();
-                request.reference = format!("AVG-{year}-{:05}", store::next_reference_number(conn, year)?);
+                let number = next.get_mut(&year).expect("counted above");
+                request.reference = format!("AVG-{year}-{:05}", *number);
+                *number += 1;
                 let context = rules_in.context(request.kind.code(), now);
                 let deadlines = request.deadlines(context.periods, context.calendar);
                 let stored = StoredRequest {

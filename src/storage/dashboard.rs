@@ -3,55 +3,70 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use diesel::dsl::count_star;
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Date, Integer, Nullable, Text};
+use diesel::sqlite::Sqlite;
 
 use super::requests::RequestRecord;
 use super::schema::{notifications, requests};
 use super::{DbConnection, StorageError};
 
-type Boxed<'a> = requests::BoxedQuery<'a, <DbConnection as diesel::Connection>::Backend>;
-
-/// Open requests in the caller's sight. `open_due` is set exactly while a request is
-/// open, and filtering on it lets both databases use the partial indexes over open
-/// requests (a few ten thousand rows, not the whole register).
-fn open(teams: &Option<Vec<String>>) -> Boxed<'_> {
-    let mut query = requests::table
-        .filter(requests::open_due.is_not_null())
-        .into_boxed();
-    if let Some(teams) = teams {
-        query = query.filter(requests::team.eq_any(teams.clone()));
-    }
-    query
-}
-
-/// Open requests whose deadline still to meet has passed (frozen while paused).
-fn overdue(teams: &Option<Vec<String>>, today: NaiveDate) -> Boxed<'_> {
-    open(teams).filter(
-        requests::suspended_since
-            .is_null()
-            .and(requests::open_due.lt(today))
-            .or(requests::open_due.lt(requests::suspended_since)),
-    )
-}
-
-/// How many open requests there are of one team, status and kind.
-#[derive(Debug, Clone, Queryable)]
+/// How many open requests there are of one team, status, kind and assignee.
+#[derive(Debug, Clone, QueryableByName)]
 pub struct OpenCount {
+    #[diesel(sql_type = Text)]
     pub team: String,
+    #[diesel(sql_type = Text)]
     pub status: String,
+    #[diesel(sql_type = Text)]
     pub kind: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub assignee: Option<String>,
+    #[diesel(sql_type = BigInt)]
     pub count: i64,
 }
 
 /// How many requests of a kind were decided (or completed) in the window after a given
 /// number of days, on time or late: a histogram to take shares and medians from.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, QueryableByName)]
 pub struct OutcomeCount {
+    #[diesel(sql_type = Text)]
     pub kind: String,
+    #[diesel(sql_type = Nullable<Integer>)]
     pub days: Option<i32>,
+    #[diesel(sql_type = Nullable<Bool>)]
     pub on_time: Option<bool>,
+    #[diesel(sql_type = BigInt)]
     pub count: i64,
+}
+
+#[derive(Debug, Clone, QueryableByName)]
+struct KindCount {
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = BigInt)]
+    count: i64,
+}
+
+#[derive(Debug, Clone, QueryableByName)]
+struct Overdue {
+    #[diesel(sql_type = Bool)]
+    decided: bool,
+    #[diesel(sql_type = BigInt)]
+    count: i64,
+}
+
+#[derive(Debug, Clone, QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    count: i64,
+}
+
+#[derive(Debug, Clone, QueryableByName)]
+struct Id {
+    #[diesel(sql_type = Text)]
+    id: String,
 }
 
 #[derive(Debug, Clone)]
@@ -61,7 +76,6 @@ pub struct Figures {
     pub overdue_execution: i64,
     pub oldest_overdue: Vec<RequestRecord>,
     pub due_within_7_days: i64,
-    pub unassigned: i64,
     pub failed_mails: i64,
     /// Decisions communicated since the start of the window.
     pub decisions: Vec<OutcomeCount>,
@@ -80,54 +94,178 @@ impl Figures {
         }
         sums
     }
+
+    pub fn unassigned(&self) -> i64 {
+        self.open
+            .iter()
+            .filter(|r| r.assignee.is_none())
+            .map(|r| r.count)
+            .sum()
+    }
 }
 
-/// Every figure in a handful of indexed, counting queries; nothing is loaded row by
-/// row except the 20 oldest overdue requests. `teams`: the caller's sight.
+/// Open requests whose deadline still to meet has passed (frozen while paused). The
+/// first `?` is today.
+const OVERDUE: &str = "((suspended_since IS NULL AND open_due < ?) OR open_due < suspended_since)";
+
+/// One dashboard query, written once: `{index}` names the index SQLite must use
+/// (`INDEXED BY`; PostgreSQL's planner, with its statistics, needs no hint), `{teams}`
+/// the caller's sight, `?` the date parameters in order.
+struct Figure {
+    sql: &'static str,
+    index: &'static str,
+}
+
+impl Figure {
+    fn text(&self, postgres: bool, teams: usize) -> String {
+        let sql = self
+            .sql
+            .replace("{overdue}", OVERDUE)
+            .replace(
+                "{index}",
+                &if postgres {
+                    String::new()
+                } else {
+                    format!("INDEXED BY {}", self.index)
+                },
+            )
+            .replace("{teams}", &vec!["?"; teams.max(1)].join(", "));
+        if !postgres {
+            return sql;
+        }
+        // PostgreSQL numbers its parameters.
+        let mut numbered = String::with_capacity(sql.len() + 16);
+        let mut n = 0;
+        for c in sql.chars() {
+            if c == '?' {
+                n += 1;
+                numbered.push_str(&format!("${n}"));
+            } else {
+                numbered.push(c);
+            }
+        }
+        numbered
+    }
+
+    /// Runs the query with the teams bound first, then `dates`.
+    fn load<T>(
+        &self,
+        conn: &mut DbConnection,
+        teams: &[String],
+        dates: &[NaiveDate],
+    ) -> Result<Vec<T>, StorageError>
+    where
+        T: QueryableByName<Pg> + QueryableByName<Sqlite> + 'static,
+    {
+        // An empty sight matches nothing: bind a team code that cannot exist.
+        let none = [String::new()];
+        let teams = if teams.is_empty() { &none[..] } else { teams };
+        macro_rules! run {
+            ($conn:expr, $backend:ty, $postgres:expr) => {{
+                let mut query = diesel::sql_query(self.text($postgres, teams.len())).into_boxed::<$backend>();
+                for team in teams {
+                    query = query.bind::<Text, _>(team.clone());
+                }
+                for date in dates {
+                    query = query.bind::<Date, _>(*date);
+                }
+                query.load::<T>($conn)?
+            }};
+        }
+        Ok(match conn {
+            DbConnection::Postgresql(pg) => run!(pg, Pg, true),
+            DbConnection::Sqlite(lite) => run!(lite, Sqlite, false),
+        })
+    }
+}
+
+const OPEN: Figure = Figure {
+    // Grouped in the order of the index, so no sort is needed: a few hundred rows.
+    sql: "SELECT team, status, kind, assignee, COUNT(*) AS count \
+          FROM requests {index} \
+          WHERE team IN ({teams}) AND open_due IS NOT NULL \
+          GROUP BY team, status, kind, assignee",
+    index: "requests_open_idx",
+};
+const OVERDUE_COUNTS: Figure = Figure {
+    sql: "SELECT decided_on IS NOT NULL AS decided, COUNT(*) AS count \
+          FROM requests {index} \
+          WHERE team IN ({teams}) AND open_due IS NOT NULL AND {overdue} \
+          GROUP BY decided_on IS NOT NULL",
+    index: "requests_open_due_by_team_idx",
+};
+const OLDEST_OVERDUE: Figure = Figure {
+    sql: "SELECT id FROM requests {index} \
+          WHERE team IN ({teams}) AND open_due IS NOT NULL AND {overdue} \
+          ORDER BY open_due, reference LIMIT 20",
+    index: "requests_open_due_by_team_idx",
+};
+const DUE_SOON: Figure = Figure {
+    sql: "SELECT COUNT(*) AS count FROM requests {index} \
+          WHERE team IN ({teams}) AND open_due IS NOT NULL AND suspended_since IS NULL \
+          AND open_due >= ? AND open_due <= ?",
+    index: "requests_open_due_by_team_idx",
+};
+const DECISIONS: Figure = Figure {
+    sql: "SELECT kind, decision_days AS days, decided_on_time AS on_time, COUNT(*) AS count \
+          FROM requests {index} \
+          WHERE team IN ({teams}) AND decided_on >= ? \
+          GROUP BY kind, decision_days, decided_on_time",
+    index: "requests_decided_idx",
+};
+const COMPLETIONS: Figure = Figure {
+    sql: "SELECT kind, completion_days AS days, completed_on_time AS on_time, COUNT(*) AS count \
+          FROM requests {index} \
+          WHERE team IN ({teams}) AND completed_on >= ? \
+          GROUP BY kind, completion_days, completed_on_time",
+    index: "requests_completed_idx",
+};
+const EXTENSIONS: Figure = Figure {
+    sql: "SELECT kind, COUNT(*) AS count FROM requests {index} \
+          WHERE team IN ({teams}) AND extension_informed_on >= ? \
+          GROUP BY kind",
+    index: "requests_extension_idx",
+};
+
+/// Every figure in a handful of counting queries, each over an index made for it
+/// (migration 000006); nothing is loaded row by row but the 20 oldest overdue
+/// requests. `teams`: the caller's sight.
 pub fn figures(
     conn: &mut DbConnection,
     teams: &Option<Vec<String>>,
     today: NaiveDate,
     since: NaiveDate,
 ) -> Result<Figures, StorageError> {
-    // Grouped queries cannot be boxed in diesel, so the sight is a team list here
-    // (every team when the caller sees all).
     let sight: Vec<String> = match teams {
         Some(teams) => teams.clone(),
         None => super::schema::teams::table
             .select(super::schema::teams::code)
             .load(conn)?,
     };
-    let open_counts = requests::table
-        .filter(requests::open_due.is_not_null())
-        .filter(requests::team.eq_any(sight.clone()))
-        .group_by((requests::team, requests::status, requests::kind))
-        .select((requests::team, requests::status, requests::kind, count_star()))
-        .load(conn)?;
-    let overdue_response = overdue(teams, today)
-        .filter(requests::decided_on.is_null())
-        .count()
-        .get_result(conn)?;
-    let overdue_execution = overdue(teams, today)
-        .filter(requests::decided_on.is_not_null())
-        .count()
-        .get_result(conn)?;
-    let oldest_overdue = overdue(teams, today)
-        .order_by(requests::open_due.asc())
-        .then_order_by(requests::reference.asc())
-        .limit(20)
+    let open = OPEN.load::<OpenCount>(conn, &sight, &[])?;
+    let overdue = OVERDUE_COUNTS.load::<Overdue>(conn, &sight, &[today])?;
+    let overdue_of = |decided: bool| {
+        overdue
+            .iter()
+            .filter(|o| o.decided == decided)
+            .map(|o| o.count)
+            .sum::<i64>()
+    };
+    let ids: Vec<String> = OLDEST_OVERDUE
+        .load::<Id>(conn, &sight, &[today])?
+        .into_iter()
+        .map(|row| row.id)
+        .collect();
+    let mut oldest_overdue: Vec<RequestRecord> = requests::table
+        .filter(requests::id.eq_any(&ids))
         .select(RequestRecord::as_select())
         .load(conn)?;
+    oldest_overdue.sort_by(|a, b| (a.open_due, &a.reference).cmp(&(b.open_due, &b.reference)));
     let week = today + chrono::Days::new(7);
-    let due_within_7_days = open(teams)
-        .filter(requests::suspended_since.is_null())
-        .filter(requests::open_due.ge(today).and(requests::open_due.le(week)))
-        .count()
-        .get_result(conn)?;
-    let unassigned = open(teams)
-        .filter(requests::assignee.is_null())
-        .count()
-        .get_result(conn)?;
+    let due_within_7_days = DUE_SOON
+        .load::<Count>(conn, &sight, &[today, week])?
+        .first()
+        .map_or(0, |c| c.count);
     let failed_mails = match teams {
         None => notifications::table
             .filter(notifications::status.eq("failed"))
@@ -140,49 +278,20 @@ pub fn figures(
             .count()
             .get_result(conn)?,
     };
-    let decisions = requests::table
-        .filter(requests::decided_on.ge(since))
-        .filter(requests::team.eq_any(sight.clone()))
-        .group_by((requests::kind, requests::decision_days, requests::decided_on_time))
-        .select((
-            requests::kind,
-            requests::decision_days,
-            requests::decided_on_time,
-            count_star(),
-        ))
-        .load(conn)?;
-    let completions = requests::table
-        .filter(requests::completed_on.ge(since))
-        .filter(requests::team.eq_any(sight.clone()))
-        .group_by((
-            requests::kind,
-            requests::completion_days,
-            requests::completed_on_time,
-        ))
-        .select((
-            requests::kind,
-            requests::completion_days,
-            requests::completed_on_time,
-            count_star(),
-        ))
-        .load(conn)?;
-    let extensions = requests::table
-        .filter(requests::extension_informed_on.ge(since))
-        .filter(requests::team.eq_any(sight))
-        .group_by(requests::kind)
-        .select((requests::kind, count_star()))
-        .load(conn)?;
     Ok(Figures {
-        open: open_counts,
-        overdue_response,
-        overdue_execution,
+        open,
+        overdue_response: overdue_of(false),
+        overdue_execution: overdue_of(true),
         oldest_overdue,
         due_within_7_days,
-        unassigned,
         failed_mails,
-        decisions,
-        completions,
-        extensions,
+        decisions: DECISIONS.load(conn, &sight, &[since])?,
+        completions: COMPLETIONS.load(conn, &sight, &[since])?,
+        extensions: EXTENSIONS
+            .load::<KindCount>(conn, &sight, &[since])?
+            .into_iter()
+            .map(|k| (k.kind, k.count))
+            .collect(),
     })
 }
 

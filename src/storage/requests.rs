@@ -119,19 +119,26 @@ fn utc(naive: NaiveDateTime) -> DateTime<Utc> {
 /// back also rolls back its increment, and sequential, because the counter row is
 /// locked until the registering transaction ends.
 pub fn next_reference_number(conn: &mut DbConnection, year: i32) -> Result<i32, StorageError> {
+    reserve_reference_numbers(conn, year, 1)
+}
+
+/// Hands out `count` consecutive numbers for `year` in one update (for `seed`, which
+/// writes a thousand requests per transaction: PostgreSQL slows down on many updates
+/// of one row in one transaction). Returns the first.
+pub fn reserve_reference_numbers(conn: &mut DbConnection, year: i32, count: i32) -> Result<i32, StorageError> {
     use super::schema::reference_counters::dsl as counters;
     // The same statement on both backends, written per backend because the
     // multi-connection cannot express ON CONFLICT; both cache the prepared statement.
     let next = diesel::insert_into(counters::reference_counters)
-        .values((counters::year.eq(year), counters::last_number.eq(1)))
+        .values((counters::year.eq(year), counters::last_number.eq(count)))
         .on_conflict(counters::year)
         .do_update()
-        .set(counters::last_number.eq(counters::last_number + 1));
+        .set(counters::last_number.eq(counters::last_number + count));
     let number = match conn {
         DbConnection::Postgresql(pg) => next.returning(counters::last_number).get_result::<i32>(pg)?,
         DbConnection::Sqlite(lite) => next.returning(counters::last_number).get_result::<i32>(lite)?,
     };
-    Ok(number)
+    Ok(number - count + 1)
 }
 
 impl RequestRecord {
@@ -664,12 +671,73 @@ pub fn list(
     per_page: i64,
 ) -> Result<(Vec<RequestRecord>, i64), StorageError> {
     let total: i64 = filtered(filter).count().get_result(conn)?;
-    let records = ordered(filtered(filter), filter.sort)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-        .select(RequestRecord::as_select())
-        .load(conn)?;
+    let offset = (page - 1) * per_page;
+    let records = if filter.sort.key == SortKey::OpenDue {
+        by_open_deadline(conn, filter, offset, per_page, total)?
+    } else {
+        ordered(filtered(filter), filter.sort)
+            .limit(per_page)
+            .offset(offset)
+            .select(RequestRecord::as_select())
+            .load(conn)?
+    };
     Ok((records, total))
+}
+
+/// A page in the order of the deadline still to meet: the open requests by that
+/// deadline, then the closed ones (which have none) by reference. Two queries the
+/// indexes on `open_due` can serve with an early stop, instead of sorting every match
+/// (a team's whole history) to show the first 50. Same order as [`ordered`].
+fn by_open_deadline(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+    offset: i64,
+    limit: i64,
+    total: i64,
+) -> Result<Vec<RequestRecord>, StorageError> {
+    let descending = filter.sort.descending;
+    // Overdue and due-before filters match open requests only.
+    let open_count: i64 = if filter.overdue_on.is_some() || filter.due_before.is_some() {
+        total
+    } else {
+        filtered(filter)
+            .filter(requests::open_due.is_not_null())
+            .count()
+            .get_result(conn)?
+    };
+    let mut records = Vec::new();
+    if offset < open_count {
+        let open = filtered(filter).filter(requests::open_due.is_not_null());
+        let open = if descending {
+            open.order_by(requests::open_due.desc())
+                .then_order_by(requests::reference.desc())
+        } else {
+            open.order_by(requests::open_due.asc())
+                .then_order_by(requests::reference.asc())
+        };
+        records = open
+            .limit(limit)
+            .offset(offset)
+            .select(RequestRecord::as_select())
+            .load(conn)?;
+    }
+    let remaining = limit - records.len() as i64;
+    if remaining > 0 && total > open_count {
+        let closed = filtered(filter).filter(requests::open_due.is_null());
+        let closed = if descending {
+            closed.order_by(requests::reference.desc())
+        } else {
+            closed.order_by(requests::reference.asc())
+        };
+        records.extend(
+            closed
+                .limit(remaining)
+                .offset((offset - open_count).max(0))
+                .select(RequestRecord::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(records)
 }
 
 /// Closed requests past retention whose personal data is still there (ids).

@@ -463,6 +463,23 @@ async fn the_list_sorts_by_any_deadline_receipt_or_reference() {
     );
     let by_open_desc = app.get("/api/v1/requests?sort=-open_due").await;
     assert_eq!(order(&by_open_desc), refs(&[&a, &c, &b, &closed]));
+    // Open and closed requests are fetched apart: pages across the boundary.
+    for sort in ["open_due", "-open_due"] {
+        let whole = order(&app.get(&format!("/api/v1/requests?sort={sort}")).await);
+        for per_page in 1..=4 {
+            let mut paged = Vec::new();
+            for page in 1..=5 {
+                let response = app
+                    .get(&format!(
+                        "/api/v1/requests?sort={sort}&per_page={per_page}&page={page}"
+                    ))
+                    .await;
+                assert_eq!(response.body["total"], 4);
+                paged.extend(order(&response));
+            }
+            assert_eq!(paged, whole, "{sort}, {per_page} per page");
+        }
+    }
     let by_received = app.get("/api/v1/requests?sort=received_on").await;
     assert_eq!(order(&by_received), refs(&[&closed, &b, &c, &a]));
     let by_reference = app.get("/api/v1/requests?sort=-reference").await;

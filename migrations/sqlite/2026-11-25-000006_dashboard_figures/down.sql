@@ -2,7 +2,7 @@ DROP INDEX requests_kind_received_idx;
 DROP INDEX requests_extension_idx;
 DROP INDEX requests_completed_idx;
 DROP INDEX requests_decided_idx;
-DROP INDEX requests_open_overdue_idx;
+DROP INDEX requests_open_due_by_team_idx;
 DROP INDEX requests_open_idx;
 ALTER TABLE requests DROP COLUMN completed_on_time;
 ALTER TABLE requests DROP COLUMN completion_days;
