@@ -99,7 +99,8 @@ pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiErro
     let (figures, outbox) = state
         .db
         .read(move |conn| {
-            let figures = dashboard::figures(conn, &None, today, today)?;
+            let sight = dashboard::sight(conn, &None)?;
+            let figures = dashboard::open_figures(conn, &None, &sight, today)?;
             let outbox = notifications::counts(conn)?;
             Ok::<_, ApiError>((figures, outbox))
         })

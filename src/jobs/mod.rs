@@ -31,19 +31,28 @@ impl Background {
         let handle = tokio::spawn(async move {
             let mut purged_on = None;
             loop {
-                let now = clock::now();
-                let today = rules.today(now);
-                if purged_on != Some(today) {
-                    match purge(&db, &rules, retention, "system", now).await {
-                        Ok(_) => purged_on = Some(today),
-                        Err(error) => tracing::error!(%error, "retention purge failed"),
+                let round = async {
+                    let now = clock::now();
+                    let today = rules.today(now);
+                    if purged_on != Some(today) {
+                        match purge(&db, &rules, retention, "system", now).await {
+                            Ok(_) => purged_on = Some(today),
+                            Err(error) => tracing::error!(%error, "retention purge failed"),
+                        }
                     }
-                }
-                if let Err(error) = sweep(&db, &rules, &mail, now).await {
-                    tracing::error!(%error, "reminder sweep failed");
-                }
-                if let Err(error) = deliver(&db, &mailer, &mail, clock::now()).await {
-                    tracing::error!(%error, "mail delivery failed");
+                    if let Err(error) = sweep(&db, &rules, &mail, now).await {
+                        tracing::error!(%error, "reminder sweep failed");
+                    }
+                    if let Err(error) = deliver(&db, &mailer, &mail, clock::now()).await {
+                        tracing::error!(%error, "mail delivery failed");
+                    }
+                };
+                // A stop abandons a long round (a backlog of thousands of mails) at its
+                // next await: every database write is a transaction of its own, and a
+                // mail whose sending was cut short is retried when its lease expires.
+                tokio::select! {
+                    _ = round => {}
+                    _ = stopped.changed() => break,
                 }
                 tokio::select! {
                     _ = tokio::time::sleep(interval) => {}
@@ -55,7 +64,7 @@ impl Background {
         Background { stop, handle }
     }
 
-    /// Lets the current round finish, then stops.
+    /// Stops, abandoning a round in progress at its next await.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         let _ = self.handle.await;

@@ -69,23 +69,18 @@ struct Id {
     id: String,
 }
 
+/// The figures about open requests, as of `today`.
 #[derive(Debug, Clone)]
-pub struct Figures {
+pub struct OpenFigures {
     pub open: Vec<OpenCount>,
     pub overdue_response: i64,
     pub overdue_execution: i64,
     pub oldest_overdue: Vec<RequestRecord>,
     pub due_within_7_days: i64,
     pub failed_mails: i64,
-    /// Decisions communicated since the start of the window.
-    pub decisions: Vec<OutcomeCount>,
-    /// Completions since the start of the window.
-    pub completions: Vec<OutcomeCount>,
-    /// Extensions announced since the start of the window, per kind.
-    pub extensions: Vec<(String, i64)>,
 }
 
-impl Figures {
+impl OpenFigures {
     /// The open counts summed by one of their keys (status, kind or team).
     pub fn open_by(&self, key: impl Fn(&OpenCount) -> &str) -> BTreeMap<String, i64> {
         let mut sums = BTreeMap::new();
@@ -102,6 +97,17 @@ impl Figures {
             .map(|r| r.count)
             .sum()
     }
+}
+
+/// The figures over a window of days: decisions, completions, extensions.
+#[derive(Debug, Clone, Default)]
+pub struct WindowFigures {
+    /// Decisions communicated since the start of the window.
+    pub decisions: Vec<OutcomeCount>,
+    /// Completions since the start of the window.
+    pub completions: Vec<OutcomeCount>,
+    /// Extensions announced since the start of the window, per kind.
+    pub extensions: Vec<(String, i64)>,
 }
 
 /// Open requests whose deadline still to meet has passed (frozen while paused). The
@@ -227,23 +233,27 @@ const EXTENSIONS: Figure = Figure {
     index: "requests_extension_idx",
 };
 
-/// Every figure in a handful of counting queries, each over an index made for it
-/// (migration 000006); nothing is loaded row by row but the 20 oldest overdue
-/// requests. `teams`: the caller's sight.
-pub fn figures(
-    conn: &mut DbConnection,
-    teams: &Option<Vec<String>>,
-    today: NaiveDate,
-    since: NaiveDate,
-) -> Result<Figures, StorageError> {
-    let sight: Vec<String> = match teams {
+/// The team codes in the caller's sight (`None`: every team).
+pub fn sight(conn: &mut DbConnection, teams: &Option<Vec<String>>) -> Result<Vec<String>, StorageError> {
+    Ok(match teams {
         Some(teams) => teams.clone(),
         None => super::schema::teams::table
             .select(super::schema::teams::code)
             .load(conn)?,
-    };
-    let open = OPEN.load::<OpenCount>(conn, &sight, &[])?;
-    let overdue = OVERDUE_COUNTS.load::<Overdue>(conn, &sight, &[today])?;
+    })
+}
+
+/// Open, overdue, due soon and failed mails for a caller who sees `teams` (`None`: all;
+/// `sight` the same as team codes), each over an index made for it (migration 000006);
+/// nothing is loaded row by row but the 20 oldest overdue requests.
+pub fn open_figures(
+    conn: &mut DbConnection,
+    teams: &Option<Vec<String>>,
+    sight: &[String],
+    today: NaiveDate,
+) -> Result<OpenFigures, StorageError> {
+    let open = OPEN.load::<OpenCount>(conn, sight, &[])?;
+    let overdue = OVERDUE_COUNTS.load::<Overdue>(conn, sight, &[today])?;
     let overdue_of = |decided: bool| {
         overdue
             .iter()
@@ -252,7 +262,7 @@ pub fn figures(
             .sum::<i64>()
     };
     let ids: Vec<String> = OLDEST_OVERDUE
-        .load::<Id>(conn, &sight, &[today])?
+        .load::<Id>(conn, sight, &[today])?
         .into_iter()
         .map(|row| row.id)
         .collect();
@@ -263,10 +273,11 @@ pub fn figures(
     oldest_overdue.sort_by(|a, b| (a.open_due, &a.reference).cmp(&(b.open_due, &b.reference)));
     let week = today + chrono::Days::new(7);
     let due_within_7_days = DUE_SOON
-        .load::<Count>(conn, &sight, &[today, week])?
+        .load::<Count>(conn, sight, &[today, week])?
         .first()
         .map_or(0, |c| c.count);
     let failed_mails = match teams {
+        // Digests belong to no request: only a caller who sees everything counts them.
         None => notifications::table
             .filter(notifications::status.eq("failed"))
             .count()
@@ -274,25 +285,49 @@ pub fn figures(
         Some(teams) => notifications::table
             .inner_join(requests::table.on(notifications::request_id.eq(requests::id.nullable())))
             .filter(notifications::status.eq("failed"))
-            .filter(requests::team.eq_any(teams.clone()))
+            .filter(requests::team.eq_any(teams))
             .count()
             .get_result(conn)?,
     };
-    Ok(Figures {
+    Ok(OpenFigures {
         open,
         overdue_response: overdue_of(false),
         overdue_execution: overdue_of(true),
         oldest_overdue,
         due_within_7_days,
         failed_mails,
-        decisions: DECISIONS.load(conn, &sight, &[since])?,
-        completions: COMPLETIONS.load(conn, &sight, &[since])?,
-        extensions: EXTENSIONS
-            .load::<KindCount>(conn, &sight, &[since])?
-            .into_iter()
-            .map(|k| (k.kind, k.count))
-            .collect(),
     })
+}
+
+/// Decisions communicated since `since`, by kind, days and on time (a histogram).
+pub fn decisions(
+    conn: &mut DbConnection,
+    sight: &[String],
+    since: NaiveDate,
+) -> Result<Vec<OutcomeCount>, StorageError> {
+    DECISIONS.load(conn, sight, &[since])
+}
+
+/// Completions since `since`, by kind, days and on time (a histogram).
+pub fn completions(
+    conn: &mut DbConnection,
+    sight: &[String],
+    since: NaiveDate,
+) -> Result<Vec<OutcomeCount>, StorageError> {
+    COMPLETIONS.load(conn, sight, &[since])
+}
+
+/// Extensions announced since `since`, per kind.
+pub fn extensions(
+    conn: &mut DbConnection,
+    sight: &[String],
+    since: NaiveDate,
+) -> Result<Vec<(String, i64)>, StorageError> {
+    Ok(EXTENSIONS
+        .load::<KindCount>(conn, sight, &[since])?
+        .into_iter()
+        .map(|k| (k.kind, k.count))
+        .collect())
 }
 
 /// The facts of every request received in `year` that the report counts.

@@ -125,7 +125,11 @@ pub fn next_reference_number(conn: &mut DbConnection, year: i32) -> Result<i32, 
 /// Hands out `count` consecutive numbers for `year` in one update (for `seed`, which
 /// writes a thousand requests per transaction: PostgreSQL slows down on many updates
 /// of one row in one transaction). Returns the first.
-pub fn reserve_reference_numbers(conn: &mut DbConnection, year: i32, count: i32) -> Result<i32, StorageError> {
+pub fn reserve_reference_numbers(
+    conn: &mut DbConnection,
+    year: i32,
+    count: i32,
+) -> Result<i32, StorageError> {
     use super::schema::reference_counters::dsl as counters;
     // The same statement on both backends, written per backend because the
     // multi-connection cannot express ON CONFLICT; both cache the prepared statement.
