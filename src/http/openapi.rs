@@ -382,8 +382,10 @@ pub mod schemas {
         pub items: Vec<RequestListItem>,
         pub page: i64,
         pub per_page: i64,
-        /// All matches of the filter, over all pages.
+        /// All matches of the filter, over all pages, counted up to 10,000.
         pub total: i64,
+        /// `false` when there are more than 10,000 matches (`total` is then 10,000).
+        pub total_exact: bool,
     }
 
     /// One entry of the audit trail; `hash` chains it to the one before.

@@ -638,7 +638,8 @@ pub async fn list(
         "items": items,
         "page": page,
         "per_page": per_page,
-        "total": total,
+        "total": total.count,
+        "total_exact": total.exact,
     })))
 }
 

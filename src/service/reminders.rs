@@ -2,6 +2,8 @@
 //! outbox — in the same transaction that reads the request, with a unique key per
 //! reminder, so that a second sweep (a restart, another instance) adds nothing.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use lettre::message::Mailbox;
 use uuid::Uuid;
@@ -68,20 +70,50 @@ fn working_days_between(rules: &Rules, today: NaiveDate, deadline: NaiveDate) ->
     days
 }
 
-fn recipients(
-    conn: &mut DbConnection,
-    stored: &StoredRequest,
-    audience: Audience,
-) -> Result<Vec<Recipient>, StorageError> {
-    match audience {
-        Audience::Assignee => match stored.request.assignee {
-            Some(id) => Ok(notifications::active_user(conn, &id.to_string())?
-                .into_iter()
-                .collect()),
-            None => Ok(Vec::new()),
-        },
-        Audience::Managers => notifications::team_members_with_role(conn, &stored.request.team, "manager"),
-        Audience::PrivacyOfficers => notifications::users_with_role(conn, "privacy_officer"),
+/// Who receives a reminder, looked up once per sweep batch: a batch of requests of
+/// the same teams shares its managers and privacy officers (a catch-up sweep of tens
+/// of thousands of requests would otherwise ask for them each time).
+#[derive(Default)]
+struct Directory {
+    users: HashMap<String, Option<Recipient>>,
+    managers: HashMap<String, Vec<Recipient>>,
+    privacy_officers: Option<Vec<Recipient>>,
+}
+
+impl Directory {
+    fn recipients(
+        &mut self,
+        conn: &mut DbConnection,
+        stored: &StoredRequest,
+        audience: Audience,
+    ) -> Result<Vec<Recipient>, StorageError> {
+        Ok(match audience {
+            Audience::Assignee => match stored.request.assignee {
+                Some(id) => {
+                    let id = id.to_string();
+                    if !self.users.contains_key(&id) {
+                        let user = notifications::active_user(conn, &id)?;
+                        self.users.insert(id.clone(), user);
+                    }
+                    self.users[&id].iter().cloned().collect()
+                }
+                None => Vec::new(),
+            },
+            Audience::Managers => {
+                let team = &stored.request.team;
+                if !self.managers.contains_key(team) {
+                    let managers = notifications::team_members_with_role(conn, team, "manager")?;
+                    self.managers.insert(team.clone(), managers);
+                }
+                self.managers[team].clone()
+            }
+            Audience::PrivacyOfficers => {
+                if self.privacy_officers.is_none() {
+                    self.privacy_officers = Some(notifications::users_with_role(conn, "privacy_officer")?);
+                }
+                self.privacy_officers.clone().unwrap_or_default()
+            }
+        })
     }
 }
 
@@ -141,27 +173,26 @@ fn outbox_row(
 /// Writes the due reminders of one request and moves its next-reminder moment.
 fn sweep_request(
     conn: &mut DbConnection,
+    directory: &mut Directory,
     rules: &Rules,
     mail: &MailSettings,
-    id: &str,
+    stored: &StoredRequest,
     now: DateTime<Utc>,
 ) -> Result<usize, ServiceError> {
-    let Some(stored) = store::load(conn, id)? else {
-        return Ok(0);
-    };
+    let id = &stored.request.id.to_string();
     let context = rules.context(stored.request.kind.code(), now);
     let deadlines = stored.request.deadlines(context.periods, context.calendar);
     let schedule = rules
         .planner()
-        .schedule(&reminder_subject(&stored, &deadlines, rules.timezone), now);
+        .schedule(&reminder_subject(stored, &deadlines, rules.timezone), now);
     let today = context.today();
     let mut queued = 0;
     for due in &schedule.due {
-        let facts = facts(rules, mail, &stored, due, today);
+        let facts = facts(rules, mail, stored, due, today);
         let rendered = mail::render_reminder(due.stage.template(), mail.language, &facts);
         let mut sent_to: Vec<String> = Vec::new();
         for audience in &due.audiences {
-            for (user_id, email, preference) in recipients(conn, &stored, *audience)? {
+            for (user_id, email, preference) in directory.recipients(conn, stored, *audience)? {
                 if sent_to.contains(&user_id) {
                     continue;
                 }
@@ -210,8 +241,9 @@ pub async fn sweep(
             .write(move |conn| {
                 let ids = notifications::requests_due(conn, now.naive_utc(), BATCH)?;
                 let mut queued = 0;
-                for id in &ids {
-                    queued += sweep_request(conn, &rules_in, &mail_in, id, now)?;
+                let mut directory = Directory::default();
+                for stored in store::load_many(conn, &ids)? {
+                    queued += sweep_request(conn, &mut directory, &rules_in, &mail_in, &stored, now)?;
                 }
                 Ok::<_, ServiceError>((ids.len(), queued))
             })

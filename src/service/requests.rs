@@ -353,7 +353,7 @@ pub async fn list(
     mut filter: ListFilter,
     page: i64,
     per_page: i64,
-) -> Result<(Vec<RequestRecord>, i64, View), ServiceError> {
+) -> Result<(Vec<RequestRecord>, store::Total, View), ServiceError> {
     let view = match caller.list_scope() {
         ListScope::All => View::Full,
         ListScope::Teams(teams) => {

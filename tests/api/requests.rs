@@ -2,6 +2,8 @@
 
 use std::collections::BTreeSet;
 
+use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+
 use serde_json::{json, Value};
 
 use crate::helpers::{registration, spawn_app, TestApp};
@@ -537,4 +539,36 @@ async fn the_list_as_csv_has_the_same_filters_and_no_free_text() {
     let front_desk = app.create_user("front_desk", &[]).await;
     let refused = csv_as(front_desk.token.clone(), "?reference=AVG-2026-00001").await;
     refused.assert_problem(403);
+}
+
+#[actix_web::test]
+async fn lists_count_their_matches_exactly_up_to_ten_thousand() {
+    let app = crate::helpers::spawn_app().await;
+    let seeded = std::process::Command::new(crate::cli::BIN)
+        .env_clear()
+        .env("AVG_LOKET_DATABASE_URL", app.database.url())
+        .args(["seed", "--requests", "10010", "--seed", "3"])
+        .output()
+        .unwrap();
+    assert!(seeded.status.success(), "{seeded:?}");
+
+    let all = app.get("/api/v1/requests?per_page=2&page=3").await;
+    assert_eq!(all.status, 200, "{}", all.text);
+    assert_eq!(all.body["total"], 10_000);
+    assert_eq!(all.body["total_exact"], false);
+    assert_eq!(all.body["items"].as_array().unwrap().len(), 2);
+
+    let mut conn = app.db.get().unwrap();
+    let in_amw: i64 = avg_loket::storage::schema::requests::table
+        .filter(avg_loket::storage::schema::requests::team.eq("AMW"))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    let amw = app.get("/api/v1/requests?team=AMW&per_page=1").await;
+    assert!(in_amw > 0 && in_amw < 10_000, "{in_amw}");
+    assert_eq!(amw.body["total"], in_amw);
+    assert_eq!(amw.body["total_exact"], true);
+    // The last page is still reachable past the counted matches.
+    let last = app.get("/api/v1/requests?per_page=500&page=21").await;
+    assert_eq!(last.body["items"].as_array().unwrap().len(), 10);
 }

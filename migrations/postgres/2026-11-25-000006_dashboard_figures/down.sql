@@ -1,3 +1,4 @@
+ALTER TABLE requests RESET (autovacuum_vacuum_scale_factor, autovacuum_analyze_scale_factor, autovacuum_vacuum_insert_scale_factor);
 DROP INDEX requests_kind_received_idx;
 DROP INDEX requests_extension_idx;
 DROP INDEX requests_completed_idx;
