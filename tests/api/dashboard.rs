@@ -132,3 +132,66 @@ async fn dashboard_figures_match_requests_with_known_outcomes() {
         .await
         .assert_problem(403);
 }
+
+#[actix_web::test]
+async fn overdue_counts_freeze_during_a_pause_and_follow_the_deadline_still_to_meet() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let worker = json!({"assignee": app.worker("AMW").id});
+    // Paused 5 days ago, long after its response deadline (about 26 days ago): overdue.
+    let late = register(&app, "access", "AMW", &ago(40)).await;
+    app.act_ok(&late, "assign", &worker).await;
+    app.act_ok(
+        &late,
+        "suspend",
+        &json!({"reason": "identity", "asked_on": ago(5)}),
+    )
+    .await;
+    // Paused 15 days ago, before its response deadline: frozen as not overdue, though
+    // the calendar date of that deadline has passed.
+    let early = register(&app, "access", "AMW", &ago(20)).await;
+    app.act_ok(&early, "assign", &worker).await;
+    app.act_ok(
+        &early,
+        "suspend",
+        &json!({"reason": "identity", "asked_on": ago(15)}),
+    )
+    .await;
+    // Decided in time, but its execution deadline (about 32 days ago) has passed.
+    let executing = register(&app, "access", "AMW", &ago(60)).await;
+    app.act_ok(&executing, "assign", &worker).await;
+    app.act_ok(
+        &executing,
+        "start_assessment",
+        &json!({"identity_verified_by": "known_client"}),
+    )
+    .await;
+    app.act_ok(
+        &executing,
+        "decide",
+        &json!({"outcome": "granted", "communicated_on": ago(50)}),
+    )
+    .await;
+
+    let d = app.get("/api/v1/dashboard").await.body;
+    assert_eq!(d["open"]["total"], 3);
+    assert_eq!(d["suspended"], 2);
+    assert_eq!(d["overdue"]["response"], 1, "{d}");
+    assert_eq!(d["overdue"]["execution"], 1, "{d}");
+    let oldest: Vec<(Value, Value)> = d["overdue"]["oldest"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].clone(), r["deadline"].clone()))
+        .collect();
+    assert_eq!(
+        oldest,
+        [
+            (json!(executing), json!("execution")),
+            (json!(late), json!("response"))
+        ]
+    );
+    // The list's overdue filter agrees with the dashboard.
+    let listed = app.get("/api/v1/requests?overdue=true").await;
+    assert_eq!(listed.body["total"], 2, "{}", listed.text);
+}
