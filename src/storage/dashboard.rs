@@ -138,21 +138,11 @@ impl Figure {
                 },
             )
             .replace("{teams}", &vec!["?"; teams.max(1)].join(", "));
-        if !postgres {
-            return sql;
+        if postgres {
+            super::numbered_parameters(&sql)
+        } else {
+            sql
         }
-        // PostgreSQL numbers its parameters.
-        let mut numbered = String::with_capacity(sql.len() + 16);
-        let mut n = 0;
-        for c in sql.chars() {
-            if c == '?' {
-                n += 1;
-                numbered.push_str(&format!("${n}"));
-            } else {
-                numbered.push(c);
-            }
-        }
-        numbered
     }
 
     /// Runs the query with the teams bound first, then `dates`.

@@ -32,6 +32,22 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::configuration::DatabaseUrl;
 
+/// SQL text written with `?` parameters (SQLite's), numbered `$1`, `$2`, … for
+/// PostgreSQL. The text must hold no `?` other than parameters.
+pub(crate) fn numbered_parameters(sql: &str) -> String {
+    let mut numbered = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            numbered.push_str(&format!("${n}"));
+        } else {
+            numbered.push(c);
+        }
+    }
+    numbered
+}
+
 /// A connection to whichever backend is configured. The SQLite variant comes last,
 /// as the diesel documentation asks for multi-connections.
 #[derive(diesel::MultiConnection)]

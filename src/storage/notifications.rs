@@ -44,6 +44,64 @@ pub fn insert_if_new(conn: &mut DbConnection, row: &NotificationRow) -> Result<b
     Ok(inserted > 0)
 }
 
+/// Inserts the rows whose key is new; returns how many were new. PostgreSQL takes
+/// 500 rows per statement (a statement is a round trip); SQLite, in the process and
+/// without a multi-row insert for rows with NULLs in diesel, one at a time.
+pub fn insert_many_if_new(conn: &mut DbConnection, rows: &[NotificationRow]) -> Result<usize, StorageError> {
+    let mut inserted = 0;
+    match conn {
+        DbConnection::Postgresql(pg) => {
+            for chunk in rows.chunks(500) {
+                inserted += diesel::insert_into(notifications::table)
+                    .values(chunk)
+                    .on_conflict(notifications::key)
+                    .do_nothing()
+                    .execute(pg)?;
+            }
+        }
+        DbConnection::Sqlite(_) => {
+            for row in rows {
+                inserted += usize::from(insert_if_new(conn, row)?);
+            }
+        }
+    }
+    Ok(inserted)
+}
+
+/// Sets `next_reminder_at` of many requests in one statement per 500.
+pub fn set_next_reminders(
+    conn: &mut DbConnection,
+    moments: &[(String, Option<NaiveDateTime>)],
+) -> Result<(), StorageError> {
+    use diesel::sql_types::{Nullable, Text, Timestamp};
+    for chunk in moments.chunks(500) {
+        let sql = format!(
+            "UPDATE requests SET next_reminder_at = CASE id {} END WHERE id IN ({})",
+            vec!["WHEN ? THEN ?"; chunk.len()].join(" "),
+            vec!["?"; chunk.len()].join(", ")
+        );
+        macro_rules! run {
+            ($conn:expr, $backend:ty, $sql:expr) => {{
+                let mut query = diesel::sql_query($sql).into_boxed::<$backend>();
+                for (id, at) in chunk {
+                    query = query
+                        .bind::<Text, _>(id.clone())
+                        .bind::<Nullable<Timestamp>, _>(*at);
+                }
+                for (id, _) in chunk {
+                    query = query.bind::<Text, _>(id.clone());
+                }
+                query.execute($conn)?
+            }};
+        }
+        match conn {
+            DbConnection::Postgresql(pg) => run!(pg, diesel::pg::Pg, super::numbered_parameters(&sql)),
+            DbConnection::Sqlite(lite) => run!(lite, diesel::sqlite::Sqlite, sql),
+        };
+    }
+    Ok(())
+}
+
 /// Requests whose next reminder moment has come (oldest first).
 pub fn requests_due(
     conn: &mut DbConnection,
