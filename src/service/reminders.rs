@@ -50,7 +50,7 @@ pub struct SweepReport {
 }
 
 /// Requests handled per transaction.
-const BATCH: i64 = 200;
+const BATCH: i64 = 1000;
 
 /// Working days from `today` to `deadline` (either way round).
 fn working_days_between(rules: &Rules, today: NaiveDate, deadline: NaiveDate) -> u32 {
@@ -238,7 +238,7 @@ pub async fn sweep(
             .write(move |conn| {
                 let ids = notifications::requests_due(conn, now.naive_utc(), BATCH)?;
                 // The reminders of the whole batch go in together, and so do the
-                // requests' next moments: a few statements per 200 requests.
+                // requests' next moments: a few statements per 1,000 requests.
                 let mut directory = Directory::default();
                 let mut rows = Vec::new();
                 let mut moments = Vec::with_capacity(ids.len());

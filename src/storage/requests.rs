@@ -397,7 +397,7 @@ pub fn load(conn: &mut DbConnection, id: &str) -> Result<Option<StoredRequest>, 
 }
 
 /// The full requests of `ids` that exist, in the order of `ids`: five queries for
-/// the lot (the reminder sweep loads 200 at a time).
+/// the lot (the reminder sweep loads 1,000 at a time).
 pub fn load_many(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<StoredRequest>, StorageError> {
     use std::collections::HashMap;
     let mut records: HashMap<String, RequestRecord> = requests::table
