@@ -40,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/metrics", web::get().to(metrics::metrics))
+        .route("/api/docs", web::get().to(openapi::docs_redirect))
         .service(openapi::swagger_ui())
         .service(
             web::scope("/api/v1")

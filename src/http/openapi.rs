@@ -163,6 +163,13 @@ pub fn document_json() -> String {
     text
 }
 
+/// `/api/docs` → `/api/docs/`, where the browser's relative links work.
+pub async fn docs_redirect() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect()
+        .insert_header((actix_web::http::header::LOCATION, "/api/docs/"))
+        .finish()
+}
+
 /// Swagger UI, vendored in the binary (no script from elsewhere), at `/api/docs/`;
 /// it also serves the document at `/api/openapi.json`.
 pub fn swagger_ui() -> SwaggerUi {

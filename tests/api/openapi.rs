@@ -250,6 +250,12 @@ async fn the_document_and_the_api_browser_are_served_without_a_token() {
     assert_eq!(served.status, 200, "{}", served.text);
     assert_eq!(served.body, document());
 
+    let bare = crate::helpers::read(app.client.get(app.url("/api/docs")).send().await.unwrap()).await;
+    // The redirect, or where it leads when the client follows it.
+    match bare.status.as_u16() {
+        308 => assert_eq!(bare.header("location").as_deref(), Some("/api/docs/")),
+        status => assert!(status == 200 && bare.text.contains("swagger-ui"), "{status}"),
+    }
     let page = crate::helpers::read(app.client.get(app.url("/api/docs/")).send().await.unwrap()).await;
     assert_eq!(page.status, 200);
     assert!(page.text.contains("swagger-ui"), "{}", page.text);
