@@ -11,6 +11,7 @@ pub mod domain;
 pub mod http;
 pub mod jobs;
 pub mod mail;
+pub mod pages;
 pub mod service;
 pub mod startup;
 pub mod storage;

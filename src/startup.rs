@@ -58,9 +58,11 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(ErrorHandlers::new().default_handler(problem::problem_for_plain_errors))
+                .wrap(from_fn(crate::pages::security_headers))
                 .wrap(from_fn(request_log::log_request))
                 .app_data(state.clone())
                 .configure(http::configure)
+                .configure(crate::pages::configure)
                 .default_service(web::to(http::not_found))
         })
         .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)

@@ -232,12 +232,12 @@ impl ResponseError for ApiError {
 
 /// Turns every error response that is not problem+json yet (404 from routing, 405,
 /// 413 from a payload limit, a 500 from the framework) into one, keeping the status.
+/// The web pages' own error pages (HTML) stay as they are.
 pub fn problem_for_plain_errors<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_problem = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v == HeaderValue::from_static(PROBLEM_JSON));
-    if is_problem {
+    let finished = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+        v == HeaderValue::from_static(PROBLEM_JSON) || v.to_str().is_ok_and(|v| v.starts_with("text/html"))
+    });
+    if finished {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

@@ -320,6 +320,7 @@ pub fn deactivate_user_in(
     let mut view = find_user_in(conn, id)?;
     if view.user.active {
         users::deactivate(conn, &view.user.id, now.naive_utc())?;
+        crate::storage::sessions::delete_of_user(conn, &view.user.id)?;
         record(
             conn,
             actor,
@@ -381,6 +382,8 @@ pub async fn revoke_token(
         let token = users::find_token(conn, &token_id)?
             .ok_or_else(|| ServiceError::NotFound(format!("no token with id {token_id}")))?;
         if users::revoke_token(conn, &token.id, now.naive_utc())? {
+            // A session began with a token; a revoked token may have been stolen.
+            crate::storage::sessions::delete_of_user(conn, &token.user_id)?;
             record(
                 conn,
                 &actor,
@@ -402,6 +405,7 @@ pub fn revoke_tokens_of_in(
     now: DateTime<Utc>,
 ) -> Result<usize, ServiceError> {
     let count = users::revoke_tokens_of(conn, &view.user.id, now.naive_utc())?;
+    crate::storage::sessions::delete_of_user(conn, &view.user.id)?;
     if count > 0 {
         record(
             conn,

@@ -6,6 +6,7 @@ pub mod reminders;
 pub mod requests;
 pub mod retention;
 pub mod seed;
+pub mod sessions;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;

@@ -17,6 +17,7 @@ mod group_commit;
 pub mod notifications;
 pub mod requests;
 pub mod schema;
+pub mod sessions;
 pub mod teams;
 pub mod users;
 

@@ -161,6 +161,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    web_sessions (id_hash) {
+        id_hash -> Text,
+        user_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> Text,
         key -> Text,
@@ -188,6 +198,7 @@ diesel::table! {
 diesel::joinable!(team_members -> users (user_id));
 diesel::joinable!(team_members -> teams (team));
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(web_sessions -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     teams,
     requests,
@@ -202,4 +213,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     team_members,
     api_tokens,
     notifications,
+    web_sessions,
 );

@@ -9,6 +9,7 @@ mod errors;
 mod health;
 mod helpers;
 mod openapi;
+mod pages;
 mod reference;
 mod reminders;
 mod reports;

@@ -1,0 +1,112 @@
+//! Signing in to the web pages with a personal token, and the sessions that follow.
+//!
+//! The user pastes their token once; the server checks it like an API call and opens a
+//! session: a random secret in an `HttpOnly` cookie (only its SHA-256 is stored) and a
+//! CSRF token that every form of the session carries. A session ends at sign-out,
+//! after [`SESSION_HOURS`], or when the user is deactivated or a token of theirs is
+//! revoked.
+
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+use super::admin::{authenticate, hash_token, AuthError};
+use crate::domain::access::{Caller, Role};
+use crate::storage::sessions::{self, SessionRow};
+use crate::storage::{users, Db, StorageError};
+
+/// How long a session lasts: a working day.
+pub const SESSION_HOURS: i64 = 10;
+
+/// A new session: the secret for the cookie (never stored) and when it ends.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub secret: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The signed-in user of a page.
+#[derive(Debug, Clone)]
+pub struct WebUser {
+    pub caller: Caller,
+    pub name: String,
+    pub csrf_token: String,
+}
+
+fn random_hex() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    hex::encode(bytes)
+}
+
+/// Checks `token` and opens a session for its user.
+pub async fn sign_in(db: &Db, token: &str, now: DateTime<Utc>) -> Result<SignedIn, AuthError> {
+    let caller = authenticate(db, token, now).await?;
+    let secret = random_hex();
+    let expires_at = now + Duration::hours(SESSION_HOURS);
+    let row = SessionRow {
+        id_hash: hash_token(&secret),
+        user_id: caller.user_id.to_string(),
+        csrf_token: random_hex(),
+        created_at: now.naive_utc(),
+        expires_at: expires_at.naive_utc(),
+    };
+    db.write(move |conn| {
+        sessions::delete_expired(conn, row.created_at)?;
+        sessions::insert(conn, &row)
+    })
+    .await?;
+    Ok(SignedIn { secret, expires_at })
+}
+
+/// The user of a live session, or `None` (unknown, expired, or the user deactivated).
+pub async fn user_of(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Option<WebUser>, StorageError> {
+    let hash = hash_token(secret);
+    let found = db
+        .read(move |conn| {
+            let Some((session, user)) = sessions::find_live(conn, &hash, now.naive_utc())? else {
+                return Ok(None);
+            };
+            let teams = users::teams_of(conn, &user.id)?;
+            Ok::<_, StorageError>(Some((session, user, teams)))
+        })
+        .await?;
+    let Some((session, user, teams)) = found else {
+        return Ok(None);
+    };
+    if !user.active {
+        return Ok(None);
+    }
+    let role = Role::parse(&user.role).map_err(|e| StorageError::Corrupt(format!("users.role: {}", e.0)))?;
+    let user_id =
+        Uuid::parse_str(&user.id).map_err(|_| StorageError::Corrupt("users.id is not a UUID".into()))?;
+    Ok(Some(WebUser {
+        caller: Caller { user_id, role, teams },
+        name: user.name,
+        csrf_token: session.csrf_token,
+    }))
+}
+
+/// Ends the session of `secret` (nothing when there is none).
+pub async fn sign_out(db: &Db, secret: &str) -> Result<(), StorageError> {
+    let hash = hash_token(secret);
+    db.write(move |conn| sessions::delete(conn, &hash).map(|_| ()))
+        .await
+}
+
+/// Are two tokens equal? In time that does not depend on where they differ.
+pub fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(same_token("abc", "abc"));
+        assert!(!same_token("abc", "abd"));
+        assert!(!same_token("abc", "ab"));
+        assert!(!same_token("", "a"));
+    }
+}

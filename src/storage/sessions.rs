@@ -1,0 +1,55 @@
+//! `web_sessions`: who is signed in to the web pages.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{users, web_sessions};
+use super::users::UserRow;
+use super::{DbConnection, StorageError};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = web_sessions)]
+pub struct SessionRow {
+    pub id_hash: String,
+    pub user_id: String,
+    pub csrf_token: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &SessionRow) -> Result<(), StorageError> {
+    diesel::insert_into(web_sessions::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The session with this hash and its user, unless it has expired.
+pub fn find_live(
+    conn: &mut DbConnection,
+    id_hash: &str,
+    now: NaiveDateTime,
+) -> Result<Option<(SessionRow, UserRow)>, StorageError> {
+    Ok(web_sessions::table
+        .inner_join(users::table)
+        .filter(web_sessions::id_hash.eq(id_hash))
+        .filter(web_sessions::expires_at.gt(now))
+        .select((SessionRow::as_select(), UserRow::as_select()))
+        .get_result(conn)
+        .optional()?)
+}
+
+/// Ends a session; `Ok(false)` when there was none.
+pub fn delete(conn: &mut DbConnection, id_hash: &str) -> Result<bool, StorageError> {
+    Ok(diesel::delete(web_sessions::table.find(id_hash)).execute(conn)? > 0)
+}
+
+/// Removes expired sessions (at sign-in, so the table stays small).
+pub fn delete_expired(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, StorageError> {
+    Ok(diesel::delete(web_sessions::table.filter(web_sessions::expires_at.le(now))).execute(conn)?)
+}
+
+/// Ends every session of a user (deactivation).
+pub fn delete_of_user(conn: &mut DbConnection, user_id: &str) -> Result<usize, StorageError> {
+    Ok(diesel::delete(web_sessions::table.filter(web_sessions::user_id.eq(user_id))).execute(conn)?)
+}

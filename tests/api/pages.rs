@@ -1,0 +1,221 @@
+//! The web pages: sign-in with a personal token, the session cookie, CSRF on every
+//! form, security headers. (Browser walks are in `tests/browser`.)
+
+use actix_web::http::StatusCode;
+
+use crate::helpers::{read, spawn_app, TestApp, TestResponse};
+
+/// The `name=value` of a `Set-Cookie` header named `name`, and the whole header.
+fn set_cookie(response: &TestResponse, name: &str) -> Option<(String, String)> {
+    response
+        .headers
+        .get_all("set-cookie")
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| (v.split(';').next().unwrap().to_string(), v.to_string()))
+}
+
+/// The value of the hidden `csrf` field of a page.
+fn csrf_of(page: &TestResponse) -> String {
+    let at = page.text.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
+    page.text[at..at + 64].to_string()
+}
+
+/// A browser-like client that shows redirects instead of following them.
+fn client() -> awc::Client {
+    awc::Client::builder().disable_redirects().finish()
+}
+
+async fn get(app: &TestApp, path: &str, cookies: &[&str]) -> TestResponse {
+    let mut request = client().get(app.url(path));
+    if !cookies.is_empty() {
+        request = request.insert_header(("cookie", cookies.join("; ")));
+    }
+    read(request.send().await.unwrap()).await
+}
+
+async fn post(app: &TestApp, path: &str, cookies: &[&str], form: &[(&str, &str)]) -> TestResponse {
+    let mut request = client().post(app.url(path));
+    if !cookies.is_empty() {
+        request = request.insert_header(("cookie", cookies.join("; ")));
+    }
+    read(request.send_form(&form).await.unwrap()).await
+}
+
+/// Signs in with `token`; returns the session cookie (`name=value`).
+async fn sign_in(app: &TestApp, token: &str) -> String {
+    let form = get(app, "/login", &[]).await;
+    let (login_cookie, _) = set_cookie(&form, "avg_loket_login").expect("login cookie");
+    let csrf = csrf_of(&form);
+    let signed = post(
+        app,
+        "/login",
+        &[&login_cookie],
+        &[("token", token), ("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.text);
+    set_cookie(&signed, "avg_loket_session")
+        .expect("session cookie")
+        .0
+}
+
+#[actix_web::test]
+async fn signing_in_with_a_token_opens_a_session_with_a_strict_http_only_cookie() {
+    let app = spawn_app().await;
+    let anonymous = get(&app, "/", &[]).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert_eq!(anonymous.header("location").as_deref(), Some("/login"));
+
+    let form = get(&app, "/login", &[]).await;
+    assert_eq!(form.status, 200);
+    assert!(form.text.contains("<label for=\"token\">"), "{}", form.text);
+    let (login_cookie, _) = set_cookie(&form, "avg_loket_login").unwrap();
+    let csrf = csrf_of(&form);
+    let signed = post(
+        &app,
+        "/login",
+        &[&login_cookie],
+        &[("token", &app.admin.token), ("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER);
+    assert_eq!(signed.header("location").as_deref(), Some("/"));
+    let (session, header) = set_cookie(&signed, "avg_loket_session").unwrap();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=36000"] {
+        assert!(header.contains(attribute), "{attribute}: {header}");
+    }
+    assert!(!header.contains("Secure"), "plain HTTP here: {header}");
+    assert!(!session.contains(&app.admin.token), "the cookie is not the token");
+
+    let home = get(&app, "/", &[&session]).await;
+    assert_eq!(home.status, 200);
+    assert!(home.text.contains("privacy officer"), "{}", home.text);
+    assert!(home.text.contains("Uitloggen"));
+}
+
+#[actix_web::test]
+async fn a_wrong_token_is_refused_beside_the_field_and_not_echoed() {
+    let app = spawn_app().await;
+    let form = get(&app, "/login", &[]).await;
+    let (login_cookie, _) = set_cookie(&form, "avg_loket_login").unwrap();
+    let wrong = "avgl_0000000000000000000000000000000000000000000000000000000000000000";
+    let refused = post(
+        &app,
+        "/login",
+        &[&login_cookie],
+        &[("token", wrong), ("csrf", &csrf_of(&form))],
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert!(refused.text.contains("aria-invalid=\"true\""), "{}", refused.text);
+    assert!(refused.text.contains("id=\"token-fout\""));
+    assert!(!refused.text.contains(wrong), "the token is not shown back");
+    assert!(set_cookie(&refused, "avg_loket_session").is_none());
+}
+
+#[actix_web::test]
+async fn forms_without_a_valid_csrf_token_change_nothing_and_answer_403() {
+    let app = spawn_app().await;
+    // Sign-in without the double-submit cookie, or with another value.
+    let form = get(&app, "/login", &[]).await;
+    let (login_cookie, _) = set_cookie(&form, "avg_loket_login").unwrap();
+    let no_cookie = post(
+        &app,
+        "/login",
+        &[],
+        &[("token", &app.admin.token), ("csrf", &csrf_of(&form))],
+    )
+    .await;
+    assert_eq!(no_cookie.status, StatusCode::FORBIDDEN);
+    assert!(set_cookie(&no_cookie, "avg_loket_session").is_none());
+    let other = post(
+        &app,
+        "/login",
+        &[&login_cookie],
+        &[("token", &app.admin.token), ("csrf", &"0".repeat(64))],
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+    assert!(set_cookie(&other, "avg_loket_session").is_none());
+
+    // Sign-out without the session's token keeps the session.
+    let session = sign_in(&app, &app.admin.token).await;
+    let home = get(&app, "/", &[&session]).await;
+    let csrf = csrf_of(&home);
+    for bad in ["", "nonsense", &"0".repeat(64)] {
+        let refused = post(&app, "/logout", &[&session], &[("csrf", bad)]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{bad}");
+        assert_eq!(get(&app, "/", &[&session]).await.status, 200, "still signed in");
+    }
+    // Without a session at all.
+    let anonymous = post(&app, "/logout", &[], &[("csrf", &csrf)]).await;
+    assert_eq!(anonymous.status, StatusCode::FORBIDDEN);
+
+    // With it, the session ends, on the server too.
+    let out = post(&app, "/logout", &[&session], &[("csrf", &csrf)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let (_, removal) = set_cookie(&out, "avg_loket_session").unwrap();
+    assert!(removal.contains("Max-Age=0"), "{removal}");
+    let after = get(&app, "/", &[&session]).await;
+    assert_eq!(
+        after.status,
+        StatusCode::SEE_OTHER,
+        "the old cookie opens nothing"
+    );
+}
+
+#[actix_web::test]
+async fn deactivating_a_user_or_revoking_a_token_ends_their_sessions() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let worker = app.create_user("caseworker", &["AMW"]).await;
+    let session = sign_in(&app, &worker.token).await;
+    assert_eq!(get(&app, "/", &[&session]).await.status, 200);
+    let revoked = app.request("GET", &format!("/api/v1/users/{}", worker.id)).await;
+    let token_id = revoked.body["tokens"][0]["id"].as_str().unwrap().to_string();
+    let gone = app.request("DELETE", &format!("/api/v1/tokens/{token_id}")).await;
+    assert_eq!(gone.status, 204);
+    assert_eq!(get(&app, "/", &[&session]).await.status, StatusCode::SEE_OTHER);
+
+    let other = app.create_user("caseworker", &["AMW"]).await;
+    let session = sign_in(&app, &other.token).await;
+    let deactivated = app
+        .post_json(
+            &format!("/api/v1/users/{}/deactivate", other.id),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(deactivated.status, 200, "{}", deactivated.text);
+    assert_eq!(get(&app, "/", &[&session]).await.status, StatusCode::SEE_OTHER);
+}
+
+#[actix_web::test]
+async fn pages_carry_security_headers_and_no_inline_script() {
+    let app = spawn_app().await;
+    let session = sign_in(&app, &app.admin.token).await;
+    for (path, cookies) in [("/login", vec![]), ("/", vec![session.as_str()])] {
+        let page = get(&app, path, &cookies).await;
+        let page = if page.status == StatusCode::SEE_OTHER {
+            get(&app, "/", &cookies).await
+        } else {
+            page
+        };
+        assert_eq!(page.status, 200, "{path}");
+        let csp = page.header("content-security-policy").expect("CSP");
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(page.header("x-content-type-options").as_deref(), Some("nosniff"));
+        assert_eq!(page.header("referrer-policy").as_deref(), Some("same-origin"));
+        assert_eq!(page.header("x-frame-options").as_deref(), Some("DENY"));
+        assert!(!page.text.contains("<script>"), "no inline script on {path}");
+        assert!(!page.text.contains(" style=\""), "no inline style on {path}");
+        assert!(page.text.contains("<html lang=\"nl\">"));
+    }
+    let css = get(&app, "/assets/app.css", &[]).await;
+    assert_eq!(css.status, 200);
+    assert!(css.header("content-type").unwrap().starts_with("text/css"));
+}
