@@ -98,6 +98,14 @@ impl Caller {
         }
     }
 
+    /// Whether the role registers requests at all (for any team).
+    pub fn may_register_somewhere(&self) -> Result<(), Denied> {
+        match self.role {
+            Role::Auditor => Err(Denied::Forbidden("an auditor reads and changes nothing".into())),
+            _ => Ok(()),
+        }
+    }
+
     pub fn may_register(&self, team: &str) -> Result<(), Denied> {
         match self.role {
             Role::FrontDesk | Role::PrivacyOfficer => Ok(()),

@@ -24,8 +24,13 @@ const LOGIN_COOKIE: &str = "avg_loket_login";
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+mod requests;
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
+        .route("/requests/new", web::get().to(requests::new_form))
+        .route("/requests/new", web::post().to(requests::register))
+        .route("/requests/{id}/bevestiging", web::get().to(requests::registered))
         .route("/login", web::get().to(login_form))
         .route("/login", web::post().to(login))
         .route("/logout", web::post().to(logout))
@@ -100,6 +105,44 @@ fn forbidden_form() -> HttpResponse {
     )
 }
 
+/// 403 for a page or action the caller's role does not allow.
+fn forbidden_page(message: &str) -> HttpResponse {
+    page(
+        StatusCode::FORBIDDEN,
+        &Message {
+            heading: "Geen toegang",
+            message,
+            link: "/",
+            link_text: "Naar de startpagina",
+        },
+    )
+}
+
+/// 404 for a request that does not exist or lies outside the caller's sight.
+fn not_found_page() -> HttpResponse {
+    page(
+        StatusCode::NOT_FOUND,
+        &Message {
+            heading: "Niet gevonden",
+            message: "Dit verzoek bestaat niet, of u kunt het niet inzien.",
+            link: "/",
+            link_text: "Naar de startpagina",
+        },
+    )
+}
+
+fn unavailable() -> HttpResponse {
+    page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        &Message {
+            heading: "Dat lukt nu niet",
+            message: "De database is niet bereikbaar. Er is niets gewijzigd; probeer het over enkele minuten opnieuw.",
+            link: "/",
+            link_text: "Naar de startpagina",
+        },
+    )
+}
+
 fn random_hex() -> String {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).expect("the operating system provides randomness");
@@ -150,6 +193,7 @@ struct Home<'a> {
     user: &'a WebUser,
     role: &'a str,
     teams: String,
+    may_register: bool,
 }
 
 async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
@@ -162,6 +206,7 @@ async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
             user: &user,
             role: role_label(user.caller.role),
             teams: user.caller.teams.join(", "),
+            may_register: user.caller.may_register_somewhere().is_ok(),
         },
     )
 }

@@ -219,3 +219,191 @@ async fn pages_carry_security_headers_and_no_inline_script() {
     assert_eq!(css.status, 200);
     assert!(css.header("content-type").unwrap().starts_with("text/css"));
 }
+
+fn field_of(page: &TestResponse, id: &str) -> String {
+    let start = page
+        .text
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no {id}"));
+    let end = page.text[start..].find('>').unwrap() + start;
+    page.text[start..end].to_string()
+}
+
+async fn request_count(app: &TestApp) -> i64 {
+    use diesel::{QueryDsl, RunQueryDsl};
+    let mut conn = app.db.get().unwrap();
+    avg_loket::storage::schema::requests::table
+        .count()
+        .get_result(&mut *conn)
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn the_front_desk_registers_a_phone_request_and_gets_the_reference_and_deadlines() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let desk = app.create_user("front_desk", &[]).await;
+    let session = sign_in(&app, &desk.token).await;
+    let home = get(&app, "/", &[&session]).await;
+    assert!(home.text.contains("href=\"/requests/new\""));
+    let form = get(&app, "/requests/new", &[&session]).await;
+    assert_eq!(form.status, 200);
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive()
+        .to_string();
+    assert!(
+        field_of(&form, "received_on").contains(&format!("value=\"{today}\"")),
+        "today by default"
+    );
+    let csrf = csrf_of(&form);
+    let sent = post(
+        &app,
+        "/requests/new",
+        &[&session],
+        &[
+            ("csrf", &csrf),
+            ("kind", "access"),
+            ("channel", "phone"),
+            ("received_on", "2026-11-02"),
+            ("team", "AMW"),
+            ("requester_name", "J. de Vries"),
+            ("requester_phone", "06-12345678"),
+            ("relation", "self"),
+            ("age_band", "adult"),
+        ],
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text);
+    let location = sent.header("location").unwrap();
+    assert!(location.ends_with("/bevestiging"), "{location}");
+    let confirmation = get(&app, &location, &[&session]).await;
+    assert_eq!(confirmation.status, 200);
+    assert!(
+        confirmation.text.contains("AVG-2026-00001"),
+        "{}",
+        confirmation.text
+    );
+    // 2 November + two weeks: Monday 16 November.
+    assert!(
+        confirmation.text.contains("maandag 16 november 2026"),
+        "{}",
+        confirmation.text
+    );
+    assert!(
+        !confirmation.text.contains("J. de Vries"),
+        "the front desk's view has no personal data"
+    );
+    assert_eq!(request_count(&app).await, 1);
+}
+
+#[actix_web::test]
+async fn a_refused_form_shows_each_error_beside_its_field_keeps_what_was_typed_and_registers_nothing() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let desk = app.create_user("front_desk", &[]).await;
+    let session = sign_in(&app, &desk.token).await;
+    let csrf = csrf_of(&get(&app, "/requests/new", &[&session]).await);
+    let refused = post(
+        &app,
+        "/requests/new",
+        &[&session],
+        &[
+            ("csrf", &csrf),
+            ("kind", "access"),
+            ("channel", "letter"),
+            ("received_on", "2026-11-02"),
+            ("team", "AMW"),
+            ("requester_name", ""),
+            ("requester_email", "niet-een-adres"),
+            ("relation", "self"),
+            ("age_band", "adult"),
+            ("description", "Brief over het dossier van 2024"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    for field in ["requester_name", "requester_email"] {
+        assert!(
+            field_of(&refused, field).contains("aria-invalid=\"true\""),
+            "{field}"
+        );
+        assert!(refused.text.contains(&format!("id=\"{field}-fout\"")), "{field}");
+    }
+    assert!(!field_of(&refused, "received_on").contains("aria-invalid"));
+    assert!(field_of(&refused, "requester_email").contains("value=\"niet-een-adres\""));
+    assert!(refused
+        .text
+        .contains("Brief over het dossier van 2024</textarea>"));
+    assert!(refused.text.contains("<option value=\"letter\" selected>"));
+    assert_eq!(request_count(&app).await, 0);
+
+    // Without the session's CSRF token: 403, nothing registered.
+    let forged = post(
+        &app,
+        "/requests/new",
+        &[&session],
+        &[("kind", "access"), ("team", "AMW"), ("requester_name", "X")],
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(request_count(&app).await, 0);
+}
+
+#[actix_web::test]
+async fn the_form_follows_the_permission_rules() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    app.create_team("JGD").await;
+    let auditor = app.create_user("auditor", &[]).await;
+    let session = sign_in(&app, &auditor.token).await;
+    let refused = get(&app, "/requests/new", &[&session]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(!get(&app, "/", &[&session]).await.text.contains("/requests/new"));
+
+    let worker = app.create_user("caseworker", &["AMW"]).await;
+    let session = sign_in(&app, &worker.token).await;
+    let form = get(&app, "/requests/new", &[&session]).await;
+    assert!(form.text.contains("value=\"AMW\""));
+    assert!(!form.text.contains("value=\"JGD\""), "only own teams offered");
+    let other_team = post(
+        &app,
+        "/requests/new",
+        &[&session],
+        &[
+            ("csrf", &csrf_of(&form)),
+            ("kind", "access"),
+            ("channel", "phone"),
+            ("received_on", "2026-11-02"),
+            ("team", "JGD"),
+            ("requester_name", "A. Bakker"),
+            ("relation", "self"),
+            ("age_band", "adult"),
+        ],
+    )
+    .await;
+    assert_eq!(other_team.status, StatusCode::FORBIDDEN);
+    assert!(field_of(&other_team, "team").contains("aria-invalid=\"true\""));
+    assert_eq!(request_count(&app).await, 0);
+
+    // A request outside the caller's sight: 404, like the API.
+    let jgd = app
+        .register(&{
+            let mut body = crate::helpers::registration("access", "2026-11-02");
+            body["team"] = "JGD".into();
+            body
+        })
+        .await;
+    let hidden = get(
+        &app,
+        &format!("/requests/{}/bevestiging", jgd["id"].as_str().unwrap()),
+        &[&session],
+    )
+    .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+}
