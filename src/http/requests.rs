@@ -721,7 +721,7 @@ pub(crate) enum ActionBody {
 }
 
 /// Parses the body of `action` into a command.
-fn command(action: ActionName, body: &Bytes) -> Result<Command, ApiError> {
+pub(crate) fn command(action: ActionName, body: &Bytes) -> Result<Command, ApiError> {
     let mut issues = Issues::default();
     let command = match action {
         ActionName::Assign => {

@@ -24,6 +24,8 @@ const LOGIN_COOKIE: &str = "avg_loket_login";
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+pub mod labels;
+mod request_page;
 mod requests;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -31,6 +33,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/requests/new", web::get().to(requests::new_form))
         .route("/requests/new", web::post().to(requests::register))
         .route("/requests/{id}/bevestiging", web::get().to(requests::registered))
+        .route("/requests/{id}", web::get().to(request_page::show))
+        .route(
+            "/requests/{id}/actions/{action}",
+            web::post().to(request_page::act),
+        )
         .route("/login", web::get().to(login_form))
         .route("/login", web::post().to(login))
         .route("/logout", web::post().to(logout))

@@ -18,38 +18,7 @@ use crate::service::sessions::{same_token, WebUser};
 use crate::service::ServiceError;
 use crate::storage::teams;
 
-/// `(code, Dutch label)` lists for the form's choices.
-pub const KINDS: [(&str, &str); 6] = [
-    ("access", "Inzage"),
-    ("rectification", "Rectificatie (correctie of aanvulling)"),
-    ("erasure", "Verwijdering"),
-    ("restriction", "Beperking van de verwerking"),
-    ("portability", "Overdraagbaarheid"),
-    ("objection", "Bezwaar"),
-];
-const CHANNELS: [(&str, &str); 6] = [
-    ("phone", "Telefoon"),
-    ("letter", "Brief"),
-    ("email", "E-mail"),
-    ("in_person", "Aan de balie"),
-    ("web_form", "Webformulier"),
-    ("online_dossier", "Online dossier"),
-];
-const RELATIONS: [(&str, &str); 5] = [
-    ("self", "De cliënt zelf"),
-    ("parent", "Ouder"),
-    ("guardian", "Voogd"),
-    ("legal_representative", "Wettelijk vertegenwoordiger"),
-    ("authorised", "Gemachtigde"),
-];
-const AGE_BANDS: [(&str, &str); 4] = [
-    ("adult", "18 jaar of ouder"),
-    ("16_17", "16 of 17 jaar"),
-    ("12_15", "12 tot en met 15 jaar"),
-    ("under_12", "Jonger dan 12 jaar"),
-];
-const MODES: [(&str, &str); 2] = [("correct", "Corrigeren"), ("supplement", "Aanvullen")];
-const SCOPES: [(&str, &str); 2] = [("data", "Bepaalde gegevens"), ("whole_file", "Het hele dossier")];
+use super::labels::{long_date, AGE_BANDS, CHANNELS, KINDS, MODES, RELATIONS, SCOPES};
 
 /// What the form sends, as typed: shown again with the errors when it is refused.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -274,47 +243,8 @@ struct Registered<'a> {
     legal: String,
 }
 
-/// A date as the caller is told it: "vrijdag 4 december 2026".
-pub fn long_date(date: NaiveDate) -> String {
-    use chrono::Datelike;
-    const DAYS: [&str; 7] = [
-        "maandag",
-        "dinsdag",
-        "woensdag",
-        "donderdag",
-        "vrijdag",
-        "zaterdag",
-        "zondag",
-    ];
-    const MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    format!(
-        "{} {} {} {}",
-        DAYS[date.weekday().num_days_from_monday() as usize],
-        date.day(),
-        MONTHS[date.month0() as usize],
-        date.year()
-    )
-}
-
-pub fn kind_label(code: &str) -> &'static str {
-    KINDS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, label)| *label)
-        .unwrap_or("onbekend")
+pub fn kind_label(code: &str) -> String {
+    super::labels::label(&KINDS, code)
 }
 
 pub async fn registered(state: web::Data<AppState>, req: HttpRequest, id: web::Path<String>) -> HttpResponse {
@@ -329,7 +259,7 @@ pub async fn registered(state: web::Data<AppState>, req: HttpRequest, id: web::P
                 &Registered {
                     user: &user,
                     reference: &r.reference,
-                    kind: kind_label(r.kind.code().code()),
+                    kind: &kind_label(r.kind.code().code()),
                     team: &r.team,
                     received_on: long_date(r.received_on),
                     response: long_date(view.deadlines.response),

@@ -179,3 +179,23 @@ pub fn set_reminders(conn: &mut DbConnection, id: &str, preference: &str) -> Res
         .execute(conn)?;
     Ok(())
 }
+
+/// Active caseworkers and managers of `team` (id, name), by name: who can be assigned.
+pub fn workers_of(conn: &mut DbConnection, team: &str) -> Result<Vec<(String, String)>, StorageError> {
+    Ok(users::table
+        .inner_join(team_members::table)
+        .filter(team_members::team.eq(team))
+        .filter(users::role.eq_any(["caseworker", "manager"]))
+        .filter(users::active.eq(true))
+        .order(users::name.asc())
+        .select((users::id, users::name))
+        .load(conn)?)
+}
+
+/// The names of users by id (for the timeline of a request).
+pub fn names_of(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<(String, String)>, StorageError> {
+    Ok(users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::name))
+        .load(conn)?)
+}

@@ -15,6 +15,11 @@ fn set_cookie(response: &TestResponse, name: &str) -> Option<(String, String)> {
         .map(|v| (v.split(';').next().unwrap().to_string(), v.to_string()))
 }
 
+/// Asserts that `page` contains `text`, showing the page when it does not.
+fn shows(page: &TestResponse, text: &str) {
+    assert!(page.text.contains(text), "{text:?} not in:\n{}", page.text);
+}
+
 /// The value of the hidden `csrf` field of a page.
 fn csrf_of(page: &TestResponse) -> String {
     let at = page.text.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
@@ -69,7 +74,7 @@ async fn signing_in_with_a_token_opens_a_session_with_a_strict_http_only_cookie(
 
     let form = get(&app, "/login", &[]).await;
     assert_eq!(form.status, 200);
-    assert!(form.text.contains("<label for=\"token\">"), "{}", form.text);
+    shows(&form, "<label for=\"token\">");
     let (login_cookie, _) = set_cookie(&form, "avg_loket_login").unwrap();
     let csrf = csrf_of(&form);
     let signed = post(
@@ -90,7 +95,7 @@ async fn signing_in_with_a_token_opens_a_session_with_a_strict_http_only_cookie(
 
     let home = get(&app, "/", &[&session]).await;
     assert_eq!(home.status, 200);
-    assert!(home.text.contains("privacy officer"), "{}", home.text);
+    shows(&home, "privacy officer");
     assert!(home.text.contains("Uitloggen"));
 }
 
@@ -108,7 +113,7 @@ async fn a_wrong_token_is_refused_beside_the_field_and_not_echoed() {
     )
     .await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
-    assert!(refused.text.contains("aria-invalid=\"true\""), "{}", refused.text);
+    shows(&refused, "aria-invalid=\"true\"");
     assert!(refused.text.contains("id=\"token-fout\""));
     assert!(!refused.text.contains(wrong), "the token is not shown back");
     assert!(set_cookie(&refused, "avg_loket_session").is_none());
@@ -279,17 +284,9 @@ async fn the_front_desk_registers_a_phone_request_and_gets_the_reference_and_dea
     assert!(location.ends_with("/bevestiging"), "{location}");
     let confirmation = get(&app, &location, &[&session]).await;
     assert_eq!(confirmation.status, 200);
-    assert!(
-        confirmation.text.contains("AVG-2026-00001"),
-        "{}",
-        confirmation.text
-    );
+    shows(&confirmation, "AVG-2026-00001");
     // 2 November + two weeks: Monday 16 November.
-    assert!(
-        confirmation.text.contains("maandag 16 november 2026"),
-        "{}",
-        confirmation.text
-    );
+    shows(&confirmation, "maandag 16 november 2026");
     assert!(
         !confirmation.text.contains("J. de Vries"),
         "the front desk's view has no personal data"
@@ -406,4 +403,195 @@ async fn the_form_follows_the_permission_rules() {
     )
     .await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+}
+
+#[actix_web::test]
+async fn a_caseworker_follows_the_mail_link_assesses_and_refuses_with_a_ground() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let registered = app
+        .register(&crate::helpers::registration("access", "2026-11-02"))
+        .await;
+    let id = registered["id"].as_str().unwrap();
+    let worker = app.create_user("caseworker", &["AMW"]).await;
+    app.act_ok(id, "assign", &serde_json::json!({"assignee": worker.id}))
+        .await;
+    let session = sign_in(&app, &worker.token).await;
+    let link = format!("/requests/{id}");
+
+    let page = get(&app, &link, &[&session]).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains("AVG-2026-00001"));
+    assert!(
+        page.text.contains("maandag 16 november 2026"),
+        "response deadline in words"
+    );
+    assert!(page.text.contains("Termijn verstreken"), "overdue, said in words");
+    assert!(page.text.contains("id=\"actie-start_assessment\""));
+    assert!(
+        !page.text.contains("id=\"actie-decide\""),
+        "not before the assessment"
+    );
+    let version = |page: &TestResponse| {
+        let at = page.text.find("name=\"version\" value=\"").unwrap() + 22;
+        page.text[at..].split('"').next().unwrap().to_string()
+    };
+
+    let assessed = post(
+        &app,
+        &format!("{link}/actions/start_assessment"),
+        &[&session],
+        &[
+            ("csrf", &csrf_of(&page)),
+            ("version", &version(&page)),
+            ("identity_verified_by", "known_client"),
+        ],
+    )
+    .await;
+    assert_eq!(assessed.status, StatusCode::SEE_OTHER, "{}", assessed.text);
+    let page = get(&app, &link, &[&session]).await;
+    assert!(page.text.contains("In beoordeling"));
+    // The decision form offers the grounds for this kind only, with their references.
+    assert!(page.text.contains("value=\"manifestly_unfounded\""));
+    assert!(
+        !page.text.contains("value=\"erasure_no_ground\""),
+        "an erasure ground"
+    );
+    assert!(!page.text.contains("value=\"portability_not_automated\""));
+    assert!(page
+        .text
+        .contains("Kennelijk ongegrond <span class=\"reference\">(AVG 12(5)(b))"));
+
+    // Refusing without a ground is refused beside the field, with the text kept.
+    let csrf = csrf_of(&page);
+    let current = version(&page);
+    let refused = post(
+        &app,
+        &format!("{link}/actions/decide"),
+        &[&session],
+        &[
+            ("csrf", &csrf),
+            ("version", &current),
+            ("outcome", "refused"),
+            ("explanation", "Verzoek is de derde deze maand"),
+            ("communicated_on", "2026-11-20"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    assert!(refused.text.contains("Verzoek is de derde deze maand</textarea>"));
+    assert!(refused
+        .text
+        .contains("id=\"decide-refused\" name=\"outcome\" value=\"refused\" checked"));
+    shows(&refused, "class=\"field invalid\"><legend>Gronden");
+
+    // An old version: someone else changed it meanwhile.
+    let stale = post(
+        &app,
+        &format!("{link}/actions/decide"),
+        &[&session],
+        &[
+            ("csrf", &csrf),
+            ("version", "1"),
+            ("outcome", "refused"),
+            ("grounds", "excessive"),
+            ("explanation", "x"),
+            ("communicated_on", "2026-11-20"),
+        ],
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text);
+    assert!(stale.text.contains("intussen gewijzigd"));
+
+    let decided = post(
+        &app,
+        &format!("{link}/actions/decide"),
+        &[&session],
+        &[
+            ("csrf", &csrf),
+            ("version", &current),
+            ("outcome", "refused"),
+            ("grounds", "manifestly_unfounded"),
+            ("grounds", "excessive"),
+            ("explanation", "Verzoek is de derde deze maand"),
+            ("communicated_on", "2026-11-20"),
+        ],
+    )
+    .await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.text);
+    let api = app.get(&format!("/api/v1/requests/{id}")).await;
+    assert_eq!(api.body["status"], "refused");
+    assert_eq!(
+        api.body["decision"]["grounds"],
+        serde_json::json!(["manifestly_unfounded", "excessive"])
+    );
+    let page = get(&app, &link, &[&session]).await;
+    assert!(page.text.contains("Afgewezen"));
+    assert!(
+        page.text.contains("gronden: Kennelijk ongegrond; Buitensporig"),
+        "{}",
+        page.text
+    );
+    shows(&page, "Besluiten (In beoordeling → Afgewezen)");
+    assert!(
+        !page.text.contains("id=\"actie-"),
+        "no actions on a closed request"
+    );
+}
+
+#[actix_web::test]
+async fn the_request_page_follows_the_permission_rules() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    app.create_team("JGD").await;
+    let mut body = crate::helpers::registration("access", "2026-11-02");
+    body["requester"]["name"] = "Geheime Naam".into();
+    let amw = app.register(&body).await;
+    let id = amw["id"].as_str().unwrap();
+    // The front desk sees where it stands, not who asked, and no forms.
+    let desk = app.create_user("front_desk", &[]).await;
+    let session = sign_in(&app, &desk.token).await;
+    let page = get(&app, &format!("/requests/{id}"), &[&session]).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("AVG-2026-00001"));
+    assert!(!page.text.contains("Geheime Naam"));
+    assert!(!page.text.contains("id=\"actie-"));
+    // Another team's caseworker: 404, for the page and for an action.
+    let jgd = app.create_user("caseworker", &["JGD"]).await;
+    let session = sign_in(&app, &jgd.token).await;
+    assert_eq!(
+        get(&app, &format!("/requests/{id}"), &[&session]).await.status,
+        404
+    );
+    let home = get(&app, "/", &[&session]).await;
+    let csrf = csrf_of(&home);
+    let action = post(
+        &app,
+        &format!("/requests/{id}/actions/withdraw"),
+        &[&session],
+        &[("csrf", &csrf), ("on", "2026-11-03")],
+    )
+    .await;
+    assert_eq!(action.status, 404);
+    // An auditor reads but may not act: 403, nothing changes.
+    let auditor = app.create_user("auditor", &[]).await;
+    let session = sign_in(&app, &auditor.token).await;
+    let csrf = csrf_of(&get(&app, "/", &[&session]).await);
+    let forbidden = post(
+        &app,
+        &format!("/requests/{id}/actions/withdraw"),
+        &[&session],
+        &[("csrf", &csrf), ("on", "2026-11-03")],
+    )
+    .await;
+    assert_eq!(forbidden.status, 403, "{}", forbidden.text);
+    assert_eq!(
+        app.get(&format!("/api/v1/requests/{id}")).await.body["status"],
+        "received"
+    );
 }
