@@ -25,11 +25,13 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 pub mod labels;
+mod lists;
 mod request_page;
 mod requests;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
+        .route("/requests", web::get().to(lists::list))
         .route("/requests/new", web::get().to(requests::new_form))
         .route("/requests/new", web::post().to(requests::register))
         .route("/requests/{id}/bevestiging", web::get().to(requests::registered))
@@ -201,6 +203,7 @@ struct Home<'a> {
     role: &'a str,
     teams: String,
     may_register: bool,
+    lookup_only: bool,
 }
 
 async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
@@ -214,6 +217,7 @@ async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
             role: role_label(user.caller.role),
             teams: user.caller.teams.join(", "),
             may_register: user.caller.may_register_somewhere().is_ok(),
+            lookup_only: user.caller.list_scope() == crate::domain::access::ListScope::ByReferenceOnly,
         },
     )
 }

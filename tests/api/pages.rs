@@ -595,3 +595,72 @@ async fn the_request_page_follows_the_permission_rules() {
         "received"
     );
 }
+
+#[actix_web::test]
+async fn my_requests_nearest_deadline_first_with_overdue_said_in_words() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let worker = app.create_user("caseworker", &["AMW"]).await;
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive();
+    let days_ago = |n: u64| (today - chrono::Days::new(n)).to_string();
+    let mut ids = Vec::new();
+    for received in [days_ago(3), days_ago(30), days_ago(10)] {
+        let r = app
+            .register(&crate::helpers::registration("access", &received))
+            .await;
+        ids.push(r["id"].as_str().unwrap().to_string());
+    }
+    for id in &ids[..2] {
+        app.act_ok(id, "assign", &serde_json::json!({"assignee": worker.id}))
+            .await;
+    }
+    let session = sign_in(&app, &worker.token).await;
+    let mine = get(&app, "/requests", &[&session]).await;
+    assert_eq!(mine.status, 200, "{}", mine.text);
+    shows(&mine, "Mijn verzoeken");
+    let position = |page: &TestResponse, id: &str| page.text.find(&format!("/requests/{id}\""));
+    let (old, new) = (position(&mine, &ids[1]), position(&mine, &ids[0]));
+    assert!(
+        old.is_some() && new.is_some() && old < new,
+        "nearest deadline first"
+    );
+    assert!(position(&mine, &ids[2]).is_none(), "not assigned to me");
+    shows(&mine, ">Verstreken</span>");
+    shows(&mine, "2 verzoek(en)");
+
+    let team = get(&app, "/requests?wie=alle", &[&session]).await;
+    assert!(position(&team, &ids[2]).is_some(), "the team's list");
+    let overdue = get(&app, "/requests?wie=alle&verstreken=ja", &[&session]).await;
+    shows(&overdue, "1 verzoek(en)");
+}
+
+#[actix_web::test]
+async fn the_front_desk_looks_a_request_up_by_reference() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let r = app
+        .register(&crate::helpers::registration("access", "2026-11-02"))
+        .await;
+    let desk = app.create_user("front_desk", &[]).await;
+    let session = sign_in(&app, &desk.token).await;
+    let form = get(&app, "/requests", &[&session]).await;
+    assert_eq!(form.status, 200);
+    shows(&form, "<label for=\"reference\">Kenmerk</label>");
+    assert!(!form.text.contains("<table"), "no list for the front desk");
+    let found = get(&app, "/requests?reference=AVG-2026-00001", &[&session]).await;
+    assert_eq!(found.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        found.header("location").unwrap(),
+        format!("/requests/{}", r["id"].as_str().unwrap())
+    );
+    let missing = get(&app, "/requests?reference=AVG-2026-00099", &[&session]).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    // Another team's caseworker learns nothing from the look-up either.
+    app.create_team("JGD").await;
+    let other = app.create_user("caseworker", &["JGD"]).await;
+    let session = sign_in(&app, &other.token).await;
+    let hidden = get(&app, "/requests?reference=AVG-2026-00001", &[&session]).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+}
