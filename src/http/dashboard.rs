@@ -9,7 +9,7 @@ use super::auth::Auth;
 use super::problem::ApiError;
 use super::AppState;
 use crate::clock;
-use crate::domain::access::ListScope;
+use crate::domain::access::{Caller, ListScope};
 use crate::domain::kind::KindCode;
 use crate::domain::request::Status;
 use crate::domain::statistics::{median_of_counts, share};
@@ -64,7 +64,12 @@ fn per_kind(figures: &WindowFigures) -> Value {
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "oversight",
     responses((status = 200, description = "Open, overdue, due soon, suspended, unassigned, failed mails, and per kind over the last 90 days: on-time shares, medians, extensions; scoped to the teams the caller sees", body = crate::http::openapi::schemas::Dashboard)))]
 pub async fn dashboard(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
-    let teams = match auth.0.list_scope() {
+    Ok(HttpResponse::Ok().json(figures(&state, &auth.0).await?))
+}
+
+/// The dashboard of `caller` as the API answers it (the web page shows the same).
+pub async fn figures(state: &AppState, caller: &Caller) -> Result<Value, ApiError> {
+    let teams = match caller.list_scope() {
         ListScope::All => None,
         ListScope::Teams(teams) => Some(teams),
         ListScope::ByReferenceOnly => {
@@ -127,7 +132,7 @@ pub async fn dashboard(state: web::Data<AppState>, auth: Auth) -> Result<HttpRes
             })
         })
         .collect();
-    Ok(HttpResponse::Ok().json(json!({
+    Ok(json!({
         "today": today,
         "scope": teams.map(Value::from).unwrap_or(Value::from("all")),
         "open": {
@@ -150,5 +155,5 @@ pub async fn dashboard(state: web::Data<AppState>, auth: Auth) -> Result<HttpRes
             "since": since,
             "per_kind": per_kind(&window),
         },
-    })))
+    }))
 }

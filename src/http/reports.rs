@@ -103,7 +103,7 @@ pub fn annual(rows: &[ReportRow], year: i32, teams: &[String]) -> Value {
     })
 }
 
-fn csv_of(report: &Value) -> Result<String, ApiError> {
+pub fn csv_of(report: &Value) -> Result<String, ApiError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let text = |v: &Value| match v {
         Value::Null => String::new(),
@@ -176,7 +176,22 @@ pub async fn annual_report(
             .push(FieldError::new("year", "is required, e.g. year=2026"));
     }
     params.finish()?;
-    let year = year.unwrap_or_default() as i32;
+    let report = report_of(&state, year.unwrap_or_default() as i32).await?;
+    let year = report["year"].clone();
+    if wants_csv(&req) {
+        return Ok(HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"avg-jaarverslag-{year}.csv\""),
+            ))
+            .body(csv_of(&report)?));
+    }
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// The annual report of `year` (the caller's right to see it is checked before).
+pub async fn report_of(state: &AppState, year: i32) -> Result<Value, ApiError> {
     let (rows, teams) = state
         .db
         .read(move |conn| {
@@ -188,15 +203,5 @@ pub async fn annual_report(
             Ok::<_, ApiError>((rows, teams))
         })
         .await?;
-    let report = annual(&rows, year, &teams);
-    if wants_csv(&req) {
-        return Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"avg-jaarverslag-{year}.csv\""),
-            ))
-            .body(csv_of(&report)?));
-    }
-    Ok(HttpResponse::Ok().json(report))
+    Ok(annual(&rows, year, &teams))
 }

@@ -26,12 +26,16 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 
 pub mod labels;
 mod lists;
+mod oversight;
 mod request_page;
 mod requests;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/requests", web::get().to(lists::list))
+        .route("/dashboard", web::get().to(oversight::dashboard))
+        .route("/reports/annual", web::get().to(oversight::annual))
+        .route("/reports/annual.csv", web::get().to(oversight::annual_csv))
         .route("/requests/new", web::get().to(requests::new_form))
         .route("/requests/new", web::post().to(requests::register))
         .route("/requests/{id}/bevestiging", web::get().to(requests::registered))
@@ -204,6 +208,8 @@ struct Home<'a> {
     teams: String,
     may_register: bool,
     lookup_only: bool,
+    sees_dashboard: bool,
+    sees_report: bool,
 }
 
 async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
@@ -218,6 +224,8 @@ async fn home(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
             teams: user.caller.teams.join(", "),
             may_register: user.caller.may_register_somewhere().is_ok(),
             lookup_only: user.caller.list_scope() == crate::domain::access::ListScope::ByReferenceOnly,
+            sees_dashboard: user.caller.list_scope() != crate::domain::access::ListScope::ByReferenceOnly,
+            sees_report: user.caller.list_scope() == crate::domain::access::ListScope::All,
         },
     )
 }

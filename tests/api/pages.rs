@@ -664,3 +664,66 @@ async fn the_front_desk_looks_a_request_up_by_reference() {
     let hidden = get(&app, "/requests?reference=AVG-2026-00001", &[&session]).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
 }
+
+#[actix_web::test]
+async fn the_privacy_officer_sees_the_dashboard_with_charts_and_the_annual_report() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let late = app
+        .register(&crate::helpers::registration("erasure", "2026-10-01"))
+        .await;
+    app.register(&crate::helpers::registration("access", "2026-11-20"))
+        .await;
+    let session = sign_in(&app, &app.admin.token).await;
+    let home = get(&app, "/", &[&session]).await;
+    shows(&home, "href=\"/dashboard\"");
+    shows(&home, "href=\"/reports/annual\"");
+
+    let dashboard = get(&app, "/dashboard", &[&session]).await;
+    assert_eq!(dashboard.status, 200, "{}", dashboard.text);
+    shows(&dashboard, "<span class=\"number\">2</span> open");
+    shows(
+        &dashboard,
+        "<svg class=\"chart\" role=\"img\" aria-labelledby=\"open-titel\"",
+    );
+    shows(&dashboard, "<title id=\"optijd-titel\">");
+    shows(
+        &dashboard,
+        &format!("/requests/{}\">AVG-2026-00001</a>", late["id"].as_str().unwrap()),
+    );
+    shows(&dashboard, "Mislukte herinneringsmails");
+
+    let report = get(&app, "/reports/annual?jaar=2026", &[&session]).await;
+    assert_eq!(report.status, 200, "{}", report.text);
+    shows(&report, "Jaarverslag 2026");
+    shows(&report, "<td>&#60;5</td>");
+    let csv = get(&app, "/reports/annual.csv?jaar=2026", &[&session]).await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert!(csv
+        .header("content-disposition")
+        .unwrap()
+        .contains("avg-jaarverslag-2026.csv"));
+    assert!(csv.text.lines().count() > 2, "{}", csv.text);
+}
+
+#[actix_web::test]
+async fn oversight_pages_follow_the_permission_rules() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let desk = app.create_user("front_desk", &[]).await;
+    let session = sign_in(&app, &desk.token).await;
+    assert_eq!(get(&app, "/dashboard", &[&session]).await.status, 403);
+    assert_eq!(get(&app, "/reports/annual", &[&session]).await.status, 403);
+    assert_eq!(get(&app, "/reports/annual.csv", &[&session]).await.status, 403);
+    let worker = app.create_user("caseworker", &["AMW"]).await;
+    let session = sign_in(&app, &worker.token).await;
+    let dashboard = get(&app, "/dashboard", &[&session]).await;
+    assert_eq!(dashboard.status, 200);
+    assert!(
+        !dashboard.text.contains("Mislukte herinneringsmails</h2>"),
+        "mails are the privacy officer's"
+    );
+    assert_eq!(get(&app, "/reports/annual", &[&session]).await.status, 403);
+    assert_eq!(get(&app, "/dashboard", &[]).await.status, StatusCode::SEE_OTHER);
+}
