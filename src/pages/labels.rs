@@ -83,7 +83,7 @@ pub fn label(choices: &[Choice], code: &str) -> String {
 /// An audit action as the timeline shows it.
 pub fn event_label(action: &str) -> String {
     match action {
-        "registered" => "Geregistreerd".into(),
+        "register" | "registered" => "Geregistreerd".into(),
         "anonymised" => "Persoonsgegevens verwijderd (bewaartermijn)".into(),
         other => label(&ACTIONS, other),
     }
