@@ -137,6 +137,16 @@ try {
   const forbidden = await front.goto(`${base}/dashboard`);
   check(forbidden.status() === 403, "the dashboard is forbidden to the front desk (403)");
   await accessible(front, "forbidden page");
+  await front.goto(`${base}/requests`);
+  await accessible(front, "look-up by reference");
+  await front.fill("#reference", heading.match(/AVG-\d{4}-\d{5}/)[0]);
+  await front.click("button:has-text(\"Opzoeken\")");
+  await front.waitForURL(requestUrl);
+  check(!(await front.textContent("body")).includes("Jan de Vries"), "the front desk sees status and deadlines only");
+  await accessible(front, "request page, front desk");
+  const missing = await front.goto(`${base}/requests/00000000-0000-0000-0000-000000000000`);
+  check(missing.status() === 404, "an unknown request is 404");
+  await accessible(front, "not-found page");
   await front.goto(`${base}/`);
   await front.click("text=Uitloggen");
   await front.waitForURL(`${base}/login`);
