@@ -87,8 +87,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// Any URL that matches no route.
+/// Any URL that matches no route: a page for a browser outside the API, otherwise
+/// problem+json.
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    let browser = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if browser && !req.path().starts_with("/api/") && !req.path().starts_with("/metrics") {
+        return crate::pages::unknown_page();
+    }
     ApiError::NotFound(format!("no resource at {}", req.path()))
         .problem()
         .response()

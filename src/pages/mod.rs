@@ -144,6 +144,19 @@ fn not_found_page() -> HttpResponse {
     )
 }
 
+/// 404 for an address that is no page at all.
+pub fn unknown_page() -> HttpResponse {
+    page(
+        StatusCode::NOT_FOUND,
+        &Message {
+            heading: "Deze pagina bestaat niet",
+            message: "Controleer het adres, of ga naar de startpagina.",
+            link: "/",
+            link_text: "Naar de startpagina",
+        },
+    )
+}
+
 fn unavailable() -> HttpResponse {
     page(
         StatusCode::SERVICE_UNAVAILABLE,

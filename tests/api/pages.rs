@@ -727,3 +727,33 @@ async fn oversight_pages_follow_the_permission_rules() {
     assert_eq!(get(&app, "/reports/annual", &[&session]).await.status, 403);
     assert_eq!(get(&app, "/dashboard", &[]).await.status, StatusCode::SEE_OTHER);
 }
+
+#[actix_web::test]
+async fn an_unknown_address_is_a_page_for_a_browser_and_a_problem_for_the_api() {
+    let app = spawn_app().await;
+    let browser = read(
+        client()
+            .get(app.url("/verzoeken/oud"))
+            .insert_header(("accept", "text/html,application/xhtml+xml"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(browser.status, 404);
+    assert!(browser.header("content-type").unwrap().starts_with("text/html"));
+    shows(&browser, "Deze pagina bestaat niet");
+    assert!(browser.header("content-security-policy").is_some());
+    let api = read(
+        client()
+            .get(app.url("/api/nothing"))
+            .insert_header(("accept", "text/html"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    api.assert_problem(404);
+    let script = get(&app, "/verzoeken/oud", &[]).await;
+    script.assert_problem(404);
+}
