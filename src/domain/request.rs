@@ -255,6 +255,34 @@ const MAX_RECIPIENT: usize = 200;
 const MAX_RECIPIENTS: usize = 100;
 
 impl Request {
+    /// A request as it is registered: received, version 1, nothing decided yet.
+    pub fn received(
+        id: Uuid,
+        reference: String,
+        kind: Kind,
+        team: String,
+        assignee: Option<Uuid>,
+        received_on: NaiveDate,
+    ) -> Request {
+        Request {
+            id,
+            reference,
+            kind,
+            status: Status::Received,
+            team,
+            assignee,
+            received_on,
+            identity_verified_by: None,
+            assessment_note: None,
+            suspensions: vec![],
+            extension: None,
+            decision: None,
+            completion: None,
+            withdrawal: None,
+            version: 1,
+        }
+    }
+
     /// Calendar days of finished pauses.
     pub fn paused_days(&self) -> u32 {
         self.suspensions.iter().map(Suspension::paused_days).sum()
@@ -668,21 +696,15 @@ mod tests {
 
     fn request(kind: Kind, status: Status) -> Request {
         let mut r = Request {
-            id: Uuid::nil(),
-            reference: "AVG-2026-00001".into(),
-            kind,
-            status: Status::Received,
-            team: "AMW".into(),
-            assignee: Some(Uuid::from_u128(7)),
-            received_on: date("2026-11-16"),
-            identity_verified_by: None,
-            assessment_note: None,
-            suspensions: vec![],
-            extension: None,
-            decision: None,
-            completion: None,
-            withdrawal: None,
             version: 3,
+            ..Request::received(
+                Uuid::nil(),
+                "AVG-2026-00001".into(),
+                kind,
+                "AMW".into(),
+                Some(Uuid::from_u128(7)),
+                date("2026-11-16"),
+            )
         };
         match status {
             Status::Received => {}

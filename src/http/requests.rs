@@ -380,16 +380,7 @@ fn summary_json(record: &RequestRecord, today: NaiveDate) -> Value {
         .ok()
         .map(|status| {
             let stub = Request {
-                id: Uuid::nil(),
-                reference: String::new(),
-                kind: Kind::Access,
                 status,
-                team: String::new(),
-                assignee: record.assignee.as_ref().map(|_| Uuid::nil()),
-                received_on: record.received_on,
-                identity_verified_by: None,
-                assessment_note: None,
-                suspensions: vec![],
                 extension: record.extension_informed_on.map(|informed_on| {
                     crate::domain::request::Extension {
                         reason: String::new(),
@@ -397,10 +388,14 @@ fn summary_json(record: &RequestRecord, today: NaiveDate) -> Value {
                         until: None,
                     }
                 }),
-                decision: None,
-                completion: None,
-                withdrawal: None,
-                version: 0,
+                ..Request::received(
+                    Uuid::nil(),
+                    String::new(),
+                    Kind::Access,
+                    String::new(),
+                    record.assignee.as_ref().map(|_| Uuid::nil()),
+                    record.received_on,
+                )
             };
             stub.allowed_actions().into_iter().map(ActionName::code).collect()
         })

@@ -114,23 +114,14 @@ fn register_in(
     }
     let year = registration.received_on.year();
     let number = store::next_reference_number(conn, year)?;
-    let request = Request {
-        id: Uuid::now_v7(),
-        reference: format!("AVG-{year}-{number:05}"),
-        kind: registration.kind,
-        status: Status::Received,
-        team: registration.team,
-        assignee: registration.assignee,
-        received_on: registration.received_on,
-        identity_verified_by: None,
-        assessment_note: None,
-        suspensions: vec![],
-        extension: None,
-        decision: None,
-        completion: None,
-        withdrawal: None,
-        version: 1,
-    };
+    let request = Request::received(
+        Uuid::now_v7(),
+        format!("AVG-{year}-{number:05}"),
+        registration.kind,
+        registration.team,
+        registration.assignee,
+        registration.received_on,
+    );
     let context = rules.context(request.kind.code(), now);
     let deadlines = request.deadlines(context.periods, context.calendar);
     let stored = StoredRequest {

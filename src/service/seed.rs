@@ -112,23 +112,14 @@ fn synthetic(rng: &mut Rng, n: usize, team: &str, staff: &[Uuid], today: NaiveDa
     let received_on = today - Days::new(rng.below(3 * 365));
     let age = (today - received_on).num_days() as u64;
     let day = |offset: u64| (received_on + Days::new(offset.min(age))).min(today);
-    let mut request = Request {
-        id: Uuid::now_v7(),
-        reference: String::new(),
+    let mut request = Request::received(
+        Uuid::now_v7(),
+        String::new(),
         kind,
-        status: Status::Received,
-        team: team.to_string(),
-        assignee: None,
+        team.to_string(),
+        None,
         received_on,
-        identity_verified_by: None,
-        assessment_note: None,
-        suspensions: vec![],
-        extension: None,
-        decision: None,
-        completion: None,
-        withdrawal: None,
-        version: 1,
-    };
+    );
     // Recent requests are in every state. Older ones are closed, but for about 2 in 100
     // that were forgotten and are overdue now: what an organisation that has missed
     // deadlines looks like, and what the dashboard is for.
