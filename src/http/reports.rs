@@ -103,7 +103,7 @@ pub fn annual(rows: &[ReportRow], year: i32, teams: &[String]) -> Value {
     })
 }
 
-pub fn csv_of(report: &Value) -> Result<String, ApiError> {
+fn csv_of(report: &Value) -> Result<String, ApiError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let text = |v: &Value| match v {
         Value::Null => String::new(),
@@ -176,18 +176,23 @@ pub async fn annual_report(
             .push(FieldError::new("year", "is required, e.g. year=2026"));
     }
     params.finish()?;
-    let report = report_of(&state, year.unwrap_or_default() as i32).await?;
-    let year = report["year"].clone();
+    let year = year.unwrap_or_default() as i32;
+    let report = report_of(&state, year).await?;
     if wants_csv(&req) {
-        return Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"avg-jaarverslag-{year}.csv\""),
-            ))
-            .body(csv_of(&report)?));
+        return csv_attachment(year, &report);
     }
     Ok(HttpResponse::Ok().json(report))
+}
+
+/// The report as a CSV download (`avg-jaarverslag-YEAR.csv`).
+pub fn csv_attachment(year: i32, report: &Value) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"avg-jaarverslag-{year}.csv\""),
+        ))
+        .body(csv_of(report)?))
 }
 
 /// The annual report of `year` (the caller's right to see it is checked before).

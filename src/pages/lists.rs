@@ -61,25 +61,22 @@ struct List<'a> {
 }
 
 fn page_link(query: &ListQuery, page: i64) -> String {
-    let pairs = [
+    let page = page.to_string();
+    let pairs: Vec<(&str, &str)> = [
         ("wie", query.wie.as_str()),
         ("status", &query.status),
         ("kind", &query.kind),
         ("team", &query.team),
         ("verstreken", &query.verstreken),
-    ];
-    let mut link = String::from("/requests?");
-    for (name, value) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
-        link.push_str(&format!("{name}={}&", urlencode(value)));
-    }
-    link.push_str(&format!("pagina={page}"));
-    link
-}
-
-fn urlencode(value: &str) -> String {
-    serde_urlencoded::to_string([("", value)])
-        .map(|s| s.trim_start_matches('=').to_string())
-        .unwrap_or_default()
+    ]
+    .into_iter()
+    .filter(|(_, value)| !value.is_empty())
+    .chain([("pagina", page.as_str())])
+    .collect();
+    format!(
+        "/requests?{}",
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    )
 }
 
 pub async fn list(
@@ -208,4 +205,24 @@ pub async fn list(
 #[template(path = "pages/lookup.html")]
 struct Lookup<'a> {
     user: &'a WebUser,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_links_keep_the_filters_that_are_set() {
+        let query = ListQuery {
+            wie: "alle".into(),
+            team: "A&B".into(),
+            verstreken: "ja".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            page_link(&query, 3),
+            "/requests?wie=alle&team=A%26B&verstreken=ja&pagina=3"
+        );
+        assert_eq!(page_link(&ListQuery::default(), 1), "/requests?pagina=1");
+    }
 }

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::clock;
 use crate::domain::access::Role;
 use crate::http::AppState;
-use crate::service::admin::AuthError;
+use crate::service::admin::{random_hex, AuthError};
 use crate::service::sessions::{self, same_token, WebUser, SESSION_HOURS};
 
 const SESSION_COOKIE: &str = "avg_loket_session";
@@ -167,12 +167,6 @@ fn unavailable() -> HttpResponse {
             link_text: "Naar de startpagina",
         },
     )
-}
-
-fn random_hex() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
-    hex::encode(bytes)
 }
 
 /// `Secure` when the page was asked for over TLS (directly or behind a proxy that says so).

@@ -1,7 +1,7 @@
 //! The privacy officer's pages: the dashboard with small SVG charts, the overdue list
 //! and failed mails, and the annual report with its CSV download.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Datelike;
@@ -374,14 +374,8 @@ pub async fn annual_csv(
         Ok(found) => found,
         Err(response) => return response,
     };
-    match crate::http::reports::csv_of(&report) {
-        Ok(csv) => HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"avg-jaarverslag-{year}.csv\""),
-            ))
-            .body(csv),
+    match crate::http::reports::csv_attachment(year, &report) {
+        Ok(download) => download,
         Err(error) => {
             tracing::error!(%error, "annual report CSV");
             unavailable()

@@ -18,11 +18,16 @@ use crate::storage::{audit, Db, DbConnection, StorageError};
 /// A token says who you are; it is shown once and stored only as its SHA-256.
 /// 32 random bytes = 256 bits, as hex behind a recognisable prefix.
 pub fn new_token() -> (String, String) {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
-    let token = format!("avgl_{}", hex::encode(bytes));
+    let token = format!("avgl_{}", random_hex());
     let hash = hash_token(&token);
     (token, hash)
+}
+
+/// 32 random bytes (256 bits) as hex: tokens, session secrets, CSRF tokens.
+pub fn random_hex() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    hex::encode(bytes)
 }
 
 pub fn hash_token(token: &str) -> String {

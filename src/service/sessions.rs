@@ -9,7 +9,7 @@
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use super::admin::{authenticate, hash_token, AuthError};
+use super::admin::{authenticate, hash_token, random_hex, AuthError};
 use crate::domain::access::{Caller, Role};
 use crate::storage::sessions::{self, SessionRow};
 use crate::storage::{users, Db, StorageError};
@@ -30,12 +30,6 @@ pub struct WebUser {
     pub caller: Caller,
     pub name: String,
     pub csrf_token: String,
-}
-
-fn random_hex() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
-    hex::encode(bytes)
 }
 
 /// Checks `token` and opens a session for its user.
