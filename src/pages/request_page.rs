@@ -124,7 +124,10 @@ async fn render(
         let events = if full {
             service::events(&state.db, &user.caller, &id)
                 .await
-                .unwrap_or_default()
+                .unwrap_or_else(|error| {
+                    tracing::error!(%error, "request page timeline");
+                    Vec::new()
+                })
         } else {
             Vec::new()
         };

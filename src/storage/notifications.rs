@@ -116,17 +116,6 @@ pub fn requests_due(
         .load(conn)?)
 }
 
-pub fn set_next_reminder(
-    conn: &mut DbConnection,
-    request_id: &str,
-    at: Option<NaiveDateTime>,
-) -> Result<(), StorageError> {
-    diesel::update(requests::table.find(request_id))
-        .set(requests::next_reminder_at.eq(at))
-        .execute(conn)?;
-    Ok(())
-}
-
 /// Cancels the queued or held reminders of a request that no longer apply: all of
 /// them when `keep` is `None`, otherwise those about another deadline or date.
 pub fn cancel_stale(
