@@ -8,16 +8,17 @@ use crate::clock;
 use crate::configuration::Settings;
 use crate::domain::calendar::{Calendar, FIRST_YEAR, LAST_YEAR};
 use crate::domain::deadlines::{deadline, Period};
+use crate::domain::team::TeamCode;
 use crate::jobs::Background;
 use crate::mail::Mailer;
-use crate::service::admin::{self, NewUser};
+use crate::service::admin::{self, Admin, NewTeamInput, NewUser, UserRef};
+use crate::service::audit::Verification;
 use crate::service::reminders::{deliver, sweep, MailSettings};
 use crate::service::retention::purge;
 use crate::service::Rules;
 use crate::service::ServiceError;
 use crate::startup::Application;
 use crate::storage::Db;
-use crate::storage::{audit, teams, users, write_transaction};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -202,7 +203,7 @@ pub enum AuditCommand {
 }
 
 fn parse_date(value: &str) -> Result<NaiveDate, String> {
-    crate::http::params::parse_date(value)
+    crate::service::input::parse_date(value)
         .filter(|d| (FIRST_YEAR..LAST_YEAR).contains(&d.year()))
         .ok_or_else(|| {
             format!(
@@ -213,7 +214,7 @@ fn parse_date(value: &str) -> Result<NaiveDate, String> {
 }
 
 fn parse_calendar(value: &str) -> Result<Calendar, String> {
-    Calendar::parse(value).map_err(|e| e.0)
+    Calendar::parse(value.trim()).map_err(|e| e.0)
 }
 
 /// A command that failed; printed as one line on stderr.
@@ -251,9 +252,6 @@ impl From<ServiceError> for CliError {
     }
 }
 
-/// The audit actor of command-line administration.
-const CLI_ACTOR: &str = "cli";
-
 /// Connects and brings the schema up to date, so that administration works on a
 /// fresh install before the first `serve`.
 fn admin_db(settings: &Settings) -> Result<Db, CliError> {
@@ -262,123 +260,120 @@ fn admin_db(settings: &Settings) -> Result<Db, CliError> {
     Ok(db)
 }
 
-fn in_transaction<T>(
-    db: &Db,
-    f: impl FnOnce(&mut crate::storage::DbConnection) -> Result<T, ServiceError>,
-) -> Result<T, CliError> {
-    let mut conn = db.get()?;
-    Ok(write_transaction(&mut conn, f)?)
+/// Runs one piece of async work (a service call) to its end.
+fn block_on<T>(work: impl std::future::Future<Output = Result<T, CliError>>) -> Result<T, CliError> {
+    actix_web::rt::System::new().block_on(work)
 }
 
+fn team_list(teams: &[TeamCode]) -> String {
+    if teams.is_empty() {
+        "-".to_string()
+    } else {
+        teams.iter().map(TeamCode::as_str).collect::<Vec<_>>().join(",")
+    }
+}
+
+/// Team, user and token administration as the operator on the machine (the audit
+/// actor `cli`): the same service functions the privacy officer uses over the API.
 fn administer(command: Command, settings: &Settings) -> Result<(), CliError> {
     let db = admin_db(settings)?;
     let now = clock::now();
-    match command {
-        Command::Team {
-            command: TeamCommand::Add { code, name },
-        } => {
-            let team = in_transaction(&db, |c| admin::create_team_in(c, CLI_ACTOR, &code, &name, now))?;
-            println!("team {} added: {}", team.code, team.name);
-        }
-        Command::Team {
-            command: TeamCommand::List,
-        } => {
-            let mut conn = db.get()?;
-            for team in teams::list(&mut conn)? {
-                println!("{}\t{}", team.code, team.name);
+    let operator = Admin::operator();
+    block_on(async move {
+        match command {
+            Command::Team {
+                command: TeamCommand::Add { code, name },
+            } => {
+                let team = operator
+                    .create_team(&db, NewTeamInput { code, name }, now)
+                    .await?;
+                println!("team {} added: {}", team.code, team.name);
             }
-        }
-        Command::User {
-            command:
-                UserCommand::Add {
-                    name,
-                    email,
-                    role,
-                    teams,
-                    reminders,
-                },
-        } => {
-            let new = NewUser::parse(&name, &email, &role, &teams)?.with_reminders(reminders.as_deref())?;
-            let (view, token) = in_transaction(&db, |c| admin::create_user_in(c, CLI_ACTOR, new, now))?;
-            let teams = if view.teams.is_empty() {
-                "-".to_string()
-            } else {
-                view.teams.join(",")
-            };
-            println!(
-                "user {} added: {} ({}), teams: {}",
-                view.user.id, view.user.email, view.user.role, teams
-            );
-            println!("API token (shown once; give it to the user, it cannot be shown again):");
-            println!("{}", token.token);
-        }
-        Command::User {
-            command: UserCommand::List,
-        } => {
-            let mut conn = db.get()?;
-            for (user, teams) in users::list(&mut conn)? {
-                let state = if user.active { "active" } else { "deactivated" };
-                let teams = if teams.is_empty() {
-                    "-".to_string()
-                } else {
-                    teams.join(",")
-                };
+            Command::Team {
+                command: TeamCommand::List,
+            } => {
+                for team in admin::teams(&db).await? {
+                    println!("{}\t{}", team.code, team.name);
+                }
+            }
+            Command::User {
+                command:
+                    UserCommand::Add {
+                        name,
+                        email,
+                        role,
+                        teams,
+                        reminders,
+                    },
+            } => {
+                let new =
+                    NewUser::parse(&name, &email, &role, &teams)?.with_reminders(reminders.as_deref())?;
+                let (view, token) = operator.create_user(&db, new, now).await?;
                 println!(
-                    "{}\t{}\t{}\t{}\t{}\t{}",
-                    user.id, user.email, user.name, user.role, teams, state
+                    "user {} added: {} ({}), teams: {}",
+                    view.user.id,
+                    view.user.email,
+                    view.user.role,
+                    team_list(&view.teams)
+                );
+                println!("API token (shown once; give it to the user, it cannot be shown again):");
+                println!("{}", token.token);
+            }
+            Command::User {
+                command: UserCommand::List,
+            } => {
+                for view in operator.list_users(&db).await? {
+                    let user = &view.user;
+                    let state = if user.active { "active" } else { "deactivated" };
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        user.id,
+                        user.email,
+                        user.name,
+                        user.role,
+                        team_list(&view.teams),
+                        state
+                    );
+                }
+            }
+            Command::User {
+                command: UserCommand::Reminders { email, reminders },
+            } => {
+                let view = operator
+                    .set_reminders(&db, UserRef::Email(email), &reminders, now)
+                    .await?;
+                println!(
+                    "{} now receives reminders: {}",
+                    view.user.email, view.user.reminders
                 );
             }
+            Command::User {
+                command: UserCommand::Deactivate { email },
+            } => {
+                let view = operator.deactivate_user(&db, UserRef::Email(email), now).await?;
+                println!(
+                    "user {} ({}) is deactivated; their tokens no longer work",
+                    view.user.id, view.user.email
+                );
+            }
+            Command::Token {
+                command: TokenCommand::Create { email },
+            } => {
+                let shown = email.trim().to_lowercase();
+                let token = operator.issue_token(&db, UserRef::Email(email), now).await?;
+                println!("token {} issued for {shown} (shown once):", token.id);
+                println!("{}", token.token);
+            }
+            Command::Token {
+                command: TokenCommand::Revoke { email },
+            } => {
+                let (view, count) = operator.revoke_tokens_of(&db, UserRef::Email(email), now).await?;
+                println!("{count} token(s) of {} revoked", view.user.email);
+            }
+            _ => unreachable!("not an administration command"),
         }
-        Command::User {
-            command: UserCommand::Reminders { email, reminders },
-        } => {
-            let view = in_transaction(&db, |c| {
-                let user = admin::user_by_email_in(c, &email)?;
-                admin::set_reminders_in(c, CLI_ACTOR, &user.user.id, &reminders, now)
-            })?;
-            println!(
-                "{} now receives reminders: {}",
-                view.user.email, view.user.reminders
-            );
-        }
-        Command::User {
-            command: UserCommand::Deactivate { email },
-        } => {
-            let view = in_transaction(&db, |c| {
-                let user = admin::user_by_email_in(c, &email)?;
-                admin::deactivate_user_in(c, CLI_ACTOR, &user.user.id, now)
-            })?;
-            println!(
-                "user {} ({}) is deactivated; their tokens no longer work",
-                view.user.id, view.user.email
-            );
-        }
-        Command::Token {
-            command: TokenCommand::Create { email },
-        } => {
-            let token = in_transaction(&db, |c| {
-                let user = admin::user_by_email_in(c, &email)?;
-                admin::issue_token_for_in(c, CLI_ACTOR, &user, now)
-            })?;
-            println!(
-                "token {} issued for {} (shown once):",
-                token.id,
-                email.trim().to_lowercase()
-            );
-            println!("{}", token.token);
-        }
-        Command::Token {
-            command: TokenCommand::Revoke { email },
-        } => {
-            let count = in_transaction(&db, |c| {
-                let user = admin::user_by_email_in(c, &email)?;
-                admin::revoke_tokens_of_in(c, CLI_ACTOR, &user, now)
-            })?;
-            println!("{count} token(s) of {} revoked", email.trim().to_lowercase());
-        }
-        _ => unreachable!("not an administration command"),
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
@@ -423,8 +418,9 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
             let db = admin_db(&settings)?;
             let rules = Rules::from_settings(&settings);
             let now = args.now.unwrap_or_else(clock::now);
-            let count = actix_web::rt::System::new()
-                .block_on(async move { purge(&db, &rules, settings.retention, CLI_ACTOR, now).await })?;
+            let count = actix_web::rt::System::new().block_on(async move {
+                purge(&db, &rules, settings.retention, admin::OPERATOR, now).await
+            })?;
             println!("{count} closed request(s) anonymised");
             Ok(())
         }
@@ -432,13 +428,12 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
             command: AuditCommand::Verify,
         } => {
             let db = Db::connect(&settings.database_url, 1)?;
-            let mut conn = db.get()?;
-            match audit::verify(&mut conn)? {
-                audit::Verification::Intact { events } => {
+            match block_on(async move { Ok(crate::service::audit::verify(&db).await?) })? {
+                Verification::Intact { events } => {
                     println!("audit trail intact: {events} events verified");
                     Ok(())
                 }
-                audit::Verification::Broken(broken) => Err(CliError::AuditBroken(broken)),
+                Verification::Broken(broken) => Err(CliError::AuditBroken(broken)),
             }
         }
     }

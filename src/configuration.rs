@@ -15,12 +15,7 @@ use crate::domain::deadlines::{KindPeriods, Period, Periods};
 use crate::domain::kind::KindCode;
 use crate::domain::reminders::ReminderRules;
 
-/// The language of e-mails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    Dutch,
-    English,
-}
+pub use crate::domain::Language;
 
 /// Where the register is stored, chosen by the scheme of `AVG_LOKET_DATABASE_URL`.
 #[derive(Clone, PartialEq, Eq)]
@@ -277,7 +272,7 @@ impl Settings {
             },
         )?;
         let calendar = parse_var("AVG_LOKET_CALENDAR", &get("AVG_LOKET_CALENDAR", "gdpr-nl"), |v| {
-            Calendar::parse(v).map_err(|e| e.0)
+            Calendar::parse(v.trim()).map_err(|e| e.0)
         })?;
         let periods = parse_periods(&mut get)?;
         let number = |name: &str, value: String, min: u32, max: u32| -> Result<u32, ConfigError> {
@@ -321,15 +316,9 @@ impl Settings {
                 20,
             )?,
         };
-        let language = parse_var(
-            "AVG_LOKET_LANGUAGE",
-            &get("AVG_LOKET_LANGUAGE", "nl"),
-            |v| match v.trim() {
-                "nl" => Ok(Language::Dutch),
-                "en" => Ok(Language::English),
-                other => Err(format!("unknown language '{other}' (expected nl or en)")),
-            },
-        )?;
+        let language = parse_var("AVG_LOKET_LANGUAGE", &get("AVG_LOKET_LANGUAGE", "nl"), |v| {
+            Language::parse(v.trim()).map_err(|e| e.0)
+        })?;
         let sweep_interval = std::time::Duration::from_secs(u64::from(number(
             "AVG_LOKET_SWEEP_INTERVAL_SECONDS",
             get("AVG_LOKET_SWEEP_INTERVAL_SECONDS", "60"),
@@ -423,7 +412,7 @@ fn parse_periods(get: &mut impl FnMut(&str, &str) -> String) -> Result<Periods, 
             legal: period(format!("AVG_LOKET_LEGAL_PERIOD_{suffix}"), base.legal)?,
             extended: period(format!("AVG_LOKET_EXTENDED_PERIOD_{suffix}"), base.extended)?,
         };
-        periods.set(kind, own);
+        periods.set(*kind, own);
     }
     Ok(periods)
 }

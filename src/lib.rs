@@ -2,7 +2,9 @@
 //! lifecycle with legal deadlines and keeps a tamper-evident audit trail.
 //!
 //! Layers (see `docs/architecture.md`): [`domain`] is pure; [`storage`] holds all SQL;
-//! [`http`] extracts, calls, maps; [`cli`] and [`startup`] wire it together.
+//! [`service`] holds the use cases; [`http`] (the JSON API) and [`pages`] (HTML) are
+//! sibling adapters over it that never import each other; [`web`] wires them, and
+//! [`cli`] and [`startup`] start it all.
 
 pub mod cli;
 pub mod clock;
@@ -16,3 +18,4 @@ pub mod service;
 pub mod startup;
 pub mod storage;
 pub mod telemetry;
+pub mod web;

@@ -7,9 +7,10 @@ use actix_web::middleware::{from_fn, ErrorHandlers};
 use actix_web::{web, App, HttpServer};
 
 use crate::configuration::Settings;
-use crate::http::{self, problem, request_log, AppState};
+use crate::http::problem;
 use crate::service::Rules;
 use crate::storage::{Db, StorageError};
+use crate::web::{self as wiring, headers, request_log, AppState};
 
 /// How long in-flight requests may take to finish after SIGTERM/SIGINT.
 const SHUTDOWN_GRACE_SECONDS: u64 = 30;
@@ -53,17 +54,15 @@ impl Application {
             db: db.clone(),
             settings,
             rules,
-            metrics: http::metrics::Metrics::new(),
+            metrics: wiring::metrics::Metrics::new(),
         });
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(ErrorHandlers::new().default_handler(problem::problem_for_plain_errors))
-                .wrap(from_fn(crate::pages::security_headers))
+                .wrap(from_fn(headers::security_headers))
                 .wrap(from_fn(request_log::log_request))
                 .app_data(state.clone())
-                .configure(http::configure)
-                .configure(crate::pages::configure)
-                .default_service(web::to(http::not_found))
+                .configure(wiring::routes)
         })
         .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
         .listen(listener)

@@ -22,8 +22,11 @@ pub fn init(settings: &Settings) {
         LogFormat::Json => builder
             .json()
             .flatten_event(true)
+            // `span`: the innermost span (for the request log, the request's own);
+            // `spans`: all of them, outermost first, so that a line logged inside a
+            // use case (`register`, `act`) still carries the request id.
             .with_current_span(true)
-            .with_span_list(false)
+            .with_span_list(true)
             .try_init(),
     };
 }

@@ -1,4 +1,5 @@
-//! Who may see and do what — the need-to-know rules of the seeds, in one place.
+//! Who may see and do what — the need-to-know rules of the privacy statements of
+//! LEVgroep and MEE Zuid-Limburg, in one place.
 //!
 //! | role | sees | may do |
 //! |---|---|---|
@@ -15,14 +16,15 @@ use uuid::Uuid;
 
 use super::code_enum;
 use super::request::ActionName;
+use super::team::TeamCode;
 
 code_enum! {
     pub enum Role ("role") {
-        FrontDesk = "front_desk",
-        Caseworker = "caseworker",
-        Manager = "manager",
-        PrivacyOfficer = "privacy_officer",
-        Auditor = "auditor",
+        FrontDesk = ("front_desk", "Baliemedewerker", "Front desk"),
+        Caseworker = ("caseworker", "Behandelaar", "Caseworker"),
+        Manager = ("manager", "Teammanager", "Team manager"),
+        PrivacyOfficer = ("privacy_officer", "Functionaris gegevensbescherming (privacy officer)", "Privacy officer"),
+        Auditor = ("auditor", "Kwaliteitsmedewerker", "Auditor"),
     }
 }
 
@@ -39,7 +41,7 @@ pub struct Caller {
     pub user_id: Uuid,
     pub role: Role,
     /// The teams a caseworker works in or a manager manages.
-    pub teams: Vec<String>,
+    pub teams: Vec<TeamCode>,
 }
 
 /// How much of a request the caller sees.
@@ -55,7 +57,7 @@ pub enum View {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ListScope {
     All,
-    Teams(Vec<String>),
+    Teams(Vec<TeamCode>),
     /// Only a look-up by reference (front desk).
     ByReferenceOnly,
 }
@@ -71,7 +73,7 @@ pub enum Denied {
 }
 
 impl Caller {
-    fn sees_everything_of(&self, team: &str) -> bool {
+    fn sees_everything_of(&self, team: &TeamCode) -> bool {
         match self.role {
             Role::PrivacyOfficer | Role::Auditor => true,
             Role::Caseworker | Role::Manager => self.teams.iter().any(|t| t == team),
@@ -80,7 +82,7 @@ impl Caller {
     }
 
     /// How much the caller sees of a request of `team`, if anything.
-    pub fn view_of(&self, team: &str) -> Option<View> {
+    pub fn view_of(&self, team: &TeamCode) -> Option<View> {
         if self.sees_everything_of(team) {
             Some(View::Full)
         } else if self.role == Role::FrontDesk {
@@ -106,7 +108,7 @@ impl Caller {
         }
     }
 
-    pub fn may_register(&self, team: &str) -> Result<(), Denied> {
+    pub fn may_register(&self, team: &TeamCode) -> Result<(), Denied> {
         match self.role {
             Role::FrontDesk | Role::PrivacyOfficer => Ok(()),
             Role::Caseworker | Role::Manager if self.sees_everything_of(team) => Ok(()),
@@ -117,11 +119,11 @@ impl Caller {
         }
     }
 
-    pub fn may_read(&self, team: &str) -> Result<View, Denied> {
+    pub fn may_read(&self, team: &TeamCode) -> Result<View, Denied> {
         self.view_of(team).ok_or(Denied::NotFound)
     }
 
-    pub fn may_read_events(&self, team: &str) -> Result<(), Denied> {
+    pub fn may_read_events(&self, team: &TeamCode) -> Result<(), Denied> {
         match self.may_read(team)? {
             View::Full => Ok(()),
             View::Status => Err(Denied::Forbidden(
@@ -131,7 +133,7 @@ impl Caller {
     }
 
     /// May the caller take `action` on a request of `team` now assigned to `assignee`?
-    pub fn may_act(&self, action: ActionName, team: &str, assignee: Option<Uuid>) -> Result<(), Denied> {
+    pub fn may_act(&self, action: ActionName, team: &TeamCode, assignee: Option<Uuid>) -> Result<(), Denied> {
         self.may_read(team)?;
         match self.role {
             Role::PrivacyOfficer | Role::Manager => Ok(()),
@@ -159,31 +161,69 @@ impl Caller {
             ))
         }
     }
+
+    /// The dashboard's sight: every team (`None`) or the caller's own; the front desk
+    /// has none.
+    pub fn dashboard_scope(&self) -> Result<Option<Vec<TeamCode>>, Denied> {
+        match self.list_scope() {
+            ListScope::All => Ok(None),
+            ListScope::Teams(teams) => Ok(Some(teams)),
+            ListScope::ByReferenceOnly => Err(Denied::Forbidden(
+                "the dashboard is not part of the front desk's work".into(),
+            )),
+        }
+    }
+
+    /// The annual report covers every team: the privacy officer's and the auditor's.
+    pub fn may_read_reports(&self) -> Result<(), Denied> {
+        match self.list_scope() {
+            ListScope::All => Ok(()),
+            _ => Err(Denied::Forbidden(
+                "the annual report is for the privacy officer and the auditor".into(),
+            )),
+        }
+    }
+
+    /// The mail outbox (addresses of colleagues, delivery errors) is the privacy
+    /// officer's, like the rest of the administration.
+    pub fn may_read_outbox(&self) -> Result<(), Denied> {
+        self.may_administer()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn team(code: &str) -> TeamCode {
+        TeamCode::parse(code).unwrap()
+    }
+
     fn caller(role: Role, teams: &[&str]) -> Caller {
         Caller {
             user_id: Uuid::from_u128(1),
             role,
-            teams: teams.iter().map(|t| t.to_string()).collect(),
+            teams: teams.iter().map(|t| team(t)).collect(),
         }
     }
 
     #[test]
     fn sight_per_role() {
         assert_eq!(
-            caller(Role::Caseworker, &["AMW"]).view_of("AMW"),
+            caller(Role::Caseworker, &["AMW"]).view_of(&team("AMW")),
             Some(View::Full)
         );
-        assert_eq!(caller(Role::Caseworker, &["AMW"]).view_of("JGD"), None);
-        assert_eq!(caller(Role::Manager, &["JGD"]).view_of("AMW"), None);
-        assert_eq!(caller(Role::FrontDesk, &[]).view_of("AMW"), Some(View::Status));
-        assert_eq!(caller(Role::Auditor, &[]).view_of("AMW"), Some(View::Full));
-        assert_eq!(caller(Role::PrivacyOfficer, &[]).view_of("AMW"), Some(View::Full));
+        assert_eq!(caller(Role::Caseworker, &["AMW"]).view_of(&team("JGD")), None);
+        assert_eq!(caller(Role::Manager, &["JGD"]).view_of(&team("AMW")), None);
+        assert_eq!(
+            caller(Role::FrontDesk, &[]).view_of(&team("AMW")),
+            Some(View::Status)
+        );
+        assert_eq!(caller(Role::Auditor, &[]).view_of(&team("AMW")), Some(View::Full));
+        assert_eq!(
+            caller(Role::PrivacyOfficer, &[]).view_of(&team("AMW")),
+            Some(View::Full)
+        );
     }
 
     #[test]
@@ -191,32 +231,53 @@ mod tests {
         let other = Some(Uuid::from_u128(2));
         let me = Some(Uuid::from_u128(1));
         let cw = caller(Role::Caseworker, &["AMW"]);
-        assert_eq!(cw.may_act(ActionName::Decide, "AMW", me), Ok(()));
-        assert_eq!(cw.may_act(ActionName::Decide, "JGD", me), Err(Denied::NotFound));
-        assert_eq!(cw.may_act(ActionName::Assign, "AMW", None), Ok(()));
-        assert_eq!(cw.may_act(ActionName::Assign, "AMW", me), Ok(()));
+        assert_eq!(cw.may_act(ActionName::Decide, &team("AMW"), me), Ok(()));
+        assert_eq!(
+            cw.may_act(ActionName::Decide, &team("JGD"), me),
+            Err(Denied::NotFound)
+        );
+        assert_eq!(cw.may_act(ActionName::Assign, &team("AMW"), None), Ok(()));
+        assert_eq!(cw.may_act(ActionName::Assign, &team("AMW"), me), Ok(()));
         assert!(matches!(
-            cw.may_act(ActionName::Assign, "AMW", other),
+            cw.may_act(ActionName::Assign, &team("AMW"), other),
             Err(Denied::Forbidden(_))
         ));
         assert_eq!(
-            caller(Role::Manager, &["AMW"]).may_act(ActionName::Assign, "AMW", other),
+            caller(Role::Manager, &["AMW"]).may_act(ActionName::Assign, &team("AMW"), other),
             Ok(())
         );
         let fd = caller(Role::FrontDesk, &[]);
-        assert_eq!(fd.may_act(ActionName::Withdraw, "AMW", other), Ok(()));
+        assert_eq!(fd.may_act(ActionName::Withdraw, &team("AMW"), other), Ok(()));
         assert!(matches!(
-            fd.may_act(ActionName::Decide, "AMW", other),
+            fd.may_act(ActionName::Decide, &team("AMW"), other),
             Err(Denied::Forbidden(_))
         ));
         assert!(matches!(
-            caller(Role::Auditor, &[]).may_act(ActionName::Withdraw, "AMW", None),
+            caller(Role::Auditor, &[]).may_act(ActionName::Withdraw, &team("AMW"), None),
             Err(Denied::Forbidden(_))
         ));
-        assert!(matches!(fd.may_read_events("AMW"), Err(Denied::Forbidden(_))));
-        assert!(matches!(cw.may_register("JGD"), Err(Denied::Forbidden(_))));
-        assert_eq!(fd.may_register("JGD"), Ok(()));
+        assert!(matches!(
+            fd.may_read_events(&team("AMW")),
+            Err(Denied::Forbidden(_))
+        ));
+        assert!(matches!(cw.may_register(&team("JGD")), Err(Denied::Forbidden(_))));
+        assert_eq!(fd.may_register(&team("JGD")), Ok(()));
         assert!(cw.may_administer().is_err());
         assert!(caller(Role::PrivacyOfficer, &[]).may_administer().is_ok());
+    }
+
+    #[test]
+    fn oversight_per_role() {
+        let po = caller(Role::PrivacyOfficer, &[]);
+        let auditor = caller(Role::Auditor, &[]);
+        let manager = caller(Role::Manager, &["AMW"]);
+        let desk = caller(Role::FrontDesk, &[]);
+        assert_eq!(po.dashboard_scope(), Ok(None));
+        assert_eq!(manager.dashboard_scope(), Ok(Some(vec![team("AMW")])));
+        assert!(matches!(desk.dashboard_scope(), Err(Denied::Forbidden(_))));
+        assert!(po.may_read_reports().is_ok() && auditor.may_read_reports().is_ok());
+        assert!(manager.may_read_reports().is_err() && desk.may_read_reports().is_err());
+        assert!(po.may_read_outbox().is_ok());
+        assert!(auditor.may_read_outbox().is_err() && manager.may_read_outbox().is_err());
     }
 }

@@ -9,6 +9,36 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use super::request::ActionName;
+use super::{code_enum, Language};
+
+code_enum! {
+    /// The audit events that are not a lifecycle action ([`ActionName`]); an event's
+    /// `action` is the code of one or the other.
+    pub enum RecordAction ("audit action") {
+        Register = ("register", "Geregistreerd", "Registered"),
+        Seed = ("seed", "Synthetische verzoeken aangemaakt", "Synthetic requests written"),
+        Purge = ("purge", "Persoonsgegevens verwijderd (bewaartermijn)", "Personal data removed (retention)"),
+        TeamCreated = ("team_created", "Team toegevoegd", "Team added"),
+        UserCreated = ("user_created", "Gebruiker toegevoegd", "User added"),
+        UserDeactivated = ("user_deactivated", "Gebruiker gedeactiveerd", "User deactivated"),
+        TokenIssued = ("token_issued", "Sleutel uitgegeven", "Token issued"),
+        TokenRevoked = ("token_revoked", "Sleutel ingetrokken", "Token revoked"),
+        TokensRevoked = ("tokens_revoked", "Sleutels ingetrokken", "Tokens revoked"),
+        RemindersSet = ("reminders_set", "Herinneringsvoorkeur gewijzigd", "Reminder preference changed"),
+    }
+}
+
+/// The label of an event's `action`: a lifecycle action or a [`RecordAction`]; an
+/// unknown code (from a newer version) is shown as it is.
+pub fn action_label(code: &str, language: Language) -> String {
+    ActionName::parse(code)
+        .map(|a| a.label(language))
+        .or_else(|_| RecordAction::parse(code).map(|a| a.label(language)))
+        .map(str::to_string)
+        .unwrap_or_else(|_| code.to_string())
+}
+
 /// The "previous hash" of the first event.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 

@@ -7,14 +7,16 @@
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::Serialize;
 
-use super::Invalid;
+use super::code_enum;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum Calendar {
-    #[serde(rename = "gdpr-nl")]
-    GdprNl,
-    #[serde(rename = "atw")]
-    Atw,
+code_enum! {
+    /// Which days count as holidays when a deadline moves to the next working day.
+    pub enum Calendar ("calendar") {
+        /// The public holidays of the Algemene termijnenwet, 5 May every year.
+        GdprNl = ("gdpr-nl", "Feestdagen (AVG-termijnen)", "Public holidays (GDPR deadlines)"),
+        /// As `gdpr-nl`, plus Good Friday and the days equated by decree (Atw art. 3(3)).
+        Atw = ("atw", "Algemene termijnenwet", "General Time Limits Act"),
+    }
 }
 
 /// A non-working day other than Saturday or Sunday.
@@ -53,23 +55,6 @@ const DECREE_DAYS: &[(i32, u32, u32)] = &[
 ];
 
 impl Calendar {
-    pub fn parse(value: &str) -> Result<Self, Invalid> {
-        match value.trim() {
-            "gdpr-nl" => Ok(Calendar::GdprNl),
-            "atw" => Ok(Calendar::Atw),
-            other => Err(Invalid(format!(
-                "unknown calendar '{other}' (expected gdpr-nl or atw)"
-            ))),
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Calendar::GdprNl => "gdpr-nl",
-            Calendar::Atw => "atw",
-        }
-    }
-
     /// The holidays of `year` in date order (weekends are not listed).
     pub fn holidays(self, year: i32) -> Vec<Holiday> {
         let easter = easter_sunday(year);

@@ -105,11 +105,15 @@ impl Periods {
     }
 }
 
-/// The three dates of a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The deadlines of a request, with paused days and any extension applied (local
+/// dates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Deadlines {
+    /// Answer whether the request will be carried out.
     pub response: NaiveDate,
+    /// Carry it out.
     pub execution: NaiveDate,
+    /// The legal limit: one month after receipt, or three with an extension.
     pub legal: NaiveDate,
 }
 

@@ -26,7 +26,8 @@ impl RefusalGround {
 
     pub fn kinds(&self) -> Vec<KindCode> {
         KindCode::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|k| self.applies_to(*k))
             .collect()
     }

@@ -11,33 +11,33 @@ use super::{code_enum, FieldIssue};
 code_enum! {
     /// How the request reached the organisation.
     pub enum Channel ("channel") {
-        Phone = "phone",
-        Letter = "letter",
-        Email = "email",
-        InPerson = "in_person",
-        OnlineDossier = "online_dossier",
-        WebForm = "web_form",
+        Phone = ("phone", "Telefoon", "Phone"),
+        Letter = ("letter", "Brief", "Letter"),
+        Email = ("email", "E-mail", "E-mail"),
+        InPerson = ("in_person", "Aan de balie", "In person"),
+        OnlineDossier = ("online_dossier", "Online dossier", "Online file"),
+        WebForm = ("web_form", "Webformulier", "Web form"),
     }
 }
 
 code_enum! {
     /// Who asks, relative to the person the data are about.
     pub enum Relation ("relation") {
-        SelfRequester = "self",
-        Parent = "parent",
-        Guardian = "guardian",
-        LegalRepresentative = "legal_representative",
-        Authorised = "authorised",
+        SelfRequester = ("self", "De cliënt zelf", "The client themself"),
+        Parent = ("parent", "Ouder", "Parent"),
+        Guardian = ("guardian", "Voogd", "Guardian"),
+        LegalRepresentative = ("legal_representative", "Wettelijk vertegenwoordiger", "Legal representative"),
+        Authorised = ("authorised", "Gemachtigde", "Authorised person"),
     }
 }
 
 code_enum! {
-    /// The subject's age band; the seeds' rules for minors depend on it.
+    /// The subject's age band; the privacy statements' rules for minors depend on it.
     pub enum AgeBand ("age band") {
-        Under12 = "under_12",
-        From12To15 = "12_15",
-        From16To17 = "16_17",
-        Adult = "adult",
+        Under12 = ("under_12", "Jonger dan 12 jaar", "Under 12"),
+        From12To15 = ("12_15", "12 tot en met 15 jaar", "12 to 15"),
+        From16To17 = ("16_17", "16 of 17 jaar", "16 or 17"),
+        Adult = ("adult", "18 jaar of ouder", "18 or older"),
     }
 }
 

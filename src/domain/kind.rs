@@ -1,62 +1,20 @@
 //! The six kinds of request (AVG art. 15-21) and their options.
 
-use serde::Serialize;
+use super::code_enum;
 
-use super::Invalid;
-
-/// The kind without its options: for filters, periods and ground validity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KindCode {
-    Access = 0,
-    Rectification = 1,
-    Erasure = 2,
-    Restriction = 3,
-    Portability = 4,
-    Objection = 5,
+code_enum! {
+    /// The kind without its options: for filters, periods and ground validity.
+    pub enum KindCode ("kind") {
+        Access = ("access", "Inzage", "Access"),
+        Rectification = ("rectification", "Rectificatie", "Rectification"),
+        Erasure = ("erasure", "Verwijdering", "Erasure"),
+        Restriction = ("restriction", "Beperking", "Restriction"),
+        Portability = ("portability", "Overdraagbaarheid", "Portability"),
+        Objection = ("objection", "Bezwaar", "Objection"),
+    }
 }
 
 impl KindCode {
-    pub const ALL: [KindCode; 6] = [
-        KindCode::Access,
-        KindCode::Rectification,
-        KindCode::Erasure,
-        KindCode::Restriction,
-        KindCode::Portability,
-        KindCode::Objection,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            KindCode::Access => "access",
-            KindCode::Rectification => "rectification",
-            KindCode::Erasure => "erasure",
-            KindCode::Restriction => "restriction",
-            KindCode::Portability => "portability",
-            KindCode::Objection => "objection",
-        }
-    }
-
-    pub fn parse(value: &str) -> Result<Self, Invalid> {
-        KindCode::ALL.into_iter().find(|k| k.code() == value).ok_or_else(|| {
-            Invalid(format!(
-                "unknown kind '{value}' (expected access, rectification, erasure, restriction, portability or objection)"
-            ))
-        })
-    }
-
-    /// Dutch name, as used in e-mails and pages.
-    pub fn label_nl(self) -> &'static str {
-        match self {
-            KindCode::Access => "inzage",
-            KindCode::Rectification => "rectificatie",
-            KindCode::Erasure => "gegevenswissing",
-            KindCode::Restriction => "beperking",
-            KindCode::Portability => "dataportabiliteit",
-            KindCode::Objection => "bezwaar",
-        }
-    }
-
     pub fn article(self) -> &'static str {
         match self {
             KindCode::Access => "AVG 15",
@@ -77,57 +35,19 @@ impl KindCode {
     }
 }
 
-/// Rectification: correct the data, or add the client's own statement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RectificationMode {
-    Correct,
-    Supplement,
-}
-
-/// Erasure: some data, or the whole file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErasureScope {
-    Data,
-    WholeFile,
-}
-
-impl RectificationMode {
-    pub fn code(self) -> &'static str {
-        match self {
-            RectificationMode::Correct => "correct",
-            RectificationMode::Supplement => "supplement",
-        }
-    }
-
-    pub fn parse(value: &str) -> Result<Self, Invalid> {
-        match value {
-            "correct" => Ok(RectificationMode::Correct),
-            "supplement" => Ok(RectificationMode::Supplement),
-            other => Err(Invalid(format!(
-                "unknown mode '{other}' (expected correct or supplement)"
-            ))),
-        }
+code_enum! {
+    /// Rectification: correct the data, or add the client's own statement.
+    pub enum RectificationMode ("mode") {
+        Correct = ("correct", "Corrigeren", "Correct"),
+        Supplement = ("supplement", "Aanvullen", "Supplement"),
     }
 }
 
-impl ErasureScope {
-    pub fn code(self) -> &'static str {
-        match self {
-            ErasureScope::Data => "data",
-            ErasureScope::WholeFile => "whole_file",
-        }
-    }
-
-    pub fn parse(value: &str) -> Result<Self, Invalid> {
-        match value {
-            "data" => Ok(ErasureScope::Data),
-            "whole_file" => Ok(ErasureScope::WholeFile),
-            other => Err(Invalid(format!(
-                "unknown scope '{other}' (expected data or whole_file)"
-            ))),
-        }
+code_enum! {
+    /// Erasure: some data, or the whole file.
+    pub enum ErasureScope ("scope") {
+        Data = ("data", "Bepaalde gegevens", "Some data"),
+        WholeFile = ("whole_file", "Het hele dossier", "The whole file"),
     }
 }
 

@@ -1,5 +1,10 @@
 //! The pure domain: no database, web framework or mail code, and no clock — time
 //! comes in as a parameter.
+//!
+//! Besides the standard library it uses `chrono`, `uuid` and `serde` for values, and
+//! `utoipa` only to describe its code sets to the OpenAPI document: every closed set
+//! of codes is a [`code_enum!`] that carries its codes, its Dutch and English labels
+//! and its schema (with the codes as `enum` values) in one definition.
 
 pub mod access;
 pub mod audit;
@@ -13,6 +18,9 @@ pub mod report;
 pub mod request;
 pub mod statistics;
 pub mod team;
+pub mod vocabulary;
+
+pub use vocabulary::Language;
 
 /// A value that failed to parse, with the reason in words a user understands.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -35,15 +43,40 @@ impl FieldIssue {
     }
 }
 
-/// An enumeration with stable snake_case codes, as stored and as shown in the API.
+/// `a`, `a or b`, `a, b or c`: a list of codes as an error message names them.
+pub fn one_of(codes: &[&str]) -> String {
+    match codes {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// A closed set of codes: stable snake_case codes as stored and as shown in the API,
+/// with the label of each code in Dutch and English (the one vocabulary of pages,
+/// mails and docs), and its OpenAPI schema listing the codes.
+///
+/// ```ignore
+/// code_enum! {
+///     /// Where a request stands.
+///     pub enum Status ("status") {
+///         Received = ("received", "Ontvangen", "Received"),
+///     }
+/// }
+/// ```
 macro_rules! code_enum {
-    ($(#[$meta:meta])* pub enum $name:ident ($what:literal) { $($variant:ident = $code:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* pub enum $name:ident ($what:literal) {
+        $($(#[$vmeta:meta])* $variant:ident = ($code:literal, $nl:literal, $en:literal)),+ $(,)?
+    }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// What the set is called in messages (`status`, `kind`, …).
+            pub const WHAT: &'static str = $what;
 
             pub fn code(self) -> &'static str {
                 match self { $($name::$variant => $code),+ }
@@ -53,9 +86,46 @@ macro_rules! code_enum {
                 match value {
                     $($code => Ok($name::$variant),)+
                     other => Err($crate::domain::Invalid(format!(
-                        "unknown {} '{}' (expected {})", $what, other, [$($code),+].join(", ")
+                        "unknown {} '{}' (expected {})",
+                        $what,
+                        other,
+                        $crate::domain::one_of(&[$($code),+])
                     ))),
                 }
+            }
+
+            /// The Dutch label: how pages, mails and docs name the code.
+            pub fn label_nl(self) -> &'static str {
+                match self { $($name::$variant => $nl),+ }
+            }
+
+            /// The English label.
+            pub fn label_en(self) -> &'static str {
+                match self { $($name::$variant => $en),+ }
+            }
+
+            pub fn label(self, language: $crate::domain::Language) -> &'static str {
+                match language {
+                    $crate::domain::Language::Dutch => self.label_nl(),
+                    $crate::domain::Language::English => self.label_en(),
+                }
+            }
+        }
+
+        impl $crate::domain::vocabulary::Code for $name {
+            const ALL: &'static [Self] = $name::ALL;
+            const WHAT: &'static str = $what;
+
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+
+            fn label_nl(self) -> &'static str {
+                $name::label_nl(self)
+            }
+
+            fn label_en(self) -> &'static str {
+                $name::label_en(self)
             }
         }
 
@@ -68,6 +138,21 @@ macro_rules! code_enum {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.code())
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                $crate::domain::vocabulary::code_schema(
+                    $what,
+                    &[$(($code, $en)),+],
+                )
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
             }
         }
     };

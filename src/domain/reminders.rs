@@ -20,24 +20,24 @@ use chrono_tz::Tz;
 use uuid::Uuid;
 
 use super::calendar::Calendar;
-use super::code_enum;
 use super::deadlines::Deadlines;
 use super::request::Status;
+use super::{code_enum, Invalid};
 
 code_enum! {
     /// Which deadline a reminder is about.
     pub enum DeadlineKind ("deadline") {
-        Response = "response",
-        Execution = "execution",
+        Response = ("response", "Reactietermijn", "Response deadline"),
+        Execution = ("execution", "Uitvoeringstermijn", "Execution deadline"),
     }
 }
 
 code_enum! {
     /// Who receives a reminder.
     pub enum Audience ("audience") {
-        Assignee = "assignee",
-        Managers = "managers",
-        PrivacyOfficers = "privacy_officers",
+        Assignee = ("assignee", "Behandelaar", "Assignee"),
+        Managers = ("managers", "Teammanagers", "Team managers"),
+        PrivacyOfficers = ("privacy_officers", "Functionaris gegevensbescherming", "Privacy officers"),
     }
 }
 
@@ -54,27 +54,147 @@ pub enum Stage {
 }
 
 impl Stage {
-    /// The stage as it appears in the idempotency key and the outbox.
+    /// The stage as it appears in the idempotency key and the outbox: the code of
+    /// its family, or `overdue_week_N` for the N-th repetition of an overdue reminder.
     pub fn code(self) -> String {
         match self {
-            Stage::DueSoon => "due_soon".into(),
-            Stage::DueToday => "due_today".into(),
-            Stage::Overdue { week: 0 } => "overdue".into(),
-            Stage::Overdue { week } => format!("overdue_week_{week}"),
-            Stage::Escalation => "escalation".into(),
-            Stage::Unassigned => "unassigned".into(),
+            Stage::Overdue { week } if week > 0 => format!("overdue_week_{week}"),
+            other => other.family().code().to_string(),
         }
     }
 
-    /// The template family of the stage.
-    pub fn template(self) -> &'static str {
-        match self {
-            Stage::DueSoon => "due_soon",
-            Stage::DueToday => "due_today",
-            Stage::Overdue { .. } => "overdue",
-            Stage::Escalation => "escalation",
-            Stage::Unassigned => "unassigned",
+    pub fn parse(code: &str) -> Result<Stage, Invalid> {
+        if let Some(week) = code.strip_prefix("overdue_week_") {
+            let plain =
+                !week.is_empty() && !week.starts_with('0') && week.bytes().all(|b| b.is_ascii_digit());
+            return match week.parse::<u32>() {
+                Ok(week) if plain => Ok(Stage::Overdue { week }),
+                _ => Err(Invalid(format!("unknown reminder stage '{code}'"))),
+            };
         }
+        Ok(match StageFamily::parse(code)? {
+            StageFamily::DueSoon => Stage::DueSoon,
+            StageFamily::DueToday => Stage::DueToday,
+            StageFamily::Overdue => Stage::Overdue { week: 0 },
+            StageFamily::Escalation => Stage::Escalation,
+            StageFamily::Unassigned => Stage::Unassigned,
+            StageFamily::Digest => {
+                return Err(Invalid("a digest is no reminder stage of a deadline".to_string()))
+            }
+        })
+    }
+
+    /// The family of the stage: its template and its label.
+    pub fn family(self) -> StageFamily {
+        match self {
+            Stage::DueSoon => StageFamily::DueSoon,
+            Stage::DueToday => StageFamily::DueToday,
+            Stage::Overdue { .. } => StageFamily::Overdue,
+            Stage::Escalation => StageFamily::Escalation,
+            Stage::Unassigned => StageFamily::Unassigned,
+        }
+    }
+}
+
+code_enum! {
+    /// The kinds of mail in the outbox: one per reminder stage (every repetition of
+    /// an overdue reminder is of the family `overdue`), and the morning digest.
+    pub enum StageFamily ("reminder stage") {
+        DueSoon = ("due_soon", "Termijn verloopt binnenkort", "Deadline soon"),
+        DueToday = ("due_today", "Termijn verloopt vandaag", "Deadline today"),
+        Overdue = ("overdue", "Termijn verlopen", "Deadline passed"),
+        Escalation = ("escalation", "Escalatie: termijn verlopen", "Escalation: deadline passed"),
+        Unassigned = ("unassigned", "Nog niet toegewezen", "Not yet assigned"),
+        Digest = ("digest", "Dagoverzicht", "Daily digest"),
+    }
+}
+
+/// What a mail in the outbox is: a reminder at a stage of a deadline, or a digest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MailStage {
+    Reminder(Stage),
+    Digest,
+}
+
+impl MailStage {
+    /// `due_soon`, …, `overdue_week_2`, `digest`.
+    pub fn code(self) -> String {
+        match self {
+            MailStage::Reminder(stage) => stage.code(),
+            MailStage::Digest => StageFamily::Digest.code().to_string(),
+        }
+    }
+
+    pub fn parse(code: &str) -> Result<MailStage, Invalid> {
+        if code == StageFamily::Digest.code() {
+            Ok(MailStage::Digest)
+        } else {
+            Stage::parse(code).map(MailStage::Reminder)
+        }
+    }
+
+    pub fn family(self) -> StageFamily {
+        match self {
+            MailStage::Reminder(stage) => stage.family(),
+            MailStage::Digest => StageFamily::Digest,
+        }
+    }
+}
+
+impl serde::Serialize for MailStage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.code())
+    }
+}
+
+impl utoipa::PartialSchema for MailStage {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Type};
+        AnyOfBuilder::new()
+            .item(<StageFamily as utoipa::PartialSchema>::schema())
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some("^overdue_week_[1-9][0-9]*$"))
+                    .description(Some("The N-th weekly repetition of an overdue reminder")),
+            )
+            .description(Some(
+                "The kind of mail: a reminder stage, a repeated overdue reminder (`overdue_week_N`), or `digest`",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for MailStage {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("MailStage")
+    }
+}
+
+code_enum! {
+    /// Where a mail in the outbox stands.
+    pub enum OutboxStatus ("outbox status") {
+        /// Waiting for (another) delivery attempt.
+        Queued = ("queued", "In de wachtrij", "Queued"),
+        /// Claimed by a delivery worker until its lease ends.
+        Sending = ("sending", "Wordt verzonden", "Sending"),
+        Sent = ("sent", "Verzonden", "Sent"),
+        /// Gave up after the last attempt; shown on the dashboard.
+        Failed = ("failed", "Mislukt", "Failed"),
+        /// Kept for the recipient's morning digest.
+        Held = ("held", "Bewaard voor het dagoverzicht", "Held for the daily digest"),
+        /// Sent as part of a digest.
+        Digested = ("digested", "Opgenomen in het dagoverzicht", "In a daily digest"),
+        /// No longer applies (the deadline moved, the request closed or paused).
+        Cancelled = ("cancelled", "Vervallen", "Cancelled"),
+    }
+}
+
+code_enum! {
+    /// How a user receives reminders.
+    pub enum ReminderPreference ("reminder preference") {
+        Each = ("each", "Elke herinnering apart", "Each reminder"),
+        DailyDigest = ("daily_digest", "Eén dagoverzicht per ochtend", "One digest each morning"),
     }
 }
 
@@ -264,6 +384,38 @@ pub fn reminder_key(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mail_stages_read_back_what_they_write() {
+        let stages = [
+            MailStage::Reminder(Stage::DueSoon),
+            MailStage::Reminder(Stage::DueToday),
+            MailStage::Reminder(Stage::Overdue { week: 0 }),
+            MailStage::Reminder(Stage::Overdue { week: 12 }),
+            MailStage::Reminder(Stage::Escalation),
+            MailStage::Reminder(Stage::Unassigned),
+            MailStage::Digest,
+        ];
+        for stage in stages {
+            assert_eq!(MailStage::parse(&stage.code()), Ok(stage), "{}", stage.code());
+        }
+        assert_eq!(MailStage::Reminder(Stage::Overdue { week: 0 }).code(), "overdue");
+        assert_eq!(
+            MailStage::Reminder(Stage::Overdue { week: 3 }).family(),
+            StageFamily::Overdue
+        );
+        for bad in [
+            "overdue_week_",
+            "overdue_week_0",
+            "overdue_week_01",
+            "overdue_week_x",
+            "soon",
+            "",
+        ] {
+            assert!(MailStage::parse(bad).is_err(), "{bad}");
+        }
+        assert!(Stage::parse("digest").is_err());
+    }
 
     fn date(s: &str) -> NaiveDate {
         s.parse().unwrap()

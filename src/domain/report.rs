@@ -5,21 +5,114 @@
 //! suppressed too, so that no hidden count can be recovered by subtracting the others
 //! from a total. Shares and medians over fewer than 5 requests are not shown.
 
-use serde_json::{json, Value};
+use super::code_enum;
 
 pub const THRESHOLD: i64 = 5;
 
+/// A year the annual report can cover: from the year the GDPR took effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportYear(i32);
+
+impl ReportYear {
+    pub const FIRST: i32 = 2018;
+    pub const LAST: i32 = 2198;
+
+    pub fn new(year: i64) -> Result<ReportYear, super::Invalid> {
+        if (i64::from(Self::FIRST)..=i64::from(Self::LAST)).contains(&year) {
+            Ok(ReportYear(year as i32))
+        } else {
+            Err(super::Invalid(format!(
+                "the report covers the years {} to {}",
+                Self::FIRST,
+                Self::LAST
+            )))
+        }
+    }
+
+    pub fn value(self) -> i32 {
+        self.0
+    }
+}
+
+code_enum! {
+    /// How a request received in the year ended, or that it has not yet.
+    pub enum ReportOutcome ("report outcome") {
+        Granted = ("granted", "Toegewezen", "Granted"),
+        PartiallyGranted = ("partially_granted", "Gedeeltelijk toegewezen", "Partially granted"),
+        Refused = ("refused", "Afgewezen", "Refused"),
+        Withdrawn = ("withdrawn", "Ingetrokken", "Withdrawn"),
+        Open = ("open", "Nog open", "Still open"),
+    }
+}
+
+/// A count as it may be published: the number, or `<5` for a cell that is hidden
+/// (a count from 1 to 4, or the cell that would reveal one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Published {
+    Count(i64),
+    Suppressed,
+}
+
+/// How a hidden cell is shown.
+pub const SUPPRESSED: &str = "<5";
+
+impl std::fmt::Display for Published {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Published::Count(n) => write!(f, "{n}"),
+            Published::Suppressed => f.write_str(SUPPRESSED),
+        }
+    }
+}
+
+impl serde::Serialize for Published {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Published::Count(n) => serializer.serialize_i64(*n),
+            Published::Suppressed => serializer.serialize_str(SUPPRESSED),
+        }
+    }
+}
+
+impl utoipa::PartialSchema for Published {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .description(Some("The count")),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some([SUPPRESSED]))
+                    .description(Some(
+                        "Hidden: a count from 1 to 4, or one that would reveal such a count",
+                    )),
+            )
+            .description(Some("A published count: a number, or `<5` where it is hidden"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Published {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Published")
+    }
+}
+
 /// A count as it may be published.
-pub fn cell(count: i64) -> Value {
+pub fn cell(count: i64) -> Published {
     if count > 0 && count < THRESHOLD {
-        json!("<5")
+        Published::Suppressed
     } else {
-        json!(count)
+        Published::Count(count)
     }
 }
 
 /// Suppresses one dimension: `counts` by key. Returns the published cells.
-pub fn suppress(counts: &[(String, i64)]) -> Vec<(String, Value)> {
+pub fn suppress<K: Clone>(counts: &[(K, i64)]) -> Vec<(K, Published)> {
     let small: Vec<usize> = counts
         .iter()
         .enumerate()
@@ -42,9 +135,9 @@ pub fn suppress(counts: &[(String, i64)]) -> Vec<(String, Value)> {
         .enumerate()
         .map(|(i, (key, n))| {
             let value = if hidden.contains(&i) {
-                json!("<5")
+                Published::Suppressed
             } else {
-                json!(n)
+                Published::Count(*n)
             };
             (key.clone(), value)
         })
@@ -52,11 +145,8 @@ pub fn suppress(counts: &[(String, i64)]) -> Vec<(String, Value)> {
 }
 
 /// A share or median, shown only over at least 5 requests.
-pub fn measure(value: Option<f64>, base: usize) -> Value {
-    match value {
-        Some(v) if base as i64 >= THRESHOLD => json!(v),
-        _ => Value::Null,
-    }
+pub fn measure(value: Option<f64>, base: usize) -> Option<f64> {
+    value.filter(|_| base as i64 >= THRESHOLD)
 }
 
 #[cfg(test)]
@@ -70,16 +160,20 @@ mod tests {
     #[test]
     fn small_cells_and_their_complement_are_hidden() {
         let published = suppress(&dim(&[("a", 20), ("b", 3), ("c", 8), ("d", 0)]));
-        assert_eq!(published[1].1, json!("<5"));
-        assert_eq!(published[2].1, json!("<5"), "the smallest other cell hides b");
-        assert_eq!(published[0].1, json!(20));
-        assert_eq!(published[3].1, json!(0));
+        assert_eq!(published[1].1, Published::Suppressed);
+        assert_eq!(
+            published[2].1,
+            Published::Suppressed,
+            "the smallest other cell hides b"
+        );
+        assert_eq!(published[0].1, Published::Count(20));
+        assert_eq!(published[3].1, Published::Count(0));
         let two = suppress(&dim(&[("a", 20), ("b", 3), ("c", 2)]));
-        assert_eq!(two.iter().filter(|(_, v)| *v == json!("<5")).count(), 2);
-        assert_eq!(cell(4), json!("<5"));
-        assert_eq!(cell(5), json!(5));
-        assert_eq!(cell(0), json!(0));
-        assert_eq!(measure(Some(0.5), 4), Value::Null);
-        assert_eq!(measure(Some(0.5), 5), json!(0.5));
+        assert_eq!(two.iter().filter(|(_, v)| *v == Published::Suppressed).count(), 2);
+        assert_eq!(cell(4), Published::Suppressed);
+        assert_eq!(cell(5), Published::Count(5));
+        assert_eq!(cell(0), Published::Count(0));
+        assert_eq!(measure(Some(0.5), 4), None);
+        assert_eq!(measure(Some(0.5), 5), Some(0.5));
     }
 }

@@ -15,18 +15,19 @@ use super::deadlines::{request_deadlines, DeadlineFacts, Deadlines, KindPeriods}
 use super::grounds;
 use super::intake::{check_past_date, optional_text, required_text};
 use super::kind::Kind;
+use super::team::TeamCode;
 use super::{code_enum, FieldIssue};
 
 code_enum! {
     /// Where a request stands. `awaiting_requester` is a pause: the clock stops.
     pub enum Status ("status") {
-        Received = "received",
-        InAssessment = "in_assessment",
-        AwaitingRequester = "awaiting_requester",
-        InExecution = "in_execution",
-        Completed = "completed",
-        Refused = "refused",
-        Withdrawn = "withdrawn",
+        Received = ("received", "Ontvangen", "Received"),
+        InAssessment = ("in_assessment", "In beoordeling", "In assessment"),
+        AwaitingRequester = ("awaiting_requester", "Wacht op de verzoeker", "Awaiting the requester"),
+        InExecution = ("in_execution", "In uitvoering", "In execution"),
+        Completed = ("completed", "Afgerond", "Completed"),
+        Refused = ("refused", "Afgewezen", "Refused"),
+        Withdrawn = ("withdrawn", "Ingetrokken", "Withdrawn"),
     }
 }
 
@@ -39,42 +40,42 @@ impl Status {
 code_enum! {
     /// The lifecycle actions of SPEC.md.
     pub enum ActionName ("action") {
-        Assign = "assign",
-        StartAssessment = "start_assessment",
-        Suspend = "suspend",
-        Resume = "resume",
-        Extend = "extend",
-        Decide = "decide",
-        Complete = "complete",
-        Withdraw = "withdraw",
+        Assign = ("assign", "Toewijzen", "Assign"),
+        StartAssessment = ("start_assessment", "Beoordeling starten", "Start the assessment"),
+        Suspend = ("suspend", "Termijn stilzetten (wachten op de verzoeker)", "Suspend (wait for the requester)"),
+        Resume = ("resume", "Hervatten", "Resume"),
+        Extend = ("extend", "Termijn verlengen", "Extend the deadline"),
+        Decide = ("decide", "Besluiten", "Decide"),
+        Complete = ("complete", "Afronden", "Complete"),
+        Withdraw = ("withdraw", "Intrekken", "Withdraw"),
     }
 }
 
 code_enum! {
     /// How the requester's identity (and representation) was verified.
     pub enum IdentityCheck ("identity check") {
-        KnownClient = "known_client",
-        IdDocument = "id_document",
-        Digid = "digid",
-        RepresentativeDocuments = "representative_documents",
-        Other = "other",
+        KnownClient = ("known_client", "Bekende cliënt", "Known client"),
+        IdDocument = ("id_document", "Identiteitsbewijs", "Identity document"),
+        Digid = ("digid", "DigiD", "DigiD"),
+        RepresentativeDocuments = ("representative_documents", "Documenten van de vertegenwoordiger", "Documents of the representative"),
+        Other = ("other", "Anders", "Other"),
     }
 }
 
 code_enum! {
     /// Why the organisation waits for the requester.
     pub enum SuspendReason ("suspension reason") {
-        Identity = "identity",
-        Representation = "representation",
-        Clarification = "clarification",
+        Identity = ("identity", "Identiteit nog niet vastgesteld", "Identity not yet confirmed"),
+        Representation = ("representation", "Vertegenwoordiging nog niet aangetoond", "Representation not yet shown"),
+        Clarification = ("clarification", "Verduidelijking van het verzoek", "Clarification of the request"),
     }
 }
 
 code_enum! {
     pub enum Outcome ("outcome") {
-        Granted = "granted",
-        PartiallyGranted = "partially_granted",
-        Refused = "refused",
+        Granted = ("granted", "Toegewezen", "Granted"),
+        PartiallyGranted = ("partially_granted", "Gedeeltelijk toegewezen", "Partially granted"),
+        Refused = ("refused", "Afgewezen", "Refused"),
     }
 }
 
@@ -133,7 +134,7 @@ pub struct Request {
     pub reference: String,
     pub kind: Kind,
     pub status: Status,
-    pub team: String,
+    pub team: TeamCode,
     pub assignee: Option<Uuid>,
     pub received_on: NaiveDate,
     pub identity_verified_by: Option<IdentityCheck>,
@@ -260,7 +261,7 @@ impl Request {
         id: Uuid,
         reference: String,
         kind: Kind,
-        team: String,
+        team: TeamCode,
         assignee: Option<Uuid>,
         received_on: NaiveDate,
     ) -> Request {
@@ -329,6 +330,32 @@ impl Request {
 
     /// The actions that can be taken now, in the order of the lifecycle.
     pub fn allowed_actions(&self) -> Vec<ActionName> {
+        self.facts().allowed_actions()
+    }
+
+    /// What decides which actions are possible.
+    pub fn facts(&self) -> ActionFacts {
+        ActionFacts {
+            status: self.status,
+            assigned: self.assignee.is_some(),
+            extended: self.extension.is_some(),
+        }
+    }
+}
+
+/// What decides which actions a request allows: its status, whether it has an
+/// assignee, whether it was extended. A list has these in its columns; a loaded
+/// request derives them ([`Request::facts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionFacts {
+    pub status: Status,
+    pub assigned: bool,
+    pub extended: bool,
+}
+
+impl ActionFacts {
+    /// The actions that can be taken now, in the order of the lifecycle.
+    pub fn allowed_actions(self) -> Vec<ActionName> {
         ActionName::ALL
             .iter()
             .copied()
@@ -337,7 +364,7 @@ impl Request {
     }
 
     /// Why `action` cannot be taken in the current state, if it cannot.
-    fn blocker(&self, action: ActionName) -> Option<String> {
+    fn blocker(self, action: ActionName) -> Option<String> {
         use ActionName::*;
         use Status::*;
         let status = self.status;
@@ -357,10 +384,10 @@ impl Request {
             return Some(format!("{action} is not possible while the request is {status}"));
         }
         match action {
-            StartAssessment if self.assignee.is_none() => {
+            StartAssessment if !self.assigned => {
                 Some("assign the request to a worker before starting the assessment".into())
             }
-            Extend if self.extension.is_some() => {
+            Extend if self.extended => {
                 Some("the deadline was extended already; a request can be extended once".into())
             }
             _ => None,
@@ -375,7 +402,7 @@ pub fn transition(
     context: &Context,
 ) -> Result<Transition, TransitionError> {
     let action = command.name();
-    if let Some(detail) = request.blocker(action) {
+    if let Some(detail) = request.facts().blocker(action) {
         return Err(TransitionError::NotAllowed {
             action,
             status: request.status,
@@ -701,7 +728,7 @@ mod tests {
                 Uuid::nil(),
                 "AVG-2026-00001".into(),
                 kind,
-                "AMW".into(),
+                TeamCode::parse("AMW").unwrap(),
                 Some(Uuid::from_u128(7)),
                 date("2026-11-16"),
             )

@@ -30,6 +30,34 @@ impl TeamCode {
     }
 }
 
+impl std::fmt::Display for TeamCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl serde::Serialize for TeamCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl utoipa::PartialSchema for TeamCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[A-Z][A-Z0-9-]{0,15}$"))
+            .description(Some("A team code, e.g. `AMW`"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for TeamCode {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("TeamCode")
+    }
+}
+
 /// The team's display name, 1-100 characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TeamName(String);

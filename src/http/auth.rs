@@ -7,11 +7,10 @@ use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use super::problem::ApiError;
-use super::AppState;
 use crate::clock;
-use crate::domain::access::{Caller, Denied};
+use crate::domain::access::Caller;
 use crate::service::admin::{self, AuthError};
-use crate::service::ServiceError;
+use crate::web::AppState;
 
 /// The authenticated caller; every `/api/v1` handler takes one.
 pub struct Auth(pub Caller);
@@ -69,25 +68,12 @@ pub async fn authenticate(
         })?;
     let caller = match admin::authenticate(&state.db, token, clock::now()).await {
         Ok(caller) => caller,
-        Err(AuthError::Storage(e)) => return Err(ApiError::from(e).into()),
+        Err(AuthError::Storage(e)) => {
+            return Err(ApiError::from(crate::service::ServiceError::from(e)).into())
+        }
         Err(other) => return Err(ApiError::Unauthorized(other.to_string()).into()),
     };
     tracing::Span::current().record("user_id", tracing::field::display(caller.user_id));
     req.extensions_mut().insert(caller);
     next.call(req).await
-}
-
-impl From<Denied> for ServiceError {
-    fn from(denied: Denied) -> Self {
-        match denied {
-            Denied::NotFound => ServiceError::NotFound("not found".into()),
-            Denied::Forbidden(why) => ServiceError::Forbidden(why),
-        }
-    }
-}
-
-impl From<Denied> for ApiError {
-    fn from(denied: Denied) -> Self {
-        ServiceError::from(denied).into()
-    }
 }

@@ -59,7 +59,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 }
 
 fn too_large() -> ApiError {
-    ApiError::MalformedBody(format!("the request body is larger than {MAX_BODY_BYTES} bytes"))
+    ApiError::PayloadTooLarge(format!(
+        "the request body is larger than {MAX_BODY_BYTES} bytes ({} KiB)",
+        MAX_BODY_BYTES / 1024
+    ))
 }
 
 pub fn is_json(content_type: &str) -> bool {

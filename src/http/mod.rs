@@ -1,4 +1,7 @@
-//! The HTTP layer: extract, call the storage or service layer, map to a DTO.
+//! The JSON API under `/api/v1` (and `/healthz`, `/readyz`, `/metrics`, the OpenAPI
+//! document): extract, call one service function, answer with a typed struct.
+//!
+//! A sibling of `pages/`: both sit on `service/`, neither imports the other.
 
 pub mod auth;
 pub mod dashboard;
@@ -11,39 +14,27 @@ pub mod params;
 pub mod problem;
 pub mod reference;
 pub mod reports;
-pub mod request_log;
 pub mod requests;
 pub mod teams;
 pub mod users;
 
 use actix_web::error::{PathError, QueryPayloadError};
-use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+use actix_web::{web, HttpRequest};
 
-use crate::configuration::Settings;
-use crate::service::Rules;
-use crate::storage::Db;
 use problem::{ApiError, FieldError};
 
-/// What every handler can reach.
-pub struct AppState {
-    pub db: Db,
-    pub settings: Settings,
-    pub rules: Rules,
-    pub metrics: metrics::Metrics,
-}
-
-/// All routes of the service.
+/// The routes of the API.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(web::PathConfig::default().error_handler(path_error))
-        .app_data(web::QueryConfig::default().error_handler(query_error))
-        .route("/healthz", web::get().to(health::healthz))
+    cfg.route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/metrics", web::get().to(metrics::metrics))
         .route("/api/docs", web::get().to(openapi::docs_redirect))
         .service(openapi::swagger_ui())
         .service(
             web::scope("/api/v1")
+                .app_data(web::PathConfig::default().error_handler(path_error))
+                .app_data(web::QueryConfig::default().error_handler(query_error))
+                .app_data(web::PayloadConfig::new(json::MAX_BODY_BYTES))
                 .wrap(actix_web::middleware::from_fn(auth::authenticate))
                 .service(
                     web::resource("/teams")
@@ -87,22 +78,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// Any URL that matches no route: a page for a browser outside the API, otherwise
-/// problem+json.
-pub async fn not_found(req: HttpRequest) -> HttpResponse {
-    let browser = req
-        .headers()
-        .get(actix_web::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/html"));
-    if browser && !req.path().starts_with("/api/") && !req.path().starts_with("/metrics") {
-        return crate::pages::unknown_page();
-    }
-    ApiError::NotFound(format!("no resource at {}", req.path()))
-        .problem()
-        .response()
-}
-
 fn path_error(error: PathError, req: &HttpRequest) -> actix_web::Error {
     let _ = error;
     ApiError::NotFound(format!("no resource at {}", req.path())).into()
@@ -115,9 +90,4 @@ fn query_error(error: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error
         .unwrap_or(&message)
         .to_string();
     ApiError::Validation(vec![FieldError::new("query", message)]).into()
-}
-
-/// An instant as RFC 3339 UTC (`2026-11-25T14:03:07.123456Z`).
-pub fn instant(utc: NaiveDateTime) -> String {
-    DateTime::<Utc>::from_naive_utc_and_offset(utc, Utc).to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }

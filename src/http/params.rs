@@ -5,6 +5,8 @@ use actix_web::HttpRequest;
 use chrono::NaiveDate;
 
 use super::problem::{ApiError, FieldError};
+use crate::domain::vocabulary::Code;
+use crate::service::input::parse_date;
 
 pub struct Params {
     pairs: Vec<(String, String)>,
@@ -86,6 +88,28 @@ impl Params {
         }
     }
 
+    /// Every value of `name`, each a code of `T`; a value that is not is an error.
+    pub fn codes<T: Code>(&mut self, name: &'static str) -> Vec<T> {
+        let mut parsed = Vec::new();
+        for value in self.all(name) {
+            match T::ALL.iter().find(|c| c.code() == value) {
+                Some(code) => parsed.push(*code),
+                None => {
+                    let known: Vec<&str> = T::ALL.iter().map(|c| c.code()).collect();
+                    self.errors.push(FieldError::new(
+                        name,
+                        format!(
+                            "unknown {} '{value}' (expected {})",
+                            T::WHAT,
+                            crate::domain::one_of(&known)
+                        ),
+                    ));
+                }
+            }
+        }
+        parsed
+    }
+
     /// Fails with every parameter error, including parameters nobody asked for.
     pub fn finish(mut self) -> Result<(), ApiError> {
         for (name, _) in &self.pairs {
@@ -103,12 +127,4 @@ impl Params {
             Err(ApiError::Validation(self.errors))
         }
     }
-}
-
-/// A strict `YYYY-MM-DD`.
-pub fn parse_date(value: &str) -> Option<NaiveDate> {
-    if value.len() != 10 {
-        return None;
-    }
-    NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
 }

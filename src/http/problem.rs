@@ -10,8 +10,6 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::storage::StorageError;
-
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// One invalid input, by the JSON path of the field (`requester.email`, `grounds[0]`).
@@ -73,6 +71,9 @@ pub enum ApiError {
     MalformedBody(String),
     #[error("unsupported content type: {0}")]
     UnsupportedMediaType(String),
+    /// The body is larger than the API accepts (413).
+    #[error("{0}")]
+    PayloadTooLarge(String),
     /// Well-formed input that breaks a rule; every offending field is listed.
     #[error("invalid input")]
     Validation(Vec<FieldError>),
@@ -116,6 +117,9 @@ impl ApiError {
         match self {
             ApiError::MalformedBody(detail) => {
                 Problem::new(StatusCode::BAD_REQUEST, "malformed-body", detail)
+            }
+            ApiError::PayloadTooLarge(detail) => {
+                Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "payload-too-large", detail)
             }
             ApiError::UnsupportedMediaType(detail) => Problem::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -163,12 +167,9 @@ impl ApiError {
     }
 }
 
-impl From<StorageError> for ApiError {
-    fn from(error: StorageError) -> Self {
-        match error {
-            StorageError::Unavailable(cause) => ApiError::Unavailable(cause),
-            other => ApiError::Internal(other.to_string()),
-        }
+impl From<crate::domain::access::Denied> for ApiError {
+    fn from(denied: crate::domain::access::Denied) -> Self {
+        crate::service::ServiceError::from(denied).into()
     }
 }
 
@@ -197,15 +198,19 @@ impl From<crate::service::ServiceError> for ApiError {
                 ),
                 current_version: current,
             },
-            ServiceError::Storage(storage) => storage.into(),
+            error @ ServiceError::Storage(_) if error.is_unavailable() => {
+                ApiError::Unavailable(error.to_string())
+            }
+            error @ ServiceError::Storage(_) => ApiError::Internal(error.to_string()),
         }
     }
 }
 
-impl From<diesel::result::Error> for ApiError {
-    fn from(error: diesel::result::Error) -> Self {
-        StorageError::from(error).into()
-    }
+/// The answer to an address the API does not know.
+pub fn not_found(path: &str) -> HttpResponse {
+    ApiError::NotFound(format!("no resource at {path}"))
+        .problem()
+        .response()
 }
 
 impl ResponseError for ApiError {

@@ -2,22 +2,84 @@
 //! calculator and the holidays of a year.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::Datelike;
-use serde_json::json;
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
 
 use super::auth::Auth;
 use super::params::Params;
 use super::problem::{ApiError, FieldError};
-use super::AppState;
 use crate::domain::calendar::{Calendar, FIRST_YEAR, LAST_YEAR};
 use crate::domain::deadlines::{deadline, Period};
-use crate::domain::grounds::CATALOGUE;
+use crate::domain::grounds::{RefusalGround, CATALOGUE};
 use crate::domain::kind::KindCode;
+use crate::web::AppState;
+
+/// A refusal ground of the catalogue.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct GroundAnswer {
+    pub code: &'static str,
+    pub label_nl: &'static str,
+    pub label_en: &'static str,
+    /// The legal reference (article of the AVG or the UAVG).
+    pub reference: &'static str,
+    /// The kinds it may be used for.
+    pub kinds: Vec<KindCode>,
+    /// Valid for every kind.
+    pub all_kinds: bool,
+    pub note: Option<&'static str>,
+}
+
+impl From<&RefusalGround> for GroundAnswer {
+    fn from(g: &RefusalGround) -> Self {
+        GroundAnswer {
+            code: g.code,
+            label_nl: g.label_nl,
+            label_en: g.label_en,
+            reference: g.reference,
+            kinds: g.kinds(),
+            all_kinds: g.only_for.is_none(),
+            note: g.note,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct GroundList {
+    pub items: Vec<GroundAnswer>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DeadlineCalculation {
+    pub deadline: NaiveDate,
+    pub received: NaiveDate,
+    /// The period counted, e.g. `14d`, `1m`.
+    pub period: String,
+    pub paused_days: i64,
+    pub calendar: Calendar,
+}
+
+/// A day that is not a working day, though not a Saturday or Sunday.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HolidayAnswer {
+    pub date: NaiveDate,
+    /// In English, lower case (`monday`).
+    pub weekday: String,
+    pub name_nl: &'static str,
+    pub name_en: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Holidays {
+    pub year: i32,
+    pub calendar: Calendar,
+    pub note: &'static str,
+    pub items: Vec<HolidayAnswer>,
+}
 
 #[utoipa::path(get, path = "/api/v1/refusal-grounds", tag = "reference",
     params(("kind" = Option<String>, Query, description = "Only the grounds valid for this kind")),
     responses(
-        (status = 200, description = "The refusal-ground catalogue", body = crate::http::openapi::schemas::GroundList),
+        (status = 200, description = "The refusal-ground catalogue", body = GroundList),
         (status = 422, description = "An unknown, repeated or invalid query parameter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn refusal_grounds(_auth: Auth, req: HttpRequest) -> Result<HttpResponse, ApiError> {
@@ -32,22 +94,12 @@ pub async fn refusal_grounds(_auth: Auth, req: HttpRequest) -> Result<HttpRespon
         None => None,
     };
     params.finish()?;
-    let items: Vec<_> = CATALOGUE
+    let items = CATALOGUE
         .iter()
         .filter(|g| kind.is_none_or(|k| g.applies_to(k)))
-        .map(|g| {
-            json!({
-                "code": g.code,
-                "label_nl": g.label_nl,
-                "label_en": g.label_en,
-                "reference": g.reference,
-                "kinds": g.kinds(),
-                "all_kinds": g.only_for.is_none(),
-                "note": g.note,
-            })
-        })
+        .map(GroundAnswer::from)
         .collect();
-    Ok(HttpResponse::Ok().json(json!({ "items": items })))
+    Ok(HttpResponse::Ok().json(GroundList { items }))
 }
 
 fn calendar_param(params: &mut Params, default: Calendar) -> Calendar {
@@ -81,7 +133,7 @@ fn year_in_range(params: &mut Params, field: &'static str, year: i32) -> bool {
         ("calendar" = Option<String>, Query, description = "`gdpr-nl` or `atw` (default: configured)"),
     ),
     responses(
-        (status = 200, description = "The deadline, counted the way the law counts", body = crate::http::openapi::schemas::DeadlineCalculation),
+        (status = 200, description = "The deadline, counted the way the law counts", body = DeadlineCalculation),
         (status = 422, description = "An unknown, repeated or invalid query parameter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn deadline_calculator(
@@ -131,13 +183,13 @@ pub async fn deadline_calculator(
         return Err(ApiError::validation("received", "is required"));
     };
     let due = deadline(received, period, paused_days as u32, calendar);
-    Ok(HttpResponse::Ok().json(json!({
-        "deadline": due,
-        "received": received,
-        "period": period.to_string(),
-        "paused_days": paused_days,
-        "calendar": calendar,
-    })))
+    Ok(HttpResponse::Ok().json(DeadlineCalculation {
+        deadline: due,
+        received,
+        period: period.to_string(),
+        paused_days,
+        calendar,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/calendar/holidays", tag = "reference",
@@ -146,7 +198,7 @@ pub async fn deadline_calculator(
         ("calendar" = Option<String>, Query, description = "`gdpr-nl` or `atw` (default: configured)"),
     ),
     responses(
-        (status = 200, description = "The public holidays that are not working days", body = crate::http::openapi::schemas::Holidays),
+        (status = 200, description = "The public holidays that are not working days", body = Holidays),
         (status = 422, description = "An unknown, repeated or invalid query parameter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn holidays(
@@ -164,22 +216,20 @@ pub async fn holidays(
     }
     params.finish()?;
     let year = year.unwrap_or_default() as i32;
-    let items: Vec<_> = calendar
+    let items = calendar
         .holidays(year)
         .into_iter()
-        .map(|h| {
-            json!({
-                "date": h.date,
-                "weekday": h.date.format("%A").to_string().to_lowercase(),
-                "name_nl": h.name_nl,
-                "name_en": h.name_en,
-            })
+        .map(|h| HolidayAnswer {
+            date: h.date,
+            weekday: h.date.format("%A").to_string().to_lowercase(),
+            name_nl: h.name_nl,
+            name_en: h.name_en,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(json!({
-        "year": year,
-        "calendar": calendar,
-        "note": "Saturdays and Sundays are not working days either; they are not listed.",
-        "items": items,
-    })))
+    Ok(HttpResponse::Ok().json(Holidays {
+        year,
+        calendar,
+        note: "Saturdays and Sundays are not working days either; they are not listed.",
+        items,
+    }))
 }

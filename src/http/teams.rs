@@ -2,44 +2,43 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
 
 use super::auth::Auth;
 use super::json::Json;
 use super::problem::ApiError;
-use super::{instant, AppState};
 use crate::clock;
-use crate::service::admin;
-use crate::storage::teams::{self, TeamRow};
+use crate::domain::team::TeamCode;
+use crate::service::admin::{self, Admin, NewTeamInput, Team as TeamRow};
+use crate::web::AppState;
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewTeamBody {
-    pub code: String,
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TeamAnswer {
+    pub code: TeamCode,
     pub name: String,
+    pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct TeamDto {
-    pub code: String,
-    pub name: String,
-    pub created_at: String,
-}
-
-impl From<TeamRow> for TeamDto {
+impl From<TeamRow> for TeamAnswer {
     fn from(row: TeamRow) -> Self {
-        TeamDto {
+        TeamAnswer {
             code: row.code,
             name: row.name,
-            created_at: instant(row.created_at),
+            created_at: DateTime::from_naive_utc_and_offset(row.created_at, Utc),
         }
     }
 }
 
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TeamList {
+    pub items: Vec<TeamAnswer>,
+}
+
 #[utoipa::path(post, path = "/api/v1/teams", tag = "administration",
-    request_body = NewTeamBody,
+    request_body = NewTeamInput,
     responses(
-        (status = 201, description = "Created", body = TeamDto),
+        (status = 201, description = "Created", body = TeamAnswer),
         (status = 409, description = "A team with this code exists", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
@@ -47,37 +46,30 @@ impl From<TeamRow> for TeamDto {
 pub async fn create(
     state: web::Data<AppState>,
     auth: Auth,
-    body: Json<NewTeamBody>,
+    body: Json<NewTeamInput>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.0.may_administer()?;
-    let body = body.0;
-    let actor = auth.actor();
-    let now = clock::now();
-    let row = state
-        .db
-        .write(move |conn| admin::create_team_in(conn, &actor, &body.code, &body.name, now))
+    let row = Admin::of(&auth.0)?
+        .create_team(&state.db, body.0, clock::now())
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/teams/{}", row.code)))
-        .json(TeamDto::from(row)))
+        .json(TeamAnswer::from(row)))
 }
 
 #[utoipa::path(get, path = "/api/v1/teams", tag = "administration",
-    responses((status = 200, description = "All teams", body = crate::http::openapi::schemas::TeamList)))]
+    responses((status = 200, description = "All teams", body = TeamList)))]
 /// Every role: the front desk picks the team when registering.
 pub async fn list(state: web::Data<AppState>, _auth: Auth) -> Result<HttpResponse, ApiError> {
-    let rows = state
-        .db
-        .read(|conn| teams::list(conn).map_err(ApiError::from))
-        .await?;
-    let items: Vec<TeamDto> = rows.into_iter().map(TeamDto::from).collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+    let rows = admin::teams(&state.db).await?;
+    Ok(HttpResponse::Ok().json(TeamList {
+        items: rows.into_iter().map(TeamAnswer::from).collect(),
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/teams/{code}", tag = "administration",
     params(("code" = String, Path, description = "The team's code")),
     responses(
-        (status = 200, description = "The team", body = TeamDto),
+        (status = 200, description = "The team", body = TeamAnswer),
         (status = 404, description = "No such team", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get(
@@ -85,12 +77,6 @@ pub async fn get(
     _auth: Auth,
     code: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let code = code.into_inner();
-    let lookup = code.clone();
-    let row = state
-        .db
-        .read(move |conn| teams::find(conn, &lookup).map_err(ApiError::from))
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no team with code {code}")))?;
-    Ok(HttpResponse::Ok().json(TeamDto::from(row)))
+    let row = admin::team(&state.db, &code).await?;
+    Ok(HttpResponse::Ok().json(TeamAnswer::from(row)))
 }

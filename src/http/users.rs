@@ -1,82 +1,125 @@
-//! Administration for the privacy officer: users and their tokens.
+//! Administration for the privacy officer: users and their tokens; and `/me`.
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Serialize;
 
 use super::auth::Auth;
 use super::json::Json;
 use super::problem::ApiError;
-use super::{instant, AppState};
 use crate::clock;
-use crate::service::admin::{self, IssuedToken, NewUser, UserView};
-use crate::storage::users::TokenRow;
+use crate::domain::access::Role;
+use crate::domain::reminders::ReminderPreference;
+use crate::domain::team::TeamCode;
+use crate::service::admin::{
+    self, Admin, IssuedToken, NewUserInput, RemindersInput, Token as TokenRow, UserRef, UserView,
+};
+use crate::web::AppState;
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewUserBody {
+fn utc(naive: NaiveDateTime) -> DateTime<Utc> {
+    DateTime::from_naive_utc_and_offset(naive, Utc)
+}
+
+/// A token of a user (never its secret).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TokenAnswer {
+    pub id: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<&TokenRow> for TokenAnswer {
+    fn from(token: &TokenRow) -> Self {
+        TokenAnswer {
+            id: token.id.clone(),
+            created_at: utc(token.created_at),
+            last_used_at: token.last_used_at.map(utc),
+            revoked_at: token.revoked_at.map(utc),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UserAnswer {
+    pub id: String,
     pub name: String,
     pub email: String,
-    pub role: String,
-    #[serde(default)]
-    pub teams: Vec<String>,
-    /// `each` (default) or `daily_digest`.
-    pub reminders: Option<String>,
+    pub role: Role,
+    pub teams: Vec<TeamCode>,
+    pub active: bool,
+    pub reminders: ReminderPreference,
+    pub created_at: DateTime<Utc>,
+    pub deactivated_at: Option<DateTime<Utc>>,
+    /// `GET /api/v1/users/{id}` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<Vec<TokenAnswer>>,
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RemindersBody {
-    pub reminders: String,
+impl From<&UserView> for UserAnswer {
+    fn from(view: &UserView) -> Self {
+        UserAnswer {
+            id: view.user.id.clone(),
+            name: view.user.name.clone(),
+            email: view.user.email.clone(),
+            role: view.user.role,
+            teams: view.teams.clone(),
+            active: view.user.active,
+            reminders: view.user.reminders,
+            created_at: utc(view.user.created_at),
+            deactivated_at: view.user.deactivated_at.map(utc),
+            tokens: None,
+        }
+    }
 }
 
-pub fn user_json(view: &UserView) -> Value {
-    json!({
-        "id": view.user.id,
-        "name": view.user.name,
-        "email": view.user.email,
-        "role": view.user.role,
-        "teams": view.teams,
-        "active": view.user.active,
-        "reminders": view.user.reminders,
-        "created_at": instant(view.user.created_at),
-        "deactivated_at": view.user.deactivated_at.map(instant),
-    })
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UserList {
+    pub items: Vec<UserAnswer>,
 }
 
-fn token_json(token: &TokenRow) -> Value {
-    json!({
-        "id": token.id,
-        "created_at": instant(token.created_at),
-        "last_used_at": token.last_used_at.map(instant),
-        "revoked_at": token.revoked_at.map(instant),
-    })
+/// A new token: the secret is shown only in this answer.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IssuedTokenAnswer {
+    pub id: String,
+    pub user_id: String,
+    pub token: String,
+    pub created_at: DateTime<Utc>,
+    pub note: String,
 }
 
-fn issued_json(token: &IssuedToken) -> Value {
-    json!({
-        "id": token.id,
-        "user_id": token.user_id,
-        "token": token.token,
-        "created_at": token.created_at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-        "note": "the token is shown only now; it is stored as a hash and cannot be shown again",
-    })
+impl From<&IssuedToken> for IssuedTokenAnswer {
+    fn from(token: &IssuedToken) -> Self {
+        IssuedTokenAnswer {
+            id: token.id.clone(),
+            user_id: token.user_id.clone(),
+            token: token.token.clone(),
+            created_at: token.created_at,
+            note: "the token is shown only now; it is stored as a hash and cannot be shown again".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CreatedUser {
+    pub user: UserAnswer,
+    pub token: IssuedTokenAnswer,
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "administration",
-    responses((status = 200, description = "All users", body = crate::http::openapi::schemas::UserList)))]
+    responses((status = 200, description = "All users", body = UserList)))]
 pub async fn list(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
-    auth.0.may_administer()?;
-    let users = admin::list_users(&state.db).await?;
-    let items: Vec<Value> = users.iter().map(user_json).collect();
-    Ok(HttpResponse::Ok().json(json!({ "items": items })))
+    let users = Admin::of(&auth.0)?.list_users(&state.db).await?;
+    Ok(HttpResponse::Ok().json(UserList {
+        items: users.iter().map(UserAnswer::from).collect(),
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "administration",
-    request_body = NewUserBody,
+    request_body = NewUserInput,
     responses(
-        (status = 201, description = "The user and their first token (shown only now)", body = crate::http::openapi::schemas::CreatedUser),
+        (status = 201, description = "The user and their first token (shown only now)", body = CreatedUser),
         (status = 409, description = "A user with this e-mail address exists", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
@@ -84,23 +127,23 @@ pub async fn list(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse
 pub async fn create(
     state: web::Data<AppState>,
     auth: Auth,
-    body: Json<NewUserBody>,
+    body: Json<NewUserInput>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.0.may_administer()?;
-    let body = body.0;
-    let new = NewUser::parse(&body.name, &body.email, &body.role, &body.teams)?
-        .with_reminders(body.reminders.as_deref())?;
-    let (view, token) = admin::create_user(&state.db, auth.actor(), new, clock::now()).await?;
-    tracing::info!(user_id = %view.user.id, role = %view.user.role, "user created");
+    let admin = Admin::of(&auth.0)?;
+    let new = body.0.parse()?;
+    let (view, token) = admin.create_user(&state.db, new, clock::now()).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", view.user.id)))
-        .json(json!({"user": user_json(&view), "token": issued_json(&token)})))
+        .json(CreatedUser {
+            user: UserAnswer::from(&view),
+            token: IssuedTokenAnswer::from(&token),
+        }))
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "administration",
     params(("id" = String, Path, description = "The user's id (UUID)")),
     responses(
-        (status = 200, description = "The user and their tokens (never the secrets)", body = crate::http::openapi::schemas::User),
+        (status = 200, description = "The user and their tokens (never the secrets)", body = UserAnswer),
         (status = 404, description = "No such user", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get(
@@ -108,17 +151,18 @@ pub async fn get(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.0.may_administer()?;
-    let (view, tokens) = admin::get_user(&state.db, id.into_inner()).await?;
-    let mut body = user_json(&view);
-    body["tokens"] = tokens.iter().map(token_json).collect();
-    Ok(HttpResponse::Ok().json(body))
+    let (view, tokens) = Admin::of(&auth.0)?
+        .user(&state.db, UserRef::Id(id.into_inner()))
+        .await?;
+    let mut answer = UserAnswer::from(&view);
+    answer.tokens = Some(tokens.iter().map(TokenAnswer::from).collect());
+    Ok(HttpResponse::Ok().json(answer))
 }
 
 #[utoipa::path(post, path = "/api/v1/users/{id}/deactivate", tag = "administration",
     params(("id" = String, Path, description = "The user's id (UUID)")),
     responses(
-        (status = 200, description = "Deactivated: their tokens stop working", body = crate::http::openapi::schemas::User),
+        (status = 200, description = "Deactivated: their tokens stop working", body = UserAnswer),
         (status = 404, description = "No such user", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Deactivating would leave no active privacy officer, or the user is inactive already", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
@@ -127,16 +171,16 @@ pub async fn deactivate(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.0.may_administer()?;
-    let view = admin::deactivate_user(&state.db, auth.actor(), id.into_inner(), clock::now()).await?;
-    tracing::info!(user_id = %view.user.id, "user deactivated");
-    Ok(HttpResponse::Ok().json(user_json(&view)))
+    let view = Admin::of(&auth.0)?
+        .deactivate_user(&state.db, UserRef::Id(id.into_inner()), clock::now())
+        .await?;
+    Ok(HttpResponse::Ok().json(UserAnswer::from(&view)))
 }
 
 #[utoipa::path(post, path = "/api/v1/users/{id}/tokens", tag = "administration",
     params(("id" = String, Path, description = "The user's id (UUID)")),
     responses(
-        (status = 201, description = "A new token, shown only now", body = crate::http::openapi::schemas::IssuedToken),
+        (status = 201, description = "A new token, shown only now", body = IssuedTokenAnswer),
         (status = 404, description = "No such user", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The user is deactivated", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
@@ -145,9 +189,10 @@ pub async fn issue_token(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.0.may_administer()?;
-    let token = admin::issue_token(&state.db, auth.actor(), id.into_inner(), clock::now()).await?;
-    Ok(HttpResponse::Created().json(issued_json(&token)))
+    let token = Admin::of(&auth.0)?
+        .issue_token(&state.db, UserRef::Id(id.into_inner()), clock::now())
+        .await?;
+    Ok(HttpResponse::Created().json(IssuedTokenAnswer::from(&token)))
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "administration",
@@ -161,16 +206,17 @@ pub async fn revoke_token(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    auth.0.may_administer()?;
-    admin::revoke_token(&state.db, auth.actor(), id.into_inner(), clock::now()).await?;
+    Admin::of(&auth.0)?
+        .revoke_token(&state.db, id.into_inner(), clock::now())
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 #[utoipa::path(put, path = "/api/v1/users/{id}/reminders", tag = "administration",
     params(("id" = String, Path, description = "The user's id (UUID); users may set their own")),
-    request_body = RemindersBody,
+    request_body = RemindersInput,
     responses(
-        (status = 200, description = "The user with the new setting", body = crate::http::openapi::schemas::User),
+        (status = 200, description = "The user with the new setting", body = UserAnswer),
         (status = 404, description = "No such user", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
@@ -179,20 +225,16 @@ pub async fn set_reminders(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
-    body: Json<RemindersBody>,
+    body: Json<RemindersInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    if auth.0.user_id.to_string() != id {
-        auth.0.may_administer()?;
-    }
-    let view = admin::set_reminders(&state.db, auth.actor(), id, body.0.reminders, clock::now()).await?;
-    Ok(HttpResponse::Ok().json(user_json(&view)))
+    let view = admin::set_reminders(&state.db, &auth.0, id.into_inner(), body.0, clock::now()).await?;
+    Ok(HttpResponse::Ok().json(UserAnswer::from(&view)))
 }
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "administration",
-    responses((status = 200, description = "The caller", body = crate::http::openapi::schemas::User)))]
+    responses((status = 200, description = "The caller", body = UserAnswer)))]
 /// `GET /api/v1/me`: who the token belongs to (every role).
 pub async fn me(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
-    let (view, _) = admin::get_user(&state.db, auth.0.user_id.to_string()).await?;
-    Ok(HttpResponse::Ok().json(user_json(&view)))
+    let view = admin::me(&state.db, &auth.0).await?;
+    Ok(HttpResponse::Ok().json(UserAnswer::from(&view)))
 }

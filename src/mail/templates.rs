@@ -4,10 +4,11 @@
 use askama::Template;
 use chrono::NaiveDate;
 
-use crate::configuration::Language;
 use crate::domain::kind::KindCode;
-use crate::domain::reminders::DeadlineKind;
+use crate::domain::reminders::{DeadlineKind, StageFamily};
 use crate::domain::request::Status;
+use crate::domain::vocabulary::in_sentence;
+use crate::domain::Language;
 
 /// Everything a reminder may say — and so everything it can say.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,10 +26,10 @@ pub struct MailFacts {
 /// What the templates see.
 pub struct MailView {
     pub reference: String,
-    pub kind_label: &'static str,
-    pub status_label: &'static str,
+    pub kind_label: String,
+    pub status_label: String,
     pub deadline_label: &'static str,
-    pub deadline_name: &'static str,
+    pub deadline_name: String,
     pub deadline_date: String,
     pub working_days: u32,
     pub link: String,
@@ -41,40 +42,6 @@ pub struct Rendered {
     pub html: String,
 }
 
-fn kind_label(kind: KindCode, nl: bool) -> &'static str {
-    if nl {
-        kind.label_nl()
-    } else {
-        match kind {
-            KindCode::Access => "access",
-            KindCode::Rectification => "rectification",
-            KindCode::Erasure => "erasure",
-            KindCode::Restriction => "restriction",
-            KindCode::Portability => "portability",
-            KindCode::Objection => "objection",
-        }
-    }
-}
-
-fn status_label(status: Status, nl: bool) -> &'static str {
-    match (status, nl) {
-        (Status::Received, true) => "ontvangen",
-        (Status::InAssessment, true) => "in beoordeling",
-        (Status::AwaitingRequester, true) => "wacht op verzoeker",
-        (Status::InExecution, true) => "in uitvoering",
-        (Status::Completed, true) => "afgehandeld",
-        (Status::Refused, true) => "afgewezen",
-        (Status::Withdrawn, true) => "ingetrokken",
-        (Status::Received, false) => "received",
-        (Status::InAssessment, false) => "in assessment",
-        (Status::AwaitingRequester, false) => "awaiting requester",
-        (Status::InExecution, false) => "in execution",
-        (Status::Completed, false) => "completed",
-        (Status::Refused, false) => "refused",
-        (Status::Withdrawn, false) => "withdrawn",
-    }
-}
-
 fn date_label(date: NaiveDate, nl: bool) -> String {
     if nl {
         date.format("%d-%m-%Y").to_string()
@@ -84,19 +51,14 @@ fn date_label(date: NaiveDate, nl: bool) -> String {
 }
 
 impl MailView {
-    fn of(facts: &MailFacts, nl: bool) -> Self {
-        let (label, name) = match (facts.deadline, nl) {
-            (DeadlineKind::Response, true) => ("Reactietermijn", "reactietermijn"),
-            (DeadlineKind::Execution, true) => ("Uitvoeringstermijn", "uitvoeringstermijn"),
-            (DeadlineKind::Response, false) => ("Response deadline", "response deadline"),
-            (DeadlineKind::Execution, false) => ("Execution deadline", "execution deadline"),
-        };
+    fn of(facts: &MailFacts, language: Language) -> Self {
+        let nl = language == Language::Dutch;
         MailView {
             reference: facts.reference.clone(),
-            kind_label: kind_label(facts.kind, nl),
-            status_label: status_label(facts.status, nl),
-            deadline_label: label,
-            deadline_name: name,
+            kind_label: in_sentence(facts.kind.label(language)),
+            status_label: in_sentence(facts.status.label(language)),
+            deadline_label: facts.deadline.label(language),
+            deadline_name: in_sentence(facts.deadline.label(language)),
             deadline_date: date_label(facts.deadline_date, nl),
             working_days: facts.working_days,
             link: facts.link.clone(),
@@ -108,14 +70,14 @@ impl MailView {
 #[template(path = "mail/subject.txt", escape = "none")]
 struct Subject<'a> {
     nl: bool,
-    stage: &'a str,
+    stage: StageFamily,
     reference: &'a str,
     kind: &'a str,
     days: u32,
 }
 
 macro_rules! stage_templates {
-    ($($text:ident, $html:ident, $path:literal, $text_path:literal, $html_path:literal;)+) => {
+    ($($text:ident, $html:ident, $path:ident, $text_path:literal, $html_path:literal;)+) => {
         $(
             #[derive(Template)]
             #[template(path = $text_path, escape = "none")]
@@ -133,42 +95,43 @@ macro_rules! stage_templates {
             }
         )+
 
-        fn render_stage(template: &str, nl: bool, m: &MailView, subject: &str) -> Result<(String, String), askama::Error> {
-            match template {
-                $($path => Ok(($text { nl, m }.render()?, $html { nl, m, subject }.render()?)),)+
-                other => unreachable!("no template for stage {other}"),
+        fn render_stage(stage: StageFamily, nl: bool, m: &MailView, subject: &str) -> Result<(String, String), askama::Error> {
+            match stage {
+                $(StageFamily::$path => Ok(($text { nl, m }.render()?, $html { nl, m, subject }.render()?)),)+
+                StageFamily::Digest => unreachable!("a digest is rendered by render_digest"),
             }
         }
     };
 }
 
 stage_templates! {
-    DueSoonText, DueSoonHtml, "due_soon", "mail/due_soon.txt", "mail/due_soon.html";
-    DueTodayText, DueTodayHtml, "due_today", "mail/due_today.txt", "mail/due_today.html";
-    OverdueText, OverdueHtml, "overdue", "mail/overdue.txt", "mail/overdue.html";
-    EscalationText, EscalationHtml, "escalation", "mail/escalation.txt", "mail/escalation.html";
-    UnassignedText, UnassignedHtml, "unassigned", "mail/unassigned.txt", "mail/unassigned.html";
+    DueSoonText, DueSoonHtml, DueSoon, "mail/due_soon.txt", "mail/due_soon.html";
+    DueTodayText, DueTodayHtml, DueToday, "mail/due_today.txt", "mail/due_today.html";
+    OverdueText, OverdueHtml, Overdue, "mail/overdue.txt", "mail/overdue.html";
+    EscalationText, EscalationHtml, Escalation, "mail/escalation.txt", "mail/escalation.html";
+    UnassignedText, UnassignedHtml, Unassigned, "mail/unassigned.txt", "mail/unassigned.html";
 }
 
 /// The subject line of a reminder.
-fn subject_of(stage_template: &str, nl: bool, view: &MailView) -> String {
+fn subject_of(stage: StageFamily, nl: bool, view: &MailView) -> String {
     Subject {
         nl,
-        stage: stage_template,
+        stage,
         reference: &view.reference,
-        kind: view.kind_label,
+        kind: &view.kind_label,
         days: view.working_days,
     }
     .render()
     .expect("the subject template renders")
 }
 
-/// Renders the reminder of `stage_template` (see `Stage::template`).
-pub fn render_reminder(stage_template: &str, language: Language, facts: &MailFacts) -> Rendered {
+/// Renders the reminder of a stage (of its family: every overdue repetition reads
+/// the same).
+pub fn render_reminder(stage: StageFamily, language: Language, facts: &MailFacts) -> Rendered {
     let nl = language == Language::Dutch;
-    let view = MailView::of(facts, nl);
-    let subject = subject_of(stage_template, nl, &view);
-    let (text, html) = render_stage(stage_template, nl, &view, &subject).expect("the stage templates render");
+    let view = MailView::of(facts, language);
+    let subject = subject_of(stage, nl, &view);
+    let (text, html) = render_stage(stage, nl, &view, &subject).expect("the stage templates render");
     Rendered { subject, text, html }
 }
 
@@ -176,16 +139,16 @@ pub fn render_reminder(stage_template: &str, language: Language, facts: &MailFac
 #[derive(Debug, Clone)]
 pub struct DigestItem {
     pub reference: String,
-    pub kind_label: &'static str,
+    pub kind_label: String,
     pub summary: String,
     pub link: String,
 }
 
 impl DigestItem {
-    pub fn of(stage_template: &str, language: Language, facts: &MailFacts) -> Self {
+    pub fn of(stage: StageFamily, language: Language, facts: &MailFacts) -> Self {
         let nl = language == Language::Dutch;
-        let view = MailView::of(facts, nl);
-        let subject = subject_of(stage_template, nl, &view);
+        let view = MailView::of(facts, language);
+        let subject = subject_of(stage, nl, &view);
         let summary = subject.split(" — ").next().unwrap_or_default().to_string();
         DigestItem {
             reference: view.reference,
@@ -218,7 +181,7 @@ pub fn render_digest(language: Language, today: NaiveDate, items: &[DigestItem])
     let today_label = date_label(today, nl);
     let subject = Subject {
         nl,
-        stage: "digest",
+        stage: StageFamily::Digest,
         reference: &today_label,
         kind: "",
         days: items.len() as u32,
@@ -261,29 +224,35 @@ mod tests {
 
     #[test]
     fn subjects_a_caseworker_can_sort_by() {
-        let r = render_reminder("due_soon", Language::Dutch, &facts());
+        let r = render_reminder(StageFamily::DueSoon, Language::Dutch, &facts());
         assert_eq!(
             r.subject,
             "Termijn verloopt over 3 werkdagen — AVG-2026-00042 (inzage)"
         );
-        let r = render_reminder("due_soon", Language::English, &facts());
+        let r = render_reminder(StageFamily::DueSoon, Language::English, &facts());
         assert_eq!(r.subject, "Deadline in 3 working days — AVG-2026-00042 (access)");
         let one = MailFacts {
             working_days: 1,
             ..facts()
         };
         assert_eq!(
-            render_reminder("due_soon", Language::Dutch, &one).subject,
+            render_reminder(StageFamily::DueSoon, Language::Dutch, &one).subject,
             "Termijn verloopt over 1 werkdag — AVG-2026-00042 (inzage)"
         );
         for (stage, subject) in [
-            ("due_today", "Termijn verloopt vandaag — AVG-2026-00042 (inzage)"),
-            ("overdue", "Termijn verlopen — AVG-2026-00042 (inzage)"),
             (
-                "escalation",
+                StageFamily::DueToday,
+                "Termijn verloopt vandaag — AVG-2026-00042 (inzage)",
+            ),
+            (StageFamily::Overdue, "Termijn verlopen — AVG-2026-00042 (inzage)"),
+            (
+                StageFamily::Escalation,
                 "Escalatie: termijn verlopen — AVG-2026-00042 (inzage)",
             ),
-            ("unassigned", "Nog niet toegewezen — AVG-2026-00042 (inzage)"),
+            (
+                StageFamily::Unassigned,
+                "Nog niet toegewezen — AVG-2026-00042 (inzage)",
+            ),
         ] {
             assert_eq!(render_reminder(stage, Language::Dutch, &facts()).subject, subject);
         }
@@ -291,7 +260,13 @@ mod tests {
 
     #[test]
     fn every_template_renders_text_and_html_with_the_facts() {
-        for stage in ["due_soon", "due_today", "overdue", "escalation", "unassigned"] {
+        for stage in [
+            StageFamily::DueSoon,
+            StageFamily::DueToday,
+            StageFamily::Overdue,
+            StageFamily::Escalation,
+            StageFamily::Unassigned,
+        ] {
             for language in [Language::Dutch, Language::English] {
                 let r = render_reminder(stage, language, &facts());
                 for body in [&r.text, &r.html] {
@@ -310,7 +285,7 @@ mod tests {
         let digest = render_digest(
             Language::Dutch,
             NaiveDate::from_ymd_opt(2026, 11, 16).unwrap(),
-            &[DigestItem::of("due_today", Language::Dutch, &facts())],
+            &[DigestItem::of(StageFamily::DueToday, Language::Dutch, &facts())],
         );
         assert_eq!(digest.subject, "Termijnoverzicht 16-11-2026 — 1 verzoek");
         assert!(digest

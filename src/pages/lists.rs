@@ -1,19 +1,22 @@
 //! "Mijn verzoeken", the team list and the look-up by reference, at `/requests`.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::labels::{label, long_date, Choice, KINDS, STATUSES};
-use super::{forbidden_page, page, see_other, signed_in, unavailable, Message};
+use super::labels::{choices, long_date, Choice};
+use super::{page, see_other, Message, PageError, SignedIn};
 use crate::clock;
 use crate::domain::access::{ListScope, Role};
-use crate::http::AppState;
-use crate::service::requests as service;
+use crate::domain::kind::KindCode;
+use crate::domain::request::Status;
+use crate::domain::team::TeamCode;
+use crate::service::admin;
+use crate::service::requests::{self as service, ListFilter, Sort, SortKey};
 use crate::service::sessions::WebUser;
 use crate::service::ServiceError;
-use crate::storage::requests::{ListFilter, Sort, SortKey};
+use crate::web::AppState;
 
 const PER_PAGE: i64 = 50;
 
@@ -35,8 +38,8 @@ pub struct ListQuery {
 struct Row {
     id: String,
     reference: String,
-    kind: String,
-    status: String,
+    kind: &'static str,
+    status: &'static str,
     team: String,
     due: Option<String>,
     /// "Verstreken", "Binnenkort" or nothing: said in words, not by colour alone.
@@ -55,8 +58,8 @@ struct List<'a> {
     page: i64,
     next: Option<String>,
     previous: Option<String>,
-    statuses: &'a [Choice],
-    kinds: &'a [Choice],
+    statuses: Vec<Choice>,
+    kinds: Vec<Choice>,
     teams: Vec<String>,
 }
 
@@ -81,19 +84,17 @@ fn page_link(query: &ListQuery, page: i64) -> String {
 
 pub async fn list(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    user: SignedIn,
     query: web::Query<ListQuery>,
-) -> HttpResponse {
-    let Some(user) = signed_in(&state, &req).await else {
-        return see_other("/login");
-    };
+) -> Result<HttpResponse, PageError> {
+    let user = user.0;
     let query = query.into_inner();
     let now = clock::now();
     if !query.reference.trim().is_empty() {
         return match service::by_reference(&state.db, &state.rules, &user.caller, &query.reference, now).await
         {
-            Ok((view, _)) => see_other(&format!("/requests/{}", view.stored.request.id)),
-            Err(ServiceError::NotFound(_)) => page(
+            Ok(view) => Ok(see_other(&format!("/requests/{}", view.stored.request.id))),
+            Err(ServiceError::NotFound(_)) => Ok(page(
                 StatusCode::NOT_FOUND,
                 &Message {
                     heading: "Geen verzoek met dit kenmerk",
@@ -101,70 +102,54 @@ pub async fn list(
                     link: "/requests",
                     link_text: "Opnieuw zoeken",
                 },
-            ),
-            Err(ServiceError::Forbidden(message)) => forbidden_page(&message),
-            Err(error) => {
-                tracing::error!(%error, "look-up by reference");
-                unavailable()
-            }
+            )),
+            Err(error) => Err(error.into()),
         };
     }
     if user.caller.list_scope() == ListScope::ByReferenceOnly {
-        return page(StatusCode::OK, &Lookup { user: &user });
+        return Ok(page(StatusCode::OK, &Lookup { user: &user }));
     }
     let today = state.rules.today(now);
     let mine = query.wie == "mij" || (query.wie.is_empty() && user.caller.role == Role::Caseworker);
-    let only = |value: &str, known: &[Choice]| -> Vec<String> {
-        known
-            .iter()
-            .filter(|(code, _)| *code == value)
-            .map(|(code, _)| code.to_string())
-            .collect()
-    };
     let filter = ListFilter {
-        statuses: only(&query.status, &STATUSES),
-        kinds: only(&query.kind, &KINDS),
-        teams: if query.team.is_empty() {
-            vec![]
-        } else {
-            vec![query.team.clone()]
-        },
-        assignee: mine.then(|| user.caller.user_id.to_string()),
+        statuses: Status::parse(&query.status).into_iter().collect(),
+        kinds: KindCode::parse(&query.kind).into_iter().collect(),
+        teams: TeamCode::parse(&query.team).into_iter().collect(),
+        assignee: mine.then_some(user.caller.user_id),
         overdue_on: (query.verstreken == "ja").then_some(today),
-        due_before: None,
-        received_from: None,
-        received_to: None,
-        reference: None,
-        visible_teams: None,
         sort: Sort {
             key: SortKey::OpenDue,
             descending: false,
         },
+        ..Default::default()
     };
     let page_number = query.pagina.parse::<i64>().unwrap_or(1).clamp(1, 1_000_000);
-    let (records, total, _) =
-        match service::list(&state.db, &user.caller, filter, page_number, PER_PAGE).await {
-            Ok(found) => found,
-            Err(ServiceError::Forbidden(message)) => return forbidden_page(&message),
-            Err(error) => {
-                tracing::error!(%error, "request list page");
-                return unavailable();
-            }
-        };
-    let rows = records
+    let list = service::list(
+        &state.db,
+        &state.rules,
+        &user.caller,
+        filter,
+        page_number,
+        PER_PAGE,
+        now,
+    )
+    .await?;
+    let shown_to = (page_number - 1) * PER_PAGE + list.items.len() as i64;
+    let rows = list
+        .items
         .iter()
         .map(|r| Row {
-            id: r.id.clone(),
+            id: r.id.to_string(),
             reference: r.reference.clone(),
-            kind: label(&KINDS, &r.kind),
-            status: label(&STATUSES, &r.status),
-            team: r.team.clone(),
-            due: r.open_due.map(long_date),
-            flag: if r.is_overdue(today) {
+            kind: r.kind.label_nl(),
+            status: r.status.label_nl(),
+            team: r.team.to_string(),
+            due: r.open_deadline.map(long_date),
+            flag: if r.overdue {
                 Some("Verstreken")
             } else if r
-                .open_due
-                .is_some_and(|due| r.suspended_since.is_none() && (due - today).num_days() <= 5)
+                .open_deadline
+                .is_some_and(|due| !r.paused && (due - today).num_days() <= 5)
             {
                 Some("Binnenkort")
             } else {
@@ -172,33 +157,32 @@ pub async fn list(
             },
         })
         .collect();
-    let shown_to = (page_number - 1) * PER_PAGE + records.len() as i64;
     let teams = match user.caller.list_scope() {
         ListScope::Teams(teams) => teams,
-        _ => state
-            .db
-            .read(crate::storage::teams::list)
-            .await
-            .map(|all| all.into_iter().map(|t| t.code).collect())
-            .unwrap_or_default(),
+        _ => admin::teams(&state.db)
+            .await?
+            .into_iter()
+            .map(|t| t.code)
+            .collect(),
     };
-    page(
+    let (total, exact) = (list.total.count, list.total.exact);
+    Ok(page(
         StatusCode::OK,
         &List {
             user: &user,
             query: &query,
             mine,
             rows,
-            total: total.count,
-            exact: total.exact,
+            total,
+            exact,
             page: page_number,
-            next: (shown_to < total.count || !total.exact).then(|| page_link(&query, page_number + 1)),
+            next: (shown_to < total || !exact).then(|| page_link(&query, page_number + 1)),
             previous: (page_number > 1).then(|| page_link(&query, page_number - 1)),
-            statuses: &STATUSES,
-            kinds: &KINDS,
-            teams,
+            statuses: choices::<Status>(),
+            kinds: choices::<KindCode>(),
+            teams: teams.iter().map(ToString::to_string).collect(),
         },
-    )
+    ))
 }
 
 #[derive(Template)]

@@ -1,20 +1,25 @@
 //! The privacy officer's pages: the dashboard with small SVG charts, the overdue list
-//! and failed mails, and the annual report with its CSV download.
+//! and failed mails, and the annual report with its CSV download. Both draw the typed
+//! results the API answers with.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::Datelike;
 use serde::Deserialize;
-use serde_json::Value;
 
-use super::labels::{label, long_date, KINDS, OUTCOMES, STATUSES};
-use super::{forbidden_page, page, see_other, signed_in, unavailable};
+use super::labels::long_date;
+use super::{page, PageError, SignedIn};
 use crate::clock;
-use crate::domain::access::ListScope;
-use crate::http::AppState;
+use crate::domain::kind::KindCode;
+use crate::domain::report::{Published, ReportYear};
+use crate::domain::request::Status;
+use crate::service::dashboard::{self, KindFigures};
+use crate::service::outbox;
+use crate::service::reports::{self, AnnualReport, GroupFigures};
 use crate::service::sessions::WebUser;
-use crate::storage::notifications;
+use crate::service::ServiceError;
+use crate::web::{download, AppState};
 
 /// One bar of a chart: its label, the number shown, and its length in pixels.
 struct Bar {
@@ -44,7 +49,7 @@ fn bars(items: Vec<(String, f64, String)>, max: f64) -> Vec<Bar> {
 }
 
 struct KindRow {
-    kind: String,
+    kind: &'static str,
     decided: i64,
     decided_on_time: String,
     completed: i64,
@@ -57,16 +62,16 @@ struct KindRow {
 struct Overdue {
     id: String,
     reference: String,
-    kind: String,
+    kind: &'static str,
     team: String,
-    deadline: &'static str,
+    deadline: String,
     due: String,
     days: i64,
 }
 
 struct FailedMail {
     request_id: Option<String>,
-    stage: String,
+    stage: &'static str,
     attempts: i32,
     error: String,
 }
@@ -93,145 +98,110 @@ struct Dashboard<'a> {
     sees_report: bool,
 }
 
-fn percent(value: &Value) -> String {
+fn percent(value: Option<f64>) -> String {
     value
-        .as_f64()
         .map(|v| format!("{:.0} %", v * 100.0))
         .unwrap_or_else(|| "—".into())
 }
 
-fn days(value: &Value) -> String {
-    value
-        .as_f64()
-        .map(|v| format!("{v} dagen"))
-        .unwrap_or_else(|| "—".into())
+fn days(value: Option<f64>) -> String {
+    value.map(|v| format!("{v} dagen")).unwrap_or_else(|| "—".into())
 }
 
-pub async fn dashboard(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    let Some(user) = signed_in(&state, &req).await else {
-        return see_other("/login");
-    };
-    let figures = match crate::http::dashboard::figures(&state, &user.caller).await {
-        Ok(figures) => figures,
-        Err(crate::http::problem::ApiError::Forbidden(_)) => {
-            return forbidden_page(
-                "Het overzicht is er voor behandelaars, teamleiders en de privacy officer.",
-            )
-        }
-        Err(error) => {
-            tracing::error!(%error, "dashboard page");
-            return unavailable();
-        }
-    };
-    let sees_mails = user.caller.may_administer().is_ok();
-    let failed = if sees_mails {
-        let statuses = vec!["failed".to_string()];
-        match state
-            .db
-            .read(move |conn| notifications::list(conn, &statuses, 1, 20))
-            .await
-        {
-            Ok((rows, _)) => rows
-                .into_iter()
-                .map(|n| FailedMail {
-                    request_id: n.request_id,
-                    stage: n.stage,
-                    attempts: n.attempts,
-                    error: n.last_error.unwrap_or_default(),
-                })
-                .collect(),
-            Err(error) => {
-                tracing::error!(%error, "failed mails");
-                return unavailable();
-            }
-        }
-    } else {
-        Vec::new()
-    };
-    let count = |v: &Value| v.as_i64().unwrap_or(0);
-    let by_status: Vec<(String, f64, String)> = STATUSES
+const NO_DASHBOARD: &str = "Het overzicht is er voor behandelaars, teamleiders en de privacy officer.";
+
+pub async fn dashboard(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResponse, PageError> {
+    let user = user.0;
+    let caller = &user.caller;
+    let figures = dashboard::dashboard(&state.db, &state.rules, caller, clock::now())
+        .await
+        .map_err(|e| PageError::from(e).forbidden_says(NO_DASHBOARD))?;
+    let failed = outbox::failed(&state.db, caller, 20)
+        .await?
+        .into_iter()
+        .map(|mail| FailedMail {
+            request_id: mail.request_id,
+            stage: mail.stage.family().label_nl(),
+            attempts: mail.attempts,
+            error: mail.last_error.unwrap_or_default(),
+        })
+        .collect();
+    let by_status: Vec<(String, f64, String)> = Status::ALL
         .iter()
-        .take(4)
-        .map(|(code, name)| {
-            let n = count(&figures["open"]["by_status"][code]);
-            (name.to_string(), n as f64, n.to_string())
+        .filter(|s| !s.is_terminal())
+        .map(|status| {
+            let n = figures.open.by_status.get(status).copied().unwrap_or(0);
+            (status.label_nl().to_string(), n as f64, n.to_string())
         })
         .collect();
     let max_open = by_status.iter().map(|(_, n, _)| *n).fold(0.0, f64::max);
-    let per_kind = &figures["last_90_days"]["per_kind"];
-    let on_time: Vec<(String, f64, String)> = KINDS
+    let per_kind = |kind: &KindCode| {
+        figures
+            .last_90_days
+            .per_kind
+            .get(kind)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let on_time = KindCode::ALL
         .iter()
-        .map(|(code, name)| {
-            let share = &per_kind[code]["decided_on_time_share"];
-            (name.to_string(), share.as_f64().unwrap_or(0.0), percent(share))
+        .map(|kind| {
+            let share = per_kind(kind).decided_on_time_share;
+            (kind.label_nl().to_string(), share.unwrap_or(0.0), percent(share))
         })
         .collect();
-    let kinds = KINDS
+    let kinds = KindCode::ALL
         .iter()
-        .map(|(code, name)| {
-            let k = &per_kind[code];
+        .map(|kind| {
+            let k: KindFigures = per_kind(kind);
             KindRow {
-                kind: name.to_string(),
-                decided: count(&k["decided"]),
-                decided_on_time: percent(&k["decided_on_time_share"]),
-                completed: count(&k["completed"]),
-                completed_on_time: percent(&k["completed_on_time_share"]),
-                median_decision: days(&k["median_days_to_decision"]),
-                median_completion: days(&k["median_days_to_completion"]),
-                extensions: count(&k["extensions"]),
+                kind: kind.label_nl(),
+                decided: k.decided,
+                decided_on_time: percent(k.decided_on_time_share),
+                completed: k.completed,
+                completed_on_time: percent(k.completed_on_time_share),
+                median_decision: days(k.median_days_to_decision),
+                median_completion: days(k.median_days_to_completion),
+                extensions: k.extensions,
             }
         })
         .collect();
-    let oldest = figures["overdue"]["oldest"]
-        .as_array()
-        .map(|rows| {
-            rows.iter()
-                .map(|r| Overdue {
-                    id: r["id"].as_str().unwrap_or_default().to_string(),
-                    reference: r["reference"].as_str().unwrap_or_default().to_string(),
-                    kind: label(&KINDS, r["kind"].as_str().unwrap_or_default()),
-                    team: r["team"].as_str().unwrap_or_default().to_string(),
-                    deadline: if r["deadline"] == "execution" {
-                        "uitvoering"
-                    } else {
-                        "antwoord"
-                    },
-                    due: r["due"]
-                        .as_str()
-                        .and_then(|d| d.parse().ok())
-                        .map(long_date)
-                        .unwrap_or_default(),
-                    days: count(&r["days_overdue"]),
-                })
-                .collect()
+    let oldest = figures
+        .overdue
+        .oldest
+        .iter()
+        .map(|r| Overdue {
+            id: r.id.to_string(),
+            reference: r.reference.clone(),
+            kind: r.kind.label_nl(),
+            team: r.team.to_string(),
+            deadline: crate::domain::vocabulary::in_sentence(r.deadline.label_nl()),
+            due: long_date(r.due),
+            days: r.days_overdue,
         })
-        .unwrap_or_default();
-    page(
+        .collect();
+    Ok(page(
         StatusCode::OK,
         &Dashboard {
             user: &user,
-            today: figures["today"]
-                .as_str()
-                .and_then(|d| d.parse().ok())
-                .map(long_date)
-                .unwrap_or_default(),
-            open_total: count(&figures["open"]["total"]),
-            overdue_total: count(&figures["overdue"]["total"]),
-            overdue_response: count(&figures["overdue"]["response"]),
-            overdue_execution: count(&figures["overdue"]["execution"]),
-            due_soon: count(&figures["due_within_7_days"]),
-            suspended: count(&figures["suspended"]),
-            unassigned: count(&figures["unassigned"]),
-            failed_mails: count(&figures["failed_mails"]),
+            today: long_date(figures.today),
+            open_total: figures.open.total,
+            overdue_total: figures.overdue.total,
+            overdue_response: figures.overdue.response,
+            overdue_execution: figures.overdue.execution,
+            due_soon: figures.due_within_7_days,
+            suspended: figures.suspended,
+            unassigned: figures.unassigned,
+            failed_mails: figures.failed_mails,
             open_chart: bars(by_status, max_open),
             on_time_chart: bars(on_time, 1.0),
             kinds,
             oldest,
             failed,
-            sees_mails,
-            sees_report: user.caller.list_scope() == ListScope::All,
+            sees_mails: caller.may_read_outbox().is_ok(),
+            sees_report: caller.may_read_reports().is_ok(),
         },
-    )
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -257,128 +227,89 @@ struct Report<'a> {
     requests: String,
     /// "Per soort verzoek" and "Per team".
     dimensions: Vec<(&'static str, Vec<ReportRow>)>,
-    by_outcome: Vec<(String, String)>,
+    by_outcome: Vec<(&'static str, String)>,
 }
 
-fn cell(value: &Value) -> String {
-    match value {
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => s.clone(),
-        _ => "—".into(),
+fn report_row(name: String, figures: &GroupFigures) -> ReportRow {
+    ReportRow {
+        name,
+        requests: figures.requests.to_string(),
+        decided_on_time: percent(figures.decided_on_time_share),
+        completed_on_time: percent(figures.completed_on_time_share),
+        median_decision: days(figures.median_days_to_decision),
     }
 }
 
-fn report_rows(dimension: &Value, name_of: impl Fn(&str) -> String) -> Vec<ReportRow> {
-    dimension
-        .as_object()
-        .map(|groups| {
-            groups
-                .iter()
-                .map(|(key, g)| ReportRow {
-                    name: name_of(key),
-                    requests: cell(&g["requests"]),
-                    decided_on_time: percent(&g["decided_on_time_share"]),
-                    completed_on_time: percent(&g["completed_on_time_share"]),
-                    median_decision: days(&g["median_days_to_decision"]),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
+const NO_REPORT: &str = "Het jaarverslag is er voor de privacy officer en de auditor.";
 
-/// The year asked for, or this year; `None` when it is not a year the report covers.
-fn year_of(state: &AppState, query: &YearQuery) -> Option<i32> {
-    if query.jaar.is_empty() {
-        return Some(state.rules.today(clock::now()).year());
-    }
-    query
-        .jaar
-        .parse::<i32>()
+/// The report of the year asked for (this year when none is).
+async fn report_for(state: &AppState, user: &WebUser, query: &YearQuery) -> Result<AnnualReport, PageError> {
+    user.caller
+        .may_read_reports()
+        .map_err(|denied| PageError::from(ServiceError::from(denied)).forbidden_says(NO_REPORT))?;
+    let year = if query.jaar.is_empty() {
+        Ok(i64::from(state.rules.today(clock::now()).year()))
+    } else {
+        query.jaar.parse::<i64>()
+    };
+    let year = year
         .ok()
-        .filter(|y| (2018..=2198).contains(y))
-}
-
-async fn report_for(
-    state: &AppState,
-    req: &HttpRequest,
-    query: &YearQuery,
-) -> Result<(WebUser, i32, Value), HttpResponse> {
-    let Some(user) = signed_in(state, req).await else {
-        return Err(see_other("/login"));
-    };
-    if user.caller.list_scope() != ListScope::All {
-        return Err(forbidden_page(
-            "Het jaarverslag is er voor de privacy officer en de auditor.",
-        ));
-    }
-    let Some(year) = year_of(state, query) else {
-        return Err(forbidden_page("Kies een jaar vanaf 2018."));
-    };
-    match crate::http::reports::report_of(state, year).await {
-        Ok(report) => Ok((user, year, report)),
-        Err(error) => {
-            tracing::error!(%error, "annual report page");
-            Err(unavailable())
-        }
-    }
+        .and_then(|y| ReportYear::new(y).ok())
+        .ok_or_else(|| PageError::Forbidden(format!("Kies een jaar vanaf {}.", ReportYear::FIRST)))?;
+    Ok(reports::annual_report(&state.db, &user.caller, year).await?)
 }
 
 pub async fn annual(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    user: SignedIn,
     query: web::Query<YearQuery>,
-) -> HttpResponse {
-    let (user, year, report) = match report_for(&state, &req, &query).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    page(
+) -> Result<HttpResponse, PageError> {
+    let user = user.0;
+    let report = report_for(&state, &user, &query).await?;
+    let cell = |published: &Published| published.to_string();
+    Ok(page(
         StatusCode::OK,
         &Report {
             user: &user,
-            year,
-            note: report["note"].as_str().unwrap_or_default().to_string(),
-            requests: cell(&report["requests"]),
+            year: report.year,
+            note: report.note.clone(),
+            requests: cell(&report.requests),
             dimensions: vec![
                 (
                     "Per soort verzoek",
-                    report_rows(&report["by_kind"], |k| label(&KINDS, k)),
+                    report
+                        .by_kind
+                        .iter()
+                        .map(|(kind, f)| report_row(kind.label_nl().to_string(), f))
+                        .collect(),
                 ),
-                ("Per team", report_rows(&report["by_team"], |t| t.to_string())),
+                (
+                    "Per team",
+                    report
+                        .by_team
+                        .iter()
+                        .map(|(team, f)| report_row(team.to_string(), f))
+                        .collect(),
+                ),
             ],
-            by_outcome: report["by_outcome"]
-                .as_object()
-                .map(|o| {
-                    o.iter()
-                        .map(|(k, v)| {
-                            let name = match k.as_str() {
-                                "open" => "Nog open".to_string(),
-                                "withdrawn" => "Ingetrokken".to_string(),
-                                other => label(&OUTCOMES, other),
-                            };
-                            (name, cell(v))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+            by_outcome: report
+                .by_outcome
+                .iter()
+                .map(|(outcome, count)| (outcome.label_nl(), cell(count)))
+                .collect(),
         },
-    )
+    ))
 }
 
 pub async fn annual_csv(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    user: SignedIn,
     query: web::Query<YearQuery>,
-) -> HttpResponse {
-    let (_, year, report) = match report_for(&state, &req, &query).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    match crate::http::reports::csv_attachment(year, &report) {
-        Ok(download) => download,
-        Err(error) => {
-            tracing::error!(%error, "annual report CSV");
-            unavailable()
-        }
-    }
+) -> Result<HttpResponse, PageError> {
+    let report = report_for(&state, &user.0, &query).await?;
+    Ok(download(
+        &format!("avg-jaarverslag-{}.csv", report.year),
+        "text/csv; charset=utf-8",
+        reports::csv(&report)?,
+    ))
 }

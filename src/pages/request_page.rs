@@ -1,31 +1,32 @@
 //! The request page at `/requests/{id}` (the link in every reminder mail): the
 //! details, the deadline panel, the timeline, and a form for each action the request
-//! allows now. Actions post to `/requests/{id}/actions/{action}`.
+//! allows now. Actions post to `/requests/{id}/actions/{action}`; each form's fields
+//! carry the names of the action's input, which the form fills directly.
 
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::web::Bytes;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono_tz::Europe::Amsterdam;
-use serde_json::{Map, Value};
 
-use super::labels::{
-    event_label, label, long_date, Choice, ACTIONS, AGE_BANDS, CHANNELS, IDENTITY_CHECKS, KINDS, MODES,
-    OUTCOMES, RELATIONS, SCOPES, STATUSES, SUSPEND_REASONS,
-};
-use super::{forbidden_form, forbidden_page, not_found_page, page, see_other, signed_in, unavailable};
+use super::labels::{choices, long_date, Choice};
+use super::{page, see_other, CheckedForm, PageError, SignedIn};
 use crate::clock;
 use crate::domain::access::View;
+use crate::domain::audit::action_label;
 use crate::domain::grounds::CATALOGUE;
-use crate::domain::request::ActionName;
-use crate::http::problem::ApiError;
-use crate::http::AppState;
-use crate::service::requests::{self as service, RequestView};
-use crate::service::sessions::{same_token, WebUser};
+use crate::domain::kind::Kind;
+use crate::domain::request::{ActionName, IdentityCheck, Outcome, SuspendReason};
+use crate::domain::Language;
+use crate::service::commands::{
+    ActionInput, AssignInput, CompleteInput, DecideInput, ExtendInput, ResumeInput, StartAssessmentInput,
+    SuspendInput, WithdrawInput,
+};
+use crate::service::requests::{self as service, CaseFile, RequestView};
+use crate::service::sessions::WebUser;
 use crate::service::ServiceError;
-use crate::storage::users;
+use crate::web::AppState;
 
 /// An action form that was sent and refused: shown again with its errors and values.
 #[derive(Debug, Default)]
@@ -49,30 +50,37 @@ struct Event {
     who: String,
 }
 
+/// One action the request allows now, with its form.
+struct ActionForm {
+    action: ActionName,
+    code: &'static str,
+    title: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "pages/request.html")]
 struct RequestPage<'a> {
     user: &'a WebUser,
     view: &'a RequestView,
     full: bool,
-    kind: String,
-    option: Option<String>,
-    status: String,
-    channel: String,
-    relation: String,
-    age_band: String,
+    kind: &'static str,
+    option: Option<&'static str>,
+    status: &'static str,
+    channel: &'static str,
+    relation: &'static str,
+    age_band: &'static str,
     assignee: Option<String>,
     deadlines: [(&'static str, String); 3],
     open_due: Option<String>,
     overdue: bool,
     due_soon: bool,
     today: String,
-    actions: Vec<(&'static str, &'static str)>,
+    actions: Vec<ActionForm>,
     workers: Vec<(String, String)>,
     grounds: Vec<Ground>,
-    identity_checks: &'a [Choice],
-    suspend_reasons: &'a [Choice],
-    outcomes: &'a [Choice],
+    identity_checks: Vec<Choice>,
+    suspend_reasons: Vec<Choice>,
+    outcomes: Vec<Choice>,
     events: Vec<Event>,
     posted: Posted,
     decision: Option<String>,
@@ -106,93 +114,83 @@ impl RequestPage<'_> {
     }
 }
 
-async fn render(
+/// How the decision reads on the page: outcome, date, grounds by name.
+fn decision_text(view: &RequestView) -> Option<String> {
+    view.stored.request.decision.as_ref().map(|d| {
+        let grounds: Vec<&str> = d
+            .grounds
+            .iter()
+            .map(|code| {
+                CATALOGUE
+                    .iter()
+                    .find(|g| g.code == code)
+                    .map_or(code.as_str(), |g| g.label_nl)
+            })
+            .collect();
+        let mut text = format!(
+            "{}, meegedeeld op {}",
+            d.outcome.label_nl(),
+            long_date(d.communicated_on)
+        );
+        if !grounds.is_empty() {
+            text.push_str(&format!("; gronden: {}", grounds.join("; ")));
+        }
+        text
+    })
+}
+
+fn render(
     state: &AppState,
     user: &WebUser,
-    view: &RequestView,
-    sight: View,
+    file: CaseFile,
     posted: Posted,
     status: StatusCode,
 ) -> HttpResponse {
+    let view = &file.view;
     let r = &view.stored.request;
+    let intake = &view.stored.intake;
     let today = state.rules.today(clock::now());
-    let id = r.id.to_string();
-    let team = r.team.clone();
-    let full = sight == View::Full;
-    let (workers, names, events) = {
-        let (id, team) = (id.clone(), team.clone());
-        let events = if full {
-            service::events(&state.db, &user.caller, &id)
-                .await
-                .unwrap_or_else(|error| {
-                    tracing::error!(%error, "request page timeline");
-                    Vec::new()
-                })
-        } else {
-            Vec::new()
-        };
-        let mut actors: Vec<String> = events.iter().map(|e| e.actor.clone()).collect();
-        actors.extend(r.assignee.map(|a| a.to_string()));
-        let looked_up = state
-            .db
-            .read(move |conn| {
-                let workers = users::workers_of(conn, &team)?;
-                let names = users::names_of(conn, &actors)?;
-                Ok::<_, crate::storage::StorageError>((workers, names))
-            })
-            .await;
-        match looked_up {
-            Ok((workers, names)) => (workers, names.into_iter().collect::<HashMap<_, _>>(), events),
-            Err(error) => {
-                tracing::error!(%error, "request page look-ups");
-                return unavailable();
-            }
-        }
-    };
-    let open_due = r.open_deadline(&view.deadlines);
-    let events = events
-        .iter()
+    let full = view.sight == View::Full;
+    let open_due = view.open_deadline();
+    let events = file
+        .timeline
+        .into_iter()
         .map(|e| Event {
             when: e
                 .occurred_at
                 .with_timezone(&Amsterdam)
                 .format("%d-%m-%Y %H:%M")
                 .to_string(),
-            what: event_label(&e.action),
-            change: match (&e.from_status, &e.to_status) {
+            what: action_label(&e.action, Language::Dutch),
+            change: match (e.from_status, e.to_status) {
                 (Some(from), Some(to)) if from != to => {
-                    Some(format!("{} → {}", label(&STATUSES, from), label(&STATUSES, to)))
+                    Some(format!("{} → {}", from.label_nl(), to.label_nl()))
                 }
-                (None, Some(to)) => Some(label(&STATUSES, to)),
+                (None, Some(to)) => Some(to.label_nl().to_string()),
                 _ => None,
             },
-            who: names.get(&e.actor).cloned().unwrap_or_else(|| e.actor.clone()),
+            who: e.actor,
         })
         .collect();
-    let kind_code = r.kind.code();
+    let kind = r.kind.code();
     let template = RequestPage {
         user,
         view,
         full,
-        kind: label(&KINDS, kind_code.code()),
+        kind: kind.label_nl(),
         option: match &r.kind {
-            crate::domain::kind::Kind::Rectification { mode } => Some(label(&MODES, mode.code())),
-            crate::domain::kind::Kind::Erasure { scope } => Some(label(&SCOPES, scope.code())),
-            crate::domain::kind::Kind::Objection {
+            Kind::Rectification { mode } => Some(mode.label_nl()),
+            Kind::Erasure { scope } => Some(scope.label_nl()),
+            Kind::Objection {
                 direct_marketing: true,
-            } => Some("tegen direct marketing".into()),
+            } => Some("tegen direct marketing"),
             _ => None,
         },
-        status: label(&STATUSES, r.status.code()),
-        channel: label(&CHANNELS, view.stored.intake.channel.code()),
-        relation: label(&RELATIONS, view.stored.intake.requester.relation.code()),
-        age_band: label(&AGE_BANDS, view.stored.intake.subject.age_band.code()),
-        assignee: r.assignee.map(|a| {
-            names
-                .get(&a.to_string())
-                .cloned()
-                .unwrap_or_else(|| a.to_string())
-        }),
+        status: r.status.label_nl(),
+        channel: intake.channel.label_nl(),
+        relation: intake.requester.relation.label_nl(),
+        age_band: intake.subject.age_band.label_nl(),
+        assignee: file.assignee_name,
         deadlines: [
             (
                 "Antwoord of het verzoek wordt uitgevoerd",
@@ -208,196 +206,157 @@ async fn render(
         actions: if full {
             view.allowed_actions
                 .iter()
-                .filter_map(|a| ACTIONS.iter().find(|(code, _)| *code == a.code()).copied())
+                .map(|&action| ActionForm {
+                    action,
+                    code: action.code(),
+                    title: action.label_nl(),
+                })
                 .collect()
         } else {
             Vec::new()
         },
-        workers,
+        workers: file.workers,
         grounds: CATALOGUE
             .iter()
-            .filter(|g| g.applies_to(kind_code))
+            .filter(|g| g.applies_to(kind))
             .map(|g| Ground {
                 code: g.code,
                 label: g.label_nl,
                 reference: g.reference,
             })
             .collect(),
-        identity_checks: &IDENTITY_CHECKS,
-        suspend_reasons: &SUSPEND_REASONS,
-        outcomes: &OUTCOMES,
+        identity_checks: choices::<IdentityCheck>(),
+        suspend_reasons: choices::<SuspendReason>(),
+        outcomes: choices::<Outcome>(),
         events,
         posted,
-        decision: r.decision.as_ref().map(|d| {
-            let grounds: Vec<&str> = d
-                .grounds
-                .iter()
-                .map(|code| {
-                    CATALOGUE
-                        .iter()
-                        .find(|g| g.code == code)
-                        .map_or(code.as_str(), |g| g.label_nl)
-                })
-                .collect();
-            let mut text = format!(
-                "{}, meegedeeld op {}",
-                label(&OUTCOMES, d.outcome.code()),
-                long_date(d.communicated_on)
-            );
-            if !grounds.is_empty() {
-                text.push_str(&format!("; gronden: {}", grounds.join("; ")));
-            }
-            text
-        }),
+        decision: decision_text(view),
     };
     page(status, &template)
 }
 
-/// What a refused action leads to: the page again with the form's errors, or another page.
-enum Failure {
-    Again(Posted),
-    Page(HttpResponse),
+pub async fn show(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let user = user.0;
+    let file = service::case_file(&state.db, &state.rules, &user.caller, &id, clock::now()).await?;
+    Ok(render(&state, &user, file, Posted::default(), StatusCode::OK))
 }
 
-fn failure(error: ServiceError) -> Failure {
+/// The input of `action` from its form: the form's fields carry the input's names;
+/// empty fields are left out, the recipients come one per line.
+fn action_input(action: ActionName, pairs: &[(String, String)]) -> ActionInput {
+    let all = |name: &str| -> Vec<String> {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect()
+    };
+    let one = |name: &str| all(name).into_iter().next();
+    let given = |name: &str| one(name).unwrap_or_default();
+    match action {
+        ActionName::Assign => ActionInput::Assign(AssignInput {
+            assignee: given("assignee"),
+        }),
+        ActionName::StartAssessment => ActionInput::StartAssessment(StartAssessmentInput {
+            identity_verified_by: given("identity_verified_by"),
+            note: one("note"),
+        }),
+        ActionName::Suspend => ActionInput::Suspend(SuspendInput {
+            reason: given("reason"),
+            asked_on: given("asked_on"),
+        }),
+        ActionName::Resume => ActionInput::Resume(ResumeInput {
+            received_on: given("received_on"),
+        }),
+        ActionName::Extend => ActionInput::Extend(ExtendInput {
+            reason: one("reason"),
+            informed_on: given("informed_on"),
+            until: one("until"),
+        }),
+        ActionName::Decide => ActionInput::Decide(DecideInput {
+            outcome: given("outcome"),
+            grounds: all("grounds"),
+            explanation: one("explanation"),
+            communicated_on: given("communicated_on"),
+        }),
+        ActionName::Complete => ActionInput::Complete(CompleteInput {
+            summary: one("summary"),
+            recipients_informed: given("recipients_informed")
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect(),
+            recipients_note: one("recipients_note"),
+            completed_on: one("completed_on"),
+        }),
+        ActionName::Withdraw => ActionInput::Withdraw(WithdrawInput {
+            reason: one("reason"),
+            on: given("on"),
+        }),
+    }
+}
+
+/// What a refused action says beside its form; `None` for a refusal that is a page
+/// of its own (not found, forbidden, unavailable).
+fn refusal(error: ServiceError) -> Result<Posted, PageError> {
     match error {
-        ServiceError::NotFound(_) => Failure::Page(not_found_page()),
-        ServiceError::Forbidden(message) => Failure::Page(forbidden_page(&message)),
-        ServiceError::Invalid(fields) => Failure::Again(Posted {
-            errors: fields.into_iter().map(|f| (f.field, f.message)).collect(),
+        ServiceError::Invalid(fields) => Ok(Posted {
+            // `grounds[0]` is shown beside the grounds.
+            errors: fields
+                .into_iter()
+                .map(|f| (f.field.split('[').next().unwrap_or_default().to_string(), f.message))
+                .collect(),
             ..Default::default()
         }),
-        ServiceError::NotAllowed { detail, .. } => Failure::Again(Posted {
+        ServiceError::NotAllowed { detail, .. } => Ok(Posted {
             notice: Some(format!("Dit kan nu niet: {detail}.")),
             ..Default::default()
         }),
-        ServiceError::Stale { .. } => Failure::Again(Posted {
+        ServiceError::Stale { .. } => Ok(Posted {
             notice: Some(
                 "Iemand anders heeft het verzoek intussen gewijzigd. Bekijk de nieuwe stand en probeer het opnieuw."
                     .into(),
             ),
             ..Default::default()
         }),
-        error => {
-            tracing::error!(%error, "request page");
-            Failure::Page(unavailable())
-        }
+        other => Err(other.into()),
     }
-}
-
-pub async fn show(state: web::Data<AppState>, req: HttpRequest, id: web::Path<String>) -> HttpResponse {
-    let Some(user) = signed_in(&state, &req).await else {
-        return see_other("/login");
-    };
-    match service::get(&state.db, &state.rules, &user.caller, &id, clock::now()).await {
-        Ok((view, sight)) => render(&state, &user, &view, sight, Posted::default(), StatusCode::OK).await,
-        Err(error) => match failure(error) {
-            Failure::Page(response) => response,
-            Failure::Again(_) => not_found_page(),
-        },
-    }
-}
-
-/// The fields of a form as the API's JSON body: repeated fields (`grounds`,
-/// `recipients_informed`) as lists, empty fields left out.
-fn json_body(pairs: &[(String, String)]) -> Value {
-    let mut body = Map::new();
-    for (name, value) in pairs {
-        if matches!(name.as_str(), "csrf" | "version") {
-            continue;
-        }
-        let value = value.trim();
-        if name == "recipients_informed" {
-            let names: Vec<Value> = value
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(Value::from)
-                .collect();
-            body.insert(name.clone(), Value::Array(names));
-        } else if name == "grounds" {
-            if let Value::Array(list) = body.entry(name.clone()).or_insert_with(|| Value::Array(vec![])) {
-                list.push(Value::from(value));
-            }
-        } else if !value.is_empty() {
-            body.insert(name.clone(), Value::from(value));
-        }
-    }
-    Value::Object(body)
 }
 
 pub async fn act(
     state: web::Data<AppState>,
-    req: HttpRequest,
     path: web::Path<(String, String)>,
-    form: web::Form<Vec<(String, String)>>,
-) -> HttpResponse {
-    let Some(user) = signed_in(&state, &req).await else {
-        return forbidden_form();
-    };
-    let pairs = form.into_inner();
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    if !same_token(&user.csrf_token, &field("csrf")) {
-        return forbidden_form();
-    }
+    sent: CheckedForm,
+) -> Result<HttpResponse, PageError> {
+    let (user, pairs) = (sent.user, sent.pairs);
     let (id, action_code) = path.into_inner();
-    let Ok(action) = ActionName::parse(&action_code) else {
-        return not_found_page();
-    };
-    let expected = field("version").parse::<i64>().ok();
-    let mut values: HashMap<String, Vec<String>> = HashMap::new();
-    for (name, value) in &pairs {
-        values.entry(name.clone()).or_default().push(value.clone());
+    let action = ActionName::parse(&action_code).map_err(|_| PageError::NotFound)?;
+    let expected = pairs
+        .iter()
+        .find(|(k, _)| k == "version")
+        .and_then(|(_, v)| v.parse::<i64>().ok());
+    let input = action_input(action, &pairs);
+    let now = clock::now();
+    let mut posted =
+        match service::act(&state.db, &state.rules, &user.caller, &id, input, expected, now).await {
+            Ok(_) => return Ok(see_other(&format!("/requests/{id}"))),
+            Err(error) => refusal(error)?,
+        };
+    posted.action = action.code().to_string();
+    for (name, value) in pairs {
+        posted.values.entry(name).or_default().push(value);
     }
-    let body = Bytes::from(json_body(&pairs).to_string());
-    let outcome = match crate::http::requests::command(action, &body) {
-        Ok(command) => service::act(
-            &state.db,
-            &state.rules,
-            &user.caller,
-            &id,
-            command,
-            expected,
-            clock::now(),
-        )
-        .await
-        .map_err(failure),
-        Err(ApiError::Validation(fields)) => Err(Failure::Again(Posted {
-            errors: fields.into_iter().map(|f| (f.field, f.message)).collect(),
-            ..Default::default()
-        })),
-        Err(_) => Err(Failure::Again(Posted {
-            notice: Some("Het formulier was niet volledig.".into()),
-            ..Default::default()
-        })),
+    let status = if posted.notice.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
     };
-    match outcome {
-        Ok(view) => {
-            tracing::info!(request_id = %view.stored.request.id, action = action.code(), "action taken on the web");
-            see_other(&format!("/requests/{id}"))
-        }
-        Err(Failure::Page(response)) => response,
-        Err(Failure::Again(mut posted)) => {
-            posted.action = action.code().to_string();
-            posted.values = values;
-            let status = if posted.notice.is_some() {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
-            match service::get(&state.db, &state.rules, &user.caller, &id, clock::now()).await {
-                Ok((view, sight)) => render(&state, &user, &view, sight, posted, status).await,
-                Err(error) => match failure(error) {
-                    Failure::Page(response) => response,
-                    Failure::Again(_) => not_found_page(),
-                },
-            }
-        }
-    }
+    let file = service::case_file(&state.db, &state.rules, &user.caller, &id, now).await?;
+    Ok(render(&state, &user, file, posted, status))
 }

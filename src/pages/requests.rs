@@ -3,22 +3,21 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
-use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::{forbidden_form, page, see_other, signed_in};
+use super::labels::{choices, long_date, Choice};
+use super::{page, see_other, CheckedForm, PageError, SignedIn};
 use crate::clock;
-use crate::http::problem::ApiError;
-use crate::http::requests::{RegisterBody, RequesterBody, SubjectBody};
-use crate::http::AppState;
+use crate::domain::intake::{AgeBand, Channel, Relation};
+use crate::domain::kind::{ErasureScope, KindCode, RectificationMode};
+use crate::service::admin;
+use crate::service::registration::{RegistrationInput, RequesterInput, SubjectInput};
 use crate::service::requests as service;
-use crate::service::sessions::{same_token, WebUser};
+use crate::service::sessions::WebUser;
 use crate::service::ServiceError;
-use crate::storage::teams;
-
-use super::labels::{long_date, AGE_BANDS, CHANNELS, KINDS, MODES, RELATIONS, SCOPES};
+use crate::web::AppState;
 
 /// What the form sends, as typed: shown again with the errors when it is refused.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -48,21 +47,21 @@ fn filled(value: &str) -> Option<String> {
 }
 
 impl NewRequestForm {
-    /// The API's registration body; options of other kinds are left out.
-    fn body(&self) -> RegisterBody {
-        let kind = self.kind.trim();
-        RegisterBody {
-            kind: kind.to_string(),
+    /// The registration the form describes; options of other kinds are left out.
+    fn input(&self) -> RegistrationInput {
+        let kind = KindCode::parse(self.kind.trim()).ok();
+        RegistrationInput {
+            kind: self.kind.clone(),
             channel: self.channel.clone(),
             received_on: filled(&self.received_on),
             team: self.team.clone(),
-            requester: RequesterBody {
+            requester: RequesterInput {
                 name: self.requester_name.clone(),
                 email: filled(&self.requester_email),
                 phone: filled(&self.requester_phone),
                 relation: self.relation.clone(),
             },
-            subject: SubjectBody {
+            subject: SubjectInput {
                 age_band: self.age_band.clone(),
                 client_reference: filled(&self.client_reference),
                 parents_informed: match self.parents_informed.as_str() {
@@ -72,9 +71,9 @@ impl NewRequestForm {
                 },
             },
             description: filled(&self.description),
-            mode: (kind == "rectification").then(|| self.mode.clone()),
-            scope: (kind == "erasure").then(|| self.scope.clone()),
-            direct_marketing: (kind == "objection").then_some(self.direct_marketing == "ja"),
+            mode: (kind == Some(KindCode::Rectification)).then(|| self.mode.clone()),
+            scope: (kind == Some(KindCode::Erasure)).then(|| self.scope.clone()),
+            direct_marketing: (kind == Some(KindCode::Objection)).then_some(self.direct_marketing == "ja"),
             related_request: None,
             assignee: None,
         }
@@ -93,12 +92,12 @@ struct NewRequest<'a> {
     form: &'a NewRequestForm,
     errors: HashMap<String, String>,
     teams: Vec<(String, String)>,
-    kinds: &'a [(&'a str, &'a str)],
-    channels: &'a [(&'a str, &'a str)],
-    relations: &'a [(&'a str, &'a str)],
-    age_bands: &'a [(&'a str, &'a str)],
-    modes: &'a [(&'a str, &'a str)],
-    scopes: &'a [(&'a str, &'a str)],
+    kinds: Vec<Choice>,
+    channels: Vec<Choice>,
+    relations: Vec<Choice>,
+    age_bands: Vec<Choice>,
+    modes: Vec<Choice>,
+    scopes: Vec<Choice>,
 }
 
 impl NewRequest<'_> {
@@ -107,58 +106,48 @@ impl NewRequest<'_> {
     }
 }
 
-async fn teams_for(state: &AppState, user: &WebUser) -> Vec<(String, String)> {
-    let all = match state.db.read(teams::list).await {
-        Ok(all) => all,
-        Err(error) => {
-            tracing::error!(%error, "teams for the form");
-            Vec::new()
-        }
-    };
-    all.into_iter()
-        .filter(|t| user.caller.may_register(&t.code).is_ok())
-        .map(|t| (t.code, t.name))
-        .collect()
-}
-
 async fn form_page(
     state: &AppState,
     user: &WebUser,
     form: &NewRequestForm,
     errors: HashMap<String, String>,
     status: StatusCode,
-) -> HttpResponse {
-    let teams = teams_for(state, user).await;
-    page(
+) -> Result<HttpResponse, PageError> {
+    let teams = admin::teams_to_register_for(&state.db, &user.caller)
+        .await?
+        .into_iter()
+        .map(|t| (t.code.to_string(), t.name))
+        .collect();
+    Ok(page(
         status,
         &NewRequest {
             user,
             form,
             errors,
             teams,
-            kinds: &KINDS,
-            channels: &CHANNELS,
-            relations: &RELATIONS,
-            age_bands: &AGE_BANDS,
-            modes: &MODES,
-            scopes: &SCOPES,
+            kinds: choices::<KindCode>(),
+            channels: choices::<Channel>(),
+            relations: choices::<Relation>(),
+            age_bands: choices::<AgeBand>(),
+            modes: choices::<RectificationMode>(),
+            scopes: choices::<ErasureScope>(),
         },
-    )
+    ))
 }
 
-pub async fn new_form(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
-    let Some(user) = signed_in(&state, &req).await else {
-        return see_other("/login");
-    };
-    if user.caller.may_register_somewhere().is_err() {
-        return super::forbidden_page("Een auditor registreert geen verzoeken.");
-    }
-    let today: NaiveDate = state.rules.today(clock::now());
+const MAY_NOT_REGISTER: &str = "Een auditor registreert geen verzoeken.";
+
+pub async fn new_form(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResponse, PageError> {
+    let user = user.0;
+    user.caller
+        .may_register_somewhere()
+        .map_err(|denied| PageError::from(ServiceError::from(denied)).forbidden_says(MAY_NOT_REGISTER))?;
+    let today = state.rules.today(clock::now());
     let form = NewRequestForm {
         received_on: today.to_string(),
-        channel: "phone".into(),
-        relation: "self".into(),
-        age_band: "adult".into(),
+        channel: Channel::Phone.code().into(),
+        relation: Relation::SelfRequester.code().into(),
+        age_band: AgeBand::Adult.code().into(),
         ..Default::default()
     };
     form_page(&state, &user, &form, HashMap::new(), StatusCode::OK).await
@@ -166,17 +155,9 @@ pub async fn new_form(state: web::Data<AppState>, req: HttpRequest) -> HttpRespo
 
 pub async fn register(
     state: web::Data<AppState>,
-    req: HttpRequest,
-    form: web::Form<NewRequestForm>,
-) -> HttpResponse {
-    let Some(user) = signed_in(&state, &req).await else {
-        return forbidden_form();
-    };
-    let form = form.into_inner();
-    if !same_token(&user.csrf_token, &form.csrf) {
-        return forbidden_form();
-    }
-    let now = clock::now();
+    sent: CheckedForm<NewRequestForm>,
+) -> Result<HttpResponse, PageError> {
+    let (user, form) = (sent.user, sent.form);
     let errors = |fields: Vec<(String, String)>| -> HashMap<String, String> {
         let mut map = HashMap::new();
         for (field, message) in fields {
@@ -184,30 +165,11 @@ pub async fn register(
         }
         map
     };
-    let registration = match form.body().parse(state.rules.today(now)) {
-        Ok(registration) => registration,
-        Err(ApiError::Validation(fields)) => {
-            let fields = fields.into_iter().map(|f| (f.field, f.message)).collect();
-            return form_page(
-                &state,
-                &user,
-                &form,
-                errors(fields),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        Err(_) => return forbidden_form(),
-    };
-    match service::register(&state.db, &state.rules, &user.caller, registration, now).await {
-        Ok((view, _)) => {
-            tracing::info!(
-                request_id = %view.stored.request.id,
-                reference = %view.stored.request.reference,
-                "request registered on the web"
-            );
-            see_other(&format!("/requests/{}/bevestiging", view.stored.request.id))
-        }
+    match service::register(&state.db, &state.rules, &user.caller, form.input(), clock::now()).await {
+        Ok(view) => Ok(see_other(&format!(
+            "/requests/{}/bevestiging",
+            view.stored.request.id
+        ))),
         Err(ServiceError::Invalid(fields)) => {
             let fields = fields.into_iter().map(|f| (f.field, f.message)).collect();
             form_page(
@@ -223,10 +185,7 @@ pub async fn register(
             let fields = vec![("team".to_string(), message)];
             form_page(&state, &user, &form, errors(fields), StatusCode::FORBIDDEN).await
         }
-        Err(error) => {
-            tracing::error!(%error, "web registration failed");
-            super::unavailable()
-        }
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -243,36 +202,25 @@ struct Registered<'a> {
     legal: String,
 }
 
-pub fn kind_label(code: &str) -> String {
-    super::labels::label(&KINDS, code)
-}
-
-pub async fn registered(state: web::Data<AppState>, req: HttpRequest, id: web::Path<String>) -> HttpResponse {
-    let Some(user) = signed_in(&state, &req).await else {
-        return see_other("/login");
-    };
-    match service::get(&state.db, &state.rules, &user.caller, &id, clock::now()).await {
-        Ok((view, _)) => {
-            let r = &view.stored.request;
-            page(
-                StatusCode::OK,
-                &Registered {
-                    user: &user,
-                    reference: &r.reference,
-                    kind: &kind_label(r.kind.code().code()),
-                    team: &r.team,
-                    received_on: long_date(r.received_on),
-                    response: long_date(view.deadlines.response),
-                    execution: long_date(view.deadlines.execution),
-                    legal: long_date(view.deadlines.legal),
-                },
-            )
-        }
-        Err(ServiceError::NotFound(_)) => super::not_found_page(),
-        Err(ServiceError::Forbidden(message)) => super::forbidden_page(&message),
-        Err(error) => {
-            tracing::error!(%error, "confirmation page failed");
-            super::unavailable()
-        }
-    }
+pub async fn registered(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let user = user.0;
+    let view = service::get(&state.db, &state.rules, &user.caller, &id, clock::now()).await?;
+    let r = &view.stored.request;
+    Ok(page(
+        StatusCode::OK,
+        &Registered {
+            user: &user,
+            reference: &r.reference,
+            kind: r.kind.code().label_nl(),
+            team: r.team.as_str(),
+            received_on: long_date(r.received_on),
+            response: long_date(view.deadlines.response),
+            execution: long_date(view.deadlines.execution),
+            legal: long_date(view.deadlines.legal),
+        },
+    ))
 }

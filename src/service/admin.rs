@@ -1,19 +1,34 @@
 //! Users, teams and tokens: the privacy officer's administration, and turning a
 //! bearer token into a caller.
+//!
+//! Administration is done by an [`Admin`]: the privacy officer signed in to the API
+//! (or, later, the pages) — [`Admin::of`] checks that — or the operator at the command
+//! line on the machine itself ([`Admin::operator`]). Every change is an audit event
+//! with the administrator as actor.
 
 use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::ServiceError;
 use crate::domain::access::{Caller, Role};
+use crate::domain::audit::RecordAction;
 use crate::domain::intake::{check_email, required_text};
+use crate::domain::reminders::ReminderPreference;
 use crate::domain::team::{TeamCode, TeamName};
 use crate::domain::FieldIssue;
 use crate::storage::teams::{self, NewTeam, TeamRow};
 use crate::storage::users::{self, TokenRow, UserRow};
-use crate::storage::{audit, Db, DbConnection, StorageError};
+use crate::storage::{audit, sessions, Db, DbConnection, StorageError};
+
+/// A team and a token as stored: plain data the adapters show.
+pub use crate::storage::teams::TeamRow as Team;
+pub use crate::storage::users::TokenRow as Token;
+
+/// The audit actor of command-line administration.
+pub const OPERATOR: &str = "cli";
 
 /// A token says who you are; it is shown once and stored only as its SHA-256.
 /// 32 random bytes = 256 bits, as hex behind a recognisable prefix.
@@ -34,30 +49,59 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// A new user as given; checked by [`NewUser::parse`].
+/// A new user as given (`POST /api/v1/users`).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserInput {
+    pub name: String,
+    pub email: String,
+    /// `front_desk`, `caseworker`, `manager`, `privacy_officer` or `auditor`.
+    pub role: String,
+    /// Team codes: one or more for a caseworker or manager, none for other roles.
+    #[serde(default)]
+    pub teams: Vec<String>,
+    /// `each` (default) or `daily_digest`.
+    pub reminders: Option<String>,
+}
+
+/// How a user receives reminders, as given (`PUT /api/v1/users/{id}/reminders`).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemindersInput {
+    /// `each` or `daily_digest`.
+    pub reminders: String,
+}
+
+/// A new team as given (`POST /api/v1/teams`).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTeamInput {
+    /// 1-16 upper-case letters, digits and `-`, starting with a letter (e.g. `AMW`).
+    pub code: String,
+    pub name: String,
+}
+
+/// A checked new user.
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub name: String,
     pub email: String,
     pub role: Role,
-    pub teams: Vec<String>,
-    /// `each` (default) or `daily_digest`.
-    pub reminders: &'static str,
+    pub teams: Vec<TeamCode>,
+    pub reminders: ReminderPreference,
+}
+
+fn preference(value: Option<&str>) -> Result<ReminderPreference, ServiceError> {
+    match value.map(str::trim) {
+        None => Ok(ReminderPreference::Each),
+        Some(code) => ReminderPreference::parse(code).map_err(|e| ServiceError::invalid("reminders", e.0)),
+    }
 }
 
 impl NewUser {
-    /// `each` or `daily_digest`.
-    pub fn with_reminders(mut self, preference: Option<&str>) -> Result<NewUser, ServiceError> {
-        self.reminders = match preference.map(str::trim) {
-            None | Some("each") => "each",
-            Some("daily_digest") => "daily_digest",
-            Some(other) => {
-                return Err(ServiceError::invalid(
-                    "reminders",
-                    format!("unknown preference '{other}' (expected each or daily_digest)"),
-                ))
-            }
-        };
+    /// `each` (default) or `daily_digest`.
+    pub fn with_reminders(mut self, given: Option<&str>) -> Result<NewUser, ServiceError> {
+        self.reminders = preference(given)?;
         Ok(self)
     }
 
@@ -69,12 +113,10 @@ impl NewUser {
         let role = Role::parse(role.trim())
             .map_err(|e| issues.push(FieldIssue::new("role", e.0)))
             .ok();
-        let mut codes = Vec::new();
+        let mut codes: Vec<TeamCode> = Vec::new();
         for (i, team) in teams.iter().enumerate() {
             match TeamCode::parse(team) {
-                Ok(code) if !codes.contains(&code.as_str().to_string()) => {
-                    codes.push(code.as_str().to_string())
-                }
+                Ok(code) if !codes.contains(&code) => codes.push(code),
                 Ok(_) => {}
                 Err(e) => issues.push(FieldIssue::new(format!("teams[{i}]"), e.0)),
             }
@@ -99,10 +141,17 @@ impl NewUser {
                 email,
                 role,
                 teams: codes,
-                reminders: "each",
+                reminders: ReminderPreference::Each,
             }),
             _ => Err(ServiceError::Invalid(issues)),
         }
+    }
+}
+
+impl NewUserInput {
+    pub fn parse(&self) -> Result<NewUser, ServiceError> {
+        NewUser::parse(&self.name, &self.email, &self.role, &self.teams)?
+            .with_reminders(self.reminders.as_deref())
     }
 }
 
@@ -110,7 +159,7 @@ impl NewUser {
 #[derive(Debug, Clone)]
 pub struct UserView {
     pub user: UserRow,
-    pub teams: Vec<String>,
+    pub teams: Vec<TeamCode>,
 }
 
 /// A token just issued: the only moment its text exists outside the caller's hands.
@@ -122,10 +171,17 @@ pub struct IssuedToken {
     pub created_at: DateTime<Utc>,
 }
 
+/// Which user: by id (the API) or by e-mail address (the command line).
+#[derive(Debug, Clone)]
+pub enum UserRef {
+    Id(String),
+    Email(String),
+}
+
 fn record(
     conn: &mut DbConnection,
     actor: &str,
-    action: &str,
+    action: RecordAction,
     now: DateTime<Utc>,
     data: serde_json::Value,
 ) -> Result<(), StorageError> {
@@ -135,7 +191,7 @@ fn record(
             request_id: None,
             actor,
             occurred_at: now,
-            action,
+            action: action.code(),
             from_status: None,
             to_status: None,
             data: &data,
@@ -163,7 +219,7 @@ fn issue_token_in(
     record(
         conn,
         actor,
-        "token_issued",
+        RecordAction::TokenIssued,
         now,
         json!({"token_id": row.id, "user_id": user_id}),
     )?;
@@ -198,11 +254,11 @@ pub fn create_user_in(
         id: Uuid::now_v7().to_string(),
         name: new.name,
         email: new.email,
-        role: new.role.code().to_string(),
+        role: new.role,
         active: true,
         created_at: now.naive_utc(),
         deactivated_at: None,
-        reminders: new.reminders.to_string(),
+        reminders: new.reminders,
     };
     if !users::insert(conn, &user, &new.teams)? {
         return Err(ServiceError::Conflict(format!(
@@ -213,7 +269,7 @@ pub fn create_user_in(
     record(
         conn,
         actor,
-        "user_created",
+        RecordAction::UserCreated,
         now,
         json!({"user_id": user.id, "role": user.role, "teams": new.teams}),
     )?;
@@ -227,109 +283,58 @@ pub fn create_user_in(
     ))
 }
 
-pub async fn create_user(
-    db: &Db,
-    actor: String,
-    new: NewUser,
-    now: DateTime<Utc>,
-) -> Result<(UserView, IssuedToken), ServiceError> {
-    db.write(move |conn| create_user_in(conn, &actor, new, now)).await
-}
-
-pub fn find_user_in(conn: &mut DbConnection, id: &str) -> Result<UserView, ServiceError> {
-    let user = Uuid::parse_str(id)
-        .ok()
-        .map(|_| users::find(conn, id))
-        .transpose()?
-        .flatten()
-        .ok_or_else(|| ServiceError::NotFound(format!("no user with id {id}")))?;
-    let teams = users::teams_of(conn, &user.id)?;
-    Ok(UserView { user, teams })
-}
-
-pub fn user_by_email_in(conn: &mut DbConnection, email: &str) -> Result<UserView, ServiceError> {
-    let email = email.trim().to_lowercase();
-    let user = users::find_by_email(conn, &email)?
-        .ok_or_else(|| ServiceError::NotFound(format!("no user with e-mail address {email}")))?;
-    let teams = users::teams_of(conn, &user.id)?;
-    Ok(UserView { user, teams })
-}
-
-pub async fn list_users(db: &Db) -> Result<Vec<UserView>, ServiceError> {
-    db.read(|conn| {
-        Ok(users::list(conn)?
-            .into_iter()
-            .map(|(user, teams)| UserView { user, teams })
-            .collect())
-    })
-    .await
-}
-
-pub async fn get_user(db: &Db, id: String) -> Result<(UserView, Vec<TokenRow>), ServiceError> {
-    db.read(move |conn| {
-        let view = find_user_in(conn, &id)?;
-        let tokens = users::tokens_of(conn, &view.user.id)?;
-        Ok((view, tokens))
-    })
-    .await
-}
-
-/// Sets how a user receives reminders (`each` or `daily_digest`).
-pub fn set_reminders_in(
-    conn: &mut DbConnection,
-    actor: &str,
-    id: &str,
-    preference: &str,
-    now: DateTime<Utc>,
-) -> Result<UserView, ServiceError> {
-    let mut view = find_user_in(conn, id)?;
-    let preference = match preference.trim() {
-        p @ ("each" | "daily_digest") => p,
-        other => {
-            return Err(ServiceError::invalid(
-                "reminders",
-                format!("unknown preference '{other}' (expected each or daily_digest)"),
-            ))
+fn find_user_in(conn: &mut DbConnection, who: &UserRef) -> Result<UserView, ServiceError> {
+    let user = match who {
+        UserRef::Id(id) => Uuid::parse_str(id)
+            .ok()
+            .map(|_| users::find(conn, id))
+            .transpose()?
+            .flatten()
+            .ok_or_else(|| ServiceError::NotFound(format!("no user with id {id}")))?,
+        UserRef::Email(email) => {
+            let email = email.trim().to_lowercase();
+            users::find_by_email(conn, &email)?
+                .ok_or_else(|| ServiceError::NotFound(format!("no user with e-mail address {email}")))?
         }
     };
+    let teams = users::teams_of(conn, &user.id)?;
+    Ok(UserView { user, teams })
+}
+
+fn set_reminders_in(
+    conn: &mut DbConnection,
+    actor: &str,
+    who: &UserRef,
+    preference: ReminderPreference,
+    now: DateTime<Utc>,
+) -> Result<UserView, ServiceError> {
+    let mut view = find_user_in(conn, who)?;
     users::set_reminders(conn, &view.user.id, preference)?;
     record(
         conn,
         actor,
-        "reminders_set",
+        RecordAction::RemindersSet,
         now,
         json!({"user_id": view.user.id, "reminders": preference}),
     )?;
-    view.user.reminders = preference.to_string();
+    view.user.reminders = preference;
     Ok(view)
 }
 
-pub async fn set_reminders(
-    db: &Db,
-    actor: String,
-    id: String,
-    preference: String,
-    now: DateTime<Utc>,
-) -> Result<UserView, ServiceError> {
-    db.write(move |conn| set_reminders_in(conn, &actor, &id, &preference, now))
-        .await
-}
-
-/// Deactivates a user: every token of theirs stops working at once.
-pub fn deactivate_user_in(
+fn deactivate_user_in(
     conn: &mut DbConnection,
     actor: &str,
-    id: &str,
+    who: &UserRef,
     now: DateTime<Utc>,
 ) -> Result<UserView, ServiceError> {
-    let mut view = find_user_in(conn, id)?;
+    let mut view = find_user_in(conn, who)?;
     if view.user.active {
         users::deactivate(conn, &view.user.id, now.naive_utc())?;
-        crate::storage::sessions::delete_of_user(conn, &view.user.id)?;
+        sessions::delete_of_user(conn, &view.user.id)?;
         record(
             conn,
             actor,
-            "user_deactivated",
+            RecordAction::UserDeactivated,
             now,
             json!({"user_id": view.user.id}),
         )?;
@@ -339,23 +344,13 @@ pub fn deactivate_user_in(
     Ok(view)
 }
 
-pub async fn deactivate_user(
-    db: &Db,
-    actor: String,
-    id: String,
-    now: DateTime<Utc>,
-) -> Result<UserView, ServiceError> {
-    db.write(move |conn| deactivate_user_in(conn, &actor, &id, now))
-        .await
-}
-
-/// Issues another token for an active user.
-pub fn issue_token_for_in(
+fn issue_token_for_in(
     conn: &mut DbConnection,
     actor: &str,
-    view: &UserView,
+    who: &UserRef,
     now: DateTime<Utc>,
 ) -> Result<IssuedToken, ServiceError> {
+    let view = find_user_in(conn, who)?;
     if !view.user.active {
         return Err(ServiceError::Conflict(
             "the user is deactivated; a token would not work".into(),
@@ -364,63 +359,47 @@ pub fn issue_token_for_in(
     issue_token_in(conn, actor, &view.user.id, now)
 }
 
-pub async fn issue_token(
-    db: &Db,
-    actor: String,
-    user_id: String,
-    now: DateTime<Utc>,
-) -> Result<IssuedToken, ServiceError> {
-    db.write(move |conn| {
-        let view = find_user_in(conn, &user_id)?;
-        issue_token_for_in(conn, &actor, &view, now)
-    })
-    .await
-}
-
-pub async fn revoke_token(
-    db: &Db,
-    actor: String,
-    token_id: String,
-    now: DateTime<Utc>,
-) -> Result<(), ServiceError> {
-    db.write(move |conn| {
-        let token = users::find_token(conn, &token_id)?
-            .ok_or_else(|| ServiceError::NotFound(format!("no token with id {token_id}")))?;
-        if users::revoke_token(conn, &token.id, now.naive_utc())? {
-            // A session began with a token; a revoked token may have been stolen.
-            crate::storage::sessions::delete_of_user(conn, &token.user_id)?;
-            record(
-                conn,
-                &actor,
-                "token_revoked",
-                now,
-                json!({"token_id": token.id, "user_id": token.user_id}),
-            )?;
-        }
-        Ok(())
-    })
-    .await
-}
-
-/// Revokes every live token of a user; returns how many.
-pub fn revoke_tokens_of_in(
+fn revoke_token_in(
     conn: &mut DbConnection,
     actor: &str,
-    view: &UserView,
+    token_id: &str,
     now: DateTime<Utc>,
-) -> Result<usize, ServiceError> {
+) -> Result<(), ServiceError> {
+    let token = users::find_token(conn, token_id)?
+        .ok_or_else(|| ServiceError::NotFound(format!("no token with id {token_id}")))?;
+    if users::revoke_token(conn, &token.id, now.naive_utc())? {
+        // A session began with a token; a revoked token may have been stolen.
+        sessions::delete_of_user(conn, &token.user_id)?;
+        record(
+            conn,
+            actor,
+            RecordAction::TokenRevoked,
+            now,
+            json!({"token_id": token.id, "user_id": token.user_id}),
+        )?;
+    }
+    Ok(())
+}
+
+fn revoke_tokens_of_in(
+    conn: &mut DbConnection,
+    actor: &str,
+    who: &UserRef,
+    now: DateTime<Utc>,
+) -> Result<(UserView, usize), ServiceError> {
+    let view = find_user_in(conn, who)?;
     let count = users::revoke_tokens_of(conn, &view.user.id, now.naive_utc())?;
-    crate::storage::sessions::delete_of_user(conn, &view.user.id)?;
+    sessions::delete_of_user(conn, &view.user.id)?;
     if count > 0 {
         record(
             conn,
             actor,
-            "tokens_revoked",
+            RecordAction::TokensRevoked,
             now,
             json!({"user_id": view.user.id, "count": count}),
         )?;
     }
-    Ok(count)
+    Ok((view, count))
 }
 
 pub fn create_team_in(
@@ -442,22 +421,206 @@ pub fn create_team_in(
     };
     let created_at = now.naive_utc();
     let new = NewTeam {
-        code: code.as_str(),
+        code: &code,
         name: name.as_str(),
         created_at,
     };
     if !teams::insert(conn, &new)? {
-        return Err(ServiceError::Conflict(format!(
-            "team {} already exists",
-            code.as_str()
-        )));
+        return Err(ServiceError::Conflict(format!("team {code} already exists")));
     }
-    record(conn, actor, "team_created", now, json!({"team": code.as_str()}))?;
+    record(conn, actor, RecordAction::TeamCreated, now, json!({"team": code}))?;
     Ok(TeamRow {
-        code: code.as_str().to_string(),
+        code,
         name: name.as_str().to_string(),
         created_at,
     })
+}
+
+fn user_and_tokens_in(
+    conn: &mut DbConnection,
+    who: &UserRef,
+) -> Result<(UserView, Vec<TokenRow>), ServiceError> {
+    let view = find_user_in(conn, who)?;
+    let tokens = users::tokens_of(conn, &view.user.id)?;
+    Ok((view, tokens))
+}
+
+fn list_users_in(conn: &mut DbConnection) -> Result<Vec<UserView>, ServiceError> {
+    Ok(users::list(conn)?
+        .into_iter()
+        .map(|(user, teams)| UserView { user, teams })
+        .collect())
+}
+
+/// Who administers: the privacy officer, or the operator at the command line.
+#[derive(Debug, Clone)]
+pub struct Admin {
+    actor: String,
+}
+
+impl Admin {
+    /// The caller, if they may administer (the privacy officer).
+    pub fn of(caller: &Caller) -> Result<Admin, ServiceError> {
+        caller.may_administer()?;
+        Ok(Admin {
+            actor: caller.user_id.to_string(),
+        })
+    }
+
+    /// Whoever runs `avg-loket` on the machine itself (recorded as `cli`).
+    pub fn operator() -> Admin {
+        Admin {
+            actor: OPERATOR.to_string(),
+        }
+    }
+
+    pub async fn create_user(
+        &self,
+        db: &Db,
+        new: NewUser,
+        now: DateTime<Utc>,
+    ) -> Result<(UserView, IssuedToken), ServiceError> {
+        let actor = self.actor.clone();
+        let created = db
+            .write(move |conn| create_user_in(conn, &actor, new, now))
+            .await?;
+        tracing::info!(user_id = %created.0.user.id, role = %created.0.user.role, "user created");
+        Ok(created)
+    }
+
+    pub async fn list_users(&self, db: &Db) -> Result<Vec<UserView>, ServiceError> {
+        db.read(list_users_in).await
+    }
+
+    /// A user and their tokens (never the secrets).
+    pub async fn user(&self, db: &Db, who: UserRef) -> Result<(UserView, Vec<TokenRow>), ServiceError> {
+        db.read(move |conn| user_and_tokens_in(conn, &who)).await
+    }
+
+    /// Deactivates a user: every token and session of theirs stops working at once.
+    pub async fn deactivate_user(
+        &self,
+        db: &Db,
+        who: UserRef,
+        now: DateTime<Utc>,
+    ) -> Result<UserView, ServiceError> {
+        let actor = self.actor.clone();
+        let view = db
+            .write(move |conn| deactivate_user_in(conn, &actor, &who, now))
+            .await?;
+        tracing::info!(user_id = %view.user.id, "user deactivated");
+        Ok(view)
+    }
+
+    /// Issues another token for an active user.
+    pub async fn issue_token(
+        &self,
+        db: &Db,
+        who: UserRef,
+        now: DateTime<Utc>,
+    ) -> Result<IssuedToken, ServiceError> {
+        let actor = self.actor.clone();
+        db.write(move |conn| issue_token_for_in(conn, &actor, &who, now))
+            .await
+    }
+
+    pub async fn revoke_token(
+        &self,
+        db: &Db,
+        token_id: String,
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        let actor = self.actor.clone();
+        db.write(move |conn| revoke_token_in(conn, &actor, &token_id, now))
+            .await
+    }
+
+    /// Revokes every live token of a user; returns the user and how many.
+    pub async fn revoke_tokens_of(
+        &self,
+        db: &Db,
+        who: UserRef,
+        now: DateTime<Utc>,
+    ) -> Result<(UserView, usize), ServiceError> {
+        let actor = self.actor.clone();
+        db.write(move |conn| revoke_tokens_of_in(conn, &actor, &who, now))
+            .await
+    }
+
+    pub async fn set_reminders(
+        &self,
+        db: &Db,
+        who: UserRef,
+        given: &str,
+        now: DateTime<Utc>,
+    ) -> Result<UserView, ServiceError> {
+        let preference = preference(Some(given))?;
+        let actor = self.actor.clone();
+        db.write(move |conn| set_reminders_in(conn, &actor, &who, preference, now))
+            .await
+    }
+
+    pub async fn create_team(
+        &self,
+        db: &Db,
+        input: NewTeamInput,
+        now: DateTime<Utc>,
+    ) -> Result<TeamRow, ServiceError> {
+        let actor = self.actor.clone();
+        db.write(move |conn| create_team_in(conn, &actor, &input.code, &input.name, now))
+            .await
+    }
+}
+
+/// How a user receives reminders: the privacy officer sets it for anyone, a user for
+/// themself.
+pub async fn set_reminders(
+    db: &Db,
+    caller: &Caller,
+    user_id: String,
+    input: RemindersInput,
+    now: DateTime<Utc>,
+) -> Result<UserView, ServiceError> {
+    let by = if caller.user_id.to_string() == user_id {
+        Admin {
+            actor: user_id.clone(),
+        }
+    } else {
+        Admin::of(caller)?
+    };
+    by.set_reminders(db, UserRef::Id(user_id), &input.reminders, now)
+        .await
+}
+
+/// The caller as a user (every role).
+pub async fn me(db: &Db, caller: &Caller) -> Result<UserView, ServiceError> {
+    let who = UserRef::Id(caller.user_id.to_string());
+    db.read(move |conn| find_user_in(conn, &who)).await
+}
+
+/// Every team, by code (every role: the front desk picks one when registering).
+pub async fn teams(db: &Db) -> Result<Vec<TeamRow>, ServiceError> {
+    db.read(|conn| Ok::<_, ServiceError>(teams::list(conn)?)).await
+}
+
+/// The teams `caller` may register requests for.
+pub async fn teams_to_register_for(db: &Db, caller: &Caller) -> Result<Vec<TeamRow>, ServiceError> {
+    let all = teams(db).await?;
+    Ok(all
+        .into_iter()
+        .filter(|t| caller.may_register(&t.code).is_ok())
+        .collect())
+}
+
+/// One team.
+pub async fn team(db: &Db, code: &str) -> Result<TeamRow, ServiceError> {
+    let missing = || ServiceError::NotFound(format!("no team with code {code}"));
+    let Ok(parsed) = TeamCode::parse(code) else {
+        return Err(missing());
+    };
+    db.read(move |conn| Ok::<_, ServiceError>(teams::find(conn, &parsed)?))
+        .await?
+        .ok_or_else(missing)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -482,16 +645,27 @@ impl From<diesel::result::Error> for AuthError {
 /// minute per token at most, not one per request).
 const TOUCH_AFTER: Duration = Duration::seconds(60);
 
+/// The caller of a user row, if the user is active.
+pub fn caller_of(user: &UserRow, teams: Vec<TeamCode>) -> Result<Caller, StorageError> {
+    let user_id =
+        Uuid::parse_str(&user.id).map_err(|_| StorageError::Corrupt("users.id is not a UUID".into()))?;
+    Ok(Caller {
+        user_id,
+        role: user.role,
+        teams,
+    })
+}
+
+fn token_in(conn: &mut DbConnection, hash: &str) -> Result<(TokenRow, UserRow, Vec<TeamCode>), AuthError> {
+    let (token, user) = users::token_by_hash(conn, hash)?.ok_or(AuthError::Unknown)?;
+    let teams = users::teams_of(conn, &user.id)?;
+    Ok((token, user, teams))
+}
+
 /// The caller behind a bearer token.
 pub async fn authenticate(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Caller, AuthError> {
     let hash = hash_token(token.trim());
-    let (token, user, teams) = db
-        .read(move |conn| {
-            let (token, user) = users::token_by_hash(conn, &hash)?.ok_or(AuthError::Unknown)?;
-            let teams = users::teams_of(conn, &user.id)?;
-            Ok::<_, AuthError>((token, user, teams))
-        })
-        .await?;
+    let (token, user, teams) = db.read(move |conn| token_in(conn, &hash)).await?;
     if token.revoked_at.is_some() {
         return Err(AuthError::Revoked);
     }
@@ -506,14 +680,11 @@ pub async fn authenticate(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Ca
         let at = now.naive_utc();
         db.write(move |conn| users::touch_token(conn, &id, at)).await?;
     }
-    let role = Role::parse(&user.role).map_err(|e| StorageError::Corrupt(format!("users.role: {}", e.0)))?;
-    let user_id =
-        Uuid::parse_str(&user.id).map_err(|_| StorageError::Corrupt("users.id is not a UUID".into()))?;
-    Ok(Caller { user_id, role, teams })
+    Ok(caller_of(&user, teams)?)
 }
 
 /// Is `assignee` an active caseworker or manager of `team`?
-pub fn check_assignee(conn: &mut DbConnection, assignee: Uuid, team: &str) -> Result<(), ServiceError> {
+pub fn check_assignee(conn: &mut DbConnection, assignee: Uuid, team: &TeamCode) -> Result<(), ServiceError> {
     let invalid = |message: String| ServiceError::invalid("assignee", message);
     let Some(user) = users::find(conn, &assignee.to_string())? else {
         return Err(invalid(format!("there is no user with id {assignee}")));
@@ -521,12 +692,12 @@ pub fn check_assignee(conn: &mut DbConnection, assignee: Uuid, team: &str) -> Re
     if !user.active {
         return Err(invalid("this user is deactivated".into()));
     }
-    if !Role::parse(&user.role).is_ok_and(Role::is_worker) {
+    if !user.role.is_worker() {
         return Err(invalid(
             "only a caseworker or manager can handle a request".into(),
         ));
     }
-    if !users::teams_of(conn, &user.id)?.iter().any(|t| t == team) {
+    if !users::teams_of(conn, &user.id)?.contains(team) {
         return Err(invalid(format!("this user does not work in team {team}")));
     }
     Ok(())

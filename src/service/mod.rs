@@ -1,8 +1,19 @@
 //! Use cases: each loads what it needs, asks the domain, and stores the result with
-//! its audit event in one transaction.
+//! its audit event in one transaction. Both web adapters (the JSON API in `http/`
+//! and the pages in `pages/`), the command line and the background jobs call these
+//! functions; they are the only callers of `Db::read` and `Db::write`. Inputs come
+//! in transport-neutral ([`registration::RegistrationInput`],
+//! [`commands::ActionInput`], …) and results go out typed.
 
 pub mod admin;
+pub mod audit;
+pub mod commands;
+pub mod dashboard;
+pub mod input;
+pub mod outbox;
+pub mod registration;
 pub mod reminders;
+pub mod reports;
 pub mod requests;
 pub mod retention;
 pub mod seed;
@@ -12,6 +23,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::configuration::Settings;
+use crate::domain::access::Denied;
 use crate::domain::calendar::Calendar;
 use crate::domain::deadlines::Deadlines;
 use crate::domain::deadlines::Periods;
@@ -116,6 +128,25 @@ impl ServiceError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         ServiceError::Invalid(vec![FieldIssue::new(field, message)])
     }
+
+    /// The database could not be reached (try again later), as opposed to a bug.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, ServiceError::Storage(StorageError::Unavailable(_)))
+    }
+}
+
+impl From<Denied> for ServiceError {
+    fn from(denied: Denied) -> Self {
+        match denied {
+            Denied::NotFound => ServiceError::NotFound("not found".into()),
+            Denied::Forbidden(why) => ServiceError::Forbidden(why),
+        }
+    }
+}
+
+/// Is the database there (`/readyz`)?
+pub async fn ready(db: &crate::storage::Db) -> Result<(), ServiceError> {
+    Ok(db.ping().await?)
 }
 
 /// The facts the reminder schedule needs about a request.

@@ -9,8 +9,12 @@ use lettre::message::Mailbox;
 use uuid::Uuid;
 
 use super::{reminder_subject, Rules, ServiceError};
-use crate::configuration::Language;
-use crate::domain::reminders::{reminder_key, Audience, DeadlineKind, DueReminder};
+use crate::domain::access::Role;
+use crate::domain::reminders::{
+    reminder_key, Audience, DeadlineKind, DueReminder, MailStage, OutboxStatus, ReminderPreference,
+};
+use crate::domain::team::TeamCode;
+use crate::domain::Language;
 use crate::mail::{self, DigestItem, MailFacts, OutgoingMail};
 use crate::storage::notifications::{self, NotificationRow, Recipient};
 use crate::storage::requests::{self as store, StoredRequest};
@@ -76,7 +80,7 @@ fn working_days_between(rules: &Rules, today: NaiveDate, deadline: NaiveDate) ->
 #[derive(Default)]
 struct Directory {
     users: HashMap<String, Option<Recipient>>,
-    managers: HashMap<String, Vec<Recipient>>,
+    managers: HashMap<TeamCode, Vec<Recipient>>,
     privacy_officers: Option<Vec<Recipient>>,
 }
 
@@ -102,14 +106,14 @@ impl Directory {
             Audience::Managers => {
                 let team = &stored.request.team;
                 if !self.managers.contains_key(team) {
-                    let managers = notifications::team_members_with_role(conn, team, "manager")?;
+                    let managers = notifications::team_members_with_role(conn, team, Role::Manager)?;
                     self.managers.insert(team.clone(), managers);
                 }
                 self.managers[team].clone()
             }
             Audience::PrivacyOfficers => {
                 if self.privacy_officers.is_none() {
-                    self.privacy_officers = Some(notifications::users_with_role(conn, "privacy_officer")?);
+                    self.privacy_officers = Some(notifications::users_with_role(conn, Role::PrivacyOfficer)?);
                 }
                 self.privacy_officers.clone().unwrap_or_default()
             }
@@ -141,7 +145,7 @@ fn outbox_row(
     key: String,
     request_id: Option<&str>,
     recipient: (&str, &str),
-    stage: String,
+    stage: MailStage,
     deadline: Option<(DeadlineKind, NaiveDate)>,
     rendered: &mail::Rendered,
     now: DateTime<Utc>,
@@ -153,12 +157,12 @@ fn outbox_row(
         recipient_id: recipient.0.to_string(),
         recipient_email: recipient.1.to_string(),
         stage,
-        deadline: deadline.map(|(kind, _)| kind.code().to_string()),
+        deadline: deadline.map(|(kind, _)| kind),
         deadline_date: deadline.map(|(_, date)| date),
         subject: rendered.subject.clone(),
         body_text: rendered.text.clone(),
         body_html: rendered.html.clone(),
-        status: "queued".to_string(),
+        status: OutboxStatus::Queued,
         attempts: 0,
         next_attempt_at: now.naive_utc(),
         claimed_until: None,
@@ -189,7 +193,7 @@ fn sweep_request(
     let today = context.today();
     for due in &schedule.due {
         let facts = facts(rules, mail, stored, due, today);
-        let rendered = mail::render_reminder(due.stage.template(), mail.language, &facts);
+        let rendered = mail::render_reminder(due.stage.family(), mail.language, &facts);
         let mut sent_to: Vec<String> = Vec::new();
         for audience in &due.audiences {
             for (user_id, email, preference) in directory.recipients(conn, stored, *audience)? {
@@ -207,13 +211,13 @@ fn sweep_request(
                     key,
                     Some(id),
                     (&user_id, &email),
-                    due.stage.code(),
+                    MailStage::Reminder(due.stage),
                     Some((due.deadline, due.deadline_date)),
                     &rendered,
                     now,
                 );
-                if preference == "daily_digest" {
-                    row.status = "held".to_string();
+                if preference == ReminderPreference::DailyDigest {
+                    row.status = OutboxStatus::Held;
                 }
                 rows.push(row);
                 sent_to.push(user_id);
@@ -221,6 +225,29 @@ fn sweep_request(
         }
     }
     Ok(schedule.next_at)
+}
+
+/// One batch of a sweep: the requests whose next reminder moment has come, their
+/// reminders and next moments; returns how many requests and new reminders.
+fn sweep_batch_in(
+    conn: &mut DbConnection,
+    rules: &Rules,
+    mail: &MailSettings,
+    now: DateTime<Utc>,
+) -> Result<(usize, usize), ServiceError> {
+    let ids = notifications::requests_due(conn, now.naive_utc(), BATCH)?;
+    // The reminders of the whole batch go in together, and so do the requests' next
+    // moments: a few statements per 1,000 requests.
+    let mut directory = Directory::default();
+    let mut rows = Vec::new();
+    let mut moments = Vec::with_capacity(ids.len());
+    for stored in store::load_many(conn, &ids)? {
+        let next = sweep_request(conn, &mut directory, rules, mail, &stored, now, &mut rows)?;
+        moments.push((stored.request.id.to_string(), next.map(|at| at.naive_utc())));
+    }
+    let queued = notifications::insert_many_if_new(conn, &rows)?;
+    notifications::set_next_reminders(conn, &moments)?;
+    Ok((ids.len(), queued))
 }
 
 /// One sweep at `now`: every request whose next reminder moment has come, then the
@@ -235,22 +262,7 @@ pub async fn sweep(
     loop {
         let (rules_in, mail_in) = (rules.clone(), mail.clone());
         let (seen, queued) = db
-            .write(move |conn| {
-                let ids = notifications::requests_due(conn, now.naive_utc(), BATCH)?;
-                // The reminders of the whole batch go in together, and so do the
-                // requests' next moments: a few statements per 1,000 requests.
-                let mut directory = Directory::default();
-                let mut rows = Vec::new();
-                let mut moments = Vec::with_capacity(ids.len());
-                for stored in store::load_many(conn, &ids)? {
-                    let next =
-                        sweep_request(conn, &mut directory, &rules_in, &mail_in, &stored, now, &mut rows)?;
-                    moments.push((stored.request.id.to_string(), next.map(|at| at.naive_utc())));
-                }
-                let queued = notifications::insert_many_if_new(conn, &rows)?;
-                notifications::set_next_reminders(conn, &moments)?;
-                Ok::<_, ServiceError>((ids.len(), queued))
-            })
+            .write(move |conn| sweep_batch_in(conn, &rules_in, &mail_in, now))
             .await?;
         report.requests += seen;
         report.queued += queued;
@@ -301,21 +313,20 @@ fn write_digests(
             let Some(stored) = store::load(conn, request_id)? else {
                 continue;
             };
-            let deadline = row
-                .deadline
-                .as_deref()
-                .and_then(|d| DeadlineKind::parse(d).ok())
-                .unwrap_or(DeadlineKind::Response);
+            let deadline = row.deadline.unwrap_or(DeadlineKind::Response);
             let deadline_date = row.deadline_date.unwrap_or(today);
             let due = DueReminder {
                 deadline,
                 deadline_date,
-                stage: stage_of(&row.stage),
+                stage: match row.stage {
+                    MailStage::Reminder(stage) => stage,
+                    MailStage::Digest => continue,
+                },
                 audiences: vec![],
                 at: now,
             };
             items.push(DigestItem::of(
-                due.stage.template(),
+                due.stage.family(),
                 mail.language,
                 &facts(rules, mail, &stored, &due, today),
             ));
@@ -326,7 +337,7 @@ fn write_digests(
             format!("digest|{recipient}|{today}|{}", group.len()),
             None,
             (&recipient, &group[0].recipient_email),
-            "digest".into(),
+            MailStage::Digest,
             None,
             &rendered,
             now,
@@ -339,22 +350,6 @@ fn write_digests(
         notifications::mark_digested(conn, &ids, &digest_id)?;
     }
     Ok(written)
-}
-
-fn stage_of(code: &str) -> crate::domain::reminders::Stage {
-    use crate::domain::reminders::Stage;
-    match code {
-        "due_soon" => Stage::DueSoon,
-        "due_today" => Stage::DueToday,
-        "escalation" => Stage::Escalation,
-        "unassigned" => Stage::Unassigned,
-        other => Stage::Overdue {
-            week: other
-                .strip_prefix("overdue_week_")
-                .and_then(|w| w.parse().ok())
-                .unwrap_or(0),
-        },
-    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -1,41 +1,44 @@
-//! Registering requests and taking lifecycle actions.
+//! Registering requests, taking lifecycle actions, and reading requests back: one
+//! request, a list, the audit trail, and the case file the request page shows.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::Serialize;
 use serde_json::json;
+use tracing::Instrument;
 use uuid::Uuid;
 
 use super::admin::check_assignee;
+use super::commands::ActionInput;
+use super::registration::{Registration, RegistrationInput};
 use super::{Rules, ServiceError};
-use crate::domain::access::{Caller, ListScope, View};
-use crate::domain::audit::AuditEvent;
+use crate::domain::access::{Caller, Denied, ListScope, View};
+use crate::domain::audit::{AuditEvent, RecordAction};
 use crate::domain::deadlines::Deadlines;
-use crate::domain::intake::Intake;
-use crate::domain::kind::{Kind, KindCode};
-use crate::domain::request::{self, ActionName, Command, Request, Status, TransitionError};
-use crate::storage::requests::{self as store, ListFilter, RequestRecord, StoredRequest};
-use crate::storage::{audit, notifications, teams, Db, DbConnection};
+use crate::domain::intake::Channel;
+use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
+use crate::domain::reminders::DeadlineKind;
+use crate::domain::request::{
+    self, ActionFacts, ActionName, Command, Outcome, Request, Status, TransitionError,
+};
+use crate::domain::team::TeamCode;
+use crate::storage::requests::{self as store, RequestRecord, StoredRequest};
+use crate::storage::{audit, notifications, teams, users, Db, DbConnection, StorageError};
 
-/// A checked registration, ready to be stored.
-#[derive(Debug, Clone)]
-pub struct Registration {
-    pub kind: Kind,
-    pub received_on: NaiveDate,
-    pub team: String,
-    pub assignee: Option<Uuid>,
-    pub intake: Intake,
-}
+pub use crate::storage::requests::{ListFilter, Sort, SortKey, Total};
 
-/// A request as the API shows it: stored facts plus what follows from them today.
+/// A request as its reader sees it: the stored facts, what follows from them today,
+/// and how much of it the reader may see.
 #[derive(Debug, Clone)]
 pub struct RequestView {
     pub stored: StoredRequest,
     pub deadlines: Deadlines,
     pub overdue: bool,
     pub allowed_actions: Vec<ActionName>,
+    pub sight: View,
 }
 
 impl RequestView {
-    fn of(stored: StoredRequest, rules: &Rules, now: DateTime<Utc>) -> Self {
+    fn of(stored: StoredRequest, rules: &Rules, now: DateTime<Utc>, sight: View) -> Self {
         let context = rules.context(stored.request.kind.code(), now);
         let deadlines = stored.request.deadlines(context.periods, context.calendar);
         let overdue = stored.request.is_overdue(&deadlines, context.today());
@@ -45,31 +48,84 @@ impl RequestView {
             deadlines,
             overdue,
             allowed_actions,
+            sight,
         }
+    }
+
+    /// The deadline the request still has to meet, if any.
+    pub fn open_deadline(&self) -> Option<NaiveDate> {
+        self.stored.request.open_deadline(&self.deadlines)
     }
 }
 
 fn parse_id(id: &str) -> Result<String, ServiceError> {
     Uuid::parse_str(id)
         .map(|u| u.to_string())
-        .map_err(|_| ServiceError::NotFound(format!("no request with id {id}")))
+        .map_err(|_| not_found(id))
 }
 
+fn not_found(id: &str) -> ServiceError {
+    ServiceError::NotFound(format!("no request with id {id}"))
+}
+
+/// Outside the caller's sight is "not found"; a visible request they may not touch
+/// this way is "forbidden".
+fn denied(id: &str) -> impl Fn(Denied) -> ServiceError + '_ {
+    move |denied| match denied {
+        Denied::NotFound => not_found(id),
+        other => other.into(),
+    }
+}
+
+/// Registers a request from what the front desk gave.
 pub async fn register(
     db: &Db,
     rules: &Rules,
     caller: &Caller,
-    registration: Registration,
+    input: RegistrationInput,
     now: DateTime<Utc>,
-) -> Result<(RequestView, View), ServiceError> {
-    caller.may_register(&registration.team)?;
-    let view = caller.view_of(&registration.team).unwrap_or(View::Status);
-    let rules_in = rules.clone();
-    let actor = caller.user_id.to_string();
-    let stored = db
-        .write(move |conn| register_in(conn, &rules_in, &actor, registration, now))
-        .await?;
-    Ok((RequestView::of(stored, rules, now), view))
+) -> Result<RequestView, ServiceError> {
+    let registration = input.parse(rules.today(now))?;
+    let span = tracing::info_span!(
+        "register",
+        kind = %registration.kind.code(),
+        team = %registration.team,
+    );
+    async move {
+        caller.may_register(&registration.team)?;
+        let sight = caller.view_of(&registration.team).unwrap_or(View::Status);
+        let (rules_in, actor) = (rules.clone(), caller.user_id.to_string());
+        let stored = db
+            .write(move |conn| register_in(conn, &rules_in, &actor, registration, now))
+            .await?;
+        tracing::info!(
+            request_id = %stored.request.id,
+            reference = %stored.request.reference,
+            "request registered"
+        );
+        Ok(RequestView::of(stored, rules, now, sight))
+    }
+    .instrument(span)
+    .await
+}
+
+/// Is `related` a request a restriction can be linked to?
+fn check_related_in(conn: &mut DbConnection, related: Uuid) -> Result<(), ServiceError> {
+    let record = store::find_record(conn, &related.to_string())?;
+    match record.map(|r| r.kind) {
+        None => Err(ServiceError::invalid(
+            "related_request",
+            format!("there is no request with id {related}"),
+        )),
+        Some(KindCode::Rectification | KindCode::Objection) => Ok(()),
+        Some(other) => Err(ServiceError::invalid(
+            "related_request",
+            format!(
+                "a restriction is linked to a rectification or objection, not to a request of kind {}",
+                other.code()
+            ),
+        )),
+    }
 }
 
 fn register_in(
@@ -92,25 +148,7 @@ fn register_in(
         related_request: Some(related),
     } = &registration.kind
     {
-        let record = store::find_record(conn, &related.to_string())?;
-        match record.map(|r| r.kind_code()).transpose()? {
-            None => {
-                return Err(ServiceError::invalid(
-                    "related_request",
-                    format!("there is no request with id {related}"),
-                ))
-            }
-            Some(KindCode::Rectification | KindCode::Objection) => {}
-            Some(other) => {
-                return Err(ServiceError::invalid(
-                    "related_request",
-                    format!(
-                    "a restriction is linked to a rectification or objection, not to a request of kind {}",
-                    other.code()
-                ),
-                ))
-            }
-        }
+        check_related_in(conn, *related)?;
     }
     let year = registration.received_on.year();
     let number = store::next_reference_number(conn, year)?;
@@ -163,7 +201,7 @@ fn register_in(
             request_id: Some(&id),
             actor,
             occurred_at: now,
-            action: "register",
+            action: RecordAction::Register.code(),
             from_status: None,
             to_status: Some(Status::Received.code()),
             data: &data,
@@ -179,173 +217,303 @@ pub async fn act(
     rules: &Rules,
     caller: &Caller,
     id: &str,
-    command: Command,
+    input: ActionInput,
     if_match: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<RequestView, ServiceError> {
+    let action = input.action();
+    let command = input.into_command()?;
     let id = parse_id(id)?;
-    let rules_in = rules.clone();
-    let caller_in = caller.clone();
-    let actor = caller.user_id.to_string();
-    let stored = db
-        .write(move |conn| {
-            let current = store::load(conn, &id)?.ok_or_else(|| not_found(&id))?;
-            let r = &current.request;
-            caller_in
-                .may_act(command.name(), &r.team, r.assignee)
-                .map_err(|denied| match denied {
-                    crate::domain::access::Denied::NotFound => not_found(&id),
-                    other => other.into(),
-                })?;
-            if let Command::Assign { assignee } = &command {
-                check_assignee(conn, *assignee, &r.team)?;
-            }
-            if let Some(expected) = if_match {
-                if expected != current.request.version {
-                    return Err(ServiceError::Stale {
-                        current: current.request.version,
-                    });
-                }
-            }
-            let context = rules_in.context(current.request.kind.code(), now);
-            let transition =
-                request::transition(&current.request, command, &context).map_err(|e| match e {
-                    TransitionError::NotAllowed {
-                        detail,
-                        status,
-                        allowed,
-                        ..
-                    } => ServiceError::NotAllowed {
-                        detail,
-                        status,
-                        allowed,
-                    },
-                    TransitionError::Invalid(issues) => ServiceError::Invalid(issues),
-                })?;
-            let next = StoredRequest {
-                request: transition.request,
-                intake: current.intake.clone(),
-                created_at: current.created_at,
-                updated_at: now,
-                anonymised_at: current.anonymised_at,
-            };
-            let deadlines = next.request.deadlines(context.periods, context.calendar);
-            let next_reminder_at = rules_in.next_reminder_at(&next, &deadlines, now);
-            if !store::update(conn, &next, &deadlines, next_reminder_at, current.request.version)? {
-                let current = store::find_record(conn, &id)?.map(|r| r.version).unwrap_or(0);
-                return Err(ServiceError::Stale { current });
-            }
-            // Reminders queued for a deadline that moved, or for a request that is
-            // closed or paused, will not be sent.
-            let keep = match next.request.status {
-                Status::AwaitingRequester => None,
-                status if status.is_terminal() => None,
-                _ => next.request.open_deadline(&deadlines).map(|date| {
-                    let kind = if next.request.decision.is_some() {
-                        "execution"
-                    } else {
-                        "response"
-                    };
-                    (kind, date)
-                }),
-            };
-            let cancelled = notifications::cancel_stale(conn, &id, keep)?;
-            if cancelled > 0 {
-                tracing::info!(request_id = %id, cancelled, "stale reminders cancelled");
-            }
-            let event = transition.event;
-            audit::append(
-                conn,
-                audit::NewEvent {
-                    request_id: Some(&id),
-                    actor: &actor,
-                    occurred_at: now,
-                    action: &event.action,
-                    from_status: event.from_status.map(|s| s.code()),
-                    to_status: Some(event.to_status.code()),
-                    data: &event.data,
-                },
-            )?;
-            Ok(next)
-        })
-        .await?;
-    Ok(RequestView::of(stored, rules, now))
+    let span = tracing::info_span!(
+        "act",
+        request_id = %id,
+        action = %action,
+        kind = tracing::field::Empty,
+    );
+    async move {
+        let (rules_in, caller_in) = (rules.clone(), caller.clone());
+        let stored = db
+            .write(move |conn| act_in(conn, &rules_in, &caller_in, &id, command, if_match, now))
+            .await?;
+        tracing::info!(status = %stored.request.status, "action taken");
+        let sight = caller.view_of(&stored.request.team).unwrap_or(View::Status);
+        Ok(RequestView::of(stored, rules, now, sight))
+    }
+    .instrument(span)
+    .await
 }
 
-fn not_found(id: &str) -> ServiceError {
-    ServiceError::NotFound(format!("no request with id {id}"))
+fn act_in(
+    conn: &mut DbConnection,
+    rules: &Rules,
+    caller: &Caller,
+    id: &str,
+    command: Command,
+    if_match: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<StoredRequest, ServiceError> {
+    let current = store::load(conn, id)?.ok_or_else(|| not_found(id))?;
+    let r = &current.request;
+    tracing::Span::current().record("kind", tracing::field::display(r.kind.code()));
+    caller
+        .may_act(command.name(), &r.team, r.assignee)
+        .map_err(denied(id))?;
+    if let Command::Assign { assignee } = &command {
+        check_assignee(conn, *assignee, &r.team)?;
+    }
+    if let Some(expected) = if_match {
+        if expected != r.version {
+            return Err(ServiceError::Stale { current: r.version });
+        }
+    }
+    let context = rules.context(r.kind.code(), now);
+    let transition = request::transition(r, command, &context).map_err(|e| match e {
+        TransitionError::NotAllowed {
+            detail,
+            status,
+            allowed,
+            ..
+        } => ServiceError::NotAllowed {
+            detail,
+            status,
+            allowed,
+        },
+        TransitionError::Invalid(issues) => ServiceError::Invalid(issues),
+    })?;
+    let next = StoredRequest {
+        request: transition.request,
+        intake: current.intake.clone(),
+        created_at: current.created_at,
+        updated_at: now,
+        anonymised_at: current.anonymised_at,
+    };
+    let deadlines = next.request.deadlines(context.periods, context.calendar);
+    let next_reminder_at = rules.next_reminder_at(&next, &deadlines, now);
+    if !store::update(conn, &next, &deadlines, next_reminder_at, r.version)? {
+        let current = store::find_record(conn, id)?.map(|r| r.version).unwrap_or(0);
+        return Err(ServiceError::Stale { current });
+    }
+    // Reminders queued for a deadline that moved, or for a request that is closed or
+    // paused, will not be sent.
+    let keep = match next.request.status {
+        Status::AwaitingRequester => None,
+        status if status.is_terminal() => None,
+        _ => next.request.open_deadline(&deadlines).map(|date| {
+            let deadline = if next.request.decision.is_some() {
+                DeadlineKind::Execution
+            } else {
+                DeadlineKind::Response
+            };
+            (deadline, date)
+        }),
+    };
+    let cancelled = notifications::cancel_stale(conn, id, keep)?;
+    if cancelled > 0 {
+        tracing::info!(cancelled, "stale reminders cancelled");
+    }
+    let event = transition.event;
+    audit::append(
+        conn,
+        audit::NewEvent {
+            request_id: Some(id),
+            actor: &caller.user_id.to_string(),
+            occurred_at: now,
+            action: &event.action,
+            from_status: event.from_status.map(|s| s.code()),
+            to_status: Some(event.to_status.code()),
+            data: &event.data,
+        },
+    )?;
+    Ok(next)
 }
 
 /// Loads a request the caller may see; anything else is "not found".
-fn load_visible(
+fn load_visible_in(
     conn: &mut DbConnection,
     caller: &Caller,
     id: &str,
 ) -> Result<(StoredRequest, View), ServiceError> {
     let stored = store::load(conn, id)?.ok_or_else(|| not_found(id))?;
-    let view = caller
+    let sight = caller
         .view_of(&stored.request.team)
         .ok_or_else(|| not_found(id))?;
-    Ok((stored, view))
+    Ok((stored, sight))
 }
 
+/// One request, as far as the caller may see it.
 pub async fn get(
     db: &Db,
     rules: &Rules,
     caller: &Caller,
     id: &str,
     now: DateTime<Utc>,
-) -> Result<(RequestView, View), ServiceError> {
+) -> Result<RequestView, ServiceError> {
     let id = parse_id(id)?;
     let caller = caller.clone();
-    let (stored, view) = db.read(move |conn| load_visible(conn, &caller, &id)).await?;
-    Ok((RequestView::of(stored, rules, now), view))
+    let (stored, sight) = db.read(move |conn| load_visible_in(conn, &caller, &id)).await?;
+    Ok(RequestView::of(stored, rules, now, sight))
 }
 
+/// The front desk's look-up: one request by its reference.
 pub async fn by_reference(
     db: &Db,
     rules: &Rules,
     caller: &Caller,
     reference: &str,
     now: DateTime<Utc>,
-) -> Result<(RequestView, View), ServiceError> {
+) -> Result<RequestView, ServiceError> {
     let caller = caller.clone();
     let reference = reference.trim().to_string();
-    let (stored, view) = db
-        .read(move |conn| {
-            let missing = || ServiceError::NotFound(format!("no request with reference {reference}"));
-            let id = store::id_by_reference(conn, &reference)?.ok_or_else(missing)?;
-            load_visible(conn, &caller, &id).map_err(|_| missing())
-        })
+    let (stored, sight) = db
+        .read(move |conn| by_reference_in(conn, &caller, &reference))
         .await?;
-    Ok((RequestView::of(stored, rules, now), view))
+    Ok(RequestView::of(stored, rules, now, sight))
 }
 
+fn by_reference_in(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    reference: &str,
+) -> Result<(StoredRequest, View), ServiceError> {
+    let missing = || ServiceError::NotFound(format!("no request with reference {reference}"));
+    let id = store::id_by_reference(conn, reference)?.ok_or_else(missing)?;
+    load_visible_in(conn, caller, &id).map_err(|_| missing())
+}
+
+/// The audit events of a request, oldest first (not for the front desk).
 pub async fn events(db: &Db, caller: &Caller, id: &str) -> Result<Vec<AuditEvent>, ServiceError> {
     let id = parse_id(id)?;
     let caller = caller.clone();
-    db.read(move |conn| {
-        let record = store::find_record(conn, &id)?.ok_or_else(|| not_found(&id))?;
-        caller
-            .may_read_events(&record.team)
-            .map_err(|denied| match denied {
-                crate::domain::access::Denied::NotFound => not_found(&id),
-                other => other.into(),
-            })?;
-        Ok(audit::for_request(conn, &id)?)
-    })
-    .await
+    db.read(move |conn| events_in(conn, &caller, &id)).await
 }
 
-/// A page of the requests the caller may see, and the view they get of them.
+fn events_in(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<Vec<AuditEvent>, ServiceError> {
+    let record = store::find_record(conn, id)?.ok_or_else(|| not_found(id))?;
+    caller.may_read_events(&record.team).map_err(denied(id))?;
+    Ok(audit::for_request(conn, id)?)
+}
+
+/// The deadline that has been extended, as a list shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ExtensionSummary {
+    pub informed_on: NaiveDate,
+    pub until: Option<NaiveDate>,
+}
+
+/// The decision, as a list shows it (no grounds or explanation).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DecisionSummary {
+    pub outcome: Outcome,
+    pub communicated_on: NaiveDate,
+}
+
+/// A list item: the workflow facts of a request, no personal data or free text.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RequestSummary {
+    pub id: Uuid,
+    /// `AVG-YYYY-NNNNN`, gap-free per year of receipt.
+    pub reference: String,
+    pub kind: KindCode,
+    pub mode: Option<RectificationMode>,
+    pub scope: Option<ErasureScope>,
+    pub direct_marketing: Option<bool>,
+    pub related_request: Option<Uuid>,
+    pub channel: Channel,
+    pub status: Status,
+    pub team: TeamCode,
+    pub assignee: Option<Uuid>,
+    pub received_on: NaiveDate,
+    pub deadlines: Deadlines,
+    pub overdue: bool,
+    /// The deadline still to meet; none once closed.
+    pub open_deadline: Option<NaiveDate>,
+    pub suspended_days: i64,
+    pub extension: Option<ExtensionSummary>,
+    pub decision: Option<DecisionSummary>,
+    pub completed_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub version: i64,
+    pub allowed_actions: Vec<ActionName>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The clock stands still (a pause runs); not part of the API's answer.
+    #[serde(skip)]
+    pub paused: bool,
+}
+
+fn uuid_of(column: &str, value: &str) -> Result<Uuid, StorageError> {
+    Uuid::parse_str(value).map_err(|_| StorageError::Corrupt(format!("{column}: '{value}' is not a UUID")))
+}
+
+impl RequestSummary {
+    fn of(record: RequestRecord, today: NaiveDate) -> Result<Self, StorageError> {
+        let facts = ActionFacts {
+            status: record.status,
+            assigned: record.assignee.is_some(),
+            extended: record.extension_informed_on.is_some(),
+        };
+        Ok(RequestSummary {
+            id: uuid_of("id", &record.id)?,
+            reference: record.reference.clone(),
+            kind: record.kind,
+            mode: record.mode,
+            scope: record.scope,
+            direct_marketing: record.direct_marketing,
+            related_request: record
+                .related_request
+                .as_deref()
+                .map(|id| uuid_of("related_request", id))
+                .transpose()?,
+            channel: record.channel,
+            status: record.status,
+            team: record.team.clone(),
+            assignee: record.assignee_id()?,
+            received_on: record.received_on,
+            deadlines: record.deadlines(),
+            overdue: record.is_overdue(today),
+            open_deadline: record.open_due,
+            suspended_days: i64::from(record.paused_days),
+            extension: record.extension_informed_on.map(|informed_on| ExtensionSummary {
+                informed_on,
+                until: record.extension_until,
+            }),
+            decision: record
+                .outcome
+                .zip(record.decided_on)
+                .map(|(outcome, communicated_on)| DecisionSummary {
+                    outcome,
+                    communicated_on,
+                }),
+            completed_on: record.completed_on,
+            closed_on: record.closed_on,
+            version: record.version,
+            allowed_actions: facts.allowed_actions(),
+            created_at: record.created(),
+            updated_at: record.updated(),
+            paused: record.suspended_since.is_some(),
+        })
+    }
+}
+
+/// One page of a list, the number of matches, and how much the caller sees of each.
+#[derive(Debug, Clone)]
+pub struct RequestList {
+    pub items: Vec<RequestSummary>,
+    pub total: Total,
+    pub sight: View,
+}
+
+/// A page of the requests the caller may see.
 pub async fn list(
     db: &Db,
+    rules: &Rules,
     caller: &Caller,
     mut filter: ListFilter,
     page: i64,
     per_page: i64,
-) -> Result<(Vec<RequestRecord>, store::Total, View), ServiceError> {
-    let view = match caller.list_scope() {
+    now: DateTime<Utc>,
+) -> Result<RequestList, ServiceError> {
+    let sight = match caller.list_scope() {
         ListScope::All => View::Full,
         ListScope::Teams(teams) => {
             filter.visible_teams = Some(teams);
@@ -360,8 +528,102 @@ pub async fn list(
             View::Status
         }
     };
-    let (records, total) = db
-        .read(move |conn| Ok::<_, ServiceError>(store::list(conn, &filter, page, per_page)?))
+    let today = rules.today(now);
+    let (items, total) = db
+        .read(move |conn| list_in(conn, &filter, page, per_page, today))
         .await?;
-    Ok((records, total, view))
+    Ok(RequestList { items, total, sight })
+}
+
+fn list_in(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+    page: i64,
+    per_page: i64,
+    today: NaiveDate,
+) -> Result<(Vec<RequestSummary>, Total), ServiceError> {
+    let (records, total) = store::list(conn, filter, page, per_page)?;
+    let items = records
+        .into_iter()
+        .map(|record| RequestSummary::of(record, today))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((items, total))
+}
+
+/// One line of a request's timeline: an audit event with the name of who did it.
+#[derive(Debug, Clone)]
+pub struct TimelineEntry {
+    pub occurred_at: DateTime<Utc>,
+    /// A lifecycle action or a [`RecordAction`] code.
+    pub action: String,
+    pub from_status: Option<Status>,
+    pub to_status: Option<Status>,
+    /// The actor's name, or the actor as recorded (`cli`, `system`, an old id).
+    pub actor: String,
+}
+
+/// What the request page shows: the request, and for those who see all of it the
+/// timeline, the workers it can be assigned to and the assignee's name.
+#[derive(Debug, Clone)]
+pub struct CaseFile {
+    pub view: RequestView,
+    pub timeline: Vec<TimelineEntry>,
+    /// Active caseworkers and managers of the request's team: (id, name).
+    pub workers: Vec<(String, String)>,
+    pub assignee_name: Option<String>,
+}
+
+/// The case file of a request the caller may see.
+pub async fn case_file(
+    db: &Db,
+    rules: &Rules,
+    caller: &Caller,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<CaseFile, ServiceError> {
+    let id = parse_id(id)?;
+    let caller = caller.clone();
+    let (stored, sight, timeline, workers, assignee_name) =
+        db.read(move |conn| case_file_in(conn, &caller, &id)).await?;
+    Ok(CaseFile {
+        view: RequestView::of(stored, rules, now, sight),
+        timeline,
+        workers,
+        assignee_name,
+    })
+}
+
+type CaseFileParts = (
+    StoredRequest,
+    View,
+    Vec<TimelineEntry>,
+    Vec<(String, String)>,
+    Option<String>,
+);
+
+fn case_file_in(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<CaseFileParts, ServiceError> {
+    let (stored, sight) = load_visible_in(conn, caller, id)?;
+    if sight != View::Full {
+        return Ok((stored, sight, Vec::new(), Vec::new(), None));
+    }
+    let events = audit::for_request(conn, id)?;
+    let assignee = stored.request.assignee.map(|a| a.to_string());
+    let mut actors: Vec<String> = events.iter().map(|e| e.actor.clone()).collect();
+    actors.extend(assignee.clone());
+    let names: std::collections::HashMap<String, String> =
+        users::names_of(conn, &actors)?.into_iter().collect();
+    let workers = users::workers_of(conn, &stored.request.team)?;
+    let status = |code: &Option<String>| code.as_deref().and_then(|c| Status::parse(c).ok());
+    let timeline = events
+        .into_iter()
+        .map(|e| TimelineEntry {
+            occurred_at: e.occurred_at,
+            from_status: status(&e.from_status),
+            to_status: status(&e.to_status),
+            actor: names.get(&e.actor).cloned().unwrap_or(e.actor),
+            action: e.action,
+        })
+        .collect();
+    let assignee_name = assignee.map(|id| names.get(&id).cloned().unwrap_or(id));
+    Ok((stored, sight, timeline, workers, assignee_name))
 }

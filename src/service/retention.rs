@@ -7,8 +7,9 @@ use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use serde_json::json;
 
 use super::{Rules, ServiceError};
+use crate::domain::audit::RecordAction;
 use crate::domain::deadlines::Period;
-use crate::storage::{audit, requests as store, Db};
+use crate::storage::{audit, requests as store, Db, DbConnection};
 
 /// Requests anonymised per transaction.
 const BATCH: i64 = 500;
@@ -19,6 +20,35 @@ pub fn closed_before(today: NaiveDate, retention: Period) -> NaiveDate {
         Period::Days(n) => today - Days::new(n.into()),
         Period::Months(n) => today - Months::new(n),
     }
+}
+
+/// Anonymises one batch of closed requests past retention; returns how many.
+fn purge_batch_in(
+    conn: &mut DbConnection,
+    actor: &str,
+    cutoff: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<usize, ServiceError> {
+    let ids = store::due_for_anonymisation(conn, cutoff, BATCH)?;
+    for id in &ids {
+        store::anonymise(conn, id, now.naive_utc())?;
+    }
+    if !ids.is_empty() {
+        let data = json!({"anonymised": ids.len(), "closed_before": cutoff, "requests": ids});
+        audit::append(
+            conn,
+            audit::NewEvent {
+                request_id: None,
+                actor,
+                occurred_at: now,
+                action: RecordAction::Purge.code(),
+                from_status: None,
+                to_status: None,
+                data: &data,
+            },
+        )?;
+    }
+    Ok(ids.len())
 }
 
 /// Anonymises every closed request past retention at `now`; returns how many.
@@ -34,28 +64,7 @@ pub async fn purge(
     loop {
         let actor = actor.to_string();
         let done = db
-            .write(move |conn| {
-                let ids = store::due_for_anonymisation(conn, cutoff, BATCH)?;
-                for id in &ids {
-                    store::anonymise(conn, id, now.naive_utc())?;
-                }
-                if !ids.is_empty() {
-                    let data = json!({"anonymised": ids.len(), "closed_before": cutoff, "requests": ids});
-                    audit::append(
-                        conn,
-                        audit::NewEvent {
-                            request_id: None,
-                            actor: &actor,
-                            occurred_at: now,
-                            action: "purge",
-                            from_status: None,
-                            to_status: None,
-                            data: &data,
-                        },
-                    )?;
-                }
-                Ok::<_, ServiceError>(ids.len())
-            })
+            .write(move |conn| purge_batch_in(conn, &actor, cutoff, now))
             .await?;
         total += done;
         if (done as i64) < BATCH {

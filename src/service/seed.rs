@@ -11,12 +11,15 @@ use uuid::Uuid;
 
 use super::admin::{create_team_in, create_user_in, NewUser};
 use super::{Rules, ServiceError};
+use crate::domain::access::Role;
+use crate::domain::audit::RecordAction;
 use crate::domain::intake::{AgeBand, Channel, Intake, Relation, Requester, Subject};
 use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
 use crate::domain::request::{
     Completion, Decision, Extension, IdentityCheck, Outcome, Request, Status, SuspendReason, Suspension,
     Withdrawal,
 };
+use crate::domain::team::TeamCode;
 use crate::storage::requests::{self as store, StoredRequest};
 use crate::storage::{audit, teams, users, Db, DbConnection};
 
@@ -27,6 +30,8 @@ const TEAMS: [(&str, &str); 4] = [
     ("SCHULD", "Schuldhulpverlening"),
 ];
 const BATCH: usize = 1000;
+/// The audit actor of seeding.
+const SEED_ACTOR: &str = "seed";
 
 /// A small deterministic generator (SplitMix64): the same seed, the same register.
 struct Rng(u64);
@@ -55,14 +60,15 @@ pub struct SeedReport {
 }
 
 /// Workers of each team, created on first use (`worker1.amw@seed.example`, …).
-fn workers(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Vec<(String, Vec<Uuid>)>, ServiceError> {
+fn workers(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Vec<(TeamCode, Vec<Uuid>)>, ServiceError> {
     let mut result = Vec::new();
     for (code, name) in TEAMS {
-        if teams::find(conn, code)?.is_none() {
-            create_team_in(conn, "seed", code, name, now)?;
+        let team = TeamCode::parse(code).map_err(|e| ServiceError::invalid("seed", e.0))?;
+        if teams::find(conn, &team)?.is_none() {
+            create_team_in(conn, SEED_ACTOR, code, name, now)?;
         }
         let mut ids = Vec::new();
-        for (i, role) in [(1, "caseworker"), (2, "caseworker"), (3, "manager")] {
+        for (i, role) in [(1, Role::Caseworker), (2, Role::Caseworker), (3, Role::Manager)] {
             let email = format!("{role}{i}.{}@seed.example", code.to_lowercase());
             let id = match users::find_by_email(conn, &email)? {
                 Some(user) => user.id,
@@ -70,21 +76,27 @@ fn workers(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Vec<(String, V
                     let new = NewUser::parse(
                         &format!("Seed {role} {i} {code}"),
                         &email,
-                        role,
+                        role.code(),
                         &[code.to_string()],
                     )?;
-                    create_user_in(conn, "seed", new, now)?.0.user.id
+                    create_user_in(conn, SEED_ACTOR, new, now)?.0.user.id
                 }
             };
             ids.push(Uuid::parse_str(&id).map_err(|e| ServiceError::invalid("seed", e.to_string()))?);
         }
-        result.push((code.to_string(), ids));
+        result.push((team, ids));
     }
     Ok(result)
 }
 
 /// One synthetic request, received within three years before `today`.
-fn synthetic(rng: &mut Rng, n: usize, team: &str, staff: &[Uuid], today: NaiveDate) -> (Request, Intake) {
+fn synthetic(
+    rng: &mut Rng,
+    n: usize,
+    team: &TeamCode,
+    staff: &[Uuid],
+    today: NaiveDate,
+) -> (Request, Intake) {
     let kind = match rng.below(100) {
         0..=44 => Kind::Access,
         45..=59 => Kind::Rectification {
@@ -116,7 +128,7 @@ fn synthetic(rng: &mut Rng, n: usize, team: &str, staff: &[Uuid], today: NaiveDa
         Uuid::now_v7(),
         String::new(),
         kind,
-        team.to_string(),
+        team.clone(),
         None,
         received_on,
     );
@@ -282,54 +294,68 @@ pub async fn seed(
             batch.push(synthetic(&mut rng, written + i + 1, team, ids, today));
         }
         let rules_in = rules.clone();
-        db.write(move |conn| {
-            // One counter update per year of receipt in the batch, numbers handed out
-            // in the order of the batch.
-            let mut next: std::collections::BTreeMap<i32, i32> = std::collections::BTreeMap::new();
-            for (request, _) in &batch {
-                *next.entry(request.received_on.year()).or_default() += 1;
-            }
-            for (year, count) in next.iter_mut() {
-                *count = store::reserve_reference_numbers(conn, *year, *count)?;
-            }
-            for (mut request, intake) in batch {
-                let year = request.received_on.year();
-                let number = next.get_mut(&year).expect("counted above");
-                request.reference = format!("AVG-{year}-{:05}", *number);
-                *number += 1;
-                let context = rules_in.context(request.kind.code(), now);
-                let deadlines = request.deadlines(context.periods, context.calendar);
-                let stored = StoredRequest {
-                    request,
-                    intake,
-                    created_at: now,
-                    updated_at: now,
-                    anonymised_at: None,
-                };
-                let next = rules_in.next_reminder_at(&stored, &deadlines, now);
-                store::insert(conn, &stored, &deadlines, next)?;
-            }
-            Ok::<_, ServiceError>(())
-        })
-        .await?;
+        db.write(move |conn| insert_batch_in(conn, &rules_in, batch, now))
+            .await?;
         written += size;
     }
-    db.write(move |conn| {
-        let data = json!({"requests": count, "seed": seed, "kinds": KindCode::ALL.len()});
-        audit::append(
-            conn,
-            audit::NewEvent {
-                request_id: None,
-                actor: "seed",
-                occurred_at: now,
-                action: "seed",
-                from_status: None,
-                to_status: None,
-                data: &data,
-            },
-        )?;
-        Ok::<_, ServiceError>(())
-    })
-    .await?;
+    db.write(move |conn| record_seed_in(conn, count, seed, now))
+        .await?;
     Ok(SeedReport { requests: written })
+}
+
+/// Writes a batch of synthetic requests with gap-free references: one counter update
+/// per year of receipt in the batch, numbers handed out in the order of the batch.
+fn insert_batch_in(
+    conn: &mut DbConnection,
+    rules: &Rules,
+    batch: Vec<(Request, Intake)>,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let mut next: std::collections::BTreeMap<i32, i32> = std::collections::BTreeMap::new();
+    for (request, _) in &batch {
+        *next.entry(request.received_on.year()).or_default() += 1;
+    }
+    for (year, count) in next.iter_mut() {
+        *count = store::reserve_reference_numbers(conn, *year, *count)?;
+    }
+    for (mut request, intake) in batch {
+        let year = request.received_on.year();
+        let number = next.get_mut(&year).expect("counted above");
+        request.reference = format!("AVG-{year}-{:05}", *number);
+        *number += 1;
+        let context = rules.context(request.kind.code(), now);
+        let deadlines = request.deadlines(context.periods, context.calendar);
+        let stored = StoredRequest {
+            request,
+            intake,
+            created_at: now,
+            updated_at: now,
+            anonymised_at: None,
+        };
+        let next = rules.next_reminder_at(&stored, &deadlines, now);
+        store::insert(conn, &stored, &deadlines, next)?;
+    }
+    Ok(())
+}
+
+fn record_seed_in(
+    conn: &mut DbConnection,
+    count: usize,
+    seed: u64,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let data = json!({"requests": count, "seed": seed, "kinds": KindCode::ALL.len()});
+    audit::append(
+        conn,
+        audit::NewEvent {
+            request_id: None,
+            actor: SEED_ACTOR,
+            occurred_at: now,
+            action: RecordAction::Seed.code(),
+            from_status: None,
+            to_status: None,
+            data: &data,
+        },
+    )?;
+    Ok(())
 }

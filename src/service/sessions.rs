@@ -7,12 +7,13 @@
 //! revoked.
 
 use chrono::{DateTime, Duration, Utc};
-use uuid::Uuid;
 
-use super::admin::{authenticate, hash_token, random_hex, AuthError};
-use crate::domain::access::{Caller, Role};
+use super::admin::{authenticate, caller_of, hash_token, random_hex, AuthError};
+use crate::domain::access::Caller;
+use crate::domain::team::TeamCode;
 use crate::storage::sessions::{self, SessionRow};
-use crate::storage::{users, Db, StorageError};
+use crate::storage::users::UserRow;
+use crate::storage::{users, Db, DbConnection, StorageError};
 
 /// How long a session lasts: a working day.
 pub const SESSION_HOURS: i64 = 10;
@@ -44,25 +45,34 @@ pub async fn sign_in(db: &Db, token: &str, now: DateTime<Utc>) -> Result<SignedI
         created_at: now.naive_utc(),
         expires_at: expires_at.naive_utc(),
     };
-    db.write(move |conn| {
-        sessions::delete_expired(conn, row.created_at)?;
-        sessions::insert(conn, &row)
-    })
-    .await?;
+    db.write(move |conn| open_session_in(conn, &row)).await?;
     Ok(SignedIn { secret, expires_at })
+}
+
+fn open_session_in(conn: &mut DbConnection, row: &SessionRow) -> Result<(), StorageError> {
+    sessions::delete_expired(conn, row.created_at)?;
+    sessions::insert(conn, row)
+}
+
+type LiveSession = (SessionRow, UserRow, Vec<TeamCode>);
+
+fn live_session_in(
+    conn: &mut DbConnection,
+    hash: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<Option<LiveSession>, StorageError> {
+    let Some((session, user)) = sessions::find_live(conn, hash, now)? else {
+        return Ok(None);
+    };
+    let teams = users::teams_of(conn, &user.id)?;
+    Ok(Some((session, user, teams)))
 }
 
 /// The user of a live session, or `None` (unknown, expired, or the user deactivated).
 pub async fn user_of(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Option<WebUser>, StorageError> {
     let hash = hash_token(secret);
     let found = db
-        .read(move |conn| {
-            let Some((session, user)) = sessions::find_live(conn, &hash, now.naive_utc())? else {
-                return Ok(None);
-            };
-            let teams = users::teams_of(conn, &user.id)?;
-            Ok::<_, StorageError>(Some((session, user, teams)))
-        })
+        .read(move |conn| live_session_in(conn, &hash, now.naive_utc()))
         .await?;
     let Some((session, user, teams)) = found else {
         return Ok(None);
@@ -70,11 +80,8 @@ pub async fn user_of(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Option
     if !user.active {
         return Ok(None);
     }
-    let role = Role::parse(&user.role).map_err(|e| StorageError::Corrupt(format!("users.role: {}", e.0)))?;
-    let user_id =
-        Uuid::parse_str(&user.id).map_err(|_| StorageError::Corrupt("users.id is not a UUID".into()))?;
     Ok(Some(WebUser {
-        caller: Caller { user_id, role, teams },
+        caller: caller_of(&user, teams)?,
         name: user.name,
         csrf_token: session.csrf_token,
     }))

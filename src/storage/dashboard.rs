@@ -1,26 +1,29 @@
 //! The figures of the privacy officer's dashboard, counted in the database.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Date, Integer, Nullable, Text};
+use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text};
 use diesel::sqlite::Sqlite;
 
 use super::requests::RequestRecord;
 use super::schema::{notifications, requests};
+use super::sql::RawSql;
 use super::{DbConnection, StorageError};
+use crate::domain::kind::KindCode;
+use crate::domain::reminders::OutboxStatus;
+use crate::domain::request::{Outcome, Status};
+use crate::domain::team::TeamCode;
 
 /// How many open requests there are of one team, status, kind and assignee.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct OpenCount {
     #[diesel(sql_type = Text)]
-    pub team: String,
+    pub team: TeamCode,
     #[diesel(sql_type = Text)]
-    pub status: String,
+    pub status: Status,
     #[diesel(sql_type = Text)]
-    pub kind: String,
+    pub kind: KindCode,
     #[diesel(sql_type = Nullable<Text>)]
     pub assignee: Option<String>,
     #[diesel(sql_type = BigInt)]
@@ -32,7 +35,7 @@ pub struct OpenCount {
 #[derive(Debug, Clone, QueryableByName)]
 pub struct OutcomeCount {
     #[diesel(sql_type = Text)]
-    pub kind: String,
+    pub kind: KindCode,
     #[diesel(sql_type = Nullable<Integer>)]
     pub days: Option<i32>,
     #[diesel(sql_type = Nullable<Bool>)]
@@ -44,7 +47,7 @@ pub struct OutcomeCount {
 #[derive(Debug, Clone, QueryableByName)]
 struct KindCount {
     #[diesel(sql_type = Text)]
-    kind: String,
+    kind: KindCode,
     #[diesel(sql_type = BigInt)]
     count: i64,
 }
@@ -80,25 +83,6 @@ pub struct OpenFigures {
     pub failed_mails: i64,
 }
 
-impl OpenFigures {
-    /// The open counts summed by one of their keys (status, kind or team).
-    pub fn open_by(&self, key: impl Fn(&OpenCount) -> &str) -> BTreeMap<String, i64> {
-        let mut sums = BTreeMap::new();
-        for row in &self.open {
-            *sums.entry(key(row).to_string()).or_default() += row.count;
-        }
-        sums
-    }
-
-    pub fn unassigned(&self) -> i64 {
-        self.open
-            .iter()
-            .filter(|r| r.assignee.is_none())
-            .map(|r| r.count)
-            .sum()
-    }
-}
-
 /// The figures over a window of days: decisions, completions, extensions.
 #[derive(Debug, Clone, Default)]
 pub struct WindowFigures {
@@ -107,7 +91,7 @@ pub struct WindowFigures {
     /// Completions since the start of the window.
     pub completions: Vec<OutcomeCount>,
     /// Extensions announced since the start of the window, per kind.
-    pub extensions: Vec<(String, i64)>,
+    pub extensions: Vec<(KindCode, i64)>,
 }
 
 /// Open requests whose deadline still to meet has passed (frozen while paused). The
@@ -126,8 +110,7 @@ struct Figure {
 
 impl Figure {
     fn text(&self, postgres: bool, teams: usize) -> String {
-        let sql = self
-            .sql
+        self.sql
             .replace("{overdue}", OVERDUE)
             .replace(
                 "{index}",
@@ -137,43 +120,32 @@ impl Figure {
                     format!("INDEXED BY {}", self.index)
                 },
             )
-            .replace("{teams}", &vec!["?"; teams.max(1)].join(", "));
-        if postgres {
-            super::numbered_parameters(&sql)
-        } else {
-            sql
-        }
+            .replace("{teams}", &vec!["?"; teams.max(1)].join(", "))
     }
 
     /// Runs the query with the teams bound first, then `dates`.
     fn load<T>(
         &self,
         conn: &mut DbConnection,
-        teams: &[String],
+        teams: &[TeamCode],
         dates: &[NaiveDate],
     ) -> Result<Vec<T>, StorageError>
     where
         T: QueryableByName<Pg> + QueryableByName<Sqlite> + 'static,
     {
-        // An empty sight matches nothing: bind a team code that cannot exist.
-        let none = [String::new()];
-        let teams = if teams.is_empty() { &none[..] } else { teams };
-        macro_rules! run {
-            ($conn:expr, $backend:ty, $postgres:expr) => {{
-                let mut query = diesel::sql_query(self.text($postgres, teams.len())).into_boxed::<$backend>();
-                for team in teams {
-                    query = query.bind::<Text, _>(team.clone());
-                }
-                for date in dates {
-                    query = query.bind::<Date, _>(*date);
-                }
-                query.load::<T>($conn)?
-            }};
+        let postgres = matches!(conn, DbConnection::Postgresql(_));
+        let mut query = RawSql::new(self.text(postgres, teams.len()));
+        if teams.is_empty() {
+            // An empty sight matches nothing: bind a team code that cannot exist.
+            query = query.text("");
         }
-        Ok(match conn {
-            DbConnection::Postgresql(pg) => run!(pg, Pg, true),
-            DbConnection::Sqlite(lite) => run!(lite, Sqlite, false),
-        })
+        for team in teams {
+            query = query.text(team.as_str());
+        }
+        for date in dates {
+            query = query.date(*date);
+        }
+        query.load(conn)
     }
 }
 
@@ -227,7 +199,7 @@ const EXTENSIONS: Figure = Figure {
 };
 
 /// The team codes in the caller's sight (`None`: every team).
-pub fn sight(conn: &mut DbConnection, teams: &Option<Vec<String>>) -> Result<Vec<String>, StorageError> {
+pub fn sight(conn: &mut DbConnection, teams: &Option<Vec<TeamCode>>) -> Result<Vec<TeamCode>, StorageError> {
     Ok(match teams {
         Some(teams) => teams.clone(),
         None => super::schema::teams::table
@@ -241,8 +213,8 @@ pub fn sight(conn: &mut DbConnection, teams: &Option<Vec<String>>) -> Result<Vec
 /// nothing is loaded row by row but the 20 oldest overdue requests.
 pub fn open_figures(
     conn: &mut DbConnection,
-    teams: &Option<Vec<String>>,
-    sight: &[String],
+    teams: &Option<Vec<TeamCode>>,
+    sight: &[TeamCode],
     today: NaiveDate,
 ) -> Result<OpenFigures, StorageError> {
     let open = OPEN.load::<OpenCount>(conn, sight, &[])?;
@@ -271,12 +243,12 @@ pub fn open_figures(
     let failed_mails = match teams {
         // Digests belong to no request: only a caller who sees everything counts them.
         None => notifications::table
-            .filter(notifications::status.eq("failed"))
+            .filter(notifications::status.eq(OutboxStatus::Failed))
             .count()
             .get_result(conn)?,
         Some(teams) => notifications::table
             .inner_join(requests::table.on(notifications::request_id.eq(requests::id.nullable())))
-            .filter(notifications::status.eq("failed"))
+            .filter(notifications::status.eq(OutboxStatus::Failed))
             .filter(requests::team.eq_any(teams))
             .count()
             .get_result(conn)?,
@@ -294,7 +266,7 @@ pub fn open_figures(
 /// Decisions communicated since `since`, by kind, days and on time (a histogram).
 pub fn decisions(
     conn: &mut DbConnection,
-    sight: &[String],
+    sight: &[TeamCode],
     since: NaiveDate,
 ) -> Result<Vec<OutcomeCount>, StorageError> {
     DECISIONS.load(conn, sight, &[since])
@@ -303,7 +275,7 @@ pub fn decisions(
 /// Completions since `since`, by kind, days and on time (a histogram).
 pub fn completions(
     conn: &mut DbConnection,
-    sight: &[String],
+    sight: &[TeamCode],
     since: NaiveDate,
 ) -> Result<Vec<OutcomeCount>, StorageError> {
     COMPLETIONS.load(conn, sight, &[since])
@@ -312,9 +284,9 @@ pub fn completions(
 /// Extensions announced since `since`, per kind.
 pub fn extensions(
     conn: &mut DbConnection,
-    sight: &[String],
+    sight: &[TeamCode],
     since: NaiveDate,
-) -> Result<Vec<(String, i64)>, StorageError> {
+) -> Result<Vec<(KindCode, i64)>, StorageError> {
     Ok(EXTENSIONS
         .load::<KindCount>(conn, sight, &[since])?
         .into_iter()
@@ -325,10 +297,10 @@ pub fn extensions(
 /// The facts of every request received in `year` that the report counts.
 #[derive(Debug, Clone, Queryable)]
 pub struct ReportRow {
-    pub kind: String,
-    pub team: String,
-    pub status: String,
-    pub outcome: Option<String>,
+    pub kind: KindCode,
+    pub team: TeamCode,
+    pub status: Status,
+    pub outcome: Option<Outcome>,
     pub received_on: NaiveDate,
     pub response_due: NaiveDate,
     pub execution_due: NaiveDate,

@@ -14,7 +14,7 @@ use std::sync::mpsc;
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::Connection;
 
-use super::{DbConnection, Manager, StorageError};
+use super::{DbConnection, Manager, StorageError, Traced};
 
 /// Most jobs in one transaction: enough to share an fsync widely, few enough that
 /// one batch stays short.
@@ -32,6 +32,8 @@ struct TypedJob<F, T, E> {
     work: Option<F>,
     result: Option<Result<T, E>>,
     reply: tokio::sync::oneshot::Sender<Result<T, E>>,
+    /// The span of the caller: the job runs, and its failure is logged, inside it.
+    traced: Traced,
 }
 
 impl<F, T, E> Job for TypedJob<F, T, E>
@@ -42,7 +44,7 @@ where
 {
     fn run(&mut self, conn: &mut DbConnection) {
         if let Some(work) = self.work.take() {
-            self.result = Some(conn.transaction(work));
+            self.result = Some(self.traced.run(|| conn.transaction(work)));
         }
     }
 
@@ -53,6 +55,8 @@ where
             // Nothing of the batch is stored: the job's own error still explains it best.
             (Err(_), Some(Err(own))) => Err(own),
             (Err(cause), _) => {
+                self.traced
+                    .run(|| tracing::warn!(%cause, "write not committed with its batch"));
                 Err(StorageError::Unavailable(format!("the write could not be committed: {cause}")).into())
             }
         };
@@ -88,6 +92,7 @@ impl GroupCommit {
             work: Some(work),
             result: None,
             reply,
+            traced: Traced::here(),
         };
         if self.jobs.send(Box::new(job)).is_err() {
             return Err(StorageError::Unavailable("the SQLite writer has stopped".into()).into());

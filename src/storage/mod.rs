@@ -12,12 +12,14 @@
 //! docs/performance.md).
 
 pub mod audit;
+mod codes;
 pub mod dashboard;
 mod group_commit;
 pub mod notifications;
 pub mod requests;
 pub mod schema;
 pub mod sessions;
+mod sql;
 pub mod teams;
 pub mod users;
 
@@ -32,22 +34,6 @@ use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::configuration::DatabaseUrl;
-
-/// SQL text written with `?` parameters (SQLite's), numbered `$1`, `$2`, … for
-/// PostgreSQL. The text must hold no `?` other than parameters.
-pub(crate) fn numbered_parameters(sql: &str) -> String {
-    let mut numbered = String::with_capacity(sql.len() + 16);
-    let mut n = 0;
-    for c in sql.chars() {
-        if c == '?' {
-            n += 1;
-            numbered.push_str(&format!("${n}"));
-        } else {
-            numbered.push(c);
-        }
-    }
-    numbered
-}
 
 /// A connection to whichever backend is configured. The SQLite variant comes last,
 /// as the diesel documentation asks for multi-connections.
@@ -240,7 +226,8 @@ impl Db {
         .await
     }
 
-    /// Runs `f` with a pooled connection on the blocking thread pool.
+    /// Runs `f` with a pooled connection on the blocking thread pool, inside the
+    /// caller's span: a line logged there carries the request id and the use case.
     pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
@@ -248,9 +235,12 @@ impl Db {
         E: From<StorageError> + Send + 'static,
     {
         let db = self.clone();
+        let context = Traced::here();
         tokio::task::spawn_blocking(move || {
-            let mut conn = db.get()?;
-            f(&mut conn)
+            context.run(|| {
+                let mut conn = db.get()?;
+                f(&mut conn)
+            })
         })
         .await
         .unwrap_or_else(|join_error| std::panic::resume_unwind(join_error.into_panic()))
@@ -267,6 +257,29 @@ impl Db {
             Some(writer) => writer.write(f).await,
             None => self.read(move |conn| write_transaction(conn, f)).await,
         }
+    }
+}
+
+/// The caller's span and subscriber, carried to another thread (the blocking pool, the
+/// SQLite writer), so that what is logged there belongs to the request that asked.
+#[derive(Clone)]
+pub(crate) struct Traced {
+    span: tracing::Span,
+    dispatch: tracing::Dispatch,
+}
+
+impl Traced {
+    /// The span and subscriber of the current thread.
+    pub(crate) fn here() -> Self {
+        Traced {
+            span: tracing::Span::current(),
+            dispatch: tracing::dispatcher::get_default(Clone::clone),
+        }
+    }
+
+    /// Runs `work` inside them.
+    pub(crate) fn run<R>(&self, work: impl FnOnce() -> R) -> R {
+        tracing::dispatcher::with_default(&self.dispatch, || self.span.in_scope(work))
     }
 }
 
@@ -312,4 +325,67 @@ fn check_sqlite_directory(path: &Path) -> Result<(), StorageError> {
 
 fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use tracing::Instrument;
+
+    use super::*;
+
+    /// Log lines as JSON, into memory.
+    #[derive(Clone, Default)]
+    struct Lines(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Lines {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_line_logged_in_blocking_work_or_by_the_writer_carries_the_callers_span() {
+        let lines = Lines::default();
+        let writer = lines.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .json()
+            .with_span_list(true)
+            .with_writer(move || writer.clone())
+            .finish();
+        let _default = tracing::subscriber::set_default(subscriber);
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&DatabaseUrl::Sqlite(dir.path().join("traced.db")), 2).unwrap();
+        async {
+            db.read(|_| {
+                tracing::info!("inside a read");
+                Ok::<_, StorageError>(())
+            })
+            .await
+            .unwrap();
+            db.write(|_| {
+                tracing::info!("inside a write");
+                Ok::<_, StorageError>(())
+            })
+            .await
+            .unwrap();
+        }
+        .instrument(tracing::info_span!("http", request_id = "req-42"))
+        .await;
+        let logged = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+        for message in ["inside a read", "inside a write"] {
+            let line = logged
+                .lines()
+                .find(|l| l.contains(message))
+                .unwrap_or_else(|| panic!("{message:?} not logged: {logged}"));
+            assert!(line.contains("\"request_id\":\"req-42\""), "{line}");
+        }
+    }
 }

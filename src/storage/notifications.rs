@@ -4,7 +4,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{notifications, requests, team_members, users};
+use super::sql::RawSql;
 use super::{DbConnection, StorageError};
+use crate::domain::access::Role;
+use crate::domain::reminders::{DeadlineKind, MailStage, OutboxStatus, ReminderPreference};
+use crate::domain::team::TeamCode;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = notifications)]
@@ -14,13 +18,14 @@ pub struct NotificationRow {
     pub request_id: Option<String>,
     pub recipient_id: String,
     pub recipient_email: String,
-    pub stage: String,
-    pub deadline: Option<String>,
+    #[diesel(serialize_as = String, deserialize_as = String)]
+    pub stage: MailStage,
+    pub deadline: Option<DeadlineKind>,
     pub deadline_date: Option<NaiveDate>,
     pub subject: String,
     pub body_text: String,
     pub body_html: String,
-    pub status: String,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub claimed_until: Option<NaiveDateTime>,
@@ -34,7 +39,7 @@ pub struct NotificationRow {
 /// Inserts a row unless its key exists; `Ok(true)` when it was new.
 pub fn insert_if_new(conn: &mut DbConnection, row: &NotificationRow) -> Result<bool, StorageError> {
     let insert = diesel::insert_into(notifications::table)
-        .values(row)
+        .values(row.clone())
         .on_conflict(notifications::key)
         .do_nothing();
     let inserted = match conn {
@@ -53,7 +58,7 @@ pub fn insert_many_if_new(conn: &mut DbConnection, rows: &[NotificationRow]) -> 
         DbConnection::Postgresql(pg) => {
             for chunk in rows.chunks(500) {
                 inserted += diesel::insert_into(notifications::table)
-                    .values(chunk)
+                    .values(chunk.to_vec())
                     .on_conflict(notifications::key)
                     .do_nothing()
                     .execute(pg)?;
@@ -73,31 +78,19 @@ pub fn set_next_reminders(
     conn: &mut DbConnection,
     moments: &[(String, Option<NaiveDateTime>)],
 ) -> Result<(), StorageError> {
-    use diesel::sql_types::{Nullable, Text, Timestamp};
     for chunk in moments.chunks(500) {
-        let sql = format!(
+        let mut query = RawSql::new(format!(
             "UPDATE requests SET next_reminder_at = CASE id {} END WHERE id IN ({})",
             vec!["WHEN ? THEN ?"; chunk.len()].join(" "),
             vec!["?"; chunk.len()].join(", ")
-        );
-        macro_rules! run {
-            ($conn:expr, $backend:ty, $sql:expr) => {{
-                let mut query = diesel::sql_query($sql).into_boxed::<$backend>();
-                for (id, at) in chunk {
-                    query = query
-                        .bind::<Text, _>(id.clone())
-                        .bind::<Nullable<Timestamp>, _>(*at);
-                }
-                for (id, _) in chunk {
-                    query = query.bind::<Text, _>(id.clone());
-                }
-                query.execute($conn)?
-            }};
+        ));
+        for (id, at) in chunk {
+            query = query.text(id.clone()).timestamp(*at);
         }
-        match conn {
-            DbConnection::Postgresql(pg) => run!(pg, diesel::pg::Pg, super::numbered_parameters(&sql)),
-            DbConnection::Sqlite(lite) => run!(lite, diesel::sqlite::Sqlite, sql),
-        };
+        for (id, _) in chunk {
+            query = query.text(id.clone());
+        }
+        query.execute(conn)?;
     }
     Ok(())
 }
@@ -121,14 +114,14 @@ pub fn requests_due(
 pub fn cancel_stale(
     conn: &mut DbConnection,
     request_id: &str,
-    keep: Option<(&str, NaiveDate)>,
+    keep: Option<(DeadlineKind, NaiveDate)>,
 ) -> Result<usize, StorageError> {
     let pending = notifications::table
         .filter(notifications::request_id.eq(request_id))
-        .filter(notifications::status.eq_any(["queued", "held"]));
+        .filter(notifications::status.eq_any([OutboxStatus::Queued, OutboxStatus::Held]));
     let cancelled = match keep {
         None => diesel::update(pending)
-            .set(notifications::status.eq("cancelled"))
+            .set(notifications::status.eq(OutboxStatus::Cancelled))
             .execute(conn)?,
         Some((deadline, date)) => diesel::update(
             pending.filter(
@@ -138,20 +131,20 @@ pub fn cancel_stale(
                     .or(notifications::deadline.is_null()),
             ),
         )
-        .set(notifications::status.eq("cancelled"))
+        .set(notifications::status.eq(OutboxStatus::Cancelled))
         .execute(conn)?,
     };
     Ok(cancelled)
 }
 
-/// A recipient: user id and address.
-pub type Recipient = (String, String, String);
+/// A recipient: user id, address and reminder preference.
+pub type Recipient = (String, String, ReminderPreference);
 
 /// Active users with `role` in `team` (id, e-mail, reminder preference).
 pub fn team_members_with_role(
     conn: &mut DbConnection,
-    team: &str,
-    role: &str,
+    team: &TeamCode,
+    role: Role,
 ) -> Result<Vec<Recipient>, StorageError> {
     Ok(users::table
         .inner_join(team_members::table)
@@ -164,7 +157,7 @@ pub fn team_members_with_role(
 }
 
 /// Active users with `role` (id, e-mail, reminder preference).
-pub fn users_with_role(conn: &mut DbConnection, role: &str) -> Result<Vec<Recipient>, StorageError> {
+pub fn users_with_role(conn: &mut DbConnection, role: Role) -> Result<Vec<Recipient>, StorageError> {
     Ok(users::table
         .filter(users::role.eq(role))
         .filter(users::active.eq(true))
@@ -185,7 +178,7 @@ pub fn active_user(conn: &mut DbConnection, id: &str) -> Result<Option<Recipient
 /// Held reminders waiting for a digest, per recipient.
 pub fn held(conn: &mut DbConnection) -> Result<Vec<NotificationRow>, StorageError> {
     Ok(notifications::table
-        .filter(notifications::status.eq("held"))
+        .filter(notifications::status.eq(OutboxStatus::Held))
         .order((notifications::recipient_id.asc(), notifications::created_at.asc()))
         .select(NotificationRow::as_select())
         .load(conn)?)
@@ -194,7 +187,7 @@ pub fn held(conn: &mut DbConnection) -> Result<Vec<NotificationRow>, StorageErro
 pub fn mark_digested(conn: &mut DbConnection, ids: &[String], digest_id: &str) -> Result<(), StorageError> {
     diesel::update(notifications::table.filter(notifications::id.eq_any(ids)))
         .set((
-            notifications::status.eq("digested"),
+            notifications::status.eq(OutboxStatus::Digested),
             notifications::digest_id.eq(digest_id),
         ))
         .execute(conn)?;
@@ -214,10 +207,10 @@ pub fn claim(
     let due = notifications::table
         .filter(
             notifications::status
-                .eq("queued")
+                .eq(OutboxStatus::Queued)
                 .and(notifications::next_attempt_at.le(now))
                 .or(notifications::status
-                    .eq("sending")
+                    .eq(OutboxStatus::Sending)
                     .and(notifications::claimed_until.lt(now))),
         )
         .order(notifications::next_attempt_at.asc())
@@ -232,7 +225,7 @@ pub fn claim(
     }
     diesel::update(notifications::table.filter(notifications::id.eq_any(&ids)))
         .set((
-            notifications::status.eq("sending"),
+            notifications::status.eq(OutboxStatus::Sending),
             notifications::claimed_until.eq(Some(lease_until)),
         ))
         .execute(conn)?;
@@ -251,7 +244,7 @@ pub fn mark_sent(
 ) -> Result<(), StorageError> {
     diesel::update(notifications::table.find(id))
         .set((
-            notifications::status.eq("sent"),
+            notifications::status.eq(OutboxStatus::Sent),
             notifications::message_id.eq(Some(message_id)),
             notifications::sent_at.eq(Some(now)),
             notifications::claimed_until.eq(None::<NaiveDateTime>),
@@ -278,13 +271,13 @@ pub fn mark_attempt_failed(
     match retry_at {
         Some(at) => diesel::update(row)
             .set((
-                notifications::status.eq("queued"),
+                notifications::status.eq(OutboxStatus::Queued),
                 notifications::next_attempt_at.eq(at),
                 common,
             ))
             .execute(conn)?,
         None => diesel::update(row)
-            .set((notifications::status.eq("failed"), common))
+            .set((notifications::status.eq(OutboxStatus::Failed), common))
             .execute(conn)?,
     };
     Ok(())
@@ -292,7 +285,7 @@ pub fn mark_attempt_failed(
 
 pub fn list(
     conn: &mut DbConnection,
-    statuses: &[String],
+    statuses: &[OutboxStatus],
     page: i64,
     per_page: i64,
 ) -> Result<(Vec<NotificationRow>, i64), StorageError> {
@@ -314,7 +307,7 @@ pub fn list(
 }
 
 /// How many mails are in each state.
-pub fn counts(conn: &mut DbConnection) -> Result<Vec<(String, i64)>, StorageError> {
+pub fn counts(conn: &mut DbConnection) -> Result<Vec<(OutboxStatus, i64)>, StorageError> {
     Ok(notifications::table
         .group_by(notifications::status)
         .select((notifications::status, diesel::dsl::count_star()))

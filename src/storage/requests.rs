@@ -14,7 +14,7 @@ use crate::domain::request::{
     Completion, Decision, Extension, IdentityCheck, Outcome, Request, Status, SuspendReason, Suspension,
     Withdrawal,
 };
-use crate::domain::Invalid;
+use crate::domain::team::TeamCode;
 
 /// One row of `requests`.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -22,22 +22,22 @@ use crate::domain::Invalid;
 pub struct RequestRecord {
     pub id: String,
     pub reference: String,
-    pub kind: String,
-    pub mode: Option<String>,
-    pub scope: Option<String>,
+    pub kind: KindCode,
+    pub mode: Option<RectificationMode>,
+    pub scope: Option<ErasureScope>,
     pub direct_marketing: Option<bool>,
     pub related_request: Option<String>,
-    pub channel: String,
-    pub status: String,
-    pub team: String,
+    pub channel: Channel,
+    pub status: Status,
+    pub team: TeamCode,
     pub assignee: Option<String>,
     pub received_on: NaiveDate,
-    pub relation: String,
-    pub age_band: String,
-    pub identity_verified_by: Option<String>,
+    pub relation: Relation,
+    pub age_band: AgeBand,
+    pub identity_verified_by: Option<IdentityCheck>,
     pub extension_informed_on: Option<NaiveDate>,
     pub extension_until: Option<NaiveDate>,
-    pub outcome: Option<String>,
+    pub outcome: Option<Outcome>,
     pub decided_on: Option<NaiveDate>,
     pub completed_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
@@ -86,10 +86,10 @@ struct DetailsRecord {
 struct SuspensionRecord {
     request_id: String,
     number: i32,
-    reason: String,
+    reason: SuspendReason,
     asked_on: NaiveDate,
     resumed_on: Option<NaiveDate>,
-    resume_to: String,
+    resume_to: Status,
 }
 
 /// A request with everything recorded about it.
@@ -101,10 +101,6 @@ pub struct StoredRequest {
     pub updated_at: DateTime<Utc>,
     /// Set once retention has removed the personal data and free text.
     pub anonymised_at: Option<DateTime<Utc>>,
-}
-
-fn corrupt(column: &str) -> impl Fn(Invalid) -> StorageError + '_ {
-    move |e| StorageError::Corrupt(format!("{column}: {}", e.0))
 }
 
 fn parse_uuid(column: &str, value: &str) -> Result<Uuid, StorageError> {
@@ -154,8 +150,8 @@ impl RequestRecord {
     ) -> RequestRecord {
         let r = &stored.request;
         let (mode, scope, direct_marketing, related_request) = match &r.kind {
-            Kind::Rectification { mode } => (Some(mode.code().to_string()), None, None, None),
-            Kind::Erasure { scope } => (None, Some(scope.code().to_string()), None, None),
+            Kind::Rectification { mode } => (Some(*mode), None, None, None),
+            Kind::Erasure { scope } => (None, Some(*scope), None, None),
             Kind::Objection { direct_marketing } => (None, None, Some(*direct_marketing), None),
             Kind::Restriction { related_request } => {
                 (None, None, None, related_request.map(|id| id.to_string()))
@@ -173,22 +169,22 @@ impl RequestRecord {
         RequestRecord {
             id: r.id.to_string(),
             reference: r.reference.clone(),
-            kind: r.kind.code().code().to_string(),
+            kind: r.kind.code(),
             mode,
             scope,
             direct_marketing,
             related_request,
-            channel: stored.intake.channel.code().to_string(),
-            status: r.status.code().to_string(),
+            channel: stored.intake.channel,
+            status: r.status,
             team: r.team.clone(),
             assignee: r.assignee.map(|a| a.to_string()),
             received_on: r.received_on,
-            relation: stored.intake.requester.relation.code().to_string(),
-            age_band: stored.intake.subject.age_band.code().to_string(),
-            identity_verified_by: r.identity_verified_by.map(|i| i.code().to_string()),
+            relation: stored.intake.requester.relation,
+            age_band: stored.intake.subject.age_band,
+            identity_verified_by: r.identity_verified_by,
             extension_informed_on: r.extension.as_ref().map(|e| e.informed_on),
             extension_until: r.extension.as_ref().and_then(|e| e.until),
-            outcome: r.decision.as_ref().map(|d| d.outcome.code().to_string()),
+            outcome: r.decision.as_ref().map(|d| d.outcome),
             decided_on,
             completed_on,
             closed_on,
@@ -209,24 +205,16 @@ impl RequestRecord {
         }
     }
 
-    pub fn kind_code(&self) -> Result<KindCode, StorageError> {
-        KindCode::parse(&self.kind).map_err(corrupt("kind"))
-    }
-
-    pub fn status_code(&self) -> Result<Status, StorageError> {
-        Status::parse(&self.status).map_err(corrupt("status"))
-    }
-
     pub fn kind(&self) -> Result<Kind, StorageError> {
-        Ok(match self.kind_code()? {
+        let missing = |column: &str| StorageError::Corrupt(format!("request {} has no {column}", self.id));
+        Ok(match self.kind {
             KindCode::Access => Kind::Access,
             KindCode::Portability => Kind::Portability,
             KindCode::Rectification => Kind::Rectification {
-                mode: RectificationMode::parse(self.mode.as_deref().unwrap_or(""))
-                    .map_err(corrupt("mode"))?,
+                mode: self.mode.ok_or_else(|| missing("mode"))?,
             },
             KindCode::Erasure => Kind::Erasure {
-                scope: ErasureScope::parse(self.scope.as_deref().unwrap_or("")).map_err(corrupt("scope"))?,
+                scope: self.scope.ok_or_else(|| missing("scope"))?,
             },
             KindCode::Objection => Kind::Objection {
                 direct_marketing: self.direct_marketing.unwrap_or(false),
@@ -308,10 +296,10 @@ fn write_children(conn: &mut DbConnection, stored: &StoredRequest) -> Result<(),
         let record = SuspensionRecord {
             request_id: id.clone(),
             number: number as i32 + 1,
-            reason: s.reason.code().to_string(),
+            reason: s.reason,
             asked_on: s.asked_on,
             resumed_on: s.resumed_on,
-            resume_to: s.resume_to.code().to_string(),
+            resume_to: s.resume_to,
         };
         diesel::insert_into(suspensions::table)
             .values(&record)
@@ -468,21 +456,19 @@ fn assemble(
     grounds: Vec<String>,
     recipients_informed: Vec<String>,
 ) -> Result<StoredRequest, StorageError> {
-    let status = record.status_code()?;
+    let status = record.status;
     let suspensions = pauses
         .into_iter()
-        .map(|s| {
-            Ok(Suspension {
-                reason: SuspendReason::parse(&s.reason).map_err(corrupt("suspensions.reason"))?,
-                asked_on: s.asked_on,
-                resumed_on: s.resumed_on,
-                resume_to: Status::parse(&s.resume_to).map_err(corrupt("suspensions.resume_to"))?,
-            })
+        .map(|s| Suspension {
+            reason: s.reason,
+            asked_on: s.asked_on,
+            resumed_on: s.resumed_on,
+            resume_to: s.resume_to,
         })
-        .collect::<Result<Vec<_>, StorageError>>()?;
-    let decision = match (&record.outcome, record.decided_on) {
+        .collect();
+    let decision = match (record.outcome, record.decided_on) {
         (Some(outcome), Some(communicated_on)) => Some(Decision {
-            outcome: Outcome::parse(outcome).map_err(corrupt("outcome"))?,
+            outcome,
             grounds,
             explanation: details.decision_explanation.clone(),
             communicated_on,
@@ -510,12 +496,7 @@ fn assemble(
         team: record.team.clone(),
         assignee: record.assignee_id()?,
         received_on: record.received_on,
-        identity_verified_by: record
-            .identity_verified_by
-            .as_deref()
-            .map(IdentityCheck::parse)
-            .transpose()
-            .map_err(corrupt("identity_verified_by"))?,
+        identity_verified_by: record.identity_verified_by,
         assessment_note: details.assessment_note.clone(),
         suspensions,
         extension: record.extension_informed_on.map(|informed_on| Extension {
@@ -529,15 +510,15 @@ fn assemble(
         version: record.version,
     };
     let intake = Intake {
-        channel: Channel::parse(&record.channel).map_err(corrupt("channel"))?,
+        channel: record.channel,
         requester: Requester {
             name: details.requester_name.clone().unwrap_or_default(),
             email: details.requester_email.clone(),
             phone: details.requester_phone.clone(),
-            relation: Relation::parse(&record.relation).map_err(corrupt("relation"))?,
+            relation: record.relation,
         },
         subject: Subject {
-            age_band: AgeBand::parse(&record.age_band).map_err(corrupt("age_band"))?,
+            age_band: record.age_band,
             client_reference: details.client_reference.clone(),
             parents_informed: details.parents_informed,
         },
@@ -563,10 +544,10 @@ pub fn id_by_reference(conn: &mut DbConnection, reference: &str) -> Result<Optio
 /// Filters of the list endpoint; every one is optional.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
-    pub statuses: Vec<String>,
-    pub kinds: Vec<String>,
-    pub teams: Vec<String>,
-    pub assignee: Option<String>,
+    pub statuses: Vec<Status>,
+    pub kinds: Vec<KindCode>,
+    pub teams: Vec<TeamCode>,
+    pub assignee: Option<Uuid>,
     /// With the day that counts as today.
     pub overdue_on: Option<NaiveDate>,
     /// The deadline still to meet lies before this date.
@@ -575,7 +556,7 @@ pub struct ListFilter {
     pub received_to: Option<NaiveDate>,
     pub reference: Option<String>,
     /// The caller's sight: only these teams' requests (`None`: all).
-    pub visible_teams: Option<Vec<String>>,
+    pub visible_teams: Option<Vec<TeamCode>>,
     pub sort: Sort,
 }
 
@@ -650,7 +631,7 @@ fn filtered(
         query = query.filter(requests::team.eq_any(filter.teams.clone()));
     }
     if let Some(assignee) = &filter.assignee {
-        query = query.filter(requests::assignee.eq(assignee.clone()));
+        query = query.filter(requests::assignee.eq(assignee.to_string()));
     }
     if let Some(today) = filter.overdue_on {
         // `open_due IS NOT NULL` says nothing new, but lets the database use the

@@ -5,11 +5,12 @@ use diesel::prelude::*;
 
 use super::schema::teams;
 use super::{DbConnection, StorageError};
+use crate::domain::team::TeamCode;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = teams)]
 pub struct TeamRow {
-    pub code: String,
+    pub code: TeamCode,
     pub name: String,
     pub created_at: NaiveDateTime,
 }
@@ -17,7 +18,7 @@ pub struct TeamRow {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = teams)]
 pub struct NewTeam<'a> {
-    pub code: &'a str,
+    pub code: &'a TeamCode,
     pub name: &'a str,
     pub created_at: NaiveDateTime,
 }
@@ -33,7 +34,7 @@ pub fn insert(conn: &mut DbConnection, team: &NewTeam<'_>) -> Result<bool, Stora
     }
 }
 
-pub fn find(conn: &mut DbConnection, code: &str) -> Result<Option<TeamRow>, StorageError> {
+pub fn find(conn: &mut DbConnection, code: &TeamCode) -> Result<Option<TeamRow>, StorageError> {
     Ok(teams::table
         .find(code)
         .select(TeamRow::as_select())

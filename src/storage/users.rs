@@ -5,6 +5,9 @@ use diesel::prelude::*;
 
 use super::schema::{api_tokens, team_members, users};
 use super::{DbConnection, StorageError};
+use crate::domain::access::Role;
+use crate::domain::reminders::ReminderPreference;
+use crate::domain::team::TeamCode;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
@@ -12,12 +15,11 @@ pub struct UserRow {
     pub id: String,
     pub name: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub deactivated_at: Option<NaiveDateTime>,
-    /// `each` or `daily_digest`.
-    pub reminders: String,
+    pub reminders: ReminderPreference,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -32,7 +34,7 @@ pub struct TokenRow {
 }
 
 /// Inserts a user with their teams; `Ok(false)` when the e-mail address is taken.
-pub fn insert(conn: &mut DbConnection, user: &UserRow, teams: &[String]) -> Result<bool, StorageError> {
+pub fn insert(conn: &mut DbConnection, user: &UserRow, teams: &[TeamCode]) -> Result<bool, StorageError> {
     let taken = users::table
         .filter(users::email.eq(&user.email))
         .count()
@@ -65,7 +67,7 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<User
         .optional()?)
 }
 
-pub fn teams_of(conn: &mut DbConnection, user_id: &str) -> Result<Vec<String>, StorageError> {
+pub fn teams_of(conn: &mut DbConnection, user_id: &str) -> Result<Vec<TeamCode>, StorageError> {
     Ok(team_members::table
         .filter(team_members::user_id.eq(user_id))
         .order(team_members::team.asc())
@@ -74,12 +76,12 @@ pub fn teams_of(conn: &mut DbConnection, user_id: &str) -> Result<Vec<String>, S
 }
 
 /// Every user with their teams, by name.
-pub fn list(conn: &mut DbConnection) -> Result<Vec<(UserRow, Vec<String>)>, StorageError> {
+pub fn list(conn: &mut DbConnection) -> Result<Vec<(UserRow, Vec<TeamCode>)>, StorageError> {
     let rows: Vec<UserRow> = users::table
         .order((users::name.asc(), users::email.asc()))
         .select(UserRow::as_select())
         .load(conn)?;
-    let memberships: Vec<(String, String)> = team_members::table
+    let memberships: Vec<(String, TeamCode)> = team_members::table
         .order(team_members::team.asc())
         .select((team_members::user_id, team_members::team))
         .load(conn)?;
@@ -173,7 +175,11 @@ pub fn revoke_tokens_of(
     .execute(conn)?)
 }
 
-pub fn set_reminders(conn: &mut DbConnection, id: &str, preference: &str) -> Result<(), StorageError> {
+pub fn set_reminders(
+    conn: &mut DbConnection,
+    id: &str,
+    preference: ReminderPreference,
+) -> Result<(), StorageError> {
     diesel::update(users::table.find(id))
         .set(users::reminders.eq(preference))
         .execute(conn)?;
@@ -181,11 +187,11 @@ pub fn set_reminders(conn: &mut DbConnection, id: &str, preference: &str) -> Res
 }
 
 /// Active caseworkers and managers of `team` (id, name), by name: who can be assigned.
-pub fn workers_of(conn: &mut DbConnection, team: &str) -> Result<Vec<(String, String)>, StorageError> {
+pub fn workers_of(conn: &mut DbConnection, team: &TeamCode) -> Result<Vec<(String, String)>, StorageError> {
     Ok(users::table
         .inner_join(team_members::table)
         .filter(team_members::team.eq(team))
-        .filter(users::role.eq_any(["caseworker", "manager"]))
+        .filter(users::role.eq_any([Role::Caseworker, Role::Manager]))
         .filter(users::active.eq(true))
         .order(users::name.asc())
         .select((users::id, users::name))

@@ -267,6 +267,70 @@ async fn serve_with_no_configuration_creates_the_sqlite_file_and_stops_on_sigter
 }
 
 #[actix_web::test]
+async fn a_use_case_logs_inside_the_span_of_the_request_that_called_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let added = avg_loket(dir.path(), &[])
+        .args([
+            "user",
+            "add",
+            "--name",
+            "FG",
+            "--email",
+            "fg@zorg.example",
+            "--role",
+            "privacy_officer",
+        ])
+        .output()
+        .unwrap();
+    assert!(added.status.success(), "{}", stderr_of(&added));
+    let token = String::from_utf8_lossy(&added.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    let team = avg_loket(dir.path(), &[])
+        .args(["team", "add", "--code", "AMW", "--name", "Maatschappelijk werk"])
+        .output()
+        .unwrap();
+    assert!(team.status.success(), "{}", stderr_of(&team));
+    let mut served = Served::start(dir.path(), &[]);
+    let registered = awc::Client::default()
+        .post(format!("{}/api/v1/requests", served.address))
+        .insert_header(("authorization", format!("Bearer {token}")))
+        .insert_header(("x-request-id", "trace-me-1"))
+        .send_json(&crate::helpers::registration("access", "2026-11-02"))
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), 201);
+    served.terminate();
+    let lines: Vec<String> = served.log.try_iter().collect();
+    let line = lines
+        .iter()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|e| e["message"] == "request registered")
+        .unwrap_or_else(|| panic!("no registration logged: {lines:?}"));
+    let spans = line["spans"].as_array().expect("the spans of the line");
+    assert!(
+        spans
+            .iter()
+            .any(|s| s["name"] == "http" && s["request_id"] == "trace-me-1"),
+        "the request id reaches the use case: {line}"
+    );
+    assert!(
+        spans
+            .iter()
+            .any(|s| s["name"] == "register" && s["kind"] == "access"),
+        "the use case names itself and the kind: {line}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains("de Vries") || l.contains("j@example.nl")),
+        "no personal data in the log"
+    );
+}
+
+#[actix_web::test]
 async fn serve_runs_on_the_configured_database() {
     // SQLite in the default run, PostgreSQL when the suite runs with the variable set.
     let database = TestDatabase::create();

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use crate::helpers::{registration, spawn_app, TestApp};
 
 fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
+    crate::helpers::today()
 }
 
 fn ago(days: u64) -> String {

@@ -72,6 +72,15 @@ async fn an_oversized_body_is_rejected_without_reading_it_all() {
     let app = spawn_app().await;
     let huge = format!("{{\"code\":\"AMW\",\"name\":\"{}\"}}", "x".repeat(300 * 1024));
     let response = app.post_raw("/api/v1/teams", "application/json", &huge).await;
-    response.assert_problem(400);
+    response.assert_problem(413);
     assert!(response.body["detail"].as_str().unwrap().contains("larger than"));
+    // An action's body is limited the same way, with the same answer.
+    let action = app
+        .post_raw(
+            &format!("/api/v1/requests/{}/actions/withdraw", uuid::Uuid::nil()),
+            "application/json",
+            &huge,
+        )
+        .await;
+    action.assert_problem(413);
 }

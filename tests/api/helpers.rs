@@ -389,6 +389,14 @@ where
     }
 }
 
+/// Today where the service counts days (Europe/Amsterdam): between 23:00 and
+/// midnight UTC the UTC date is yesterday's.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive()
+}
+
 /// A valid registration of `kind` received on `received_on`, for team AMW.
 pub fn registration(kind: &str, received_on: &str) -> Value {
     let mut body = serde_json::json!({

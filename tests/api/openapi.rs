@@ -148,6 +148,32 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<
     if !fits {
         errors.push(format!("{at}: {value} is not of type {}", schema["type"]));
     }
+    if let Some(values) = schema["enum"].as_array() {
+        if !values.contains(value) {
+            errors.push(format!(
+                "{at}: {value} is not one of the values the document lists"
+            ));
+        }
+    }
+    if let (Some(pattern), Value::String(text)) = (schema["pattern"].as_str(), value) {
+        if !regex::Regex::new(pattern)
+            .expect("a valid pattern")
+            .is_match(text)
+        {
+            errors.push(format!("{at}: {text:?} does not match {pattern}"));
+        }
+    }
+    if let (Some(names), Value::Object(fields)) = (schema.get("propertyNames"), value) {
+        for key in fields.keys() {
+            check(
+                doc,
+                names,
+                &Value::String(key.clone()),
+                &format!("{at} key {key:?}"),
+                errors,
+            );
+        }
+    }
 }
 
 /// Panics unless the document describes this answer: the status for the operation,
@@ -300,10 +326,10 @@ async fn the_checker_notices_an_answer_the_document_does_not_describe() {
         .await;
     let doc = document();
     let (_, op) = operation(&doc, "POST", "/api/v1/requests").unwrap();
-    let schema = &doc["components"]["schemas"]["Request"];
+    let schema = &doc["components"]["schemas"]["RequestDetails"];
     assert_eq!(
         op["responses"]["201"]["content"]["application/json"]["schema"]["$ref"],
-        "#/components/schemas/RequestItem"
+        "#/components/schemas/RequestAnswer"
     );
 
     let mut errors = Vec::new();
@@ -316,6 +342,12 @@ async fn the_checker_notices_an_answer_the_document_does_not_describe() {
     missing.as_object_mut().unwrap().remove("deadlines");
     let mut wrong = created.body.clone();
     wrong["version"] = "one".into();
+    let mut unknown_status = created.body.clone();
+    unknown_status["status"] = "archived".into();
+    let mut unknown_relation = created.body.clone();
+    unknown_relation["requester"]["relation"] = "neighbour".into();
+    let mut bad_team = created.body.clone();
+    bad_team["team"] = "amw".into();
     let mut problem = app
         .post_json("/api/v1/requests", &serde_json::json!({}))
         .await
@@ -330,6 +362,35 @@ async fn the_checker_notices_an_answer_the_document_does_not_describe() {
             .any(|e| e.contains("body.errors[0].line: not in the document")),
         "{errors:?}"
     );
+
+    // Map keys are codes too: a count under an unknown status is noticed.
+    let counts = serde_json::json!({"total": 1, "by_status": {"archived": 1}, "by_kind": {}, "by_team": {}});
+    let mut errors = Vec::new();
+    check(
+        &doc,
+        &serde_json::json!({"$ref": "#/components/schemas/OpenCounts"}),
+        &counts,
+        "body",
+        &mut errors,
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("body.by_status key \"archived\"")),
+        "{errors:?}"
+    );
+    // The outbox's repeated overdue reminders follow their pattern; nothing else does.
+    let stage = serde_json::json!({"$ref": "#/components/schemas/MailStage"});
+    for (value, fits) in [
+        ("overdue_week_3", true),
+        ("digest", true),
+        ("overdue_week_x", false),
+        ("late", false),
+    ] {
+        let mut errors = Vec::new();
+        check(&doc, &stage, &Value::from(value), "stage", &mut errors);
+        assert_eq!(errors.is_empty(), fits, "{value}: {errors:?}");
+    }
 
     let teapot = TestResponse {
         status: actix_web::http::StatusCode::IM_A_TEAPOT,
@@ -347,6 +408,15 @@ async fn the_checker_notices_an_answer_the_document_does_not_describe() {
         (extra, "body.requester.bsn: not in the document"),
         (missing, "body.deadlines: required by the document, missing"),
         (wrong, "body.version"),
+        (
+            unknown_status,
+            "body.status: \"archived\" is not one of the values",
+        ),
+        (
+            unknown_relation,
+            "body.requester.relation: \"neighbour\" is not one of the values",
+        ),
+        (bad_team, "body.team: \"amw\" does not match"),
     ] {
         let mut errors = Vec::new();
         check(&doc, schema, &body, "body", &mut errors);

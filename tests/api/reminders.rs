@@ -90,7 +90,7 @@ async fn team(app: &TestApp) -> People {
 
 /// Registered today and assigned, so that every reminder lies ahead.
 async fn assigned_request(app: &TestApp, people: &People) -> Value {
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = crate::helpers::today().to_string();
     let r = app.register(&registration("access", &today)).await;
     let id = r["id"].as_str().unwrap();
     app.act_ok(id, "assign", &json!({"assignee": people.worker}))
@@ -158,7 +158,7 @@ async fn an_extension_cancels_what_was_queued_and_re_arms_for_the_new_date() {
     let people = team(&app).await;
     let r = assigned_request(&app, &people).await;
     let id = r["id"].as_str().unwrap().to_string();
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = crate::helpers::today().to_string();
     app.act_ok(
         &id,
         "start_assessment",
@@ -222,7 +222,7 @@ async fn a_paused_request_gets_no_reminders_until_it_resumes() {
     let people = team(&app).await;
     let r = assigned_request(&app, &people).await;
     let id = r["id"].as_str().unwrap().to_string();
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = crate::helpers::today().to_string();
     let soon = CAL.sub_working_days(date(&r["deadlines"]["response"]), 3);
     app.act_ok(&id, "suspend", &json!({"reason": "identity", "asked_on": today}))
         .await;
@@ -237,7 +237,7 @@ async fn a_paused_request_gets_no_reminders_until_it_resumes() {
 async fn an_unassigned_request_goes_to_the_managers() {
     let app = spawn_app().await;
     let people = team(&app).await;
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::helpers::today();
     app.register(&registration("access", &today.to_string())).await;
     let day = CAL.add_working_days(today, 1);
     sweep_at(&app, at(&app, day, 0)).await;
@@ -296,7 +296,7 @@ async fn a_digest_user_gets_one_morning_mail() {
 async fn mails_say_nothing_about_the_person() {
     let app = spawn_app().await;
     let people = team(&app).await;
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::helpers::today();
     let mut body = registration("erasure", &today.to_string());
     body["requester"]["name"] = "Johanna Vermeulen-de Groot".into();
     body["requester"]["email"] = "johanna.vermeulen@example.nl".into();
@@ -429,6 +429,7 @@ async fn a_mail_that_keeps_failing_is_marked_failed_and_stays_visible() {
 
 #[actix_web::test]
 async fn two_delivery_workers_deliver_500_mails_without_duplicates() {
+    use avg_loket::domain::reminders::{MailStage, OutboxStatus, Stage};
     use avg_loket::storage::notifications::{insert_if_new, NotificationRow};
     let app = spawn_app().await;
     let people = team(&app).await;
@@ -442,13 +443,13 @@ async fn two_delivery_workers_deliver_500_mails_without_duplicates() {
                 request_id: None,
                 recipient_id: people.worker.clone(),
                 recipient_email: "worker@zorg.example".into(),
-                stage: "due_soon".into(),
+                stage: MailStage::Reminder(Stage::DueSoon),
                 deadline: None,
                 deadline_date: None,
                 subject: format!("mail {i}"),
                 body_text: "x".into(),
                 body_html: "<p>x</p>".into(),
-                status: "queued".into(),
+                status: OutboxStatus::Queued,
                 attempts: 0,
                 next_attempt_at: now.naive_utc(),
                 claimed_until: None,

@@ -136,7 +136,7 @@ async fn rejected_fields(app: &TestApp, body: &Value) -> Vec<String> {
 #[actix_web::test]
 async fn invalid_registrations_name_every_field_and_store_nothing() {
     let app = app_with_team().await;
-    let future = (chrono::Utc::now().date_naive() + chrono::Days::new(2)).to_string();
+    let future = (crate::helpers::today() + chrono::Days::new(2)).to_string();
     let cases: Vec<(Value, Vec<&str>)> = vec![
         (registration("access", &future), vec!["received_on"]),
         (registration("access", "2018-05-24"), vec!["received_on"]),
@@ -297,7 +297,7 @@ async fn the_list_filters_and_pages() {
     let app = app_with_team().await;
     app.create_team("JGD").await;
     let old = app.register(&registration("access", "2025-01-06")).await;
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = crate::helpers::today().to_string();
     let recent = app.register(&registration("erasure", &today)).await;
     let mut jgd = registration("objection", "2026-11-10");
     jgd["team"] = "JGD".into();

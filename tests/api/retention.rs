@@ -80,7 +80,7 @@ async fn a_purge_removes_personal_data_and_keeps_the_statistics_and_the_chain() 
         closed(&app, "2023-02-06", "refused").await,
         closed(&app, "2023-03-06", "completed").await,
     ];
-    let recent_day = (chrono::Utc::now().date_naive() - chrono::Days::new(30)).to_string();
+    let recent_day = (crate::helpers::today() - chrono::Days::new(30)).to_string();
     let recent = closed(&app, &recent_day, "withdrawn").await;
     let open = app.register(&registration("access", "2023-04-03")).await["id"]
         .as_str()

@@ -1,0 +1,220 @@
+//! Signing in to the pages with a personal token, the session cookie, and the two
+//! extractors every page handler starts from: the signed-in user ([`SignedIn`]) and a
+//! form checked against the session's CSRF token ([`CheckedForm`]).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{time, Cookie, SameSite};
+use actix_web::dev::Payload;
+use actix_web::http::{Method, StatusCode};
+use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use super::{page, see_other, Message, PageError};
+use crate::clock;
+use crate::service::admin::{random_hex, AuthError};
+use crate::service::sessions::{self, same_token, WebUser, SESSION_HOURS};
+use crate::web::AppState;
+
+const SESSION_COOKIE: &str = "avg_loket_session";
+/// Double-submit cookie of the sign-in form (there is no session yet to hold its token).
+const LOGIN_COOKIE: &str = "avg_loket_login";
+/// The largest form a page sends (a long description fits easily).
+const MAX_FORM_BYTES: usize = 256 * 1024;
+
+type Pending<T> = Pin<Box<dyn Future<Output = Result<T, PageError>>>>;
+
+/// `Secure` when the page was asked for over TLS (directly or behind a proxy that says so).
+fn over_tls(req: &HttpRequest) -> bool {
+    req.connection_info().scheme() == "https"
+}
+
+fn cookie<'c>(req: &HttpRequest, name: &'c str, value: String, max_age: time::Duration) -> Cookie<'c> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .secure(over_tls(req))
+        .same_site(SameSite::Strict)
+        .max_age(max_age)
+        .finish()
+}
+
+fn removal<'c>(req: &HttpRequest, name: &'c str) -> Cookie<'c> {
+    let mut spent = cookie(req, name, String::new(), time::Duration::ZERO);
+    spent.make_removal();
+    spent
+}
+
+/// The user of the request's session, if any.
+async fn session_user(state: &AppState, secret: Option<String>) -> Result<Option<WebUser>, PageError> {
+    let Some(secret) = secret else {
+        return Ok(None);
+    };
+    sessions::user_of(&state.db, &secret, clock::now())
+        .await
+        .map_err(|error| PageError::from(crate::service::ServiceError::from(error)))
+}
+
+/// The signed-in user of a page. Without a live session, a page to read sends the
+/// browser to sign in and a form is refused (403) with nothing changed.
+pub struct SignedIn(pub WebUser);
+
+impl FromRequest for SignedIn {
+    type Error = PageError;
+    type Future = Pending<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let secret = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
+        let reading = matches!(*req.method(), Method::GET | Method::HEAD);
+        Box::pin(async move {
+            let state = state.ok_or(PageError::Unavailable)?;
+            session_user(&state, secret)
+                .await?
+                .map(SignedIn)
+                .ok_or(PageError::NotSignedIn { reading })
+        })
+    }
+}
+
+/// A form sent by the signed-in user with their session's CSRF token: its fields as
+/// `T`, and as the pairs they came in (repeated fields stay apart).
+pub struct CheckedForm<T = Vec<(String, String)>> {
+    pub user: WebUser,
+    pub form: T,
+    pub pairs: Vec<(String, String)>,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for CheckedForm<T> {
+    type Error = PageError;
+    type Future = Pending<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let signed_in = SignedIn::from_request(req, payload);
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let user = signed_in.await?.0;
+            let bytes = body.await.map_err(|_| PageError::BadForm)?;
+            if bytes.len() > MAX_FORM_BYTES {
+                return Err(PageError::BadForm);
+            }
+            let pairs: Vec<(String, String)> =
+                serde_urlencoded::from_bytes(&bytes).map_err(|_| PageError::BadForm)?;
+            let csrf = pairs
+                .iter()
+                .find(|(name, _)| name == "csrf")
+                .map(|(_, value)| value.as_str())
+                .unwrap_or_default();
+            if !same_token(&user.csrf_token, csrf) {
+                return Err(PageError::BadForm);
+            }
+            let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| PageError::BadForm)?;
+            Ok(CheckedForm { user, form, pairs })
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/login.html")]
+struct Login<'a> {
+    csrf: &'a str,
+    hours: i64,
+    error: Option<&'a str>,
+}
+
+/// The sign-in form, with a fresh double-submit token in a cookie and in the form.
+fn login_page(req: &HttpRequest, status: StatusCode, error: Option<&str>) -> HttpResponse {
+    let csrf = random_hex();
+    let mut response = page(
+        status,
+        &Login {
+            csrf: &csrf,
+            hours: SESSION_HOURS,
+            error,
+        },
+    );
+    let _ = response.add_cookie(&cookie(req, LOGIN_COOKIE, csrf, time::Duration::hours(1)));
+    response
+}
+
+pub async fn login_form(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let secret = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
+    if session_user(&state, secret).await?.is_some() {
+        return Ok(see_other("/"));
+    }
+    Ok(login_page(&req, StatusCode::OK, None))
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, PageError> {
+    let expected = req.cookie(LOGIN_COOKIE).map(|c| c.value().to_string());
+    if !expected.is_some_and(|expected| same_token(&expected, &form.csrf)) {
+        return Err(PageError::BadForm);
+    }
+    if form.token.trim().is_empty() {
+        return Ok(login_page(
+            &req,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("vul uw persoonlijke sleutel in"),
+        ));
+    }
+    match sessions::sign_in(&state.db, &form.token, clock::now()).await {
+        Ok(signed) => {
+            let mut response = see_other("/");
+            let _ = response.add_cookie(&cookie(
+                &req,
+                SESSION_COOKIE,
+                signed.secret,
+                time::Duration::hours(SESSION_HOURS),
+            ));
+            let _ = response.add_cookie(&removal(&req, LOGIN_COOKIE));
+            Ok(response)
+        }
+        Err(AuthError::Storage(error)) => {
+            tracing::error!(%error, "sign-in failed");
+            Ok(page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &Message {
+                    heading: "Inloggen lukt nu niet",
+                    message: "De database is niet bereikbaar. Probeer het over enkele minuten opnieuw.",
+                    link: "/login",
+                    link_text: "Opnieuw",
+                },
+            ))
+        }
+        Err(_) => Ok(login_page(
+            &req,
+            StatusCode::UNAUTHORIZED,
+            Some("deze sleutel is onbekend, ingetrokken of hoort bij een gedeactiveerde gebruiker"),
+        )),
+    }
+}
+
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    _form: CheckedForm,
+) -> Result<HttpResponse, PageError> {
+    if let Some(secret) = req.cookie(SESSION_COOKIE) {
+        if let Err(error) = sessions::sign_out(&state.db, secret.value()).await {
+            tracing::error!(%error, "sign-out failed");
+        }
+    }
+    let mut response = see_other("/login");
+    let _ = response.add_cookie(&removal(&req, SESSION_COOKIE));
+    Ok(response)
+}

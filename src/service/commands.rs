@@ -1,0 +1,183 @@
+//! The input of each lifecycle action, as given, before any check: one shape per
+//! action, whichever way it comes in. The JSON API reads the shape its path names
+//! from the body; the request page fills it from the action's form (whose fields
+//! have the same names). [`ActionInput::into_command`] checks it into a domain
+//! [`Command`], naming every field that is wrong.
+
+use serde::Deserialize;
+
+use super::input::Issues;
+use super::ServiceError;
+use crate::domain::request::{ActionName, Command, IdentityCheck, Outcome, SuspendReason};
+
+/// `assign`: the worker who handles the request.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignInput {
+    /// A caseworker or manager of the request's team (id).
+    pub assignee: String,
+}
+
+/// `start_assessment`: how identity (and representation) was verified.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartAssessmentInput {
+    /// `known_client`, `id_document`, `digid`, `representative_documents` or `other`.
+    pub identity_verified_by: String,
+    pub note: Option<String>,
+}
+
+/// `suspend`: the organisation waits for the requester; the clock stops.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuspendInput {
+    /// `identity`, `representation` or `clarification`.
+    pub reason: String,
+    /// The day the requester was asked (YYYY-MM-DD).
+    pub asked_on: String,
+}
+
+/// `resume`: what was asked for has arrived; the clock runs again.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResumeInput {
+    /// The day it arrived (YYYY-MM-DD).
+    pub received_on: String,
+}
+
+/// `extend`: once per request, announced within the first month (AVG 12(3)).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExtendInput {
+    pub reason: Option<String>,
+    /// The day the requester was told (YYYY-MM-DD).
+    pub informed_on: String,
+    /// A new execution deadline, at most the extended legal limit (YYYY-MM-DD).
+    pub until: Option<String>,
+}
+
+/// `decide`: the answer to the requester, with grounds for any refusal.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecideInput {
+    /// `granted`, `partially_granted` or `refused`.
+    pub outcome: String,
+    /// Codes from `GET /api/v1/refusal-grounds` (for a partial or full refusal).
+    #[serde(default)]
+    pub grounds: Vec<String>,
+    pub explanation: Option<String>,
+    /// The day the decision was communicated (YYYY-MM-DD).
+    pub communicated_on: String,
+}
+
+/// `complete`: what was done, and who else was told (AVG 19).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteInput {
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub recipients_informed: Vec<String>,
+    pub recipients_note: Option<String>,
+    /// Default today (YYYY-MM-DD).
+    pub completed_on: Option<String>,
+}
+
+/// `withdraw`: the request ends without a decision.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawInput {
+    pub reason: Option<String>,
+    /// The day it was withdrawn (YYYY-MM-DD).
+    pub on: String,
+}
+
+/// The input of one action: the shape of the action the path names.
+#[derive(Debug, Clone, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum ActionInput {
+    Assign(AssignInput),
+    StartAssessment(StartAssessmentInput),
+    Suspend(SuspendInput),
+    Resume(ResumeInput),
+    Extend(ExtendInput),
+    Decide(DecideInput),
+    Complete(CompleteInput),
+    Withdraw(WithdrawInput),
+}
+
+impl ActionInput {
+    pub fn action(&self) -> ActionName {
+        match self {
+            ActionInput::Assign(_) => ActionName::Assign,
+            ActionInput::StartAssessment(_) => ActionName::StartAssessment,
+            ActionInput::Suspend(_) => ActionName::Suspend,
+            ActionInput::Resume(_) => ActionName::Resume,
+            ActionInput::Extend(_) => ActionName::Extend,
+            ActionInput::Decide(_) => ActionName::Decide,
+            ActionInput::Complete(_) => ActionName::Complete,
+            ActionInput::Withdraw(_) => ActionName::Withdraw,
+        }
+    }
+
+    /// Checks the input into a command, listing every field that is wrong.
+    pub fn into_command(self) -> Result<Command, ServiceError> {
+        let mut issues = Issues::default();
+        let command = match self {
+            ActionInput::Assign(given) => issues
+                .uuid("assignee", &given.assignee)
+                .map(|assignee| Command::Assign { assignee }),
+            ActionInput::StartAssessment(given) => issues
+                .code::<IdentityCheck>("identity_verified_by", &given.identity_verified_by)
+                .map(|identity_verified_by| Command::StartAssessment {
+                    identity_verified_by,
+                    note: given.note,
+                }),
+            ActionInput::Suspend(given) => {
+                let reason = issues.code::<SuspendReason>("reason", &given.reason);
+                let asked_on = issues.date("asked_on", &given.asked_on);
+                reason
+                    .zip(asked_on)
+                    .map(|(reason, asked_on)| Command::Suspend { reason, asked_on })
+            }
+            ActionInput::Resume(given) => issues
+                .date("received_on", &given.received_on)
+                .map(|received_on| Command::Resume { received_on }),
+            ActionInput::Extend(given) => {
+                let informed_on = issues.date("informed_on", &given.informed_on);
+                let until = issues.optional_date("until", given.until.as_deref());
+                informed_on
+                    .zip(until)
+                    .map(|(informed_on, until)| Command::Extend {
+                        reason: given.reason,
+                        informed_on,
+                        until,
+                    })
+            }
+            ActionInput::Decide(given) => {
+                let outcome = issues.code::<Outcome>("outcome", &given.outcome);
+                let communicated_on = issues.date("communicated_on", &given.communicated_on);
+                outcome
+                    .zip(communicated_on)
+                    .map(|(outcome, communicated_on)| Command::Decide {
+                        outcome,
+                        grounds: given.grounds.iter().map(|g| g.trim().to_string()).collect(),
+                        explanation: given.explanation,
+                        communicated_on,
+                    })
+            }
+            ActionInput::Complete(given) => issues
+                .optional_date("completed_on", given.completed_on.as_deref())
+                .map(|completed_on| Command::Complete {
+                    summary: given.summary,
+                    recipients_informed: given.recipients_informed,
+                    recipients_note: given.recipients_note,
+                    completed_on,
+                }),
+            ActionInput::Withdraw(given) => issues.date("on", &given.on).map(|on| Command::Withdraw {
+                reason: given.reason,
+                on,
+            }),
+        };
+        issues.into_result(command)
+    }
+}

@@ -1,0 +1,310 @@
+//! The privacy officer's overview, scoped to the teams the caller sees: open requests,
+//! overdue ones, what is due soon, paused, unassigned, failed mails, and per kind how
+//! the last 90 days went. The JSON API answers it as it is; the dashboard page draws
+//! it. Also the gauges of `/metrics`.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use futures_util::future::try_join3;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::{Rules, ServiceError};
+use crate::domain::access::Caller;
+use crate::domain::kind::KindCode;
+use crate::domain::reminders::{DeadlineKind, OutboxStatus};
+use crate::domain::request::Status;
+use crate::domain::statistics::{median_of_counts, share};
+use crate::domain::team::TeamCode;
+use crate::storage::dashboard::{self as store, OpenCount, OpenFigures, OutcomeCount, WindowFigures};
+use crate::storage::{notifications, Db, DbConnection};
+
+/// The window of the on-time figures.
+pub const WINDOW_DAYS: u64 = 90;
+
+/// Whose requests a figure counts: every team's, or those of the caller's teams.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sight {
+    All,
+    Teams(Vec<TeamCode>),
+}
+
+impl Serialize for Sight {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Sight::All => serializer.serialize_str("all"),
+            Sight::Teams(teams) => teams.serialize(serializer),
+        }
+    }
+}
+
+impl utoipa::PartialSchema for Sight {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(["all"]))
+                    .description(Some("Every team")),
+            )
+            .item(
+                ArrayBuilder::new()
+                    .items(<TeamCode as utoipa::PartialSchema>::schema())
+                    .description(Some("The caller's teams")),
+            )
+            .description(Some("`all`, or the codes of the teams the caller sees"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Sight {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Sight")
+    }
+}
+
+/// Open requests, counted three ways.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OpenCounts {
+    pub total: i64,
+    pub by_status: BTreeMap<Status, i64>,
+    pub by_kind: BTreeMap<KindCode, i64>,
+    pub by_team: BTreeMap<TeamCode, i64>,
+}
+
+/// One of the longest overdue requests.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OverdueRequest {
+    pub id: Uuid,
+    pub reference: String,
+    pub kind: KindCode,
+    pub team: TeamCode,
+    pub status: Status,
+    pub assignee: Option<Uuid>,
+    /// The deadline that passed.
+    pub deadline: DeadlineKind,
+    pub due: NaiveDate,
+    pub days_overdue: i64,
+}
+
+/// Open requests past the deadline they still have to meet.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Overdue {
+    pub total: i64,
+    pub response: i64,
+    pub execution: i64,
+    /// The 20 longest overdue, oldest first.
+    pub oldest: Vec<OverdueRequest>,
+}
+
+/// How the requests of one kind went in the window.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct KindFigures {
+    pub decided: i64,
+    pub decided_on_time_share: Option<f64>,
+    pub completed: i64,
+    pub completed_on_time_share: Option<f64>,
+    pub median_days_to_decision: Option<f64>,
+    pub median_days_to_completion: Option<f64>,
+    pub extensions: i64,
+}
+
+/// The figures of the last [`WINDOW_DAYS`] days, per kind.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Window {
+    pub since: NaiveDate,
+    pub per_kind: BTreeMap<KindCode, KindFigures>,
+}
+
+/// The privacy officer's overview, scoped to the teams the caller sees.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Dashboard {
+    pub today: NaiveDate,
+    pub scope: Sight,
+    pub open: OpenCounts,
+    pub overdue: Overdue,
+    pub due_within_7_days: i64,
+    /// Open requests waiting for the requester (the clock stands still).
+    pub suspended: i64,
+    pub unassigned: i64,
+    pub failed_mails: i64,
+    pub last_90_days: Window,
+}
+
+/// The open counts summed by one of their keys (status, kind or team).
+fn open_by<K: Ord + Clone>(open: &[OpenCount], key: impl Fn(&OpenCount) -> &K) -> BTreeMap<K, i64> {
+    let mut sums = BTreeMap::new();
+    for row in open {
+        *sums.entry(key(row).clone()).or_default() += row.count;
+    }
+    sums
+}
+
+/// Per kind: decisions and completions in the window, on-time shares, medians, extensions.
+fn per_kind(figures: &WindowFigures) -> BTreeMap<KindCode, KindFigures> {
+    let of_kind = |rows: &[OutcomeCount], kind: KindCode| -> (i64, i64, Option<f64>) {
+        let rows: Vec<&OutcomeCount> = rows.iter().filter(|r| r.kind == kind).collect();
+        let total: i64 = rows.iter().map(|r| r.count).sum();
+        let on_time: i64 = rows
+            .iter()
+            .filter(|r| r.on_time == Some(true))
+            .map(|r| r.count)
+            .sum();
+        let histogram: Vec<(i64, i64)> = rows
+            .iter()
+            .filter_map(|r| r.days.map(|days| (i64::from(days), r.count)))
+            .collect();
+        (total, on_time, median_of_counts(&histogram))
+    };
+    KindCode::ALL
+        .iter()
+        .map(|&kind| {
+            let (decided, decided_on_time, to_decision) = of_kind(&figures.decisions, kind);
+            let (completed, completed_on_time, to_completion) = of_kind(&figures.completions, kind);
+            let extensions = figures
+                .extensions
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, n)| n)
+                .sum();
+            let figures = KindFigures {
+                decided,
+                decided_on_time_share: share(decided_on_time as usize, decided as usize),
+                completed,
+                completed_on_time_share: share(completed_on_time as usize, completed as usize),
+                median_days_to_decision: to_decision,
+                median_days_to_completion: to_completion,
+                extensions,
+            };
+            (kind, figures)
+        })
+        .collect()
+}
+
+fn overdue_of(figures: &OpenFigures, today: NaiveDate) -> Result<Overdue, ServiceError> {
+    let oldest = figures
+        .oldest_overdue
+        .iter()
+        .map(|r| {
+            let due = r.open_due.unwrap_or(r.response_due);
+            Ok(OverdueRequest {
+                id: Uuid::parse_str(&r.id).map_err(|_| {
+                    crate::storage::StorageError::Corrupt(format!("requests.id '{}' is not a UUID", r.id))
+                })?,
+                reference: r.reference.clone(),
+                kind: r.kind,
+                team: r.team.clone(),
+                status: r.status,
+                assignee: r.assignee_id()?,
+                deadline: if r.decided_on.is_some() {
+                    DeadlineKind::Execution
+                } else {
+                    DeadlineKind::Response
+                },
+                due,
+                days_overdue: (today - due).num_days(),
+            })
+        })
+        .collect::<Result<Vec<_>, ServiceError>>()?;
+    Ok(Overdue {
+        total: figures.overdue_response + figures.overdue_execution,
+        response: figures.overdue_response,
+        execution: figures.overdue_execution,
+        oldest,
+    })
+}
+
+/// Completions and extensions of the window (decisions are read beside it).
+fn completions_in(
+    conn: &mut DbConnection,
+    sight: &[TeamCode],
+    since: NaiveDate,
+) -> Result<WindowFigures, ServiceError> {
+    Ok(WindowFigures {
+        decisions: Vec::new(),
+        completions: store::completions(conn, sight, since)?,
+        extensions: store::extensions(conn, sight, since)?,
+    })
+}
+
+/// The dashboard of `caller` at `now`.
+pub async fn dashboard(
+    db: &Db,
+    rules: &Rules,
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Result<Dashboard, ServiceError> {
+    let teams = caller.dashboard_scope()?;
+    let today = rules.today(now);
+    let since = today - Days::new(WINDOW_DAYS);
+    let scope = teams.clone();
+    let sight = db
+        .read(move |conn| Ok::<_, ServiceError>(store::sight(conn, &scope)?))
+        .await?;
+    // Three independent reads on three pooled connections at once: the dashboard
+    // takes as long as the slowest, not the sum (each is its own snapshot).
+    let (scope, sight_1, sight_2, sight_3) = (teams.clone(), sight.clone(), sight.clone(), sight);
+    let (figures, decisions, mut window) = try_join3(
+        db.read(move |conn| Ok::<_, ServiceError>(store::open_figures(conn, &scope, &sight_1, today)?)),
+        db.read(move |conn| Ok::<_, ServiceError>(store::decisions(conn, &sight_2, since)?)),
+        db.read(move |conn| completions_in(conn, &sight_3, since)),
+    )
+    .await?;
+    window.decisions = decisions;
+    let open = &figures.open;
+    Ok(Dashboard {
+        today,
+        scope: teams.map_or(Sight::All, Sight::Teams),
+        open: OpenCounts {
+            total: open.iter().map(|r| r.count).sum(),
+            by_status: open_by(open, |r| &r.status),
+            by_kind: open_by(open, |r| &r.kind),
+            by_team: open_by(open, |r| &r.team),
+        },
+        overdue: overdue_of(&figures, today)?,
+        due_within_7_days: figures.due_within_7_days,
+        suspended: open
+            .iter()
+            .filter(|r| r.status == Status::AwaitingRequester)
+            .map(|r| r.count)
+            .sum(),
+        unassigned: open
+            .iter()
+            .filter(|r| r.assignee.is_none())
+            .map(|r| r.count)
+            .sum(),
+        failed_mails: figures.failed_mails,
+        last_90_days: Window {
+            since,
+            per_kind: per_kind(&window),
+        },
+    })
+}
+
+/// What `/metrics` reports beside the HTTP figures.
+#[derive(Debug, Clone, Default)]
+pub struct Gauges {
+    pub open_by_status: BTreeMap<Status, i64>,
+    pub overdue_response: i64,
+    pub overdue_execution: i64,
+    pub outbox: BTreeMap<OutboxStatus, i64>,
+}
+
+/// The gauges of the whole register at `now`.
+pub async fn gauges(db: &Db, rules: &Rules, now: DateTime<Utc>) -> Result<Gauges, ServiceError> {
+    let today = rules.today(now);
+    db.read(move |conn| gauges_in(conn, today)).await
+}
+
+fn gauges_in(conn: &mut DbConnection, today: NaiveDate) -> Result<Gauges, ServiceError> {
+    let sight = store::sight(conn, &None)?;
+    let figures = store::open_figures(conn, &None, &sight, today)?;
+    Ok(Gauges {
+        open_by_status: open_by(&figures.open, |r| &r.status),
+        overdue_response: figures.overdue_response,
+        overdue_execution: figures.overdue_execution,
+        outbox: notifications::counts(conn)?.into_iter().collect(),
+    })
+}

@@ -1,0 +1,245 @@
+//! A new request as the front desk gives it, before any check: the one input of
+//! registration, whichever way it comes in. The JSON API reads it from the body
+//! (field names and nesting are the API's); the "Nieuw verzoek" form fills it from
+//! its fields. [`RegistrationInput::parse`] checks it into a [`Registration`],
+//! naming every field that is wrong by its API name (`requester.email`).
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::input::Issues;
+use super::ServiceError;
+use crate::domain::intake::{
+    check_email, check_past_date, check_phone, check_representation, gdpr_start, optional_text,
+    required_text, AgeBand, Channel, Intake, Relation, Requester, Subject,
+};
+use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
+use crate::domain::team::TeamCode;
+use uuid::Uuid;
+
+const MAX_NAME: usize = 200;
+const MAX_EMAIL: usize = 254;
+const MAX_PHONE: usize = 40;
+const MAX_CLIENT_REFERENCE: usize = 64;
+const MAX_DESCRIPTION: usize = 10_000;
+
+/// A request to register, as given (`POST /api/v1/requests`).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationInput {
+    /// `access`, `rectification`, `erasure`, `restriction`, `portability` or `objection`.
+    pub kind: String,
+    /// `phone`, `letter`, `email`, `in_person`, `online_dossier` or `web_form`.
+    pub channel: String,
+    /// The day the request reached the organisation (default today; never in the future).
+    pub received_on: Option<String>,
+    /// The code of the team that helps the subject.
+    pub team: String,
+    pub requester: RequesterInput,
+    pub subject: SubjectInput,
+    pub description: Option<String>,
+    /// Rectification only: `correct` or `supplement`.
+    pub mode: Option<String>,
+    /// Erasure only: `data` or `whole_file`.
+    pub scope: Option<String>,
+    /// Objection only: against direct marketing (cannot be refused).
+    pub direct_marketing: Option<bool>,
+    /// Restriction only: the rectification or objection it belongs to (id).
+    pub related_request: Option<String>,
+    /// A worker of the team (id), or none yet.
+    pub assignee: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequesterInput {
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// `self`, `parent`, `guardian`, `legal_representative` or `authorised`.
+    pub relation: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectInput {
+    /// `under_12`, `12_15`, `16_17` or `adult`.
+    pub age_band: String,
+    pub client_reference: Option<String>,
+    /// For a 12-15 year old who asks themselves: were the parents informed?
+    pub parents_informed: Option<bool>,
+}
+
+/// A checked registration, ready to be stored.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub kind: Kind,
+    pub received_on: NaiveDate,
+    pub team: TeamCode,
+    pub assignee: Option<Uuid>,
+    pub intake: Intake,
+}
+
+impl RegistrationInput {
+    /// The kind with its options; options of other kinds are refused.
+    fn kind(&self, issues: &mut Issues) -> Option<Kind> {
+        let code = issues.code::<KindCode>("kind", &self.kind)?;
+        if code != KindCode::Rectification {
+            issues.forbid("mode", &self.mode, KindCode::Rectification.code());
+        }
+        if code != KindCode::Erasure {
+            issues.forbid("scope", &self.scope, KindCode::Erasure.code());
+        }
+        if code != KindCode::Objection {
+            issues.forbid(
+                "direct_marketing",
+                &self.direct_marketing,
+                KindCode::Objection.code(),
+            );
+        }
+        if code != KindCode::Restriction {
+            issues.forbid(
+                "related_request",
+                &self.related_request,
+                KindCode::Restriction.code(),
+            );
+        }
+        let required = |issues: &mut Issues, field: &str, codes: &[&str]| {
+            issues.push(
+                field,
+                format!(
+                    "is required for {} ({})",
+                    code.code(),
+                    crate::domain::one_of(codes)
+                ),
+            );
+            None
+        };
+        match code {
+            KindCode::Access => Some(Kind::Access),
+            KindCode::Portability => Some(Kind::Portability),
+            KindCode::Rectification => match &self.mode {
+                None => required(issues, "mode", &["correct", "supplement"]),
+                Some(mode) => issues
+                    .code::<RectificationMode>("mode", mode)
+                    .map(|mode| Kind::Rectification { mode }),
+            },
+            KindCode::Erasure => match &self.scope {
+                None => required(issues, "scope", &["data", "whole_file"]),
+                Some(scope) => issues
+                    .code::<ErasureScope>("scope", scope)
+                    .map(|scope| Kind::Erasure { scope }),
+            },
+            KindCode::Objection => Some(Kind::Objection {
+                direct_marketing: self.direct_marketing.unwrap_or(false),
+            }),
+            KindCode::Restriction => match &self.related_request {
+                None => Some(Kind::Restriction {
+                    related_request: None,
+                }),
+                Some(id) => issues.uuid("related_request", id).map(|id| Kind::Restriction {
+                    related_request: Some(id),
+                }),
+            },
+        }
+    }
+
+    fn requester(&self, issues: &mut Issues) -> Option<Requester> {
+        let given = &self.requester;
+        let name = required_text("requester.name", Some(&given.name), MAX_NAME, &mut issues.0);
+        let email = optional_text(
+            "requester.email",
+            given.email.as_deref(),
+            MAX_EMAIL,
+            &mut issues.0,
+        );
+        if let Some(email) = &email {
+            check_email("requester.email", email, &mut issues.0);
+        }
+        let phone = optional_text(
+            "requester.phone",
+            given.phone.as_deref(),
+            MAX_PHONE,
+            &mut issues.0,
+        );
+        if let Some(phone) = &phone {
+            check_phone("requester.phone", phone, &mut issues.0);
+        }
+        let relation = issues.code::<Relation>("requester.relation", &given.relation);
+        Some(Requester {
+            name: name?,
+            email,
+            phone,
+            relation: relation?,
+        })
+    }
+
+    fn subject(&self, issues: &mut Issues) -> Option<Subject> {
+        let given = &self.subject;
+        let age_band = issues.code::<AgeBand>("subject.age_band", &given.age_band);
+        let client_reference = optional_text(
+            "subject.client_reference",
+            given.client_reference.as_deref(),
+            MAX_CLIENT_REFERENCE,
+            &mut issues.0,
+        );
+        Some(Subject {
+            age_band: age_band?,
+            client_reference,
+            parents_informed: given.parents_informed,
+        })
+    }
+
+    /// Checks the input into a registration, listing every field that is wrong.
+    pub fn parse(self, today: NaiveDate) -> Result<Registration, ServiceError> {
+        let mut issues = Issues::default();
+        let kind = self.kind(&mut issues);
+        let channel = issues.code::<Channel>("channel", &self.channel);
+        let received_on = issues.optional_date("received_on", self.received_on.as_deref());
+        let received_on = received_on.map(|date| date.unwrap_or(today));
+        if let Some(date) = received_on {
+            check_past_date(
+                "received_on",
+                date,
+                gdpr_start(),
+                "the day the GDPR took effect",
+                today,
+                &mut issues.0,
+            );
+        }
+        let team = issues.parse("team", TeamCode::parse(&self.team));
+        let requester = self.requester(&mut issues);
+        let subject = self.subject(&mut issues);
+        let description = optional_text(
+            "description",
+            self.description.as_deref(),
+            MAX_DESCRIPTION,
+            &mut issues.0,
+        );
+        let assignee = match &self.assignee {
+            Some(id) => issues.uuid("assignee", id).map(Some),
+            None => Some(None),
+        };
+        let registration = (|| {
+            Some(Registration {
+                kind: kind?,
+                received_on: received_on?,
+                team: team?,
+                assignee: assignee?,
+                intake: Intake {
+                    channel: channel?,
+                    requester: requester?,
+                    subject: subject?,
+                    description,
+                },
+            })
+        })();
+        if let Some(registration) = &registration {
+            issues.0.extend(check_representation(
+                &registration.intake.requester,
+                &registration.intake.subject,
+            ));
+        }
+        issues.into_result(registration)
+    }
+}
