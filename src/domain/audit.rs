@@ -42,21 +42,36 @@ pub fn action_label(code: &str, language: Language) -> String {
 /// The "previous hash" of the first event.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// One event as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One event of the audit trail as stored; `hash` chains it to the one before.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct AuditEvent {
     pub seq: i64,
     pub id: String,
     pub request_id: Option<String>,
+    /// The user id, or `cli`, `system`, `seed`.
     pub actor: String,
     pub occurred_at: DateTime<Utc>,
+    /// A lifecycle action (`decide`, …) or a [`RecordAction`] (`register`, …).
     pub action: String,
+    #[schema(value_type = Option<crate::domain::request::Status>)]
     pub from_status: Option<String>,
+    #[schema(value_type = Option<crate::domain::request::Status>)]
     pub to_status: Option<String>,
-    /// Canonical JSON (sorted keys), exactly as stored.
+    /// Codes, dates and counts of the change: never names or free text. Stored as
+    /// canonical JSON (sorted keys), exactly as hashed; answered as the object.
+    #[serde(serialize_with = "as_json")]
+    #[schema(value_type = Object)]
     pub data: String,
     pub prev_hash: String,
     pub hash: String,
+}
+
+/// JSON text as the value it holds (null if it holds none).
+fn as_json<S: serde::Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::Serialize;
+    serde_json::from_str::<serde_json::Value>(text)
+        .unwrap_or(serde_json::Value::Null)
+        .serialize(serializer)
 }
 
 impl AuditEvent {

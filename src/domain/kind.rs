@@ -84,6 +84,19 @@ impl Kind {
         }
     }
 
+    /// The options of the kind, each set only for the kind it belongs to.
+    pub fn options(&self) -> KindOptions {
+        let mut options = KindOptions::default();
+        match self {
+            Kind::Rectification { mode } => options.mode = Some(*mode),
+            Kind::Erasure { scope } => options.scope = Some(*scope),
+            Kind::Objection { direct_marketing } => options.direct_marketing = Some(*direct_marketing),
+            Kind::Restriction { related_request } => options.related_request = *related_request,
+            Kind::Access | Kind::Portability => {}
+        }
+        options
+    }
+
     /// An objection to direct marketing cannot be refused.
     pub fn is_absolute(&self) -> bool {
         matches!(
@@ -93,4 +106,13 @@ impl Kind {
             }
         )
     }
+}
+
+/// A kind's options as separate fields, as rows and answers carry them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KindOptions {
+    pub mode: Option<RectificationMode>,
+    pub scope: Option<ErasureScope>,
+    pub direct_marketing: Option<bool>,
+    pub related_request: Option<uuid::Uuid>,
 }

@@ -18,8 +18,8 @@ use crate::clock;
 use crate::domain::access::{ListScope, View};
 use crate::domain::audit::AuditEvent;
 use crate::domain::deadlines::Deadlines;
-use crate::domain::intake::{AgeBand, Channel, Relation};
-use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
+use crate::domain::intake::{AgeBand, Relation};
+use crate::domain::kind::KindCode;
 use crate::domain::request::{ActionName, IdentityCheck, Outcome, Status, SuspendReason};
 use crate::domain::team::TeamCode;
 use crate::service::commands::{
@@ -27,7 +27,9 @@ use crate::service::commands::{
     SuspendInput, WithdrawInput,
 };
 use crate::service::registration::RegistrationInput;
-use crate::service::requests::{self as service, ListFilter, RequestSummary, RequestView, Sort};
+use crate::service::requests::{
+    self as service, ListFilter, RequestFacts, RequestSummary, RequestView, Sort,
+};
 use crate::web::{wants_csv, AppState};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -94,29 +96,11 @@ pub struct WithdrawalAnswer {
 /// A request with everything recorded about it. The `ETag` header carries `version`.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RequestDetails {
-    pub id: Uuid,
-    /// `AVG-YYYY-NNNNN`, gap-free per year of receipt.
-    pub reference: String,
-    pub kind: KindCode,
-    /// Rectification: correct or supplement.
-    pub mode: Option<RectificationMode>,
-    /// Erasure: some data or the whole file.
-    pub scope: Option<ErasureScope>,
-    /// Objection: against direct marketing (absolute right).
-    pub direct_marketing: Option<bool>,
-    /// Restriction: the request it relates to.
-    pub related_request: Option<Uuid>,
-    pub channel: Channel,
-    pub status: Status,
-    pub team: TeamCode,
-    pub assignee: Option<Uuid>,
-    pub received_on: NaiveDate,
+    #[serde(flatten)]
+    pub facts: RequestFacts,
     pub requester: RequesterAnswer,
     pub subject: SubjectAnswer,
     pub description: Option<String>,
-    pub deadlines: Deadlines,
-    pub overdue: bool,
-    pub suspended_days: i64,
     pub suspension: Option<ActivePauseAnswer>,
     pub suspensions: Vec<PauseAnswer>,
     pub identity_verified_by: Option<IdentityCheck>,
@@ -125,11 +109,6 @@ pub struct RequestDetails {
     pub decision: Option<DecisionAnswer>,
     pub completion: Option<CompletionAnswer>,
     pub withdrawal: Option<WithdrawalAnswer>,
-    pub version: i64,
-    /// What the caller may do next: `POST /api/v1/requests/{id}/actions/{action}`.
-    pub allowed_actions: Vec<ActionName>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
     /// Set once retention removed the personal data and free text.
     pub anonymised_at: Option<DateTime<Utc>>,
 }
@@ -139,26 +118,8 @@ impl From<&RequestView> for RequestDetails {
         let stored = &view.stored;
         let r = &stored.request;
         let intake = &stored.intake;
-        let (mode, scope, direct_marketing, related_request) = match &r.kind {
-            Kind::Rectification { mode } => (Some(*mode), None, None, None),
-            Kind::Erasure { scope } => (None, Some(*scope), None, None),
-            Kind::Objection { direct_marketing } => (None, None, Some(*direct_marketing), None),
-            Kind::Restriction { related_request } => (None, None, None, *related_request),
-            Kind::Access | Kind::Portability => (None, None, None, None),
-        };
         RequestDetails {
-            id: r.id,
-            reference: r.reference.clone(),
-            kind: r.kind.code(),
-            mode,
-            scope,
-            direct_marketing,
-            related_request,
-            channel: intake.channel,
-            status: r.status,
-            team: r.team.clone(),
-            assignee: r.assignee,
-            received_on: r.received_on,
+            facts: RequestFacts::of(view),
             requester: RequesterAnswer {
                 name: (!intake.requester.name.is_empty()).then(|| intake.requester.name.clone()),
                 email: intake.requester.email.clone(),
@@ -171,9 +132,6 @@ impl From<&RequestView> for RequestDetails {
                 parents_informed: intake.subject.parents_informed,
             },
             description: intake.description.clone(),
-            deadlines: view.deadlines,
-            overdue: view.overdue,
-            suspended_days: i64::from(r.paused_days()),
             suspension: r.active_suspension().map(|s| ActivePauseAnswer {
                 reason: s.reason,
                 asked_on: s.asked_on,
@@ -210,10 +168,6 @@ impl From<&RequestView> for RequestDetails {
                 reason: w.reason.clone(),
                 on: w.on,
             }),
-            version: r.version,
-            allowed_actions: view.allowed_actions.clone(),
-            created_at: stored.created_at,
-            updated_at: stored.updated_at,
             anonymised_at: stored.anonymised_at,
         }
     }
@@ -248,14 +202,15 @@ impl From<&RequestView> for RequestStatus {
 
 impl From<&RequestSummary> for RequestStatus {
     fn from(item: &RequestSummary) -> Self {
+        let facts = &item.facts;
         RequestStatus {
-            id: item.id,
-            reference: item.reference.clone(),
-            kind: item.kind,
-            team: item.team.clone(),
-            status: item.status,
-            received_on: item.received_on,
-            deadlines: item.deadlines,
+            id: facts.id,
+            reference: facts.reference.clone(),
+            kind: facts.kind,
+            team: facts.team.clone(),
+            status: facts.status,
+            received_on: facts.received_on,
+            deadlines: facts.deadlines,
         }
     }
 }
@@ -288,49 +243,9 @@ pub struct RequestPage {
     pub total_exact: bool,
 }
 
-/// One entry of the audit trail; `hash` chains it to the one before.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct EventAnswer {
-    pub seq: i64,
-    pub id: String,
-    pub request_id: Option<String>,
-    /// The user id, or `cli`, `system`, `seed`.
-    pub actor: String,
-    pub occurred_at: DateTime<Utc>,
-    /// A lifecycle action (`decide`, …) or `register`.
-    pub action: String,
-    #[schema(value_type = Option<Status>)]
-    pub from_status: Option<String>,
-    #[schema(value_type = Option<Status>)]
-    pub to_status: Option<String>,
-    /// Codes, dates and counts of the change: never names or free text.
-    #[schema(value_type = Object)]
-    pub data: serde_json::Value,
-    pub prev_hash: String,
-    pub hash: String,
-}
-
-impl From<AuditEvent> for EventAnswer {
-    fn from(event: AuditEvent) -> Self {
-        EventAnswer {
-            data: serde_json::from_str(&event.data).unwrap_or(serde_json::Value::Null),
-            seq: event.seq,
-            id: event.id,
-            request_id: event.request_id,
-            actor: event.actor,
-            occurred_at: event.occurred_at,
-            action: event.action,
-            from_status: event.from_status,
-            to_status: event.to_status,
-            prev_hash: event.prev_hash,
-            hash: event.hash,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EventList {
-    pub items: Vec<EventAnswer>,
+    pub items: Vec<AuditEvent>,
 }
 
 /// `If-Match: "3"` (or `W/"3"`, `3`, `*`); `Ok(None)` when absent or `*`.
@@ -604,10 +519,8 @@ pub async fn events(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let events = service::events(&state.db, &auth.0, &id).await?;
-    Ok(HttpResponse::Ok().json(EventList {
-        items: events.into_iter().map(EventAnswer::from).collect(),
-    }))
+    let items = service::events(&state.db, &auth.0, &id).await?;
+    Ok(HttpResponse::Ok().json(EventList { items }))
 }
 
 /// The columns of the CSV export: codes, dates and counts — no free text.
@@ -644,31 +557,33 @@ fn csv_row(item: &RequestSummary) -> Vec<String> {
     }
     let on_time = |done: Option<NaiveDate>, due: NaiveDate| text(done.map(|d| d <= due));
     let decided_on = item.decision.as_ref().map(|d| d.communicated_on);
+    let facts = &item.facts;
     vec![
-        item.reference.clone(),
-        item.kind.to_string(),
-        text(item.mode),
-        text(item.scope),
-        text(item.direct_marketing),
-        item.channel.to_string(),
-        item.status.to_string(),
-        item.team.to_string(),
-        text(item.assignee),
-        item.received_on.to_string(),
-        item.deadlines.response.to_string(),
-        item.deadlines.execution.to_string(),
-        item.deadlines.legal.to_string(),
-        item.overdue.to_string(),
-        item.suspended_days.to_string(),
+        facts.reference.clone(),
+        facts.kind.to_string(),
+        text(facts.mode),
+        text(facts.scope),
+        text(facts.direct_marketing),
+        facts.channel.to_string(),
+        facts.status.to_string(),
+        facts.team.to_string(),
+        text(facts.assignee),
+        facts.received_on.to_string(),
+        facts.deadlines.response.to_string(),
+        facts.deadlines.execution.to_string(),
+        facts.deadlines.legal.to_string(),
+        facts.overdue.to_string(),
+        facts.suspended_days.to_string(),
         text(item.extension.as_ref().map(|e| e.informed_on)),
         text(item.extension.as_ref().and_then(|e| e.until)),
         text(item.decision.as_ref().map(|d| d.outcome)),
         text(decided_on),
-        on_time(decided_on, item.deadlines.response),
+        on_time(decided_on, facts.deadlines.response),
         text(item.completed_on),
-        on_time(item.completed_on, item.deadlines.execution),
+        on_time(item.completed_on, facts.deadlines.execution),
         text(item.closed_on),
-        item.created_at
+        facts
+            .created_at
             .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
     ]
 }

@@ -139,13 +139,13 @@ pub async fn list(
         .items
         .iter()
         .map(|r| Row {
-            id: r.id.to_string(),
-            reference: r.reference.clone(),
-            kind: r.kind.label_nl(),
-            status: r.status.label_nl(),
-            team: r.team.to_string(),
+            id: r.facts.id.to_string(),
+            reference: r.facts.reference.clone(),
+            kind: r.facts.kind.label_nl(),
+            status: r.facts.status.label_nl(),
+            team: r.facts.team.to_string(),
             due: r.open_deadline.map(long_date),
-            flag: if r.overdue {
+            flag: if r.facts.overdue {
                 Some("Verstreken")
             } else if r
                 .open_deadline

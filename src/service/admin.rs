@@ -21,7 +21,7 @@ use crate::domain::team::{TeamCode, TeamName};
 use crate::domain::FieldIssue;
 use crate::storage::teams::{self, NewTeam, TeamRow};
 use crate::storage::users::{self, TokenRow, UserRow};
-use crate::storage::{audit, sessions, Db, DbConnection, StorageError};
+use crate::storage::{sessions, Db, DbConnection, StorageError};
 
 /// A team and a token as stored: plain data the adapters show.
 pub use crate::storage::teams::TeamRow as Team;
@@ -185,19 +185,7 @@ fn record(
     now: DateTime<Utc>,
     data: serde_json::Value,
 ) -> Result<(), StorageError> {
-    audit::append(
-        conn,
-        audit::NewEvent {
-            request_id: None,
-            actor,
-            occurred_at: now,
-            action: action.code(),
-            from_status: None,
-            to_status: None,
-            data: &data,
-        },
-    )?;
-    Ok(())
+    super::record_in(conn, actor, action, now, &data)
 }
 
 fn issue_token_in(

@@ -144,6 +144,30 @@ impl From<Denied> for ServiceError {
     }
 }
 
+/// Appends an audit event that belongs to no request (administration, retention,
+/// seeding), in the transaction of the change it records.
+pub(crate) fn record_in(
+    conn: &mut crate::storage::DbConnection,
+    actor: &str,
+    action: crate::domain::audit::RecordAction,
+    now: DateTime<Utc>,
+    data: &serde_json::Value,
+) -> Result<(), StorageError> {
+    crate::storage::audit::append(
+        conn,
+        crate::storage::audit::NewEvent {
+            request_id: None,
+            actor,
+            occurred_at: now,
+            action: action.code(),
+            from_status: None,
+            to_status: None,
+            data,
+        },
+    )?;
+    Ok(())
+}
+
 /// Is the database there (`/readyz`)?
 pub async fn ready(db: &crate::storage::Db) -> Result<(), ServiceError> {
     Ok(db.ping().await?)

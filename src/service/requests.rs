@@ -172,20 +172,14 @@ fn register_in(
     let next_reminder_at = rules.next_reminder_at(&stored, &deadlines, now);
     store::insert(conn, &stored, &deadlines, next_reminder_at)?;
     let r = &stored.request;
-    let (mode, scope, direct_marketing, related_request) = match &r.kind {
-        Kind::Rectification { mode } => (Some(mode.code()), None, None, None),
-        Kind::Erasure { scope } => (None, Some(scope.code()), None, None),
-        Kind::Objection { direct_marketing } => (None, None, Some(*direct_marketing), None),
-        Kind::Restriction { related_request } => (None, None, None, *related_request),
-        Kind::Access | Kind::Portability => (None, None, None, None),
-    };
+    let options = r.kind.options();
     let data = json!({
         "reference": r.reference,
         "kind": r.kind.code(),
-        "mode": mode,
-        "scope": scope,
-        "direct_marketing": direct_marketing,
-        "related_request": related_request,
+        "mode": options.mode,
+        "scope": options.scope,
+        "direct_marketing": options.direct_marketing,
+        "related_request": options.related_request,
         "channel": stored.intake.channel,
         "team": r.team,
         "assignee": r.assignee,
@@ -407,16 +401,21 @@ pub struct DecisionSummary {
     pub communicated_on: NaiveDate,
 }
 
-/// A list item: the workflow facts of a request, no personal data or free text.
+/// The workflow facts of a request that every reader who sees all of it gets, in a
+/// list and in the full request alike: no personal data or free text.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct RequestSummary {
+pub struct RequestFacts {
     pub id: Uuid,
     /// `AVG-YYYY-NNNNN`, gap-free per year of receipt.
     pub reference: String,
     pub kind: KindCode,
+    /// Rectification: correct or supplement.
     pub mode: Option<RectificationMode>,
+    /// Erasure: some data or the whole file.
     pub scope: Option<ErasureScope>,
+    /// Objection: against direct marketing (absolute right).
     pub direct_marketing: Option<bool>,
+    /// Restriction: the request it relates to.
     pub related_request: Option<Uuid>,
     pub channel: Channel,
     pub status: Status,
@@ -425,17 +424,54 @@ pub struct RequestSummary {
     pub received_on: NaiveDate,
     pub deadlines: Deadlines,
     pub overdue: bool,
+    pub suspended_days: i64,
+    pub version: i64,
+    /// What the caller may do next: `POST /api/v1/requests/{id}/actions/{action}`.
+    pub allowed_actions: Vec<ActionName>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl RequestFacts {
+    pub fn of(view: &RequestView) -> Self {
+        let stored = &view.stored;
+        let r = &stored.request;
+        let options = r.kind.options();
+        RequestFacts {
+            id: r.id,
+            reference: r.reference.clone(),
+            kind: r.kind.code(),
+            mode: options.mode,
+            scope: options.scope,
+            direct_marketing: options.direct_marketing,
+            related_request: options.related_request,
+            channel: stored.intake.channel,
+            status: r.status,
+            team: r.team.clone(),
+            assignee: r.assignee,
+            received_on: r.received_on,
+            deadlines: view.deadlines,
+            overdue: view.overdue,
+            suspended_days: i64::from(r.paused_days()),
+            version: r.version,
+            allowed_actions: view.allowed_actions.clone(),
+            created_at: stored.created_at,
+            updated_at: stored.updated_at,
+        }
+    }
+}
+
+/// A list item: the workflow facts of a request and where it stands.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RequestSummary {
+    #[serde(flatten)]
+    pub facts: RequestFacts,
     /// The deadline still to meet; none once closed.
     pub open_deadline: Option<NaiveDate>,
-    pub suspended_days: i64,
     pub extension: Option<ExtensionSummary>,
     pub decision: Option<DecisionSummary>,
     pub completed_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
-    pub version: i64,
-    pub allowed_actions: Vec<ActionName>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
     /// The clock stands still (a pause runs); not part of the API's answer.
     #[serde(skip)]
     pub paused: bool,
@@ -453,26 +489,32 @@ impl RequestSummary {
             extended: record.extension_informed_on.is_some(),
         };
         Ok(RequestSummary {
-            id: uuid_of("id", &record.id)?,
-            reference: record.reference.clone(),
-            kind: record.kind,
-            mode: record.mode,
-            scope: record.scope,
-            direct_marketing: record.direct_marketing,
-            related_request: record
-                .related_request
-                .as_deref()
-                .map(|id| uuid_of("related_request", id))
-                .transpose()?,
-            channel: record.channel,
-            status: record.status,
-            team: record.team.clone(),
-            assignee: record.assignee_id()?,
-            received_on: record.received_on,
-            deadlines: record.deadlines(),
-            overdue: record.is_overdue(today),
+            facts: RequestFacts {
+                id: uuid_of("id", &record.id)?,
+                reference: record.reference.clone(),
+                kind: record.kind,
+                mode: record.mode,
+                scope: record.scope,
+                direct_marketing: record.direct_marketing,
+                related_request: record
+                    .related_request
+                    .as_deref()
+                    .map(|id| uuid_of("related_request", id))
+                    .transpose()?,
+                channel: record.channel,
+                status: record.status,
+                team: record.team.clone(),
+                assignee: record.assignee_id()?,
+                received_on: record.received_on,
+                deadlines: record.deadlines(),
+                overdue: record.is_overdue(today),
+                suspended_days: i64::from(record.paused_days),
+                version: record.version,
+                allowed_actions: facts.allowed_actions(),
+                created_at: record.created(),
+                updated_at: record.updated(),
+            },
             open_deadline: record.open_due,
-            suspended_days: i64::from(record.paused_days),
             extension: record.extension_informed_on.map(|informed_on| ExtensionSummary {
                 informed_on,
                 until: record.extension_until,
@@ -486,10 +528,6 @@ impl RequestSummary {
                 }),
             completed_on: record.completed_on,
             closed_on: record.closed_on,
-            version: record.version,
-            allowed_actions: facts.allowed_actions(),
-            created_at: record.created(),
-            updated_at: record.updated(),
             paused: record.suspended_since.is_some(),
         })
     }

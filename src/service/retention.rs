@@ -9,7 +9,7 @@ use serde_json::json;
 use super::{Rules, ServiceError};
 use crate::domain::audit::RecordAction;
 use crate::domain::deadlines::Period;
-use crate::storage::{audit, requests as store, Db, DbConnection};
+use crate::storage::{requests as store, Db, DbConnection};
 
 /// Requests anonymised per transaction.
 const BATCH: i64 = 500;
@@ -35,18 +35,7 @@ fn purge_batch_in(
     }
     if !ids.is_empty() {
         let data = json!({"anonymised": ids.len(), "closed_before": cutoff, "requests": ids});
-        audit::append(
-            conn,
-            audit::NewEvent {
-                request_id: None,
-                actor,
-                occurred_at: now,
-                action: RecordAction::Purge.code(),
-                from_status: None,
-                to_status: None,
-                data: &data,
-            },
-        )?;
+        super::record_in(conn, actor, RecordAction::Purge, now, &data)?;
     }
     Ok(ids.len())
 }

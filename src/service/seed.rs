@@ -21,7 +21,7 @@ use crate::domain::request::{
 };
 use crate::domain::team::TeamCode;
 use crate::storage::requests::{self as store, StoredRequest};
-use crate::storage::{audit, teams, users, Db, DbConnection};
+use crate::storage::{teams, users, Db, DbConnection};
 
 const TEAMS: [(&str, &str); 4] = [
     ("AMW", "Algemeen maatschappelijk werk"),
@@ -345,17 +345,11 @@ fn record_seed_in(
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
     let data = json!({"requests": count, "seed": seed, "kinds": KindCode::ALL.len()});
-    audit::append(
+    Ok(super::record_in(
         conn,
-        audit::NewEvent {
-            request_id: None,
-            actor: SEED_ACTOR,
-            occurred_at: now,
-            action: RecordAction::Seed.code(),
-            from_status: None,
-            to_status: None,
-            data: &data,
-        },
-    )?;
-    Ok(())
+        SEED_ACTOR,
+        RecordAction::Seed,
+        now,
+        &data,
+    )?)
 }

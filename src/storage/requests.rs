@@ -149,15 +149,7 @@ impl RequestRecord {
         next_reminder_at: Option<DateTime<Utc>>,
     ) -> RequestRecord {
         let r = &stored.request;
-        let (mode, scope, direct_marketing, related_request) = match &r.kind {
-            Kind::Rectification { mode } => (Some(*mode), None, None, None),
-            Kind::Erasure { scope } => (None, Some(*scope), None, None),
-            Kind::Objection { direct_marketing } => (None, None, Some(*direct_marketing), None),
-            Kind::Restriction { related_request } => {
-                (None, None, None, related_request.map(|id| id.to_string()))
-            }
-            Kind::Access | Kind::Portability => (None, None, None, None),
-        };
+        let options = r.kind.options();
         let decided_on = r.decision.as_ref().map(|d| d.communicated_on);
         let completed_on = r.completion.as_ref().map(|c| c.completed_on);
         let closed_on = match r.status {
@@ -170,10 +162,10 @@ impl RequestRecord {
             id: r.id.to_string(),
             reference: r.reference.clone(),
             kind: r.kind.code(),
-            mode,
-            scope,
-            direct_marketing,
-            related_request,
+            mode: options.mode,
+            scope: options.scope,
+            direct_marketing: options.direct_marketing,
+            related_request: options.related_request.map(|id| id.to_string()),
             channel: stored.intake.channel,
             status: r.status,
             team: r.team.clone(),

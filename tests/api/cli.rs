@@ -189,10 +189,9 @@ impl Drop for Served {
     }
 }
 
-#[actix_web::test]
-async fn serve_with_no_configuration_creates_the_sqlite_file_and_stops_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let added = avg_loket(dir.path(), &[])
+/// Adds a privacy officer with the command line in `dir`; returns their token.
+fn add_privacy_officer(dir: &Path) -> String {
+    let added = avg_loket(dir, &[])
         .args([
             "user",
             "add",
@@ -206,11 +205,17 @@ async fn serve_with_no_configuration_creates_the_sqlite_file_and_stops_on_sigter
         .output()
         .unwrap();
     assert!(added.status.success(), "{}", stderr_of(&added));
-    let token = String::from_utf8_lossy(&added.stdout)
+    String::from_utf8_lossy(&added.stdout)
         .lines()
         .last()
         .unwrap()
-        .to_string();
+        .to_string()
+}
+
+#[actix_web::test]
+async fn serve_with_no_configuration_creates_the_sqlite_file_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = add_privacy_officer(dir.path());
     let mut served = Served::start(dir.path(), &[]);
     let client = awc::Client::default();
     let teams = client
@@ -269,25 +274,7 @@ async fn serve_with_no_configuration_creates_the_sqlite_file_and_stops_on_sigter
 #[actix_web::test]
 async fn a_use_case_logs_inside_the_span_of_the_request_that_called_it() {
     let dir = tempfile::tempdir().unwrap();
-    let added = avg_loket(dir.path(), &[])
-        .args([
-            "user",
-            "add",
-            "--name",
-            "FG",
-            "--email",
-            "fg@zorg.example",
-            "--role",
-            "privacy_officer",
-        ])
-        .output()
-        .unwrap();
-    assert!(added.status.success(), "{}", stderr_of(&added));
-    let token = String::from_utf8_lossy(&added.stdout)
-        .lines()
-        .last()
-        .unwrap()
-        .to_string();
+    let token = add_privacy_officer(dir.path());
     let team = avg_loket(dir.path(), &[])
         .args(["team", "add", "--code", "AMW", "--name", "Maatschappelijk werk"])
         .output()
