@@ -10,7 +10,8 @@ use crate::configuration::Settings;
 use crate::http::problem;
 use crate::service::Rules;
 use crate::storage::{Db, StorageError};
-use crate::web::{self as wiring, headers, request_log, AppState};
+use crate::web::state::AppState;
+use crate::web::{self as wiring, headers, request_log};
 
 /// How long in-flight requests may take to finish after SIGTERM/SIGINT.
 const SHUTDOWN_GRACE_SECONDS: u64 = 30;

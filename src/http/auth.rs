@@ -10,7 +10,7 @@ use super::problem::ApiError;
 use crate::clock;
 use crate::domain::access::Caller;
 use crate::service::admin::{self, AuthError};
-use crate::web::AppState;
+use crate::web::state::AppState;
 
 /// The authenticated caller; every `/api/v1` handler takes one.
 pub struct Auth(pub Caller);

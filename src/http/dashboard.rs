@@ -7,7 +7,7 @@ use super::auth::Auth;
 use super::problem::ApiError;
 use crate::clock;
 use crate::service::dashboard::{self, Dashboard};
-use crate::web::AppState;
+use crate::web::state::AppState;
 
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "oversight",
     responses((status = 200, description = "Open, overdue, due soon, suspended, unassigned, failed mails, and per kind over the last 90 days: on-time shares, medians, extensions; scoped to the teams the caller sees", body = Dashboard)))]

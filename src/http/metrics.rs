@@ -7,7 +7,7 @@ use actix_web::{web, HttpResponse};
 use super::problem::ApiError;
 use crate::clock;
 use crate::service::dashboard;
-use crate::web::AppState;
+use crate::web::state::AppState;
 
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text format: HTTP requests by route and status, latency histogram, open requests by status, overdue, outbox queued/failed", body = String, content_type = "text/plain; version=0.0.4")))]

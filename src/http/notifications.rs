@@ -7,7 +7,7 @@ use super::params::Params;
 use super::problem::ApiError;
 use crate::domain::reminders::OutboxStatus;
 use crate::service::outbox::{self, Outbox};
-use crate::web::AppState;
+use crate::web::state::AppState;
 
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "oversight",
     params(

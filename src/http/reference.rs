@@ -12,7 +12,7 @@ use crate::domain::calendar::{Calendar, FIRST_YEAR, LAST_YEAR};
 use crate::domain::deadlines::{deadline, Period};
 use crate::domain::grounds::{RefusalGround, CATALOGUE};
 use crate::domain::kind::KindCode;
-use crate::web::AppState;
+use crate::web::state::AppState;
 
 /// A refusal ground of the catalogue.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

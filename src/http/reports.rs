@@ -8,7 +8,8 @@ use super::params::Params;
 use super::problem::{ApiError, FieldError};
 use crate::domain::report::ReportYear;
 use crate::service::reports::{self, AnnualReport};
-use crate::web::{download, wants_csv, AppState};
+use crate::web::download::{download, wants_csv};
+use crate::web::state::AppState;
 
 #[utoipa::path(get, path = "/api/v1/reports/annual", tag = "oversight",
     params(("year" = i32, Query, description = "The year of receipt")),

@@ -30,7 +30,8 @@ use crate::service::registration::RegistrationInput;
 use crate::service::requests::{
     self as service, ListFilter, RequestFacts, RequestSummary, RequestView, Sort,
 };
-use crate::web::{wants_csv, AppState};
+use crate::web::download::wants_csv;
+use crate::web::state::AppState;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RequesterAnswer {

@@ -11,7 +11,7 @@ use super::problem::ApiError;
 use crate::clock;
 use crate::domain::team::TeamCode;
 use crate::service::admin::{self, Admin, NewTeamInput, Team as TeamRow};
-use crate::web::AppState;
+use crate::web::state::AppState;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TeamAnswer {

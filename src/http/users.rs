@@ -15,7 +15,7 @@ use crate::domain::team::TeamCode;
 use crate::service::admin::{
     self, Admin, IssuedToken, NewUserInput, RemindersInput, Token as TokenRow, UserRef, UserView,
 };
-use crate::web::AppState;
+use crate::web::state::AppState;
 
 fn utc(naive: NaiveDateTime) -> DateTime<Utc> {
     DateTime::from_naive_utc_and_offset(naive, Utc)

@@ -16,7 +16,7 @@ use crate::service::admin;
 use crate::service::requests::{self as service, ListFilter, Sort, SortKey};
 use crate::service::sessions::WebUser;
 use crate::service::ServiceError;
-use crate::web::AppState;
+use crate::web::state::AppState;
 
 const PER_PAGE: i64 = 50;
 

@@ -19,7 +19,8 @@ use crate::service::outbox;
 use crate::service::reports::{self, AnnualReport, GroupFigures};
 use crate::service::sessions::WebUser;
 use crate::service::ServiceError;
-use crate::web::{download, AppState};
+use crate::web::download::download;
+use crate::web::state::AppState;
 
 /// One bar of a chart: its label, the number shown, and its length in pixels.
 struct Bar {
@@ -108,7 +109,7 @@ fn days(value: Option<f64>) -> String {
     value.map(|v| format!("{v} dagen")).unwrap_or_else(|| "—".into())
 }
 
-const NO_DASHBOARD: &str = "Het overzicht is er voor behandelaars, teamleiders en de privacy officer.";
+const NO_DASHBOARD: &str = "Het overzicht is er voor behandelaars, teammanagers en de privacy officer.";
 
 pub async fn dashboard(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResponse, PageError> {
     let user = user.0;

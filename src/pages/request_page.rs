@@ -26,7 +26,7 @@ use crate::service::commands::{
 use crate::service::requests::{self as service, CaseFile, RequestView};
 use crate::service::sessions::WebUser;
 use crate::service::ServiceError;
-use crate::web::AppState;
+use crate::web::state::AppState;
 
 /// An action form that was sent and refused: shown again with its errors and values.
 #[derive(Debug, Default)]

@@ -17,7 +17,7 @@ use crate::service::registration::{RegistrationInput, RequesterInput, SubjectInp
 use crate::service::requests as service;
 use crate::service::sessions::WebUser;
 use crate::service::ServiceError;
-use crate::web::AppState;
+use crate::web::state::AppState;
 
 /// What the form sends, as typed: shown again with the errors when it is refused.
 #[derive(Debug, Clone, Default, Deserialize)]

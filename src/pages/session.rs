@@ -17,7 +17,7 @@ use super::{page, see_other, Message, PageError};
 use crate::clock;
 use crate::service::admin::{random_hex, AuthError};
 use crate::service::sessions::{self, same_token, WebUser, SESSION_HOURS};
-use crate::web::AppState;
+use crate::web::state::AppState;
 
 const SESSION_COOKIE: &str = "avg_loket_session";
 /// Double-submit cookie of the sign-in form (there is no session yet to hold its token).

@@ -343,8 +343,12 @@ pub async fn get(
     now: DateTime<Utc>,
 ) -> Result<RequestView, ServiceError> {
     let id = parse_id(id)?;
+    let span = tracing::info_span!("read", request_id = %id);
     let caller = caller.clone();
-    let (stored, sight) = db.read(move |conn| load_visible_in(conn, &caller, &id)).await?;
+    let (stored, sight) = db
+        .read(move |conn| load_visible_in(conn, &caller, &id))
+        .instrument(span)
+        .await?;
     Ok(RequestView::of(stored, rules, now, sight))
 }
 
@@ -377,8 +381,11 @@ fn by_reference_in(
 /// The audit events of a request, oldest first (not for the front desk).
 pub async fn events(db: &Db, caller: &Caller, id: &str) -> Result<Vec<AuditEvent>, ServiceError> {
     let id = parse_id(id)?;
+    let span = tracing::info_span!("events", request_id = %id);
     let caller = caller.clone();
-    db.read(move |conn| events_in(conn, &caller, &id)).await
+    db.read(move |conn| events_in(conn, &caller, &id))
+        .instrument(span)
+        .await
 }
 
 fn events_in(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<Vec<AuditEvent>, ServiceError> {
@@ -620,9 +627,12 @@ pub async fn case_file(
     now: DateTime<Utc>,
 ) -> Result<CaseFile, ServiceError> {
     let id = parse_id(id)?;
+    let span = tracing::info_span!("case_file", request_id = %id);
     let caller = caller.clone();
-    let (stored, sight, timeline, workers, assignee_name) =
-        db.read(move |conn| case_file_in(conn, &caller, &id)).await?;
+    let (stored, sight, timeline, workers, assignee_name) = db
+        .read(move |conn| case_file_in(conn, &caller, &id))
+        .instrument(span)
+        .await?;
     Ok(CaseFile {
         view: RequestView::of(stored, rules, now, sight),
         timeline,

@@ -9,27 +9,17 @@
 //! ```
 //!
 //! `http/` and `pages/` never import each other; from here they take only
-//! [`AppState`] (and pages the shared [`download`] answer). This module imports both to
-//! mount their routes and to answer an address neither knows.
+//! [`state::AppState`] and the shared answers of [`download`]. This module imports
+//! both to mount their routes and to answer an address neither knows.
 
+pub mod download;
 pub mod headers;
 pub mod metrics;
 pub mod request_log;
+pub mod state;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-
-use crate::configuration::Settings;
-use crate::service::Rules;
-use crate::storage::Db;
-
-/// What every handler of either adapter can reach.
-pub struct AppState {
-    pub db: Db,
-    pub settings: Settings,
-    pub rules: Rules,
-    pub metrics: metrics::Metrics,
-}
 
 /// Every route of the service: the JSON API, the pages, and the answer to an address
 /// neither knows.
@@ -52,23 +42,4 @@ pub async fn unknown_address(req: HttpRequest) -> HttpResponse {
     } else {
         crate::http::problem::not_found(req.path())
     }
-}
-
-/// A file to download (`Content-Disposition: attachment`), e.g. a CSV export.
-pub fn download(filename: &str, content_type: &str, body: String) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
-        ))
-        .body(body)
-}
-
-/// Did the client ask for CSV (`Accept: text/csv`)?
-pub fn wants_csv(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/csv"))
 }

@@ -33,7 +33,9 @@ pub async fn log_request(
         user_id = tracing::field::Empty
     );
     let started = Instant::now();
-    let state = req.app_data::<actix_web::web::Data<super::AppState>>().cloned();
+    let state = req
+        .app_data::<actix_web::web::Data<super::state::AppState>>()
+        .cloned();
     let result = next.call(req).instrument(span.clone()).await;
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     let _entered = span.enter();

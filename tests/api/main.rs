@@ -1,6 +1,25 @@
-//! Black-box tests: each starts the service on port 0 with a database of its own —
-//! a temporary SQLite file, or, when `AVG_LOKET_TEST_POSTGRES_URL` is set, a fresh
+//! The integration tests: one binary, each test with a database of its own — a
+//! temporary SQLite file, or, when `AVG_LOKET_TEST_POSTGRES_URL` is set, a fresh
 //! PostgreSQL database that is dropped afterwards.
+//!
+//! Most tests are black-box: they start the service on port 0 ([`helpers::spawn_app`])
+//! and speak HTTP to it, or run the `avg-loket` binary. Every JSON answer they receive
+//! through the helpers is checked against the OpenAPI document ([`openapi::conforms`]).
+//! Some reach inside, and say so here:
+//!
+//! | module | through the real interface | in-process, and why |
+//! |---|---|---|
+//! | `access`, `dashboard`, `errors`, `health`, `reference`, `reports`, `requests`, `teams` | HTTP | `helpers::create_user_directly` makes users through `service::admin` as `avg-loket user add` would; a few tests count rows or read the token table with diesel to prove what the API cannot show (a hash, not the token, is stored; a count past the list's cap) |
+//! | `workflow` | HTTP, and `avg-loket audit verify` | edits the audit table with SQL (dropping its append-only triggers) to prove that tampering is found |
+//! | `pages` | HTTP, as a browser without JavaScript (cookies, forms, redirects) | counts rows with diesel to prove a refused form changed nothing |
+//! | `cli`, `seed` | the binary | `seed` opens the database to compare two seeded registers row by row |
+//! | `reminders` | HTTP to create requests; mail through a real SMTP server on 127.0.0.1 | calls `service::reminders::sweep` and `deliver` with a chosen `now` (the clock cannot be moved from outside), and writes outbox rows directly to test two delivery workers on one database |
+//! | `retention` | HTTP and the binary (`avg-loket purge --now`) | reads the personal-data columns with diesel to prove they are empty |
+//! | `openapi` | HTTP for the served document | generates the document in-process to compare it with `docs/openapi.json` |
+//! | `schema` | — | runs the migrations of both backends and lists the columns |
+//!
+//! The browser walk (`browser-tests/walk.mjs`, run by `.ci/run`) drives the pages in a
+//! real headless Chromium.
 
 mod access;
 mod cli;

@@ -1,0 +1,13 @@
+//! What every handler of either adapter can reach (as `web::Data<AppState>`).
+
+use crate::configuration::Settings;
+use crate::service::Rules;
+use crate::storage::Db;
+
+/// Shared by both adapters: the database, the settings, the rules, the metrics.
+pub struct AppState {
+    pub db: Db,
+    pub settings: Settings,
+    pub rules: Rules,
+    pub metrics: super::metrics::Metrics,
+}
