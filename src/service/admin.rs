@@ -55,12 +55,14 @@ pub fn hash_token(token: &str) -> String {
 pub struct NewUserInput {
     pub name: String,
     pub email: String,
-    /// `front_desk`, `caseworker`, `manager`, `privacy_officer` or `auditor`.
+    #[schema(value_type = Role)]
     pub role: String,
-    /// Team codes: one or more for a caseworker or manager, none for other roles.
+    /// One or more for a caseworker or manager, none for other roles.
     #[serde(default)]
+    #[schema(value_type = Vec<TeamCode>)]
     pub teams: Vec<String>,
-    /// `each` (default) or `daily_digest`.
+    /// Default `each`.
+    #[schema(value_type = Option<ReminderPreference>)]
     pub reminders: Option<String>,
 }
 
@@ -68,7 +70,7 @@ pub struct NewUserInput {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RemindersInput {
-    /// `each` or `daily_digest`.
+    #[schema(value_type = ReminderPreference)]
     pub reminders: String,
 }
 
@@ -77,6 +79,7 @@ pub struct RemindersInput {
 #[serde(deny_unknown_fields)]
 pub struct NewTeamInput {
     /// 1-16 upper-case letters, digits and `-`, starting with a letter (e.g. `AMW`).
+    #[schema(value_type = TeamCode)]
     pub code: String,
     pub name: String,
 }

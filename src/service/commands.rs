@@ -4,6 +4,7 @@
 //! have the same names). [`ActionInput::into_command`] checks it into a domain
 //! [`Command`], naming every field that is wrong.
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::input::Issues;
@@ -14,7 +15,8 @@ use crate::domain::request::{ActionName, Command, IdentityCheck, Outcome, Suspen
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignInput {
-    /// A caseworker or manager of the request's team (id).
+    /// A caseworker or manager of the request's team.
+    #[schema(value_type = uuid::Uuid)]
     pub assignee: String,
 }
 
@@ -22,7 +24,7 @@ pub struct AssignInput {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StartAssessmentInput {
-    /// `known_client`, `id_document`, `digid`, `representative_documents` or `other`.
+    #[schema(value_type = IdentityCheck)]
     pub identity_verified_by: String,
     pub note: Option<String>,
 }
@@ -31,9 +33,10 @@ pub struct StartAssessmentInput {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SuspendInput {
-    /// `identity`, `representation` or `clarification`.
+    #[schema(value_type = SuspendReason)]
     pub reason: String,
-    /// The day the requester was asked (YYYY-MM-DD).
+    /// The day the requester was asked.
+    #[schema(value_type = NaiveDate)]
     pub asked_on: String,
 }
 
@@ -41,7 +44,8 @@ pub struct SuspendInput {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResumeInput {
-    /// The day it arrived (YYYY-MM-DD).
+    /// The day it arrived.
+    #[schema(value_type = NaiveDate)]
     pub received_on: String,
 }
 
@@ -50,9 +54,11 @@ pub struct ResumeInput {
 #[serde(deny_unknown_fields)]
 pub struct ExtendInput {
     pub reason: Option<String>,
-    /// The day the requester was told (YYYY-MM-DD).
+    /// The day the requester was told.
+    #[schema(value_type = NaiveDate)]
     pub informed_on: String,
-    /// A new execution deadline, at most the extended legal limit (YYYY-MM-DD).
+    /// A new execution deadline, at most the extended legal limit.
+    #[schema(value_type = Option<NaiveDate>)]
     pub until: Option<String>,
 }
 
@@ -60,13 +66,14 @@ pub struct ExtendInput {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecideInput {
-    /// `granted`, `partially_granted` or `refused`.
+    #[schema(value_type = Outcome)]
     pub outcome: String,
     /// Codes from `GET /api/v1/refusal-grounds` (for a partial or full refusal).
     #[serde(default)]
     pub grounds: Vec<String>,
     pub explanation: Option<String>,
-    /// The day the decision was communicated (YYYY-MM-DD).
+    /// The day the decision was communicated.
+    #[schema(value_type = NaiveDate)]
     pub communicated_on: String,
 }
 
@@ -78,7 +85,8 @@ pub struct CompleteInput {
     #[serde(default)]
     pub recipients_informed: Vec<String>,
     pub recipients_note: Option<String>,
-    /// Default today (YYYY-MM-DD).
+    /// Default today.
+    #[schema(value_type = Option<NaiveDate>)]
     pub completed_on: Option<String>,
 }
 
@@ -87,7 +95,8 @@ pub struct CompleteInput {
 #[serde(deny_unknown_fields)]
 pub struct WithdrawInput {
     pub reason: Option<String>,
-    /// The day it was withdrawn (YYYY-MM-DD).
+    /// The day it was withdrawn.
+    #[schema(value_type = NaiveDate)]
     pub on: String,
 }
 

@@ -27,26 +27,32 @@ const MAX_DESCRIPTION: usize = 10_000;
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegistrationInput {
-    /// `access`, `rectification`, `erasure`, `restriction`, `portability` or `objection`.
+    #[schema(value_type = KindCode)]
     pub kind: String,
-    /// `phone`, `letter`, `email`, `in_person`, `online_dossier` or `web_form`.
+    #[schema(value_type = Channel)]
     pub channel: String,
     /// The day the request reached the organisation (default today; never in the future).
+    #[schema(value_type = Option<NaiveDate>)]
     pub received_on: Option<String>,
     /// The code of the team that helps the subject.
+    #[schema(value_type = TeamCode)]
     pub team: String,
     pub requester: RequesterInput,
     pub subject: SubjectInput,
     pub description: Option<String>,
-    /// Rectification only: `correct` or `supplement`.
+    /// Rectification only.
+    #[schema(value_type = Option<RectificationMode>)]
     pub mode: Option<String>,
-    /// Erasure only: `data` or `whole_file`.
+    /// Erasure only.
+    #[schema(value_type = Option<ErasureScope>)]
     pub scope: Option<String>,
     /// Objection only: against direct marketing (cannot be refused).
     pub direct_marketing: Option<bool>,
-    /// Restriction only: the rectification or objection it belongs to (id).
+    /// Restriction only: the rectification or objection it belongs to.
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub related_request: Option<String>,
-    /// A worker of the team (id), or none yet.
+    /// A worker of the team, or none yet.
+    #[schema(value_type = Option<uuid::Uuid>)]
     pub assignee: Option<String>,
 }
 
@@ -56,14 +62,14 @@ pub struct RequesterInput {
     pub name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
-    /// `self`, `parent`, `guardian`, `legal_representative` or `authorised`.
+    #[schema(value_type = Relation)]
     pub relation: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubjectInput {
-    /// `under_12`, `12_15`, `16_17` or `adult`.
+    #[schema(value_type = AgeBand)]
     pub age_band: String,
     pub client_reference: Option<String>,
     /// For a 12-15 year old who asks themselves: were the parents informed?
