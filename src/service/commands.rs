@@ -4,7 +4,6 @@
 //! have the same names). [`ActionInput::into_command`] checks it into a domain
 //! [`Command`], naming every field that is wrong.
 
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::input::Issues;
