@@ -128,7 +128,7 @@ pub static CATALOGUE: &[RefusalGround] = &[
         "substantial_interest_of_another",
         "Aanmerkelijk belang van een ander dan de cliënt (bijv. huiselijk geweld, kindermishandeling)",
         "Substantial interest of another person (e.g. domestic violence, child abuse)",
-        "BW 7:455(2); seeds",
+        "UAVG 41(1)(i); cf. BW 7:455(2)",
         Some(&[Erasure]),
     ),
     ground(

@@ -62,7 +62,8 @@ pub struct Subject {
     pub parents_informed: Option<bool>,
 }
 
-/// The seeds' rules for minors and representation:
+/// The rules for minors and representation of the privacy statements of LEVgroep and
+/// MEE Zuid-Limburg:
 /// - under 12, the request comes from a parent, guardian or legal representative;
 /// - 12-15 years, the parents are informed when the young person asks themselves;
 /// - from 16 the subject acts alone: a parent is no longer a representative as such.

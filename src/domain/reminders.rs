@@ -209,6 +209,15 @@ pub struct ReminderRules {
     pub unassigned_after_working_days: u32,
 }
 
+impl ReminderRules {
+    /// The last day on which a deadline counts as "soon", seen from `today`: as many
+    /// working days ahead as the due-soon reminder is sent before it. Pages, lists and
+    /// the dashboard use this one rule.
+    pub fn soon_until(&self, calendar: Calendar, today: NaiveDate) -> NaiveDate {
+        calendar.add_working_days(today, self.due_soon_working_days)
+    }
+}
+
 impl Default for ReminderRules {
     fn default() -> Self {
         ReminderRules {

@@ -1,9 +1,11 @@
 //! The annual report for funders: aggregate counts with small cells suppressed.
 //!
 //! Every count from 1 to 4 is shown as `"<5"`. Where a dimension (per kind, per team,
-//! per outcome) has exactly one suppressed cell, the smallest other non-zero cell is
-//! suppressed too, so that no hidden count can be recovered by subtracting the others
-//! from a total. Shares and medians over fewer than 5 requests are not shown.
+//! per outcome) has exactly one such cell, the smallest other non-zero cell is withheld
+//! too, so that the small count cannot be recovered by subtracting the others from a
+//! total; a withheld cell is shown as `"×"`, which says nothing about its size (it is 5
+//! or more — calling it `"<5"` would be false). Shares and medians over fewer than 5
+//! requests are not shown.
 
 use super::code_enum;
 
@@ -45,22 +47,38 @@ code_enum! {
     }
 }
 
-/// A count as it may be published: the number, or `<5` for a cell that is hidden
-/// (a count from 1 to 4, or the cell that would reveal one).
+/// A count as it may be published: the number; `<5` for a count from 1 to 4; `×` for
+/// a count withheld so that a small one cannot be worked out (no claim about its size).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Published {
     Count(i64),
-    Suppressed,
+    Small,
+    Withheld,
 }
 
-/// How a hidden cell is shown.
-pub const SUPPRESSED: &str = "<5";
+/// How a count from 1 to 4 is shown.
+pub const SMALL: &str = "<5";
+/// How a withheld count is shown.
+pub const WITHHELD: &str = "×";
+
+impl Published {
+    /// Is this cell true of `count` as shown? A number must equal it, `<5` must be
+    /// right; `×` claims nothing.
+    pub fn is_true_of(self, count: i64) -> bool {
+        match self {
+            Published::Count(n) => n == count,
+            Published::Small => (1..THRESHOLD).contains(&count),
+            Published::Withheld => true,
+        }
+    }
+}
 
 impl std::fmt::Display for Published {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Published::Count(n) => write!(f, "{n}"),
-            Published::Suppressed => f.write_str(SUPPRESSED),
+            Published::Small => f.write_str(SMALL),
+            Published::Withheld => f.write_str(WITHHELD),
         }
     }
 }
@@ -69,7 +87,8 @@ impl serde::Serialize for Published {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Published::Count(n) => serializer.serialize_i64(*n),
-            Published::Suppressed => serializer.serialize_str(SUPPRESSED),
+            Published::Small => serializer.serialize_str(SMALL),
+            Published::Withheld => serializer.serialize_str(WITHHELD),
         }
     }
 }
@@ -78,20 +97,16 @@ impl utoipa::PartialSchema for Published {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
         OneOfBuilder::new()
-            .item(
-                ObjectBuilder::new()
-                    .schema_type(Type::Integer)
-                    .description(Some("The count")),
-            )
+            .item(ObjectBuilder::new().schema_type(Type::Integer).description(Some("The count")))
             .item(
                 ObjectBuilder::new()
                     .schema_type(Type::String)
-                    .enum_values(Some([SUPPRESSED]))
+                    .enum_values(Some([SMALL, WITHHELD]))
                     .description(Some(
-                        "Hidden: a count from 1 to 4, or one that would reveal such a count",
+                        "`<5`: a count from 1 to 4; `×`: withheld so that a small count cannot be worked out from the others (no claim about its size)",
                     )),
             )
-            .description(Some("A published count: a number, or `<5` where it is hidden"))
+            .description(Some("A published count: a number, `<5` or `×`"))
             .into()
     }
 }
@@ -102,10 +117,10 @@ impl utoipa::ToSchema for Published {
     }
 }
 
-/// A count as it may be published.
+/// A count as it may be published on its own (a total).
 pub fn cell(count: i64) -> Published {
     if count > 0 && count < THRESHOLD {
-        Published::Suppressed
+        Published::Small
     } else {
         Published::Count(count)
     }
@@ -119,23 +134,24 @@ pub fn suppress<K: Clone>(counts: &[(K, i64)]) -> Vec<(K, Published)> {
         .filter(|(_, (_, n))| *n > 0 && *n < THRESHOLD)
         .map(|(i, _)| i)
         .collect();
-    let mut hidden: Vec<usize> = small.clone();
-    if small.len() == 1 {
-        if let Some((i, _)) = counts
+    let withheld = if small.len() == 1 {
+        counts
             .iter()
             .enumerate()
             .filter(|(i, (_, n))| !small.contains(i) && *n > 0)
             .min_by_key(|(_, (_, n))| *n)
-        {
-            hidden.push(i);
-        }
-    }
+            .map(|(i, _)| i)
+    } else {
+        None
+    };
     counts
         .iter()
         .enumerate()
         .map(|(i, (key, n))| {
-            let value = if hidden.contains(&i) {
-                Published::Suppressed
+            let value = if small.contains(&i) {
+                Published::Small
+            } else if withheld == Some(i) {
+                Published::Withheld
             } else {
                 Published::Count(*n)
             };
@@ -160,20 +176,48 @@ mod tests {
     #[test]
     fn small_cells_and_their_complement_are_hidden() {
         let published = suppress(&dim(&[("a", 20), ("b", 3), ("c", 8), ("d", 0)]));
-        assert_eq!(published[1].1, Published::Suppressed);
+        assert_eq!(published[1].1, Published::Small);
         assert_eq!(
             published[2].1,
-            Published::Suppressed,
-            "the smallest other cell hides b"
+            Published::Withheld,
+            "the smallest other cell hides b, marked as withheld (it is 8, not <5)"
         );
         assert_eq!(published[0].1, Published::Count(20));
         assert_eq!(published[3].1, Published::Count(0));
         let two = suppress(&dim(&[("a", 20), ("b", 3), ("c", 2)]));
-        assert_eq!(two.iter().filter(|(_, v)| *v == Published::Suppressed).count(), 2);
-        assert_eq!(cell(4), Published::Suppressed);
+        assert_eq!(two.iter().filter(|(_, v)| *v == Published::Small).count(), 2);
+        assert!(two.iter().all(|(_, v)| *v != Published::Withheld));
+        assert_eq!(cell(4), Published::Small);
         assert_eq!(cell(5), Published::Count(5));
         assert_eq!(cell(0), Published::Count(0));
         assert_eq!(measure(Some(0.5), 4), None);
         assert_eq!(measure(Some(0.5), 5), Some(0.5));
+    }
+
+    /// Over many dimensions: every cell is true of its count, and a single small count
+    /// is never the only hidden cell (it could be worked out from the total).
+    #[test]
+    fn a_shown_number_is_true_and_a_mark_never_lies() {
+        let mut state: u64 = 11;
+        let mut next = |below: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) % below) as i64
+        };
+        for _ in 0..5000 {
+            let cells = 1 + next(6) as usize;
+            let counts: Vec<(usize, i64)> = (0..cells).map(|i| (i, next(12))).collect();
+            let published = suppress(&counts);
+            for ((_, count), (_, shown)) in counts.iter().zip(&published) {
+                assert!(shown.is_true_of(*count), "{counts:?}: {shown} for {count}");
+            }
+            let hidden = published
+                .iter()
+                .filter(|(_, v)| !matches!(v, Published::Count(_)))
+                .count();
+            let non_zero = counts.iter().filter(|(_, n)| *n > 0).count();
+            assert!(hidden != 1 || non_zero == 1, "{counts:?} → {published:?}");
+        }
     }
 }

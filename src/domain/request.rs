@@ -328,17 +328,79 @@ impl Request {
             .is_some_and(|due| due < reference_day)
     }
 
-    /// The actions that can be taken now, in the order of the lifecycle.
-    pub fn allowed_actions(&self) -> Vec<ActionName> {
-        self.facts().allowed_actions()
+    /// Where the request stands against its deadlines on `today`; `soon_until` is the
+    /// last day that counts as "soon" ([`super::reminders::ReminderRules::soon_until`]).
+    pub fn standing(&self, deadlines: &Deadlines, today: NaiveDate, soon_until: NaiveDate) -> Standing {
+        Standing::of(
+            self.open_deadline(deadlines),
+            deadlines.legal,
+            self.active_suspension().map(|s| s.asked_on),
+            today,
+            soon_until,
+        )
     }
 
-    /// What decides which actions are possible.
-    pub fn facts(&self) -> ActionFacts {
+    /// The actions that can be taken on `today`, in the order of the lifecycle.
+    pub fn allowed_actions(&self, deadlines: &Deadlines, today: NaiveDate) -> Vec<ActionName> {
+        self.facts(deadlines, today).allowed_actions()
+    }
+
+    /// What decides which actions are possible on `today`.
+    pub fn facts(&self, deadlines: &Deadlines, today: NaiveDate) -> ActionFacts {
+        let paused_since = self.active_suspension().map(|s| s.asked_on);
+        let open = !self.status.is_terminal();
         ActionFacts {
             status: self.status,
             assigned: self.assignee.is_some(),
             extended: self.extension.is_some(),
+            legal_limit_passed: (open && deadlines.legal < paused_since.unwrap_or(today))
+                .then_some(deadlines.legal),
+        }
+    }
+}
+
+/// Where an open request stands against its deadlines on a day: what pages flag,
+/// mails say and the dashboard counts. While the clock stands still (a pause), the
+/// answer is frozen at the day the pause began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Standing {
+    /// The deadline it still has to meet has passed.
+    pub overdue: bool,
+    /// Still open after the legal limit of AVG 12(3) (one month, or three when
+    /// extended).
+    pub past_legal_limit: bool,
+    /// Not overdue, not paused, and the deadline still to meet is at most the
+    /// configured number of working days away.
+    pub due_soon: bool,
+}
+
+impl Standing {
+    pub fn of(
+        open_due: Option<NaiveDate>,
+        legal: NaiveDate,
+        paused_since: Option<NaiveDate>,
+        today: NaiveDate,
+        soon_until: NaiveDate,
+    ) -> Standing {
+        let reference_day = paused_since.unwrap_or(today);
+        let overdue = open_due.is_some_and(|due| due < reference_day);
+        Standing {
+            overdue,
+            past_legal_limit: open_due.is_some() && legal < reference_day,
+            due_soon: !overdue && paused_since.is_none() && open_due.is_some_and(|due| due <= soon_until),
+        }
+    }
+
+    /// The words the pages put beside a request, the gravest first.
+    pub fn flag_nl(self) -> Option<&'static str> {
+        if self.past_legal_limit {
+            Some("Wettelijke termijn overschreden")
+        } else if self.overdue {
+            Some("Termijn verstreken")
+        } else if self.due_soon {
+            Some("Termijn loopt bijna af")
+        } else {
+            None
         }
     }
 }
@@ -351,6 +413,9 @@ pub struct ActionFacts {
     pub status: Status,
     pub assigned: bool,
     pub extended: bool,
+    /// The legal limit, when it passed while the request was open: an extension can
+    /// then only be recorded if it was announced before that day (the form says so).
+    pub legal_limit_passed: Option<NaiveDate>,
 }
 
 impl ActionFacts {
@@ -390,6 +455,7 @@ impl ActionFacts {
             Extend if self.extended => {
                 Some("the deadline was extended already; a request can be extended once".into())
             }
+
             _ => None,
         }
     }
@@ -402,15 +468,16 @@ pub fn transition(
     context: &Context,
 ) -> Result<Transition, TransitionError> {
     let action = command.name();
-    if let Some(detail) = request.facts().blocker(action) {
+    let today = context.today();
+    let facts = request.facts(&request.deadlines(context.periods, context.calendar), today);
+    if let Some(detail) = facts.blocker(action) {
         return Err(TransitionError::NotAllowed {
             action,
             status: request.status,
             detail,
-            allowed: request.allowed_actions(),
+            allowed: facts.allowed_actions(),
         });
     }
-    let today = context.today();
     let received = request.received_on;
     let mut next = request.clone();
     let mut issues = Vec::new();
@@ -721,6 +788,12 @@ mod tests {
         }
     }
 
+    /// The actions allowed in the context's today.
+    fn allowed_now(r: &Request) -> Vec<ActionName> {
+        let ctx = context();
+        r.allowed_actions(&r.deadlines(ctx.periods, ctx.calendar), ctx.today())
+    }
+
     fn request(kind: Kind, status: Status) -> Request {
         let mut r = Request {
             version: 3,
@@ -878,7 +951,7 @@ mod tests {
                 .filter(|(_, to)| to.is_some())
                 .map(|(a, _)| *a)
                 .collect();
-            assert_eq!(before.allowed_actions(), allowed, "allowed in {state}");
+            assert_eq!(allowed_now(&before), allowed, "allowed in {state}");
             assert_eq!(rows.len(), ActionName::ALL.len());
             for (action, expected) in rows {
                 let result = transition(&before, command(action), &context());
@@ -1153,9 +1226,7 @@ mod tests {
         let ctx = context();
         let mut unassigned = request(Kind::Access, Status::Received);
         unassigned.assignee = None;
-        assert!(!unassigned
-            .allowed_actions()
-            .contains(&ActionName::StartAssessment));
+        assert!(!allowed_now(&unassigned).contains(&ActionName::StartAssessment));
         match transition(&unassigned, command(ActionName::StartAssessment), &ctx) {
             Err(TransitionError::NotAllowed { detail, .. }) => assert!(detail.contains("assign")),
             other => panic!("{other:?}"),
@@ -1247,6 +1318,55 @@ mod tests {
             };
             assert!(transition(&r, with_note, &ctx).is_ok(), "{kind:?}");
         }
+    }
+
+    #[test]
+    fn past_the_legal_limit_an_extension_is_no_longer_offered_and_the_standing_says_so() {
+        let ctx = context(); // 25 November 2026
+        let mut r = request(Kind::Access, Status::InAssessment);
+        r.received_on = date("2026-10-01");
+        let d = r.deadlines(ctx.periods, ctx.calendar);
+        assert_eq!(d.legal, date("2026-11-02"));
+        let soon = date("2026-11-30");
+        let standing = r.standing(&d, ctx.today(), soon);
+        assert!(standing.overdue && standing.past_legal_limit && !standing.due_soon);
+        assert_eq!(standing.flag_nl(), Some("Wettelijke termijn overschreden"));
+        let facts = r.facts(&d, ctx.today());
+        assert_eq!(facts.legal_limit_passed, Some(date("2026-11-02")));
+        // An extension announced in time can still be recorded; one announced now cannot.
+        let in_time = Command::Extend {
+            reason: Some("omvangrijk dossier".into()),
+            informed_on: date("2026-10-20"),
+            until: None,
+        };
+        assert!(transition(&r, in_time, &ctx).is_ok());
+        assert_eq!(
+            invalid_fields(transition(&r, command(ActionName::Extend), &ctx)),
+            ["informed_on"]
+        );
+        // Before the limit: overdue against the 14-day target only, and extendable.
+        let standing = r.standing(&d, date("2026-10-20"), soon);
+        assert!(standing.overdue && !standing.past_legal_limit);
+        assert_eq!(standing.flag_nl(), Some("Termijn verstreken"));
+        assert!(r
+            .allowed_actions(&d, date("2026-10-20"))
+            .contains(&ActionName::Extend));
+        // A pause freezes the answer at the day it began.
+        r.suspensions.push(Suspension {
+            reason: SuspendReason::Clarification,
+            asked_on: date("2026-10-10"),
+            resumed_on: None,
+            resume_to: Status::InAssessment,
+        });
+        r.status = Status::AwaitingRequester;
+        let standing = r.standing(&d, ctx.today(), soon);
+        assert!(!standing.overdue && !standing.past_legal_limit && !standing.due_soon);
+        // Due soon: not overdue, not paused, the deadline within the reminder days.
+        let fresh = request(Kind::Access, Status::InAssessment); // response due 30 November
+        let d = fresh.deadlines(ctx.periods, ctx.calendar);
+        assert_eq!(d.response, date("2026-11-30"));
+        assert!(fresh.standing(&d, ctx.today(), date("2026-11-30")).due_soon);
+        assert!(!fresh.standing(&d, ctx.today(), date("2026-11-27")).due_soon);
     }
 
     #[test]

@@ -45,3 +45,8 @@ pub fn long_date(date: chrono::NaiveDate) -> String {
         date.year()
     )
 }
+
+/// A number with its noun in agreement: "1 werkdag", "3 werkdagen".
+pub fn count(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

@@ -42,8 +42,11 @@ struct Row {
     status: &'static str,
     team: String,
     due: Option<String>,
-    /// "Verstreken", "Binnenkort" or nothing: said in words, not by colour alone.
+    /// "Wettelijke termijn overschreden", "Verstreken", "Binnenkort" or nothing: said in
+    /// words, not by colour alone.
     flag: Option<&'static str>,
+    /// The flag is a deadline that passed.
+    late: bool,
 }
 
 #[derive(Template)]
@@ -145,16 +148,16 @@ pub async fn list(
             status: r.facts.status.label_nl(),
             team: r.facts.team.to_string(),
             due: r.open_deadline.map(long_date),
-            flag: if r.facts.overdue {
+            flag: if r.facts.past_legal_limit {
+                Some("Wettelijke termijn overschreden")
+            } else if r.facts.overdue {
                 Some("Verstreken")
-            } else if r
-                .open_deadline
-                .is_some_and(|due| !r.paused && (due - today).num_days() <= 5)
-            {
+            } else if r.facts.due_soon {
                 Some("Binnenkort")
             } else {
                 None
             },
+            late: r.facts.overdue || r.facts.past_legal_limit,
         })
         .collect();
     let teams = match user.caller.list_scope() {

@@ -8,7 +8,7 @@ use askama::Template;
 use chrono::Datelike;
 use serde::Deserialize;
 
-use super::labels::long_date;
+use super::labels::{count, long_date};
 use super::{page, PageError, SignedIn};
 use crate::clock;
 use crate::domain::kind::KindCode;
@@ -68,6 +68,7 @@ struct Overdue {
     deadline: String,
     due: String,
     days: i64,
+    past_legal_limit: bool,
 }
 
 struct FailedMail {
@@ -86,7 +87,10 @@ struct Dashboard<'a> {
     overdue_total: i64,
     overdue_response: i64,
     overdue_execution: i64,
+    past_legal_limit: i64,
     due_soon: i64,
+    /// "3 werkdagen": how far "soon" reaches.
+    soon_days: String,
     suspended: i64,
     unassigned: i64,
     failed_mails: i64,
@@ -179,6 +183,7 @@ pub async fn dashboard(state: web::Data<AppState>, user: SignedIn) -> Result<Htt
             deadline: crate::domain::vocabulary::in_sentence(r.deadline.label_nl()),
             due: long_date(r.due),
             days: r.days_overdue,
+            past_legal_limit: r.past_legal_limit,
         })
         .collect();
     Ok(page(
@@ -190,7 +195,13 @@ pub async fn dashboard(state: web::Data<AppState>, user: SignedIn) -> Result<Htt
             overdue_total: figures.overdue.total,
             overdue_response: figures.overdue.response,
             overdue_execution: figures.overdue.execution,
-            due_soon: figures.due_within_7_days,
+            past_legal_limit: figures.overdue.past_legal_limit,
+            due_soon: figures.due_soon,
+            soon_days: count(
+                i64::from(state.rules.reminders.due_soon_working_days),
+                "werkdag",
+                "werkdagen",
+            ),
             suspended: figures.suspended,
             unassigned: figures.unassigned,
             failed_mails: figures.failed_mails,
@@ -224,7 +235,6 @@ struct ReportRow {
 struct Report<'a> {
     user: &'a WebUser,
     year: i32,
-    note: String,
     requests: String,
     /// "Per soort verzoek" and "Per team".
     dimensions: Vec<(&'static str, Vec<ReportRow>)>,
@@ -273,7 +283,6 @@ pub async fn annual(
         &Report {
             user: &user,
             year: report.year,
-            note: report.note.clone(),
             requests: cell(&report.requests),
             dimensions: vec![
                 (

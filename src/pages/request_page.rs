@@ -57,6 +57,10 @@ struct ActionForm {
     title: &'static str,
 }
 
+/// Past the legal limit an extension can still be recorded, but only one that was
+/// announced before it: the form says so and takes no later date.
+const RECORD_EXTENSION: &str = "Verlenging vastleggen die op tijd is gemeld";
+
 #[derive(Template)]
 #[template(path = "pages/request.html")]
 struct RequestPage<'a> {
@@ -72,10 +76,15 @@ struct RequestPage<'a> {
     assignee: Option<String>,
     deadlines: [(&'static str, String); 3],
     open_due: Option<String>,
-    overdue: bool,
-    due_soon: bool,
+    /// "Wettelijke termijn overschreden", "Termijn verstreken", "Termijn loopt bijna af".
+    flag: Option<&'static str>,
+    /// The flag is a deadline that passed (shown as a warning).
+    flag_is_late: bool,
     today: String,
     actions: Vec<ActionForm>,
+    /// The legal limit (YYYY-MM-DD) when it passed: the last day an extension could
+    /// have been announced.
+    legal_limit_passed: Option<String>,
     workers: Vec<(String, String)>,
     grounds: Vec<Ground>,
     identity_checks: Vec<Choice>,
@@ -200,8 +209,8 @@ fn render(
             ("Wettelijke termijn", long_date(view.deadlines.legal)),
         ],
         open_due: open_due.map(long_date),
-        overdue: view.overdue,
-        due_soon: !view.overdue && open_due.is_some_and(|due| (due - today).num_days() <= 5),
+        flag: view.standing.flag_nl(),
+        flag_is_late: view.standing.overdue || view.standing.past_legal_limit,
         today: today.to_string(),
         actions: if full {
             view.allowed_actions
@@ -209,12 +218,20 @@ fn render(
                 .map(|&action| ActionForm {
                     action,
                     code: action.code(),
-                    title: action.label_nl(),
+                    title: if action == ActionName::Extend && view.standing.past_legal_limit {
+                        RECORD_EXTENSION
+                    } else {
+                        action.label_nl()
+                    },
                 })
                 .collect()
         } else {
             Vec::new()
         },
+        legal_limit_passed: view
+            .standing
+            .past_legal_limit
+            .then(|| view.deadlines.legal.to_string()),
         workers: file.workers,
         grounds: CATALOGUE
             .iter()

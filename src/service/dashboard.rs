@@ -87,14 +87,21 @@ pub struct OverdueRequest {
     pub deadline: DeadlineKind,
     pub due: NaiveDate,
     pub days_overdue: i64,
+    /// Also past the legal limit of AVG 12(3).
+    pub past_legal_limit: bool,
 }
 
-/// Open requests past the deadline they still have to meet.
+/// Open requests past the deadline they still have to meet: the internal targets
+/// (response, execution) apart from the legal limit.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Overdue {
+    /// Past the deadline still to meet (response or execution).
     pub total: i64,
     pub response: i64,
     pub execution: i64,
+    /// Still open after the legal limit of AVG 12(3) (one month, three when extended):
+    /// a breach of the law, not only of the organisation's own target.
+    pub past_legal_limit: i64,
     /// The 20 longest overdue, oldest first.
     pub oldest: Vec<OverdueRequest>,
 }
@@ -125,7 +132,11 @@ pub struct Dashboard {
     pub scope: Sight,
     pub open: OpenCounts,
     pub overdue: Overdue,
-    pub due_within_7_days: i64,
+    /// Open, unpaused requests whose deadline is at most `AVG_LOKET_REMINDER_DAYS_BEFORE`
+    /// working days away (the same "soon" as the reminder mails and the pages).
+    pub due_soon: i64,
+    /// The last day that counts as soon.
+    pub due_soon_until: NaiveDate,
     /// Open requests waiting for the requester (the clock stands still).
     pub suspended: i64,
     pub unassigned: i64,
@@ -205,6 +216,7 @@ fn overdue_of(figures: &OpenFigures, today: NaiveDate) -> Result<Overdue, Servic
                 },
                 due,
                 days_overdue: (today - due).num_days(),
+                past_legal_limit: r.legal_due < r.suspended_since.unwrap_or(today),
             })
         })
         .collect::<Result<Vec<_>, ServiceError>>()?;
@@ -212,6 +224,7 @@ fn overdue_of(figures: &OpenFigures, today: NaiveDate) -> Result<Overdue, Servic
         total: figures.overdue_response + figures.overdue_execution,
         response: figures.overdue_response,
         execution: figures.overdue_execution,
+        past_legal_limit: figures.past_legal_limit,
         oldest,
     })
 }
@@ -238,6 +251,7 @@ pub async fn dashboard(
 ) -> Result<Dashboard, ServiceError> {
     let teams = caller.dashboard_scope()?;
     let today = rules.today(now);
+    let soon_until = rules.soon_until(now);
     let since = today - Days::new(WINDOW_DAYS);
     let scope = teams.clone();
     let sight = db
@@ -247,7 +261,9 @@ pub async fn dashboard(
     // takes as long as the slowest, not the sum (each is its own snapshot).
     let (scope, sight_1, sight_2, sight_3) = (teams.clone(), sight.clone(), sight.clone(), sight);
     let (figures, decisions, mut window) = try_join3(
-        db.read(move |conn| Ok::<_, ServiceError>(store::open_figures(conn, &scope, &sight_1, today)?)),
+        db.read(move |conn| {
+            Ok::<_, ServiceError>(store::open_figures(conn, &scope, &sight_1, today, soon_until)?)
+        }),
         db.read(move |conn| Ok::<_, ServiceError>(store::decisions(conn, &sight_2, since)?)),
         db.read(move |conn| completions_in(conn, &sight_3, since)),
     )
@@ -264,7 +280,8 @@ pub async fn dashboard(
             by_team: open_by(open, |r| &r.team),
         },
         overdue: overdue_of(&figures, today)?,
-        due_within_7_days: figures.due_within_7_days,
+        due_soon: figures.due_soon,
+        due_soon_until: soon_until,
         suspended: open
             .iter()
             .filter(|r| r.status == Status::AwaitingRequester)
@@ -289,22 +306,28 @@ pub struct Gauges {
     pub open_by_status: BTreeMap<Status, i64>,
     pub overdue_response: i64,
     pub overdue_execution: i64,
+    pub past_legal_limit: i64,
     pub outbox: BTreeMap<OutboxStatus, i64>,
 }
 
 /// The gauges of the whole register at `now`.
 pub async fn gauges(db: &Db, rules: &Rules, now: DateTime<Utc>) -> Result<Gauges, ServiceError> {
-    let today = rules.today(now);
-    db.read(move |conn| gauges_in(conn, today)).await
+    let (today, soon_until) = (rules.today(now), rules.soon_until(now));
+    db.read(move |conn| gauges_in(conn, today, soon_until)).await
 }
 
-fn gauges_in(conn: &mut DbConnection, today: NaiveDate) -> Result<Gauges, ServiceError> {
+fn gauges_in(
+    conn: &mut DbConnection,
+    today: NaiveDate,
+    soon_until: NaiveDate,
+) -> Result<Gauges, ServiceError> {
     let sight = store::sight(conn, &None)?;
-    let figures = store::open_figures(conn, &None, &sight, today)?;
+    let figures = store::open_figures(conn, &None, &sight, today, soon_until)?;
     Ok(Gauges {
         open_by_status: open_by(&figures.open, |r| &r.status),
         overdue_response: figures.overdue_response,
         overdue_execution: figures.overdue_execution,
+        past_legal_limit: figures.past_legal_limit,
         outbox: notifications::counts(conn)?.into_iter().collect(),
     })
 }

@@ -91,6 +91,11 @@ impl Rules {
     pub fn today(&self, now: DateTime<Utc>) -> chrono::NaiveDate {
         now.with_timezone(&self.timezone).date_naive()
     }
+
+    /// The last day that counts as "soon" at `now` (see `ReminderRules::soon_until`).
+    pub fn soon_until(&self, now: DateTime<Utc>) -> chrono::NaiveDate {
+        self.reminders.soon_until(self.calendar, self.today(now))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

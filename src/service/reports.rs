@@ -17,7 +17,7 @@ use crate::storage::dashboard::{self as store, ReportRow};
 use crate::storage::{teams, Db, DbConnection};
 
 /// What the report says about how it was made.
-pub const NOTE: &str = "Aggregate figures without personal data. Counts from 1 to 4 are shown as \"<5\", and so is one more count where a single hidden count could otherwise be worked out; shares and medians over fewer than 5 requests are left out.";
+pub const NOTE: &str = "Aggregate figures without personal data. Counts from 1 to 4 are shown as \"<5\". Where a single such count could be worked out from a total, one more count is withheld and shown as \"×\": it is not small, and its size is not given. Shares and medians over fewer than 5 requests are left out.";
 
 /// The figures of one group (a kind or a team).
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -28,8 +28,9 @@ pub struct GroupFigures {
     pub median_days_to_decision: Option<f64>,
 }
 
-/// Aggregate figures for funders: counts 1-4 (and any count that would reveal one)
-/// are `"<5"`; shares and medians over fewer than 5 requests are null.
+/// Aggregate figures for funders: counts 1-4 are `"<5"`, a count withheld so that such
+/// a count cannot be worked out is `"×"`; shares and medians over fewer than 5
+/// requests are null.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AnnualReport {
     pub year: i32,

@@ -18,7 +18,7 @@ use crate::domain::intake::Channel;
 use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
 use crate::domain::reminders::DeadlineKind;
 use crate::domain::request::{
-    self, ActionFacts, ActionName, Command, Outcome, Request, Status, TransitionError,
+    self, ActionFacts, ActionName, Command, Outcome, Request, Standing, Status, TransitionError,
 };
 use crate::domain::team::TeamCode;
 use crate::storage::requests::{self as store, RequestRecord, StoredRequest};
@@ -32,7 +32,8 @@ pub use crate::storage::requests::{ListFilter, Sort, SortKey, Total};
 pub struct RequestView {
     pub stored: StoredRequest,
     pub deadlines: Deadlines,
-    pub overdue: bool,
+    /// Overdue, past the legal limit, due soon: as of the moment it was read.
+    pub standing: Standing,
     pub allowed_actions: Vec<ActionName>,
     pub sight: View,
 }
@@ -41,12 +42,13 @@ impl RequestView {
     fn of(stored: StoredRequest, rules: &Rules, now: DateTime<Utc>, sight: View) -> Self {
         let context = rules.context(stored.request.kind.code(), now);
         let deadlines = stored.request.deadlines(context.periods, context.calendar);
-        let overdue = stored.request.is_overdue(&deadlines, context.today());
-        let allowed_actions = stored.request.allowed_actions();
+        let today = context.today();
+        let standing = stored.request.standing(&deadlines, today, rules.soon_until(now));
+        let allowed_actions = stored.request.allowed_actions(&deadlines, today);
         RequestView {
             stored,
             deadlines,
-            overdue,
+            standing,
             allowed_actions,
             sight,
         }
@@ -430,7 +432,13 @@ pub struct RequestFacts {
     pub assignee: Option<Uuid>,
     pub received_on: NaiveDate,
     pub deadlines: Deadlines,
+    /// The deadline it still has to meet has passed (frozen while paused).
     pub overdue: bool,
+    /// Still open after the legal limit of AVG 12(3) (frozen while paused).
+    pub past_legal_limit: bool,
+    /// Not overdue nor paused, and the deadline still to meet is at most
+    /// `AVG_LOKET_REMINDER_DAYS_BEFORE` working days away.
+    pub due_soon: bool,
     pub suspended_days: i64,
     pub version: i64,
     /// What the caller may do next: `POST /api/v1/requests/{id}/actions/{action}`.
@@ -458,7 +466,9 @@ impl RequestFacts {
             assignee: r.assignee,
             received_on: r.received_on,
             deadlines: view.deadlines,
-            overdue: view.overdue,
+            overdue: view.standing.overdue,
+            past_legal_limit: view.standing.past_legal_limit,
+            due_soon: view.standing.due_soon,
             suspended_days: i64::from(r.paused_days()),
             version: r.version,
             allowed_actions: view.allowed_actions.clone(),
@@ -479,9 +489,6 @@ pub struct RequestSummary {
     pub decision: Option<DecisionSummary>,
     pub completed_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
-    /// The clock stands still (a pause runs); not part of the API's answer.
-    #[serde(skip)]
-    pub paused: bool,
 }
 
 fn uuid_of(column: &str, value: &str) -> Result<Uuid, StorageError> {
@@ -489,11 +496,19 @@ fn uuid_of(column: &str, value: &str) -> Result<Uuid, StorageError> {
 }
 
 impl RequestSummary {
-    fn of(record: RequestRecord, today: NaiveDate) -> Result<Self, StorageError> {
+    fn of(record: RequestRecord, today: NaiveDate, soon_until: NaiveDate) -> Result<Self, StorageError> {
+        let standing = Standing::of(
+            record.open_due,
+            record.legal_due,
+            record.suspended_since,
+            today,
+            soon_until,
+        );
         let facts = ActionFacts {
             status: record.status,
             assigned: record.assignee.is_some(),
             extended: record.extension_informed_on.is_some(),
+            legal_limit_passed: standing.past_legal_limit.then_some(record.legal_due),
         };
         Ok(RequestSummary {
             facts: RequestFacts {
@@ -514,7 +529,9 @@ impl RequestSummary {
                 assignee: record.assignee_id()?,
                 received_on: record.received_on,
                 deadlines: record.deadlines(),
-                overdue: record.is_overdue(today),
+                overdue: standing.overdue,
+                past_legal_limit: standing.past_legal_limit,
+                due_soon: standing.due_soon,
                 suspended_days: i64::from(record.paused_days),
                 version: record.version,
                 allowed_actions: facts.allowed_actions(),
@@ -535,7 +552,6 @@ impl RequestSummary {
                 }),
             completed_on: record.completed_on,
             closed_on: record.closed_on,
-            paused: record.suspended_since.is_some(),
         })
     }
 }
@@ -573,9 +589,9 @@ pub async fn list(
             View::Status
         }
     };
-    let today = rules.today(now);
+    let (today, soon_until) = (rules.today(now), rules.soon_until(now));
     let (items, total) = db
-        .read(move |conn| list_in(conn, &filter, page, per_page, today))
+        .read(move |conn| list_in(conn, &filter, page, per_page, today, soon_until))
         .await?;
     Ok(RequestList { items, total, sight })
 }
@@ -586,11 +602,12 @@ fn list_in(
     page: i64,
     per_page: i64,
     today: NaiveDate,
+    soon_until: NaiveDate,
 ) -> Result<(Vec<RequestSummary>, Total), ServiceError> {
     let (records, total) = store::list(conn, filter, page, per_page)?;
     let items = records
         .into_iter()
-        .map(|record| RequestSummary::of(record, today))
+        .map(|record| RequestSummary::of(record, today, soon_until))
         .collect::<Result<Vec<_>, _>>()?;
     Ok((items, total))
 }

@@ -78,8 +78,11 @@ pub struct OpenFigures {
     pub open: Vec<OpenCount>,
     pub overdue_response: i64,
     pub overdue_execution: i64,
+    /// Open requests past their legal limit (AVG 12(3)).
+    pub past_legal_limit: i64,
     pub oldest_overdue: Vec<RequestRecord>,
-    pub due_within_7_days: i64,
+    /// Open, unpaused requests whose deadline falls from today to the last "soon" day.
+    pub due_soon: i64,
     pub failed_mails: i64,
 }
 
@@ -177,6 +180,12 @@ const DUE_SOON: Figure = Figure {
           AND open_due >= ? AND open_due <= ?",
     index: "requests_open_due_by_team_idx",
 };
+const PAST_LEGAL_LIMIT: Figure = Figure {
+    sql: "SELECT COUNT(*) AS count FROM requests {index} \
+          WHERE team IN ({teams}) AND open_due IS NOT NULL AND legal_due < ? \
+          AND (suspended_since IS NULL OR legal_due < suspended_since)",
+    index: "requests_open_legal_by_team_idx",
+};
 const DECISIONS: Figure = Figure {
     sql: "SELECT kind, decision_days AS days, decided_on_time AS on_time, COUNT(*) AS count \
           FROM requests {index} \
@@ -208,14 +217,16 @@ pub fn sight(conn: &mut DbConnection, teams: &Option<Vec<TeamCode>>) -> Result<V
     })
 }
 
-/// Open, overdue, due soon and failed mails for a caller who sees `teams` (`None`: all;
-/// `sight` the same as team codes), each over an index made for it (migration 000006);
-/// nothing is loaded row by row but the 20 oldest overdue requests.
+/// Open, overdue, past the legal limit, due soon (until `soon_until`) and failed mails
+/// for a caller who sees `teams` (`None`: all; `sight` the same as team codes), each
+/// over an index made for it (migrations 000006 and 000008); nothing is loaded row by
+/// row but the 20 oldest overdue requests.
 pub fn open_figures(
     conn: &mut DbConnection,
     teams: &Option<Vec<TeamCode>>,
     sight: &[TeamCode],
     today: NaiveDate,
+    soon_until: NaiveDate,
 ) -> Result<OpenFigures, StorageError> {
     let open = OPEN.load::<OpenCount>(conn, sight, &[])?;
     let overdue = OVERDUE_COUNTS
@@ -235,9 +246,12 @@ pub fn open_figures(
         .select(RequestRecord::as_select())
         .load(conn)?;
     oldest_overdue.sort_by(|a, b| (a.open_due, &a.reference).cmp(&(b.open_due, &b.reference)));
-    let week = today + chrono::Days::new(7);
-    let due_within_7_days = DUE_SOON
-        .load::<Count>(conn, sight, &[today, week])?
+    let due_soon = DUE_SOON
+        .load::<Count>(conn, sight, &[today, soon_until])?
+        .first()
+        .map_or(0, |c| c.count);
+    let past_legal_limit = PAST_LEGAL_LIMIT
+        .load::<Count>(conn, sight, &[today])?
         .first()
         .map_or(0, |c| c.count);
     let failed_mails = match teams {
@@ -257,8 +271,9 @@ pub fn open_figures(
         open,
         overdue_response: overdue.response,
         overdue_execution: overdue.execution,
+        past_legal_limit,
         oldest_overdue,
-        due_within_7_days,
+        due_soon,
         failed_mails,
     })
 }

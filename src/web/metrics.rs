@@ -102,6 +102,9 @@ impl Metrics {
         self.overdue
             .with_label_values(&["execution"])
             .set(gauges.overdue_execution);
+        self.overdue
+            .with_label_values(&["legal"])
+            .set(gauges.past_legal_limit);
         for status in [OutboxStatus::Queued, OutboxStatus::Failed] {
             let n = gauges.outbox.get(&status).copied().unwrap_or(0);
             self.outbox.with_label_values(&[status.code()]).set(n);

@@ -101,7 +101,7 @@ async fn dashboard_figures_match_requests_with_known_outcomes() {
         .collect();
     assert_eq!(oldest, [json!(c), json!(f)], "same due date: by reference");
     assert!(d["overdue"]["oldest"][0]["days_overdue"].as_i64().unwrap() >= 12);
-    assert_eq!(d["due_within_7_days"], 1, "G");
+    assert_eq!(d["due_soon"], 1, "G");
     assert_eq!(d["suspended"], 1);
     assert_eq!(d["unassigned"], 3, "C, D and F");
     assert_eq!(d["failed_mails"], 0);
@@ -194,4 +194,117 @@ async fn overdue_counts_freeze_during_a_pause_and_follow_the_deadline_still_to_m
     // The list's overdue filter agrees with the dashboard.
     let listed = app.get("/api/v1/requests?overdue=true").await;
     assert_eq!(listed.body["total"], 2, "{}", listed.text);
+}
+
+/// The deadline `working_days` working days after today, and the date of receipt that
+/// gives a request that response deadline (14 days before it).
+fn due_in(working_days: u32) -> (NaiveDate, String) {
+    let due = avg_loket::domain::calendar::Calendar::GdprNl.add_working_days(today(), working_days);
+    (due, (due - Days::new(14)).to_string())
+}
+
+#[actix_web::test]
+async fn the_legal_limit_is_shown_as_such_and_one_soon_holds_everywhere() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let worker = app.worker("AMW");
+    let assign = |id: String| {
+        let app = &app;
+        let worker = worker.id.clone();
+        async move {
+            app.act_ok(&id, "assign", &json!({"assignee": worker})).await;
+        }
+    };
+    // P: past the 14-day target, within the legal month.
+    let p = register(&app, "access", "AMW", &ago(20)).await;
+    assign(p.clone()).await;
+    // Q: past the legal month.
+    let q = register(&app, "access", "AMW", &ago(45)).await;
+    assign(q.clone()).await;
+    // R: as old as Q, but paused before its deadlines passed: frozen, neither.
+    let r = register(&app, "access", "AMW", &ago(45)).await;
+    assign(r.clone()).await;
+    app.act_ok(&r, "suspend", &json!({"reason": "identity", "asked_on": ago(40)}))
+        .await;
+    // S: due in exactly the reminder days (3 working days); T: one working day later.
+    let (s_due, s_received) = due_in(3);
+    let s = register(&app, "access", "AMW", &s_received).await;
+    assign(s.clone()).await;
+    let (_, t_received) = due_in(4);
+    let t = register(&app, "access", "AMW", &t_received).await;
+    assign(t.clone()).await;
+
+    let d = app.get("/api/v1/dashboard").await.body;
+    assert_eq!(d["overdue"]["total"], 2, "P and Q miss their target");
+    assert_eq!(d["overdue"]["past_legal_limit"], 1, "only Q breaks the law");
+    assert_eq!(d["due_soon"], 1, "S, not T (due {s_due})");
+    let oldest = d["overdue"]["oldest"].as_array().unwrap();
+    let flag_of = |id: &str| {
+        oldest
+            .iter()
+            .find(|o| o["id"] == id)
+            .map(|o| o["past_legal_limit"].clone())
+    };
+    assert_eq!(flag_of(&q), Some(json!(true)));
+    assert_eq!(flag_of(&p), Some(json!(false)));
+
+    let mut answers = Vec::new();
+    for id in [&q, &p, &s, &t, &r] {
+        answers.push(app.get(&format!("/api/v1/requests/{id}")).await.body);
+    }
+    let [pq, pp, ps, pt, pr] = <[Value; 5]>::try_from(answers).unwrap();
+    assert_eq!(
+        (pq["overdue"].clone(), pq["past_legal_limit"].clone()),
+        (json!(true), json!(true))
+    );
+    assert_eq!(
+        (pp["overdue"].clone(), pp["past_legal_limit"].clone()),
+        (json!(true), json!(false))
+    );
+    assert_eq!(
+        (pr["overdue"].clone(), pr["past_legal_limit"].clone()),
+        (json!(false), json!(false))
+    );
+    assert_eq!(
+        (ps["due_soon"].clone(), pt["due_soon"].clone()),
+        (json!(true), json!(false))
+    );
+    // Past the legal limit, only an extension announced within it can be recorded.
+    let late = app
+        .act(&q, "extend", &json!({"reason": "te laat", "informed_on": ago(1)}))
+        .await;
+    assert_eq!(late.assert_problem(422)["errors"][0]["field"], "informed_on");
+
+    let session = crate::pages::sign_in(&app, &app.admin.token).await;
+    let page = |id: String| {
+        let (app, session) = (&app, session.clone());
+        async move { crate::pages::get(app, &format!("/requests/{id}"), &[&session]).await }
+    };
+    let (hq, hp, hs, ht) = (
+        page(q.clone()).await,
+        page(p.clone()).await,
+        page(s.clone()).await,
+        page(t.clone()).await,
+    );
+    crate::pages::shows(&hq, "Wettelijke termijn overschreden");
+    // The page offers only what can succeed: recording an extension announced in time.
+    assert!(
+        !hq.text.contains(">Termijn verlengen<"),
+        "no plain extension past the limit"
+    );
+    crate::pages::shows(&hq, "Verlenging vastleggen die op tijd is gemeld");
+    crate::pages::shows(&hp, "Termijn verstreken");
+    assert!(!hp.text.contains("Wettelijke termijn overschreden"));
+    crate::pages::shows(&hp, ">Termijn verlengen<");
+    crate::pages::shows(&hs, "Termijn loopt bijna af");
+    assert!(
+        !ht.text.contains("Termijn loopt bijna af"),
+        "one working day too far"
+    );
+    let list = crate::pages::get(&app, "/requests?wie=alle", &[&session]).await;
+    crate::pages::shows(&list, "Wettelijke termijn overschreden");
+    assert_eq!(list.text.matches(">Binnenkort<").count(), 1, "S only");
+    let dashboard = crate::pages::get(&app, "/dashboard", &[&session]).await;
+    crate::pages::shows(&dashboard, "wettelijke termijn overschreden");
+    crate::pages::shows(&dashboard, "termijn binnen 3 werkdagen");
 }

@@ -16,12 +16,12 @@ fn set_cookie(response: &TestResponse, name: &str) -> Option<(String, String)> {
 }
 
 /// Asserts that `page` contains `text`, showing the page when it does not.
-fn shows(page: &TestResponse, text: &str) {
+pub(crate) fn shows(page: &TestResponse, text: &str) {
     assert!(page.text.contains(text), "{text:?} not in:\n{}", page.text);
 }
 
 /// The value of the hidden `csrf` field of a page.
-fn csrf_of(page: &TestResponse) -> String {
+pub(crate) fn csrf_of(page: &TestResponse) -> String {
     let at = page.text.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
     page.text[at..at + 64].to_string()
 }
@@ -31,7 +31,7 @@ fn client() -> awc::Client {
     awc::Client::builder().disable_redirects().finish()
 }
 
-async fn get(app: &TestApp, path: &str, cookies: &[&str]) -> TestResponse {
+pub(crate) async fn get(app: &TestApp, path: &str, cookies: &[&str]) -> TestResponse {
     let mut request = client().get(app.url(path));
     if !cookies.is_empty() {
         request = request.insert_header(("cookie", cookies.join("; ")));
@@ -39,7 +39,7 @@ async fn get(app: &TestApp, path: &str, cookies: &[&str]) -> TestResponse {
     read(request.send().await.unwrap()).await
 }
 
-async fn post(app: &TestApp, path: &str, cookies: &[&str], form: &[(&str, &str)]) -> TestResponse {
+pub(crate) async fn post(app: &TestApp, path: &str, cookies: &[&str], form: &[(&str, &str)]) -> TestResponse {
     let mut request = client().post(app.url(path));
     if !cookies.is_empty() {
         request = request.insert_header(("cookie", cookies.join("; ")));
@@ -48,7 +48,7 @@ async fn post(app: &TestApp, path: &str, cookies: &[&str], form: &[(&str, &str)]
 }
 
 /// Signs in with `token`; returns the session cookie (`name=value`).
-async fn sign_in(app: &TestApp, token: &str) -> String {
+pub(crate) async fn sign_in(app: &TestApp, token: &str) -> String {
     let form = get(app, "/login", &[]).await;
     let (login_cookie, _) = set_cookie(&form, "avg_loket_login").expect("login cookie");
     let csrf = csrf_of(&form);

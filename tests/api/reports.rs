@@ -86,7 +86,10 @@ async fn the_annual_report_counts_and_suppresses_small_cells() {
     assert_eq!(r["by_kind"]["objection"]["requests"], "<5");
     assert_eq!(r["by_kind"]["portability"]["requests"], 0);
     assert_eq!(r["by_team"]["JGD"]["requests"], "<5");
-    assert_eq!(r["by_team"]["AMW"]["requests"], "<5", "else 11 - 8 reveals JGD");
+    assert_eq!(
+        r["by_team"]["AMW"]["requests"], "×",
+        "withheld (else 11 - 8 reveals JGD), and not called small: it is 8"
+    );
     assert_eq!(r["by_outcome"]["granted"], 7);
     assert_eq!(r["by_outcome"]["refused"], "<5");
     assert_eq!(r["by_outcome"]["withdrawn"], "<5");
@@ -126,4 +129,105 @@ async fn the_annual_report_counts_and_suppresses_small_cells() {
     app.get_as(&worker.token, "/api/v1/reports/annual?year=2025")
         .await
         .assert_problem(403);
+}
+
+/// Is the published `cell` true of `count`? A number must be it, `<5` must be right;
+/// `×` claims nothing.
+fn true_of(cell: &Value, count: i64) -> bool {
+    match cell {
+        Value::Number(n) => n.as_i64() == Some(count),
+        Value::String(s) if s == "<5" => (1..5).contains(&count),
+        Value::String(s) if s == "×" => true,
+        _ => false,
+    }
+}
+
+#[actix_web::test]
+async fn a_withheld_cell_is_marked_and_never_called_small_in_json_csv_or_on_the_page() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    app.create_team("JGD").await;
+    // Six requests: five open ones of AMW, one of JGD that is refused.
+    for _ in 0..5 {
+        register(&app, "access", "AMW", "2025-04-01").await;
+    }
+    let refused = register(&app, "access", "JGD", "2025-04-01").await;
+    assess(&app, &refused, "JGD").await;
+    app.act_ok(
+        &refused,
+        "decide",
+        &json!({"outcome": "refused", "grounds": ["manifestly_unfounded"], "explanation": "x", "communicated_on": "2025-04-03"}),
+    )
+    .await;
+    let truth: [(&str, &str, i64); 5] = [
+        ("by_team", "AMW", 5),
+        ("by_team", "JGD", 1),
+        ("by_outcome", "refused", 1),
+        ("by_outcome", "open", 5),
+        ("by_kind", "access", 6),
+    ];
+
+    let json = app.get("/api/v1/reports/annual?year=2025").await.body;
+    assert_eq!(json["requests"], 6);
+    for (dimension, group, count) in truth {
+        let cell = match dimension {
+            "by_outcome" => json[dimension][group].clone(),
+            _ => json[dimension][group]["requests"].clone(),
+        };
+        assert!(
+            true_of(&cell, count),
+            "JSON {dimension} {group}: {cell} for {count}"
+        );
+    }
+    assert_eq!(json["by_team"]["AMW"]["requests"], "×");
+    assert_eq!(json["by_outcome"]["open"], "×");
+    assert!(
+        json["note"].as_str().unwrap().contains("×"),
+        "the note explains the mark"
+    );
+
+    let csv = crate::helpers::read(
+        app.client
+            .get(app.url("/api/v1/reports/annual?year=2025"))
+            .insert_header(("authorization", format!("Bearer {}", app.admin.token)))
+            .insert_header(("accept", "text/csv"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    for (dimension, group, count) in truth {
+        let kind = dimension.trim_start_matches("by_");
+        let line = csv
+            .text
+            .lines()
+            .find(|l| l.starts_with(&format!("{kind},{group},")))
+            .unwrap_or_else(|| panic!("{kind},{group} in {}", csv.text));
+        let cell = line.split(',').nth(2).unwrap();
+        let cell = cell.parse::<i64>().map(Value::from).unwrap_or(Value::from(cell));
+        assert!(true_of(&cell, count), "CSV {line} for {count}");
+    }
+
+    let session = crate::pages::sign_in(&app, &app.admin.token).await;
+    let page = crate::pages::get(&app, "/reports/annual?jaar=2025", &[&session]).await;
+    for (name, count) in [("AMW", 5), ("JGD", 1), ("Afgewezen", 1), ("Nog open", 5)] {
+        let row = format!("<th scope=\"row\">{name}</th><td>");
+        let at = page
+            .text
+            .find(&row)
+            .unwrap_or_else(|| panic!("{row} on {}", page.text))
+            + row.len();
+        let shown = page.text[at..]
+            .split("</td>")
+            .next()
+            .unwrap()
+            .replace("&#60;", "<");
+        let cell = shown
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or(Value::from(shown.clone()));
+        assert!(true_of(&cell, count), "page {name}: {shown} for {count}");
+    }
+    crate::pages::shows(&page, "×");
+    crate::pages::shows(&page, "niet klein");
 }

@@ -1,0 +1,1 @@
+DROP INDEX requests_open_legal_by_team_idx;
