@@ -78,6 +78,10 @@ pub enum Command {
         /// Only queue the reminders; leave delivery to `serve` or a later run.
         #[arg(long)]
         no_delivery: bool,
+        /// Show what that moment would queue, and change nothing (no outbox rows, no
+        /// delivery).
+        #[arg(long, conflicts_with = "no_delivery")]
+        dry_run: bool,
     },
     /// Anonymise closed requests past their retention period
     /// (AVG_LOKET_RETENTION_PERIOD, default 24m after closing); `serve` does this daily.
@@ -350,11 +354,19 @@ fn administer(command: Command, settings: &Settings) -> Result<(), CliError> {
             Command::User {
                 command: UserCommand::Deactivate { email },
             } => {
-                let view = operator.deactivate_user(&db, UserRef::Email(email), now).await?;
+                let rules = Rules::from_settings(settings);
+                let (view, held) = operator
+                    .deactivate_user(&db, &rules, UserRef::Email(email), now)
+                    .await?;
                 println!(
                     "user {} ({}) is deactivated; their tokens no longer work",
                     view.user.id, view.user.email
                 );
+                if held > 0 {
+                    println!(
+                        "{held} open request(s) are still assigned to them; they count as unassigned until a manager reassigns them"
+                    );
+                }
             }
             Command::Token {
                 command: TokenCommand::Create { email },
@@ -393,6 +405,9 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
         command @ (Command::Team { .. } | Command::User { .. } | Command::Token { .. }) => {
             administer(command, &settings)
         }
+        Command::Remind {
+            now, dry_run: true, ..
+        } => dry_run(settings, now.unwrap_or_else(clock::now)),
         Command::Remind { now, no_delivery, .. } => {
             remind(settings, now.unwrap_or_else(clock::now), !no_delivery)
         }
@@ -493,6 +508,34 @@ fn remind(settings: Settings, now: chrono::DateTime<chrono::Utc>, delivery: bool
         );
         Ok(())
     })
+}
+
+/// `remind --once --dry-run`: the reminders a sweep at `now` would queue, one a line.
+fn dry_run(settings: Settings, now: chrono::DateTime<chrono::Utc>) -> Result<(), CliError> {
+    let db = admin_db(&settings)?;
+    let rules = Rules::from_settings(&settings);
+    let mail = MailSettings::from_settings(&settings);
+    let planned =
+        block_on(async move { Ok(crate::service::reminders::plan(&db, &rules, &mail, now).await?) })?;
+    for mail in &planned {
+        let deadline = mail
+            .deadline
+            .map(|(kind, date)| format!("{kind} {date}"))
+            .unwrap_or_default();
+        let held = if mail.held { " (daily digest)" } else { "" };
+        println!(
+            "{}\t{}\t{deadline}\t{}{held}",
+            mail.reference,
+            mail.stage.code(),
+            mail.recipient_email
+        );
+    }
+    println!(
+        "dry run at {}: {} reminder(s) would be queued; nothing was written or sent",
+        now.to_rfc3339(),
+        planned.len()
+    );
+    Ok(())
 }
 
 fn migrate(settings: Settings) -> Result<(), CliError> {

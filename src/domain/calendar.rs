@@ -164,6 +164,21 @@ impl Calendar {
     }
 
     /// The working day `n` working days before `date` (for "due in 3 working days").
+    /// Working days from `a` to `b`, either way round: the days after the earlier one,
+    /// up to and including the later one, that are working days.
+    pub fn working_days_between(self, a: NaiveDate, b: NaiveDate) -> u32 {
+        let (from, to) = if a <= b { (a, b) } else { (b, a) };
+        let mut days = 0;
+        let mut day = from;
+        while day < to {
+            day = day.succ_opt().expect("date in range");
+            if self.is_working_day(day) {
+                days += 1;
+            }
+        }
+        days
+    }
+
     pub fn sub_working_days(self, date: NaiveDate, n: u32) -> NaiveDate {
         let mut day = date;
         let mut left = n;

@@ -240,6 +240,9 @@ pub struct ReminderSubject {
     pub deadlines: Deadlines,
     /// The later of the date of receipt and the date it was registered.
     pub registered_on: NaiveDate,
+    /// The moment it was registered: no reminder about it goes out before the first
+    /// reminder moment after it (a request logged at 20:37 waits for the morning).
+    pub registered_at: DateTime<Utc>,
 }
 
 /// One reminder that is due, before recipients are resolved.
@@ -280,11 +283,33 @@ impl Planner {
             .with_timezone(&Utc)
     }
 
+    /// The first reminder moment (a working day at the reminder hour) at or after `at`.
+    pub fn first_moment_from(&self, at: DateTime<Utc>) -> DateTime<Utc> {
+        let mut day = self
+            .calendar
+            .next_working_day_from(at.with_timezone(&self.timezone).date_naive());
+        while self.moment(day) < at {
+            day = self
+                .calendar
+                .next_working_day_from(day.succ_opt().expect("date in range"));
+        }
+        self.moment(day)
+    }
+
     pub fn schedule(&self, subject: &ReminderSubject, now: DateTime<Utc>) -> Schedule {
         if subject.status.is_terminal() || subject.status == Status::AwaitingRequester {
             return Schedule {
                 due: vec![],
                 next_at: None,
+            };
+        }
+        // Nothing goes out before the first reminder moment after registration: what
+        // is due then (the stage current at that moment) is sent then.
+        let first = self.first_moment_from(subject.registered_at);
+        if now < first {
+            return Schedule {
+                due: vec![],
+                next_at: Some(first),
             };
         }
         let (deadline, date) = if subject.decided {
@@ -459,6 +484,7 @@ mod tests {
                 legal: date("2026-12-02"),
             },
             registered_on: date("2026-11-02"),
+            registered_at: at("2026-11-02", 9, 30),
         }
     }
 
@@ -536,6 +562,7 @@ mod tests {
         let unassigned = ReminderSubject {
             assignee: None,
             registered_on: date("2026-11-06"),
+            registered_at: at("2026-11-06", 9, 30),
             ..subject()
         };
         assert_eq!(

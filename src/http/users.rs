@@ -55,6 +55,11 @@ pub struct UserAnswer {
     /// `GET /api/v1/users/{id}` only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tokens: Option<Vec<TokenAnswer>>,
+    /// Open requests still assigned to the user (`GET /api/v1/users/{id}` and the answer
+    /// to a deactivation): once the user is deactivated they count as unassigned until
+    /// a manager reassigns them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_requests_held: Option<i64>,
 }
 
 impl From<&UserView> for UserAnswer {
@@ -70,6 +75,7 @@ impl From<&UserView> for UserAnswer {
             created_at: utc(view.user.created_at),
             deactivated_at: view.user.deactivated_at.map(utc),
             tokens: None,
+            open_requests_held: None,
         }
     }
 }
@@ -151,18 +157,18 @@ pub async fn get(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (view, tokens) = Admin::of(&auth.0)?
-        .user(&state.db, UserRef::Id(id.into_inner()))
-        .await?;
+    let admin = Admin::of(&auth.0)?;
+    let (view, tokens) = admin.user(&state.db, UserRef::Id(id.into_inner())).await?;
     let mut answer = UserAnswer::from(&view);
     answer.tokens = Some(tokens.iter().map(TokenAnswer::from).collect());
+    answer.open_requests_held = Some(admin.requests_held(&state.db, view.user.id.clone()).await?);
     Ok(HttpResponse::Ok().json(answer))
 }
 
 #[utoipa::path(post, path = "/api/v1/users/{id}/deactivate", tag = "administration",
     params(("id" = String, Path, description = "The user's id (UUID)")),
     responses(
-        (status = 200, description = "Deactivated: their tokens stop working", body = UserAnswer),
+        (status = 200, description = "Deactivated: their tokens and sessions stop working; `open_requests_held` says how many open requests they still hold, which count as unassigned from now on (their team's managers are reminded)", body = UserAnswer),
         (status = 404, description = "No such user", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Deactivating would leave no active privacy officer, or the user is inactive already", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
@@ -171,10 +177,17 @@ pub async fn deactivate(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = Admin::of(&auth.0)?
-        .deactivate_user(&state.db, UserRef::Id(id.into_inner()), clock::now())
+    let (view, held) = Admin::of(&auth.0)?
+        .deactivate_user(
+            &state.db,
+            &state.rules,
+            UserRef::Id(id.into_inner()),
+            clock::now(),
+        )
         .await?;
-    Ok(HttpResponse::Ok().json(UserAnswer::from(&view)))
+    let mut answer = UserAnswer::from(&view);
+    answer.open_requests_held = Some(held);
+    Ok(HttpResponse::Ok().json(answer))
 }
 
 #[utoipa::path(post, path = "/api/v1/users/{id}/tokens", tag = "administration",

@@ -16,7 +16,7 @@ use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::configuration::MailUrl;
-pub use templates::{render_digest, render_reminder, DigestItem, MailFacts, Rendered};
+pub use templates::{render_digest, render_reminder, DigestItem, MailFacts, Reader, Rendered};
 
 /// A mail as handed to the transport.
 #[derive(Debug, Clone, PartialEq, Eq)]

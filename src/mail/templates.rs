@@ -10,16 +10,37 @@ use crate::domain::request::Status;
 use crate::domain::vocabulary::in_sentence;
 use crate::domain::Language;
 
+/// Who a copy of a reminder is for: its words differ (who else hears, why you do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// The assignee; `managers_copied` when a team manager gets the mail too.
+    Assignee { managers_copied: bool },
+    /// A team manager of the request's team.
+    Manager,
+    /// A privacy officer who receives a manager's mail because the team has none.
+    StandIn,
+    /// A privacy officer, escalated to.
+    PrivacyOfficer,
+}
+
 /// Everything a reminder may say — and so everything it can say.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailFacts {
     pub reference: String,
     pub kind: KindCode,
     pub status: Status,
+    /// The team code (`AMW`): no personal data.
+    pub team: String,
     pub deadline: DeadlineKind,
     pub deadline_date: NaiveDate,
     /// Working days until the deadline, or since it passed.
     pub working_days: u32,
+    /// The legal limit of AVG 12(3), and whether the request is still open after it.
+    pub legal_date: NaiveDate,
+    pub past_legal_limit: bool,
+    /// The deadline was extended already (it can be extended once).
+    pub extended: bool,
+    pub reader: Reader,
     pub link: String,
 }
 
@@ -28,10 +49,18 @@ pub struct MailView {
     pub reference: String,
     pub kind_label: String,
     pub status_label: String,
+    pub team: String,
     pub deadline_label: &'static str,
     pub deadline_name: String,
     pub deadline_date: String,
-    pub working_days: u32,
+    /// "3 werkdagen", "1 working day".
+    pub working_days: String,
+    pub legal_date: String,
+    pub past_legal_limit: bool,
+    /// What the reader should do now.
+    pub next_step: String,
+    /// Who else receives this, or why this reader does.
+    pub copy_note: Option<String>,
     pub link: String,
 }
 
@@ -50,17 +79,87 @@ fn date_label(date: NaiveDate, nl: bool) -> String {
     }
 }
 
+/// A number of working days with its noun in agreement.
+fn working_days(n: u32, nl: bool) -> String {
+    match (n, nl) {
+        (1, true) => "1 werkdag".into(),
+        (n, true) => format!("{n} werkdagen"),
+        (1, false) => "1 working day".into(),
+        (n, false) => format!("{n} working days"),
+    }
+}
+
 impl MailView {
-    fn of(facts: &MailFacts, language: Language) -> Self {
+    /// What to do now, for the stage and the deadline at hand.
+    fn next_step(stage: StageFamily, facts: &MailFacts, nl: bool) -> String {
+        let legal = date_label(facts.legal_date, nl);
+        let team = &facts.team;
+        match (stage, facts.deadline, facts.past_legal_limit, facts.extended, nl) {
+            (StageFamily::Unassigned, ..) if nl => {
+                format!("Wijs het verzoek toe aan een behandelaar van team {team}.")
+            }
+            (StageFamily::Unassigned, ..) => format!("Assign the request to a caseworker of team {team}."),
+            (StageFamily::Escalation, .., true) => "Vraag de behandelaar en de teammanager wat er nodig is om het verzoek af te handelen, en zie erop toe dat de verzoeker bericht krijgt.".into(),
+            (StageFamily::Escalation, ..) => "Ask the caseworker and the team manager what is needed to finish the request, and see that the requester is told.".into(),
+            (_, DeadlineKind::Response, true, _, true) => "Neem met voorrang een besluit en laat het de verzoeker schriftelijk weten: de wettelijke termijn is al verstreken.".into(),
+            (_, DeadlineKind::Response, true, _, false) => "Decide with priority and tell the requester in writing: the legal limit has passed already.".into(),
+            (_, DeadlineKind::Response, false, false, true) => format!("Neem een besluit en laat het de verzoeker weten, of verleng de termijn eenmalig met twee maanden; dat moet de verzoeker dan uiterlijk {legal} horen."),
+            (_, DeadlineKind::Response, false, false, false) => format!("Decide and tell the requester, or extend the deadline once by two months; the requester must then hear so by {legal}."),
+            (_, DeadlineKind::Response, false, true, true) => format!("Neem een besluit en laat het de verzoeker weten, uiterlijk {legal}."),
+            (_, DeadlineKind::Response, false, true, false) => format!("Decide and tell the requester, by {legal} at the latest."),
+            (_, DeadlineKind::Execution, true, _, true) => "Voer het verzoek met voorrang uit en leg de afronding vast in avg-loket: de wettelijke termijn is al verstreken.".into(),
+            (_, DeadlineKind::Execution, true, _, false) => "Carry out the request with priority and record its completion in avg-loket: the legal limit has passed already.".into(),
+            (_, DeadlineKind::Execution, false, _, true) => format!("Voer het verzoek uit en leg de afronding vast in avg-loket, uiterlijk {legal}."),
+            (_, DeadlineKind::Execution, false, _, false) => format!("Carry out the request and record its completion in avg-loket, by {legal} at the latest."),
+        }
+    }
+
+    fn copy_note(facts: &MailFacts, nl: bool) -> Option<String> {
+        let team = &facts.team;
+        match (facts.reader, nl) {
+            (
+                Reader::Assignee {
+                    managers_copied: true,
+                },
+                true,
+            ) => Some("De teammanager ontvangt dit bericht ook.".into()),
+            (
+                Reader::Assignee {
+                    managers_copied: true,
+                },
+                false,
+            ) => Some("The team manager receives this message too.".into()),
+            (Reader::Manager, true) => {
+                Some(format!("U ontvangt dit bericht als teammanager van team {team}."))
+            }
+            (Reader::Manager, false) => Some(format!(
+                "You receive this message as team manager of team {team}."
+            )),
+            (Reader::StandIn, true) => Some(format!(
+                "U ontvangt dit bericht omdat team {team} geen actieve teammanager heeft."
+            )),
+            (Reader::StandIn, false) => Some(format!(
+                "You receive this message because team {team} has no active team manager."
+            )),
+            _ => None,
+        }
+    }
+
+    fn of(stage: StageFamily, facts: &MailFacts, language: Language) -> Self {
         let nl = language == Language::Dutch;
         MailView {
             reference: facts.reference.clone(),
             kind_label: in_sentence(facts.kind.label(language)),
             status_label: in_sentence(facts.status.label(language)),
+            team: facts.team.clone(),
             deadline_label: facts.deadline.label(language),
             deadline_name: in_sentence(facts.deadline.label(language)),
             deadline_date: date_label(facts.deadline_date, nl),
-            working_days: facts.working_days,
+            working_days: working_days(facts.working_days, nl),
+            legal_date: date_label(facts.legal_date, nl),
+            past_legal_limit: facts.past_legal_limit,
+            next_step: Self::next_step(stage, facts, nl),
+            copy_note: Self::copy_note(facts, nl),
             link: facts.link.clone(),
         }
     }
@@ -74,6 +173,7 @@ struct Subject<'a> {
     reference: &'a str,
     kind: &'a str,
     days: u32,
+    past_legal_limit: bool,
 }
 
 macro_rules! stage_templates {
@@ -113,13 +213,14 @@ stage_templates! {
 }
 
 /// The subject line of a reminder.
-fn subject_of(stage: StageFamily, nl: bool, view: &MailView) -> String {
+fn subject_of(stage: StageFamily, nl: bool, facts: &MailFacts, view: &MailView) -> String {
     Subject {
         nl,
         stage,
         reference: &view.reference,
         kind: &view.kind_label,
-        days: view.working_days,
+        days: facts.working_days,
+        past_legal_limit: facts.past_legal_limit,
     }
     .render()
     .expect("the subject template renders")
@@ -129,8 +230,8 @@ fn subject_of(stage: StageFamily, nl: bool, view: &MailView) -> String {
 /// the same).
 pub fn render_reminder(stage: StageFamily, language: Language, facts: &MailFacts) -> Rendered {
     let nl = language == Language::Dutch;
-    let view = MailView::of(facts, language);
-    let subject = subject_of(stage, nl, &view);
+    let view = MailView::of(stage, facts, language);
+    let subject = subject_of(stage, nl, facts, &view);
     let (text, html) = render_stage(stage, nl, &view, &subject).expect("the stage templates render");
     Rendered { subject, text, html }
 }
@@ -147,8 +248,8 @@ pub struct DigestItem {
 impl DigestItem {
     pub fn of(stage: StageFamily, language: Language, facts: &MailFacts) -> Self {
         let nl = language == Language::Dutch;
-        let view = MailView::of(facts, language);
-        let subject = subject_of(stage, nl, &view);
+        let view = MailView::of(stage, facts, language);
+        let subject = subject_of(stage, nl, facts, &view);
         let summary = subject.split(" — ").next().unwrap_or_default().to_string();
         DigestItem {
             reference: view.reference,
@@ -185,6 +286,7 @@ pub fn render_digest(language: Language, today: NaiveDate, items: &[DigestItem])
         reference: &today_label,
         kind: "",
         days: items.len() as u32,
+        past_legal_limit: false,
     }
     .render()
     .expect("the subject template renders");
@@ -215,9 +317,16 @@ mod tests {
             reference: "AVG-2026-00042".into(),
             kind: KindCode::Access,
             status: Status::InAssessment,
+            team: "AMW".into(),
             deadline: DeadlineKind::Response,
             deadline_date: NaiveDate::from_ymd_opt(2026, 11, 16).unwrap(),
             working_days: 3,
+            legal_date: NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+            past_legal_limit: false,
+            extended: false,
+            reader: Reader::Assignee {
+                managers_copied: true,
+            },
             link: "https://avg.zorg.example/requests/0190".into(),
         }
     }
@@ -291,5 +400,60 @@ mod tests {
         assert!(digest
             .text
             .contains("AVG-2026-00042 (inzage), Termijn verloopt vandaag (reactietermijn 16-11-2026)"));
+    }
+
+    #[test]
+    fn numbers_agree_with_their_nouns_and_every_mail_says_the_legal_limit_and_what_to_do() {
+        let one = MailFacts {
+            working_days: 1,
+            ..facts()
+        };
+        let r = render_reminder(StageFamily::DueSoon, Language::Dutch, &one);
+        assert!(r.text.contains("over 1 werkdag,"), "{}", r.text);
+        assert!(!r.text.contains("1 werkdagen"), "{}", r.text);
+        let r = render_reminder(StageFamily::Overdue, Language::English, &one);
+        assert!(r.text.contains("1 working day ago"), "{}", r.text);
+        for stage in [
+            StageFamily::DueSoon,
+            StageFamily::DueToday,
+            StageFamily::Overdue,
+            StageFamily::Escalation,
+            StageFamily::Unassigned,
+        ] {
+            let r = render_reminder(stage, Language::Dutch, &facts());
+            for body in [&r.text, &r.html] {
+                assert!(body.contains("Wettelijke termijn"), "{stage}: {body}");
+                assert!(body.contains("02-12-2026"), "{stage}: the legal date");
+                assert!(body.contains("Wat nu:"), "{stage}: what to do next");
+            }
+        }
+        let late = MailFacts {
+            past_legal_limit: true,
+            ..facts()
+        };
+        let r = render_reminder(StageFamily::Overdue, Language::Dutch, &late);
+        assert_eq!(
+            r.subject,
+            "Wettelijke termijn overschreden — AVG-2026-00042 (inzage)"
+        );
+        assert!(r.text.contains("wettelijke termijn overschreden"), "{}", r.text);
+    }
+
+    #[test]
+    fn a_mail_says_who_else_receives_it_only_when_someone_does() {
+        let to = |reader| MailFacts { reader, ..facts() };
+        let text = |reader| render_reminder(StageFamily::Overdue, Language::Dutch, &to(reader)).text;
+        assert!(text(Reader::Assignee {
+            managers_copied: true
+        })
+        .contains("De teammanager ontvangt dit bericht ook."));
+        let alone = text(Reader::Assignee {
+            managers_copied: false,
+        });
+        assert!(!alone.contains("teammanager ontvangt"), "{alone}");
+        let manager = text(Reader::Manager);
+        assert!(!manager.contains("teammanager ontvangt"), "{manager}");
+        assert!(manager.contains("als teammanager van team AMW"), "{manager}");
+        assert!(text(Reader::StandIn).contains("geen actieve teammanager"));
     }
 }

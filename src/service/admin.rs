@@ -12,7 +12,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::ServiceError;
+use super::{Rules, ServiceError};
 use crate::domain::access::{Caller, Role};
 use crate::domain::audit::RecordAction;
 use crate::domain::intake::{check_email, required_text};
@@ -21,7 +21,7 @@ use crate::domain::team::{TeamCode, TeamName};
 use crate::domain::FieldIssue;
 use crate::storage::teams::{self, NewTeam, TeamRow};
 use crate::storage::users::{self, TokenRow, UserRow};
-use crate::storage::{sessions, Db, DbConnection, StorageError};
+use crate::storage::{requests, sessions, Db, DbConnection, StorageError};
 
 /// A team and a token as stored: plain data the adapters show.
 pub use crate::storage::teams::TeamRow as Team;
@@ -312,27 +312,33 @@ fn set_reminders_in(
     Ok(view)
 }
 
+/// Deactivates a user. The open requests they still hold count as unassigned from
+/// now on: the sweep looks at them again at the next reminder moment `reminders_at`
+/// (their team's managers get the unassigned mail). Returns the user and how many.
 fn deactivate_user_in(
     conn: &mut DbConnection,
     actor: &str,
     who: &UserRef,
     now: DateTime<Utc>,
-) -> Result<UserView, ServiceError> {
+    reminders_at: DateTime<Utc>,
+) -> Result<(UserView, i64), ServiceError> {
     let mut view = find_user_in(conn, who)?;
+    let held = requests::open_assigned_to(conn, &view.user.id)?;
     if view.user.active {
         users::deactivate(conn, &view.user.id, now.naive_utc())?;
         sessions::delete_of_user(conn, &view.user.id)?;
+        requests::reschedule_reminders_of(conn, &view.user.id, reminders_at.naive_utc())?;
         record(
             conn,
             actor,
             RecordAction::UserDeactivated,
             now,
-            json!({"user_id": view.user.id}),
+            json!({"user_id": view.user.id, "open_requests_held": held}),
         )?;
         view.user.active = false;
         view.user.deactivated_at = Some(now.naive_utc());
     }
-    Ok(view)
+    Ok((view, held))
 }
 
 fn issue_token_for_in(
@@ -488,19 +494,29 @@ impl Admin {
         db.read(move |conn| user_and_tokens_in(conn, &who)).await
     }
 
-    /// Deactivates a user: every token and session of theirs stops working at once.
+    /// Deactivates a user: every token and session of theirs stops working at once,
+    /// and the open requests they held count as unassigned. Returns the user and the
+    /// number of open requests they still held.
     pub async fn deactivate_user(
         &self,
         db: &Db,
+        rules: &Rules,
         who: UserRef,
         now: DateTime<Utc>,
-    ) -> Result<UserView, ServiceError> {
+    ) -> Result<(UserView, i64), ServiceError> {
         let actor = self.actor.clone();
-        let view = db
-            .write(move |conn| deactivate_user_in(conn, &actor, &who, now))
+        let reminders_at = rules.planner().first_moment_from(now);
+        let (view, held) = db
+            .write(move |conn| deactivate_user_in(conn, &actor, &who, now, reminders_at))
             .await?;
-        tracing::info!(user_id = %view.user.id, "user deactivated");
-        Ok(view)
+        tracing::info!(user_id = %view.user.id, open_requests_held = held, "user deactivated");
+        Ok((view, held))
+    }
+
+    /// How many open requests a user still holds (assigned to them).
+    pub async fn requests_held(&self, db: &Db, user_id: String) -> Result<i64, ServiceError> {
+        db.read(move |conn| Ok::<_, ServiceError>(requests::open_assigned_to(conn, &user_id)?))
+            .await
     }
 
     /// Issues another token for an active user.

@@ -18,7 +18,7 @@ use crate::domain::request::Status;
 use crate::domain::statistics::{median_of_counts, share};
 use crate::domain::team::TeamCode;
 use crate::storage::dashboard::{self as store, OpenCount, OpenFigures, OutcomeCount, WindowFigures};
-use crate::storage::{notifications, Db, DbConnection};
+use crate::storage::{notifications, users, Db, DbConnection};
 
 /// The window of the on-time figures.
 pub const WINDOW_DAYS: u64 = 90;
@@ -139,7 +139,12 @@ pub struct Dashboard {
     pub due_soon_until: NaiveDate,
     /// Open requests waiting for the requester (the clock stands still).
     pub suspended: i64,
+    /// Open requests nobody can act on: without an assignee, or held by a deactivated
+    /// user.
     pub unassigned: i64,
+    /// Of those, the ones still assigned to a deactivated user (a manager should
+    /// reassign them).
+    pub held_by_deactivated_users: i64,
     pub failed_mails: i64,
     pub last_90_days: Window,
 }
@@ -229,6 +234,14 @@ fn overdue_of(figures: &OpenFigures, today: NaiveDate) -> Result<Overdue, Servic
     })
 }
 
+/// The team codes in sight, and the ids of deactivated users.
+fn sight_in(
+    conn: &mut DbConnection,
+    teams: &Option<Vec<TeamCode>>,
+) -> Result<(Vec<TeamCode>, Vec<String>), ServiceError> {
+    Ok((store::sight(conn, teams)?, users::inactive_ids(conn)?))
+}
+
 /// Completions and extensions of the window (decisions are read beside it).
 fn completions_in(
     conn: &mut DbConnection,
@@ -254,9 +267,7 @@ pub async fn dashboard(
     let soon_until = rules.soon_until(now);
     let since = today - Days::new(WINDOW_DAYS);
     let scope = teams.clone();
-    let sight = db
-        .read(move |conn| Ok::<_, ServiceError>(store::sight(conn, &scope)?))
-        .await?;
+    let (sight, inactive) = db.read(move |conn| sight_in(conn, &scope)).await?;
     // Three independent reads on three pooled connections at once: the dashboard
     // takes as long as the slowest, not the sum (each is its own snapshot).
     let (scope, sight_1, sight_2, sight_3) = (teams.clone(), sight.clone(), sight.clone(), sight);
@@ -289,7 +300,12 @@ pub async fn dashboard(
             .sum(),
         unassigned: open
             .iter()
-            .filter(|r| r.assignee.is_none())
+            .filter(|r| r.assignee.as_ref().is_none_or(|a| inactive.contains(a)))
+            .map(|r| r.count)
+            .sum(),
+        held_by_deactivated_users: open
+            .iter()
+            .filter(|r| r.assignee.as_ref().is_some_and(|a| inactive.contains(a)))
             .map(|r| r.count)
             .sum(),
         failed_mails: figures.failed_mails,

@@ -71,7 +71,7 @@ impl Rules {
     ) -> Option<DateTime<Utc>> {
         let schedule = self
             .planner()
-            .schedule(&reminder_subject(stored, deadlines, self.timezone), now);
+            .schedule(&reminder_subject(stored, deadlines, self.timezone, true), now);
         if schedule.due.is_empty() {
             schedule.next_at
         } else {
@@ -178,16 +178,24 @@ pub async fn ready(db: &crate::storage::Db) -> Result<(), ServiceError> {
     Ok(db.ping().await?)
 }
 
-/// The facts the reminder schedule needs about a request.
-pub fn reminder_subject(stored: &StoredRequest, deadlines: &Deadlines, timezone: Tz) -> ReminderSubject {
+/// The facts the reminder schedule needs about a request. `assignee_active` says
+/// whether its assignee can still act: a request held by a deactivated user counts
+/// as unassigned.
+pub fn reminder_subject(
+    stored: &StoredRequest,
+    deadlines: &Deadlines,
+    timezone: Tz,
+    assignee_active: bool,
+) -> ReminderSubject {
     let r = &stored.request;
     let logged_on = stored.created_at.with_timezone(&timezone).date_naive();
     ReminderSubject {
         request_id: r.id,
         status: r.status,
         decided: r.decision.is_some(),
-        assignee: r.assignee,
+        assignee: r.assignee.filter(|_| assignee_active),
         deadlines: *deadlines,
         registered_on: logged_on.max(r.received_on),
+        registered_at: stored.created_at,
     }
 }

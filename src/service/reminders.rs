@@ -10,12 +10,13 @@ use uuid::Uuid;
 
 use super::{reminder_subject, Rules, ServiceError};
 use crate::domain::access::Role;
+use crate::domain::deadlines::Deadlines;
 use crate::domain::reminders::{
     reminder_key, Audience, DeadlineKind, DueReminder, MailStage, OutboxStatus, ReminderPreference,
 };
 use crate::domain::team::TeamCode;
 use crate::domain::Language;
-use crate::mail::{self, DigestItem, MailFacts, OutgoingMail};
+use crate::mail::{self, DigestItem, MailFacts, OutgoingMail, Reader};
 use crate::storage::notifications::{self, NotificationRow, Recipient};
 use crate::storage::requests::{self as store, StoredRequest};
 use crate::storage::{Db, DbConnection, StorageError};
@@ -56,68 +57,81 @@ pub struct SweepReport {
 /// Requests handled per transaction.
 const BATCH: i64 = 1000;
 
-/// Working days from `today` to `deadline` (either way round).
-fn working_days_between(rules: &Rules, today: NaiveDate, deadline: NaiveDate) -> u32 {
-    let (from, to) = if today <= deadline {
-        (today, deadline)
-    } else {
-        (deadline, today)
-    };
-    let mut days = 0;
-    let mut day = from;
-    while day < to {
-        day = day.succ_opt().expect("date in range");
-        if rules.calendar.is_working_day(day) {
-            days += 1;
-        }
-    }
-    days
-}
-
 /// Who receives a reminder, looked up once per sweep batch: a batch of requests of
 /// the same teams shares its managers and privacy officers (a catch-up sweep of tens
 /// of thousands of requests would otherwise ask for them each time).
 #[derive(Default)]
 struct Directory {
+    /// Active users by id (`None`: no such active user).
     users: HashMap<String, Option<Recipient>>,
     managers: HashMap<TeamCode, Vec<Recipient>>,
     privacy_officers: Option<Vec<Recipient>>,
 }
 
 impl Directory {
-    fn recipients(
+    /// The user, if active.
+    fn active_user(&mut self, conn: &mut DbConnection, id: Uuid) -> Result<Option<Recipient>, StorageError> {
+        let id = id.to_string();
+        if !self.users.contains_key(&id) {
+            let user = notifications::active_user(conn, &id)?;
+            self.users.insert(id.clone(), user);
+        }
+        Ok(self.users[&id].clone())
+    }
+
+    fn managers(&mut self, conn: &mut DbConnection, team: &TeamCode) -> Result<Vec<Recipient>, StorageError> {
+        if !self.managers.contains_key(team) {
+            let managers = notifications::team_members_with_role(conn, team, Role::Manager)?;
+            self.managers.insert(team.clone(), managers);
+        }
+        Ok(self.managers[team].clone())
+    }
+
+    fn privacy_officers(&mut self, conn: &mut DbConnection) -> Result<Vec<Recipient>, StorageError> {
+        if self.privacy_officers.is_none() {
+            self.privacy_officers = Some(notifications::users_with_role(conn, Role::PrivacyOfficer)?);
+        }
+        Ok(self.privacy_officers.clone().unwrap_or_default())
+    }
+
+    /// The recipients of one audience of a reminder, each with the words of their
+    /// copy. A team without an active manager has its managers' mail go to the privacy
+    /// officers instead.
+    fn readers(
         &mut self,
         conn: &mut DbConnection,
         stored: &StoredRequest,
-        audience: Audience,
-    ) -> Result<Vec<Recipient>, StorageError> {
-        Ok(match audience {
-            Audience::Assignee => match stored.request.assignee {
-                Some(id) => {
-                    let id = id.to_string();
-                    if !self.users.contains_key(&id) {
-                        let user = notifications::active_user(conn, &id)?;
-                        self.users.insert(id.clone(), user);
-                    }
-                    self.users[&id].iter().cloned().collect()
+        audiences: &[Audience],
+    ) -> Result<Vec<(Reader, Vec<Recipient>)>, StorageError> {
+        let assignee = match stored.request.assignee {
+            Some(id) => self.active_user(conn, id)?,
+            None => None,
+        };
+        let assignee_id = assignee.as_ref().map(|(id, _, _)| id.clone());
+        let mut managers = Vec::new();
+        if audiences.contains(&Audience::Managers) {
+            managers = self.managers(conn, &stored.request.team)?;
+            managers.retain(|(id, _, _)| Some(id) != assignee_id.as_ref());
+        }
+        let mut readers = Vec::new();
+        for audience in audiences {
+            match audience {
+                Audience::Assignee => readers.push((
+                    Reader::Assignee {
+                        managers_copied: !managers.is_empty(),
+                    },
+                    assignee.iter().cloned().collect(),
+                )),
+                Audience::Managers if managers.is_empty() => {
+                    readers.push((Reader::StandIn, self.privacy_officers(conn)?))
                 }
-                None => Vec::new(),
-            },
-            Audience::Managers => {
-                let team = &stored.request.team;
-                if !self.managers.contains_key(team) {
-                    let managers = notifications::team_members_with_role(conn, team, Role::Manager)?;
-                    self.managers.insert(team.clone(), managers);
+                Audience::Managers => readers.push((Reader::Manager, managers.clone())),
+                Audience::PrivacyOfficers => {
+                    readers.push((Reader::PrivacyOfficer, self.privacy_officers(conn)?))
                 }
-                self.managers[team].clone()
             }
-            Audience::PrivacyOfficers => {
-                if self.privacy_officers.is_none() {
-                    self.privacy_officers = Some(notifications::users_with_role(conn, Role::PrivacyOfficer)?);
-                }
-                self.privacy_officers.clone().unwrap_or_default()
-            }
-        })
+        }
+        Ok(readers)
     }
 }
 
@@ -126,16 +140,23 @@ fn facts(
     mail: &MailSettings,
     stored: &StoredRequest,
     due: &DueReminder,
+    deadlines: &Deadlines,
     today: NaiveDate,
+    reader: Reader,
 ) -> MailFacts {
     let r = &stored.request;
     MailFacts {
         reference: r.reference.clone(),
         kind: r.kind.code(),
         status: r.status,
+        team: r.team.to_string(),
         deadline: due.deadline,
         deadline_date: due.deadline_date,
-        working_days: working_days_between(rules, today, due.deadline_date),
+        working_days: rules.calendar.working_days_between(today, due.deadline_date),
+        legal_date: deadlines.legal,
+        past_legal_limit: r.standing(deadlines, today, today).past_legal_limit,
+        extended: r.extension.is_some(),
+        reader,
         link: format!("{}/requests/{}", mail.base_url, r.id),
     }
 }
@@ -174,7 +195,8 @@ fn outbox_row(
     }
 }
 
-/// Writes the due reminders of one request and moves its next-reminder moment.
+/// Writes the due reminders of one request and moves its next-reminder moment. A
+/// request held by a deactivated user counts as unassigned.
 fn sweep_request(
     conn: &mut DbConnection,
     directory: &mut Directory,
@@ -187,16 +209,21 @@ fn sweep_request(
     let id = &stored.request.id.to_string();
     let context = rules.context(stored.request.kind.code(), now);
     let deadlines = stored.request.deadlines(context.periods, context.calendar);
-    let schedule = rules
-        .planner()
-        .schedule(&reminder_subject(stored, &deadlines, rules.timezone), now);
+    let assignee_active = match stored.request.assignee {
+        Some(assignee) => directory.active_user(conn, assignee)?.is_some(),
+        None => false,
+    };
+    let schedule = rules.planner().schedule(
+        &reminder_subject(stored, &deadlines, rules.timezone, assignee_active),
+        now,
+    );
     let today = context.today();
     for due in &schedule.due {
-        let facts = facts(rules, mail, stored, due, today);
-        let rendered = mail::render_reminder(due.stage.family(), mail.language, &facts);
         let mut sent_to: Vec<String> = Vec::new();
-        for audience in &due.audiences {
-            for (user_id, email, preference) in directory.recipients(conn, stored, *audience)? {
+        for (reader, recipients) in directory.readers(conn, stored, &due.audiences)? {
+            let facts = facts(rules, mail, stored, due, &deadlines, today, reader);
+            let rendered = mail::render_reminder(due.stage.family(), mail.language, &facts);
+            for (user_id, email, preference) in recipients {
                 if sent_to.contains(&user_id) {
                     continue;
                 }
@@ -248,6 +275,64 @@ fn sweep_batch_in(
     let queued = notifications::insert_many_if_new(conn, &rows)?;
     notifications::set_next_reminders(conn, &moments)?;
     Ok((ids.len(), queued))
+}
+
+/// A reminder a sweep at some moment would queue (`avg-loket remind --dry-run`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedMail {
+    pub reference: String,
+    pub stage: MailStage,
+    pub deadline: Option<(DeadlineKind, NaiveDate)>,
+    pub recipient_email: String,
+    /// Kept for the recipient's morning digest instead of sent on its own.
+    pub held: bool,
+}
+
+/// What a sweep at `now` would queue — the reminders due whose key is not in the
+/// outbox yet — without writing anything.
+pub async fn plan(
+    db: &Db,
+    rules: &Rules,
+    mail: &MailSettings,
+    now: DateTime<Utc>,
+) -> Result<Vec<PlannedMail>, ServiceError> {
+    let (rules, mail) = (rules.clone(), mail.clone());
+    db.read(move |conn| plan_in(conn, &rules, &mail, now)).await
+}
+
+fn plan_in(
+    conn: &mut DbConnection,
+    rules: &Rules,
+    mail: &MailSettings,
+    now: DateTime<Utc>,
+) -> Result<Vec<PlannedMail>, ServiceError> {
+    let ids = notifications::requests_due(conn, now.naive_utc(), i64::MAX)?;
+    let mut directory = Directory::default();
+    let mut planned = Vec::new();
+    for chunk in ids.chunks(BATCH as usize) {
+        let mut rows = Vec::new();
+        let mut references = HashMap::new();
+        for stored in store::load_many(conn, chunk)? {
+            sweep_request(conn, &mut directory, rules, mail, &stored, now, &mut rows)?;
+            references.insert(stored.request.id.to_string(), stored.request.reference.clone());
+        }
+        let keys: Vec<String> = rows.iter().map(|r| r.key.clone()).collect();
+        let queued = notifications::existing_keys(conn, &keys)?;
+        for row in rows.into_iter().filter(|r| !queued.contains(&r.key)) {
+            planned.push(PlannedMail {
+                reference: row
+                    .request_id
+                    .as_ref()
+                    .and_then(|id| references.get(id).cloned())
+                    .unwrap_or_default(),
+                stage: row.stage,
+                deadline: row.deadline.zip(row.deadline_date),
+                recipient_email: row.recipient_email,
+                held: row.status == OutboxStatus::Held,
+            });
+        }
+    }
+    Ok(planned)
 }
 
 /// One sweep at `now`: every request whose next reminder moment has come, then the
@@ -325,10 +410,15 @@ fn write_digests(
                 audiences: vec![],
                 at: now,
             };
+            let context = rules.context(stored.request.kind.code(), now);
+            let deadlines = stored.request.deadlines(context.periods, context.calendar);
+            let reader = Reader::Assignee {
+                managers_copied: false,
+            };
             items.push(DigestItem::of(
                 due.stage.family(),
                 mail.language,
-                &facts(rules, mail, &stored, &due, today),
+                &facts(rules, mail, &stored, &due, &deadlines, today, reader),
             ));
         }
         let rendered = mail::render_digest(mail.language, today, &items);

@@ -675,8 +675,10 @@ fn case_file_in(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<Ca
     let assignee = stored.request.assignee.map(|a| a.to_string());
     let mut actors: Vec<String> = events.iter().map(|e| e.actor.clone()).collect();
     actors.extend(assignee.clone());
-    let names: std::collections::HashMap<String, String> =
-        users::names_of(conn, &actors)?.into_iter().collect();
+    let names: std::collections::HashMap<String, (String, bool)> = users::names_of(conn, &actors)?
+        .into_iter()
+        .map(|(id, name, active)| (id, (name, active)))
+        .collect();
     let workers = users::workers_of(conn, &stored.request.team)?;
     let status = |code: &Option<String>| code.as_deref().and_then(|c| Status::parse(c).ok());
     let timeline = events
@@ -685,10 +687,17 @@ fn case_file_in(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<Ca
             occurred_at: e.occurred_at,
             from_status: status(&e.from_status),
             to_status: status(&e.to_status),
-            actor: names.get(&e.actor).cloned().unwrap_or(e.actor),
+            actor: names
+                .get(&e.actor)
+                .map(|(name, _)| name.clone())
+                .unwrap_or(e.actor),
             action: e.action,
         })
         .collect();
-    let assignee_name = assignee.map(|id| names.get(&id).cloned().unwrap_or(id));
+    let assignee_name = assignee.map(|id| match names.get(&id) {
+        Some((name, true)) => name.clone(),
+        Some((name, false)) => format!("{name} (gedeactiveerd: telt als niet toegewezen)"),
+        None => id,
+    });
     Ok((stored, sight, timeline, workers, assignee_name))
 }

@@ -95,6 +95,23 @@ pub fn set_next_reminders(
     Ok(())
 }
 
+/// Which of `keys` are in the outbox already.
+pub fn existing_keys(
+    conn: &mut DbConnection,
+    keys: &[String],
+) -> Result<std::collections::HashSet<String>, StorageError> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in keys.chunks(500) {
+        found.extend(
+            notifications::table
+                .filter(notifications::key.eq_any(chunk))
+                .select(notifications::key)
+                .load::<String>(conn)?,
+        );
+    }
+    Ok(found)
+}
+
 /// Requests whose next reminder moment has come (oldest first).
 pub fn requests_due(
     conn: &mut DbConnection,

@@ -836,3 +836,28 @@ pub fn anonymise(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result
 pub fn count(conn: &mut DbConnection) -> Result<i64, StorageError> {
     Ok(requests::table.count().get_result(conn)?)
 }
+
+/// How many open requests are assigned to `user_id`.
+pub fn open_assigned_to(conn: &mut DbConnection, user_id: &str) -> Result<i64, StorageError> {
+    Ok(requests::table
+        .filter(requests::assignee.eq(user_id))
+        .filter(requests::open_due.is_not_null())
+        .count()
+        .get_result(conn)?)
+}
+
+/// Has the sweep look at the open requests assigned to `user_id` again at `at` (their
+/// assignee was deactivated: they are unassigned now).
+pub fn reschedule_reminders_of(
+    conn: &mut DbConnection,
+    user_id: &str,
+    at: NaiveDateTime,
+) -> Result<usize, StorageError> {
+    Ok(diesel::update(
+        requests::table
+            .filter(requests::assignee.eq(user_id))
+            .filter(requests::open_due.is_not_null()),
+    )
+    .set(requests::next_reminder_at.eq(Some(at)))
+    .execute(conn)?)
+}

@@ -198,10 +198,22 @@ pub fn workers_of(conn: &mut DbConnection, team: &TeamCode) -> Result<Vec<(Strin
         .load(conn)?)
 }
 
-/// The names of users by id (for the timeline of a request).
-pub fn names_of(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<(String, String)>, StorageError> {
+/// The names of users by id, and whether each is active (for the timeline of a request).
+pub fn names_of(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> Result<Vec<(String, String, bool)>, StorageError> {
     Ok(users::table
         .filter(users::id.eq_any(ids))
-        .select((users::id, users::name))
+        .select((users::id, users::name, users::active))
+        .load(conn)?)
+}
+
+/// The ids of every deactivated user (a handful: the dashboard counts the open requests
+/// they still hold as unassigned).
+pub fn inactive_ids(conn: &mut DbConnection) -> Result<Vec<String>, StorageError> {
+    Ok(users::table
+        .filter(users::active.eq(false))
+        .select(users::id)
         .load(conn)?)
 }

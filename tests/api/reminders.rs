@@ -541,3 +541,187 @@ async fn remind_once_from_the_command_line_writes_eml_files_once() {
         .unwrap();
     assert!(!without_once.status.success());
 }
+
+/// The mails the memory transport got, after delivering everything queued at `now`.
+async fn delivered_at(app: &TestApp, now: DateTime<Utc>) -> Vec<avg_loket::mail::OutgoingMail> {
+    let (mailer, sent) = Mailer::memory();
+    deliver_at(app, &mailer, now).await;
+    let mails = sent.lock().unwrap().clone();
+    mails
+}
+
+#[actix_web::test]
+async fn requests_of_a_deactivated_user_count_as_unassigned_and_their_managers_are_told() {
+    let app = spawn_app().await;
+    let people = team(&app).await;
+    let r = assigned_request(&app, &people).await;
+    let id = r["id"].as_str().unwrap();
+
+    let deactivated = app
+        .post_json(&format!("/api/v1/users/{}/deactivate", people.worker), &json!({}))
+        .await;
+    assert_eq!(deactivated.status, 200, "{}", deactivated.text);
+    assert_eq!(
+        deactivated.body["open_requests_held"], 1,
+        "the answer says what they held"
+    );
+    let d = app.get("/api/v1/dashboard").await.body;
+    assert_eq!(
+        d["unassigned"], 1,
+        "held by a deactivated user: nobody can act on it"
+    );
+    assert_eq!(d["held_by_deactivated_users"], 1);
+
+    // At the next reminder moment (and once the request has been a working day
+    // without a worker) the managers hear that nobody handles it.
+    let next = Rules::from_settings(&settings(&app))
+        .planner()
+        .first_moment_from(Utc::now())
+        .max(at(&app, CAL.add_working_days(crate::helpers::today(), 1), 0));
+    sweep_at(&app, next).await;
+    let rows = outbox(&app).await;
+    assert!(
+        rows.iter()
+            .any(|(stage, to, _, _)| stage == "unassigned" && *to == people.manager),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().all(|(_, to, _, _)| *to != people.worker),
+        "nothing for the deactivated user: {rows:?}"
+    );
+    // Reassigned, the request has a worker again.
+    let colleague = app.create_user("caseworker", &["AMW"]).await;
+    app.act_ok(id, "assign", &json!({"assignee": colleague.id})).await;
+    let d = app.get("/api/v1/dashboard").await.body;
+    assert_eq!(d["unassigned"], 0);
+}
+
+#[actix_web::test]
+async fn a_team_without_a_manager_escalates_to_the_privacy_officer_and_no_mail_claims_otherwise() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await; // a caseworker, no manager
+    let worker = app.worker("AMW");
+    let received = (crate::helpers::today() - Days::new(40)).to_string();
+    let mut body = registration("access", &received);
+    body["assignee"] = worker.id.clone().into();
+    let r = app.register(&body).await;
+    let overdue_from = CAL.add_working_days(date(&r["deadlines"]["response"]), 1);
+    let first = Rules::from_settings(&settings(&app))
+        .planner()
+        .first_moment_from(Utc::now());
+    let moment = first.max(at(&app, overdue_from, 0));
+    sweep_at(&app, moment).await;
+    let mails = delivered_at(&app, moment).await;
+    let to_worker: Vec<_> = mails.iter().filter(|m| m.to.starts_with("worker-amw")).collect();
+    let to_officer: Vec<_> = mails.iter().filter(|m| m.to == "fg@zorg.example").collect();
+    assert!(!to_worker.is_empty() && !to_officer.is_empty(), "{mails:?}");
+    for mail in &to_worker {
+        assert!(!mail.text.contains("teammanager ontvangt"), "{}", mail.text);
+    }
+    assert!(
+        to_officer
+            .iter()
+            .any(|m| m.text.contains("geen actieve teammanager")),
+        "the privacy officer stands in for the missing manager"
+    );
+    // The request is past its legal limit: the mails say so, and what to do.
+    assert!(
+        to_worker[0]
+            .subject
+            .starts_with("Wettelijke termijn overschreden"),
+        "{}",
+        to_worker[0].subject
+    );
+    assert!(
+        to_worker[0].text.contains("Wettelijke termijn:"),
+        "{}",
+        to_worker[0].text
+    );
+    assert!(to_worker[0].text.contains("Wat nu:"), "{}", to_worker[0].text);
+}
+
+#[actix_web::test]
+async fn a_request_registered_late_in_the_day_waits_for_the_reminder_hour() {
+    let app = spawn_app().await;
+    let people = team(&app).await;
+    // Received long ago, registered now, already overdue.
+    let received = (crate::helpers::today() - Days::new(30)).to_string();
+    let mut body = registration("access", &received);
+    body["assignee"] = people.worker.clone().into();
+    app.register(&body).await;
+    let registered = Utc::now();
+    assert_eq!(
+        sweep_at(&app, registered + chrono::Duration::seconds(10))
+            .await
+            .queued,
+        0,
+        "no mail at once, whatever the hour"
+    );
+    let first = Rules::from_settings(&settings(&app))
+        .planner()
+        .first_moment_from(registered);
+    assert_eq!(
+        sweep_at(&app, first - chrono::Duration::minutes(1)).await.queued,
+        0
+    );
+    let morning = sweep_at(&app, first).await;
+    assert!(morning.queued >= 1, "{morning:?}");
+    let rows = outbox(&app).await;
+    assert!(
+        rows.iter()
+            .any(|(stage, to, _, _)| stage.starts_with("overdue") && *to == people.worker),
+        "{rows:?}"
+    );
+}
+
+#[actix_web::test]
+async fn a_dry_run_shows_what_a_moment_would_send_and_changes_nothing() {
+    let app = spawn_app().await;
+    let people = team(&app).await;
+    let r = assigned_request(&app, &people).await;
+    let soon = CAL.sub_working_days(date(&r["deadlines"]["response"]), 3);
+    let moment = at(&app, soon, 0).to_rfc3339();
+    let dir = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["remind", "--once", "--now", &moment];
+        args.extend_from_slice(extra);
+        crate::cli::avg_loket(
+            dir.path(),
+            &[
+                ("AVG_LOKET_DATABASE_URL", &app.database.url()),
+                ("AVG_LOKET_MAIL_URL", &format!("file://{}", dir.path().display())),
+            ],
+        )
+        .args(&args)
+        .output()
+        .unwrap()
+    };
+    let dry = run(&["--dry-run"]);
+    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    let said = String::from_utf8_lossy(&dry.stdout).to_string();
+    assert!(said.contains(r["reference"].as_str().unwrap()), "{said}");
+    assert!(
+        said.contains("due_soon") && said.contains("worker-amw@zorg.example"),
+        "{said}"
+    );
+    assert!(
+        said.contains("1 reminder(s) would be queued; nothing was written"),
+        "{said}"
+    );
+    assert!(outbox(&app).await.is_empty(), "the dry run wrote nothing");
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().all(|e| e
+            .unwrap()
+            .path()
+            .extension()
+            .is_none_or(|x| x != "eml")),
+        "and sent nothing"
+    );
+    let real = run(&[]);
+    assert!(String::from_utf8_lossy(&real.stdout).contains("1 reminder(s) queued"));
+    let again = run(&["--dry-run"]);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("0 reminder(s) would be queued"),
+        "what is queued already is not planned again"
+    );
+}
