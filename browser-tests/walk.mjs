@@ -82,7 +82,21 @@ async function session(name) {
   return page;
 }
 
+// Words that give an English message away on a Dutch page, and field codes.
+const english = new Set(["the", "required", "must", "expected", "unknown", "future", "invalid", "before", "after",
+  "not", "and", "lies", "should", "cannot", "date", "field", "at", "most", "least", "or", "a", "an", "one", "name"]);
+
+async function dutch(page, label) {
+  const texts = await page.$$eval(".error, .summary, .notice", (nodes) => nodes.map((n) => n.textContent.trim()));
+  for (const text of texts) {
+    const words = text.split(/[^\p{L}\p{N}_]+/u).filter(Boolean);
+    const wrong = words.filter((w) => english.has(w.toLowerCase()) || w.includes("_"));
+    check(wrong.length === 0, `${label}: the message is Dutch without field codes (${text})`);
+  }
+}
+
 async function accessible(page, label) {
+  await dutch(page, label);
   await page.evaluate(axeSource);
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
   const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");

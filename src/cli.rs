@@ -218,7 +218,7 @@ fn parse_date(value: &str) -> Result<NaiveDate, String> {
 }
 
 fn parse_calendar(value: &str) -> Result<Calendar, String> {
-    Calendar::parse(value.trim()).map_err(|e| e.0)
+    Calendar::parse(value.trim()).map_err(|e| e.0.en)
 }
 
 /// A command that failed; printed as one line on stderr.

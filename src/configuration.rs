@@ -272,7 +272,7 @@ impl Settings {
             },
         )?;
         let calendar = parse_var("AVG_LOKET_CALENDAR", &get("AVG_LOKET_CALENDAR", "gdpr-nl"), |v| {
-            Calendar::parse(v.trim()).map_err(|e| e.0)
+            Calendar::parse(v.trim()).map_err(|e| e.0.en)
         })?;
         let periods = parse_periods(&mut get)?;
         let number = |name: &str, value: String, min: u32, max: u32| -> Result<u32, ConfigError> {
@@ -317,7 +317,7 @@ impl Settings {
             )?,
         };
         let language = parse_var("AVG_LOKET_LANGUAGE", &get("AVG_LOKET_LANGUAGE", "nl"), |v| {
-            Language::parse(v.trim()).map_err(|e| e.0)
+            Language::parse(v.trim()).map_err(|e| e.0.en)
         })?;
         let sweep_interval = std::time::Duration::from_secs(u64::from(number(
             "AVG_LOKET_SWEEP_INTERVAL_SECONDS",
@@ -328,7 +328,7 @@ impl Settings {
         let retention = parse_var(
             "AVG_LOKET_RETENTION_PERIOD",
             &get("AVG_LOKET_RETENTION_PERIOD", "24m"),
-            |v| Period::parse(v).map_err(|e| e.0),
+            |v| Period::parse(v).map_err(|e| e.0.en),
         )?;
         let mail_max_attempts = number(
             "AVG_LOKET_MAIL_MAX_ATTEMPTS",
@@ -395,7 +395,7 @@ fn parse_periods(get: &mut impl FnMut(&str, &str) -> String) -> Result<Periods, 
     let defaults = KindPeriods::default();
     let mut period = |name: String, default: Period| -> Result<Period, ConfigError> {
         let value = get(&name, &default.to_string());
-        Period::parse(&value).map_err(|e| ConfigError::new(&name, e.0))
+        Period::parse(&value).map_err(|e| ConfigError::new(&name, e.0.en))
     };
     let base = KindPeriods {
         response: period("AVG_LOKET_RESPONSE_PERIOD".into(), defaults.response)?,

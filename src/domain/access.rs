@@ -14,16 +14,16 @@
 
 use uuid::Uuid;
 
-use super::code_enum;
 use super::request::ActionName;
 use super::team::TeamCode;
+use super::{code_enum, Message};
 
 code_enum! {
     pub enum Role ("role") {
         FrontDesk = ("front_desk", "Baliemedewerker", "Front desk"),
         Caseworker = ("caseworker", "Behandelaar", "Caseworker"),
         Manager = ("manager", "Teammanager", "Team manager"),
-        PrivacyOfficer = ("privacy_officer", "Functionaris gegevensbescherming (privacy officer)", "Privacy officer"),
+        PrivacyOfficer = ("privacy_officer", "Functionaris gegevensbescherming", "Privacy officer"),
         Auditor = ("auditor", "Kwaliteitsmedewerker", "Auditor"),
     }
 }
@@ -69,7 +69,20 @@ pub enum Denied {
     NotFound,
     /// Visible, but not for this role to do.
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Message),
+}
+
+impl Denied {
+    pub fn forbidden(en: impl Into<String>, nl: impl Into<String>) -> Self {
+        Denied::Forbidden(Message::new(en, nl))
+    }
+
+    fn auditor() -> Self {
+        Denied::forbidden(
+            "an auditor reads and changes nothing",
+            "een kwaliteitsmedewerker leest mee en wijzigt niets",
+        )
+    }
 }
 
 impl Caller {
@@ -103,7 +116,7 @@ impl Caller {
     /// Whether the role registers requests at all (for any team).
     pub fn may_register_somewhere(&self) -> Result<(), Denied> {
         match self.role {
-            Role::Auditor => Err(Denied::Forbidden("an auditor reads and changes nothing".into())),
+            Role::Auditor => Err(Denied::auditor()),
             _ => Ok(()),
         }
     }
@@ -112,10 +125,13 @@ impl Caller {
         match self.role {
             Role::FrontDesk | Role::PrivacyOfficer => Ok(()),
             Role::Caseworker | Role::Manager if self.sees_everything_of(team) => Ok(()),
-            Role::Caseworker | Role::Manager => Err(Denied::Forbidden(format!(
-                "you register requests for your own teams only; team {team} is not one of them"
-            ))),
-            Role::Auditor => Err(Denied::Forbidden("an auditor reads and changes nothing".into())),
+            Role::Caseworker | Role::Manager => Err(Denied::forbidden(
+                format!("you register requests for your own teams only; team {team} is not one of them"),
+                format!(
+                    "u registreert verzoeken alleen voor uw eigen teams; team {team} hoort daar niet bij"
+                ),
+            )),
+            Role::Auditor => Err(Denied::auditor()),
         }
     }
 
@@ -126,8 +142,9 @@ impl Caller {
     pub fn may_read_events(&self, team: &TeamCode) -> Result<(), Denied> {
         match self.may_read(team)? {
             View::Full => Ok(()),
-            View::Status => Err(Denied::Forbidden(
-                "the front desk sees the status of a request, not its history".into(),
+            View::Status => Err(Denied::forbidden(
+                "the front desk sees the status of a request, not its history",
+                "de balie ziet de stand van een verzoek, niet de geschiedenis ervan",
             )),
         }
     }
@@ -137,14 +154,19 @@ impl Caller {
         self.may_read(team)?;
         match self.role {
             Role::PrivacyOfficer | Role::Manager => Ok(()),
-            Role::Auditor => Err(Denied::Forbidden("an auditor reads and changes nothing".into())),
+            Role::Auditor => Err(Denied::auditor()),
             Role::FrontDesk if action == ActionName::Withdraw => Ok(()),
-            Role::FrontDesk => Err(Denied::Forbidden(format!(
-                "the front desk can withdraw a request on the caller's behalf, not {action} it"
-            ))),
+Role::FrontDesk => Err(Denied::forbidden(
+                format!("the front desk can withdraw a request on the caller's behalf, not {action} it"),
+                format!(
+                    "de balie kan een verzoek namens de beller intrekken, maar niet '{}'",
+                    super::vocabulary::in_sentence(action.label_nl())
+                ),
+            )),
             Role::Caseworker => match (action, assignee) {
-                (ActionName::Assign, Some(current)) if current != self.user_id => Err(Denied::Forbidden(
-                    "the request is assigned to a colleague; only a manager or the privacy officer reassigns it".into(),
+(ActionName::Assign, Some(current)) if current != self.user_id => Err(Denied::forbidden(
+                    "the request is assigned to a colleague; only a manager or the privacy officer reassigns it",
+                    "het verzoek is aan een collega toegewezen; alleen een teammanager of de functionaris gegevensbescherming wijst het opnieuw toe",
                 )),
                 _ => Ok(()),
             },
@@ -156,8 +178,9 @@ impl Caller {
         if self.role == Role::PrivacyOfficer {
             Ok(())
         } else {
-            Err(Denied::Forbidden(
-                "only the privacy officer manages users, teams and tokens".into(),
+            Err(Denied::forbidden(
+                "only the privacy officer manages users, teams and tokens",
+                "alleen de functionaris gegevensbescherming beheert gebruikers, teams en sleutels",
             ))
         }
     }
@@ -168,8 +191,9 @@ impl Caller {
         match self.list_scope() {
             ListScope::All => Ok(None),
             ListScope::Teams(teams) => Ok(Some(teams)),
-            ListScope::ByReferenceOnly => Err(Denied::Forbidden(
-                "the dashboard is not part of the front desk's work".into(),
+ListScope::ByReferenceOnly => Err(Denied::forbidden(
+                "the dashboard is not part of the front desk's work",
+                "het overzicht is er voor behandelaars, teammanagers, de functionaris gegevensbescherming en kwaliteitsmedewerkers, niet voor de balie",
             )),
         }
     }
@@ -178,8 +202,9 @@ impl Caller {
     pub fn may_read_reports(&self) -> Result<(), Denied> {
         match self.list_scope() {
             ListScope::All => Ok(()),
-            _ => Err(Denied::Forbidden(
-                "the annual report is for the privacy officer and the auditor".into(),
+            _ => Err(Denied::forbidden(
+                "the annual report is for the privacy officer and the auditor",
+                "het jaarverslag is er voor de functionaris gegevensbescherming en de kwaliteitsmedewerker",
             )),
         }
     }

@@ -26,7 +26,12 @@ impl Period {
     /// `14d`, `4w` (= 28 days) or `1m`.
     pub fn parse(value: &str) -> Result<Self, Invalid> {
         let value = value.trim();
-        let invalid = || Invalid(format!("'{value}' is not a period (e.g. 14d, 4w or 1m)"));
+        let invalid = || {
+            Invalid::new(
+                format!("'{value}' is not a period (e.g. 14d, 4w or 1m)"),
+                format!("'{value}' is geen termijn (bijvoorbeeld 14d, 4w of 1m)"),
+            )
+        };
         let (number, unit) = value.split_at(value.len().saturating_sub(1));
         let n: u32 = number.parse().map_err(|_| invalid())?;
         if n == 0 || n > 3660 {

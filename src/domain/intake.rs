@@ -6,6 +6,7 @@
 
 use chrono::NaiveDate;
 
+use super::vocabulary::date_in_words;
 use super::{code_enum, FieldIssue};
 
 code_enum! {
@@ -73,16 +74,19 @@ pub fn check_representation(requester: &Requester, subject: &Subject) -> Vec<Fie
         (AgeBand::Under12, Relation::SelfRequester | Relation::Authorised) => issues.push(FieldIssue::new(
             "requester.relation",
             "for a child under 12 the request comes from a parent, guardian or legal representative",
+            "voor een kind jonger dan 12 komt het verzoek van een ouder, voogd of wettelijk vertegenwoordiger",
         )),
         (AgeBand::From12To15, Relation::SelfRequester) if subject.parents_informed != Some(true) => {
             issues.push(FieldIssue::new(
                 "subject.parents_informed",
                 "for a 12-15 year old who asks themselves, the parents or legal representative must be informed (set true once they are)",
+                "als een jongere van 12 tot en met 15 zelf vraagt, worden de ouders of de wettelijk vertegenwoordiger geïnformeerd; vink dit aan zodra dat is gebeurd",
             ))
         }
         (AgeBand::From16To17 | AgeBand::Adult, Relation::Parent) => issues.push(FieldIssue::new(
             "requester.relation",
             "from 16 the subject acts alone; a parent can ask only as guardian, legal representative or when authorised",
+            "vanaf 16 jaar vraagt de cliënt zelf; een ouder kan alleen vragen als voogd, wettelijk vertegenwoordiger of gemachtigde",
         )),
         _ => {}
     }
@@ -98,14 +102,22 @@ pub fn optional_text(
 ) -> Option<String> {
     let value = value.map(str::trim).filter(|v| !v.is_empty())?;
     if value.chars().count() > max {
-        issues.push(FieldIssue::new(field, format!("at most {max} characters")));
+        issues.push(FieldIssue::new(
+            field,
+            format!("at most {max} characters"),
+            format!("hoogstens {max} tekens"),
+        ));
         return None;
     }
     if value
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
-        issues.push(FieldIssue::new(field, "must not contain control characters"));
+        issues.push(FieldIssue::new(
+            field,
+            "must not contain control characters",
+            "mag geen stuurtekens bevatten",
+        ));
         return None;
     }
     Some(value.to_string())
@@ -121,7 +133,7 @@ pub fn required_text(
     let before = issues.len();
     let text = optional_text(field, value, max, issues);
     if text.is_none() && issues.len() == before {
-        issues.push(FieldIssue::new(field, "is required"));
+        issues.push(FieldIssue::of(field, super::Message::required()));
     }
     text
 }
@@ -138,7 +150,11 @@ pub fn check_email(field: &str, value: &str, issues: &mut Vec<FieldIssue>) {
                 && !domain.ends_with('.')
         });
     if !valid {
-        issues.push(FieldIssue::new(field, "is not an e-mail address"));
+        issues.push(FieldIssue::new(
+            field,
+            "is not an e-mail address",
+            "is geen e-mailadres (zoals naam@voorbeeld.nl)",
+        ));
     }
 }
 
@@ -151,28 +167,41 @@ pub fn check_phone(field: &str, value: &str, issues: &mut Vec<FieldIssue>) {
         issues.push(FieldIssue::new(
             field,
             "is not a phone number (digits, +, spaces and dashes)",
+            "is geen telefoonnummer (cijfers, +, spaties en streepjes)",
         ));
     }
 }
 
-/// A date a person reports: not in the future, not before `not_before`.
+/// A date a person reports: not in the future, not before `not_before` (described
+/// by `not_before_what`, "the date of receipt" / "de datum van ontvangst").
 pub fn check_past_date(
     field: &str,
     date: NaiveDate,
     not_before: NaiveDate,
-    not_before_what: &str,
+    not_before_what: (&str, &str),
     today: NaiveDate,
     issues: &mut Vec<FieldIssue>,
 ) {
+    let (what_en, what_nl) = not_before_what;
     if date > today {
         issues.push(FieldIssue::new(
             field,
             format!("{date} lies in the future (today is {today})"),
+            format!(
+                "{} ligt in de toekomst (vandaag is het {})",
+                date_in_words(date),
+                date_in_words(today)
+            ),
         ));
     } else if date < not_before {
         issues.push(FieldIssue::new(
             field,
-            format!("{date} lies before {not_before_what} ({not_before})"),
+            format!("{date} lies before {what_en} ({not_before})"),
+            format!(
+                "{} ligt vóór {what_nl} ({})",
+                date_in_words(date),
+                date_in_words(not_before)
+            ),
         ));
     }
 }

@@ -22,23 +22,71 @@ pub mod vocabulary;
 
 pub use vocabulary::Language;
 
-/// A value that failed to parse, with the reason in words a user understands.
+/// What the product says to a person, in both its languages: the API answers in
+/// English, the pages speak Dutch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub en: String,
+    pub nl: String,
+}
+
+impl Message {
+    pub fn new(en: impl Into<String>, nl: impl Into<String>) -> Self {
+        Message {
+            en: en.into(),
+            nl: nl.into(),
+        }
+    }
+
+    pub fn text(&self, language: Language) -> &str {
+        match language {
+            Language::Dutch => &self.nl,
+            Language::English => &self.en,
+        }
+    }
+
+    /// "is required" / "is verplicht".
+    pub fn required() -> Self {
+        Message::new("is required", "is verplicht")
+    }
+}
+
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
+/// A value that failed to parse, with the reason in words a person understands.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct Invalid(pub String);
+pub struct Invalid(pub Message);
+
+impl Invalid {
+    pub fn new(en: impl Into<String>, nl: impl Into<String>) -> Self {
+        Invalid(Message::new(en, nl))
+    }
+}
 
 /// A field that failed a rule, by its API name (`requester.relation`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldIssue {
     pub field: String,
-    pub message: String,
+    pub message: Message,
 }
 
 impl FieldIssue {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, en: impl Into<String>, nl: impl Into<String>) -> Self {
         FieldIssue {
             field: field.into(),
-            message: message.into(),
+            message: Message::new(en, nl),
+        }
+    }
+
+    pub fn of(field: impl Into<String>, message: Message) -> Self {
+        FieldIssue {
+            field: field.into(),
+            message,
         }
     }
 }
@@ -85,12 +133,7 @@ macro_rules! code_enum {
             pub fn parse(value: &str) -> Result<Self, $crate::domain::Invalid> {
                 match value {
                     $($code => Ok($name::$variant),)+
-                    other => Err($crate::domain::Invalid(format!(
-                        "unknown {} '{}' (expected {})",
-                        $what,
-                        other,
-                        $crate::domain::one_of(&[$($code),+])
-                    ))),
+                    other => Err(<Self as $crate::domain::vocabulary::Code>::unknown(other)),
                 }
             }
 

@@ -69,7 +69,10 @@ impl Stage {
                 !week.is_empty() && !week.starts_with('0') && week.bytes().all(|b| b.is_ascii_digit());
             return match week.parse::<u32>() {
                 Ok(week) if plain => Ok(Stage::Overdue { week }),
-                _ => Err(Invalid(format!("unknown reminder stage '{code}'"))),
+                _ => Err(Invalid::new(
+                    format!("unknown reminder stage '{code}'"),
+                    format!("onbekende herinnering '{code}'"),
+                )),
             };
         }
         Ok(match StageFamily::parse(code)? {
@@ -79,7 +82,10 @@ impl Stage {
             StageFamily::Escalation => Stage::Escalation,
             StageFamily::Unassigned => Stage::Unassigned,
             StageFamily::Digest => {
-                return Err(Invalid("a digest is no reminder stage of a deadline".to_string()))
+                return Err(Invalid::new(
+                    "a digest is no reminder stage of a deadline",
+                    "een dagoverzicht is geen herinnering aan een termijn",
+                ))
             }
         })
     }

@@ -23,11 +23,14 @@ impl ReportYear {
         if (i64::from(Self::FIRST)..=i64::from(Self::LAST)).contains(&year) {
             Ok(ReportYear(year as i32))
         } else {
-            Err(super::Invalid(format!(
-                "the report covers the years {} to {}",
-                Self::FIRST,
-                Self::LAST
-            )))
+            Err(super::Invalid::new(
+                format!("the report covers the years {} to {}", Self::FIRST, Self::LAST),
+                format!(
+                    "het jaarverslag gaat over de jaren {} tot en met {}",
+                    Self::FIRST,
+                    Self::LAST
+                ),
+            ))
         }
     }
 

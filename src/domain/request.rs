@@ -16,7 +16,8 @@ use super::grounds;
 use super::intake::{check_past_date, optional_text, required_text};
 use super::kind::Kind;
 use super::team::TeamCode;
-use super::{code_enum, FieldIssue};
+use super::vocabulary::date_in_words;
+use super::{code_enum, FieldIssue, Message};
 
 code_enum! {
     /// Where a request stands. `awaiting_requester` is a pause: the clock stops.
@@ -242,7 +243,7 @@ pub enum TransitionError {
     NotAllowed {
         action: ActionName,
         status: Status,
-        detail: String,
+        detail: Message,
         allowed: Vec<ActionName>,
     },
     /// The input breaks a rule (422).
@@ -251,6 +252,8 @@ pub enum TransitionError {
 }
 
 const MAX_TEXT: usize = 10_000;
+/// The date of receipt, as a date may not lie before it.
+const RECEIPT: (&str, &str) = ("the date of receipt", "de datum van ontvangst");
 const MAX_REASON: usize = 2_000;
 const MAX_RECIPIENT: usize = 200;
 const MAX_RECIPIENTS: usize = 100;
@@ -429,12 +432,16 @@ impl ActionFacts {
     }
 
     /// Why `action` cannot be taken in the current state, if it cannot.
-    fn blocker(self, action: ActionName) -> Option<String> {
+    fn blocker(self, action: ActionName) -> Option<Message> {
         use ActionName::*;
         use Status::*;
         let status = self.status;
+        let status_nl = super::vocabulary::in_sentence(status.label_nl());
         if status.is_terminal() {
-            return Some(format!("the request is {status}; no action is possible any more"));
+            return Some(Message::new(
+                format!("the request is {status}; no action is possible any more"),
+                format!("het verzoek is {status_nl}; er is niets meer aan te doen"),
+            ));
         }
         let in_state = match action {
             Assign | Withdraw => true,
@@ -446,15 +453,23 @@ impl ActionFacts {
             Complete => status == InExecution,
         };
         if !in_state {
-            return Some(format!("{action} is not possible while the request is {status}"));
+            return Some(Message::new(
+                format!("{action} is not possible while the request is {status}"),
+                format!(
+                    "'{}' kan niet zolang het verzoek de status '{status_nl}' heeft",
+                    action.label_nl()
+                ),
+            ));
         }
         match action {
-            StartAssessment if !self.assigned => {
-                Some("assign the request to a worker before starting the assessment".into())
-            }
-            Extend if self.extended => {
-                Some("the deadline was extended already; a request can be extended once".into())
-            }
+            StartAssessment if !self.assigned => Some(Message::new(
+                "assign the request to a worker before starting the assessment",
+                "wijs het verzoek eerst toe aan een behandelaar",
+            )),
+            Extend if self.extended => Some(Message::new(
+                "the deadline was extended already; a request can be extended once",
+                "de termijn is al verlengd; dat kan maar één keer",
+            )),
 
             _ => None,
         }
@@ -503,18 +518,11 @@ pub fn transition(
                     "asked_on",
                     asked_on,
                     resumed,
-                    "the end of the previous pause",
+                    ("the end of the previous pause", "het einde van de vorige pauze"),
                     today,
                     &mut issues,
                 ),
-                None => check_past_date(
-                    "asked_on",
-                    asked_on,
-                    received,
-                    "the date of receipt",
-                    today,
-                    &mut issues,
-                ),
+                None => check_past_date("asked_on", asked_on, received, RECEIPT, today, &mut issues),
             }
             next.suspensions.push(Suspension {
                 reason,
@@ -533,7 +541,10 @@ pub fn transition(
                 "received_on",
                 received_on,
                 open.asked_on,
-                "the day the information was asked",
+                (
+                    "the day the information was asked",
+                    "de dag waarop erom is gevraagd",
+                ),
                 today,
                 &mut issues,
             );
@@ -556,20 +567,17 @@ pub fn transition(
         } => {
             let reason = required_text("reason", reason.as_deref(), MAX_REASON, &mut issues);
             let current = request.deadlines(context.periods, context.calendar);
-            check_past_date(
-                "informed_on",
-                informed_on,
-                received,
-                "the date of receipt",
-                today,
-                &mut issues,
-            );
+            check_past_date("informed_on", informed_on, received, RECEIPT, today, &mut issues);
             if informed_on > current.legal {
                 issues.push(FieldIssue::new(
                     "informed_on",
                     format!(
                         "the requester must be told of an extension within the first month (AVG 12(3)), which ended on {}",
                         current.legal
+                    ),
+                    format!(
+                        "de verzoeker moet een verlenging binnen de eerste maand horen (AVG 12(3)); die liep af op {}",
+                        date_in_words(current.legal)
                     ),
                 ));
             }
@@ -587,11 +595,21 @@ pub fn transition(
                             "{until} lies before the current execution deadline {}",
                             current.execution
                         ),
+                        format!(
+                            "{} ligt vóór de huidige uitvoeringstermijn ({})",
+                            date_in_words(until),
+                            date_in_words(current.execution)
+                        ),
                     ));
                 } else if until > extended.legal {
                     issues.push(FieldIssue::new(
                         "until",
                         format!("{until} lies after the extended legal limit {}", extended.legal),
+                        format!(
+                            "{} ligt na de verlengde wettelijke termijn ({})",
+                            date_in_words(until),
+                            date_in_words(extended.legal)
+                        ),
                     ));
                 }
             }
@@ -612,7 +630,7 @@ pub fn transition(
                 "communicated_on",
                 communicated_on,
                 received,
-                "the date of receipt",
+                RECEIPT,
                 today,
                 &mut issues,
             );
@@ -623,6 +641,7 @@ pub fn transition(
                     issues.push(FieldIssue::new(
                         "grounds",
                         "a granted request has no refusal grounds",
+                        "een toegewezen verzoek heeft geen gronden voor afwijzing",
                     ));
                 }
             } else {
@@ -630,18 +649,21 @@ pub fn transition(
                     issues.push(FieldIssue::new(
                         "outcome",
                         "an objection to direct marketing cannot be refused, not even in part (AVG 21(3))",
+                        "bezwaar tegen direct marketing kan niet worden afgewezen, ook niet gedeeltelijk (AVG 21(3))",
                     ));
                 }
                 if grounds.is_empty() {
                     issues.push(FieldIssue::new(
                         "grounds",
                         "a (partial) refusal names at least one ground",
+                        "kies bij een (gedeeltelijke) afwijzing minstens één grond",
                     ));
                 }
                 if explanation.is_none() && !issues.iter().any(|i| i.field == "explanation") {
                     issues.push(FieldIssue::new(
                         "explanation",
                         "a (partial) refusal is explained to the requester",
+                        "licht een (gedeeltelijke) afwijzing toe voor de verzoeker",
                     ));
                 }
             }
@@ -649,14 +671,25 @@ pub fn transition(
             for (index, code) in grounds.iter().enumerate() {
                 let field = format!("grounds[{index}]");
                 match grounds::find(code) {
-                    None => issues.push(FieldIssue::new(field, format!("unknown refusal ground '{code}'"))),
+                    None => issues.push(FieldIssue::new(
+                        field,
+                        format!("unknown refusal ground '{code}'"),
+                        format!("'{code}' is geen grond uit de lijst"),
+                    )),
                     Some(ground) if !ground.applies_to(kind) => issues.push(FieldIssue::new(
                         field,
                         format!("'{code}' is not a ground for a request of kind {}", kind.code()),
+                        format!(
+                            "'{}' is geen grond voor een verzoek om {}",
+                            ground.label_nl,
+                            super::vocabulary::in_sentence(kind.label_nl())
+                        ),
                     )),
-                    Some(_) if seen.contains(code) => {
-                        issues.push(FieldIssue::new(field, format!("'{code}' is named twice")))
-                    }
+                    Some(ground) if seen.contains(code) => issues.push(FieldIssue::new(
+                        field,
+                        format!("'{code}' is named twice"),
+                        format!("'{}' staat er twee keer", ground.label_nl),
+                    )),
                     Some(_) => seen.push(code.clone()),
                 }
             }
@@ -696,7 +729,10 @@ pub fn transition(
                 "completed_on",
                 completed_on,
                 decided_on,
-                "the date the decision was communicated",
+                (
+                    "the date the decision was communicated",
+                    "de datum waarop het besluit is meegedeeld",
+                ),
                 today,
                 &mut issues,
             );
@@ -704,6 +740,7 @@ pub fn transition(
                 issues.push(FieldIssue::new(
                     "recipients_informed",
                     format!("at most {MAX_RECIPIENTS} recipients"),
+                    format!("hoogstens {MAX_RECIPIENTS} ontvangers"),
                 ));
             }
             let recipients: Vec<String> = recipients_informed
@@ -723,6 +760,7 @@ pub fn transition(
                 issues.push(FieldIssue::new(
                     "recipients_informed",
                     "name the recipients that were informed (AVG 19), or explain in recipients_note why that was impossible or disproportionate",
+                    "noem de ontvangers die zijn geïnformeerd (AVG 19), of leg uit waarom dat onmogelijk of onevenredig was",
                 ));
             }
             next.status = Status::Completed;
@@ -740,7 +778,7 @@ pub fn transition(
         }
         Command::Withdraw { reason, on } => {
             let reason = required_text("reason", reason.as_deref(), MAX_REASON, &mut issues);
-            check_past_date("on", on, received, "the date of receipt", today, &mut issues);
+            check_past_date("on", on, received, RECEIPT, today, &mut issues);
             next.status = Status::Withdrawn;
             if let Some(open) = next.suspensions.iter_mut().find(|s| s.resumed_on.is_none()) {
                 open.resumed_on = Some(on.max(open.asked_on));
@@ -1228,7 +1266,7 @@ mod tests {
         unassigned.assignee = None;
         assert!(!allowed_now(&unassigned).contains(&ActionName::StartAssessment));
         match transition(&unassigned, command(ActionName::StartAssessment), &ctx) {
-            Err(TransitionError::NotAllowed { detail, .. }) => assert!(detail.contains("assign")),
+            Err(TransitionError::NotAllowed { detail, .. }) => assert!(detail.en.contains("assign")),
             other => panic!("{other:?}"),
         }
 

@@ -19,8 +19,9 @@ impl TeamCode {
         if valid {
             Ok(TeamCode(value.to_string()))
         } else {
-            Err(Invalid(
-                "a team code has 1 to 16 characters: upper-case letters, digits and '-', starting with a letter (e.g. AMW)".into(),
+            Err(Invalid::new(
+                "a team code has 1 to 16 characters: upper-case letters, digits and '-', starting with a letter (e.g. AMW)",
+                "een teamcode heeft 1 tot 16 tekens: hoofdletters, cijfers en '-', en begint met een letter (bijvoorbeeld AMW)",
             ))
         }
     }
@@ -66,10 +67,19 @@ impl TeamName {
     pub fn parse(value: &str) -> Result<Self, Invalid> {
         let value = value.trim();
         match value.chars().count() {
-            0 => Err(Invalid("a team name must not be empty".into())),
+            0 => Err(Invalid::new(
+                "a team name must not be empty",
+                "vul de naam van het team in",
+            )),
             1..=100 if !value.chars().any(char::is_control) => Ok(TeamName(value.to_string())),
-            1..=100 => Err(Invalid("a team name must not contain control characters".into())),
-            _ => Err(Invalid("a team name has at most 100 characters".into())),
+            1..=100 => Err(Invalid::new(
+                "a team name must not contain control characters",
+                "een teamnaam mag geen stuurtekens bevatten",
+            )),
+            _ => Err(Invalid::new(
+                "a team name has at most 100 characters",
+                "een teamnaam heeft hoogstens 100 tekens",
+            )),
         }
     }
 

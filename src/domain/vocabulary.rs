@@ -8,6 +8,7 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
 
 use super::code_enum;
+use super::{one_of, Invalid};
 
 code_enum! {
     /// The language of pages, mails and letters.
@@ -33,6 +34,46 @@ pub trait Code: Copy + Eq + 'static {
             Language::English => self.label_en(),
         }
     }
+
+    /// Why `value` is none of the codes: the codes for the API, the labels for a page.
+    fn unknown(value: &str) -> Invalid {
+        let codes: Vec<&str> = Self::ALL.iter().map(|c| c.code()).collect();
+        let labels: Vec<&str> = Self::ALL.iter().map(|c| c.label_nl()).collect();
+        Invalid::new(
+            format!("unknown {} '{value}' (expected {})", Self::WHAT, one_of(&codes)),
+            if value.is_empty() {
+                format!("maak een keuze: {}", labels.join(", "))
+            } else {
+                format!("‘{value}’ is geen geldige keuze; kies uit: {}", labels.join(", "))
+            },
+        )
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// A date as a sentence says it in Dutch: "9 december 2026".
+pub fn date_in_words(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!(
+        "{} {} {}",
+        date.day(),
+        MONTHS[date.month0() as usize],
+        date.year()
+    )
 }
 
 /// A label as it reads inside a sentence: "In beoordeling" → "in beoordeling"; a

@@ -178,10 +178,10 @@ impl From<crate::service::ServiceError> for ApiError {
         use crate::service::ServiceError;
         match error {
             ServiceError::NotFound(detail) => ApiError::NotFound(detail),
-            ServiceError::Forbidden(detail) => ApiError::Forbidden(detail),
-            ServiceError::Conflict(detail) => ApiError::conflict(detail),
+            ServiceError::Forbidden(detail) => ApiError::Forbidden(detail.en),
+            ServiceError::Conflict(detail) => ApiError::conflict(detail.en),
             ServiceError::Invalid(issues) => {
-                ApiError::Validation(issues.into_iter().map(|i| FieldError::new(i.field, i.message)).collect())
+                ApiError::Validation(issues.into_iter().map(|i| FieldError::new(i.field, i.message.en)).collect())
             }
             ServiceError::NotAllowed { detail, status, allowed } => {
                 let mut extensions = Map::new();
@@ -190,7 +190,7 @@ impl From<crate::service::ServiceError> for ApiError {
                     "allowed_actions".into(),
                     Value::from(allowed.iter().map(|a| a.code()).collect::<Vec<_>>()),
                 );
-                ApiError::Conflict { detail, extensions }
+                ApiError::Conflict { detail: detail.en, extensions }
             }
             ServiceError::Stale { current } => ApiError::PreconditionFailed {
                 detail: format!(

@@ -87,7 +87,7 @@ pub async fn refusal_grounds(_auth: Auth, req: HttpRequest) -> Result<HttpRespon
     let kind = params.text("kind");
     let kind = match kind.as_deref().map(KindCode::parse) {
         Some(Err(e)) => {
-            params.errors.push(FieldError::new("kind", e.0));
+            params.errors.push(FieldError::new("kind", e.0.en));
             None
         }
         Some(Ok(kind)) => Some(kind),
@@ -106,7 +106,7 @@ fn calendar_param(params: &mut Params, default: Calendar) -> Calendar {
     match params.text("calendar").map(|c| Calendar::parse(&c)) {
         Some(Ok(calendar)) => calendar,
         Some(Err(e)) => {
-            params.errors.push(FieldError::new("calendar", e.0));
+            params.errors.push(FieldError::new("calendar", e.0.en));
             default
         }
         None => default,

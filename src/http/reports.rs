@@ -34,7 +34,7 @@ pub async fn annual_report(
             .push(FieldError::new("year", "is required, e.g. year=2026"));
     }
     params.finish()?;
-    let year = ReportYear::new(year.unwrap_or_default()).map_err(|e| ApiError::validation("year", e.0))?;
+    let year = ReportYear::new(year.unwrap_or_default()).map_err(|e| ApiError::validation("year", e.0.en))?;
     let report = reports::annual_report(&state.db, &auth.0, year).await?;
     if wants_csv(&req) {
         return Ok(download(

@@ -339,7 +339,7 @@ fn list_filter(params: &mut Params, today: NaiveDate) -> ListFilter {
     for team in params.all("team") {
         match TeamCode::parse(&team) {
             Ok(code) => teams.push(code),
-            Err(e) => params.errors.push(FieldError::new("team", e.0)),
+            Err(e) => params.errors.push(FieldError::new("team", e.0.en)),
         }
     }
     let assignee = params.text("assignee").and_then(|a| {

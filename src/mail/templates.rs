@@ -71,9 +71,10 @@ pub struct Rendered {
     pub html: String,
 }
 
+/// Dates in mails stand in sentences: "4 december 2026" / "4 December 2026".
 fn date_label(date: NaiveDate, nl: bool) -> String {
     if nl {
-        date.format("%d-%m-%Y").to_string()
+        crate::domain::vocabulary::date_in_words(date)
     } else {
         date.format("%-d %B %Y").to_string()
     }
@@ -367,15 +368,18 @@ mod tests {
         }
     }
 
+    /// Every stage of a reminder about one request (not the digest).
+    const REMINDER_STAGES: [StageFamily; 5] = [
+        StageFamily::DueSoon,
+        StageFamily::DueToday,
+        StageFamily::Overdue,
+        StageFamily::Escalation,
+        StageFamily::Unassigned,
+    ];
+
     #[test]
     fn every_template_renders_text_and_html_with_the_facts() {
-        for stage in [
-            StageFamily::DueSoon,
-            StageFamily::DueToday,
-            StageFamily::Overdue,
-            StageFamily::Escalation,
-            StageFamily::Unassigned,
-        ] {
+        for stage in REMINDER_STAGES {
             for language in [Language::Dutch, Language::English] {
                 let r = render_reminder(stage, language, &facts());
                 for body in [&r.text, &r.html] {
@@ -384,7 +388,7 @@ mod tests {
                 }
                 assert!(r.html.starts_with("<!DOCTYPE html>"));
                 let date = if language == Language::Dutch {
-                    "16-11-2026"
+                    "16 november 2026"
                 } else {
                     "16 November 2026"
                 };
@@ -396,10 +400,10 @@ mod tests {
             NaiveDate::from_ymd_opt(2026, 11, 16).unwrap(),
             &[DigestItem::of(StageFamily::DueToday, Language::Dutch, &facts())],
         );
-        assert_eq!(digest.subject, "Termijnoverzicht 16-11-2026 — 1 verzoek");
+        assert_eq!(digest.subject, "Termijnoverzicht 16 november 2026 — 1 verzoek");
         assert!(digest
             .text
-            .contains("AVG-2026-00042 (inzage), Termijn verloopt vandaag (reactietermijn 16-11-2026)"));
+            .contains("AVG-2026-00042 (inzage), Termijn verloopt vandaag (reactietermijn 16 november 2026)"));
     }
 
     #[test]
@@ -413,17 +417,11 @@ mod tests {
         assert!(!r.text.contains("1 werkdagen"), "{}", r.text);
         let r = render_reminder(StageFamily::Overdue, Language::English, &one);
         assert!(r.text.contains("1 working day ago"), "{}", r.text);
-        for stage in [
-            StageFamily::DueSoon,
-            StageFamily::DueToday,
-            StageFamily::Overdue,
-            StageFamily::Escalation,
-            StageFamily::Unassigned,
-        ] {
+        for stage in REMINDER_STAGES {
             let r = render_reminder(stage, Language::Dutch, &facts());
             for body in [&r.text, &r.html] {
                 assert!(body.contains("Wettelijke termijn"), "{stage}: {body}");
-                assert!(body.contains("02-12-2026"), "{stage}: the legal date");
+                assert!(body.contains("2 december 2026"), "{stage}: the legal date");
                 assert!(body.contains("Wat nu:"), "{stage}: what to do next");
             }
         }

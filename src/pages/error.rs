@@ -44,16 +44,16 @@ impl From<ServiceError> for PageError {
     fn from(error: ServiceError) -> Self {
         match error {
             ServiceError::NotFound(_) => PageError::NotFound,
-            ServiceError::Forbidden(message) => PageError::Forbidden(message),
-            ServiceError::Conflict(message) => PageError::Refused(message),
-            ServiceError::NotAllowed { detail, .. } => PageError::Refused(detail),
+            ServiceError::Forbidden(message) => PageError::Forbidden(message.nl),
+            ServiceError::Conflict(message) => PageError::Refused(message.nl),
+            ServiceError::NotAllowed { detail, .. } => PageError::Refused(detail.nl),
             ServiceError::Stale { .. } => PageError::Refused(
                 "Iemand anders heeft het intussen gewijzigd. Laad de pagina opnieuw.".into(),
             ),
             ServiceError::Invalid(issues) => PageError::Refused(
                 issues
                     .iter()
-                    .map(|i| format!("{}: {}", i.field, i.message))
+                    .map(|i| format!("{}: {}", super::labels::field(&i.field), i.message.nl))
                     .collect::<Vec<_>>()
                     .join("; "),
             ),

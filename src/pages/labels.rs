@@ -23,26 +23,62 @@ pub fn long_date(date: chrono::NaiveDate) -> String {
         "zaterdag",
         "zondag",
     ];
-    const MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
     format!(
-        "{} {} {} {}",
+        "{} {}",
         DAYS[date.weekday().num_days_from_monday() as usize],
-        date.day(),
-        MONTHS[date.month0() as usize],
-        date.year()
+        crate::domain::vocabulary::date_in_words(date)
+    )
+}
+
+/// What a form calls the field an error is about ("requester.email" → "e-mailadres
+/// van de verzoeker"); a field without a name of its own is shown as it is.
+pub fn field(field: &str) -> &str {
+    match field.split('[').next().unwrap_or_default() {
+        "requester.name" => "naam van de verzoeker",
+        "requester.email" => "e-mailadres van de verzoeker",
+        "requester.phone" => "telefoonnummer van de verzoeker",
+        "requester.postal_address" => "postadres van de verzoeker",
+        "requester.client_reference" => "cliëntnummer",
+        "requester.relation" => "relatie tot de betrokkene",
+        "subject.age_band" => "leeftijd van de betrokkene",
+        "received_on" => "ontvangen op",
+        "channel" => "kanaal",
+        "kind" => "soort verzoek",
+        "team" => "team",
+        "assignee" => "behandelaar",
+        "description" => "omschrijving",
+        "mode" => "aard van de rectificatie",
+        "scope" => "omvang van de verwijdering",
+        "related_request" => "bijbehorend verzoek",
+        "direct_marketing" => "direct marketing",
+        "outcome" => "besluit",
+        "grounds" => "weigeringsgronden",
+        "explanation" => "toelichting",
+        "communicated_on" => "meegedeeld op",
+        "completed_on" => "uitgevoerd op",
+        "summary" => "samenvatting",
+        "until" => "verlengd tot",
+        "informed_on" => "verzoeker geïnformeerd op",
+        "reason" => "reden",
+        "note" => "notitie",
+        "asked_on" => "gevraagd op",
+        "identity_verified_by" => "identiteit vastgesteld via",
+        "on" => "datum",
+        other => other,
+    }
+}
+
+/// A date in a table: "04-12-2026" (sentences use [`long_date`]).
+pub fn short_date(date: chrono::NaiveDate) -> String {
+    date.format("%d-%m-%Y").to_string()
+}
+
+/// "1 veld moet", "3 velden moeten" (worden aangepast).
+pub fn fields_to_fix(n: usize) -> String {
+    format!(
+        "{} {}",
+        count(n as i64, "veld", "velden"),
+        if n == 1 { "moet" } else { "moeten" }
     )
 }
 

@@ -5,7 +5,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::labels::{choices, long_date, Choice};
+use super::labels::{choices, short_date, Choice};
 use super::{page, see_other, Message, PageError, SignedIn};
 use crate::clock;
 use crate::domain::access::{ListScope, Role};
@@ -147,7 +147,7 @@ pub async fn list(
             kind: r.facts.kind.label_nl(),
             status: r.facts.status.label_nl(),
             team: r.facts.team.to_string(),
-            due: r.open_deadline.map(long_date),
+            due: r.open_deadline.map(short_date),
             flag: if r.facts.past_legal_limit {
                 Some("Wettelijke termijn overschreden")
             } else if r.facts.overdue {

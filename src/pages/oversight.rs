@@ -8,7 +8,7 @@ use askama::Template;
 use chrono::Datelike;
 use serde::Deserialize;
 
-use super::labels::{count, long_date};
+use super::labels::{count, long_date, short_date};
 use super::{page, PageError, SignedIn};
 use crate::clock;
 use crate::domain::kind::KindCode;
@@ -114,7 +114,8 @@ fn days(value: Option<f64>) -> String {
     value.map(|v| format!("{v} dagen")).unwrap_or_else(|| "—".into())
 }
 
-const NO_DASHBOARD: &str = "Het overzicht is er voor behandelaars, teammanagers en de privacy officer.";
+const NO_DASHBOARD: &str =
+    "Het overzicht is er voor behandelaars, teammanagers en de functionaris gegevensbescherming.";
 
 pub async fn dashboard(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResponse, PageError> {
     let user = user.0;
@@ -182,7 +183,7 @@ pub async fn dashboard(state: web::Data<AppState>, user: SignedIn) -> Result<Htt
             kind: r.kind.label_nl(),
             team: r.team.to_string(),
             deadline: crate::domain::vocabulary::in_sentence(r.deadline.label_nl()),
-            due: long_date(r.due),
+            due: short_date(r.due),
             days: r.days_overdue,
             past_legal_limit: r.past_legal_limit,
         })
@@ -253,7 +254,8 @@ fn report_row(name: String, figures: &GroupFigures) -> ReportRow {
     }
 }
 
-const NO_REPORT: &str = "Het jaarverslag is er voor de privacy officer en de auditor.";
+const NO_REPORT: &str =
+    "Het jaarverslag is er voor de functionaris gegevensbescherming en de kwaliteitsmedewerker.";
 
 /// The report of the year asked for (this year when none is).
 async fn report_for(state: &AppState, user: &WebUser, query: &YearQuery) -> Result<AnnualReport, PageError> {

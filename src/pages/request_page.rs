@@ -10,7 +10,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono_tz::Europe::Amsterdam;
 
-use super::labels::{choices, long_date, Choice};
+use super::labels::{choices, long_date, short_date, Choice};
 use super::{page, see_other, CheckedForm, PageError, SignedIn};
 use crate::clock;
 use crate::domain::access::View;
@@ -116,6 +116,10 @@ impl RequestPage<'_> {
                 .is_some_and(|values| values.iter().any(|v| v == value))
     }
 
+    fn to_fix(&self) -> String {
+        super::labels::fields_to_fix(self.posted.errors.len())
+    }
+
     fn error(&self, action: &str, field: &str) -> Option<&String> {
         (self.posted.action == action)
             .then(|| self.posted.errors.get(field))
@@ -165,11 +169,10 @@ fn render(
         .timeline
         .into_iter()
         .map(|e| Event {
-            when: e
-                .occurred_at
-                .with_timezone(&Amsterdam)
-                .format("%d-%m-%Y %H:%M")
-                .to_string(),
+            when: {
+                let local = e.occurred_at.with_timezone(&Amsterdam);
+                format!("{} {}", short_date(local.date_naive()), local.format("%H:%M"))
+            },
             what: action_label(&e.action, Language::Dutch),
             change: match (e.from_status, e.to_status) {
                 (Some(from), Some(to)) if from != to => {
@@ -327,12 +330,12 @@ fn refusal(error: ServiceError) -> Result<Posted, PageError> {
             // `grounds[0]` is shown beside the grounds.
             errors: fields
                 .into_iter()
-                .map(|f| (f.field.split('[').next().unwrap_or_default().to_string(), f.message))
+                .map(|f| (f.field.split('[').next().unwrap_or_default().to_string(), f.message.nl))
                 .collect(),
             ..Default::default()
         }),
         ServiceError::NotAllowed { detail, .. } => Ok(Posted {
-            notice: Some(format!("Dit kan nu niet: {detail}.")),
+            notice: Some(format!("Dit kan nu niet: {}.", detail.nl)),
             ..Default::default()
         }),
         ServiceError::Stale { .. } => Ok(Posted {

@@ -7,7 +7,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::labels::{choices, long_date, Choice};
+use super::labels::{choices, fields_to_fix, long_date, Choice};
 use super::{page, see_other, CheckedForm, PageError, SignedIn};
 use crate::clock;
 use crate::domain::intake::{AgeBand, Channel, Relation};
@@ -104,6 +104,10 @@ impl NewRequest<'_> {
     fn error(&self, field: &str) -> Option<&String> {
         self.errors.get(field)
     }
+
+    fn to_fix(&self) -> String {
+        fields_to_fix(self.errors.len())
+    }
 }
 
 async fn form_page(
@@ -171,7 +175,7 @@ pub async fn register(
             view.stored.request.id
         ))),
         Err(ServiceError::Invalid(fields)) => {
-            let fields = fields.into_iter().map(|f| (f.field, f.message)).collect();
+            let fields = fields.into_iter().map(|f| (f.field, f.message.nl)).collect();
             form_page(
                 &state,
                 &user,
@@ -182,7 +186,7 @@ pub async fn register(
             .await
         }
         Err(ServiceError::Forbidden(message)) => {
-            let fields = vec![("team".to_string(), message)];
+            let fields = vec![("team".to_string(), message.nl)];
             form_page(&state, &user, &form, errors(fields), StatusCode::FORBIDDEN).await
         }
         Err(error) => Err(error.into()),

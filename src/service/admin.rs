@@ -18,6 +18,7 @@ use crate::domain::audit::RecordAction;
 use crate::domain::intake::{check_email, required_text};
 use crate::domain::reminders::ReminderPreference;
 use crate::domain::team::{TeamCode, TeamName};
+use crate::domain::vocabulary::in_sentence;
 use crate::domain::FieldIssue;
 use crate::storage::teams::{self, NewTeam, TeamRow};
 use crate::storage::users::{self, TokenRow, UserRow};
@@ -97,7 +98,8 @@ pub struct NewUser {
 fn preference(value: Option<&str>) -> Result<ReminderPreference, ServiceError> {
     match value.map(str::trim) {
         None => Ok(ReminderPreference::Each),
-        Some(code) => ReminderPreference::parse(code).map_err(|e| ServiceError::invalid("reminders", e.0)),
+        Some(code) => ReminderPreference::parse(code)
+            .map_err(|e| ServiceError::Invalid(vec![FieldIssue::of("reminders", e.0)])),
     }
 }
 
@@ -114,14 +116,14 @@ impl NewUser {
         let email = email.trim().to_lowercase();
         check_email("email", &email, &mut issues);
         let role = Role::parse(role.trim())
-            .map_err(|e| issues.push(FieldIssue::new("role", e.0)))
+            .map_err(|e| issues.push(FieldIssue::of("role", e.0)))
             .ok();
         let mut codes: Vec<TeamCode> = Vec::new();
         for (i, team) in teams.iter().enumerate() {
             match TeamCode::parse(team) {
                 Ok(code) if !codes.contains(&code) => codes.push(code),
                 Ok(_) => {}
-                Err(e) => issues.push(FieldIssue::new(format!("teams[{i}]"), e.0)),
+                Err(e) => issues.push(FieldIssue::of(format!("teams[{i}]"), e.0)),
             }
         }
         if let Some(role) = role {
@@ -129,12 +131,17 @@ impl NewUser {
                 issues.push(FieldIssue::new(
                     "teams",
                     format!("a {role} belongs to at least one team"),
+                    format!("een {} hoort bij minstens één team", in_sentence(role.label_nl())),
                 ));
             }
             if !role.is_worker() && !teams.is_empty() {
                 issues.push(FieldIssue::new(
                     "teams",
                     format!("a {role} sees requests of every team and belongs to none"),
+                    format!(
+                        "een {} ziet de verzoeken van alle teams en hoort bij geen enkel team",
+                        in_sentence(role.label_nl())
+                    ),
                 ));
             }
         }
@@ -235,6 +242,7 @@ pub fn create_user_in(
             missing.push(FieldIssue::new(
                 format!("teams[{i}]"),
                 format!("there is no team with code {team}"),
+                format!("er is geen team {team}"),
             ));
         }
     }
@@ -252,10 +260,10 @@ pub fn create_user_in(
         reminders: new.reminders,
     };
     if !users::insert(conn, &user, &new.teams)? {
-        return Err(ServiceError::Conflict(format!(
-            "a user with e-mail address {} exists already",
-            user.email
-        )));
+        return Err(ServiceError::conflict(
+            format!("a user with e-mail address {} exists already", user.email),
+            format!("er is al een gebruiker met e-mailadres {}", user.email),
+        ));
     }
     record(
         conn,
@@ -349,8 +357,9 @@ fn issue_token_for_in(
 ) -> Result<IssuedToken, ServiceError> {
     let view = find_user_in(conn, who)?;
     if !view.user.active {
-        return Err(ServiceError::Conflict(
-            "the user is deactivated; a token would not work".into(),
+        return Err(ServiceError::conflict(
+            "the user is deactivated; a token would not work",
+            "de gebruiker is gedeactiveerd; een sleutel zou niet werken",
         ));
     }
     issue_token_in(conn, actor, &view.user.id, now)
@@ -408,10 +417,10 @@ pub fn create_team_in(
 ) -> Result<TeamRow, ServiceError> {
     let mut issues = Vec::new();
     let code = TeamCode::parse(code)
-        .map_err(|e| issues.push(FieldIssue::new("code", e.0)))
+        .map_err(|e| issues.push(FieldIssue::of("code", e.0)))
         .ok();
     let name = TeamName::parse(name)
-        .map_err(|e| issues.push(FieldIssue::new("name", e.0)))
+        .map_err(|e| issues.push(FieldIssue::of("name", e.0)))
         .ok();
     let (Some(code), Some(name)) = (code, name) else {
         return Err(ServiceError::Invalid(issues));
@@ -423,7 +432,10 @@ pub fn create_team_in(
         created_at,
     };
     if !teams::insert(conn, &new)? {
-        return Err(ServiceError::Conflict(format!("team {code} already exists")));
+        return Err(ServiceError::conflict(
+            format!("team {code} already exists"),
+            format!("team {code} bestaat al"),
+        ));
     }
     record(conn, actor, RecordAction::TeamCreated, now, json!({"team": code}))?;
     Ok(TeamRow {
@@ -692,20 +704,30 @@ pub async fn authenticate(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Ca
 
 /// Is `assignee` an active caseworker or manager of `team`?
 pub fn check_assignee(conn: &mut DbConnection, assignee: Uuid, team: &TeamCode) -> Result<(), ServiceError> {
-    let invalid = |message: String| ServiceError::invalid("assignee", message);
+    let invalid = |en: String, nl: String| ServiceError::invalid("assignee", en, nl);
     let Some(user) = users::find(conn, &assignee.to_string())? else {
-        return Err(invalid(format!("there is no user with id {assignee}")));
+        return Err(invalid(
+            format!("there is no user with id {assignee}"),
+            "deze gebruiker bestaat niet".into(),
+        ));
     };
     if !user.active {
-        return Err(invalid("this user is deactivated".into()));
+        return Err(invalid(
+            "this user is deactivated".into(),
+            format!("{} is gedeactiveerd", user.name),
+        ));
     }
     if !user.role.is_worker() {
         return Err(invalid(
             "only a caseworker or manager can handle a request".into(),
+            "alleen een behandelaar of teammanager kan een verzoek behandelen".into(),
         ));
     }
     if !users::teams_of(conn, &user.id)?.contains(team) {
-        return Err(invalid(format!("this user does not work in team {team}")));
+        return Err(invalid(
+            format!("this user does not work in team {team}"),
+            format!("{} werkt niet in team {team}", user.name),
+        ));
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::ServiceError;
 use crate::domain::vocabulary::Code;
-use crate::domain::{one_of, FieldIssue};
+use crate::domain::{FieldIssue, Invalid, Message};
 
 /// A strict `YYYY-MM-DD`.
 pub fn parse_date(value: &str) -> Option<NaiveDate> {
@@ -21,41 +21,41 @@ pub fn parse_date(value: &str) -> Option<NaiveDate> {
 pub struct Issues(pub Vec<FieldIssue>);
 
 impl Issues {
-    pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldIssue::new(field, message));
+    pub fn push(&mut self, field: impl Into<String>, en: impl Into<String>, nl: impl Into<String>) {
+        self.0.push(FieldIssue::new(field, en, nl));
     }
 
     /// The value of `result`, or `None` with its error recorded against `field`.
-    pub fn parse<T, E: std::fmt::Display>(&mut self, field: &str, result: Result<T, E>) -> Option<T> {
-        result.map_err(|e| self.push(field, e.to_string())).ok()
+    pub fn parse<T>(&mut self, field: &str, result: Result<T, Invalid>) -> Option<T> {
+        result.map_err(|e| self.0.push(FieldIssue::of(field, e.0))).ok()
     }
 
     /// A code of `T`; an empty value is missing, not unknown.
     pub fn code<T: Code>(&mut self, field: &str, value: &str) -> Option<T> {
         let value = value.trim();
         if value.is_empty() {
-            self.push(field, "is required");
+            self.0.push(FieldIssue::of(field, Message::required()));
             return None;
         }
         let found = T::ALL.iter().copied().find(|c| c.code() == value);
         if found.is_none() {
-            let known: Vec<&str> = T::ALL.iter().map(|c| c.code()).collect();
-            self.push(
-                field,
-                format!("unknown {} '{value}' (expected {})", T::WHAT, one_of(&known)),
-            );
+            self.0.push(FieldIssue::of(field, T::unknown(value).0));
         }
         found
     }
 
     pub fn date(&mut self, field: &str, value: &str) -> Option<NaiveDate> {
         if value.trim().is_empty() {
-            self.push(field, "is required (YYYY-MM-DD)");
+            self.push(field, "is required (YYYY-MM-DD)", "vul een datum in");
             return None;
         }
         let parsed = parse_date(value.trim());
         if parsed.is_none() {
-            self.push(field, format!("'{value}' is not a date (YYYY-MM-DD)"));
+            self.push(
+                field,
+                format!("'{value}' is not a date (YYYY-MM-DD)"),
+                format!("'{value}' is geen datum (jjjj-mm-dd)"),
+            );
         }
         parsed
     }
@@ -70,12 +70,16 @@ impl Issues {
 
     pub fn uuid(&mut self, field: &str, value: &str) -> Option<Uuid> {
         if value.trim().is_empty() {
-            self.push(field, "is required");
+            self.0.push(FieldIssue::of(field, Message::required()));
             return None;
         }
         let parsed = Uuid::parse_str(value.trim()).ok();
         if parsed.is_none() {
-            self.push(field, format!("'{value}' is not an id (UUID)"));
+            self.push(
+                field,
+                format!("'{value}' is not an id (UUID)"),
+                format!("'{value}' is geen geldige keuze"),
+            );
         }
         parsed
     }
@@ -83,7 +87,11 @@ impl Issues {
     /// Records that `value` was given for a kind it does not belong to.
     pub fn forbid<T>(&mut self, field: &str, value: &Option<T>, only_for: &str) {
         if value.is_some() {
-            self.push(field, format!("only for a request of kind {only_for}"));
+            self.push(
+                field,
+                format!("only for a request of kind {only_for}"),
+                "hoort niet bij deze soort verzoek",
+            );
         }
     }
 

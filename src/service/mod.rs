@@ -30,7 +30,7 @@ use crate::domain::deadlines::Periods;
 use crate::domain::kind::KindCode;
 use crate::domain::reminders::{Planner, ReminderRules, ReminderSubject};
 use crate::domain::request::{ActionName, Context, Status};
-use crate::domain::FieldIssue;
+use crate::domain::{FieldIssue, Invalid, Message};
 use crate::storage::requests::StoredRequest;
 use crate::storage::StorageError;
 
@@ -106,16 +106,16 @@ pub enum ServiceError {
     Invalid(Vec<FieldIssue>),
     #[error("{detail}")]
     NotAllowed {
-        detail: String,
+        detail: Message,
         status: Status,
         allowed: Vec<ActionName>,
     },
     /// The caller may see the thing but not do this (403).
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Message),
     /// Clashes with what exists (a duplicate e-mail address or team code).
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Message),
     /// `If-Match` named another version, or the request changed meanwhile.
     #[error("the request was changed meanwhile (now version {current})")]
     Stale { current: i64 },
@@ -130,8 +130,17 @@ impl From<diesel::result::Error> for ServiceError {
 }
 
 impl ServiceError {
-    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        ServiceError::Invalid(vec![FieldIssue::new(field, message)])
+    pub fn invalid(field: &str, en: impl Into<String>, nl: impl Into<String>) -> Self {
+        ServiceError::Invalid(vec![FieldIssue::new(field, en, nl)])
+    }
+
+    /// A value of `field` that did not parse.
+    pub fn invalid_value(field: &str, invalid: Invalid) -> Self {
+        ServiceError::Invalid(vec![FieldIssue::of(field, invalid.0)])
+    }
+
+    pub fn conflict(en: impl Into<String>, nl: impl Into<String>) -> Self {
+        ServiceError::Conflict(Message::new(en, nl))
     }
 
     /// The database could not be reached (try again later), as opposed to a bug.

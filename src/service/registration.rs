@@ -118,6 +118,10 @@ impl RegistrationInput {
                     code.code(),
                     crate::domain::one_of(codes)
                 ),
+                format!(
+                    "is verplicht bij soort verzoek ‘{}’",
+                    crate::domain::vocabulary::in_sentence(code.label_nl())
+                ),
             );
             None
         };
@@ -208,7 +212,10 @@ impl RegistrationInput {
                 "received_on",
                 date,
                 gdpr_start(),
-                "the day the GDPR took effect",
+                (
+                    "the day the GDPR took effect",
+                    "de dag waarop de AVG van kracht werd",
+                ),
                 today,
                 &mut issues.0,
             );

@@ -21,6 +21,7 @@ use crate::domain::request::{
     self, ActionFacts, ActionName, Command, Outcome, Request, Standing, Status, TransitionError,
 };
 use crate::domain::team::TeamCode;
+use crate::domain::Message;
 use crate::storage::requests::{self as store, RequestRecord, StoredRequest};
 use crate::storage::{audit, notifications, teams, users, Db, DbConnection, StorageError};
 
@@ -118,6 +119,7 @@ fn check_related_in(conn: &mut DbConnection, related: Uuid) -> Result<(), Servic
         None => Err(ServiceError::invalid(
             "related_request",
             format!("there is no request with id {related}"),
+            format!("er is geen verzoek met id {related}"),
         )),
         Some(KindCode::Rectification | KindCode::Objection) => Ok(()),
         Some(other) => Err(ServiceError::invalid(
@@ -125,6 +127,10 @@ fn check_related_in(conn: &mut DbConnection, related: Uuid) -> Result<(), Servic
             format!(
                 "a restriction is linked to a rectification or objection, not to a request of kind {}",
                 other.code()
+            ),
+            format!(
+                "een beperking hoort bij een verzoek om rectificatie of een bezwaar, niet bij soort ‘{}’",
+                crate::domain::vocabulary::in_sentence(other.label_nl())
             ),
         )),
     }
@@ -141,6 +147,7 @@ fn register_in(
         return Err(ServiceError::invalid(
             "team",
             format!("there is no team with code {}", registration.team),
+            format!("er is geen team met code {}", registration.team),
         ));
     }
     if let Some(assignee) = registration.assignee {
@@ -582,9 +589,10 @@ pub async fn list(
         }
         ListScope::ByReferenceOnly => {
             if filter.reference.is_none() {
-                return Err(ServiceError::Forbidden(
-                    "the front desk looks requests up by reference: add ?reference=AVG-YYYY-NNNNN".into(),
-                ));
+                return Err(ServiceError::Forbidden(Message::new(
+                    "the front desk looks requests up by reference: add ?reference=AVG-YYYY-NNNNN",
+                    "de receptie zoekt verzoeken op met hun kenmerk (AVG-JJJJ-NNNNN)",
+                )));
             }
             View::Status
         }

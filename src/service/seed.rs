@@ -63,7 +63,7 @@ pub struct SeedReport {
 fn workers(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Vec<(TeamCode, Vec<Uuid>)>, ServiceError> {
     let mut result = Vec::new();
     for (code, name) in TEAMS {
-        let team = TeamCode::parse(code).map_err(|e| ServiceError::invalid("seed", e.0))?;
+        let team = TeamCode::parse(code).map_err(|e| ServiceError::invalid_value("seed", e))?;
         if teams::find(conn, &team)?.is_none() {
             create_team_in(conn, SEED_ACTOR, code, name, now)?;
         }
@@ -82,7 +82,10 @@ fn workers(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Vec<(TeamCode,
                     create_user_in(conn, SEED_ACTOR, new, now)?.0.user.id
                 }
             };
-            ids.push(Uuid::parse_str(&id).map_err(|e| ServiceError::invalid("seed", e.to_string()))?);
+            ids.push(
+                Uuid::parse_str(&id)
+                    .map_err(|e| ServiceError::invalid("seed", e.to_string(), e.to_string()))?,
+            );
         }
         result.push((team, ids));
     }
@@ -278,9 +281,10 @@ pub async fn seed(
 ) -> Result<SeedReport, ServiceError> {
     let existing = db.read(|conn| Ok::<_, ServiceError>(store::count(conn)?)).await?;
     if existing > 0 && !force {
-        return Err(ServiceError::Conflict(format!(
-            "the database holds {existing} request(s) already; seed only an empty register, or add --force"
-        )));
+        return Err(ServiceError::conflict(
+            format!("the database holds {existing} request(s) already; seed only an empty register, or add --force"),
+            format!("de database bevat al {existing} verzoek(en); vul alleen een leeg register, of geef --force"),
+        ));
     }
     let staff = db.write(move |conn| workers(conn, now)).await?;
     let today = rules.today(now);

@@ -95,7 +95,16 @@ async fn signing_in_with_a_token_opens_a_session_with_a_strict_http_only_cookie(
 
     let home = get(&app, "/", &[&session]).await;
     assert_eq!(home.status, 200);
-    shows(&home, "privacy officer");
+    shows(
+        &home,
+        "ingelogd als <strong>functionaris gegevensbescherming</strong>",
+    );
+    assert!(!home.text.contains("privacy officer"), "the role in Dutch");
+    let login = get(&app, "/login", &[]).await;
+    assert!(
+        !login.text.contains("privacy officer"),
+        "the sign-in page in Dutch"
+    );
     assert!(home.text.contains("Uitloggen"));
 }
 
@@ -628,12 +637,12 @@ async fn my_requests_nearest_deadline_first_with_overdue_said_in_words() {
     );
     assert!(position(&mine, &ids[2]).is_none(), "not assigned to me");
     shows(&mine, ">Verstreken</span>");
-    shows(&mine, "2 verzoek(en)");
+    shows(&mine, "2 verzoeken,");
 
     let team = get(&app, "/requests?wie=alle", &[&session]).await;
     assert!(position(&team, &ids[2]).is_some(), "the team's list");
     let overdue = get(&app, "/requests?wie=alle&verstreken=ja", &[&session]).await;
-    shows(&overdue, "1 verzoek(en)");
+    shows(&overdue, "1 verzoek,");
 }
 
 #[actix_web::test]
@@ -756,4 +765,163 @@ async fn an_unknown_address_is_a_page_for_a_browser_and_a_problem_for_the_api() 
     api.assert_problem(404);
     let script = get(&app, "/verzoeken/oud", &[]).await;
     script.assert_problem(404);
+}
+
+/// The texts of the errors on a page: beside each field and in the summary.
+fn error_texts(page: &TestResponse) -> Vec<String> {
+    let mut texts = Vec::new();
+    for marker in ["<p class=\"error\"", "<div class=\"summary\" role=\"alert\""] {
+        for (at, _) in page.text.match_indices(marker) {
+            let rest = &page.text[at..];
+            let end = rest.find("</p>").unwrap_or(rest.len());
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in rest[..end].chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            texts.push(text.trim().to_string());
+        }
+    }
+    texts
+}
+
+/// Fails when `text` reads as English or names a field by its code.
+fn assert_dutch(text: &str) {
+    const ENGLISH: &[&str] = &[
+        "the", "required", "must", "expected", "unknown", "future", "invalid", "before", "after", "not",
+        "and", "lies", "should", "cannot", "date", "field", "at", "most", "least", "or", "a", "an", "one",
+        "name",
+    ];
+    assert!(!text.is_empty(), "an error without words");
+    for word in text.split(|c: char| !c.is_alphanumeric() && c != '_') {
+        assert!(
+            !ENGLISH.contains(&word.to_lowercase().as_str()),
+            "English ({word}) on a page: {text}"
+        );
+        assert!(!word.contains('_'), "a field code ({word}) on a page: {text}");
+    }
+}
+
+#[actix_web::test]
+async fn every_refusal_on_a_form_speaks_dutch_and_names_no_field_codes() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let worker = app.create_user("caseworker", &["AMW"]).await;
+    let session = sign_in(&app, &worker.token).await;
+    let tomorrow = (crate::helpers::today() + chrono::Days::new(1)).to_string();
+
+    // The registration form, wrong in every way a form can be.
+    let csrf = csrf_of(&get(&app, "/requests/new", &[&session]).await);
+    let refused = post(
+        &app,
+        "/requests/new",
+        &[&session],
+        &[
+            ("csrf", &csrf),
+            ("kind", "erasure"),
+            ("scope", ""),
+            ("channel", "carrier-pigeon"),
+            ("received_on", &tomorrow),
+            ("team", "AMW"),
+            ("requester_name", ""),
+            ("requester_email", "niet-een-adres"),
+            ("relation", ""),
+            ("age_band", "adult"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    let texts = error_texts(&refused);
+    assert!(texts.len() >= 7, "a summary and six fields: {texts:?}");
+    for text in &texts {
+        assert_dutch(text);
+    }
+    shows(&refused, "6 velden moeten worden aangepast");
+    shows(&refused, "is geen geldige keuze; kies uit: Telefoon");
+
+    // The actions on the request page, each refused.
+    let registered = app
+        .register(&serde_json::json!({
+            "kind": "erasure", "scope": "data", "channel": "letter", "received_on": crate::helpers::today(),
+            "team": "AMW", "assignee": worker.id,
+            "requester": {"name": "P. Jansen", "relation": "self"}, "subject": {"age_band": "adult"},
+        }))
+        .await;
+    let id = registered["id"].as_str().unwrap();
+    let link = format!("/requests/{id}");
+    let act = |action: &'static str, fields: Vec<(&'static str, String)>| {
+        let (app, session, link) = (&app, &session, &link);
+        async move {
+            let page = get(app, link, &[session]).await;
+            let at = page.text.find("name=\"version\" value=\"").unwrap() + 22;
+            let version = page.text[at..].split('"').next().unwrap().to_string();
+            let mut form = vec![("csrf", csrf_of(&page)), ("version", version)];
+            form.extend(fields);
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            post(app, &format!("{link}/actions/{action}"), &[session], &form).await
+        }
+    };
+    // Each step: an action, its fields, and whether it is accepted.
+    let today = crate::helpers::today().to_string();
+    let steps = [
+        ("start_assessment", vec![("identity_verified_by", "")], false),
+        ("suspend", vec![("reason", "x"), ("asked_on", &tomorrow)], false),
+        ("withdraw", vec![("reason", ""), ("on", &tomorrow)], false),
+        (
+            "start_assessment",
+            vec![("identity_verified_by", "known_client")],
+            true,
+        ),
+        (
+            "decide",
+            vec![("outcome", "refused"), ("communicated_on", &tomorrow)],
+            false,
+        ),
+        ("extend", vec![("reason", ""), ("informed_on", "gisteren")], false),
+        (
+            "decide",
+            vec![("outcome", "granted"), ("communicated_on", &today)],
+            true,
+        ),
+        (
+            "complete",
+            vec![("summary", ""), ("completed_on", &tomorrow)],
+            false,
+        ),
+    ];
+    let mut texts = Vec::new();
+    for (action, fields, accepted) in steps {
+        let fields = fields.into_iter().map(|(k, v)| (k, v.to_string())).collect();
+        let answer = act(action, fields).await;
+        if accepted {
+            assert_eq!(answer.status, StatusCode::SEE_OTHER, "{action}: {}", answer.text);
+            continue;
+        }
+        assert_eq!(
+            answer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{action}: {}",
+            answer.text
+        );
+        texts.extend(error_texts(&answer));
+    }
+    assert!(
+        texts.iter().any(|t| t.contains("AVG 19")),
+        "the recipients: {texts:?}"
+    );
+    for text in &texts {
+        assert_dutch(text);
+    }
+    let seen = texts.len();
+    assert!(seen >= 15, "errors seen: {seen}");
 }
