@@ -3,9 +3,9 @@
 //!
 //! | role | sees | may do |
 //! |---|---|---|
-//! | front desk | any request, but only reference, kind, team, status, receipt and deadlines, found by reference | register for any team; withdraw on a caller's behalf |
-//! | caseworker | everything about the requests of their own teams | register for and act on those; assign requests that are unassigned or their own |
-//! | manager | everything about the requests of the teams they manage | as caseworker, plus reassign |
+//! | front desk | any request, but only reference, kind, team, status, receipt and deadlines; in full what it registered itself while that is still received | register for any team; withdraw on a caller's behalf; correct what it registered while it is still received |
+//! | caseworker | everything about the requests of their own teams | register for and act on those (no transfer); assign requests that are unassigned or their own |
+//! | manager | everything about the requests of the teams they manage | as caseworker, plus reassign and transfer to another team |
 //! | privacy officer | everything | everything, plus users, teams and tokens |
 //! | auditor | everything | nothing |
 //!
@@ -14,7 +14,7 @@
 
 use uuid::Uuid;
 
-use super::request::ActionName;
+use super::request::{ActionName, Status};
 use super::team::TeamCode;
 use super::{code_enum, Message};
 
@@ -42,6 +42,16 @@ pub struct Caller {
     pub role: Role,
     /// The teams a caseworker works in or a manager manages.
     pub teams: Vec<TeamCode>,
+}
+
+/// What decides what a caller may see of, and do with, one request.
+#[derive(Debug, Clone, Copy)]
+pub struct OnRequest<'a> {
+    pub team: &'a TeamCode,
+    pub assignee: Option<Uuid>,
+    pub status: Status,
+    /// The user who registered it (none for requests from before this was kept).
+    pub registered_by: Option<Uuid>,
 }
 
 /// How much of a request the caller sees.
@@ -149,13 +159,41 @@ impl Caller {
         }
     }
 
-    /// May the caller take `action` on a request of `team` now assigned to `assignee`?
-    pub fn may_act(&self, action: ActionName, team: &TeamCode, assignee: Option<Uuid>) -> Result<(), Denied> {
+    /// How much the caller sees of one request: as [`Caller::view_of`] its team,
+    /// except that the front desk sees in full what it registered itself while the
+    /// request is still `received` (to correct it).
+    pub fn view_of_request(&self, on: &OnRequest) -> Option<View> {
+        if self.registered_and_untouched(on) {
+            Some(View::Full)
+        } else {
+            self.view_of(on.team)
+        }
+    }
+
+    fn registered_and_untouched(&self, on: &OnRequest) -> bool {
+        self.role == Role::FrontDesk
+            && on.registered_by == Some(self.user_id)
+            && on.status == Status::Received
+    }
+
+    /// May the caller take `action` on this request?
+    pub fn may_act(&self, action: ActionName, on: &OnRequest) -> Result<(), Denied> {
+        let (team, assignee) = (on.team, on.assignee);
         self.may_read(team)?;
         match self.role {
-            Role::PrivacyOfficer | Role::Manager => Ok(()),
+            Role::PrivacyOfficer => Ok(()),
             Role::Auditor => Err(Denied::auditor()),
+            Role::Manager => Ok(()),
             Role::FrontDesk if action == ActionName::Withdraw => Ok(()),
+            Role::FrontDesk if action == ActionName::Correct && self.registered_and_untouched(on) => Ok(()),
+            Role::FrontDesk if action == ActionName::Correct => Err(Denied::forbidden(
+                "the front desk corrects a request it registered itself, while it is still received",
+                "de balie corrigeert alleen een verzoek dat zij zelf registreerde, zolang het nog de status ‘ontvangen’ heeft",
+            )),
+            Role::Caseworker if action == ActionName::Transfer => Err(Denied::forbidden(
+                "only a manager or the privacy officer moves a request to another team",
+                "alleen een teammanager of de functionaris gegevensbescherming verplaatst een verzoek naar een ander team",
+            )),
 Role::FrontDesk => Err(Denied::forbidden(
                 format!("the front desk can withdraw a request on the caller's behalf, not {action} it"),
                 format!(
@@ -224,6 +262,15 @@ mod tests {
         TeamCode::parse(code).unwrap()
     }
 
+    fn on(team: &TeamCode, assignee: Option<Uuid>) -> OnRequest<'_> {
+        OnRequest {
+            team,
+            assignee,
+            status: Status::InAssessment,
+            registered_by: None,
+        }
+    }
+
     fn caller(role: Role, teams: &[&str]) -> Caller {
         Caller {
             user_id: Uuid::from_u128(1),
@@ -256,29 +303,29 @@ mod tests {
         let other = Some(Uuid::from_u128(2));
         let me = Some(Uuid::from_u128(1));
         let cw = caller(Role::Caseworker, &["AMW"]);
-        assert_eq!(cw.may_act(ActionName::Decide, &team("AMW"), me), Ok(()));
+        assert_eq!(cw.may_act(ActionName::Decide, &on(&team("AMW"), me)), Ok(()));
         assert_eq!(
-            cw.may_act(ActionName::Decide, &team("JGD"), me),
+            cw.may_act(ActionName::Decide, &on(&team("JGD"), me)),
             Err(Denied::NotFound)
         );
-        assert_eq!(cw.may_act(ActionName::Assign, &team("AMW"), None), Ok(()));
-        assert_eq!(cw.may_act(ActionName::Assign, &team("AMW"), me), Ok(()));
+        assert_eq!(cw.may_act(ActionName::Assign, &on(&team("AMW"), None)), Ok(()));
+        assert_eq!(cw.may_act(ActionName::Assign, &on(&team("AMW"), me)), Ok(()));
         assert!(matches!(
-            cw.may_act(ActionName::Assign, &team("AMW"), other),
+            cw.may_act(ActionName::Assign, &on(&team("AMW"), other)),
             Err(Denied::Forbidden(_))
         ));
         assert_eq!(
-            caller(Role::Manager, &["AMW"]).may_act(ActionName::Assign, &team("AMW"), other),
+            caller(Role::Manager, &["AMW"]).may_act(ActionName::Assign, &on(&team("AMW"), other)),
             Ok(())
         );
         let fd = caller(Role::FrontDesk, &[]);
-        assert_eq!(fd.may_act(ActionName::Withdraw, &team("AMW"), other), Ok(()));
+        assert_eq!(fd.may_act(ActionName::Withdraw, &on(&team("AMW"), other)), Ok(()));
         assert!(matches!(
-            fd.may_act(ActionName::Decide, &team("AMW"), other),
+            fd.may_act(ActionName::Decide, &on(&team("AMW"), other)),
             Err(Denied::Forbidden(_))
         ));
         assert!(matches!(
-            caller(Role::Auditor, &[]).may_act(ActionName::Withdraw, &team("AMW"), None),
+            caller(Role::Auditor, &[]).may_act(ActionName::Withdraw, &on(&team("AMW"), None)),
             Err(Denied::Forbidden(_))
         ));
         assert!(matches!(
@@ -289,6 +336,57 @@ mod tests {
         assert_eq!(fd.may_register(&team("JGD")), Ok(()));
         assert!(cw.may_administer().is_err());
         assert!(caller(Role::PrivacyOfficer, &[]).may_administer().is_ok());
+    }
+
+    #[test]
+    fn corrections_and_transfers_per_role() {
+        let amw = team("AMW");
+        let desk = caller(Role::FrontDesk, &[]);
+        let mine = OnRequest {
+            registered_by: Some(desk.user_id),
+            status: Status::Received,
+            ..on(&amw, None)
+        };
+        assert_eq!(desk.may_act(ActionName::Correct, &mine), Ok(()));
+        assert_eq!(desk.view_of_request(&mine), Some(View::Full), "to correct it");
+        for other in [
+            OnRequest {
+                status: Status::InAssessment,
+                ..mine
+            },
+            OnRequest {
+                registered_by: Some(Uuid::from_u128(7)),
+                ..mine
+            },
+            OnRequest {
+                registered_by: None,
+                ..mine
+            },
+        ] {
+            assert!(matches!(
+                desk.may_act(ActionName::Correct, &other),
+                Err(Denied::Forbidden(_))
+            ));
+            assert_eq!(desk.view_of_request(&other), Some(View::Status));
+        }
+        assert!(desk.may_act(ActionName::Transfer, &mine).is_err());
+        let cw = caller(Role::Caseworker, &["AMW"]);
+        assert_eq!(cw.may_act(ActionName::Correct, &on(&amw, None)), Ok(()));
+        assert!(matches!(
+            cw.may_act(ActionName::Transfer, &on(&amw, None)),
+            Err(Denied::Forbidden(_))
+        ));
+        let manager = caller(Role::Manager, &["AMW"]);
+        assert_eq!(manager.may_act(ActionName::Transfer, &on(&amw, None)), Ok(()));
+        assert_eq!(
+            manager.may_act(ActionName::Transfer, &on(&team("JGD"), None)),
+            Err(Denied::NotFound)
+        );
+        let po = caller(Role::PrivacyOfficer, &[]);
+        assert_eq!(po.may_act(ActionName::Transfer, &on(&amw, None)), Ok(()));
+        assert!(caller(Role::Auditor, &[])
+            .may_act(ActionName::Correct, &on(&amw, None))
+            .is_err());
     }
 
     #[test]

@@ -285,3 +285,183 @@ pub struct Intake {
     pub subject: Subject,
     pub description: Option<String>,
 }
+
+/// A correction of what was registered: each `Some` replaces what is there; for a
+/// detail that may be absent, `Some(None)` removes it. The values are checked for
+/// form already (an e-mail address is one); [`Intake::corrected`] checks the rules
+/// that concern them together.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IntakeCorrection {
+    pub name: Option<String>,
+    pub email: Option<Option<String>>,
+    pub phone: Option<Option<String>>,
+    pub relation: Option<Relation>,
+    pub age_band: Option<AgeBand>,
+    pub client_reference: Option<Option<String>>,
+    pub parents_informed: Option<Option<bool>>,
+    pub description: Option<Option<String>>,
+}
+
+impl Intake {
+    /// The intake as corrected, with the fields that changed (by their API names:
+    /// what the audit trail records, never the values), and what breaks the rules
+    /// for minors and representation in the result (nothing, to be kept).
+    pub fn corrected(&self, c: &IntakeCorrection) -> (Intake, Vec<&'static str>, Vec<FieldIssue>) {
+        fn set<T: Clone + PartialEq>(
+            field: &'static str,
+            target: &mut T,
+            value: &Option<T>,
+            changed: &mut Vec<&'static str>,
+        ) {
+            if let Some(value) = value {
+                if value != target {
+                    *target = value.clone();
+                    changed.push(field);
+                }
+            }
+        }
+        let mut next = self.clone();
+        let mut changed = Vec::new();
+        let (requester, subject) = (&mut next.requester, &mut next.subject);
+        set("requester.name", &mut requester.name, &c.name, &mut changed);
+        set("requester.email", &mut requester.email, &c.email, &mut changed);
+        set("requester.phone", &mut requester.phone, &c.phone, &mut changed);
+        set(
+            "requester.relation",
+            &mut requester.relation,
+            &c.relation,
+            &mut changed,
+        );
+        set(
+            "subject.age_band",
+            &mut subject.age_band,
+            &c.age_band,
+            &mut changed,
+        );
+        set(
+            "subject.client_reference",
+            &mut subject.client_reference,
+            &c.client_reference,
+            &mut changed,
+        );
+        set(
+            "subject.parents_informed",
+            &mut subject.parents_informed,
+            &c.parents_informed,
+            &mut changed,
+        );
+        set("description", &mut next.description, &c.description, &mut changed);
+        let issues = check_representation(&next.requester, &next.subject);
+        (next, changed, issues)
+    }
+}
+
+/// The longest key kept for finding a name: a search is a prefix of a few words.
+const MAX_KEY: usize = 64;
+
+/// A name or a search as it is compared: lower case, accents removed ("Müller" and
+/// "muller" are one), every run of anything but letters and digits one space.
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+    let mut folded = String::with_capacity(text.len());
+    for c in text
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+    {
+        if c.is_alphanumeric() {
+            folded.push(c);
+        } else if !folded.is_empty() && !folded.ends_with(' ') {
+            folded.push(' ');
+        }
+    }
+    let folded = folded.trim_end();
+    match folded.char_indices().nth(MAX_KEY) {
+        Some((end, _)) => folded[..end].trim_end().to_string(),
+        None => folded.to_string(),
+    }
+}
+
+/// The keys a requester's name is found under: the folded name from each word on
+/// ("J. de Vries" → "j de vries", "de vries", "vries"), so that a search for the
+/// start of the name or of any word in it is a prefix of one of them.
+pub fn name_keys(name: &str) -> Vec<String> {
+    let folded = fold(name);
+    let mut keys: Vec<String> = std::iter::once(0)
+        .chain(folded.match_indices(' ').map(|(at, _)| at + 1))
+        .map(|at| folded[at..].to_string())
+        .filter(|key| !key.is_empty())
+        .collect();
+    keys.dedup();
+    keys
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+
+    #[test]
+    fn names_fold_to_lower_case_without_accents_or_punctuation() {
+        assert_eq!(fold("  J. de  Vries "), "j de vries");
+        assert_eq!(fold("Müller-Lüdenscheidt"), "muller ludenscheidt");
+        assert_eq!(fold("Çelik, Ömer"), "celik omer");
+        assert_eq!(fold("ÉÈËê"), "eeee");
+        assert_eq!(fold("..."), "");
+        assert_eq!(fold(&"a".repeat(100)).len(), MAX_KEY);
+    }
+
+    #[test]
+    fn a_name_is_found_from_each_of_its_words() {
+        assert_eq!(name_keys("J. de Vries"), ["j de vries", "de vries", "vries"]);
+        assert_eq!(name_keys("Vries"), ["vries"]);
+        assert!(name_keys("").is_empty());
+        let keys = name_keys("Fenna van den Berg-Çelik");
+        for search in ["fenna", "van den", "berg", "celik", "berg c"] {
+            assert!(keys.iter().any(|k| k.starts_with(&fold(search))), "{search}");
+        }
+        assert!(
+            !keys.iter().any(|k| k.starts_with("enna")),
+            "not from inside a word"
+        );
+    }
+
+    #[test]
+    fn a_correction_names_the_fields_that_changed_and_checks_representation_again() {
+        let intake = Intake {
+            channel: Channel::Phone,
+            requester: Requester {
+                name: "J. de Vries".into(),
+                email: Some("j@example.nl".into()),
+                phone: None,
+                relation: Relation::SelfRequester,
+            },
+            subject: Subject {
+                age_band: AgeBand::Adult,
+                client_reference: None,
+                parents_informed: None,
+            },
+            description: Some("dossier".into()),
+        };
+        let correction = IntakeCorrection {
+            name: Some("J. de Vries".into()),
+            email: Some(None),
+            client_reference: Some(Some("D-1".into())),
+            description: Some(Some("dossier".into())),
+            ..Default::default()
+        };
+        let (next, changed, issues) = intake.corrected(&correction);
+        assert!(issues.is_empty());
+        assert_eq!(changed, ["requester.email", "subject.client_reference"]);
+        assert_eq!(next.requester.email, None);
+        assert_eq!(next.subject.client_reference.as_deref(), Some("D-1"));
+        let (_, none, _) = intake.corrected(&IntakeCorrection::default());
+        assert!(none.is_empty());
+        let child = IntakeCorrection {
+            age_band: Some(AgeBand::Under12),
+            ..Default::default()
+        };
+        let (_, changed, issues) = intake.corrected(&child);
+        assert_eq!(changed, ["subject.age_band"]);
+        assert_eq!(issues[0].field, "requester.relation");
+    }
+}

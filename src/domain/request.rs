@@ -49,6 +49,8 @@ code_enum! {
         Decide = ("decide", "Besluiten", "Decide"),
         Complete = ("complete", "Afronden", "Complete"),
         Withdraw = ("withdraw", "Intrekken", "Withdraw"),
+        Correct = ("correct", "Registratie corrigeren", "Correct the registration"),
+        Transfer = ("transfer", "Naar een ander team verplaatsen", "Transfer to another team"),
     }
 }
 
@@ -186,6 +188,21 @@ pub enum Command {
         reason: Option<String>,
         on: NaiveDate,
     },
+    /// Fixes what was registered. The intake fields that changed are named by the
+    /// caller (who merged them, [`super::intake::Intake::corrected`]); the date of
+    /// receipt is the request's own.
+    Correct {
+        reason: Option<String>,
+        received_on: Option<NaiveDate>,
+        intake_changed: Vec<&'static str>,
+    },
+    /// Moves the request to another team; the assignee stays only when they work in
+    /// that team too (the caller knows).
+    Transfer {
+        team: TeamCode,
+        reason: Option<String>,
+        keep_assignee: bool,
+    },
 }
 
 impl Command {
@@ -199,6 +216,8 @@ impl Command {
             Command::Decide { .. } => ActionName::Decide,
             Command::Complete { .. } => ActionName::Complete,
             Command::Withdraw { .. } => ActionName::Withdraw,
+            Command::Correct { .. } => ActionName::Correct,
+            Command::Transfer { .. } => ActionName::Transfer,
         }
     }
 }
@@ -234,6 +253,9 @@ pub struct Transition {
     pub event: EventDraft,
     /// The deadlines moved (suspension ended, extension): reminders re-arm.
     pub deadlines_moved: bool,
+    /// The reason given for a correction or transfer: free text, kept beside the
+    /// event rather than in it.
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -444,7 +466,7 @@ impl ActionFacts {
             ));
         }
         let in_state = match action {
-            Assign | Withdraw => true,
+            Assign | Withdraw | Correct | Transfer => true,
             StartAssessment => status == Received,
             Suspend => matches!(status, Received | InAssessment),
             Resume => status == AwaitingRequester,
@@ -497,6 +519,7 @@ pub fn transition(
     let mut next = request.clone();
     let mut issues = Vec::new();
     let mut deadlines_moved = false;
+    let mut kept_reason = None;
     let data = match command {
         Command::Assign { assignee } => {
             next.assignee = Some(assignee);
@@ -789,6 +812,52 @@ pub fn transition(
             });
             json!({"on": on})
         }
+        Command::Correct {
+            reason,
+            received_on,
+            intake_changed,
+        } => {
+            kept_reason = required_text("reason", reason.as_deref(), MAX_REASON, &mut issues);
+            let mut changed = intake_changed;
+            if let Some(date) = received_on.filter(|date| *date != received) {
+                check_receipt_correction(request, date, context, &mut issues);
+                next.received_on = date;
+                changed.push("received_on");
+                deadlines_moved = true;
+            }
+            if changed.is_empty() {
+                issues.push(FieldIssue::new(
+                    "changes",
+                    "nothing differs from the registration: change at least one detail",
+                    "er is niets gewijzigd ten opzichte van de registratie: pas ten minste één gegeven aan",
+                ));
+            }
+            let mut data = json!({"fields": changed});
+            if deadlines_moved {
+                data["deadlines"] = json!(next.deadlines(context.periods, context.calendar));
+            }
+            data
+        }
+        Command::Transfer {
+            team,
+            reason,
+            keep_assignee,
+        } => {
+            kept_reason = required_text("reason", reason.as_deref(), MAX_REASON, &mut issues);
+            if team == request.team {
+                issues.push(FieldIssue::new(
+                    "team",
+                    format!("the request is in team {team} already"),
+                    format!("het verzoek hoort al bij team {team}"),
+                ));
+            }
+            let assignee_cleared = request.assignee.is_some() && !keep_assignee;
+            if assignee_cleared {
+                next.assignee = None;
+            }
+            next.team = team.clone();
+            json!({"from_team": request.team, "to_team": team, "assignee_cleared": assignee_cleared})
+        }
     };
     if !issues.is_empty() {
         return Err(TransitionError::Invalid(issues));
@@ -803,7 +872,87 @@ pub fn transition(
         },
         request: next,
         deadlines_moved,
+        reason: kept_reason,
     })
+}
+
+/// Checks a corrected date of receipt: not in the future, not before the GDPR, not
+/// after anything recorded since (a pause, an extension, the decision), and an
+/// extension must still have been announced within the first month it now counts.
+fn check_receipt_correction(
+    request: &Request,
+    date: NaiveDate,
+    context: &Context,
+    issues: &mut Vec<FieldIssue>,
+) {
+    let today = context.today();
+    check_past_date(
+        "received_on",
+        date,
+        super::intake::gdpr_start(),
+        (
+            "the day the GDPR took effect",
+            "de dag waarop de AVG van kracht werd",
+        ),
+        today,
+        issues,
+    );
+    let recorded = [
+        request
+            .suspensions
+            .first()
+            .map(|s| (s.asked_on, ("the first pause", "de eerste pauze"))),
+        request.extension.as_ref().map(|e| {
+            (
+                e.informed_on,
+                (
+                    "the announcement of the extension",
+                    "de melding van de verlenging",
+                ),
+            )
+        }),
+        request
+            .decision
+            .as_ref()
+            .map(|d| (d.communicated_on, ("the decision", "het besluit"))),
+    ];
+    if let Some((first, (what_en, what_nl))) = recorded.into_iter().flatten().min_by_key(|(day, _)| *day) {
+        if date > first {
+            issues.push(FieldIssue::new(
+                "received_on",
+                format!("{date} lies after {what_en} ({first})"),
+                format!(
+                    "{} ligt na {what_nl} ({})",
+                    date_in_words(date),
+                    date_in_words(first)
+                ),
+            ));
+            return;
+        }
+    }
+    if let Some(extension) = &request.extension {
+        let unextended = Request {
+            received_on: date,
+            extension: None,
+            ..request.clone()
+        }
+        .deadlines(context.periods, context.calendar);
+        if extension.informed_on > unextended.legal {
+            issues.push(FieldIssue::new(
+                "received_on",
+                format!(
+                    "counted from {date}, the extension announced on {} came after the first month (AVG 12(3), until {})",
+                    extension.informed_on, unextended.legal
+                ),
+                format!(
+                    "gerekend vanaf {} kwam de verlenging van {} na de eerste maand (AVG 12(3), tot en met {})",
+                    date_in_words(date),
+                    date_in_words(extension.informed_on),
+                    date_in_words(unextended.legal)
+                ),
+            ));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -915,6 +1064,16 @@ mod tests {
                 reason: Some("by phone".into()),
                 on: date("2026-11-24"),
             },
+            ActionName::Correct => Command::Correct {
+                reason: Some("typo".into()),
+                received_on: None,
+                intake_changed: vec!["requester.email"],
+            },
+            ActionName::Transfer => Command::Transfer {
+                team: TeamCode::parse("JGD").unwrap(),
+                reason: Some("wrong team".into()),
+                keep_assignee: false,
+            },
         }
     }
 
@@ -936,6 +1095,8 @@ mod tests {
                     (A::Decide, None),
                     (A::Complete, None),
                     (A::Withdraw, Some(S::Withdrawn)),
+                    (A::Correct, Some(S::Received)),
+                    (A::Transfer, Some(S::Received)),
                 ],
             ),
             (
@@ -949,6 +1110,8 @@ mod tests {
                     (A::Decide, Some(S::InExecution)),
                     (A::Complete, None),
                     (A::Withdraw, Some(S::Withdrawn)),
+                    (A::Correct, Some(S::InAssessment)),
+                    (A::Transfer, Some(S::InAssessment)),
                 ],
             ),
             (
@@ -962,6 +1125,8 @@ mod tests {
                     (A::Decide, None),
                     (A::Complete, None),
                     (A::Withdraw, Some(S::Withdrawn)),
+                    (A::Correct, Some(S::AwaitingRequester)),
+                    (A::Transfer, Some(S::AwaitingRequester)),
                 ],
             ),
             (
@@ -975,6 +1140,8 @@ mod tests {
                     (A::Decide, None),
                     (A::Complete, Some(S::Completed)),
                     (A::Withdraw, Some(S::Withdrawn)),
+                    (A::Correct, Some(S::InExecution)),
+                    (A::Transfer, Some(S::InExecution)),
                 ],
             ),
             (S::Completed, A::ALL.iter().map(|a| (*a, None)).collect()),
@@ -1431,5 +1598,122 @@ mod tests {
         assert!(r.is_overdue(&d, date("2026-10-30")));
         r.status = Status::Completed;
         assert!(!r.is_overdue(&d, date("2027-01-01")));
+    }
+
+    fn correct(
+        received_on: Option<&str>,
+        intake_changed: Vec<&'static str>,
+        reason: Option<&str>,
+    ) -> Command {
+        Command::Correct {
+            reason: reason.map(str::to_string),
+            received_on: received_on.map(date),
+            intake_changed,
+        }
+    }
+
+    #[test]
+    fn a_corrected_date_of_receipt_moves_the_deadlines_and_is_named_in_the_event() {
+        let ctx = context();
+        let r = request(Kind::Access, Status::InAssessment);
+        let t = transition(
+            &r,
+            correct(Some("2026-11-12"), vec!["requester.name"], Some("typo")),
+            &ctx,
+        )
+        .unwrap();
+        assert_eq!(t.request.received_on, date("2026-11-12"));
+        assert!(t.deadlines_moved);
+        assert_eq!(t.event.data["fields"], json!(["requester.name", "received_on"]));
+        let moved = t.request.deadlines(ctx.periods, ctx.calendar);
+        assert_eq!(t.event.data["deadlines"], json!(moved));
+        assert!(moved.response < r.deadlines(ctx.periods, ctx.calendar).response);
+        assert_eq!(t.reason.as_deref(), Some("typo"));
+        assert!(
+            !t.event.data.to_string().contains("typo"),
+            "the reason stays out of the event"
+        );
+        // The same date is no change; nothing else changed either.
+        assert_eq!(
+            invalid_fields(transition(
+                &r,
+                correct(Some("2026-11-16"), vec![], Some("x")),
+                &ctx
+            )),
+            ["changes"]
+        );
+        assert_eq!(
+            invalid_fields(transition(&r, correct(None, vec!["description"], None), &ctx)),
+            ["reason"]
+        );
+        assert_eq!(
+            invalid_fields(transition(
+                &r,
+                correct(Some("2026-11-26"), vec![], Some("x")),
+                &ctx
+            )),
+            ["received_on"],
+            "not in the future"
+        );
+    }
+
+    #[test]
+    fn a_date_of_receipt_cannot_move_past_what_was_recorded_since() {
+        let ctx = context();
+        let paused = request(Kind::Access, Status::AwaitingRequester);
+        assert_eq!(
+            invalid_fields(transition(
+                &paused,
+                correct(Some("2026-11-19"), vec![], Some("x")),
+                &ctx
+            )),
+            ["received_on"],
+            "after the pause began on 18 November"
+        );
+        assert!(transition(&paused, correct(Some("2026-11-18"), vec![], Some("x")), &ctx).is_ok());
+        // An extension announced on 20 November: a receipt moved back to 10 October
+        // would put that announcement after the first month.
+        let mut extended = request(Kind::Access, Status::InAssessment);
+        extended.extension = Some(Extension {
+            reason: "complex".into(),
+            informed_on: date("2026-11-20"),
+            until: None,
+        });
+        assert_eq!(
+            invalid_fields(transition(
+                &extended,
+                correct(Some("2026-10-10"), vec![], Some("x")),
+                &ctx
+            )),
+            ["received_on"]
+        );
+        assert!(transition(&extended, correct(Some("2026-11-01"), vec![], Some("x")), &ctx).is_ok());
+    }
+
+    #[test]
+    fn a_transfer_moves_the_team_and_keeps_the_assignee_only_when_told() {
+        let ctx = context();
+        let r = request(Kind::Access, Status::InAssessment);
+        let jgd = TeamCode::parse("JGD").unwrap();
+        let transfer = |team: &TeamCode, keep_assignee, reason: Option<&str>| Command::Transfer {
+            team: team.clone(),
+            reason: reason.map(str::to_string),
+            keep_assignee,
+        };
+        let t = transition(&r, transfer(&jgd, false, Some("wrong team")), &ctx).unwrap();
+        assert_eq!(t.request.team, jgd);
+        assert_eq!(t.request.assignee, None);
+        assert_eq!(
+            t.event.data,
+            json!({"from_team": "AMW", "to_team": "JGD", "assignee_cleared": true})
+        );
+        assert_eq!(t.request.status, Status::InAssessment);
+        let kept = transition(&r, transfer(&jgd, true, Some("wrong team")), &ctx).unwrap();
+        assert_eq!(kept.request.assignee, r.assignee);
+        assert_eq!(kept.event.data["assignee_cleared"], false);
+        assert_eq!(
+            invalid_fields(transition(&r, transfer(&r.team, false, None), &ctx)),
+            ["reason", "team"]
+        );
     }
 }

@@ -23,8 +23,8 @@ use crate::domain::kind::KindCode;
 use crate::domain::request::{ActionName, IdentityCheck, Outcome, Status, SuspendReason};
 use crate::domain::team::TeamCode;
 use crate::service::commands::{
-    ActionInput, AssignInput, CompleteInput, DecideInput, ExtendInput, ResumeInput, StartAssessmentInput,
-    SuspendInput, WithdrawInput,
+    ActionInput, AssignInput, CompleteInput, CorrectInput, DecideInput, ExtendInput, ResumeInput,
+    StartAssessmentInput, SuspendInput, TransferInput, WithdrawInput,
 };
 use crate::service::registration::RegistrationInput;
 use crate::service::requests::{
@@ -454,6 +454,8 @@ fn action_input(action: ActionName, body: &Bytes) -> Result<ActionInput, ApiErro
         ActionName::Decide => ActionInput::Decide(json::parse::<DecideInput>(body)?),
         ActionName::Complete => ActionInput::Complete(json::parse::<CompleteInput>(body)?),
         ActionName::Withdraw => ActionInput::Withdraw(json::parse::<WithdrawInput>(body)?),
+        ActionName::Correct => ActionInput::Correct(json::parse::<CorrectInput>(body)?),
+        ActionName::Transfer => ActionInput::Transfer(json::parse::<TransferInput>(body)?),
     })
 }
 

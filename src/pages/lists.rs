@@ -33,6 +33,9 @@ pub struct ListQuery {
     verstreken: String,
     reference: String,
     pagina: String,
+    /// After a transfer out of the caller's teams: the reference, and the team.
+    verplaatst: String,
+    naar: String,
 }
 
 struct Row {

@@ -16,14 +16,15 @@ use crate::clock;
 use crate::domain::access::View;
 use crate::domain::audit::action_label;
 use crate::domain::grounds::CATALOGUE;
+use crate::domain::intake::{AgeBand, Relation};
 use crate::domain::kind::Kind;
 use crate::domain::request::{ActionName, IdentityCheck, Outcome, SuspendReason};
 use crate::domain::Language;
 use crate::service::commands::{
-    ActionInput, AssignInput, CompleteInput, DecideInput, ExtendInput, ResumeInput, StartAssessmentInput,
-    SuspendInput, WithdrawInput,
+    ActionInput, AssignInput, CompleteInput, CorrectInput, DecideInput, ExtendInput, RequesterCorrection,
+    ResumeInput, StartAssessmentInput, SubjectCorrection, SuspendInput, TransferInput, WithdrawInput,
 };
-use crate::service::requests::{self as service, CaseFile, RequestView};
+use crate::service::requests::{self as service, CaseFile, Change, RequestView};
 use crate::service::sessions::WebUser;
 use crate::service::ServiceError;
 use crate::web::state::AppState;
@@ -47,8 +48,34 @@ struct Event {
     when: String,
     what: String,
     change: Option<String>,
+    /// The fields corrected or the teams of a transfer, and the reason given.
+    detail: Option<String>,
     who: String,
 }
+
+/// What was registered, as the correction form starts out.
+struct Registered {
+    /// The details typed in a line: name, e-mail, phone, client number, receipt.
+    inputs: Vec<DetailInput>,
+    relation: &'static str,
+    age_band: &'static str,
+    parents_informed: &'static str,
+    description: String,
+}
+
+/// One line of the correction form.
+struct DetailInput {
+    /// The API name errors are reported by.
+    field: &'static str,
+    /// The form field's name.
+    name: &'static str,
+    label: &'static str,
+    current: String,
+    /// The input's type (`text`, `email`, `tel`, `date`).
+    kind: &'static str,
+}
+
+const PARENTS_CHOICES: [Choice; 3] = [("", "Niet van toepassing"), ("ja", "Ja"), ("nee", "Nee")];
 
 /// One action the request allows now, with its form.
 struct ActionForm {
@@ -86,6 +113,12 @@ struct RequestPage<'a> {
     /// have been announced.
     legal_limit_passed: Option<String>,
     workers: Vec<(String, String)>,
+    /// The teams a transfer can go to (code, name).
+    other_teams: Vec<(String, String)>,
+    registered: Registered,
+    relations: Vec<Choice>,
+    age_bands: Vec<Choice>,
+    parents_choices: [Choice; 3],
     grounds: Vec<Ground>,
     identity_checks: Vec<Choice>,
     suspend_reasons: Vec<Choice>,
@@ -114,6 +147,21 @@ impl RequestPage<'_> {
                 .values
                 .get(field)
                 .is_some_and(|values| values.iter().any(|v| v == value))
+    }
+
+    /// Is `value` the choice of `field`: as sent when the form was refused, else as
+    /// registered (`current`)?
+    fn picked(&self, action: &str, field: &str, value: &str, current: &str) -> bool {
+        if self.posted.action == action {
+            self.chosen(action, field, value)
+        } else {
+            value == current
+        }
+    }
+
+    /// A date in a sentence or beside its name: "maandag 16 november 2026".
+    fn long(&self, date: &chrono::NaiveDate) -> String {
+        long_date(*date)
     }
 
     fn to_fix(&self) -> String {
@@ -174,6 +222,7 @@ fn render(
                 format!("{} {}", short_date(local.date_naive()), local.format("%H:%M"))
             },
             what: action_label(&e.action, Language::Dutch),
+            detail: change_in_words(&e.change),
             change: match (e.from_status, e.to_status) {
                 (Some(from), Some(to)) if from != to => {
                     Some(format!("{} → {}", from.label_nl(), to.label_nl()))
@@ -215,27 +264,83 @@ fn render(
         flag: view.standing.flag_nl(),
         flag_is_late: view.standing.overdue || view.standing.past_legal_limit,
         today: today.to_string(),
-        actions: if full {
-            view.allowed_actions
-                .iter()
-                .map(|&action| ActionForm {
-                    action,
-                    code: action.code(),
-                    title: if action == ActionName::Extend && view.standing.past_legal_limit {
-                        RECORD_EXTENSION
-                    } else {
-                        action.label_nl()
-                    },
-                })
-                .collect()
-        } else {
-            Vec::new()
-        },
+        // What the request allows now and the caller may do (the front desk: withdraw
+        // on the caller's behalf, correct what it just registered).
+        actions: view
+            .allowed_actions
+            .iter()
+            .filter(|&&action| user.caller.may_act(action, &view.stored.on()).is_ok())
+            .filter(|&&action| full || action == ActionName::Withdraw)
+            .map(|&action| ActionForm {
+                action,
+                code: action.code(),
+                title: if action == ActionName::Extend && view.standing.past_legal_limit {
+                    RECORD_EXTENSION
+                } else {
+                    action.label_nl()
+                },
+            })
+            .collect(),
         legal_limit_passed: view
             .standing
             .past_legal_limit
             .then(|| view.deadlines.legal.to_string()),
         workers: file.workers,
+        other_teams: file
+            .teams
+            .into_iter()
+            .filter(|(code, _)| *code != r.team.to_string())
+            .collect(),
+        registered: Registered {
+            inputs: vec![
+                DetailInput {
+                    field: "requester.name",
+                    name: "name",
+                    label: "Naam van de verzoeker",
+                    current: intake.requester.name.clone(),
+                    kind: "text",
+                },
+                DetailInput {
+                    field: "requester.email",
+                    name: "email",
+                    label: "E-mailadres (niet verplicht)",
+                    current: intake.requester.email.clone().unwrap_or_default(),
+                    kind: "email",
+                },
+                DetailInput {
+                    field: "requester.phone",
+                    name: "phone",
+                    label: "Telefoonnummer (niet verplicht)",
+                    current: intake.requester.phone.clone().unwrap_or_default(),
+                    kind: "tel",
+                },
+                DetailInput {
+                    field: "subject.client_reference",
+                    name: "client_reference",
+                    label: "Cliëntnummer (niet verplicht)",
+                    current: intake.subject.client_reference.clone().unwrap_or_default(),
+                    kind: "text",
+                },
+                DetailInput {
+                    field: "received_on",
+                    name: "received_on",
+                    label: "Ontvangen op",
+                    current: r.received_on.to_string(),
+                    kind: "date",
+                },
+            ],
+            relation: intake.requester.relation.code(),
+            age_band: intake.subject.age_band.code(),
+            parents_informed: match intake.subject.parents_informed {
+                Some(true) => "ja",
+                Some(false) => "nee",
+                None => "",
+            },
+            description: intake.description.clone().unwrap_or_default(),
+        },
+        parents_choices: PARENTS_CHOICES,
+        relations: choices::<Relation>(),
+        age_bands: choices::<AgeBand>(),
         grounds: CATALOGUE
             .iter()
             .filter(|g| g.applies_to(kind))
@@ -319,7 +424,53 @@ fn action_input(action: ActionName, pairs: &[(String, String)]) -> ActionInput {
             reason: one("reason"),
             on: given("on"),
         }),
+        // The form sends every detail; what equals the registration is no change.
+        ActionName::Correct => ActionInput::Correct(CorrectInput {
+            reason: one("reason"),
+            requester: Some(RequesterCorrection {
+                name: Some(given("name")),
+                email: Some(one("email")),
+                phone: Some(one("phone")),
+                relation: Some(given("relation")),
+            }),
+            subject: Some(SubjectCorrection {
+                age_band: Some(given("age_band")),
+                client_reference: Some(one("client_reference")),
+                parents_informed: Some(match given("parents_informed").as_str() {
+                    "ja" => Some(true),
+                    "nee" => Some(false),
+                    _ => None,
+                }),
+            }),
+            description: Some(one("description")),
+            received_on: one("received_on"),
+        }),
+        ActionName::Transfer => ActionInput::Transfer(TransferInput {
+            team: given("team"),
+            reason: one("reason"),
+        }),
     }
+}
+
+/// The fields a correction changed, or the teams of a transfer, with the reason.
+fn change_in_words(change: &Change) -> Option<String> {
+    let what = match (&change.teams, change.fields.is_empty()) {
+        (Some((from, to)), _) => format!("van team {from} naar team {to}"),
+        (None, false) => format!(
+            "gewijzigd: {}",
+            change
+                .fields
+                .iter()
+                .map(|f| super::labels::field(f))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        (None, true) => return None,
+    };
+    Some(match &change.reason {
+        Some(reason) => format!("{what}; reden: {reason}"),
+        None => what,
+    })
 }
 
 /// What a refused action says beside its form; `None` for a refusal that is a page
@@ -365,6 +516,14 @@ pub async fn act(
     let now = clock::now();
     let mut posted =
         match service::act(&state.db, &state.rules, &user.caller, &id, input, expected, now).await {
+            // Moved out of the caller's sight: the list says where it went.
+            Ok(view) if user.caller.view_of_request(&view.stored.on()).is_none() => {
+                let r = &view.stored.request;
+                return Ok(see_other(&format!(
+                    "/requests?verplaatst={}&naar={}",
+                    r.reference, r.team
+                )));
+            }
             Ok(_) => return Ok(see_other(&format!("/requests/{id}"))),
             Err(error) => refusal(error)?,
         };

@@ -7,8 +7,11 @@
 use serde::Deserialize;
 
 use super::input::Issues;
+use super::registration::detail;
 use super::ServiceError;
+use crate::domain::intake::{AgeBand, IntakeCorrection, Relation};
 use crate::domain::request::{ActionName, Command, IdentityCheck, Outcome, SuspendReason};
+use crate::domain::team::TeamCode;
 
 /// `assign`: the worker who handles the request.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -99,6 +102,70 @@ pub struct WithdrawInput {
     pub on: String,
 }
 
+/// `correct`: fixes what was registered. Give only what changes; a detail that may be
+/// absent is removed with `null` (or an empty text).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectInput {
+    /// Why the registration was wrong (kept with the request, not in the audit trail).
+    pub reason: Option<String>,
+    pub requester: Option<RequesterCorrection>,
+    pub subject: Option<SubjectCorrection>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    /// The corrected date of receipt: the deadlines follow it.
+    #[schema(value_type = Option<NaiveDate>)]
+    pub received_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequesterCorrection {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Option<String>>,
+    #[schema(value_type = Option<Relation>)]
+    pub relation: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectCorrection {
+    #[schema(value_type = Option<AgeBand>)]
+    pub age_band: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub client_reference: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<bool>)]
+    pub parents_informed: Option<Option<bool>>,
+}
+
+/// A field that is there, even as `null` (`Some(None)`), as opposed to one left out
+/// (`None`, by `#[serde(default)]`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// `transfer`: moves the request to another team (a manager or the privacy officer).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferInput {
+    #[schema(value_type = TeamCode)]
+    pub team: String,
+    /// Why it moves (kept with the request, not in the audit trail).
+    pub reason: Option<String>,
+}
+
 /// The input of one action: the shape of the action the path names.
 #[derive(Debug, Clone, utoipa::ToSchema)]
 #[serde(untagged)]
@@ -111,6 +178,8 @@ pub enum ActionInput {
     Decide(DecideInput),
     Complete(CompleteInput),
     Withdraw(WithdrawInput),
+    Correct(CorrectInput),
+    Transfer(TransferInput),
 }
 
 impl ActionInput {
@@ -124,12 +193,25 @@ impl ActionInput {
             ActionInput::Decide(_) => ActionName::Decide,
             ActionInput::Complete(_) => ActionName::Complete,
             ActionInput::Withdraw(_) => ActionName::Withdraw,
+            ActionInput::Correct(_) => ActionName::Correct,
+            ActionInput::Transfer(_) => ActionName::Transfer,
         }
     }
 
-    /// Checks the input into a command, listing every field that is wrong.
-    pub fn into_command(self) -> Result<Command, ServiceError> {
+    /// Checks the input into a command, listing every field that is wrong; a
+    /// correction of the intake comes beside it, to be merged with what is there.
+    pub fn into_command(self) -> Result<(Command, Option<IntakeCorrection>), ServiceError> {
         let mut issues = Issues::default();
+        if let ActionInput::Correct(given) = self {
+            let received_on = issues.optional_date("received_on", given.received_on.as_deref());
+            let intake = given.intake(&mut issues);
+            let command = received_on.map(|received_on| Command::Correct {
+                reason: given.reason,
+                received_on,
+                intake_changed: Vec::new(),
+            });
+            return issues.into_result(command).map(|command| (command, Some(intake)));
+        }
         let command = match self {
             ActionInput::Assign(given) => issues
                 .uuid("assignee", &given.assignee)
@@ -185,7 +267,46 @@ impl ActionInput {
                 reason: given.reason,
                 on,
             }),
+            ActionInput::Transfer(given) => {
+                issues
+                    .parse("team", TeamCode::parse(given.team.trim()))
+                    .map(|team| Command::Transfer {
+                        team,
+                        reason: given.reason,
+                        keep_assignee: false,
+                    })
+            }
+            ActionInput::Correct(_) => unreachable!("a correction is checked above"),
         };
-        issues.into_result(command)
+        issues.into_result(command).map(|command| (command, None))
+    }
+}
+
+impl CorrectInput {
+    /// The corrected details, each checked as at registration.
+    fn intake(&self, issues: &mut Issues) -> IntakeCorrection {
+        let requester = self.requester.clone().unwrap_or_default();
+        let subject = self.subject.clone().unwrap_or_default();
+        let optional =
+            |value: Option<Option<String>>,
+             check: &dyn Fn(&mut Issues, Option<&str>) -> Option<String>,
+             issues: &mut Issues| { value.map(|v| check(issues, v.as_deref())) };
+        IntakeCorrection {
+            name: requester
+                .name
+                .as_deref()
+                .map(|name| detail::name(issues, name).unwrap_or_default()),
+            email: optional(requester.email, &detail::email, issues),
+            phone: optional(requester.phone, &detail::phone, issues),
+            relation: requester
+                .relation
+                .and_then(|r| issues.code::<Relation>("requester.relation", &r)),
+            age_band: subject
+                .age_band
+                .and_then(|a| issues.code::<AgeBand>("subject.age_band", &a)),
+            client_reference: optional(subject.client_reference, &detail::client_reference, issues),
+            parents_informed: subject.parents_informed,
+            description: optional(self.description.clone(), &detail::description, issues),
+        }
     }
 }

@@ -9,19 +9,10 @@ use serde::Deserialize;
 
 use super::input::Issues;
 use super::ServiceError;
-use crate::domain::intake::{
-    check_email, check_past_date, check_phone, check_representation, gdpr_start, optional_text,
-    required_text, AgeBand, Channel, Intake, Relation, Requester, Subject,
-};
+use crate::domain::intake::{check_representation, AgeBand, Channel, Intake, Relation, Requester, Subject};
 use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
 use crate::domain::team::TeamCode;
 use uuid::Uuid;
-
-const MAX_NAME: usize = 200;
-const MAX_EMAIL: usize = 254;
-const MAX_PHONE: usize = 40;
-const MAX_CLIENT_REFERENCE: usize = 64;
-const MAX_DESCRIPTION: usize = 10_000;
 
 /// A request to register, as given (`POST /api/v1/requests`).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -156,25 +147,9 @@ impl RegistrationInput {
 
     fn requester(&self, issues: &mut Issues) -> Option<Requester> {
         let given = &self.requester;
-        let name = required_text("requester.name", Some(&given.name), MAX_NAME, &mut issues.0);
-        let email = optional_text(
-            "requester.email",
-            given.email.as_deref(),
-            MAX_EMAIL,
-            &mut issues.0,
-        );
-        if let Some(email) = &email {
-            check_email("requester.email", email, &mut issues.0);
-        }
-        let phone = optional_text(
-            "requester.phone",
-            given.phone.as_deref(),
-            MAX_PHONE,
-            &mut issues.0,
-        );
-        if let Some(phone) = &phone {
-            check_phone("requester.phone", phone, &mut issues.0);
-        }
+        let name = detail::name(issues, &given.name);
+        let email = detail::email(issues, given.email.as_deref());
+        let phone = detail::phone(issues, given.phone.as_deref());
         let relation = issues.code::<Relation>("requester.relation", &given.relation);
         Some(Requester {
             name: name?,
@@ -187,12 +162,7 @@ impl RegistrationInput {
     fn subject(&self, issues: &mut Issues) -> Option<Subject> {
         let given = &self.subject;
         let age_band = issues.code::<AgeBand>("subject.age_band", &given.age_band);
-        let client_reference = optional_text(
-            "subject.client_reference",
-            given.client_reference.as_deref(),
-            MAX_CLIENT_REFERENCE,
-            &mut issues.0,
-        );
+        let client_reference = detail::client_reference(issues, given.client_reference.as_deref());
         Some(Subject {
             age_band: age_band?,
             client_reference,
@@ -208,27 +178,12 @@ impl RegistrationInput {
         let received_on = issues.optional_date("received_on", self.received_on.as_deref());
         let received_on = received_on.map(|date| date.unwrap_or(today));
         if let Some(date) = received_on {
-            check_past_date(
-                "received_on",
-                date,
-                gdpr_start(),
-                (
-                    "the day the GDPR took effect",
-                    "de dag waarop de AVG van kracht werd",
-                ),
-                today,
-                &mut issues.0,
-            );
+            detail::received_on(&mut issues, date, today);
         }
         let team = issues.parse("team", TeamCode::parse(&self.team));
         let requester = self.requester(&mut issues);
         let subject = self.subject(&mut issues);
-        let description = optional_text(
-            "description",
-            self.description.as_deref(),
-            MAX_DESCRIPTION,
-            &mut issues.0,
-        );
+        let description = detail::description(&mut issues, self.description.as_deref());
         let assignee = match &self.assignee {
             Some(id) => issues.uuid("assignee", id).map(Some),
             None => Some(None),
@@ -254,5 +209,66 @@ impl RegistrationInput {
             ));
         }
         issues.into_result(registration)
+    }
+}
+
+/// The checks of each registered detail, shared by registration and correction:
+/// the value as kept, `None` when it is empty or wrong (and then `issues` says why).
+pub mod detail {
+    use chrono::NaiveDate;
+
+    use super::Issues;
+    use crate::domain::intake::{
+        check_email, check_past_date, check_phone, gdpr_start, optional_text, required_text,
+    };
+
+    const MAX_NAME: usize = 200;
+    const MAX_EMAIL: usize = 254;
+    const MAX_PHONE: usize = 40;
+    const MAX_CLIENT_REFERENCE: usize = 64;
+    const MAX_DESCRIPTION: usize = 10_000;
+
+    pub fn name(issues: &mut Issues, value: &str) -> Option<String> {
+        required_text("requester.name", Some(value), MAX_NAME, &mut issues.0)
+    }
+
+    pub fn email(issues: &mut Issues, value: Option<&str>) -> Option<String> {
+        let email = optional_text("requester.email", value, MAX_EMAIL, &mut issues.0)?;
+        check_email("requester.email", &email, &mut issues.0);
+        Some(email)
+    }
+
+    pub fn phone(issues: &mut Issues, value: Option<&str>) -> Option<String> {
+        let phone = optional_text("requester.phone", value, MAX_PHONE, &mut issues.0)?;
+        check_phone("requester.phone", &phone, &mut issues.0);
+        Some(phone)
+    }
+
+    pub fn client_reference(issues: &mut Issues, value: Option<&str>) -> Option<String> {
+        optional_text(
+            "subject.client_reference",
+            value,
+            MAX_CLIENT_REFERENCE,
+            &mut issues.0,
+        )
+    }
+
+    pub fn description(issues: &mut Issues, value: Option<&str>) -> Option<String> {
+        optional_text("description", value, MAX_DESCRIPTION, &mut issues.0)
+    }
+
+    /// Not in the future, not before the GDPR took effect.
+    pub fn received_on(issues: &mut Issues, date: NaiveDate, today: NaiveDate) {
+        check_past_date(
+            "received_on",
+            date,
+            gdpr_start(),
+            (
+                "the day the GDPR took effect",
+                "de dag waarop de AVG van kracht werd",
+            ),
+            today,
+            &mut issues.0,
+        );
     }
 }

@@ -14,7 +14,7 @@ use super::{Rules, ServiceError};
 use crate::domain::access::{Caller, Denied, ListScope, View};
 use crate::domain::audit::{AuditEvent, RecordAction};
 use crate::domain::deadlines::Deadlines;
-use crate::domain::intake::Channel;
+use crate::domain::intake::{Channel, IntakeCorrection};
 use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
 use crate::domain::reminders::DeadlineKind;
 use crate::domain::request::{
@@ -177,6 +177,7 @@ fn register_in(
         created_at: now,
         updated_at: now,
         anonymised_at: None,
+        registered_by: Uuid::parse_str(actor).ok(),
     };
     let next_reminder_at = rules.next_reminder_at(&stored, &deadlines, now);
     store::insert(conn, &stored, &deadlines, next_reminder_at)?;
@@ -225,7 +226,7 @@ pub async fn act(
     now: DateTime<Utc>,
 ) -> Result<RequestView, ServiceError> {
     let action = input.action();
-    let command = input.into_command()?;
+    let (command, correction) = input.into_command()?;
     let id = parse_id(id)?;
     let span = tracing::info_span!(
         "act",
@@ -236,14 +237,24 @@ pub async fn act(
     async move {
         let (rules_in, caller_in) = (rules.clone(), caller.clone());
         let stored = db
-            .write(move |conn| act_in(conn, &rules_in, &caller_in, &id, command, if_match, now))
+            .write(move |conn| {
+                let command = Checked { command, correction };
+                act_in(conn, &rules_in, &caller_in, &id, command, if_match, now)
+            })
             .await?;
         tracing::info!(status = %stored.request.status, "action taken");
-        let sight = caller.view_of(&stored.request.team).unwrap_or(View::Status);
+        // After a transfer out of the caller's teams, what the front desk would see.
+        let sight = caller.view_of_request(&stored.on()).unwrap_or(View::Status);
         Ok(RequestView::of(stored, rules, now, sight))
     }
     .instrument(span)
     .await
+}
+
+/// A checked action, with the correction of the intake that a `correct` brings.
+struct Checked {
+    command: Command,
+    correction: Option<IntakeCorrection>,
 }
 
 fn act_in(
@@ -251,44 +262,81 @@ fn act_in(
     rules: &Rules,
     caller: &Caller,
     id: &str,
-    command: Command,
+    checked: Checked,
     if_match: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<StoredRequest, ServiceError> {
+    let Checked {
+        mut command,
+        correction,
+    } = checked;
     let current = store::load(conn, id)?.ok_or_else(|| not_found(id))?;
     let r = &current.request;
     tracing::Span::current().record("kind", tracing::field::display(r.kind.code()));
     caller
-        .may_act(command.name(), &r.team, r.assignee)
+        .may_act(command.name(), &current.on())
         .map_err(denied(id))?;
-    if let Command::Assign { assignee } = &command {
-        check_assignee(conn, *assignee, &r.team)?;
+    let mut intake = current.intake.clone();
+    // Problems with the corrected details, reported with those of the rest.
+    let mut intake_issues = Vec::new();
+    match &mut command {
+        Command::Assign { assignee } => check_assignee(conn, *assignee, &r.team)?,
+        Command::Transfer {
+            team, keep_assignee, ..
+        } => {
+            if teams::find(conn, team)?.is_none() {
+                return Err(ServiceError::invalid(
+                    "team",
+                    format!("there is no team with code {team}"),
+                    format!("er is geen team met code {team}"),
+                ));
+            }
+            *keep_assignee = match r.assignee {
+                Some(assignee) => check_assignee(conn, assignee, team).is_ok(),
+                None => false,
+            };
+        }
+        Command::Correct { intake_changed, .. } => {
+            let (corrected, changed, issues) = intake.corrected(&correction.unwrap_or_default());
+            (intake, *intake_changed, intake_issues) = (corrected, changed, issues);
+        }
+        _ => {}
     }
     if let Some(expected) = if_match {
         if expected != r.version {
             return Err(ServiceError::Stale { current: r.version });
         }
     }
+    let moves_team = matches!(command, Command::Transfer { .. });
     let context = rules.context(r.kind.code(), now);
-    let transition = request::transition(r, command, &context).map_err(|e| match e {
-        TransitionError::NotAllowed {
+    let transition = match request::transition(r, command, &context) {
+        Err(TransitionError::NotAllowed {
             detail,
             status,
             allowed,
             ..
-        } => ServiceError::NotAllowed {
-            detail,
-            status,
-            allowed,
-        },
-        TransitionError::Invalid(issues) => ServiceError::Invalid(issues),
-    })?;
+        }) => {
+            return Err(ServiceError::NotAllowed {
+                detail,
+                status,
+                allowed,
+            })
+        }
+        Err(TransitionError::Invalid(mut issues)) => {
+            issues.extend(intake_issues);
+            return Err(ServiceError::Invalid(issues));
+        }
+        Ok(_) if !intake_issues.is_empty() => return Err(ServiceError::Invalid(intake_issues)),
+        Ok(transition) => transition,
+    };
+    let name_changed = intake.requester.name != current.intake.requester.name;
     let next = StoredRequest {
         request: transition.request,
-        intake: current.intake.clone(),
+        intake,
         created_at: current.created_at,
         updated_at: now,
         anonymised_at: current.anonymised_at,
+        registered_by: current.registered_by,
     };
     let deadlines = next.request.deadlines(context.periods, context.calendar);
     let next_reminder_at = rules.next_reminder_at(&next, &deadlines, now);
@@ -296,9 +344,13 @@ fn act_in(
         let current = store::find_record(conn, id)?.map(|r| r.version).unwrap_or(0);
         return Err(ServiceError::Stale { current });
     }
-    // Reminders queued for a deadline that moved, or for a request that is closed or
-    // paused, will not be sent.
+    if name_changed {
+        store::replace_requester_keys(conn, id, &next.intake.requester.name)?;
+    }
+    // Reminders queued for a deadline that moved, for a request that is closed or
+    // paused, or for the team it left, will not be sent.
     let keep = match next.request.status {
+        _ if moves_team => None,
         Status::AwaitingRequester => None,
         status if status.is_terminal() => None,
         _ => next.request.open_deadline(&deadlines).map(|date| {
@@ -315,7 +367,7 @@ fn act_in(
         tracing::info!(cancelled, "stale reminders cancelled");
     }
     let event = transition.event;
-    audit::append(
+    let appended = audit::append(
         conn,
         audit::NewEvent {
             request_id: Some(id),
@@ -327,6 +379,9 @@ fn act_in(
             data: &event.data,
         },
     )?;
+    if let Some(reason) = &transition.reason {
+        store::add_change_reason(conn, &appended.id, id, reason)?;
+    }
     Ok(next)
 }
 
@@ -338,7 +393,7 @@ fn load_visible_in(
 ) -> Result<(StoredRequest, View), ServiceError> {
     let stored = store::load(conn, id)?.ok_or_else(|| not_found(id))?;
     let sight = caller
-        .view_of(&stored.request.team)
+        .view_of_request(&stored.on())
         .ok_or_else(|| not_found(id))?;
     Ok((stored, sight))
 }
@@ -630,6 +685,19 @@ pub struct TimelineEntry {
     pub to_status: Option<Status>,
     /// The actor's name, or the actor as recorded (`cli`, `system`, an old id).
     pub actor: String,
+    /// What a correction or transfer changed, and why.
+    pub change: Change,
+}
+
+/// What a correction or transfer changed (empty for other events).
+#[derive(Debug, Clone, Default)]
+pub struct Change {
+    /// The fields a correction changed, by their API names (never the values).
+    pub fields: Vec<String>,
+    /// The teams a transfer moved the request from and to.
+    pub teams: Option<(String, String)>,
+    /// The reason given.
+    pub reason: Option<String>,
 }
 
 /// What the request page shows: the request, and for those who see all of it the
@@ -640,6 +708,8 @@ pub struct CaseFile {
     pub timeline: Vec<TimelineEntry>,
     /// Active caseworkers and managers of the request's team: (id, name).
     pub workers: Vec<(String, String)>,
+    /// Every team (code, name), for a transfer.
+    pub teams: Vec<(String, String)>,
     pub assignee_name: Option<String>,
 }
 
@@ -654,32 +724,39 @@ pub async fn case_file(
     let id = parse_id(id)?;
     let span = tracing::info_span!("case_file", request_id = %id);
     let caller = caller.clone();
-    let (stored, sight, timeline, workers, assignee_name) = db
+    let (stored, sight, parts) = db
         .read(move |conn| case_file_in(conn, &caller, &id))
         .instrument(span)
         .await?;
     Ok(CaseFile {
         view: RequestView::of(stored, rules, now, sight),
-        timeline,
-        workers,
-        assignee_name,
+        timeline: parts.timeline,
+        workers: parts.workers,
+        teams: parts.teams,
+        assignee_name: parts.assignee_name,
     })
 }
 
-type CaseFileParts = (
-    StoredRequest,
-    View,
-    Vec<TimelineEntry>,
-    Vec<(String, String)>,
-    Option<String>,
-);
+/// What a case file holds beside the request, for those who see all of it.
+#[derive(Default)]
+struct CaseFileParts {
+    timeline: Vec<TimelineEntry>,
+    workers: Vec<(String, String)>,
+    teams: Vec<(String, String)>,
+    assignee_name: Option<String>,
+}
 
-fn case_file_in(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<CaseFileParts, ServiceError> {
+fn case_file_in(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+) -> Result<(StoredRequest, View, CaseFileParts), ServiceError> {
     let (stored, sight) = load_visible_in(conn, caller, id)?;
     if sight != View::Full {
-        return Ok((stored, sight, Vec::new(), Vec::new(), None));
+        return Ok((stored, sight, CaseFileParts::default()));
     }
     let events = audit::for_request(conn, id)?;
+    let reasons = store::change_reasons_of(conn, id)?;
     let assignee = stored.request.assignee.map(|a| a.to_string());
     let mut actors: Vec<String> = events.iter().map(|e| e.actor.clone()).collect();
     actors.extend(assignee.clone());
@@ -688,6 +765,10 @@ fn case_file_in(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<Ca
         .map(|(id, name, active)| (id, (name, active)))
         .collect();
     let workers = users::workers_of(conn, &stored.request.team)?;
+    let teams = teams::list(conn)?
+        .into_iter()
+        .map(|t| (t.code.to_string(), t.name))
+        .collect();
     let status = |code: &Option<String>| code.as_deref().and_then(|c| Status::parse(c).ok());
     let timeline = events
         .into_iter()
@@ -695,6 +776,10 @@ fn case_file_in(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<Ca
             occurred_at: e.occurred_at,
             from_status: status(&e.from_status),
             to_status: status(&e.to_status),
+            change: Change {
+                reason: reasons.get(&e.id).cloned(),
+                ..change_of(&e)
+            },
             actor: names
                 .get(&e.actor)
                 .map(|(name, _)| name.clone())
@@ -707,5 +792,26 @@ fn case_file_in(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<Ca
         Some((name, false)) => format!("{name} (gedeactiveerd: telt als niet toegewezen)"),
         None => id,
     });
-    Ok((stored, sight, timeline, workers, assignee_name))
+    let parts = CaseFileParts {
+        timeline,
+        workers,
+        teams,
+        assignee_name,
+    };
+    Ok((stored, sight, parts))
+}
+
+/// What a correction or transfer changed: the fields corrected (API names), or the
+/// teams moved from and to.
+fn change_of(event: &AuditEvent) -> Change {
+    let data: serde_json::Value = serde_json::from_str(&event.data).unwrap_or_default();
+    let text = |value: &serde_json::Value| value.as_str().map(str::to_string);
+    Change {
+        fields: data["fields"]
+            .as_array()
+            .map(|fields| fields.iter().filter_map(text).collect())
+            .unwrap_or_default(),
+        teams: text(&data["from_team"]).zip(text(&data["to_team"])),
+        reason: None,
+    }
 }

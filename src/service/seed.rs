@@ -335,6 +335,7 @@ fn insert_batch_in(
             created_at: now,
             updated_at: now,
             anonymised_at: None,
+            registered_by: None,
         };
         let next = rules.next_reminder_at(&stored, &deadlines, now);
         store::insert(conn, &stored, &deadlines, next)?;

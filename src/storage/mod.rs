@@ -214,7 +214,17 @@ impl Db {
                 .run_pending_migrations(SQLITE_MIGRATIONS)
                 .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>()),
         };
-        applied.map_err(|e| StorageError::Migration(e.to_string()))
+        let applied = applied.map_err(|e| StorageError::Migration(e.to_string()))?;
+        // The name keys of migration 000009 are computed here (folding accents is
+        // not SQL): once, for the requests registered before it.
+        if applied
+            .iter()
+            .any(|v| v.replace('-', "").starts_with("20261202000009"))
+        {
+            let filled = requests::fill_missing_requester_keys(&mut conn, 1_000)?;
+            tracing::info!(filled, "requester name keys filled");
+        }
+        Ok(applied)
     }
 
     /// `SELECT 1` on a pooled connection: is the database there?

@@ -5,10 +5,13 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use super::schema::{decision_grounds, recipients, request_details, requests, suspensions};
+use super::schema::{
+    change_reasons, decision_grounds, recipients, request_details, requester_keys, requests, suspensions,
+};
 use super::{DbConnection, StorageError};
+use crate::domain::access::OnRequest;
 use crate::domain::deadlines::Deadlines;
-use crate::domain::intake::{AgeBand, Channel, Intake, Relation, Requester, Subject};
+use crate::domain::intake::{name_keys, AgeBand, Channel, Intake, Relation, Requester, Subject};
 use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
 use crate::domain::request::{
     Completion, Decision, Extension, IdentityCheck, Outcome, Request, Status, SuspendReason, Suspension,
@@ -57,6 +60,7 @@ pub struct RequestRecord {
     pub decided_on_time: Option<bool>,
     pub completion_days: Option<i32>,
     pub completed_on_time: Option<bool>,
+    pub registered_by: Option<String>,
 }
 
 /// One row of `request_details`: the personal data and free text.
@@ -101,6 +105,20 @@ pub struct StoredRequest {
     pub updated_at: DateTime<Utc>,
     /// Set once retention has removed the personal data and free text.
     pub anonymised_at: Option<DateTime<Utc>>,
+    /// The user who registered it (`None` for the synthetic requests of `seed`).
+    pub registered_by: Option<Uuid>,
+}
+
+impl StoredRequest {
+    /// What decides what a caller may see of it and do with it.
+    pub fn on(&self) -> OnRequest<'_> {
+        OnRequest {
+            team: &self.request.team,
+            assignee: self.request.assignee,
+            status: self.request.status,
+            registered_by: self.registered_by,
+        }
+    }
 }
 
 fn parse_uuid(column: &str, value: &str) -> Result<Uuid, StorageError> {
@@ -194,6 +212,7 @@ impl RequestRecord {
             decided_on_time: decided_on.map(|d| d <= deadlines.response),
             completion_days: completed_on.map(|d| (d - r.received_on).num_days() as i32),
             completed_on_time: completed_on.map(|d| d <= deadlines.execution),
+            registered_by: stored.registered_by.map(|u| u.to_string()),
         }
     }
 
@@ -334,7 +353,93 @@ pub fn insert(
     diesel::insert_into(request_details::table)
         .values(&details_of(stored))
         .execute(conn)?;
-    write_children(conn, stored)
+    write_children(conn, stored)?;
+    insert_requester_keys(
+        conn,
+        &stored.request.id.to_string(),
+        &stored.intake.requester.name,
+    )
+}
+
+fn insert_requester_keys(conn: &mut DbConnection, id: &str, name: &str) -> Result<(), StorageError> {
+    // A row at a time: the connection that serves both databases has no multi-row
+    // insert; a name has a handful of keys.
+    for key in name_keys(name) {
+        diesel::insert_into(requester_keys::table)
+            .values((requester_keys::key.eq(key), requester_keys::request_id.eq(id)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Finds the request under its requester's (corrected) name from now on.
+pub fn replace_requester_keys(conn: &mut DbConnection, id: &str, name: &str) -> Result<(), StorageError> {
+    diesel::delete(requester_keys::table.filter(requester_keys::request_id.eq(id))).execute(conn)?;
+    insert_requester_keys(conn, id, name)
+}
+
+/// Fills the name keys of requests that have a name but no keys (those registered
+/// before the keys were kept), `batch` at a time; returns how many it filled.
+pub fn fill_missing_requester_keys(conn: &mut DbConnection, batch: i64) -> Result<usize, StorageError> {
+    let mut filled = 0;
+    let mut after = String::new();
+    loop {
+        let names: Vec<(String, Option<String>)> = request_details::table
+            .filter(request_details::request_id.gt(&after))
+            .filter(request_details::requester_name.is_not_null())
+            .order(request_details::request_id.asc())
+            .limit(batch)
+            .select((request_details::request_id, request_details::requester_name))
+            .load(conn)?;
+        let Some((last, _)) = names.last() else {
+            return Ok(filled);
+        };
+        after = last.clone();
+        let ids: Vec<&String> = names.iter().map(|(id, _)| id).collect();
+        let have: std::collections::HashSet<String> = requester_keys::table
+            .filter(requester_keys::request_id.eq_any(ids))
+            .select(requester_keys::request_id)
+            .distinct()
+            .load(conn)?
+            .into_iter()
+            .collect();
+        for (id, name) in &names {
+            if let (false, Some(name)) = (have.contains(id), name) {
+                insert_requester_keys(conn, id, name)?;
+                filled += 1;
+            }
+        }
+    }
+}
+
+/// Keeps the reason of a correction or transfer beside its audit event.
+pub fn add_change_reason(
+    conn: &mut DbConnection,
+    event_id: &str,
+    request_id: &str,
+    reason: &str,
+) -> Result<(), StorageError> {
+    diesel::insert_into(change_reasons::table)
+        .values((
+            change_reasons::event_id.eq(event_id),
+            change_reasons::request_id.eq(request_id),
+            change_reasons::reason.eq(reason),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The reasons given for the corrections and transfers of a request, by event id.
+pub fn change_reasons_of(
+    conn: &mut DbConnection,
+    request_id: &str,
+) -> Result<std::collections::HashMap<String, String>, StorageError> {
+    Ok(change_reasons::table
+        .filter(change_reasons::request_id.eq(request_id))
+        .select((change_reasons::event_id, change_reasons::reason))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
 }
 
 /// Saves a changed request if nobody changed it since `expected_version` was read;
@@ -522,6 +627,10 @@ fn assemble(
         created_at: record.created(),
         updated_at: record.updated(),
         anonymised_at: details.anonymised_at.map(utc),
+        registered_by: record
+            .registered_by
+            .as_deref()
+            .and_then(|id| Uuid::parse_str(id).ok()),
     })
 }
 
@@ -829,6 +938,8 @@ pub fn anonymise(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result
         ))
         .execute(conn)?;
     diesel::delete(recipients::table.filter(recipients::request_id.eq(id))).execute(conn)?;
+    diesel::delete(requester_keys::table.filter(requester_keys::request_id.eq(id))).execute(conn)?;
+    diesel::delete(change_reasons::table.filter(change_reasons::request_id.eq(id))).execute(conn)?;
     Ok(())
 }
 

@@ -53,6 +53,22 @@ diesel::table! {
         decided_on_time -> Nullable<Bool>,
         completion_days -> Nullable<Integer>,
         completed_on_time -> Nullable<Bool>,
+        registered_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    change_reasons (event_id) {
+        event_id -> Text,
+        request_id -> Text,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
+    requester_keys (key, request_id) {
+        key -> Text,
+        request_id -> Text,
     }
 }
 
@@ -214,4 +230,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     notifications,
     web_sessions,
+    change_reasons,
+    requester_keys,
 );

@@ -159,6 +159,30 @@ async fn probe(app: &TestApp, w: &World, name: &str, role: &str) -> u16 {
                 .await,
             )
         }
+        "correct AMW" => {
+            let request = fresh(app, "AMW", None).await;
+            let body = json!({"reason": "typefout", "subject": {"client_reference": "D-1"}});
+            status(
+                app.post_json_as(
+                    token,
+                    &format!("/api/v1/requests/{request}/actions/correct"),
+                    &body,
+                )
+                .await,
+            )
+        }
+        "transfer AMW" => {
+            let request = fresh(app, "AMW", None).await;
+            let body = json!({"team": "JGD", "reason": "hoort bij jeugd"});
+            status(
+                app.post_json_as(
+                    token,
+                    &format!("/api/v1/requests/{request}/actions/transfer"),
+                    &body,
+                )
+                .await,
+            )
+        }
         "assign unassigned AMW" => {
             let request = fresh(app, "AMW", None).await;
             let body = json!({"assignee": app.worker("AMW").id});
@@ -303,6 +327,8 @@ const MATRIX: &[(&str, [u16; 5])] = &[
     ("withdraw AMW", [200, 200, 200, 200, 403]),
     ("withdraw JGD", [200, 404, 404, 200, 403]),
     ("suspend AMW", [403, 200, 200, 200, 403]),
+    ("correct AMW", [403, 200, 200, 200, 403]),
+    ("transfer AMW", [403, 403, 200, 200, 403]),
     ("assign unassigned AMW", [403, 200, 200, 200, 403]),
     ("reassign AMW", [403, 403, 200, 200, 403]),
     ("list teams", [200, 200, 200, 200, 200]),

@@ -23,6 +23,7 @@
 
 mod access;
 mod cli;
+mod corrections;
 mod dashboard;
 mod errors;
 mod health;

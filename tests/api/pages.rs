@@ -562,14 +562,15 @@ async fn the_request_page_follows_the_permission_rules() {
     body["requester"]["name"] = "Geheime Naam".into();
     let amw = app.register(&body).await;
     let id = amw["id"].as_str().unwrap();
-    // The front desk sees where it stands, not who asked, and no forms.
+    // The front desk sees where it stands, not who asked, and only the withdrawal.
     let desk = app.create_user("front_desk", &[]).await;
     let session = sign_in(&app, &desk.token).await;
     let page = get(&app, &format!("/requests/{id}"), &[&session]).await;
     assert_eq!(page.status, 200);
     assert!(page.text.contains("AVG-2026-00001"));
     assert!(!page.text.contains("Geheime Naam"));
-    assert!(!page.text.contains("id=\"actie-"));
+    assert_eq!(page.text.matches("id=\"actie-").count(), 1);
+    assert!(page.text.contains("id=\"actie-withdraw\""));
     // Another team's caseworker: 404, for the page and for an action.
     let jgd = app.create_user("caseworker", &["JGD"]).await;
     let session = sign_in(&app, &jgd.token).await;
@@ -924,4 +925,135 @@ async fn every_refusal_on_a_form_speaks_dutch_and_names_no_field_codes() {
     }
     let seen = texts.len();
     assert!(seen >= 15, "errors seen: {seen}");
+}
+
+/// The `version` of the request a page shows.
+fn version_on(page: &TestResponse) -> String {
+    let at = page.text.find("name=\"version\" value=\"").expect("a form") + 22;
+    page.text[at..].split('"').next().unwrap().to_string()
+}
+
+#[actix_web::test]
+async fn a_registration_is_corrected_and_the_request_moved_on_its_page() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    app.create_team("JGD").await;
+    let desk = app.create_user("front_desk", &[]).await;
+    let registered = app
+        .post_json_as(
+            &desk.token,
+            "/api/v1/requests",
+            &crate::helpers::registration("access", "2026-11-16"),
+        )
+        .await;
+    let id = registered.body["id"].as_str().unwrap().to_string();
+    let link = format!("/requests/{id}");
+    let session = sign_in(&app, &desk.token).await;
+    let page = get(&app, &link, &[&session]).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    for (form, offered) in [
+        ("correct", true),
+        ("withdraw", true),
+        ("transfer", false),
+        ("assign", false),
+    ] {
+        assert_eq!(
+            page.text.contains(&format!("id=\"actie-{form}\"")),
+            offered,
+            "{form}"
+        );
+    }
+    assert!(
+        field_of(&page, "correct-name").contains("value=\"J. de Vries\""),
+        "filled in"
+    );
+
+    let unchanged = post(
+        &app,
+        &format!("{link}/actions/correct"),
+        &[&session],
+        &[
+            ("csrf", &csrf_of(&page)),
+            ("version", &version_on(&page)),
+            ("name", "J. de Vries"),
+            ("email", "j@example.nl"),
+            ("phone", "06-12345678"),
+            ("client_reference", "D-10442"),
+            ("received_on", "2026-11-16"),
+            ("relation", "self"),
+            ("age_band", "adult"),
+            ("description", "Wil dat het verslag van 3 maart wordt verwijderd"),
+            ("reason", "per ongeluk"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        unchanged.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unchanged.text
+    );
+    shows(&unchanged, "er is niets gewijzigd");
+    let corrected = post(
+        &app,
+        &format!("{link}/actions/correct"),
+        &[&session],
+        &[
+            ("csrf", &csrf_of(&page)),
+            ("version", &version_on(&page)),
+            ("name", "J. de Fries"),
+            ("email", "j@example.nl"),
+            ("phone", ""),
+            ("client_reference", "D-10442"),
+            ("received_on", "2026-11-16"),
+            ("relation", "self"),
+            ("age_band", "adult"),
+            ("description", "Wil dat het verslag van 3 maart wordt verwijderd"),
+            ("reason", "Naam verkeerd verstaan aan de telefoon"),
+        ],
+    )
+    .await;
+    assert_eq!(corrected.status, StatusCode::SEE_OTHER, "{}", corrected.text);
+    let page = get(&app, &link, &[&session]).await;
+    shows(&page, "J. de Fries");
+    shows(
+        &page,
+        "gewijzigd: naam van de verzoeker, telefoonnummer van de verzoeker; reden: Naam verkeerd verstaan aan de telefoon",
+    );
+
+    // Another front desk sees the status, and can withdraw on the caller's behalf.
+    let other = app.create_user("front_desk", &[]).await;
+    let other_session = sign_in(&app, &other.token).await;
+    let status_page = get(&app, &link, &[&other_session]).await;
+    assert!(!status_page.text.contains("J. de Fries"));
+    assert!(status_page.text.contains("id=\"actie-withdraw\""));
+    assert!(!status_page.text.contains("id=\"actie-correct\""));
+
+    // The manager moves it to JGD, and no longer sees it.
+    let manager = app.create_user("manager", &["AMW"]).await;
+    let manager_session = sign_in(&app, &manager.token).await;
+    let page = get(&app, &link, &[&manager_session]).await;
+    assert!(page.text.contains("id=\"actie-transfer\""));
+    assert!(page.text.contains("<option value=\"JGD\""));
+    assert!(
+        !page.text.contains("<option value=\"AMW\">Team AMW"),
+        "not to its own team"
+    );
+    let moved = post(
+        &app,
+        &format!("{link}/actions/transfer"),
+        &[&manager_session],
+        &[
+            ("csrf", &csrf_of(&page)),
+            ("version", &version_on(&page)),
+            ("team", "JGD"),
+            ("reason", "Cliënt is jonger dan 18"),
+        ],
+    )
+    .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.text);
+    let location = moved.header("location").unwrap();
+    let list = get(&app, &location, &[&manager_session]).await;
+    shows(&list, "is verplaatst naar team JGD");
+    assert_eq!(get(&app, &link, &[&manager_session]).await.status, 404);
 }

@@ -250,6 +250,48 @@ async fn an_unassigned_request_goes_to_the_managers() {
 }
 
 #[actix_web::test]
+async fn a_transfer_cancels_the_old_teams_mails_and_the_new_team_is_reminded() {
+    let app = spawn_app().await;
+    let people = team(&app).await;
+    app.create_team("JGD").await;
+    let jgd_manager = app.create_user("manager", &["JGD"]).await;
+    let r = assigned_request(&app, &people).await;
+    let id = r["id"].as_str().unwrap();
+    let response = date(&r["deadlines"]["response"]);
+    let soon = CAL.sub_working_days(response, 3);
+    sweep_at(&app, at(&app, soon, 0)).await;
+    let mine = |status: &str| {
+        (
+            "due_soon".to_string(),
+            people.worker.clone(),
+            status.to_string(),
+            response.to_string(),
+        )
+    };
+    assert_eq!(outbox(&app).await, [mine("queued")]);
+
+    app.act_ok(
+        id,
+        "transfer",
+        &json!({"team": "JGD", "reason": "hoort bij jeugd"}),
+    )
+    .await;
+    assert_eq!(
+        outbox(&app).await,
+        [mine("cancelled")],
+        "the AMW worker is not reminded of a JGD request"
+    );
+    sweep_at(&app, at(&app, soon, 5)).await;
+    let rows = outbox(&app).await;
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(
+        (rows[1].0.as_str(), rows[1].1.as_str(), rows[1].2.as_str()),
+        ("unassigned", jgd_manager.id.as_str(), "queued"),
+        "JGD's manager is asked to assign it; AMW's manager hears nothing"
+    );
+}
+
+#[actix_web::test]
 async fn a_digest_user_gets_one_morning_mail() {
     let app = spawn_app().await;
     let people = team(&app).await;

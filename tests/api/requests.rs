@@ -45,7 +45,7 @@ async fn a_registered_request_has_a_reference_deadlines_and_an_event() {
     assert_eq!(r["requester"]["name"], "J. de Vries");
     assert_eq!(
         r["allowed_actions"],
-        json!(["assign", "suspend", "extend", "withdraw"])
+        json!(["assign", "suspend", "extend", "withdraw", "correct", "transfer"])
     );
     assert!(r["created_at"].as_str().unwrap().ends_with('Z'));
 

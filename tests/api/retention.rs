@@ -23,6 +23,8 @@ async fn closed(app: &TestApp, received: &str, how: &str) -> String {
     };
     match how {
         "withdrawn" => {
+            let fix = json!({"reason": "geheime toelichting", "subject": {"client_reference": "D-1"}});
+            app.act_ok(&id, "correct", &fix).await;
             app.act_ok(
                 &id,
                 "withdraw",
@@ -111,7 +113,9 @@ async fn a_purge_removes_personal_data_and_keeps_the_statistics_and_the_chain() 
     assert_eq!(refused.body["decision"]["outcome"], "refused");
     // No table holds them any more.
     {
-        use avg_loket::storage::schema::{audit_events, recipients, request_details};
+        use avg_loket::storage::schema::{
+            audit_events, change_reasons, recipients, request_details, requester_keys,
+        };
         use diesel::{QueryDsl, RunQueryDsl};
         let mut conn = app.db.get().unwrap();
         let names: Vec<String> = recipients::table
@@ -135,6 +139,24 @@ async fn a_purge_removes_personal_data_and_keeps_the_statistics_and_the_chain() 
             2,
             "the recent and the open request keep theirs"
         );
+        let reasons: Vec<String> = change_reasons::table
+            .select(change_reasons::request_id)
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(
+            reasons,
+            std::slice::from_ref(&recent),
+            "only the recent correction's reason stays"
+        );
+        let mut found_by: Vec<String> = requester_keys::table
+            .select(requester_keys::request_id)
+            .distinct()
+            .load(&mut *conn)
+            .unwrap();
+        found_by.sort();
+        let mut expected = vec![recent.clone(), open.clone()];
+        expected.sort();
+        assert_eq!(found_by, expected, "only requests with a name can be found by it");
     }
     for id in [&recent, &open] {
         let r = app.get(&format!("/api/v1/requests/{id}")).await;

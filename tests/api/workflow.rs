@@ -41,7 +41,10 @@ async fn assess_with_pause_and_extension(app: &TestApp, kind: &str) -> Value {
         r["suspension"],
         json!({"reason": "clarification", "asked_on": "2026-11-04"})
     );
-    assert_eq!(r["allowed_actions"], json!(["assign", "resume", "withdraw"]));
+    assert_eq!(
+        r["allowed_actions"],
+        json!(["assign", "resume", "withdraw", "correct", "transfer"])
+    );
     let r = app
         .act_ok(&id, "resume", &json!({"received_on": "2026-11-09"}))
         .await;
@@ -254,7 +257,7 @@ async fn an_action_not_allowed_now_is_409_with_the_allowed_actions() {
     response.assert_problem(409);
     assert_eq!(
         response.body["allowed_actions"],
-        json!(["assign", "suspend", "extend", "withdraw"])
+        json!(["assign", "suspend", "extend", "withdraw", "correct", "transfer"])
     );
     assert_eq!(response.body["request_status"], "received");
     let response = app
