@@ -1,9 +1,14 @@
-// The walk of issue 7 in headless Chromium (Debian's /usr/bin/chromium), driven by
-// playwright-core: the front desk registers a phone request (after a form error), the
-// caseworker follows the link of the reminder mail, takes the request on, assesses it
-// and refuses it with a ground, and the privacy officer sees it on the dashboard and
-// in the annual report. A forbidden page answers 403. Every page passes axe-core with
-// no serious or critical violation, and breaks no Content-Security-Policy rule.
+// A working day in headless Chromium (Debian's /usr/bin/chromium), driven by
+// playwright-core: the front desk registers a phone request (after a form error),
+// corrects the misheard name (after forgetting the reason), finds another caller's
+// request by name and withdraws it on her behalf; the caseworker finds the new request
+// among the team's unassigned ones in "Mijn verzoeken" and an old one flagged past its
+// legal limit (offering no extension that can only fail), takes the new one on,
+// assesses it and refuses it with a ground; the manager moves the old one to another
+// team; the privacy officer sees the dashboard, follows a tile to its list, and opens
+// the annual report. A forbidden page answers 403. Every page passes axe-core with no
+// serious or critical violation, breaks no Content-Security-Policy rule, and shows no
+// English message and no field code.
 // Screenshots of the main pages go to docs/screens/ with AVG_LOKET_SCREENSHOTS=1.
 //
 //   cargo build && (cd browser-tests && npm ci && node walk.mjs)
@@ -52,9 +57,29 @@ const check = (ok, message) => {
 
 cli("migrate");
 cli("team", "add", "--code", "AMW", "--name", "Algemeen maatschappelijk werk");
+cli("team", "add", "--code", "JGD", "--name", "Jeugd en gezin");
 const desk = cli("user", "add", "--name", "Bea Balie", "--email", "balie@zorg.example", "--role", "front_desk");
 const worker = cli("user", "add", "--name", "Mira Jansen", "--email", "mira@zorg.example", "--role", "caseworker", "--team", "AMW");
 const officer = cli("user", "add", "--name", "Fenna Gerritsen", "--email", "fg@zorg.example", "--role", "privacy_officer");
+const manager = cli("user", "add", "--name", "Mohamed Amrani", "--email", "ma@zorg.example", "--role", "manager", "--team", "AMW");
+
+// Today where the service counts days, and a day `n` days before it.
+const today = new Date().toLocaleDateString("sv-SE", { timeZone: "Europe/Amsterdam" });
+const daysAgo = (n) => new Date(Date.parse(`${today}T12:00:00Z`) - n * 86400000).toISOString().slice(0, 10);
+
+// Registers a request over the API as the privacy officer; returns its id.
+async function registered(name, receivedOn) {
+  const response = await fetch(`${base}/api/v1/requests`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${officer}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      kind: "access", channel: "letter", received_on: receivedOn, team: "AMW",
+      requester: { name, relation: "self" }, subject: { age_band: "adult" },
+    }),
+  });
+  if (response.status !== 201) throw new Error(`registration failed: ${await response.text()}`);
+  return (await response.json()).id;
+}
 
 const server = spawn(bin, ["serve"], { env, stdio: ["ignore", "ignore", "inherit"] });
 for (let i = 0; ; i++) {
@@ -119,6 +144,11 @@ async function shot(page, name) {
 }
 
 try {
+  // Two requests from before today: one long past its legal limit, one for the front
+  // desk to find by name.
+  const old = await registered("Els Hoekstra", daysAgo(60));
+  await registered("Karin Pieters", today);
+
   // The front desk, with a caller on the line.
   const front = await session("front desk");
   await front.goto(`${base}/login`);
@@ -144,19 +174,51 @@ try {
   await front.click("text=Verzoek registreren");
   await front.waitForURL(/\/bevestiging$/);
   const heading = await front.textContent("h1");
-  check(/AVG-\d{4}-00001/.test(heading), `the confirmation names the reference (${heading})`);
+  check(/AVG-\d{4}-00003/.test(heading), `the confirmation names the reference (${heading})`);
+  const reference = heading.match(/AVG-\d{4}-\d{5}/)[0];
   const requestUrl = front.url().replace(/\/bevestiging$/, "");
   await accessible(front, "confirmation");
   await shot(front, "confirmation");
+
+  // The caller spells their name: it was misheard. The front desk corrects what it
+  // registered, and must say why.
+  await front.goto(requestUrl);
+  check((await front.inputValue("#correct-name")) === "Jan de Vries", "the correction form shows what was registered");
+  await front.fill("#correct-name", "Jan de Fries");
+  await front.click("#actie-correct + form button");
+  check(await front.isVisible("#correct-reason"), "a correction without a reason is refused");
+  await accessible(front, "correction refused");
+  await front.fill("#correct-reason", "Naam verkeerd verstaan aan de telefoon");
+  await front.click("#actie-correct + form button");
+  await front.waitForURL(requestUrl);
+  const timeline = await front.textContent(".timeline");
+  check(timeline.includes("gewijzigd: naam van de verzoeker"), "the timeline names the corrected field");
+  check(!timeline.includes("Jan de Vries"), "but not the old value");
+  await accessible(front, "request page after the correction");
+  await shot(front, "correction");
+
   const forbidden = await front.goto(`${base}/dashboard`);
   check(forbidden.status() === 403, "the dashboard is forbidden to the front desk (403)");
   await accessible(front, "forbidden page");
   await front.goto(`${base}/requests`);
-  await accessible(front, "look-up by reference");
-  await front.fill("#reference", heading.match(/AVG-\d{4}-\d{5}/)[0]);
+  await accessible(front, "look-up by reference or name");
+  await front.fill("#reference", reference);
   await front.click("button:has-text(\"Opzoeken\")");
   await front.waitForURL(requestUrl);
-  check(!(await front.textContent("body")).includes("Jan de Vries"), "the front desk sees status and deadlines only");
+  // Another caller rings: she has no reference, only her name.
+  await front.goto(`${base}/requests`);
+  await front.fill("#q", "pieters");
+  await front.press("#q", "Enter");
+  await front.waitForURL(/q=pieters/);
+  check((await front.textContent("main")).includes("1 verzoek,"), "found by name");
+  check(!(await front.textContent("body")).includes("Karin"), "the front desk sees status and deadlines only");
+  await accessible(front, "search results, front desk");
+  await front.click("table.list a");
+  check(!(await front.textContent("body")).includes("Karin Pieters"), "the request page shows no personal data to the front desk");
+  await front.fill("#withdraw-reason", "Belde om het verzoek in te trekken");
+  await front.click("#actie-withdraw + form button");
+  await front.waitForURL(/\/requests\/[0-9a-f-]+$/);
+  check((await front.textContent(".status")).includes("Ingetrokken"), "the front desk withdrew it on the caller's behalf");
   await accessible(front, "request page, front desk");
   const missing = await front.goto(`${base}/requests/00000000-0000-0000-0000-000000000000`);
   check(missing.status() === 404, "an unknown request is 404");
@@ -165,9 +227,22 @@ try {
   await front.click("text=Uitloggen");
   await front.waitForURL(`${base}/login`);
 
-  // The caseworker follows the link in the reminder mail.
+  // The caseworker opens "Mijn verzoeken": nothing assigned yet, the team's new
+  // requests to take on, the old one past its legal limit.
   const cw = await session("caseworker");
   await signIn(cw, worker);
+  await cw.goto(`${base}/requests`);
+  const mine = await cw.textContent("table.list");
+  check(mine.includes(reference) && mine.includes("Nog niet toegewezen"), "the team's unassigned request is in my list");
+  check(mine.includes("Wettelijke termijn overschreden"), "the legal limit is said in the list");
+  await accessible(cw, "my requests");
+  await shot(cw, "list");
+  await cw.goto(`${base}/requests/${old}`);
+  check((await cw.textContent(".status")).includes("Wettelijke termijn overschreden"), "the request page says the legal limit passed");
+  check(!(await cw.isVisible("h2:text-is('Termijn verlengen')")), "no extension that can only fail");
+  check(await cw.isVisible("text=Verlenging vastleggen die op tijd is gemeld"), "only one announced in time");
+  await accessible(cw, "request past the legal limit");
+  await shot(cw, "legal-limit");
   await cw.goto(requestUrl);
   await accessible(cw, "request page");
   await cw.click("#actie-assign + form button");
@@ -184,11 +259,20 @@ try {
   check((await cw.textContent("body")).includes("Kennelijk ongegrond"), "the ground is shown by its label");
   await accessible(cw, "request page after the decision");
   await shot(cw, "request");
-  await cw.goto(`${base}/requests?wie=alle`);
-  await accessible(cw, "request list");
-  await shot(cw, "list");
+  check(!(await cw.isVisible("#actie-transfer")), "a caseworker does not move requests to another team");
 
-  // The privacy officer sees it on the dashboard.
+  // The manager sees the old request belongs with the youth team, and moves it.
+  const mgr = await session("manager");
+  await signIn(mgr, manager);
+  await mgr.goto(`${base}/requests/${old}`);
+  await mgr.selectOption("#transfer-team", "JGD");
+  await mgr.fill("#transfer-reason", "Het gaat om een kind in het gezin; jeugd en gezin begeleidt");
+  await mgr.click("#actie-transfer + form button");
+  await mgr.waitForURL(/verplaatst=/);
+  check((await mgr.textContent(".notice")).includes("verplaatst naar team JGD"), "the list says where it went");
+  await accessible(mgr, "list after a transfer");
+
+  // The privacy officer sees it on the dashboard, and follows a tile to its list.
   const po = await session("privacy officer");
   await signIn(po, officer);
   await po.goto(`${base}/dashboard`);
@@ -196,6 +280,11 @@ try {
   check(/Inzage\s*1\s*100 %/.test(row.replace(/\s+/g, " ")), `one access decision, on time, on the dashboard (${row.trim()})`);
   await accessible(po, "dashboard");
   await shot(po, "dashboard");
+  const tile = await po.textContent("a[href*='stand=wettelijk'] .number");
+  await po.click("a[href*='stand=wettelijk']");
+  await po.waitForURL(/stand=wettelijk/);
+  check((await po.textContent("main")).includes(`${tile} verzoek`), `the tile's ${tile} request(s) are the list's`);
+  await accessible(po, "list behind a dashboard tile");
   await po.goto(`${base}/reports/annual`);
   await accessible(po, "annual report");
   await shot(po, "annual-report");

@@ -381,9 +381,28 @@ fn list_filter(params: &mut Params, today: NaiveDate) -> ListFilter {
         received_from: params.date("received_from"),
         received_to: params.date("received_to"),
         reference: params.text("reference"),
+        q: search_text(params),
         visible_teams: None,
+        standing: None,
+        mine_or_unassigned: None,
         sort,
     }
+}
+
+/// The longest search text: a name is at most 200 characters.
+const MAX_Q: usize = 200;
+
+/// `q`: a name or client reference to look for.
+fn search_text(params: &mut Params) -> Option<String> {
+    let q = params.text("q")?;
+    if q.chars().count() > MAX_Q {
+        params.errors.push(FieldError::new(
+            "q",
+            format!("at most {MAX_Q} characters: the start of a name or a client reference"),
+        ));
+        return None;
+    }
+    Some(q)
 }
 
 #[utoipa::path(get, path = "/api/v1/requests", tag = "requests",
@@ -397,6 +416,7 @@ fn list_filter(params: &mut Params, today: NaiveDate) -> ListFilter {
         ("received_from" = Option<String>, Query, description = "Received on or after (YYYY-MM-DD)"),
         ("received_to" = Option<String>, Query, description = "Received on or before (YYYY-MM-DD)"),
         ("reference" = Option<String>, Query, description = "Exact reference"),
+        ("q" = Option<String>, Query, description = "The start of the requester's name or of a word in it (case and accents ignored: `vries` and `de Vr` find J. de Vries), or the client reference exactly. Combines with the other filters; the front desk may list with `q` (status view)"),
         ("sort" = Option<String>, Query, description = "`received_on` (default `-received_on`), `reference`, `response_due`, `execution_due`, `legal_due` or `open_due`; `-` for descending"),
         ("page" = Option<i64>, Query, description = "From 1 (default 1)"),
         ("per_page" = Option<i64>, Query, description = "1-500 (default 50)"),

@@ -8,12 +8,12 @@ use serde::Deserialize;
 use super::labels::{choices, short_date, Choice};
 use super::{page, see_other, Message, PageError, SignedIn};
 use crate::clock;
-use crate::domain::access::{ListScope, Role};
+use crate::domain::access::{ListScope, Role, View};
 use crate::domain::kind::KindCode;
 use crate::domain::request::Status;
 use crate::domain::team::TeamCode;
 use crate::service::admin;
-use crate::service::requests::{self as service, ListFilter, Sort, SortKey};
+use crate::service::requests::{self as service, ListFilter, ListStanding, Sort, SortKey};
 use crate::service::sessions::WebUser;
 use crate::service::ServiceError;
 use crate::web::state::AppState;
@@ -24,13 +24,22 @@ const PER_PAGE: i64 = 50;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ListQuery {
-    /// `mij` (assigned to me) or `alle` (everything the caller sees).
+    /// `mij` (mine, and my teams' requests without a worker) or `alle` (everything
+    /// the caller sees).
     wie: String,
     status: String,
     kind: String,
     team: String,
-    /// `ja`: only overdue requests.
+    /// Where open requests stand, as the dashboard counts them: `open`, `verstreken`,
+    /// `wettelijk`, `binnenkort`, `zonder-behandelaar`.
+    stand: String,
+    /// `ja`: only overdue requests (what `stand=verstreken` says; older links).
     verstreken: String,
+    /// The start of the requester's name (or of a word in it), or a client number.
+    q: String,
+    /// Received from / up to and including (YYYY-MM-DD).
+    van: String,
+    tot: String,
     reference: String,
     pagina: String,
     /// After a transfer out of the caller's teams: the reference, and the team.
@@ -38,12 +47,26 @@ pub struct ListQuery {
     naar: String,
 }
 
+/// The choices of "Stand", in the dashboard's words.
+const STANDINGS: [Choice; 5] = [
+    ("open", "Open"),
+    ("wettelijk", "Wettelijke termijn overschreden"),
+    ("verstreken", "Eigen termijn verstreken"),
+    ("binnenkort", "Termijn loopt bijna af"),
+    ("zonder-behandelaar", "Zonder behandelaar"),
+];
+
 struct Row {
     id: String,
     reference: String,
     kind: &'static str,
     status: &'static str,
     team: String,
+    received: String,
+    /// Who asks, relative to the client ("—" in the front desk's status view).
+    relation: &'static str,
+    /// Open and nobody's yet: to take on.
+    unassigned: bool,
     due: Option<String>,
     /// "Wettelijke termijn overschreden", "Verstreken", "Binnenkort" or nothing: said in
     /// words, not by colour alone.
@@ -58,6 +81,8 @@ struct List<'a> {
     user: &'a WebUser,
     query: &'a ListQuery,
     mine: bool,
+    /// The front desk's search: the status of each request, no filters but the search.
+    status_only: bool,
     rows: Vec<Row>,
     total: i64,
     exact: bool,
@@ -66,7 +91,21 @@ struct List<'a> {
     previous: Option<String>,
     statuses: Vec<Choice>,
     kinds: Vec<Choice>,
+    standings: [Choice; 5],
     teams: Vec<String>,
+}
+
+impl List<'_> {
+    /// What the list shows, in words, for its heading and the page title.
+    fn title(&self) -> &'static str {
+        if self.status_only {
+            "Verzoeken gevonden"
+        } else if self.mine {
+            "Mijn verzoeken"
+        } else {
+            "Verzoeken"
+        }
+    }
 }
 
 fn page_link(query: &ListQuery, page: i64) -> String {
@@ -76,7 +115,11 @@ fn page_link(query: &ListQuery, page: i64) -> String {
         ("status", &query.status),
         ("kind", &query.kind),
         ("team", &query.team),
+        ("stand", &query.stand),
         ("verstreken", &query.verstreken),
+        ("q", &query.q),
+        ("van", &query.van),
+        ("tot", &query.tot),
     ]
     .into_iter()
     .filter(|(_, value)| !value.is_empty())
@@ -86,6 +129,11 @@ fn page_link(query: &ListQuery, page: i64) -> String {
         "/requests?{}",
         serde_urlencoded::to_string(pairs).unwrap_or_default()
     )
+}
+
+/// A date from a date field; anything else is no filter.
+fn date_of(value: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok()
 }
 
 pub async fn list(
@@ -112,17 +160,35 @@ pub async fn list(
             Err(error) => Err(error.into()),
         };
     }
-    if user.caller.list_scope() == ListScope::ByReferenceOnly {
+    let q = query.q.trim();
+    let status_only = user.caller.list_scope() == ListScope::ByReferenceOnly;
+    if status_only && q.is_empty() {
         return Ok(page(StatusCode::OK, &Lookup { user: &user }));
     }
-    let today = state.rules.today(now);
-    let mine = query.wie == "mij" || (query.wie.is_empty() && user.caller.role == Role::Caseworker);
+    let (today, soon_until) = (state.rules.today(now), state.rules.soon_until(now));
+    let mine = !status_only
+        && (query.wie == "mij" || (query.wie.is_empty() && user.caller.role == Role::Caseworker));
+    let standing = match (query.stand.as_str(), query.verstreken.as_str()) {
+        ("open", _) => Some(ListStanding::Open),
+        ("wettelijk", _) => Some(ListStanding::PastLegalLimit { today }),
+        ("binnenkort", _) => Some(ListStanding::DueSoon {
+            from: today,
+            until: soon_until,
+        }),
+        ("zonder-behandelaar", _) => Some(ListStanding::Unassigned),
+        _ => None,
+    };
+    let overdue = query.stand == "verstreken" || query.verstreken == "ja";
     let filter = ListFilter {
         statuses: Status::parse(&query.status).into_iter().collect(),
         kinds: KindCode::parse(&query.kind).into_iter().collect(),
         teams: TeamCode::parse(&query.team).into_iter().collect(),
-        assignee: mine.then_some(user.caller.user_id),
-        overdue_on: (query.verstreken == "ja").then_some(today),
+        mine_or_unassigned: mine.then_some(user.caller.user_id),
+        overdue_on: overdue.then_some(today),
+        standing,
+        q: (!q.is_empty()).then(|| q.chars().take(200).collect()),
+        received_from: date_of(&query.van),
+        received_to: date_of(&query.tot),
         sort: Sort {
             key: SortKey::OpenDue,
             descending: false,
@@ -141,6 +207,7 @@ pub async fn list(
     )
     .await?;
     let shown_to = (page_number - 1) * PER_PAGE + list.items.len() as i64;
+    let full = list.sight == View::Full;
     let rows = list
         .items
         .iter()
@@ -150,6 +217,9 @@ pub async fn list(
             kind: r.facts.kind.label_nl(),
             status: r.facts.status.label_nl(),
             team: r.facts.team.to_string(),
+            received: short_date(r.facts.received_on),
+            relation: if full { r.relation.label_nl() } else { "—" },
+            unassigned: full && r.facts.assignee.is_none() && r.open_deadline.is_some(),
             due: r.open_deadline.map(short_date),
             flag: if r.facts.past_legal_limit {
                 Some("Wettelijke termijn overschreden")
@@ -178,6 +248,7 @@ pub async fn list(
             user: &user,
             query: &query,
             mine,
+            status_only,
             rows,
             total,
             exact,
@@ -186,6 +257,7 @@ pub async fn list(
             previous: (page_number > 1).then(|| page_link(&query, page_number - 1)),
             statuses: choices::<Status>(),
             kinds: choices::<KindCode>(),
+            standings: STANDINGS,
             teams: teams.iter().map(ToString::to_string).collect(),
         },
     ))

@@ -14,7 +14,7 @@ use super::{Rules, ServiceError};
 use crate::domain::access::{Caller, Denied, ListScope, View};
 use crate::domain::audit::{AuditEvent, RecordAction};
 use crate::domain::deadlines::Deadlines;
-use crate::domain::intake::{Channel, IntakeCorrection};
+use crate::domain::intake::{Channel, IntakeCorrection, Relation};
 use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
 use crate::domain::reminders::DeadlineKind;
 use crate::domain::request::{
@@ -25,7 +25,7 @@ use crate::domain::Message;
 use crate::storage::requests::{self as store, RequestRecord, StoredRequest};
 use crate::storage::{audit, notifications, teams, users, Db, DbConnection, StorageError};
 
-pub use crate::storage::requests::{ListFilter, Sort, SortKey, Total};
+pub use crate::storage::requests::{ListFilter, ListStanding, Sort, SortKey, Total};
 
 /// A request as its reader sees it: the stored facts, what follows from them today,
 /// and how much of it the reader may see.
@@ -545,6 +545,8 @@ impl RequestFacts {
 pub struct RequestSummary {
     #[serde(flatten)]
     pub facts: RequestFacts,
+    /// Who asks, relative to the client.
+    pub relation: Relation,
     /// The deadline still to meet; none once closed.
     pub open_deadline: Option<NaiveDate>,
     pub extension: Option<ExtensionSummary>,
@@ -600,6 +602,7 @@ impl RequestSummary {
                 created_at: record.created(),
                 updated_at: record.updated(),
             },
+            relation: record.relation,
             open_deadline: record.open_due,
             extension: record.extension_informed_on.map(|informed_on| ExtensionSummary {
                 informed_on,
@@ -643,10 +646,10 @@ pub async fn list(
             View::Full
         }
         ListScope::ByReferenceOnly => {
-            if filter.reference.is_none() {
+            if filter.reference.is_none() && filter.q.is_none() {
                 return Err(ServiceError::Forbidden(Message::new(
-                    "the front desk looks requests up by reference: add ?reference=AVG-YYYY-NNNNN",
-                    "de receptie zoekt verzoeken op met hun kenmerk (AVG-JJJJ-NNNNN)",
+                    "the front desk looks requests up: add ?reference=AVG-YYYY-NNNNN, or ?q= with the start of the requester's name or the client reference",
+                    "de balie zoekt een verzoek op met het kenmerk (AVG-JJJJ-NNNNN), het begin van de naam van de verzoeker of het cliëntnummer",
                 )));
             }
             View::Status

@@ -254,19 +254,80 @@ fn synthetic(
             Channel::WebForm,
         ][rng.below(5) as usize],
         requester: Requester {
-            name: format!("Cliënt {n:06}"),
+            name: synthetic_name(rng),
             email: None,
             phone: None,
             relation: Relation::SelfRequester,
         },
         subject: Subject {
             age_band: AgeBand::Adult,
-            client_reference: None,
+            client_reference: Some(format!("S-{n:07}")),
             parents_informed: None,
         },
         description: None,
     };
     (request, intake)
+}
+
+/// A name as a register of Dutch clients holds them ("M. van der Berg", "A. Yılmaz"):
+/// an initial, an optional prefix and a surname, so that a search by name meets many
+/// namesakes in a large register (each surname about one in fifty).
+fn synthetic_name(rng: &mut Rng) -> String {
+    const SURNAMES: [&str; 48] = [
+        "Jansen",
+        "Vries",
+        "Bakker",
+        "Visser",
+        "Smit",
+        "Meijer",
+        "Mulder",
+        "Boer",
+        "Bos",
+        "Vos",
+        "Peters",
+        "Hendriks",
+        "Dekker",
+        "Brouwer",
+        "Wit",
+        "Dijkstra",
+        "Smits",
+        "Graaf",
+        "Leeuwen",
+        "Berg",
+        "Kok",
+        "Jacobs",
+        "Vermeulen",
+        "Heuvel",
+        "Veen",
+        "Broek",
+        "Schouten",
+        "Willems",
+        "Hoekstra",
+        "Maas",
+        "Verhoeven",
+        "Koster",
+        "Prins",
+        "Blom",
+        "Huisman",
+        "Peeters",
+        "Kuipers",
+        "Wijk",
+        "Postma",
+        "Yılmaz",
+        "Şahin",
+        "El Amrani",
+        "Öztürk",
+        "Janssens",
+        "Müller",
+        "Çelik",
+        "Bouzid",
+        "Nguyễn",
+    ];
+    const PREFIXES: [&str; 6] = ["", "", "", "de ", "van ", "van der "];
+    let initial = (b'A' + rng.below(26) as u8) as char;
+    let prefix = PREFIXES[rng.below(PREFIXES.len() as u64) as usize];
+    let surname = SURNAMES[rng.below(SURNAMES.len() as u64) as usize];
+    format!("{initial}. {prefix}{surname}")
 }
 
 /// Fills the database with `count` synthetic requests. Refuses a database that holds

@@ -7,11 +7,12 @@ use uuid::Uuid;
 
 use super::schema::{
     change_reasons, decision_grounds, recipients, request_details, requester_keys, requests, suspensions,
+    users,
 };
 use super::{DbConnection, StorageError};
 use crate::domain::access::OnRequest;
 use crate::domain::deadlines::Deadlines;
-use crate::domain::intake::{name_keys, AgeBand, Channel, Intake, Relation, Requester, Subject};
+use crate::domain::intake::{fold, name_keys, AgeBand, Channel, Intake, Relation, Requester, Subject};
 use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
 use crate::domain::request::{
     Completion, Decision, Extension, IdentityCheck, Outcome, Request, Status, SuspendReason, Suspension,
@@ -656,9 +657,33 @@ pub struct ListFilter {
     pub received_from: Option<NaiveDate>,
     pub received_to: Option<NaiveDate>,
     pub reference: Option<String>,
+    /// The start of the requester's name or of a word in it (case and accents
+    /// ignored), or the client reference exactly.
+    pub q: Option<String>,
     /// The caller's sight: only these teams' requests (`None`: all).
     pub visible_teams: Option<Vec<TeamCode>>,
+    /// Only the open requests that stand this way, as the dashboard counts them.
+    pub standing: Option<ListStanding>,
+    /// Assigned to this user, or open without an active assignee (to take on).
+    pub mine_or_unassigned: Option<Uuid>,
     pub sort: Sort,
+}
+
+/// Where open requests stand, as the dashboard's tiles count them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListStanding {
+    Open,
+    /// Not paused, the deadline still to meet from `from` (today) to `until`.
+    DueSoon {
+        from: NaiveDate,
+        until: NaiveDate,
+    },
+    /// Past the legal limit on `today` (frozen while paused).
+    PastLegalLimit {
+        today: NaiveDate,
+    },
+    /// Without an assignee, or held by a deactivated user.
+    Unassigned,
 }
 
 /// The order of a list.
@@ -718,6 +743,17 @@ impl Sort {
     }
 }
 
+/// The ids of deactivated users: who still holds a request of theirs holds it for
+/// nobody. (A macro: the connection serving both databases takes the subquery
+/// unboxed only.)
+macro_rules! inactive_users {
+    () => {
+        users::table
+            .filter(users::active.eq(false))
+            .select(users::id.nullable())
+    };
+}
+
 fn filtered(
     filter: &ListFilter,
 ) -> requests::BoxedQuery<'static, <DbConnection as diesel::Connection>::Backend> {
@@ -756,10 +792,74 @@ fn filtered(
     if let Some(reference) = &filter.reference {
         query = query.filter(requests::reference.eq(reference.clone()));
     }
+    if let Some(q) = &filter.q {
+        query = query.filter(found_by(q));
+    }
+    if let Some(standing) = filter.standing {
+        query = query.filter(requests::open_due.is_not_null());
+        query = match standing {
+            ListStanding::Open => query,
+            ListStanding::DueSoon { from, until } => query
+                .filter(requests::suspended_since.is_null())
+                .filter(requests::open_due.ge(from))
+                .filter(requests::open_due.le(until)),
+            ListStanding::PastLegalLimit { today } => query.filter(requests::legal_due.lt(today)).filter(
+                requests::suspended_since
+                    .is_null()
+                    .or(requests::legal_due.nullable().lt(requests::suspended_since)),
+            ),
+            ListStanding::Unassigned => query.filter(
+                requests::assignee
+                    .is_null()
+                    .or(requests::assignee.eq_any(inactive_users!())),
+            ),
+        };
+    }
+    if let Some(me) = filter.mine_or_unassigned {
+        query = query.filter(
+            requests::assignee
+                .eq(me.to_string())
+                .or(requests::open_due.is_not_null().and(
+                    requests::assignee
+                        .is_null()
+                        .or(requests::assignee.eq_any(inactive_users!())),
+                )),
+        );
+    }
     if let Some(teams) = &filter.visible_teams {
         query = query.filter(requests::team.eq_any(teams.clone()));
     }
     query
+}
+
+/// The requests a search finds: one range scan of the name keys (their byte order on
+/// both databases: BINARY in SQLite, `COLLATE "C"` in PostgreSQL) and one look-up of
+/// the client reference, united in a subquery that both databases run first and then
+/// join by primary key — no personal data is read row by row.
+fn found_by(
+    q: &str,
+) -> diesel::expression::SqlLiteral<
+    diesel::sql_types::Bool,
+    impl diesel::query_builder::QueryFragment<<DbConnection as diesel::Connection>::Backend> + Send,
+> {
+    use diesel::sql_types::Text;
+    let key = fold(q);
+    // Every key that starts with `key` sorts before `key` + the last code point.
+    let (from, to) = if key.is_empty() {
+        // Nothing to look for by name: a range that holds nothing.
+        (String::from("\u{10FFFF}"), String::new())
+    } else {
+        (key.clone(), format!("{key}\u{10FFFF}"))
+    };
+    diesel::dsl::sql::<diesel::sql_types::Bool>(
+        "requests.id IN (SELECT request_id FROM requester_keys WHERE key >= ",
+    )
+    .bind::<Text, _>(from)
+    .sql(" AND key < ")
+    .bind::<Text, _>(to)
+    .sql(" UNION SELECT request_id FROM request_details WHERE client_reference = ")
+    .bind::<Text, _>(q.trim().to_string())
+    .sql(")")
 }
 
 type Boxed = requests::BoxedQuery<'static, <DbConnection as diesel::Connection>::Backend>;

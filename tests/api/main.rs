@@ -17,6 +17,7 @@
 //! | `retention` | HTTP and the binary (`avg-loket purge --now`) | reads the personal-data columns with diesel to prove they are empty |
 //! | `openapi` | HTTP for the served document | generates the document in-process to compare it with `docs/openapi.json` |
 //! | `schema` | — | runs the migrations of both backends and lists the columns |
+//! | `search` | HTTP | deletes the name keys with diesel and calls `fill_missing_requester_keys` as `migrate` does, to prove that requests from before the keys are found once it ran |
 //!
 //! The browser walk (`browser-tests/walk.mjs`, run by `.ci/run`) drives the pages in a
 //! real headless Chromium.
@@ -36,6 +37,7 @@ mod reports;
 mod requests;
 mod retention;
 mod schema;
+mod search;
 mod seed;
 mod smtp_sink;
 mod teams;

@@ -607,16 +607,17 @@ async fn the_request_page_follows_the_permission_rules() {
 }
 
 #[actix_web::test]
-async fn my_requests_nearest_deadline_first_with_overdue_said_in_words() {
+async fn my_requests_nearest_deadline_first_with_the_teams_unassigned_and_overdue_said_in_words() {
     let app = spawn_app().await;
     app.create_team("AMW").await;
     let worker = app.create_user("caseworker", &["AMW"]).await;
+    let colleague = app.worker("AMW");
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Europe::Amsterdam)
         .date_naive();
     let days_ago = |n: u64| (today - chrono::Days::new(n)).to_string();
     let mut ids = Vec::new();
-    for received in [days_ago(3), days_ago(30), days_ago(10)] {
+    for received in [days_ago(3), days_ago(30), days_ago(10), days_ago(5)] {
         let r = app
             .register(&crate::helpers::registration("access", &received))
             .await;
@@ -626,6 +627,8 @@ async fn my_requests_nearest_deadline_first_with_overdue_said_in_words() {
         app.act_ok(id, "assign", &serde_json::json!({"assignee": worker.id}))
             .await;
     }
+    app.act_ok(&ids[3], "assign", &serde_json::json!({"assignee": colleague.id}))
+        .await;
     let session = sign_in(&app, &worker.token).await;
     let mine = get(&app, "/requests", &[&session]).await;
     assert_eq!(mine.status, 200, "{}", mine.text);
@@ -636,18 +639,39 @@ async fn my_requests_nearest_deadline_first_with_overdue_said_in_words() {
         old.is_some() && new.is_some() && old < new,
         "nearest deadline first"
     );
-    assert!(position(&mine, &ids[2]).is_none(), "not assigned to me");
+    assert!(
+        position(&mine, &ids[2]).is_some(),
+        "the team's unassigned request, to take on"
+    );
+    assert!(position(&mine, &ids[3]).is_none(), "a colleague's");
+    shows(&mine, "Nog niet toegewezen</span>");
     shows(&mine, ">Verstreken</span>");
-    shows(&mine, "2 verzoeken,");
+    shows(&mine, "3 verzoeken,");
+    // The date of receipt in the table's short form, and who asks.
+    shows(
+        &mine,
+        &format!("<td>{}</td>", (today - chrono::Days::new(30)).format("%d-%m-%Y")),
+    );
+    shows(&mine, "<td>De cliënt zelf</td>");
 
     let team = get(&app, "/requests?wie=alle", &[&session]).await;
-    assert!(position(&team, &ids[2]).is_some(), "the team's list");
-    let overdue = get(&app, "/requests?wie=alle&verstreken=ja", &[&session]).await;
+    assert!(position(&team, &ids[3]).is_some(), "the team's list");
+    shows(&team, "4 verzoeken,");
+    let overdue = get(&app, "/requests?wie=alle&stand=verstreken", &[&session]).await;
     shows(&overdue, "1 verzoek,");
+    let older = get(&app, "/requests?wie=alle&verstreken=ja", &[&session]).await;
+    shows(&older, "1 verzoek,");
+    let by_date = get(
+        &app,
+        &format!("/requests?wie=alle&van={}&tot={}", days_ago(10), days_ago(4)),
+        &[&session],
+    )
+    .await;
+    shows(&by_date, "2 verzoeken,");
 }
 
 #[actix_web::test]
-async fn the_front_desk_looks_a_request_up_by_reference() {
+async fn the_front_desk_looks_a_request_up_by_reference_name_or_client_number() {
     let app = spawn_app().await;
     app.create_team("AMW").await;
     let r = app
@@ -667,6 +691,19 @@ async fn the_front_desk_looks_a_request_up_by_reference() {
     );
     let missing = get(&app, "/requests?reference=AVG-2026-00099", &[&session]).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    // Without the reference: by the name, and the status only.
+    shows(
+        &form,
+        "<label for=\"q\">Naam van de verzoeker of cliëntnummer</label>",
+    );
+    for q in ["vries", "D-10442"] {
+        let list = get(&app, &format!("/requests?q={q}"), &[&session]).await;
+        assert_eq!(list.status, 200, "{}", list.text);
+        shows(&list, "1 verzoek,");
+        shows(&list, "AVG-2026-00001</a>");
+        assert!(!list.text.contains("J. de Vries"), "no personal data");
+        assert!(!list.text.contains("id=\"wie\""), "no filters beyond the search");
+    }
     // Another team's caseworker learns nothing from the look-up either.
     app.create_team("JGD").await;
     let other = app.create_user("caseworker", &["JGD"]).await;
@@ -691,7 +728,10 @@ async fn the_privacy_officer_sees_the_dashboard_with_charts_and_the_annual_repor
 
     let dashboard = get(&app, "/dashboard", &[&session]).await;
     assert_eq!(dashboard.status, 200, "{}", dashboard.text);
-    shows(&dashboard, "<span class=\"number\">2</span> open");
+    shows(
+        &dashboard,
+        "<span class=\"number\">2</span> <span class=\"label\">open</span>",
+    );
     shows(
         &dashboard,
         "<svg class=\"chart\" role=\"img\" aria-labelledby=\"open-titel\"",
@@ -1056,4 +1096,63 @@ async fn a_registration_is_corrected_and_the_request_moved_on_its_page() {
     let list = get(&app, &location, &[&manager_session]).await;
     shows(&list, "is verplaatst naar team JGD");
     assert_eq!(get(&app, &link, &[&manager_session]).await.status, 404);
+}
+
+#[actix_web::test]
+async fn every_dashboard_tile_links_to_a_list_of_exactly_its_requests() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let worker = app.worker("AMW");
+    let leaving = app.create_user("caseworker", &["AMW"]).await;
+    let today = crate::helpers::today();
+    let mut ids = Vec::new();
+    for age in [0, 5, 9, 11, 12, 13, 20, 40, 60, 90] {
+        let received = (today - chrono::Days::new(age)).to_string();
+        let r = app
+            .register(&crate::helpers::registration("access", &received))
+            .await;
+        ids.push(r["id"].as_str().unwrap().to_string());
+    }
+    for (i, id) in ids.iter().enumerate() {
+        let assignee = match i % 3 {
+            0 => continue,
+            1 => &worker.id,
+            _ => &leaving.id,
+        };
+        app.act_ok(id, "assign", &serde_json::json!({"assignee": assignee}))
+            .await;
+    }
+    app.act_ok(
+        &ids[1],
+        "suspend",
+        &serde_json::json!({"reason": "identity", "asked_on": today}),
+    )
+    .await;
+    let deactivated = app
+        .post_json(
+            &format!("/api/v1/users/{}/deactivate", leaving.id),
+            &serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(deactivated.status, 200, "{}", deactivated.text);
+
+    let session = sign_in(&app, &app.admin.token).await;
+    let dashboard = get(&app, "/dashboard", &[&session]).await;
+    let tile =
+        regex::Regex::new(r#"<a href="(/requests\?[^"]+)"><span class="number">(\d+)</span>"#).unwrap();
+    let count = regex::Regex::new(r"<p>(\d+) verzoek(en)?,").unwrap();
+    let mut tiles = 0;
+    for found in tile.captures_iter(&dashboard.text) {
+        let (link, shown) = (found[1].replace("&amp;", "&"), found[2].parse::<i64>().unwrap());
+        let list = get(&app, &link, &[&session]).await;
+        assert_eq!(list.status, 200, "{link}");
+        let listed: i64 = count.captures(&list.text).expect("a count")[1].parse().unwrap();
+        assert_eq!(
+            listed, shown,
+            "{link}: the tile says {shown}, the list holds {listed}"
+        );
+        assert!(shown > 0, "{link}: a tile with requests behind it");
+        tiles += 1;
+    }
+    assert_eq!(tiles, 6, "open, legal limit, overdue, soon, paused, unassigned");
 }

@@ -1,0 +1,135 @@
+//! Finding a request without its reference: `GET /api/v1/requests?q=…` by the start of
+//! the requester's name (or of a word in it), case and accents ignored, or by the
+//! client reference exactly — scoped like every list.
+
+use serde_json::json;
+
+use crate::helpers::{registration, spawn_app, TestApp};
+
+/// Registers a request of `team` for `name` with client reference `client`.
+async fn request_for(app: &TestApp, team: &str, name: &str, client: &str) -> String {
+    let mut body = registration("access", "2026-11-16");
+    body["team"] = team.into();
+    body["requester"]["name"] = name.into();
+    body["subject"]["client_reference"] = client.into();
+    app.register(&body).await["id"].as_str().unwrap().to_string()
+}
+
+/// The references of what `token` finds with `query`, sorted.
+async fn found(app: &TestApp, token: &str, query: &str) -> Vec<String> {
+    let list = app.get_as(token, &format!("/api/v1/requests?{query}")).await;
+    assert_eq!(list.status, 200, "{query}: {}", list.text);
+    let mut refs: Vec<String> = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["reference"].as_str().unwrap().to_string())
+        .collect();
+    refs.sort();
+    refs
+}
+
+async fn reference_of(app: &TestApp, id: &str) -> String {
+    app.get(&format!("/api/v1/requests/{id}")).await.body["reference"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[actix_web::test]
+async fn a_request_is_found_by_the_start_of_a_name_or_word_or_by_the_client_number() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    app.create_team("JGD").await;
+    let po = app.admin.token.clone();
+    let ids = [
+        request_for(&app, "AMW", "J. de Vries", "D-10001").await,
+        request_for(&app, "AMW", "Fenna van den Berg-Çelik", "D-10002").await,
+        request_for(&app, "AMW", "Jan Müller", "D-10003").await,
+        request_for(&app, "JGD", "Anna Jansen", "D-10004").await,
+    ];
+    let mut refs = Vec::new();
+    for id in &ids {
+        refs.push(reference_of(&app, id).await);
+    }
+    let [vries, celik, muller, jansen] = [&refs[0], &refs[1], &refs[2], &refs[3]].map(|r| vec![r.clone()]);
+
+    for (q, expected) in [
+        ("vries", &vries),
+        ("de%20vr", &vries),
+        ("J.%20de%20Vries", &vries),
+        ("MULLER", &muller),
+        ("m%C3%BCll", &muller),
+        ("celik", &celik),
+        ("berg%20c", &celik),
+        ("D-10002", &celik),
+        ("d-10002", &vec![]),
+        ("D-1000", &vec![]),
+        ("enna", &vec![]),
+        ("...", &vec![]),
+    ] {
+        assert_eq!(&found(&app, &po, &format!("q={q}")).await, expected, "q={q}");
+    }
+    let mut both = vec![refs[2].clone(), refs[3].clone()];
+    both.sort();
+    assert_eq!(found(&app, &po, "q=ja").await, both, "Jan and Jansen");
+    // Combined with the other filters, and scoped like every list.
+    assert_eq!(found(&app, &po, "q=ja&team=JGD").await, jansen);
+    assert!(found(&app, &po, "q=ja&received_from=2026-11-17").await.is_empty());
+    let amw = app.worker("AMW");
+    assert_eq!(found(&app, &amw.token, "q=ja").await, muller, "not JGD's Jansen");
+
+    // The front desk finds it too, and sees the status only.
+    let desk = app.create_user("front_desk", &[]).await;
+    let list = app.get_as(&desk.token, "/api/v1/requests?q=vries").await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    let item = &list.body["items"][0];
+    assert_eq!(item["reference"], refs[0].as_str());
+    assert_eq!(item.get("requester"), None, "{item}");
+    assert!(!list.text.contains("Vries"));
+    app.get_as(&desk.token, "/api/v1/requests")
+        .await
+        .assert_problem(403);
+
+    let long = "a".repeat(201);
+    let refused = app.get(&format!("/api/v1/requests?q={long}")).await;
+    assert_eq!(refused.assert_problem(422)["errors"][0]["field"], "q");
+
+    // A corrected name is found under the new name only.
+    app.act_ok(
+        &ids[0],
+        "correct",
+        &json!({"reason": "verkeerd verstaan", "requester": {"name": "J. de Fries"}}),
+    )
+    .await;
+    assert!(found(&app, &po, "q=vries").await.is_empty());
+    assert_eq!(found(&app, &po, "q=fries").await, vries);
+}
+
+#[actix_web::test]
+async fn requests_from_before_the_name_keys_are_found_once_migrate_fills_them() {
+    use avg_loket::storage::requests::fill_missing_requester_keys;
+    use avg_loket::storage::schema::requester_keys;
+    use diesel::RunQueryDsl;
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let id = request_for(&app, "AMW", "Çelik", "D-1").await;
+    let reference = reference_of(&app, &id).await;
+    let po = app.admin.token.clone();
+    {
+        let mut conn = app.db.get().unwrap();
+        diesel::delete(requester_keys::table).execute(&mut *conn).unwrap();
+    }
+    assert!(found(&app, &po, "q=celik").await.is_empty(), "no keys: not found");
+    let filled = {
+        let mut conn = app.db.get().unwrap();
+        fill_missing_requester_keys(&mut conn, 2).unwrap()
+    };
+    assert_eq!(filled, 1);
+    assert_eq!(found(&app, &po, "q=celik").await, [reference]);
+    let again = {
+        let mut conn = app.db.get().unwrap();
+        fill_missing_requester_keys(&mut conn, 2).unwrap()
+    };
+    assert_eq!(again, 0, "filled once");
+}
