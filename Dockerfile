@@ -1,12 +1,22 @@
 # Build: docker build -t avg-loket .
 # Run:   docker run -p 127.0.0.1:8080:8080 -v avg-data:/data avg-loket
-FROM rust:1.95-bookworm AS build
+# The base images are pinned; the Rust version is the one Cargo.toml's rust-version asks.
+FROM rust:1.95.0-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+# The dependencies first, in a layer of their own: a change to the sources reuses it.
+COPY Cargo.toml Cargo.lock ./
+RUN mkdir -p src benches \
+    && echo 'fn main() {}' > src/main.rs && touch src/lib.rs && echo 'fn main() {}' > benches/register.rs \
+    && cargo build --release --locked \
+    && rm -rf src benches
 COPY . .
-RUN cargo build --release --locked && cp target/release/avg-loket /usr/local/bin/avg-loket
+# Newer than the placeholders, so that cargo builds avg-loket itself again.
+RUN touch src/main.rs src/lib.rs \
+    && cargo build --release --locked \
+    && cp target/release/avg-loket /usr/local/bin/avg-loket
 
-FROM debian:bookworm-slim
+FROM debian:bookworm-20241111-slim
 RUN apt-get update && apt-get install -y --no-install-recommends libpq5 ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home /data --create-home avg

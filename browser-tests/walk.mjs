@@ -23,14 +23,16 @@ import { chromium } from "playwright-core";
 const root = path.resolve(import.meta.dirname, "..");
 const bin = process.env.AVG_LOKET_BIN ?? path.join(root, "target", "debug", "avg-loket");
 const browserPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-// Screenshots for docs/screens/ when asked (AVG_LOKET_SCREENSHOTS=1), else to a
-// temporary folder, so that a test run leaves the work tree as it was.
+// Everything the walk writes goes to one temporary folder, removed at the end;
+// screenshots too, unless asked for docs/screens/ (AVG_LOKET_SCREENSHOTS=1), so that a
+// test run leaves the work tree and /tmp as they were.
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "avg-loket-browser-"));
 const screens = process.env.AVG_LOKET_SCREENSHOTS
   ? path.join(root, "docs", "screens")
-  : fs.mkdtempSync(path.join(os.tmpdir(), "avg-loket-screens-"));
+    : path.join(work, "screens");
+process.on("exit", () => fs.rmSync(work, { recursive: true, force: true }));
 const axeSource = fs.readFileSync(path.join(import.meta.dirname, "node_modules", "axe-core", "axe.min.js"), "utf8");
 
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "avg-loket-browser-"));
 fs.mkdirSync(path.join(work, "outbox"));
 const port = await new Promise((resolve) => {
   const server = net.createServer().listen(0, "127.0.0.1", () => {
@@ -82,6 +84,7 @@ async function registered(name, receivedOn) {
 }
 
 const server = spawn(bin, ["serve"], { env, stdio: ["ignore", "ignore", "inherit"] });
+process.on("exit", () => server.kill("SIGTERM"));
 for (let i = 0; ; i++) {
   try {
     if ((await fetch(`${base}/readyz`)).ok) break;
@@ -294,7 +297,6 @@ try {
 } finally {
   await browser.close();
   server.kill("SIGTERM");
-  fs.rmSync(work, { recursive: true, force: true });
 }
 
 if (failures.length) {

@@ -45,7 +45,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/login", web::get().to(session::login_form))
         .route("/login", web::post().to(session::login))
         .route("/logout", web::post().to(session::logout))
-        .route("/assets/app.css", web::get().to(stylesheet));
+        .route("/assets/app.css", web::get().to(stylesheet))
+        .route("/assets/favicon.svg", web::get().to(icon))
+        .route("/favicon.ico", web::get().to(icon));
 }
 
 /// A rendered page; a template that fails is logged and answered with a short text.
@@ -127,4 +129,13 @@ async fn stylesheet() -> HttpResponse {
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(include_str!("../../assets/app.css"))
+}
+
+/// The tab icon, also at `/favicon.ico`, where browsers and tools ask for it unasked
+/// (an SVG, which every current browser shows).
+async fn icon() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
+        .body(include_str!("../../assets/favicon.svg"))
 }

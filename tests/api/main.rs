@@ -9,7 +9,7 @@
 //!
 //! | module | through the real interface | in-process, and why |
 //! |---|---|---|
-//! | `access`, `dashboard`, `errors`, `health`, `reference`, `reports`, `requests`, `teams` | HTTP | `helpers::create_user_directly` makes users through `service::admin` as `avg-loket user add` would; a few tests count rows or read the token table with diesel to prove what the API cannot show (a hash, not the token, is stored; a count past the list's cap) |
+//! | `access`, `corrections`, `dashboard`, `errors`, `health`, `reference`, `reports`, `requests`, `teams` | HTTP | `helpers::create_user_directly` makes users through `service::admin` as `avg-loket user add` would; a few tests count rows or read the token table with diesel to prove what the API cannot show (a hash, not the token, is stored; a count past the list's cap) |
 //! | `workflow` | HTTP, and `avg-loket audit verify` | edits the audit table with SQL (dropping its append-only triggers) to prove that tampering is found |
 //! | `pages` | HTTP, as a browser without JavaScript (cookies, forms, redirects) | counts rows with diesel to prove a refused form changed nothing |
 //! | `cli`, `seed` | the binary | `seed` opens the database to compare two seeded registers row by row |
@@ -17,6 +17,8 @@
 //! | `retention` | HTTP and the binary (`avg-loket purge --now`) | reads the personal-data columns with diesel to prove they are empty |
 //! | `openapi` | HTTP for the served document | generates the document in-process to compare it with `docs/openapi.json` |
 //! | `schema` | — | runs the migrations of both backends and lists the columns |
+//! | `setup` | — | reads the README, `Cargo.toml`, `Cargo.lock` (and the manifests cargo unpacked for it), the `Dockerfile` and `docker-compose.yml` |
+//! | `walkthrough` | the shell blocks of the README's "A first request" and of `docs/api.md`, run verbatim by `bash` with the built binary and `curl` | — |
 //! | `search` | HTTP | deletes the name keys with diesel and calls `fill_missing_requester_keys` as `migrate` does, to prove that requests from before the keys are found once it ran |
 //!
 //! The browser walk (`browser-tests/walk.mjs`, run by `.ci/run`) drives the pages in a
@@ -39,6 +41,8 @@ mod retention;
 mod schema;
 mod search;
 mod seed;
+mod setup;
 mod smtp_sink;
 mod teams;
+mod walkthrough;
 mod workflow;

@@ -232,6 +232,17 @@ async fn pages_carry_security_headers_and_no_inline_script() {
     let css = get(&app, "/assets/app.css", &[]).await;
     assert_eq!(css.status, 200);
     assert!(css.header("content-type").unwrap().starts_with("text/css"));
+    // The tab icon answers where the pages link it and where browsers ask unasked.
+    for path in ["/favicon.ico", "/assets/favicon.svg"] {
+        let icon = get(&app, path, &[]).await;
+        assert_eq!(icon.status, 200, "{path}");
+        assert_eq!(icon.header("content-type").as_deref(), Some("image/svg+xml"));
+        assert!(icon.text.starts_with("<svg"), "{path}");
+    }
+    let home = get(&app, "/login", &[]).await;
+    assert!(home
+        .text
+        .contains("<link rel=\"icon\" href=\"/assets/favicon.svg\""));
 }
 
 fn field_of(page: &TestResponse, id: &str) -> String {

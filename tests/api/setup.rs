@@ -1,0 +1,147 @@
+//! The set-up a newcomer follows, checked against the files it depends on: the Rust
+//! version the README asks for is the one `Cargo.toml` declares and at least what every
+//! locked dependency needs; the container set-up pins its images, caches the
+//! dependencies in a layer of their own, restarts on failure, and the README says how
+//! to create the first team and users inside it.
+
+use std::path::{Path, PathBuf};
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+}
+
+/// `1.95` or `1.95.0` as (1, 95, 0).
+fn version(text: &str) -> (u32, u32, u32) {
+    let mut parts = text.trim().split('.').map(|p| p.parse::<u32>().unwrap());
+    let major = parts.next().unwrap();
+    (major, parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+/// The quoted value of the first line `key = "…"` in a TOML text.
+fn toml_value<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    text.lines().find_map(|line| {
+        let rest = line.strip_prefix(key)?.trim_start().strip_prefix('=')?;
+        Some(rest.trim().trim_matches('"'))
+    })
+}
+
+fn declared_rust_version() -> (u32, u32, u32) {
+    version(toml_value(&read("Cargo.toml"), "rust-version").expect("rust-version in Cargo.toml"))
+}
+
+/// Where cargo unpacked the registry's crates.
+fn registry_sources() -> Vec<PathBuf> {
+    let home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"));
+    std::fs::read_dir(home.join("registry").join("src"))
+        .map(|dirs| dirs.filter_map(|d| d.ok()).map(|d| d.path()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_readme_asks_for_the_rust_version_that_cargo_toml_declares_and_the_lock_needs() {
+    let declared = declared_rust_version();
+    let readme = read("README.md");
+    let (major, minor, _) = declared;
+    assert!(
+        readme.contains(&format!("Rust {major}.{minor} or newer")),
+        "the README's prerequisites name Rust {major}.{minor}"
+    );
+
+    // Every crate in Cargo.lock from the registry, as cargo unpacked it for this build.
+    let sources = registry_sources();
+    let lock = read("Cargo.lock");
+    let (mut checked, mut too_new) = (0, Vec::new());
+    for package in lock.split("[[package]]").skip(1) {
+        if !package.contains("source = \"registry+") {
+            continue;
+        }
+        let name = toml_value(package, "name").unwrap();
+        let locked = toml_value(package, "version").unwrap();
+        let Some(manifest) = sources
+            .iter()
+            .map(|s| s.join(format!("{name}-{locked}")).join("Cargo.toml"))
+            .find(|m| m.exists())
+        else {
+            continue; // not needed on this platform, so never unpacked
+        };
+        checked += 1;
+        let text = std::fs::read_to_string(manifest).unwrap();
+        if let Some(needs) = toml_value(&text, "rust-version") {
+            if version(needs) > declared {
+                too_new.push(format!("{name} {locked} needs Rust {needs}"));
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} locked crates found unpacked");
+    assert!(too_new.is_empty(), "rust-version is too old: {too_new:?}");
+
+    let dockerfile = read("Dockerfile");
+    assert!(
+        dockerfile.contains(&format!("FROM rust:{major}.{minor}.")),
+        "the Dockerfile builds with Rust {major}.{minor}"
+    );
+}
+
+#[test]
+fn the_container_images_are_pinned_and_restart_and_the_dependencies_have_a_layer() {
+    let compose = read("docker-compose.yml");
+    let images: Vec<&str> = compose
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("image:"))
+        .map(str::trim)
+        .collect();
+    assert!(images.len() >= 2, "{images:?}");
+    for image in &images {
+        let tag = image.rsplit_once(':').map(|(_, tag)| tag).unwrap_or("");
+        assert!(
+            tag.chars().any(|c| c.is_ascii_digit()) && !tag.contains("latest"),
+            "{image} is not pinned to a version"
+        );
+    }
+    // Each service (a line indented by two spaces under `services:`) restarts.
+    let services = compose
+        .split("\nvolumes:")
+        .next()
+        .unwrap()
+        .split("\nservices:\n")
+        .nth(1)
+        .unwrap();
+    let mut blocks: Vec<(&str, Vec<&str>)> = Vec::new();
+    for line in services.lines() {
+        let is_service = line.starts_with("  ") && !line.starts_with("   ");
+        match line.strip_prefix("  ").and_then(|l| l.strip_suffix(':')) {
+            Some(name) if is_service => blocks.push((name, Vec::new())),
+            _ => blocks.last_mut().expect("a service").1.push(line.trim()),
+        }
+    }
+    let names: Vec<&str> = blocks.iter().map(|(name, _)| *name).collect();
+    for (name, lines) in &blocks {
+        assert!(
+            lines.contains(&"restart: unless-stopped"),
+            "{name} does not restart"
+        );
+    }
+    assert_eq!(names, ["postgres", "mailpit", "avg-loket"]);
+
+    let dockerfile = read("Dockerfile");
+    let lock_layer = dockerfile
+        .find("COPY Cargo.toml Cargo.lock")
+        .expect("a dependency layer");
+    let sources = dockerfile.find("COPY . .").expect("the sources");
+    let first_build = dockerfile.find("cargo build --release --locked").unwrap();
+    assert!(lock_layer < first_build && first_build < sources, "{dockerfile}");
+    for line in dockerfile.lines().filter(|l| l.starts_with("FROM ")) {
+        assert!(!line.contains("latest"), "{line}");
+        assert!(line.chars().any(|c| c.is_ascii_digit()), "{line} is not pinned");
+    }
+
+    let readme = read("README.md");
+    for step in ["team add", "user add"] {
+        assert!(
+            readme.contains(&format!("docker compose exec avg-loket avg-loket {step}")),
+            "the README says how to run '{step}' in the container"
+        );
+    }
+}
