@@ -192,7 +192,7 @@ def main():
             ("privacy officer", po, "/api/v1/requests?q=m.%20van%20der%20berg&per_page=50"),
             ("privacy officer", po, "/api/v1/requests?q=jansen&per_page=50"),
             ("privacy officer", po, "/api/v1/requests?q=ja&sort=open_due&per_page=50"),
-            ("privacy officer", po, "/api/v1/requests?q=S-0500000&per_page=50"),
+            ("privacy officer", po, "/api/v1/requests?q=S-0999999&per_page=50"),
             ("manager AMW", manager, "/api/v1/requests?q=jansen&sort=open_due&per_page=50"),
             ("front desk", desk, "/api/v1/requests?q=%C3%B6zt%C3%BCrk&per_page=50"),
         ]

@@ -86,6 +86,12 @@ pub enum Command {
     /// Anonymise closed requests past their retention period
     /// (AVG_LOKET_RETENTION_PERIOD, default 24m after closing); `serve` does this daily.
     Purge(PurgeArgs),
+    /// The organisation file that letters to requesters are made from
+    /// (AVG_LOKET_ORGANISATION_FILE, default organisation.toml).
+    Organisation {
+        #[command(subcommand)]
+        command: OrganisationCommand,
+    },
     /// Fill the database with reproducible synthetic requests (demos, benchmarks):
     /// all kinds and states, on-time and late, paused and extended. Refuses a database
     /// that holds requests already, unless --force.
@@ -166,6 +172,17 @@ pub enum UserCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum OrganisationCommand {
+    /// Check the organisation file: exit 0 and summarise it when it can be used;
+    /// otherwise exit 1 and name every field that needs fixing.
+    Check {
+        /// The file to check; default AVG_LOKET_ORGANISATION_FILE.
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum TokenCommand {
     /// Issue a new token for a user; printed once, as the last line of stdout.
     Create {
@@ -238,6 +255,8 @@ pub enum CliError {
     Rejected(String),
     #[error("{0}")]
     Mail(String),
+    #[error(transparent)]
+    Organisation(#[from] crate::configuration::OrganisationFileError),
 }
 
 impl From<ServiceError> for CliError {
@@ -267,6 +286,43 @@ fn admin_db(settings: &Settings) -> Result<Db, CliError> {
 /// Runs one piece of async work (a service call) to its end.
 fn block_on<T>(work: impl std::future::Future<Output = Result<T, CliError>>) -> Result<T, CliError> {
     actix_web::rt::System::new().block_on(work)
+}
+
+/// What the letters will say about the organisation, for the operator to read over.
+fn organisation_summary(organisation: &crate::domain::organisation::Organisation) -> String {
+    let mut out = format!(
+        "letterhead:       {}, {}, {} {}\n",
+        organisation.name,
+        organisation.address.join(", "),
+        organisation.postcode,
+        organisation.city
+    );
+    out += &format!(
+        "contact:          {}, {}\n",
+        organisation.phone, organisation.email
+    );
+    out += &format!(
+        "privacy officer:  {}, {}\n",
+        organisation.privacy_officer.name, organisation.privacy_officer.email
+    );
+    out += &format!(
+        "after a refusal:  a complaint to the Autoriteit Persoonsgegevens, or {}{}\n",
+        organisation.controller_type.judicial_route().0,
+        match &organisation.complaints_url {
+            Some(url) => format!("; own complaint procedure {url}"),
+            None => String::new(),
+        }
+    );
+    let kinds: Vec<String> = organisation
+        .texts
+        .iter()
+        .map(|(kind, texts)| format!("{} ({})", kind.code(), texts.len()))
+        .collect();
+    out += &format!("standard texts:   {}\n", kinds.join(", "));
+    if let Some(logo) = &organisation.logo {
+        out += &format!("logo:             {logo}\n");
+    }
+    out
 }
 
 fn team_list(teams: &[TeamCode]) -> String {
@@ -400,6 +456,15 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
             };
             let calendar = args.calendar.unwrap_or(settings.calendar);
             println!("{}", deadline(args.received, period, args.paused_days, calendar));
+            Ok(())
+        }
+        Command::Organisation {
+            command: OrganisationCommand::Check { file },
+        } => {
+            let path = file.unwrap_or_else(|| settings.organisation_file.clone());
+            let organisation = crate::configuration::load_organisation(&path)?;
+            println!("{}: ok", path.display());
+            print!("{}", organisation_summary(&organisation));
             Ok(())
         }
         command @ (Command::Team { .. } | Command::User { .. } | Command::Token { .. }) => {

@@ -172,6 +172,8 @@ pub struct Settings {
     pub timezone: Tz,
     pub log_filter: String,
     pub log_format: LogFormat,
+    /// The organisation file of the letters (`AVG_LOKET_ORGANISATION_FILE`).
+    pub organisation_file: PathBuf,
 }
 
 /// A configuration value that cannot be used; the message names the variable.
@@ -196,6 +198,7 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
 pub const DEFAULT_MAIL_URL: &str = "file://mail-outbox";
 pub const DEFAULT_MAIL_FROM: &str = "avg-loket@localhost";
+pub const DEFAULT_ORGANISATION_FILE: &str = "organisation.toml";
 
 impl Settings {
     /// Reads the process environment, after loading `.env` from the working directory
@@ -360,6 +363,8 @@ impl Settings {
             },
         )?;
 
+        let organisation_file = PathBuf::from(get("AVG_LOKET_ORGANISATION_FILE", DEFAULT_ORGANISATION_FILE));
+
         Ok(Settings {
             database_url,
             database_pool_size,
@@ -377,7 +382,77 @@ impl Settings {
             timezone,
             log_filter,
             log_format,
+            organisation_file,
         })
+    }
+}
+
+/// Why the organisation file cannot be used; the message names the file and, where
+/// there is one, the field.
+#[derive(Debug, thiserror::Error)]
+pub enum OrganisationFileError {
+    #[error(
+        "{0}: no such file — letters need the organisation's details; copy \
+         organisation.example.toml from the repository to {0}, fill it in, and check it \
+         with `avg-loket organisation check` (AVG_LOKET_ORGANISATION_FILE names another path)"
+    )]
+    Missing(String),
+    #[error("{0}: cannot be read: {1}")]
+    Unreadable(String, std::io::Error),
+    #[error("{0}: {1}")]
+    Syntax(String, String),
+    #[error("{path}: {}", .issues.iter().map(|i| format!("{}: {}", i.field, i.message.en)).collect::<Vec<_>>().join("; "))]
+    Invalid {
+        path: String,
+        issues: Vec<crate::domain::FieldIssue>,
+    },
+}
+
+/// Reads and checks the organisation file. A relative `logo` is read next to the file
+/// and must exist.
+pub fn load_organisation(
+    path: &std::path::Path,
+) -> Result<crate::domain::organisation::Organisation, OrganisationFileError> {
+    use crate::domain::organisation::OrganisationFile;
+    let shown = path.display().to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Err(OrganisationFileError::Missing(shown))
+        }
+        Err(error) => return Err(OrganisationFileError::Unreadable(shown, error)),
+    };
+    let file: OrganisationFile = toml::from_str(&text)
+        .map_err(|error| OrganisationFileError::Syntax(shown.clone(), toml_error(&text, &error)))?;
+    let organisation = file.validate().map_err(|issues| OrganisationFileError::Invalid {
+        path: shown.clone(),
+        issues,
+    })?;
+    if let Some(logo) = &organisation.logo {
+        let at = path.parent().unwrap_or(std::path::Path::new(".")).join(logo);
+        if !at.is_file() {
+            return Err(OrganisationFileError::Invalid {
+                path: shown,
+                issues: vec![crate::domain::FieldIssue::new(
+                    "logo",
+                    format!("{} does not exist", at.display()),
+                    format!("{} bestaat niet", at.display()),
+                )],
+            });
+        }
+    }
+    Ok(organisation)
+}
+
+/// A TOML error in one line: where, and what.
+fn toml_error(text: &str, error: &toml::de::Error) -> String {
+    let message = error.message().trim().replace('\n', " ");
+    match error.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("line {line}: {message}")
+        }
+        None => message,
     }
 }
 

@@ -125,6 +125,7 @@ pub fn markdown() -> String {
     use super::calendar::Calendar;
     use super::intake::{AgeBand, Channel, Relation};
     use super::kind::{ErasureScope, KindCode, RectificationMode};
+    use super::organisation::ControllerType;
     use super::reminders::{Audience, DeadlineKind, OutboxStatus, ReminderPreference, StageFamily};
     use super::report::ReportOutcome;
     use super::request::{ActionName, IdentityCheck, Outcome, Status, SuspendReason};
@@ -165,6 +166,10 @@ pub fn markdown() -> String {
     table::<ReminderPreference>(&mut out, "Reminder preferences (`reminders`)");
     table::<Calendar>(&mut out, "Calendars (`AVG_LOKET_CALENDAR`, `calendar`)");
     table::<Language>(&mut out, "Languages");
+    table::<ControllerType>(
+        &mut out,
+        "Controller types (`controller_type` in the organisation file)",
+    );
     out
 }
 

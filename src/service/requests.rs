@@ -96,7 +96,6 @@ pub async fn register(
     );
     async move {
         caller.may_register(&registration.team)?;
-        let sight = caller.view_of(&registration.team).unwrap_or(View::Status);
         let (rules_in, actor) = (rules.clone(), caller.user_id.to_string());
         let stored = db
             .write(move |conn| register_in(conn, &rules_in, &actor, registration, now))
@@ -104,8 +103,10 @@ pub async fn register(
         tracing::info!(
             request_id = %stored.request.id,
             reference = %stored.request.reference,
-            "request registered"
+                        "request registered"
         );
+        // As a later read would show it: the front desk sees what it typed in full.
+        let sight = caller.view_of_request(&stored.on()).unwrap_or(View::Status);
         Ok(RequestView::of(stored, rules, now, sight))
     }
     .instrument(span)

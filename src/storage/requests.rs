@@ -756,6 +756,7 @@ macro_rules! inactive_users {
 
 fn filtered(
     filter: &ListFilter,
+    search: Search,
 ) -> requests::BoxedQuery<'static, <DbConnection as diesel::Connection>::Backend> {
     let mut query = requests::table.into_boxed();
     if !filter.statuses.is_empty() {
@@ -793,7 +794,7 @@ fn filtered(
         query = query.filter(requests::reference.eq(reference.clone()));
     }
     if let Some(q) = &filter.q {
-        query = query.filter(found_by(q));
+        query = query.filter(found_by(q, search));
     }
     if let Some(standing) = filter.standing {
         query = query.filter(requests::open_due.is_not_null());
@@ -832,34 +833,103 @@ fn filtered(
     query
 }
 
-/// The requests a search finds: one range scan of the name keys (their byte order on
-/// both databases: BINARY in SQLite, `COLLATE "C"` in PostgreSQL) and one look-up of
-/// the client reference, united in a subquery that both databases run first and then
-/// join by primary key — no personal data is read row by row.
+/// How a search by name reaches its requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Search {
+    /// From the name keys: one range scan of the keys, then each request by primary
+    /// key — for a name that few requests share, and for counting.
+    FromKeys,
+    /// In the order of the list: walk the requests as the sort's index delivers them
+    /// and keep those with a matching key (a look-up per request in the keys' index
+    /// by request) until the page is full — for a name so common that fetching and
+    /// sorting every match would cost more.
+    InListOrder,
+}
+
+/// Above this many matching name keys, a page is read in list order.
+const COMMON_NAME_KEYS: i64 = 2_000;
+
+/// The key range `q` searches: every key that starts with its folded form sorts from
+/// it to it + the last code point (by byte order on both databases: BINARY in SQLite,
+/// `COLLATE "C"` in PostgreSQL).
+fn key_range(q: &str) -> (String, String) {
+    let key = fold(q);
+    if key.is_empty() {
+        // Nothing to look for by name: a range that holds nothing.
+        (String::from("\u{10FFFF}"), String::new())
+    } else {
+        (key.clone(), format!("{key}\u{10FFFF}"))
+    }
+}
+
+/// How to read a page of `filter`'s matches: in list order only for a common name and
+/// no filter beyond the teams (a rarer filter would make the walk long).
+fn page_search(conn: &mut DbConnection, filter: &ListFilter) -> Result<Search, StorageError> {
+    let Some(q) = &filter.q else {
+        return Ok(Search::FromKeys);
+    };
+    let only_teams = filter.statuses.is_empty()
+        && filter.kinds.is_empty()
+        && filter.assignee.is_none()
+        && filter.overdue_on.is_none()
+        && filter.due_before.is_none()
+        && filter.received_from.is_none()
+        && filter.received_to.is_none()
+        && filter.reference.is_none()
+        && filter.standing.is_none()
+        && filter.mine_or_unassigned.is_none();
+    if !only_teams {
+        return Ok(Search::FromKeys);
+    }
+    let (from, to) = key_range(q);
+    // From the keys' own index, stopping at the threshold.
+    let keys = requester_keys::table
+        .filter(requester_keys::key.ge(from))
+        .filter(requester_keys::key.lt(to))
+        .select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"))
+        .limit(COMMON_NAME_KEYS + 1)
+        .load::<i32>(conn)?
+        .len() as i64;
+    Ok(if keys > COMMON_NAME_KEYS {
+        Search::InListOrder
+    } else {
+        Search::FromKeys
+    })
+}
+
+/// The requests a search finds, by a name key or the client reference exactly — from
+/// indexes only; no personal data is read row by row.
 fn found_by(
     q: &str,
+    search: Search,
 ) -> diesel::expression::SqlLiteral<
     diesel::sql_types::Bool,
     impl diesel::query_builder::QueryFragment<<DbConnection as diesel::Connection>::Backend> + Send,
 > {
     use diesel::sql_types::Text;
-    let key = fold(q);
-    // Every key that starts with `key` sorts before `key` + the last code point.
-    let (from, to) = if key.is_empty() {
-        // Nothing to look for by name: a range that holds nothing.
-        (String::from("\u{10FFFF}"), String::new())
-    } else {
-        (key.clone(), format!("{key}\u{10FFFF}"))
+    let (from, to) = key_range(q);
+    let by_name = match search {
+        Search::FromKeys => "requests.id IN (SELECT request_id FROM requester_keys WHERE key >= ",
+        Search::InListOrder => {
+            "(EXISTS (SELECT 1 FROM requester_keys WHERE requester_keys.request_id = requests.id AND key >= "
+        }
     };
-    diesel::dsl::sql::<diesel::sql_types::Bool>(
-        "requests.id IN (SELECT request_id FROM requester_keys WHERE key >= ",
-    )
-    .bind::<Text, _>(from)
-    .sql(" AND key < ")
-    .bind::<Text, _>(to)
-    .sql(" UNION SELECT request_id FROM request_details WHERE client_reference = ")
-    .bind::<Text, _>(q.trim().to_string())
-    .sql(")")
+    let by_reference = match search {
+        Search::FromKeys => " UNION SELECT request_id FROM request_details WHERE client_reference = ",
+        Search::InListOrder => {
+            ") OR requests.id IN (SELECT request_id FROM request_details WHERE client_reference = "
+        }
+    };
+    diesel::dsl::sql::<diesel::sql_types::Bool>(by_name)
+        .bind::<Text, _>(from)
+        .sql(" AND key < ")
+        .bind::<Text, _>(to)
+        .sql(by_reference)
+        .bind::<Text, _>(q.trim().to_string())
+        .sql(match search {
+            Search::FromKeys => ")",
+            Search::InListOrder => "))",
+        })
 }
 
 type Boxed = requests::BoxedQuery<'static, <DbConnection as diesel::Connection>::Backend>;
@@ -920,7 +990,7 @@ pub fn list(
     per_page: i64,
 ) -> Result<(Vec<RequestRecord>, Total), StorageError> {
     // `SELECT 1`: no column to fetch, so both databases count from the index alone.
-    let seen = filtered(filter)
+    let seen = filtered(filter, Search::FromKeys)
         .select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"))
         .limit(COUNT_LIMIT + 1)
         .load::<i32>(conn)?
@@ -930,10 +1000,11 @@ pub fn list(
         exact: seen <= COUNT_LIMIT,
     };
     let offset = (page - 1) * per_page;
+    let search = page_search(conn, filter)?;
     let records = if filter.sort.key == SortKey::OpenDue {
-        by_open_deadline(conn, filter, offset, per_page)?
+        by_open_deadline(conn, filter, search, offset, per_page)?
     } else {
-        ordered(filtered(filter), filter.sort)
+        ordered(filtered(filter, search), filter.sort)
             .limit(per_page)
             .offset(offset)
             .select(RequestRecord::as_select())
@@ -949,6 +1020,7 @@ pub fn list(
 fn by_open_deadline(
     conn: &mut DbConnection,
     filter: &ListFilter,
+    search: Search,
     offset: i64,
     limit: i64,
 ) -> Result<Vec<RequestRecord>, StorageError> {
@@ -960,14 +1032,15 @@ fn by_open_deadline(
     let open_count: i64 = if only_open {
         i64::MAX
     } else {
-        filtered(filter)
+        // In list order, the walk is bounded by the open requests' partial index.
+        filtered(filter, search)
             .filter(requests::open_due.is_not_null())
             .count()
             .get_result(conn)?
     };
     let mut records = Vec::new();
     if offset < open_count {
-        let open = filtered(filter).filter(requests::open_due.is_not_null());
+        let open = filtered(filter, search).filter(requests::open_due.is_not_null());
         let open = if descending {
             open.order_by(requests::open_due.desc())
                 .then_order_by(requests::reference.desc())
@@ -983,7 +1056,7 @@ fn by_open_deadline(
     }
     let remaining = limit - records.len() as i64;
     if remaining > 0 && !only_open {
-        let closed = filtered(filter).filter(requests::open_due.is_null());
+        let closed = filtered(filter, search).filter(requests::open_due.is_null());
         let closed = if descending {
             closed.order_by(requests::reference.desc())
         } else {

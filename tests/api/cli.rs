@@ -477,3 +477,65 @@ fn user_add_works_on_a_fresh_database_before_the_first_serve() {
     assert!(added.status.success(), "{}", stderr_of(&added));
     assert!(last_line(&added).starts_with("avgl_"));
 }
+
+#[test]
+fn organisation_check_accepts_the_example_and_names_every_field_to_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |env: &[(&str, &str)], args: &[&str]| {
+        avg_loket(dir.path(), env)
+            .args(["organisation", "check"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // Without the file: how to make one.
+    assert_one_line_failure(
+        &check(&[], &[]),
+        &["organisation.toml", "no such file", "organisation.example.toml"],
+    );
+
+    let example =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("organisation.example.toml"))
+            .unwrap();
+    std::fs::write(dir.path().join("organisation.toml"), &example).unwrap();
+    let output = check(&[], &[]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let summary = String::from_utf8_lossy(&output.stdout);
+    for line in [
+        "organisation.toml: ok",
+        "Stichting Welzijn Voorbeeldstad, Dorpsstraat 12, 1234 AB Voorbeeldstad",
+        "privacy officer:  F. Gerritsen",
+        "district court within six weeks (UAVG art. 35)",
+        "access (6), portability (1)",
+    ] {
+        assert!(summary.contains(line), "'{line}' in {summary}");
+    }
+
+    // Another file, named by the setting: every broken field, by its path.
+    let broken = example
+        .replace("fg@welzijnvoorbeeldstad.example", "geen-adres")
+        .replace("controller_type = \"private\"", "controller_type = \"stichting\"")
+        .replace("automated_decisions = ", "automated_decision = ");
+    std::fs::write(dir.path().join("elders.toml"), broken).unwrap();
+    let env = [("AVG_LOKET_ORGANISATION_FILE", "elders.toml")];
+    assert_one_line_failure(
+        &check(&env, &[]),
+        &[
+            "elders.toml",
+            "privacy_officer.email: is not an e-mail address",
+            "controller_type: unknown controller_type 'stichting' (expected private or public_body)",
+            "texts.access.automated_decision: is no text of this kind",
+            "texts.access.automated_decisions: is required",
+        ],
+    );
+    // --file wins over the setting; a syntax error says where.
+    std::fs::write(dir.path().join("kapot.toml"), "name = \"x\"\npostcode = \n").unwrap();
+    assert_one_line_failure(&check(&env, &["--file", "kapot.toml"]), &["kapot.toml", "line 2"]);
+    // An unknown key is named, not ignored.
+    std::fs::write(
+        dir.path().join("typo.toml"),
+        example.replace("\ncity =", "\nstad ="),
+    )
+    .unwrap();
+    assert_one_line_failure(&check(&[], &["--file", "typo.toml"]), &["typo.toml", "stad"]);
+}

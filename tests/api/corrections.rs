@@ -130,6 +130,10 @@ async fn the_front_desk_corrects_what_it_registered_while_it_is_received() {
         )
         .await;
     assert_eq!(registered.status, 201, "{}", registered.text);
+    assert_eq!(
+        registered.body["requester"]["name"], "J. de Vries",
+        "the answer to the registration shows it as a later read does"
+    );
     let id = id(&registered.body);
     let path = format!("/api/v1/requests/{id}");
     let own = app.get_as(&desk.token, &path).await;

@@ -133,3 +133,85 @@ async fn requests_from_before_the_name_keys_are_found_once_migrate_fills_them() 
     };
     assert_eq!(again, 0, "filled once");
 }
+
+/// The references on the first page of `query`, in the list's order, and the total.
+async fn page(app: &TestApp, token: &str, query: &str) -> (Vec<String>, i64) {
+    let list = app.get_as(token, &format!("/api/v1/requests?{query}")).await;
+    assert_eq!(list.status, 200, "{query}: {}", list.text);
+    let refs = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["reference"].as_str().unwrap().to_string())
+        .collect();
+    (refs, list.body["total"].as_i64().unwrap())
+}
+
+#[actix_web::test]
+async fn a_name_many_share_is_read_in_list_order_with_the_same_answer() {
+    use avg_loket::storage::schema::requester_keys;
+        use diesel::{Connection, ExpressionMethods, RunQueryDsl};
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    app.create_team("JGD").await;
+    let mut shared = None;
+    for (team, name, received) in [
+        ("AMW", "Anna Jansen", "2026-11-10"),
+        ("JGD", "Piet Jansen", "2026-11-12"),
+        ("AMW", "Jan de Boer", "2026-11-11"),
+        ("AMW", "Karel Jansen", "2026-11-12"),
+        ("AMW", "Mira Smit", "2026-11-13"),
+        ("AMW", "Els Jansen-Smit", "2026-11-12"),
+    ] {
+        let mut body = registration("access", received);
+        body["team"] = team.into();
+        body["requester"]["name"] = name.into();
+        let id = app.register(&body).await["id"].as_str().unwrap().to_string();
+        if name.ends_with("-Smit") {
+            shared = Some(id);
+        }
+    }
+    let po = app.admin.token.clone();
+    let amw = app.worker("AMW");
+    let queries = [
+        (&po, "q=jansen"),
+        (&po, "q=jansen&sort=received_on"),
+        (&po, "q=jansen&sort=open_due"),
+        (&po, "q=jansen&sort=-open_due&per_page=2&page=2"),
+        (&po, "q=jansen&sort=-reference"),
+        (&po, "q=ja&team=AMW"),
+        (&po, "q=jansen&status=received"),
+        (&amw.token, "q=jansen"),
+        (&amw.token, "q=smit&sort=open_due"),
+    ];
+    let mut before = Vec::new();
+    for (token, query) in queries {
+        before.push(page(&app, token, query).await);
+    }
+    assert_eq!(before[0].0.len(), 4, "{:?}", before[0]);
+    assert_eq!(before[7].1, 3, "the worker of AMW does not see JGD's Piet Jansen");
+
+    // Make "jansen" and "smit" common: more name keys than the threshold above which a
+    // page is read in list order, all of a request that matches both already.
+    {
+                let mut conn = app.db.get().unwrap();
+        let shared = shared.unwrap();
+        conn.transaction::<_, diesel::result::Error, _>(|conn| {
+            for i in 0..2_100 {
+                for key in [format!("jansen{i:04}"), format!("smit{i:04}")] {
+                    diesel::insert_into(requester_keys::table)
+                        .values((
+                            requester_keys::key.eq(key),
+                            requester_keys::request_id.eq(&shared),
+                        ))
+                        .execute(conn)?;
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    }
+    for ((token, query), expected) in queries.iter().zip(&before) {
+        assert_eq!(&page(&app, token, query).await, expected, "{query}");
+    }
+}
