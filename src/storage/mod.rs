@@ -52,6 +52,14 @@ const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long SQLite waits for another writer before giving up.
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 
+/// Rows per index that SQLite's `ANALYZE` samples. On opening, each connection runs
+/// `PRAGMA optimize`, which analyses tables that were never analysed or have changed a
+/// lot since: without statistics the planner guesses, and at a million requests it
+/// guessed a team's 250,000 requests to be a better start than a search's 20,000 name
+/// keys (1 s instead of 0.1 s). With the limit, analysing a large register takes
+/// milliseconds.
+const SQLITE_ANALYSIS_LIMIT: u32 = 400;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     /// The database cannot be reached or did not hand out a connection in time.
@@ -106,8 +114,10 @@ impl ManageConnection for Manager {
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
                      PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = FULL;
-                     PRAGMA foreign_keys = ON;
-                     PRAGMA temp_store = MEMORY;"
+                                          PRAGMA foreign_keys = ON;
+                     PRAGMA temp_store = MEMORY;
+                     PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT};
+                     PRAGMA optimize = 0x10002;"
                 ))
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
@@ -223,6 +233,10 @@ impl Db {
         {
             let filled = requests::fill_missing_requester_keys(&mut conn, 1_000)?;
             tracing::info!(filled, "requester name keys filled");
+        }
+        if let DbConnection::Sqlite(lite) = &mut *conn {
+            // New tables and indexes get their statistics now, not at the next open.
+            lite.batch_execute("PRAGMA optimize")?;
         }
         Ok(applied)
     }

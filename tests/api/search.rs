@@ -150,7 +150,7 @@ async fn page(app: &TestApp, token: &str, query: &str) -> (Vec<String>, i64) {
 #[actix_web::test]
 async fn a_name_many_share_is_read_in_list_order_with_the_same_answer() {
     use avg_loket::storage::schema::requester_keys;
-        use diesel::{Connection, ExpressionMethods, RunQueryDsl};
+    use diesel::{Connection, ExpressionMethods, RunQueryDsl};
     let app = spawn_app().await;
     app.create_team("AMW").await;
     app.create_team("JGD").await;
@@ -194,7 +194,7 @@ async fn a_name_many_share_is_read_in_list_order_with_the_same_answer() {
     // Make "jansen" and "smit" common: more name keys than the threshold above which a
     // page is read in list order, all of a request that matches both already.
     {
-                let mut conn = app.db.get().unwrap();
+        let mut conn = app.db.get().unwrap();
         let shared = shared.unwrap();
         conn.transaction::<_, diesel::result::Error, _>(|conn| {
             for i in 0..2_100 {
