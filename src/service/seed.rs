@@ -365,6 +365,11 @@ pub async fn seed(
     }
     db.write(move |conn| record_seed_in(conn, count, seed, now))
         .await?;
+    // A register filled at once has no planner statistics until autovacuum (or
+    // SQLite's next `PRAGMA optimize`) comes round; without them a search by name
+    // scanned a million requests on PostgreSQL (0.9 s instead of 14 ms).
+    db.read(|conn| Ok::<_, ServiceError>(crate::storage::analyze(conn)?))
+        .await?;
     Ok(SeedReport { requests: written })
 }
 

@@ -233,6 +233,7 @@ impl Db {
         {
             let filled = requests::fill_missing_requester_keys(&mut conn, 1_000)?;
             tracing::info!(filled, "requester name keys filled");
+            analyze(&mut conn)?;
         }
         if let DbConnection::Sqlite(lite) = &mut *conn {
             // New tables and indexes get their statistics now, not at the next open.
@@ -349,6 +350,14 @@ fn check_sqlite_directory(path: &Path) -> Result<(), StorageError> {
 
 fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Brings the planner's statistics up to date after a bulk change (seeding, filling
+/// the name keys): `ANALYZE` on both backends (sampling `SQLITE_ANALYSIS_LIMIT` rows per
+/// index on SQLite, as set on every connection).
+pub fn analyze(conn: &mut DbConnection) -> Result<(), StorageError> {
+    conn.batch_execute("ANALYZE")?;
+    Ok(())
 }
 
 #[cfg(test)]
