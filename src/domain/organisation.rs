@@ -174,39 +174,24 @@ impl OrganisationFile {
             }
         }
         let texts = standard_texts(self.texts, &mut issues);
-        match (
-            name,
-            address,
-            postcode,
-            city,
-            phone,
-            email,
-            privacy_officer,
-            controller_type,
-        ) {
-            (
-                Some(name),
-                Some(address),
-                Some(postcode),
-                Some(city),
-                Some(phone),
-                Some(email),
-                Some(privacy_officer),
-                Some(controller_type),
-            ) if issues.is_empty() => Ok(Organisation {
-                name,
-                address,
-                postcode,
-                city,
-                phone,
-                email,
+        let organisation = (|| {
+            Some(Organisation {
+                name: name?,
+                address: address?,
+                postcode: postcode?,
+                city: city?,
+                phone: phone?,
+                email: email?,
                 website,
-                privacy_officer,
-                controller_type,
+                privacy_officer: privacy_officer?,
+                controller_type: controller_type?,
                 complaints_url,
                 logo,
                 texts,
-            }),
+            })
+        })();
+        match organisation {
+            Some(organisation) if issues.is_empty() => Ok(organisation),
             _ => Err(issues),
         }
     }

@@ -103,7 +103,7 @@ pub async fn register(
         tracing::info!(
             request_id = %stored.request.id,
             reference = %stored.request.reference,
-                        "request registered"
+            "request registered"
         );
         // As a later read would show it: the front desk sees what it typed in full.
         let sight = caller.view_of_request(&stored.on()).unwrap_or(View::Status);

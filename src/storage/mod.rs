@@ -114,7 +114,7 @@ impl ManageConnection for Manager {
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
                      PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = FULL;
-                                          PRAGMA foreign_keys = ON;
+                     PRAGMA foreign_keys = ON;
                      PRAGMA temp_store = MEMORY;
                      PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT};
                      PRAGMA optimize = 0x10002;"

@@ -908,17 +908,17 @@ fn found_by(
 > {
     use diesel::sql_types::Text;
     let (from, to) = key_range(q);
-    let by_name = match search {
-        Search::FromKeys => "requests.id IN (SELECT request_id FROM requester_keys WHERE key >= ",
-        Search::InListOrder => {
-            "(EXISTS (SELECT 1 FROM requester_keys WHERE requester_keys.request_id = requests.id AND key >= "
-        }
-    };
-    let by_reference = match search {
-        Search::FromKeys => " UNION SELECT request_id FROM request_details WHERE client_reference = ",
-        Search::InListOrder => {
-            ") OR requests.id IN (SELECT request_id FROM request_details WHERE client_reference = "
-        }
+    let (by_name, by_reference, end) = match search {
+        Search::FromKeys => (
+            "requests.id IN (SELECT request_id FROM requester_keys WHERE key >= ",
+            " UNION SELECT request_id FROM request_details WHERE client_reference = ",
+            ")",
+        ),
+        Search::InListOrder => (
+            "(EXISTS (SELECT 1 FROM requester_keys WHERE requester_keys.request_id = requests.id AND key >= ",
+            ") OR requests.id IN (SELECT request_id FROM request_details WHERE client_reference = ",
+            "))",
+        ),
     };
     diesel::dsl::sql::<diesel::sql_types::Bool>(by_name)
         .bind::<Text, _>(from)
@@ -926,10 +926,7 @@ fn found_by(
         .bind::<Text, _>(to)
         .sql(by_reference)
         .bind::<Text, _>(q.trim().to_string())
-        .sql(match search {
-            Search::FromKeys => ")",
-            Search::InListOrder => "))",
-        })
+        .sql(end)
 }
 
 type Boxed = requests::BoxedQuery<'static, <DbConnection as diesel::Connection>::Backend>;

@@ -494,9 +494,7 @@ fn organisation_check_accepts_the_example_and_names_every_field_to_fix() {
         &["organisation.toml", "no such file", "organisation.example.toml"],
     );
 
-    let example =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("organisation.example.toml"))
-            .unwrap();
+    let example = crate::helpers::repository_file("organisation.example.toml");
     std::fs::write(dir.path().join("organisation.toml"), &example).unwrap();
     let output = check(&[], &[]);
     assert!(output.status.success(), "{}", stderr_of(&output));

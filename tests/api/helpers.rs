@@ -416,3 +416,9 @@ pub fn registration(kind: &str, received_on: &str) -> Value {
     }
     body
 }
+
+/// A file of the repository (README, docs, examples), as committed.
+pub fn repository_file(path: &str) -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .unwrap_or_else(|error| panic!("{path}: {error}"))
+}

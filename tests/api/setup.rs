@@ -4,11 +4,9 @@
 //! dependencies in a layer of their own, restarts on failure, and the README says how
 //! to create the first team and users inside it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-fn read(path: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
-}
+use crate::helpers::repository_file;
 
 /// `1.95` or `1.95.0` as (1, 95, 0).
 fn version(text: &str) -> (u32, u32, u32) {
@@ -26,7 +24,7 @@ fn toml_value<'a>(text: &'a str, key: &str) -> Option<&'a str> {
 }
 
 fn declared_rust_version() -> (u32, u32, u32) {
-    version(toml_value(&read("Cargo.toml"), "rust-version").expect("rust-version in Cargo.toml"))
+    version(toml_value(&repository_file("Cargo.toml"), "rust-version").expect("rust-version in Cargo.toml"))
 }
 
 /// Where cargo unpacked the registry's crates.
@@ -42,7 +40,7 @@ fn registry_sources() -> Vec<PathBuf> {
 #[test]
 fn the_readme_asks_for_the_rust_version_that_cargo_toml_declares_and_the_lock_needs() {
     let declared = declared_rust_version();
-    let readme = read("README.md");
+    let readme = repository_file("README.md");
     let (major, minor, _) = declared;
     assert!(
         readme.contains(&format!("Rust {major}.{minor} or newer")),
@@ -51,7 +49,7 @@ fn the_readme_asks_for_the_rust_version_that_cargo_toml_declares_and_the_lock_ne
 
     // Every crate in Cargo.lock from the registry, as cargo unpacked it for this build.
     let sources = registry_sources();
-    let lock = read("Cargo.lock");
+    let lock = repository_file("Cargo.lock");
     let (mut checked, mut too_new) = (0, Vec::new());
     for package in lock.split("[[package]]").skip(1) {
         if !package.contains("source = \"registry+") {
@@ -77,7 +75,7 @@ fn the_readme_asks_for_the_rust_version_that_cargo_toml_declares_and_the_lock_ne
     assert!(checked > 100, "only {checked} locked crates found unpacked");
     assert!(too_new.is_empty(), "rust-version is too old: {too_new:?}");
 
-    let dockerfile = read("Dockerfile");
+    let dockerfile = repository_file("Dockerfile");
     assert!(
         dockerfile.contains(&format!("FROM rust:{major}.{minor}.")),
         "the Dockerfile builds with Rust {major}.{minor}"
@@ -86,7 +84,7 @@ fn the_readme_asks_for_the_rust_version_that_cargo_toml_declares_and_the_lock_ne
 
 #[test]
 fn the_container_images_are_pinned_and_restart_and_the_dependencies_have_a_layer() {
-    let compose = read("docker-compose.yml");
+    let compose = repository_file("docker-compose.yml");
     let images: Vec<&str> = compose
         .lines()
         .filter_map(|l| l.trim().strip_prefix("image:"))
@@ -125,7 +123,7 @@ fn the_container_images_are_pinned_and_restart_and_the_dependencies_have_a_layer
     }
     assert_eq!(names, ["postgres", "mailpit", "avg-loket"]);
 
-    let dockerfile = read("Dockerfile");
+    let dockerfile = repository_file("Dockerfile");
     let lock_layer = dockerfile
         .find("COPY Cargo.toml Cargo.lock")
         .expect("a dependency layer");
@@ -137,7 +135,7 @@ fn the_container_images_are_pinned_and_restart_and_the_dependencies_have_a_layer
         assert!(line.chars().any(|c| c.is_ascii_digit()), "{line} is not pinned");
     }
 
-    let readme = read("README.md");
+    let readme = repository_file("README.md");
     for step in ["team add", "user add"] {
         assert!(
             readme.contains(&format!("docker compose exec avg-loket avg-loket {step}")),

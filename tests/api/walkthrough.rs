@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crate::cli::BIN;
-use crate::helpers::TestDatabase;
+use crate::helpers::{repository_file, TestDatabase};
 use crate::smtp_sink::free_port;
 
 const SKIP: &str = "<!-- walk-through test: not run";
@@ -120,13 +120,9 @@ fn walk(script: &str, serve_first: bool) -> String {
     stdout
 }
 
-fn read(path: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
-}
-
 #[test]
 fn the_readmes_first_request_runs_as_written() {
-    let script = shell_blocks(&read("README.md"), Some("## A first request"));
+    let script = shell_blocks(&repository_file("README.md"), Some("## A first request"));
     assert!(script.contains("avg-loket user add"), "{script}");
     let printed = walk(&script, true);
     assert!(printed.contains("\"reference\":\"AVG-2026-00001\""), "{printed}");
@@ -139,7 +135,7 @@ fn the_readmes_first_request_runs_as_written() {
 
 #[test]
 fn the_day_in_docs_api_runs_as_written() {
-    let script = shell_blocks(&read("docs/api.md"), None);
+    let script = shell_blocks(&repository_file("docs/api.md"), None);
     for step in [
         "actions/correct",
         "actions/transfer",
