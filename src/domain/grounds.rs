@@ -226,3 +226,121 @@ mod tests {
         assert_eq!(for_access, 7);
     }
 }
+
+impl RefusalGround {
+    pub fn label(&self, language: super::Language) -> &'static str {
+        match language {
+            super::Language::Dutch => self.label_nl,
+            super::Language::English => self.label_en,
+        }
+    }
+
+    /// The ground in one plain sentence (B1), as a letter to the requester says it.
+    pub fn plain(&self, language: super::Language) -> &'static str {
+        let (nl, en) = plain_sentences(self.code);
+        match language {
+            super::Language::Dutch => nl,
+            super::Language::English => en,
+        }
+    }
+}
+
+/// Each ground of the catalogue as a letter explains it: (Dutch at B1, English).
+fn plain_sentences(code: &str) -> (&'static str, &'static str) {
+    match code {
+        "manifestly_unfounded" => (
+            "Uw verzoek heeft duidelijk geen grond.",
+            "Your request clearly has no basis.",
+        ),
+        "excessive" => (
+            "U heeft hetzelfde verzoek al vaak gedaan, kort na elkaar.",
+            "You have made the same request many times, shortly after each other.",
+        ),
+        "identity_not_confirmed" => (
+            "Wij weten niet zeker dat u de persoon bent om wie het gaat, ook niet na onze vraag om meer informatie.",
+            "We cannot be sure that you are the person concerned, even after we asked for more information.",
+        ),
+        "prevention_of_crime" => (
+            "Het uitvoeren van uw verzoek kan het voorkomen of opsporen van strafbare feiten schaden.",
+            "Carrying out your request could harm the prevention or investigation of criminal offences.",
+        ),
+        "protection_of_data_subject" => (
+            "Wij doen dit om u zelf te beschermen.",
+            "We do this to protect you.",
+        ),
+        "rights_of_others" => (
+            "In de gegevens staat ook informatie over andere mensen, en hun privacy moeten wij ook beschermen.",
+            "The data also hold information about other people, whose privacy we must protect too.",
+        ),
+        "uavg41_other" => (
+            "Een andere uitzondering in de wet staat het niet toe; hieronder leggen wij uit welke en waarom.",
+            "Another exception in the law does not allow it; we explain below which one and why.",
+        ),
+        "data_accurate" => (
+            "Wij vinden de gegevens juist. U mag wel uw eigen verklaring aan uw dossier laten toevoegen.",
+            "We consider the data accurate. You may have your own statement added to your file.",
+        ),
+        "erasure_no_ground" => (
+            "Er is geen wettelijke reden om deze gegevens te verwijderen.",
+            "There is no legal reason to erase these data.",
+        ),
+        "legal_retention_obligation" => (
+            "De wet verplicht ons om deze gegevens nog te bewaren.",
+            "The law requires us to keep these data for now.",
+        ),
+        "substantial_interest_of_another" => (
+            "Het belang van een ander is groter, bijvoorbeeld omdat de gegevens iemand beschermen tegen geweld of mishandeling.",
+            "Another person's interest weighs more, for example because the data protect someone against violence or abuse.",
+        ),
+        "public_health" => (
+            "De gegevens zijn nodig voor de volksgezondheid.",
+            "The data are needed for public health.",
+        ),
+        "archiving_research" => (
+            "De gegevens zijn nodig voor archief, onderzoek of statistiek.",
+            "The data are needed for archiving, research or statistics.",
+        ),
+        "legal_claims" => (
+            "Wij hebben de gegevens nodig voor een (mogelijke) rechtszaak.",
+            "We need the data for (possible) legal proceedings.",
+        ),
+        "restriction_no_ground" => (
+            "Er is geen wettelijke reden om het gebruik van deze gegevens te beperken.",
+            "There is no legal reason to restrict the use of these data.",
+        ),
+        "portability_legal_basis" => (
+            "Wij gebruiken deze gegevens niet op basis van uw toestemming of een overeenkomst met u.",
+            "We do not use these data on the basis of your consent or a contract with you.",
+        ),
+        "portability_not_automated" => (
+            "Wij verwerken deze gegevens niet met de computer.",
+            "We do not process these data by automated means.",
+        ),
+        "portability_not_provided" => (
+            "U heeft deze gegevens niet zelf aan ons gegeven.",
+            "You did not provide these data to us yourself.",
+        ),
+        "objection_legal_basis" => (
+            "Wij gebruiken deze gegevens niet voor een taak van algemeen belang of voor een gerechtvaardigd belang, dus bezwaar is hier niet mogelijk.",
+            "We do not use these data for a task in the public interest or for a legitimate interest, so objecting is not possible here.",
+        ),
+        "compelling_legitimate_grounds" => (
+            "Wij hebben dringende redenen om de gegevens toch te gebruiken, en die wegen zwaarder dan uw belang.",
+            "We have compelling reasons to keep using the data, and they outweigh your interest.",
+        ),
+        _ => ("", ""),
+    }
+}
+
+#[cfg(test)]
+mod plain_tests {
+    use super::*;
+
+    #[test]
+    fn every_ground_has_a_plain_sentence_in_both_languages() {
+        for ground in CATALOGUE {
+            let (nl, en) = plain_sentences(ground.code);
+            assert!(nl.ends_with('.') && en.ends_with('.'), "{}", ground.code);
+        }
+    }
+}

@@ -13,6 +13,7 @@ pub mod deadlines;
 pub mod grounds;
 pub mod intake;
 pub mod kind;
+pub mod letters;
 pub mod organisation;
 pub mod reminders;
 pub mod report;

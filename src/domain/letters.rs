@@ -1,0 +1,1540 @@
+//! Letters to the requester (LETTERS.md): which letter fits which moment, what it
+//! must say, and how a draft is composed from the case.
+//!
+//! A letter's body comes from a template (`templates/letters/{nl,en}/{name}.txt`, or
+//! the organisation's override of it) filled from the [`Case`] and the letter's free
+//! paragraphs; the letterhead, address, date, reference, signature and footer come
+//! from the layout. Whether the letter says what the law requires is checked on the
+//! composed text itself, element by element ([`Element`]): so a template that drops a
+//! mandatory sentence, or a free paragraph left empty, shows up as a missing element
+//! and the letter cannot be sent. Nothing here reads a clock, a file or a database.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::code_enum;
+use super::grounds;
+use super::intake::Channel;
+use super::kind::{ErasureScope, Kind, KindCode, RectificationMode};
+use super::organisation::{ControllerType, Organisation, ACCESS_TEXTS};
+use super::request::{Outcome, Request, SuspendReason};
+use super::vocabulary::{date_in_words, in_sentence, Language};
+use super::{FieldIssue, Message};
+
+code_enum! {
+    /// The letters of LETTERS.md.
+    pub enum LetterKind ("letter kind") {
+        Acknowledgement = ("acknowledgement", "Ontvangstbevestiging", "Acknowledgement"),
+        InformationRequest = ("information_request", "Verzoek om aanvullende informatie", "Request for information"),
+        ExtensionNotice = ("extension_notice", "Verlengingsbericht", "Extension notice"),
+        Decision = ("decision", "Besluit", "Decision"),
+        Completion = ("completion", "Uitvoeringsbericht", "Completion notice"),
+        WithdrawalConfirmation = ("withdrawal_confirmation", "Bevestiging intrekking", "Withdrawal confirmation"),
+        RestrictionLifting = ("restriction_lifting", "Aankondiging opheffen beperking", "Notice of lifting a restriction"),
+    }
+}
+
+code_enum! {
+    /// Where a letter stands: a draft can change; the others are final.
+    pub enum LetterStatus ("letter status") {
+        Draft = ("draft", "Concept", "Draft"),
+        Queued = ("queued", "Klaar voor verzending", "Queued"),
+        Sent = ("sent", "Verzonden", "Sent"),
+        Failed = ("failed", "Verzending mislukt", "Failed"),
+    }
+}
+
+code_enum! {
+    /// How a letter reaches the requester.
+    pub enum LetterChannel ("letter channel") {
+        Email = ("email", "Per e-mail", "By e-mail"),
+        Post = ("post", "Per post", "By post"),
+    }
+}
+
+impl LetterChannel {
+    /// AVG 12(3): a request made by electronic means is answered electronically.
+    pub fn answering(channel: Channel) -> LetterChannel {
+        match channel {
+            Channel::Email | Channel::WebForm | Channel::OnlineDossier => LetterChannel::Email,
+            Channel::Letter | Channel::Phone | Channel::InPerson => LetterChannel::Post,
+        }
+    }
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A date as a letter writes it: "9 december 2026", "9 December 2026".
+pub fn letter_date(date: NaiveDate, language: Language) -> String {
+    match language {
+        Language::Dutch => date_in_words(date),
+        Language::English => format!(
+            "{} {} {}",
+            date.day(),
+            MONTHS_EN[date.month0() as usize],
+            date.year()
+        ),
+    }
+}
+
+/// The requester's postal address (only for letters by post).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PostalAddress {
+    pub line: String,
+    pub postcode: String,
+    pub city: String,
+}
+
+/// Who signs: the caseworker (or front-desk employee) and their team.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signatory {
+    pub name: String,
+    pub team: String,
+}
+
+/// Everything a letter may say about the request, gathered by the service.
+#[derive(Debug, Clone)]
+pub struct Case<'a> {
+    pub request: &'a Request,
+    pub requester_name: &'a str,
+    pub requester_email: Option<&'a str>,
+    pub address: Option<&'a PostalAddress>,
+    /// Response deadline, legal limit, and the legal limit without the extension.
+    pub response_deadline: NaiveDate,
+    pub legal_deadline: NaiveDate,
+    pub first_month: NaiveDate,
+    pub signatory: Signatory,
+}
+
+/// A draft cannot be made for this request now (409), with the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotNow(pub Message);
+
+impl LetterKind {
+    /// Whether this letter fits the request's state, and the template it uses.
+    pub fn template(self, request: &Request) -> Result<&'static str, NotNow> {
+        let needs = |en: &str, nl: &str| Err(NotNow(Message::new(en, nl)));
+        match self {
+            LetterKind::Acknowledgement => Ok("acknowledgement"),
+            LetterKind::InformationRequest => match request.suspensions.last() {
+                Some(_) => Ok("information_request"),
+                None => needs(
+                    "a request for information goes with a suspension: suspend the request first",
+                    "een verzoek om aanvullende informatie hoort bij het stilzetten van de termijn: zet de termijn eerst stil",
+                ),
+            },
+            LetterKind::ExtensionNotice => match request.extension {
+                Some(_) => Ok("extension_notice"),
+                None => needs(
+                    "an extension notice reports an extension: extend the deadline first",
+                    "een verlengingsbericht meldt een verlenging: verleng de termijn eerst",
+                ),
+            },
+            LetterKind::Decision => match &request.decision {
+                Some(decision)
+                    if decision.outcome != Outcome::Granted
+                        && matches!(request.kind, Kind::Objection { direct_marketing: true }) =>
+                {
+                    needs(
+                        "an objection to direct marketing is never refused (AVG 21(3)): no refusal letter can be drafted",
+                        "bezwaar tegen direct marketing wordt nooit afgewezen (art. 21 lid 3 AVG): een afwijzingsbrief kan niet worden opgesteld",
+                    )
+                }
+                Some(_) => Ok("decision"),
+                None => needs(
+                    "a decision letter reports a decision: decide first",
+                    "een besluitbrief meldt een besluit: neem eerst het besluit",
+                ),
+            },
+            LetterKind::Completion => match (&request.completion, request.kind.code()) {
+                (Some(_), KindCode::Access) => Ok("completion_access"),
+                (Some(_), KindCode::Rectification) => Ok("completion_rectification"),
+                (Some(_), KindCode::Erasure) => Ok("completion_erasure"),
+                (Some(_), KindCode::Restriction) => Ok("completion_restriction"),
+                (Some(_), KindCode::Portability) => Ok("completion_portability"),
+                (Some(_), KindCode::Objection) => Ok("completion_objection"),
+                (None, _) => needs(
+                    "a completion notice reports what was done: complete the request first",
+                    "een uitvoeringsbericht meldt wat er is gedaan: rond het verzoek eerst af",
+                ),
+            },
+            LetterKind::WithdrawalConfirmation => match request.withdrawal {
+                Some(_) => Ok("withdrawal_confirmation"),
+                None => needs(
+                    "a withdrawal confirmation follows a withdrawal: record the withdrawal first",
+                    "een bevestiging van intrekking volgt op een intrekking: leg de intrekking eerst vast",
+                ),
+            },
+            LetterKind::RestrictionLifting => match (request.kind.code(), &request.completion) {
+                (KindCode::Restriction, Some(_)) => Ok("restriction_lifting"),
+                _ => needs(
+                    "a restriction can be lifted only once it is in place: only for a completed restriction request",
+                    "een beperking kan pas worden opgeheven als zij geldt: alleen bij een afgerond verzoek om beperking",
+                ),
+            },
+        }
+    }
+}
+
+/// Every template the product ships: (language, name, source).
+pub const BUILT_IN: &[(Language, &str, &str)] = &[
+    (
+        Language::Dutch,
+        "acknowledgement",
+        include_str!("../../templates/letters/nl/acknowledgement.txt"),
+    ),
+    (
+        Language::Dutch,
+        "information_request",
+        include_str!("../../templates/letters/nl/information_request.txt"),
+    ),
+    (
+        Language::Dutch,
+        "extension_notice",
+        include_str!("../../templates/letters/nl/extension_notice.txt"),
+    ),
+    (
+        Language::Dutch,
+        "decision",
+        include_str!("../../templates/letters/nl/decision.txt"),
+    ),
+    (
+        Language::Dutch,
+        "completion_access",
+        include_str!("../../templates/letters/nl/completion_access.txt"),
+    ),
+    (
+        Language::Dutch,
+        "completion_rectification",
+        include_str!("../../templates/letters/nl/completion_rectification.txt"),
+    ),
+    (
+        Language::Dutch,
+        "completion_erasure",
+        include_str!("../../templates/letters/nl/completion_erasure.txt"),
+    ),
+    (
+        Language::Dutch,
+        "completion_restriction",
+        include_str!("../../templates/letters/nl/completion_restriction.txt"),
+    ),
+    (
+        Language::Dutch,
+        "completion_portability",
+        include_str!("../../templates/letters/nl/completion_portability.txt"),
+    ),
+    (
+        Language::Dutch,
+        "completion_objection",
+        include_str!("../../templates/letters/nl/completion_objection.txt"),
+    ),
+    (
+        Language::Dutch,
+        "withdrawal_confirmation",
+        include_str!("../../templates/letters/nl/withdrawal_confirmation.txt"),
+    ),
+    (
+        Language::Dutch,
+        "restriction_lifting",
+        include_str!("../../templates/letters/nl/restriction_lifting.txt"),
+    ),
+    (
+        Language::English,
+        "acknowledgement",
+        include_str!("../../templates/letters/en/acknowledgement.txt"),
+    ),
+    (
+        Language::English,
+        "information_request",
+        include_str!("../../templates/letters/en/information_request.txt"),
+    ),
+    (
+        Language::English,
+        "extension_notice",
+        include_str!("../../templates/letters/en/extension_notice.txt"),
+    ),
+    (
+        Language::English,
+        "decision",
+        include_str!("../../templates/letters/en/decision.txt"),
+    ),
+    (
+        Language::English,
+        "completion_access",
+        include_str!("../../templates/letters/en/completion_access.txt"),
+    ),
+    (
+        Language::English,
+        "completion_rectification",
+        include_str!("../../templates/letters/en/completion_rectification.txt"),
+    ),
+    (
+        Language::English,
+        "completion_erasure",
+        include_str!("../../templates/letters/en/completion_erasure.txt"),
+    ),
+    (
+        Language::English,
+        "completion_restriction",
+        include_str!("../../templates/letters/en/completion_restriction.txt"),
+    ),
+    (
+        Language::English,
+        "completion_portability",
+        include_str!("../../templates/letters/en/completion_portability.txt"),
+    ),
+    (
+        Language::English,
+        "completion_objection",
+        include_str!("../../templates/letters/en/completion_objection.txt"),
+    ),
+    (
+        Language::English,
+        "withdrawal_confirmation",
+        include_str!("../../templates/letters/en/withdrawal_confirmation.txt"),
+    ),
+    (
+        Language::English,
+        "restriction_lifting",
+        include_str!("../../templates/letters/en/restriction_lifting.txt"),
+    ),
+];
+
+/// The letter templates in use: the built-in ones, each possibly replaced by the
+/// organisation's override.
+pub struct Templates {
+    env: minijinja::Environment<'static>,
+    overridden: Vec<String>,
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates")
+            .field("overridden", &self.overridden)
+            .finish()
+    }
+}
+
+fn template_key(language: Language, name: &str) -> String {
+    format!("{}/{name}.txt", language.code())
+}
+
+impl Templates {
+    /// The built-in templates, with `overrides` (key `nl/decision.txt`, source) in
+    /// their place. An override with a syntax error, or of a template that does not
+    /// exist, is refused with a message naming it.
+    pub fn new(overrides: &[(String, String)]) -> Result<Templates, String> {
+        let mut env = minijinja::Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        env.set_keep_trailing_newline(false);
+        for (language, name, source) in BUILT_IN {
+            env.add_template_owned(template_key(*language, name), source.to_string())
+                .map_err(|error| format!("built-in template {name}: {error}"))?;
+        }
+        let mut overridden = Vec::new();
+        for (key, source) in overrides {
+            if !BUILT_IN
+                .iter()
+                .any(|(language, name, _)| template_key(*language, name) == *key)
+            {
+                return Err(format!(
+                    "{key}: no such letter template (expected nl/ or en/ and one of: {})",
+                    BUILT_IN
+                        .iter()
+                        .filter(|(language, ..)| *language == Language::Dutch)
+                        .map(|(_, name, _)| format!("{name}.txt"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            env.add_template_owned(key.clone(), source.clone())
+                .map_err(|error| format!("{key}: {error}"))?;
+            overridden.push(key.clone());
+        }
+        Ok(Templates { env, overridden })
+    }
+
+    /// The templates the organisation replaced, by key (`nl/decision.txt`).
+    pub fn overridden(&self) -> &[String] {
+        &self.overridden
+    }
+
+    fn render(&self, language: Language, name: &str, context: &Value) -> Result<String, String> {
+        let key = template_key(language, name);
+        self.env
+            .get_template(&key)
+            .and_then(|template| template.render(context))
+            .map_err(|error| format!("{key}: {error}"))
+    }
+}
+
+/// One thing a letter must say, found in its text by its needles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Element {
+    pub code: String,
+    #[serde(skip)]
+    pub label: Message,
+    /// What the text must contain; `None`: the case lacks what the element needs.
+    #[serde(skip)]
+    needles: Option<Vec<String>>,
+}
+
+impl Element {
+    fn new(code: impl Into<String>, en: &str, nl: &str, needles: Option<Vec<String>>) -> Element {
+        Element {
+            code: code.into(),
+            label: Message::new(en, nl),
+            needles,
+        }
+    }
+
+    fn is_in(&self, text: &str) -> bool {
+        self.needles
+            .as_ref()
+            .is_some_and(|needles| needles.iter().all(|needle| text.contains(&squeeze(needle))))
+    }
+
+    /// The missing element as a field issue (`missing.CODE`).
+    pub fn issue(&self) -> FieldIssue {
+        FieldIssue {
+            field: format!("missing.{}", self.code),
+            message: Message::new(
+                format!("the letter does not yet say {}", self.label.en),
+                format!("de brief noemt nog niet: {}", self.label.nl),
+            ),
+        }
+    }
+}
+
+/// Every run of white space one space: how texts are compared.
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One block of a letter's body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Block {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub text: String,
+}
+
+/// A letter as composed: what the layout prints, its plain text, and what is missing.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    pub subject: String,
+    pub blocks: Vec<Block>,
+    /// The whole letter as plain text (letterhead to footer).
+    pub text: String,
+    /// What the renderer reads (see `crates/letter-pdf/src/letter.typ`).
+    pub layout: Value,
+    pub missing: Vec<Element>,
+}
+
+/// The free paragraphs of a letter: those the caseworker may write or change. The
+/// rest of the letter follows from the case.
+pub fn paragraph_names(template: &str) -> Vec<&'static str> {
+    let mut names = match template {
+        "information_request" => vec!["needed", "how_to_send"],
+        "extension_notice" => vec!["reasons"],
+        "decision" => vec!["explanation"],
+        "completion_access" => {
+            let mut names: Vec<&str> = ACCESS_TEXTS.iter().map(|(name, _)| *name).collect();
+            names.push("withheld");
+            names
+        }
+        "completion_portability" => vec!["what_was_done", "format", "delivery"],
+        "completion_rectification"
+        | "completion_erasure"
+        | "completion_restriction"
+        | "completion_objection" => {
+            vec!["what_was_done"]
+        }
+        "withdrawal_confirmation" => vec!["initiative"],
+        "restriction_lifting" => vec!["lifted_from", "reason"],
+        _ => vec![],
+    };
+    names.push("note");
+    names
+}
+
+/// The paragraphs a new draft starts with: from the case and the organisation's
+/// standard texts; the caseworker completes or changes them.
+pub fn default_paragraphs(
+    template: &str,
+    case: &Case<'_>,
+    organisation: &Organisation,
+    language: Language,
+) -> BTreeMap<String, String> {
+    let request = case.request;
+    let nl = language == Language::Dutch;
+    let texts = |kind: KindCode, name: &str| organisation.text(kind, name).map(str::to_string);
+    let mut paragraphs = BTreeMap::new();
+    let mut put = |name: &str, text: Option<String>| {
+        if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
+            paragraphs.insert(name.to_string(), text);
+        }
+    };
+    match template {
+        "information_request" => {
+            let reason = request.suspensions.last().map(|s| s.reason);
+            put(
+                "needed",
+                Some(match (reason, nl) {
+                    (Some(SuspendReason::Identity), true) => "Een kopie van uw identiteitsbewijs, of u laat het zien aan de balie.".into(),
+                    (Some(SuspendReason::Identity), false) => "A copy of your identity document, or you show it at our office.".into(),
+                    (Some(SuspendReason::Representation), true) => "Een bewijs dat u de ouder, voogd of gemachtigde bent, bijvoorbeeld een uittreksel of een schriftelijke machtiging.".into(),
+                    (Some(SuspendReason::Representation), false) => "Proof that you are the parent, guardian or authorised representative, for example an extract or a written authorisation.".into(),
+                    (_, true) => String::new(),
+                    (_, false) => String::new(),
+                }),
+            );
+            put(
+                "how_to_send",
+                Some(if nl {
+                    format!(
+                        "U kunt dit per post sturen, of langs brengen. Per e-mail kan ook: {}.",
+                        organisation.privacy_officer.email
+                    )
+                } else {
+                    format!(
+                        "You can send it by post, or bring it to us. E-mail is also possible: {}.",
+                        organisation.privacy_officer.email
+                    )
+                }),
+            );
+        }
+        "extension_notice" => put("reasons", request.extension.as_ref().map(|e| e.reason.clone())),
+        "decision" => put(
+            "explanation",
+            request.decision.as_ref().and_then(|d| d.explanation.clone()),
+        ),
+        "completion_access" => {
+            for (name, _) in ACCESS_TEXTS {
+                put(name, texts(KindCode::Access, name));
+            }
+        }
+        "completion_portability" => {
+            put(
+                "what_was_done",
+                request.completion.as_ref().map(|c| c.summary.clone()),
+            );
+            put("format", texts(KindCode::Portability, "format"));
+        }
+        "completion_rectification"
+        | "completion_erasure"
+        | "completion_restriction"
+        | "completion_objection" => {
+            put(
+                "what_was_done",
+                request.completion.as_ref().map(|c| c.summary.clone()),
+            );
+        }
+        "withdrawal_confirmation" => put(
+            "initiative",
+            Some(
+                if nl {
+                    "U heeft ons laten weten dat u het verzoek intrekt."
+                } else {
+                    "You let us know that you withdraw the request."
+                }
+                .into(),
+            ),
+        ),
+        _ => {}
+    }
+    if let Some(note) = organisation
+        .text(request.kind.code(), "note")
+        .filter(|_| template.starts_with("completion"))
+    {
+        put("note", Some(note.to_string()));
+    }
+    paragraphs
+}
+
+fn words(language: Language, nl: &str, en: &str) -> String {
+    match language {
+        Language::Dutch => nl.to_string(),
+        Language::English => en.to_string(),
+    }
+}
+
+/// Composes a letter: the template filled from the case, then checked element by
+/// element. `Err` only when a template cannot be rendered (a broken override).
+#[allow(clippy::too_many_arguments)]
+pub fn compose(
+    kind: LetterKind,
+    case: &Case<'_>,
+    organisation: &Organisation,
+    paragraphs: &BTreeMap<String, String>,
+    language: Language,
+    channel: LetterChannel,
+    date: NaiveDate,
+    draft: bool,
+    templates: &Templates,
+) -> Result<Composed, String> {
+    let template = kind.template(case.request).map_err(|NotNow(m)| m.en)?;
+    let request = case.request;
+    let day = |d: NaiveDate| letter_date(d, language);
+    let kind_words = in_sentence(request.kind.code().label(language));
+    let p: BTreeMap<&str, String> = paragraph_names(template)
+        .into_iter()
+        .map(|name| {
+            (
+                name,
+                paragraphs
+                    .get(name)
+                    .map(|t| t.trim().to_string())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    let (route_en, route_nl) = organisation.controller_type.judicial_route();
+    let decision = request.decision.as_ref().map(|d| {
+        json!({
+            "outcome": d.outcome.code(),
+            "grounds": d.grounds.iter().filter_map(|code| grounds::find(code)).map(|g| json!({
+                "label": g.label(language),
+                "plain": g.plain(language),
+                "reference": g.reference,
+            })).collect::<Vec<_>>(),
+            "communicated_on": day(d.communicated_on),
+        })
+    });
+    let context = json!({
+        "org": {
+            "name": organisation.name,
+            "phone": organisation.phone,
+            "email": organisation.email,
+            "website": organisation.website,
+            "complaints_url": organisation.complaints_url,
+            "public_body": organisation.controller_type == ControllerType::PublicBody,
+            "judicial_route": words(language, route_nl, route_en),
+            "privacy_officer": {
+                "name": organisation.privacy_officer.name,
+                "email": organisation.privacy_officer.email,
+                "phone": organisation.privacy_officer.phone,
+            },
+        },
+        "requester": {"name": case.requester_name},
+        "request": {
+            "reference": request.reference,
+            "kind": kind_words,
+            "article": request.kind.code().article().trim_start_matches("AVG ").to_string(),
+            "received_on": day(request.received_on),
+            "response_deadline": day(case.response_deadline),
+            "legal_deadline": day(case.legal_deadline),
+            "direct_marketing": matches!(request.kind, Kind::Objection { direct_marketing: true }),
+            "supplement": matches!(request.kind, Kind::Rectification { mode: RectificationMode::Supplement }),
+            "whole_file": matches!(request.kind, Kind::Erasure { scope: ErasureScope::WholeFile }),
+        },
+        "suspension": request.suspensions.last().map(|s| json!({
+            "reason": s.reason.code(),
+            "asked_on": day(s.asked_on),
+        })),
+        "extension": request.extension.as_ref().map(|e| json!({
+            "informed_on": day(e.informed_on),
+            "until": day(e.until.unwrap_or(case.legal_deadline)),
+        })),
+        "decision": decision,
+        "completion": request.completion.as_ref().map(|c| json!({
+            "completed_on": day(c.completed_on),
+            "recipients": c.recipients_informed,
+        })),
+        "withdrawal": request.withdrawal.as_ref().map(|w| json!({"on": day(w.on)})),
+        "p": p,
+    });
+    let body = templates.render(language, template, &context)?;
+    let (subject, blocks) = parse_body(&body);
+    let nl = language == Language::Dutch;
+    let mut recipient = vec![case.requester_name.to_string()];
+    match (channel, case.address) {
+        (LetterChannel::Post, Some(address)) => {
+            recipient.push(address.line.clone());
+            recipient.push(format!("{} {}", address.postcode, address.city));
+        }
+        (LetterChannel::Email, _) => {
+            if let Some(email) = case.requester_email {
+                recipient.push(format!(
+                    "{} {email}",
+                    if nl { "Per e-mail:" } else { "By e-mail:" }
+                ));
+            }
+        }
+        _ => {}
+    }
+    let mut sender_lines = organisation.address.clone();
+    sender_lines.push(format!("{} {}", organisation.postcode, organisation.city));
+    let mut contact = vec![organisation.phone.clone(), organisation.email.clone()];
+    contact.extend(organisation.website.clone());
+    let officer = &organisation.privacy_officer;
+    let footer = format!(
+        "{}: {}, {}{}",
+        if nl {
+            "Functionaris gegevensbescherming"
+        } else {
+            "Data protection officer"
+        },
+        officer.name,
+        officer.email,
+        officer
+            .phone
+            .as_ref()
+            .map(|p| format!(", {p}"))
+            .unwrap_or_default()
+    );
+    let salutation = format!("{} {},", if nl { "Beste" } else { "Dear" }, case.requester_name);
+    let closing = if nl {
+        "Met vriendelijke groet,"
+    } else {
+        "Kind regards,"
+    };
+    let signature = vec![
+        case.signatory.name.clone(),
+        case.signatory.team.clone(),
+        organisation.name.clone(),
+    ];
+    let labels = if nl {
+        json!({"date": "Datum", "reference": "Ons kenmerk", "subject": "Onderwerp", "page": "Pagina", "of": "van", "draft": "CONCEPT"})
+    } else {
+        json!({"date": "Date", "reference": "Our reference", "subject": "Subject", "page": "Page", "of": "of", "draft": "DRAFT"})
+    };
+    let mut text = String::new();
+    let mut line = |l: &str| {
+        text.push_str(l);
+        text.push('\n');
+    };
+    if draft {
+        line(labels["draft"].as_str().unwrap_or_default());
+        line("");
+    }
+    line(&organisation.name);
+    sender_lines.iter().chain(&contact).for_each(|l| line(l));
+    line("");
+    recipient.iter().for_each(|l| line(l));
+    line("");
+    line(&format!(
+        "{}: {}",
+        labels["date"].as_str().unwrap_or_default(),
+        day(date)
+    ));
+    line(&format!(
+        "{}: {}",
+        labels["reference"].as_str().unwrap_or_default(),
+        request.reference
+    ));
+    line(&format!(
+        "{}: {subject}",
+        labels["subject"].as_str().unwrap_or_default()
+    ));
+    line("");
+    line(&salutation);
+    for block in &blocks {
+        line("");
+        match block.kind {
+            "item" => line(&format!("- {}", block.text)),
+            _ => line(&block.text),
+        }
+    }
+    line("");
+    line(closing);
+    line("");
+    signature.iter().for_each(|l| line(l));
+    line("");
+    line(&footer);
+    let layout = json!({
+        "language": language.code(),
+        "draft": draft,
+        "labels": labels,
+        "sender": {"name": organisation.name, "lines": sender_lines, "contact": contact},
+        "recipient": recipient,
+        "date": day(date),
+        "reference": request.reference,
+        "subject": subject,
+        "salutation": salutation,
+        "blocks": blocks,
+        "closing": closing,
+        "signature": signature,
+        "footer": footer,
+    });
+    let squeezed = squeeze(&text);
+    let missing = elements(kind, template, case, organisation, &p, language, channel)
+        .into_iter()
+        .filter(|element| !element.is_in(&squeezed))
+        .collect();
+    Ok(Composed {
+        subject,
+        blocks,
+        text,
+        layout,
+        missing,
+    })
+}
+
+/// The template's output: the first line is the subject; then paragraphs separated
+/// by blank lines, `## ` a heading, `- ` an item of a list.
+fn parse_body(body: &str) -> (String, Vec<Block>) {
+    let mut lines = body.lines().skip_while(|l| l.trim().is_empty());
+    let subject = lines.next().unwrap_or_default().trim().to_string();
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut open: Option<Block> = None;
+    for raw in lines {
+        let l = raw.trim();
+        let start = |kind, text: &str| Block {
+            kind,
+            text: text.trim().to_string(),
+        };
+        if l.is_empty() {
+            blocks.extend(open.take());
+        } else if let Some(heading) = l.strip_prefix("## ") {
+            blocks.extend(open.take());
+            blocks.push(start("heading", heading));
+        } else if let Some(item) = l.strip_prefix("- ") {
+            blocks.extend(open.take());
+            open = Some(start("item", item));
+        } else if let Some(block) = open.as_mut() {
+            block.text.push(' ');
+            block.text.push_str(l);
+        } else {
+            open = Some(start("paragraph", l));
+        }
+    }
+    blocks.extend(open);
+    (subject, blocks)
+}
+
+/// What this letter must say (LETTERS.md), each with the words that show it.
+fn elements(
+    kind: LetterKind,
+    template: &str,
+    case: &Case<'_>,
+    organisation: &Organisation,
+    p: &BTreeMap<&str, String>,
+    language: Language,
+    channel: LetterChannel,
+) -> Vec<Element> {
+    let request = case.request;
+    let nl = language == Language::Dutch;
+    let day = |d: NaiveDate| letter_date(d, language);
+    let one = |text: String| Some(vec![text]);
+    let phrase = |nl_words: &str, en_words: &str| Some(vec![words(language, nl_words, en_words)]);
+    let paragraph = |name: &str| p.get(name).filter(|t| !t.is_empty()).map(|t| vec![t.clone()]);
+    let mut list = vec![
+        Element::new(
+            "organisation",
+            "the organisation's name and address",
+            "de naam en het adres van de organisatie",
+            Some(vec![
+                organisation.name.clone(),
+                organisation.postcode.clone(),
+                organisation.city.clone(),
+            ]),
+        ),
+        Element::new(
+            "reference",
+            "the request's reference",
+            "het kenmerk van het verzoek",
+            one(request.reference.clone()),
+        ),
+        Element::new(
+            "request",
+            "what the request was and when it was received",
+            "wat het verzoek was en wanneer het binnenkwam",
+            Some(vec![
+                in_sentence(request.kind.code().label(language)),
+                day(request.received_on),
+            ]),
+        ),
+        Element::new(
+            "contact",
+            "a contact for questions",
+            "een contact voor vragen",
+            Some(vec![organisation.phone.clone(), organisation.email.clone()]),
+        ),
+        Element::new(
+            "privacy_officer",
+            "the contact details of the privacy officer",
+            "de contactgegevens van de functionaris gegevensbescherming",
+            Some(vec![
+                organisation.privacy_officer.name.clone(),
+                organisation.privacy_officer.email.clone(),
+            ]),
+        ),
+    ];
+    match channel {
+        LetterChannel::Post => list.push(Element::new(
+            "address",
+            "the requester's postal address (add it to the registration)",
+            "het postadres van de verzoeker (vul het aan in de registratie)",
+            case.address
+                .map(|a| vec![a.line.clone(), a.postcode.clone(), a.city.clone()]),
+        )),
+        LetterChannel::Email => list.push(Element::new(
+            "email",
+            "the requester's e-mail address (add it to the registration)",
+            "het e-mailadres van de verzoeker (vul het aan in de registratie)",
+            case.requester_email.map(|e| vec![e.to_string()]),
+        )),
+    }
+    let mut add = |code: &str, en: &str, nl_label: &str, needles: Option<Vec<String>>| {
+        list.push(Element::new(code, en, nl_label, needles));
+    };
+    match kind {
+        LetterKind::Acknowledgement => {
+            add(
+                "right",
+                "the right invoked (its article)",
+                "het recht dat de verzoeker gebruikt (het artikel)",
+                phrase(
+                    &format!(
+                        "artikel {}",
+                        request.kind.code().article().trim_start_matches("AVG ")
+                    ),
+                    &format!(
+                        "Article {}",
+                        request.kind.code().article().trim_start_matches("AVG ")
+                    ),
+                ),
+            );
+            add(
+                "response_deadline",
+                "the date by which they hear whether the request is granted",
+                "de datum waarop de verzoeker hoort of het verzoek wordt uitgevoerd",
+                one(day(case.response_deadline)),
+            );
+            add(
+                "legal_limit",
+                "the legal limit",
+                "de wettelijke termijn",
+                one(day(case.legal_deadline)),
+            );
+            add(
+                "identity",
+                "that more information may be asked to confirm identity",
+                "dat om meer informatie kan worden gevraagd om de identiteit vast te stellen",
+                phrase("identiteit", "identity"),
+            );
+        }
+        LetterKind::InformationRequest => {
+            let reason = request.suspensions.last().map(|s| s.reason);
+            match reason {
+                Some(SuspendReason::Identity) => {
+                    add(
+                        "why",
+                        "why it is needed (reasonable doubt about identity, AVG 12(6))",
+                        "waarom het nodig is (gerede twijfel over de identiteit, art. 12 lid 6 AVG)",
+                        phrase("twijfel", "doubt"),
+                    );
+                    add(
+                        "no_bsn",
+                        "that the BSN is never needed and may be covered, as may the photo",
+                        "dat het BSN nooit nodig is en mag worden afgedekt, net als de pasfoto",
+                        Some(if nl {
+                            vec!["BSN".into(), "pasfoto".into()]
+                        } else {
+                            vec!["BSN".into(), "photo".into()]
+                        }),
+                    );
+                }
+                Some(SuspendReason::Representation) => add(
+                    "why",
+                    "why it is needed (proof of representation)",
+                    "waarom het nodig is (bewijs van vertegenwoordiging)",
+                    phrase("vertegenwoordig", "represent"),
+                ),
+                _ => add(
+                    "why",
+                    "what is unclear",
+                    "wat er onduidelijk is",
+                    paragraph("needed"),
+                ),
+            }
+            add(
+                "needed",
+                "the minimum that is needed",
+                "wat er minimaal nodig is",
+                paragraph("needed"),
+            );
+            add(
+                "how_to_send",
+                "how to send it safely",
+                "hoe de verzoeker het veilig kan sturen",
+                paragraph("how_to_send"),
+            );
+            add(
+                "clock_stopped",
+                "that the period stands still until it arrives",
+                "dat de termijn stilstaat tot het binnen is",
+                phrase("staat stil", "stands still"),
+            );
+        }
+        LetterKind::ExtensionNotice => {
+            add(
+                "extended",
+                "that the period is extended, and by how long",
+                "dat de termijn wordt verlengd, en met hoeveel",
+                phrase("twee maanden", "two months"),
+            );
+            add(
+                "new_date",
+                "the new date",
+                "de nieuwe datum",
+                request
+                    .extension
+                    .as_ref()
+                    .map(|e| vec![day(e.until.unwrap_or(case.legal_deadline))]),
+            );
+            add(
+                "reasons",
+                "the reasons for the extension",
+                "de redenen van de verlenging",
+                paragraph("reasons"),
+            );
+        }
+        LetterKind::Decision => {
+            let Some(decision) = &request.decision else {
+                return list;
+            };
+            add(
+                "outcome",
+                "the outcome",
+                "de uitkomst",
+                phrase(
+                    match decision.outcome {
+                        Outcome::Granted => "voeren uw verzoek uit",
+                        Outcome::PartiallyGranted => "voor een deel",
+                        Outcome::Refused => "niet uit",
+                    },
+                    match decision.outcome {
+                        Outcome::Granted => "we will carry out",
+                        Outcome::PartiallyGranted => "in part",
+                        Outcome::Refused => "will not carry out",
+                    },
+                ),
+            );
+            if decision.outcome != Outcome::Granted {
+                for code in &decision.grounds {
+                    if let Some(ground) = grounds::find(code) {
+                        add(
+                            &format!("ground.{code}"),
+                            &format!("the ground '{}' with its legal reference", ground.label_en),
+                            &format!("de grond ‘{}’ met het wetsartikel", ground.label_nl),
+                            Some(vec![
+                                ground.plain(language).to_string(),
+                                ground.reference.to_string(),
+                            ]),
+                        );
+                    }
+                }
+                add(
+                    "explanation",
+                    "the explanation for this case",
+                    "de uitleg voor deze situatie",
+                    paragraph("explanation"),
+                );
+                add(
+                    "complaint_authority",
+                    "the complaint to the Autoriteit Persoonsgegevens",
+                    "de klacht bij de Autoriteit Persoonsgegevens",
+                    one("autoriteitpersoonsgegevens.nl".into()),
+                );
+                let (route_en, route_nl) = match organisation.controller_type {
+                    ControllerType::Private => (["petition", "six weeks"], ["verzoekschrift", "zes weken"]),
+                    ControllerType::PublicBody => (["objection", "six weeks"], ["bezwaar", "zes weken"]),
+                };
+                add(
+                    "judicial_route",
+                    "the route to the court (or the objection for a public body), within six weeks",
+                    "de weg naar de rechter (of bezwaar bij een bestuursorgaan), binnen zes weken",
+                    Some(
+                        if nl { route_nl } else { route_en }
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect(),
+                    ),
+                );
+                if let Some(url) = &organisation.complaints_url {
+                    add(
+                        "own_complaints",
+                        "the organisation's own complaint procedure",
+                        "de eigen klachtenregeling van de organisatie",
+                        one(url.clone()),
+                    );
+                }
+            }
+        }
+        LetterKind::Completion => match template {
+            "completion_access" => {
+                for (name, en) in ACCESS_TEXTS {
+                    add(name, en, access_label_nl(name), paragraph(name));
+                }
+                add(
+                    "rights",
+                    "the rights to rectification, erasure, restriction and objection",
+                    "de rechten op rectificatie, verwijdering, beperking en bezwaar",
+                    phrase("bezwaar", "object"),
+                );
+                add(
+                    "complaint_authority",
+                    "the right to complain to the Autoriteit Persoonsgegevens",
+                    "het recht om te klagen bij de Autoriteit Persoonsgegevens",
+                    one("autoriteitpersoonsgegevens.nl".into()),
+                );
+            }
+            "completion_portability" => {
+                add(
+                    "format",
+                    "the format of the data",
+                    "het formaat van de gegevens",
+                    paragraph("format"),
+                );
+                add(
+                    "delivery",
+                    "how the data were delivered",
+                    "hoe de gegevens zijn geleverd",
+                    paragraph("delivery"),
+                );
+            }
+            "completion_objection" => add(
+                "what_was_done",
+                "what was done",
+                "wat er is gedaan",
+                paragraph("what_was_done"),
+            ),
+            _ => {
+                add(
+                    "what_was_done",
+                    "what was done",
+                    "wat er is gedaan",
+                    paragraph("what_was_done"),
+                );
+                if matches!(
+                    request.kind,
+                    Kind::Rectification {
+                        mode: RectificationMode::Supplement
+                    }
+                ) {
+                    add(
+                        "statement_added",
+                        "that their statement was added to the file",
+                        "dat de verklaring aan het dossier is toegevoegd",
+                        phrase("verklaring", "statement"),
+                    );
+                } else {
+                    add("recipients_informed", "that the recipients were informed (AVG 19) and that they may ask who they are", "dat de ontvangers zijn geïnformeerd (art. 19 AVG) en dat de verzoeker mag vragen wie dat zijn", phrase("wie dat zijn", "who they are"));
+                }
+            }
+        },
+        LetterKind::WithdrawalConfirmation => {
+            add(
+                "withdrawn_on",
+                "that the request was withdrawn on that date",
+                "dat het verzoek op die datum is ingetrokken",
+                request.withdrawal.as_ref().map(|w| vec![day(w.on)]),
+            );
+            add(
+                "initiative",
+                "at whose initiative",
+                "op wiens initiatief",
+                paragraph("initiative"),
+            );
+            add(
+                "new_request",
+                "that a new request is always possible",
+                "dat een nieuw verzoek altijd mogelijk is",
+                phrase("nieuw verzoek", "new request"),
+            );
+        }
+        LetterKind::RestrictionLifting => {
+            add(
+                "lifted_from",
+                "from when the restriction is lifted",
+                "vanaf wanneer de beperking wordt opgeheven",
+                paragraph("lifted_from"),
+            );
+            add(
+                "reason",
+                "why it is lifted (AVG 18(3))",
+                "waarom de beperking wordt opgeheven (art. 18 lid 3 AVG)",
+                paragraph("reason"),
+            );
+        }
+    }
+    list
+}
+
+fn access_label_nl(name: &str) -> &'static str {
+    match name {
+        "purposes" => "de doelen van de verwerking",
+        "categories" => "de soorten persoonsgegevens",
+        "recipients" => "de ontvangers",
+        "retention" => "de bewaartermijn",
+        "source" => "de bron van de gegevens",
+        _ => "of er geautomatiseerde besluitvorming is",
+    }
+}
+
+/// The letter's free paragraphs as given, checked: known names, at most
+/// 4,000 characters each, no control characters.
+pub fn check_paragraphs(
+    template: &str,
+    given: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, Vec<FieldIssue>> {
+    let names = paragraph_names(template);
+    let mut issues = Vec::new();
+    let mut kept = BTreeMap::new();
+    for (name, text) in given {
+        let field = format!("paragraphs.{name}");
+        if !names.contains(&name.as_str()) {
+            issues.push(FieldIssue::new(
+                field,
+                format!(
+                    "this letter has no free paragraph '{name}' (it has: {})",
+                    names.join(", ")
+                ),
+                format!("deze brief heeft geen vrije alinea ‘{name}’"),
+            ));
+            continue;
+        }
+        if let Some(text) = super::intake::optional_text(&field, Some(text), 4000, &mut issues) {
+            kept.insert(name.clone(), text);
+        }
+    }
+    if issues.is_empty() {
+        Ok(kept)
+    } else {
+        Err(issues)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::organisation::OrganisationFile;
+    use crate::domain::request::Status;
+    use crate::domain::request::{Completion, Decision, Extension, Suspension, Withdrawal};
+    use crate::domain::team::TeamCode;
+
+    fn organisation() -> Organisation {
+        let file: OrganisationFile =
+            toml::from_str(include_str!("../../organisation.example.toml")).expect("the example parses");
+        file.validate().expect("the example is valid")
+    }
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn request(kind: Kind) -> Request {
+        Request::received(
+            uuid::Uuid::nil(),
+            "AVG-2026-00012".into(),
+            kind,
+            TeamCode::parse("WMO").unwrap(),
+            None,
+            date("2026-12-01"),
+        )
+    }
+
+    fn compose_for(
+        kind: LetterKind,
+        request: &Request,
+        language: Language,
+        templates: &Templates,
+    ) -> Composed {
+        let organisation = organisation();
+        let address = PostalAddress {
+            line: "Dorpsstraat 12".into(),
+            postcode: "1234 AB".into(),
+            city: "Voorbeeldstad".into(),
+        };
+        let case = Case {
+            request,
+            requester_name: "J. de Vries",
+            requester_email: Some("j.devries@example.nl"),
+            address: Some(&address),
+            response_deadline: date("2026-12-15"),
+            legal_deadline: date("2027-01-04"),
+            first_month: date("2027-01-04"),
+            signatory: Signatory {
+                name: "A. Jansen".into(),
+                team: "Team Wmo".into(),
+            },
+        };
+        let template = kind.template(request).expect("the letter fits");
+        let mut paragraphs = default_paragraphs(template, &case, &organisation, language);
+        for name in paragraph_names(template) {
+            if name != "note" && name != "withheld" {
+                paragraphs
+                    .entry(name.to_string())
+                    .or_insert_with(|| format!("Tekst voor {name}."));
+            }
+        }
+        compose(
+            kind,
+            &case,
+            &organisation,
+            &paragraphs,
+            language,
+            LetterChannel::Post,
+            date("2026-12-09"),
+            false,
+            templates,
+        )
+        .expect("the template renders")
+    }
+
+    fn every_case() -> Vec<(LetterKind, Request)> {
+        let mut cases = Vec::new();
+        cases.push((LetterKind::Acknowledgement, request(Kind::Access)));
+        for reason in SuspendReason::ALL {
+            let mut r = request(Kind::Access);
+            r.status = Status::AwaitingRequester;
+            r.suspensions.push(Suspension {
+                reason: *reason,
+                asked_on: date("2026-12-03"),
+                resumed_on: None,
+                resume_to: Status::InAssessment,
+            });
+            cases.push((LetterKind::InformationRequest, r));
+        }
+        let mut extended = request(Kind::Erasure {
+            scope: ErasureScope::Data,
+        });
+        extended.extension = Some(Extension {
+            reason: "Het dossier is groot.".into(),
+            informed_on: date("2026-12-09"),
+            until: Some(date("2027-03-01")),
+        });
+        cases.push((LetterKind::ExtensionNotice, extended));
+        for outcome in Outcome::ALL {
+            let mut r = request(Kind::Erasure {
+                scope: ErasureScope::WholeFile,
+            });
+            r.decision = Some(Decision {
+                outcome: *outcome,
+                grounds: if *outcome == Outcome::Granted {
+                    vec![]
+                } else {
+                    vec!["legal_retention_obligation".into(), "rights_of_others".into()]
+                },
+                explanation: Some("De Jeugdwet verplicht ons het dossier vijftien jaar te bewaren.".into()),
+                communicated_on: date("2026-12-09"),
+            });
+            cases.push((LetterKind::Decision, r));
+        }
+        let kinds = [
+            Kind::Access,
+            Kind::Rectification {
+                mode: RectificationMode::Correct,
+            },
+            Kind::Rectification {
+                mode: RectificationMode::Supplement,
+            },
+            Kind::Erasure {
+                scope: ErasureScope::Data,
+            },
+            Kind::Restriction {
+                related_request: None,
+            },
+            Kind::Portability,
+            Kind::Objection {
+                direct_marketing: true,
+            },
+        ];
+        for kind in kinds {
+            let mut r = request(kind);
+            r.completion = Some(Completion {
+                summary: "Wij hebben het gedaan.".into(),
+                completed_on: date("2026-12-20"),
+                recipients_informed: vec!["Huisarts".into()],
+                recipients_note: None,
+            });
+            cases.push((LetterKind::Completion, r.clone()));
+            if r.kind.code() == KindCode::Restriction {
+                cases.push((LetterKind::RestrictionLifting, r));
+            }
+        }
+        let mut withdrawn = request(Kind::Portability);
+        withdrawn.withdrawal = Some(Withdrawal {
+            reason: "Niet meer nodig.".into(),
+            on: date("2026-12-05"),
+        });
+        cases.push((LetterKind::WithdrawalConfirmation, withdrawn));
+        cases
+    }
+
+    #[test]
+    fn every_letter_in_both_languages_says_all_it_must() {
+        let templates = Templates::new(&[]).unwrap();
+        for (kind, request) in every_case() {
+            for language in Language::ALL {
+                let composed = compose_for(kind, &request, *language, &templates);
+                let missing: Vec<&str> = composed.missing.iter().map(|e| e.code.as_str()).collect();
+                assert!(
+                    missing.is_empty(),
+                    "{kind} {language} {:?}: {missing:?}\n{}",
+                    request.kind,
+                    composed.text
+                );
+                assert!(!composed.subject.is_empty());
+                assert!(!composed.text.contains("{{"), "{}", composed.text);
+            }
+        }
+    }
+
+    #[test]
+    fn a_refusal_names_the_grounds_the_authority_and_the_court() {
+        let templates = Templates::new(&[]).unwrap();
+        let (_, refused) = every_case()
+            .into_iter()
+            .find(|(k, r)| {
+                *k == LetterKind::Decision && r.decision.as_ref().unwrap().outcome == Outcome::Refused
+            })
+            .unwrap();
+        let text = compose_for(LetterKind::Decision, &refused, Language::Dutch, &templates).text;
+        for needle in [
+            "De wet verplicht ons om deze gegevens nog te bewaren.",
+            "AVG 17(3)(b)",
+            "autoriteitpersoonsgegevens.nl",
+            "verzoekschrift",
+            "zes weken",
+            "9 december 2026",
+            "1 december 2026",
+            "AVG-2026-00012",
+            "Dorpsstraat 12",
+        ] {
+            assert!(text.contains(needle), "{needle}\n{text}");
+        }
+    }
+
+    #[test]
+    fn an_override_that_drops_a_mandatory_element_leaves_it_missing() {
+        let source = BUILT_IN
+            .iter()
+            .find(|(l, n, _)| *l == Language::Dutch && *n == "decision")
+            .unwrap()
+            .2;
+        let dropped = source.replace("- U kunt een klacht indienen bij de Autoriteit Persoonsgegevens. Kijk op autoriteitpersoonsgegevens.nl.\n", "");
+        assert_ne!(dropped, source);
+        let templates = Templates::new(&[("nl/decision.txt".into(), dropped)]).unwrap();
+        assert_eq!(templates.overridden(), ["nl/decision.txt"]);
+        let (_, refused) = every_case()
+            .into_iter()
+            .find(|(k, r)| {
+                *k == LetterKind::Decision && r.decision.as_ref().unwrap().outcome == Outcome::Refused
+            })
+            .unwrap();
+        let missing: Vec<String> = compose_for(LetterKind::Decision, &refused, Language::Dutch, &templates)
+            .missing
+            .into_iter()
+            .map(|e| e.code)
+            .collect();
+        assert_eq!(missing, ["complaint_authority"]);
+        assert!(Templates::new(&[("nl/brief.txt".into(), "x".into())])
+            .unwrap_err()
+            .contains("no such letter template"));
+        assert!(Templates::new(&[("nl/decision.txt".into(), "{% if %}".into())]).is_err());
+    }
+
+    #[test]
+    fn an_empty_free_paragraph_and_a_missing_address_are_missing_elements() {
+        let templates = Templates::new(&[]).unwrap();
+        let mut r = request(Kind::Access);
+        r.extension = Some(Extension {
+            reason: String::new(),
+            informed_on: date("2026-12-09"),
+            until: None,
+        });
+        let case = Case {
+            request: &r,
+            requester_name: "J. de Vries",
+            requester_email: None,
+            address: None,
+            response_deadline: date("2026-12-15"),
+            legal_deadline: date("2027-03-01"),
+            first_month: date("2027-01-04"),
+            signatory: Signatory {
+                name: "A. Jansen".into(),
+                team: "Wmo".into(),
+            },
+        };
+        let composed = compose(
+            LetterKind::ExtensionNotice,
+            &case,
+            &organisation(),
+            &BTreeMap::new(),
+            Language::Dutch,
+            LetterChannel::Post,
+            date("2026-12-09"),
+            true,
+            &templates,
+        )
+        .unwrap();
+        let missing: Vec<&str> = composed.missing.iter().map(|e| e.code.as_str()).collect();
+        assert_eq!(missing, ["address", "reasons"]);
+        assert!(composed.text.starts_with("CONCEPT"));
+        assert_eq!(composed.missing[1].issue().field, "missing.reasons");
+    }
+
+    #[test]
+    fn a_letter_fits_only_the_moment_it_reports() {
+        let r = request(Kind::Objection {
+            direct_marketing: true,
+        });
+        assert!(LetterKind::Decision.template(&r).is_err());
+        assert!(LetterKind::Acknowledgement.template(&r).is_ok());
+        let mut refused = r.clone();
+        refused.decision = Some(Decision {
+            outcome: Outcome::Refused,
+            grounds: vec![],
+            explanation: None,
+            communicated_on: date("2026-12-09"),
+        });
+        let NotNow(message) = LetterKind::Decision.template(&refused).unwrap_err();
+        assert!(message.en.contains("direct marketing"));
+        assert_eq!(LetterChannel::answering(Channel::WebForm), LetterChannel::Email);
+        assert_eq!(LetterChannel::answering(Channel::Phone), LetterChannel::Post);
+        assert_eq!(
+            letter_date(date("2026-12-09"), Language::English),
+            "9 December 2026"
+        );
+    }
+
+    #[test]
+    fn free_paragraphs_are_checked_by_name_and_form() {
+        let issues = check_paragraphs(
+            "decision",
+            &BTreeMap::from([
+                ("explanation".into(), "Goed.".into()),
+                ("body".into(), "x".into()),
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].field, "paragraphs.body");
+        let kept = check_paragraphs(
+            "decision",
+            &BTreeMap::from([("explanation".into(), "  Goed. ".into())]),
+        )
+        .unwrap();
+        assert_eq!(kept["explanation"], "Goed.");
+    }
+}
