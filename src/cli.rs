@@ -251,6 +251,8 @@ pub enum CliError {
     Server(std::io::Error),
     #[error("{0}")]
     AuditBroken(crate::domain::audit::ChainBreak),
+    #[error("letter templates: {0}")]
+    Letters(String),
     #[error("{0}")]
     Rejected(String),
     #[error("{0}")]
@@ -531,6 +533,7 @@ fn serve(settings: Settings) -> Result<(), CliError> {
             mailer,
             settings.sweep_interval,
             settings.retention,
+            application.letters(),
         );
         tracing::info!(
             address = %format!("{}:{}", settings.listen.ip(), application.port()),
@@ -554,11 +557,21 @@ fn remind(settings: Settings, now: chrono::DateTime<chrono::Utc>, delivery: bool
         let started = std::time::Instant::now();
         let swept = sweep(&db, &rules, &mail, now).await?;
         let swept_in = started.elapsed();
-        let delivered = if delivery {
+                let delivered = if delivery {
             deliver(&db, &mailer, &mail, now).await?
         } else {
             Default::default()
         };
+        if delivery {
+            let letters = crate::service::letters::LetterSetup::load(&settings).map_err(CliError::Letters)?;
+            let sent = crate::service::letters::deliver(&db, &rules, &letters, &mailer, &mail, now).await?;
+            if sent != Default::default() {
+                println!(
+                    "letters: {} sent, {} to retry, {} failed",
+                    sent.sent, sent.retried, sent.failed
+                );
+            }
+        }
         println!(
             "sweep at {}: {} request(s) due, {} reminder(s) queued, {} digest(s) in {:.2} s; delivery: {} sent, {} to retry, {} failed in {:.2} s",
             now.to_rfc3339(),

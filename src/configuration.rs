@@ -174,6 +174,9 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// The organisation file of the letters (`AVG_LOKET_ORGANISATION_FILE`).
     pub organisation_file: PathBuf,
+    /// A folder of letter templates that replace the built-in ones
+    /// (`AVG_LOKET_LETTER_TEMPLATES`, optional): `nl/decision.txt` and so on.
+    pub letter_templates: Option<PathBuf>,
 }
 
 /// A configuration value that cannot be used; the message names the variable.
@@ -364,6 +367,9 @@ impl Settings {
         )?;
 
         let organisation_file = PathBuf::from(get("AVG_LOKET_ORGANISATION_FILE", DEFAULT_ORGANISATION_FILE));
+        let letter_templates = Some(get("AVG_LOKET_LETTER_TEMPLATES", ""))
+            .filter(|folder| !folder.trim().is_empty())
+            .map(PathBuf::from);
 
         Ok(Settings {
             database_url,
@@ -383,6 +389,7 @@ impl Settings {
             log_filter,
             log_format,
             organisation_file,
+            letter_templates,
         })
     }
 }

@@ -8,6 +8,7 @@ use actix_web::{web, App, HttpServer};
 
 use crate::configuration::Settings;
 use crate::http::problem;
+use crate::service::letters::LetterSetup;
 use crate::service::Rules;
 use crate::storage::{Db, StorageError};
 use crate::web::state::AppState;
@@ -20,6 +21,8 @@ const SHUTDOWN_GRACE_SECONDS: u64 = 30;
 pub enum StartupError {
     #[error(transparent)]
     Storage(#[from] StorageError),
+    #[error("letter templates: {0}")]
+    Letters(String),
     #[error("cannot listen on {address}: {source}")]
     Listen { address: String, source: std::io::Error },
 }
@@ -27,6 +30,7 @@ pub enum StartupError {
 pub struct Application {
     port: u16,
     db: Db,
+    letters: LetterSetup,
     server: Server,
 }
 
@@ -51,10 +55,15 @@ impl Application {
             })?
             .port();
         let rules = Rules::from_settings(&settings);
+        let letters = LetterSetup::load(&settings).map_err(StartupError::Letters)?;
+        if let Err(why) = &letters.organisation {
+            tracing::warn!(reason = %why.en, "letters are off until the organisation file is in place");
+        }
         let state = web::Data::new(AppState {
             db: db.clone(),
             settings,
             rules,
+            letters: letters.clone(),
             metrics: wiring::metrics::Metrics::new(),
         });
         let server = HttpServer::new(move || {
@@ -72,7 +81,17 @@ impl Application {
             source,
         })?
         .run();
-        Ok(Application { port, db, server })
+        Ok(Application {
+            port,
+            db,
+            letters,
+            server,
+        })
+    }
+
+    /// The organisation, templates and e-mail rule of the letters.
+    pub fn letters(&self) -> LetterSetup {
+        self.letters.clone()
     }
 
     pub fn port(&self) -> u16 {

@@ -53,6 +53,18 @@ pub struct Requester {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub relation: Relation,
+    /// Only for letters by post.
+    pub address: Option<PostalAddress>,
+    /// The language of the letters to the requester.
+    pub language: super::Language,
+}
+
+/// The requester's postal address (only for letters by post).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct PostalAddress {
+    pub line: String,
+    pub postcode: String,
+    pub city: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,6 +228,8 @@ mod tests {
             email: None,
             phone: None,
             relation,
+            address: None,
+            language: crate::domain::Language::Dutch,
         }
     }
 
@@ -434,6 +448,8 @@ mod search_tests {
                 email: Some("j@example.nl".into()),
                 phone: None,
                 relation: Relation::SelfRequester,
+                address: None,
+                language: crate::domain::Language::Dutch,
             },
             subject: Subject {
                 age_band: AgeBand::Adult,

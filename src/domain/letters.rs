@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 
 use super::code_enum;
 use super::grounds;
-use super::intake::Channel;
+use super::intake::{Channel, PostalAddress};
 use super::kind::{ErasureScope, Kind, KindCode, RectificationMode};
 use super::organisation::{ControllerType, Organisation, ACCESS_TEXTS};
 use super::request::{Outcome, Request, SuspendReason};
@@ -91,14 +91,6 @@ pub fn letter_date(date: NaiveDate, language: Language) -> String {
             date.year()
         ),
     }
-}
-
-/// The requester's postal address (only for letters by post).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PostalAddress {
-    pub line: String,
-    pub postcode: String,
-    pub city: String,
 }
 
 /// Who signs: the caseworker (or front-desk employee) and their team.
@@ -510,12 +502,12 @@ pub fn default_paragraphs(
                 "how_to_send",
                 Some(if nl {
                     format!(
-                        "U kunt dit per post sturen, of langs brengen. Per e-mail kan ook: {}.",
+                        "U kunt het veilig per post sturen, of langs brengen. Mailen kan ook, naar {}.",
                         organisation.privacy_officer.email
                     )
                 } else {
                     format!(
-                        "You can send it by post, or bring it to us. E-mail is also possible: {}.",
+                        "You can send it safely by post, or bring it to us. E-mail is also possible, to {}.",
                         organisation.privacy_officer.email
                     )
                 }),

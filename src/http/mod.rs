@@ -7,6 +7,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod health;
 pub mod json;
+pub mod letters;
 pub mod metrics;
 pub mod notifications;
 pub mod openapi;
@@ -53,6 +54,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(web::resource("/requests/{id}").route(web::get().to(requests::get)))
                 .service(web::resource("/requests/{id}/events").route(web::get().to(requests::events)))
+                .service(
+                    web::resource("/requests/{id}/letters")
+                        .route(web::get().to(letters::list))
+                        .route(web::post().to(letters::create)),
+                )
+                .service(
+                    web::resource("/letters/{id}")
+                        .route(web::get().to(letters::get))
+                        .route(web::put().to(letters::update))
+                        .route(web::delete().to(letters::discard)),
+                )
+                .service(web::resource("/letters/{id}/pdf").route(web::get().to(letters::pdf)))
+                .service(web::resource("/letters/{id}/send").route(web::post().to(letters::send)))
                 .service(
                     web::resource("/requests/{id}/actions/{action}").route(web::post().to(requests::act)),
                 )

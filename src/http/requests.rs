@@ -18,10 +18,11 @@ use crate::clock;
 use crate::domain::access::{ListScope, View};
 use crate::domain::audit::AuditEvent;
 use crate::domain::deadlines::Deadlines;
-use crate::domain::intake::{AgeBand, Relation};
+use crate::domain::intake::{AgeBand, PostalAddress, Relation};
 use crate::domain::kind::KindCode;
 use crate::domain::request::{ActionName, IdentityCheck, Outcome, Status, SuspendReason};
 use crate::domain::team::TeamCode;
+use crate::domain::Language;
 use crate::service::commands::{
     ActionInput, AssignInput, CompleteInput, CorrectInput, DecideInput, ExtendInput, ResumeInput,
     StartAssessmentInput, SuspendInput, TransferInput, WithdrawInput,
@@ -40,6 +41,10 @@ pub struct RequesterAnswer {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub relation: Relation,
+    /// For letters by post; null when not given or removed by retention.
+    pub address: Option<PostalAddress>,
+    /// The language of the letters to the requester.
+    pub language: Language,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -126,6 +131,8 @@ impl From<&RequestView> for RequestDetails {
                 email: intake.requester.email.clone(),
                 phone: intake.requester.phone.clone(),
                 relation: intake.requester.relation,
+                address: intake.requester.address.clone(),
+                language: intake.requester.language,
             },
             subject: SubjectAnswer {
                 age_band: intake.subject.age_band,

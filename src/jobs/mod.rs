@@ -7,6 +7,7 @@ use tokio::sync::watch;
 use crate::clock;
 use crate::domain::deadlines::Period;
 use crate::mail::Mailer;
+use crate::service::letters::{self, LetterSetup};
 use crate::service::reminders::{deliver, sweep, MailSettings};
 use crate::service::retention::purge;
 use crate::service::Rules;
@@ -26,6 +27,7 @@ impl Background {
         mailer: Mailer,
         interval: std::time::Duration,
         retention: Period,
+        letters: LetterSetup,
     ) -> Self {
         let (stop, mut stopped) = watch::channel(false);
         let handle = tokio::spawn(async move {
@@ -45,6 +47,11 @@ impl Background {
                     }
                     if let Err(error) = deliver(&db, &mailer, &mail, clock::now()).await {
                         tracing::error!(%error, "mail delivery failed");
+                    }
+                    if let Err(error) =
+                        letters::deliver(&db, &rules, &letters, &mailer, &mail, clock::now()).await
+                    {
+                        tracing::error!(%error, "letter delivery failed");
                     }
                 };
                 // A stop abandons a long round (a backlog of thousands of mails) at its

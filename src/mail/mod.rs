@@ -30,6 +30,20 @@ pub struct OutgoingMail {
     pub html: String,
 }
 
+/// A letter to the requester as handed to the transport: a short cover text with
+/// the letter attached as PDF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingLetter {
+    /// The letter's id: becomes the Message-ID.
+    pub id: String,
+    pub to: String,
+    pub reply_to: String,
+    pub subject: String,
+    pub text: String,
+    pub pdf: Vec<u8>,
+    pub file_name: String,
+}
+
 /// How mail leaves the building.
 #[derive(Clone)]
 pub enum Mailer {
@@ -92,6 +106,14 @@ impl Mailer {
                 mail.html.clone(),
             ))
             .map_err(|e| format!("cannot build the message: {e}"))?;
+        self.transmit(message).await?;
+        Ok(message_id)
+    }
+}
+
+impl Mailer {
+    /// Hands a built message to the file or SMTP transport.
+    async fn transmit(&self, message: Message) -> Result<(), String> {
         match self {
             Mailer::File(transport) => transport
                 .send(message)
@@ -103,8 +125,46 @@ impl Mailer {
                 .await
                 .map(|_| ())
                 .map_err(|e| e.to_string()),
-            Mailer::Memory(_) => unreachable!("handled above"),
-        }?;
+            Mailer::Memory(_) => unreachable!("memory mail is kept before a message is built"),
+        }
+    }
+
+    /// Sends a letter with its PDF attached; returns its Message-ID.
+    pub async fn send_letter(&self, from: &Mailbox, letter: &OutgoingLetter) -> Result<String, String> {
+        use lettre::message::{header::ContentType, Attachment, SinglePart};
+        let message_id = format!("<letter-{}@avg-loket>", letter.id);
+        if let Mailer::Memory(sent) = self {
+            sent.lock().unwrap_or_else(|p| p.into_inner()).push(OutgoingMail {
+                id: letter.id.clone(),
+                to: letter.to.clone(),
+                subject: letter.subject.clone(),
+                text: letter.text.clone(),
+                html: String::new(),
+            });
+            return Ok(message_id);
+        }
+        let to: Mailbox = letter
+            .to
+            .parse()
+            .map_err(|e| format!("bad recipient address: {e}"))?;
+        let reply_to: Mailbox = letter
+            .reply_to
+            .parse()
+            .map_err(|e| format!("bad reply-to address: {e}"))?;
+        let pdf = ContentType::parse("application/pdf").expect("a valid content type");
+        let message = Message::builder()
+            .from(from.clone())
+            .reply_to(reply_to)
+            .to(to)
+            .subject(&letter.subject)
+            .message_id(Some(message_id.clone()))
+            .multipart(
+                MultiPart::mixed()
+                    .singlepart(SinglePart::plain(letter.text.clone()))
+                    .singlepart(Attachment::new(letter.file_name.clone()).body(letter.pdf.clone(), pdf)),
+            )
+            .map_err(|e| format!("cannot build the message: {e}"))?;
+        self.transmit(message).await?;
         Ok(message_id)
     }
 }

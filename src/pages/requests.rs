@@ -13,7 +13,7 @@ use crate::clock;
 use crate::domain::intake::{AgeBand, Channel, Relation};
 use crate::domain::kind::{ErasureScope, KindCode, RectificationMode};
 use crate::service::admin;
-use crate::service::registration::{RegistrationInput, RequesterInput, SubjectInput};
+use crate::service::registration::{AddressInput, RegistrationInput, RequesterInput, SubjectInput};
 use crate::service::requests as service;
 use crate::service::sessions::WebUser;
 use crate::service::ServiceError;
@@ -34,6 +34,10 @@ pub struct NewRequestForm {
     pub requester_name: String,
     pub requester_email: String,
     pub requester_phone: String,
+    pub address_line: String,
+    pub address_postcode: String,
+    pub address_city: String,
+    pub language: String,
     pub relation: String,
     pub age_band: String,
     pub client_reference: String,
@@ -60,6 +64,15 @@ impl NewRequestForm {
                 email: filled(&self.requester_email),
                 phone: filled(&self.requester_phone),
                 relation: self.relation.clone(),
+                address: [&self.address_line, &self.address_postcode, &self.address_city]
+                    .iter()
+                    .any(|part| !part.trim().is_empty())
+                    .then(|| AddressInput {
+                        line: self.address_line.clone(),
+                        postcode: self.address_postcode.clone(),
+                        city: self.address_city.clone(),
+                    }),
+                language: filled(&self.language),
             },
             subject: SubjectInput {
                 age_band: self.age_band.clone(),

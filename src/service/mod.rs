@@ -10,6 +10,7 @@ pub mod audit;
 pub mod commands;
 pub mod dashboard;
 pub mod input;
+pub mod letters;
 pub mod outbox;
 pub mod registration;
 pub mod reminders;

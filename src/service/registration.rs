@@ -12,6 +12,7 @@ use super::ServiceError;
 use crate::domain::intake::{check_representation, AgeBand, Channel, Intake, Relation, Requester, Subject};
 use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
 use crate::domain::team::TeamCode;
+use crate::domain::Language;
 use uuid::Uuid;
 
 /// A request to register, as given (`POST /api/v1/requests`).
@@ -55,6 +56,21 @@ pub struct RequesterInput {
     pub phone: Option<String>,
     #[schema(value_type = Relation)]
     pub relation: String,
+    /// Only needed for letters by post.
+    pub address: Option<AddressInput>,
+    /// The language of the letters to the requester (default `nl`).
+    #[schema(value_type = Option<Language>)]
+    pub language: Option<String>,
+}
+
+/// A postal address in the Netherlands or abroad.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddressInput {
+    /// Street and number (one line).
+    pub line: String,
+    pub postcode: String,
+    pub city: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -151,11 +167,21 @@ impl RegistrationInput {
         let email = detail::email(issues, given.email.as_deref());
         let phone = detail::phone(issues, given.phone.as_deref());
         let relation = issues.code::<Relation>("requester.relation", &given.relation);
+        let address = match &given.address {
+            None => Some(None),
+            Some(address) => detail::address(issues, address).map(Some),
+        };
+        let language = match &given.language {
+            None => Some(Language::Dutch),
+            Some(code) => issues.code::<Language>("requester.language", code),
+        };
         Some(Requester {
             name: name?,
             email,
             phone,
             relation: relation?,
+            address: address?,
+            language: language?,
         })
     }
 
@@ -219,7 +245,7 @@ pub mod detail {
 
     use super::Issues;
     use crate::domain::intake::{
-        check_email, check_past_date, check_phone, gdpr_start, optional_text, required_text,
+        check_email, check_past_date, check_phone, gdpr_start, optional_text, required_text, PostalAddress,
     };
 
     const MAX_NAME: usize = 200;
@@ -255,6 +281,34 @@ pub mod detail {
 
     pub fn description(issues: &mut Issues, value: Option<&str>) -> Option<String> {
         optional_text("description", value, MAX_DESCRIPTION, &mut issues.0)
+    }
+
+    /// All three lines are required; a Dutch postcode is written `1234 AB`.
+    pub fn address(issues: &mut Issues, value: &super::AddressInput) -> Option<PostalAddress> {
+        let line = required_text("requester.address.line", Some(&value.line), 200, &mut issues.0);
+        let postcode = required_text(
+            "requester.address.postcode",
+            Some(&value.postcode),
+            16,
+            &mut issues.0,
+        );
+        let city = required_text("requester.address.city", Some(&value.city), 100, &mut issues.0);
+        let postcode = postcode.map(|p| {
+            let compact: String = p.chars().filter(|c| !c.is_whitespace()).collect();
+            let dutch = compact.len() == 6
+                && compact[..4].chars().all(|c| c.is_ascii_digit())
+                && compact[4..].chars().all(|c| c.is_ascii_alphabetic());
+            if dutch {
+                format!("{} {}", &compact[..4], compact[4..].to_uppercase())
+            } else {
+                p
+            }
+        });
+        Some(PostalAddress {
+            line: line?,
+            postcode: postcode?,
+            city: city?,
+        })
     }
 
     /// Not in the future, not before the GDPR took effect.

@@ -258,6 +258,8 @@ fn synthetic(
             email: None,
             phone: None,
             relation: Relation::SelfRequester,
+            address: None,
+            language: crate::domain::Language::Dutch,
         },
         subject: Subject {
             age_band: AgeBand::Adult,

@@ -11,9 +11,11 @@ use diesel::sql_types::Text;
 use crate::domain::access::Role;
 use crate::domain::intake::{AgeBand, Channel, Relation};
 use crate::domain::kind::{ErasureScope, KindCode, RectificationMode};
+use crate::domain::letters::{LetterChannel, LetterKind, LetterStatus};
 use crate::domain::reminders::{DeadlineKind, MailStage, OutboxStatus, ReminderPreference};
 use crate::domain::request::{IdentityCheck, Outcome, Status, SuspendReason};
 use crate::domain::team::TeamCode;
+use crate::domain::vocabulary::Language;
 
 /// `AsExpression<Text>` and `FromSqlRow` for a domain type (derived on a stand-in that
 /// names it, as diesel does for foreign types), `ToSql` through its code and
@@ -63,6 +65,10 @@ text_column! {
     OutboxStatus as OutboxStatusColumn: |v| v.code();
     ReminderPreference as ReminderPreferenceColumn: |v| v.code();
     TeamCode as TeamCodeColumn: |v| v.as_str();
+    LetterKind as LetterKindColumn: |v| v.code();
+    LetterStatus as LetterStatusColumn: |v| v.code();
+    LetterChannel as LetterChannelColumn: |v| v.code();
+    Language as LanguageColumn: |v| v.code();
 }
 
 /// A mail's stage is written as its code (`overdue_week_2` is not a fixed string), so

@@ -15,6 +15,7 @@ pub mod audit;
 mod codes;
 pub mod dashboard;
 mod group_commit;
+pub mod letters;
 pub mod notifications;
 pub mod requests;
 pub mod schema;

@@ -12,13 +12,16 @@ use super::schema::{
 use super::{DbConnection, StorageError};
 use crate::domain::access::OnRequest;
 use crate::domain::deadlines::Deadlines;
-use crate::domain::intake::{fold, name_keys, AgeBand, Channel, Intake, Relation, Requester, Subject};
+use crate::domain::intake::{
+    fold, name_keys, AgeBand, Channel, Intake, PostalAddress, Relation, Requester, Subject,
+};
 use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
 use crate::domain::request::{
     Completion, Decision, Extension, IdentityCheck, Outcome, Request, Status, SuspendReason, Suspension,
     Withdrawal,
 };
 use crate::domain::team::TeamCode;
+use crate::domain::Language;
 
 /// One row of `requests`.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -84,6 +87,10 @@ struct DetailsRecord {
     /// Kept as it is by updates: only retention sets it.
     #[diesel(skip_insertion, skip_update)]
     anonymised_at: Option<NaiveDateTime>,
+    address_line: Option<String>,
+    address_postcode: Option<String>,
+    address_city: Option<String>,
+    language: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -289,6 +296,10 @@ fn details_of(stored: &StoredRequest) -> DetailsRecord {
         recipients_note: r.completion.as_ref().and_then(|c| c.recipients_note.clone()),
         withdrawal_reason: r.withdrawal.as_ref().map(|w| w.reason.clone()),
         anonymised_at: None,
+        address_line: intake.requester.address.as_ref().map(|a| a.line.clone()),
+        address_postcode: intake.requester.address.as_ref().map(|a| a.postcode.clone()),
+        address_city: intake.requester.address.as_ref().map(|a| a.city.clone()),
+        language: Some(intake.requester.language.code().to_string()),
     }
 }
 
@@ -614,6 +625,23 @@ fn assemble(
             email: details.requester_email.clone(),
             phone: details.requester_phone.clone(),
             relation: record.relation,
+            address: match (
+                &details.address_line,
+                &details.address_postcode,
+                &details.address_city,
+            ) {
+                (Some(line), Some(postcode), Some(city)) => Some(PostalAddress {
+                    line: line.clone(),
+                    postcode: postcode.clone(),
+                    city: city.clone(),
+                }),
+                _ => None,
+            },
+            language: details
+                .language
+                .as_deref()
+                .and_then(|code| Language::parse(code).ok())
+                .unwrap_or(Language::Dutch),
         },
         subject: Subject {
             age_band: record.age_band,
@@ -1104,6 +1132,9 @@ pub fn anonymise(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result
             d::completion_summary.eq(None::<String>),
             d::recipients_note.eq(None::<String>),
             d::withdrawal_reason.eq(None::<String>),
+            d::address_line.eq(None::<String>),
+            d::address_postcode.eq(None::<String>),
+            d::address_city.eq(None::<String>),
             d::anonymised_at.eq(Some(at)),
         ))
         .execute(conn)?;

@@ -88,6 +88,10 @@ diesel::table! {
         recipients_note -> Nullable<Text>,
         withdrawal_reason -> Nullable<Text>,
         anonymised_at -> Nullable<Timestamp>,
+        address_line -> Nullable<Text>,
+        address_postcode -> Nullable<Text>,
+        address_city -> Nullable<Text>,
+        language -> Nullable<Text>,
     }
 }
 
@@ -211,6 +215,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    letters (id) {
+        id -> Text,
+        request_id -> Text,
+        kind -> Text,
+        status -> Text,
+        channel -> Text,
+        language -> Text,
+        paragraphs -> Nullable<Text>,
+        body -> Nullable<Text>,
+        pdf -> Nullable<Binary>,
+        sha256 -> Nullable<Text>,
+        sent_on -> Nullable<Date>,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        message_id -> Nullable<Text>,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        purged_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(team_members -> users (user_id));
 diesel::joinable!(team_members -> teams (team));
 diesel::joinable!(api_tokens -> users (user_id));
@@ -232,4 +261,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     web_sessions,
     change_reasons,
     requester_keys,
+    letters,
 );

@@ -10,4 +10,6 @@ pub struct AppState {
     pub settings: Settings,
     pub rules: Rules,
     pub metrics: super::metrics::Metrics,
+    /// The organisation profile and templates of the letters.
+    pub letters: crate::service::letters::LetterSetup,
 }

@@ -177,8 +177,13 @@ pub fn test_settings(database_url: &str, extra: &[(&str, &str)]) -> Settings {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// The service with some settings of the test's own.
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let database = TestDatabase::create();
-    let settings = test_settings(&database.url(), &[]);
+    let settings = test_settings(&database.url(), extra);
     let application = Application::build(settings).expect("application starts");
     let address = format!("http://127.0.0.1:{}", application.port());
     let db = application.db();

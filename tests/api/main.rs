@@ -31,6 +31,7 @@ mod dashboard;
 mod errors;
 mod health;
 mod helpers;
+mod letters;
 mod openapi;
 mod pages;
 mod reference;

@@ -1,0 +1,197 @@
+//! Letters to the requester: `GET/POST /api/v1/requests/{id}/letters`,
+//! `GET/PUT/DELETE /api/v1/letters/{id}`, `GET …/pdf`, `POST …/send`.
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use serde::Serialize;
+
+use super::auth::Auth;
+use super::json::Json;
+use super::problem::ApiError;
+use crate::clock;
+use crate::service::letters::{self, LetterChange, LetterView, NewLetterInput, SendInput};
+use crate::web::state::AppState;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LetterList {
+    pub items: Vec<LetterView>,
+}
+
+#[utoipa::path(get, path = "/api/v1/requests/{id}/letters", tag = "letters",
+    params(("id" = uuid::Uuid, Path, description = "The request's id")),
+    responses(
+        (status = 200, description = "The request's letters, drafts and sent, newest first (the front desk: acknowledgements only)", body = LetterList),
+        (status = 404, description = "No such request, or not visible to the caller", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let items = letters::list(
+        &state.db,
+        &state.rules,
+        &state.letters,
+        &auth.0,
+        &id,
+        clock::now(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(LetterList { items }))
+}
+
+#[utoipa::path(post, path = "/api/v1/requests/{id}/letters", tag = "letters",
+    params(("id" = uuid::Uuid, Path, description = "The request's id")),
+    request_body = NewLetterInput,
+    responses(
+        (status = 201, description = "A draft pre-filled from the request; `missing` lists the mandatory elements it does not yet contain", body = LetterView),
+        (status = 403, description = "The caller may not write this letter (the front desk: acknowledgement only)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such request", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The letter does not fit the request now (a decision letter before the decision), or letters are not set up (no organisation file)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: Json<NewLetterInput>,
+) -> Result<HttpResponse, ApiError> {
+    let view = letters::create(
+        &state.db,
+        &state.rules,
+        &state.letters,
+        &auth.0,
+        &id,
+        body.0,
+        clock::now(),
+    )
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/letters/{}", view.id)))
+        .json(view))
+}
+
+#[utoipa::path(get, path = "/api/v1/letters/{id}", tag = "letters",
+    params(("id" = uuid::Uuid, Path, description = "The letter's id")),
+    responses(
+        (status = 200, description = "The letter: a draft as it would go out now, a final letter as it went out", body = LetterView),
+        (status = 404, description = "No such letter, or not visible to the caller", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let view = letters::get(
+        &state.db,
+        &state.rules,
+        &state.letters,
+        &auth.0,
+        &id,
+        clock::now(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[utoipa::path(put, path = "/api/v1/letters/{id}", tag = "letters",
+    params(("id" = uuid::Uuid, Path, description = "The letter's id")),
+    request_body = LetterChange,
+    responses(
+        (status = 200, description = "The changed draft", body = LetterView),
+        (status = 404, description = "No such letter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The letter is no longer a draft", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (an unknown paragraph), each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: Json<LetterChange>,
+) -> Result<HttpResponse, ApiError> {
+    let view = letters::update(
+        &state.db,
+        &state.rules,
+        &state.letters,
+        &auth.0,
+        &id,
+        body.0,
+        clock::now(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[utoipa::path(delete, path = "/api/v1/letters/{id}", tag = "letters",
+    params(("id" = uuid::Uuid, Path, description = "The letter's id")),
+    responses(
+        (status = 204, description = "The draft is discarded"),
+        (status = 404, description = "No such letter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The letter is no longer a draft", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn discard(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    letters::discard(&state.db, &auth.0, &id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(get, path = "/api/v1/letters/{id}/pdf", tag = "letters",
+    params(("id" = uuid::Uuid, Path, description = "The letter's id")),
+    responses(
+        (status = 200, description = "PDF/A-2b: a draft marked as a draft; a final letter byte for byte as it went out", content_type = "application/pdf", body = Vec<u8>),
+        (status = 404, description = "No such letter, or its PDF was removed by retention", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn pdf(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (bytes, name) = letters::pdf(
+        &state.db,
+        &state.rules,
+        &state.letters,
+        &auth.0,
+        &id,
+        clock::now(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{name}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(bytes))
+}
+
+#[utoipa::path(post, path = "/api/v1/letters/{id}/send", tag = "letters",
+    params(("id" = uuid::Uuid, Path, description = "The letter's id")),
+    request_body = SendInput,
+    responses(
+        (status = 200, description = "By post: recorded as sent on `sent_on`; by e-mail: queued (`status: queued`) and delivered by the worker. Either way the letter is final", body = LetterView),
+        (status = 404, description = "No such letter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The letter is no longer a draft, or changed meanwhile", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A mandatory element is missing (`missing.CODE` in `errors`, one per element), or `sent_on` is wrong", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn send(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+    body: Json<SendInput>,
+) -> Result<HttpResponse, ApiError> {
+    let view = letters::send(
+        &state.db,
+        &state.rules,
+        &state.letters,
+        &auth.0,
+        &id,
+        body.0,
+        clock::now(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}

@@ -1,0 +1,1148 @@
+//! Letters to the requester: drafting from the case, editing the free paragraphs,
+//! previewing, sending by post or e-mail, and delivering the e-mails.
+//!
+//! A draft keeps only its free paragraphs; its text and the elements it still misses
+//! are composed afresh on every read, so that a change to the case or the template
+//! shows at once. Sending composes it one last time, renders the PDF, and keeps both
+//! exactly as they went out, with the SHA-256 of the PDF in the audit trail. The date
+//! a letter is sent becomes the date the decision was communicated (or the extension
+//! announced): the deadlines measure what the requester received.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::input::Issues;
+use super::reminders::{backoff, redact_addresses, MailSettings};
+use super::{Rules, ServiceError};
+use crate::configuration::{MailUrl, Settings};
+use crate::domain::access::{Caller, Denied, View};
+use crate::domain::deadlines::{request_deadlines, DeadlineFacts};
+use crate::domain::letters::{
+    self, check_paragraphs, compose, default_paragraphs, Case, Composed, LetterChannel, LetterKind,
+    LetterStatus, NotNow, Signatory, Templates,
+};
+use crate::domain::organisation::Organisation;
+use crate::domain::request::Request;
+use crate::domain::vocabulary::Language;
+use crate::domain::{FieldIssue, Message};
+use crate::mail::{Mailer, OutgoingLetter};
+use crate::storage::letters::{self as store, LetterInfo, LetterRow};
+use crate::storage::requests::{self as requests, StoredRequest};
+use crate::storage::{audit, teams, users, Db, DbConnection};
+
+/// What letters need besides the database: the organisation, the templates, and
+/// whether e-mail may carry them.
+#[derive(Clone)]
+pub struct LetterSetup {
+    /// Why there is no organisation profile, when there is none.
+    pub organisation: Result<Arc<Organisation>, Message>,
+    /// The logo's format (`png`, `svg`) and bytes.
+    pub logo: Option<Arc<(String, Vec<u8>)>>,
+    pub templates: Arc<Templates>,
+    /// Why letters cannot go by e-mail here (the mail transport is not encrypted).
+    pub email: Result<(), Message>,
+}
+
+impl LetterSetup {
+    /// Reads the organisation file and the template overrides. A missing or wrong
+    /// organisation file leaves letters refused (with the reason); a broken override
+    /// is an error: the service should not start with it.
+    pub fn load(settings: &Settings) -> Result<LetterSetup, String> {
+        let (organisation, logo) = match crate::configuration::load_organisation(&settings.organisation_file) {
+            Ok(organisation) => {
+                let logo = match &organisation.logo {
+                    Some(path) => {
+                        let at = settings
+                            .organisation_file
+                            .parent()
+                            .unwrap_or(Path::new("."))
+                            .join(path);
+                        let bytes = std::fs::read(&at).map_err(|e| format!("logo {}: {e}", at.display()))?;
+                        let format = if path.to_ascii_lowercase().ends_with(".svg") { "svg" } else { "png" };
+                        Some(Arc::new((format.to_string(), bytes)))
+                    }
+                    None => None,
+                };
+                (Ok(Arc::new(organisation)), logo)
+            }
+            Err(error) => (
+                Err(Message::new(
+                    format!("letters need the organisation file: {error}. Start from organisation.example.toml (see docs/letters.md) and check it with `avg-loket organisation check`"),
+                    format!("brieven hebben het organisatiebestand nodig: {error}. Begin met organisation.example.toml (zie docs/letters.md) en controleer het met `avg-loket organisation check`"),
+                )),
+                None,
+            ),
+        };
+        let overrides = match &settings.letter_templates {
+            Some(folder) => read_overrides(folder)?,
+            None => Vec::new(),
+        };
+        let templates = Arc::new(Templates::new(&overrides)?);
+        Ok(LetterSetup {
+            organisation,
+            logo,
+            templates,
+            email: email_allowed(&settings.mail_url),
+        })
+    }
+}
+
+/// `nl/NAME.txt` and `en/NAME.txt` in the folder.
+fn read_overrides(folder: &Path) -> Result<Vec<(String, String)>, String> {
+    let mut overrides = Vec::new();
+    for language in Language::ALL {
+        let dir = folder.join(language.code());
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+                continue;
+            }
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            let source = std::fs::read_to_string(&path)
+                .map_err(|e| format!("AVG_LOKET_LETTER_TEMPLATES: {}: {e}", path.display()))?;
+            overrides.push((format!("{}/{name}", language.code()), source));
+        }
+    }
+    overrides.sort();
+    Ok(overrides)
+}
+
+/// Letters by e-mail leave only over an encrypted connection (or into the file outbox).
+pub fn email_allowed(url: &MailUrl) -> Result<(), Message> {
+    match url {
+        MailUrl::File(_) => Ok(()),
+        MailUrl::Smtp(url) if url.starts_with("smtps://") || url.contains("tls=required") => Ok(()),
+        MailUrl::Smtp(_) => Err(Message::new(
+            "letters by e-mail leave only over an encrypted connection: set AVG_LOKET_MAIL_URL to smtps://… or smtp://…?tls=required, or send the letter by post",
+            "brieven per e-mail gaan alleen over een versleutelde verbinding: stel AVG_LOKET_MAIL_URL in op smtps://… of smtp://…?tls=required, of verstuur de brief per post",
+        )),
+    }
+}
+
+/// A letter as the API and the pages show it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LetterView {
+    pub id: String,
+    pub request_id: String,
+    pub kind: LetterKind,
+    pub status: LetterStatus,
+    pub channel: LetterChannel,
+    pub language: Language,
+    /// The letter's text: as it would go out (a draft), or as it went out. Null once
+    /// retention removed it.
+    pub text: Option<String>,
+    /// The subject line.
+    pub subject: Option<String>,
+    /// The free paragraphs of a draft, by name (all of them, empty ones too).
+    pub paragraphs: BTreeMap<String, String>,
+    /// The mandatory elements a draft does not yet contain; sending waits for none.
+    pub missing: Vec<MissingElement>,
+    pub sent_on: Option<NaiveDate>,
+    /// SHA-256 of the PDF, once the letter is final.
+    pub sha256: Option<String>,
+    /// Attempts to deliver by e-mail, and the last error (addresses removed).
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// When retention removed the content (the hash stays).
+    pub purged_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MissingElement {
+    /// The element's code (`complaint_authority`, `ground.legal_claims`, …).
+    pub element: String,
+    pub message: String,
+    pub message_nl: String,
+}
+
+fn utc(naive: chrono::NaiveDateTime) -> DateTime<Utc> {
+    DateTime::from_naive_utc_and_offset(naive, Utc)
+}
+
+impl LetterView {
+    fn of(
+        info: &LetterInfo,
+        composed: Option<&Composed>,
+        paragraphs: BTreeMap<String, String>,
+    ) -> LetterView {
+        LetterView {
+            id: info.id.clone(),
+            request_id: info.request_id.clone(),
+            kind: info.kind,
+            status: info.status,
+            channel: info.channel,
+            language: info.language,
+            text: composed.map(|c| c.text.clone()).or_else(|| info.body.clone()),
+            subject: composed.map(|c| c.subject.clone()).or_else(|| {
+                info.body.as_ref().and_then(|body| {
+                    body.lines()
+                        .find_map(|l| {
+                            l.strip_prefix("Onderwerp: ")
+                                .or_else(|| l.strip_prefix("Subject: "))
+                        })
+                        .map(str::to_string)
+                })
+            }),
+            paragraphs,
+            missing: composed
+                .map(|c| {
+                    c.missing
+                        .iter()
+                        .map(|e| MissingElement {
+                            element: e.code.clone(),
+                            message: e.label.en.clone(),
+                            message_nl: e.label.nl.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            sent_on: info.sent_on,
+            sha256: info.sha256.clone(),
+            attempts: info.attempts,
+            last_error: info.last_error.clone(),
+            created_by: info.created_by.clone(),
+            created_at: utc(info.created_at),
+            updated_at: utc(info.updated_at),
+            purged_at: info.purged_at.map(utc),
+        }
+    }
+}
+
+/// A new draft.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewLetterInput {
+    #[schema(value_type = LetterKind)]
+    pub kind: String,
+    /// Default: e-mail when the request came in electronically, else post (AVG 12(3)).
+    #[schema(value_type = Option<LetterChannel>)]
+    pub channel: Option<String>,
+    /// Default: the requester's language.
+    #[schema(value_type = Option<Language>)]
+    pub language: Option<String>,
+    /// Free paragraphs that replace the pre-filled ones, by name.
+    #[serde(default)]
+    pub paragraphs: BTreeMap<String, String>,
+}
+
+/// A change to a draft: what is given replaces what is there.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LetterChange {
+    #[serde(default)]
+    pub paragraphs: Option<BTreeMap<String, String>>,
+    #[schema(value_type = Option<LetterChannel>)]
+    pub channel: Option<String>,
+    #[schema(value_type = Option<Language>)]
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendInput {
+    /// For a letter by post: the day it was posted (default today).
+    #[schema(value_type = Option<NaiveDate>)]
+    pub sent_on: Option<String>,
+}
+
+fn not_found(id: &str) -> ServiceError {
+    ServiceError::NotFound(format!("no letter with id {id}"))
+}
+
+fn request_not_found(id: &str) -> ServiceError {
+    ServiceError::NotFound(format!("no request with id {id}"))
+}
+
+fn parse_id(id: &str, missing: fn(&str) -> ServiceError) -> Result<String, ServiceError> {
+    Uuid::parse_str(id)
+        .map(|u| u.to_string())
+        .map_err(|_| missing(id))
+}
+
+/// May the caller read this request's letters (and which)? Everyone who sees the
+/// request in full; the front desk its acknowledgements, on a request it may see.
+fn may_read(caller: &Caller, stored: &StoredRequest, kind: Option<LetterKind>) -> Result<(), Denied> {
+    match caller.view_of_request(&stored.on()) {
+        None => Err(Denied::NotFound),
+        Some(View::Full) => Ok(()),
+        Some(View::Status) if kind.is_none_or(|k| k == LetterKind::Acknowledgement) => Ok(()),
+        Some(View::Status) => Err(Denied::NotFound),
+    }
+}
+
+/// May the caller draft, change or send a letter of this kind on this request?
+fn may_write(caller: &Caller, stored: &StoredRequest, kind: LetterKind) -> Result<(), Denied> {
+    use crate::domain::access::Role;
+    if caller.view_of_request(&stored.on()).is_none() {
+        return Err(Denied::NotFound);
+    }
+    let allowed = match caller.role {
+        Role::Auditor => Err(Denied::forbidden(
+            "the auditor reads; letters are written by the team",
+            "de auditor leest mee; brieven schrijft het team",
+        )),
+        Role::FrontDesk if kind != LetterKind::Acknowledgement => Err(Denied::forbidden(
+            "the front desk writes and sends the acknowledgement only",
+            "de balie schrijft en verstuurt alleen de ontvangstbevestiging",
+        )),
+        _ => Ok(()),
+    };
+    allowed.and_then(|()| may_read(caller, stored, Some(kind)))
+}
+
+fn denied(id: &str) -> impl Fn(Denied) -> ServiceError + '_ {
+    move |denied| match denied {
+        Denied::NotFound => not_found(id),
+        other => other.into(),
+    }
+}
+
+fn organisation(setup: &LetterSetup) -> Result<Arc<Organisation>, ServiceError> {
+    setup.organisation.clone().map_err(ServiceError::Conflict)
+}
+
+/// Everything needed to compose one letter, read in one go.
+struct Material {
+    stored: StoredRequest,
+    signatory: Signatory,
+    first_month: NaiveDate,
+    response: NaiveDate,
+    legal: NaiveDate,
+}
+
+fn material_in(
+    conn: &mut DbConnection,
+    rules: &Rules,
+    stored: StoredRequest,
+    author: &str,
+    now: DateTime<Utc>,
+) -> Result<Material, ServiceError> {
+    let r = &stored.request;
+    let context = rules.context(r.kind.code(), now);
+    let deadlines = r.deadlines(context.periods, context.calendar);
+    let first_month = request_deadlines(
+        DeadlineFacts {
+            received_on: r.received_on,
+            paused_days: r.paused_days(),
+            extended: false,
+            extended_until: None,
+        },
+        context.periods,
+        context.calendar,
+    )
+    .legal;
+    let name = users::find(conn, author)?.map(|u| u.name).unwrap_or_default();
+    let team = teams::find(conn, &r.team)?
+        .map(|t| t.name)
+        .unwrap_or_else(|| r.team.to_string());
+    Ok(Material {
+        signatory: Signatory { name, team },
+        first_month,
+        response: deadlines.response,
+        legal: deadlines.legal,
+        stored,
+    })
+}
+
+impl Material {
+    fn case(&self) -> Case<'_> {
+        let requester = &self.stored.intake.requester;
+        Case {
+            request: &self.stored.request,
+            requester_name: &requester.name,
+            requester_email: requester.email.as_deref(),
+            address: requester.address.as_ref(),
+            response_deadline: self.response,
+            legal_deadline: self.legal,
+            first_month: self.first_month,
+            signatory: self.signatory.clone(),
+        }
+    }
+}
+
+fn paragraphs_of(info: &LetterInfo) -> BTreeMap<String, String> {
+    info.paragraphs
+        .as_deref()
+        .and_then(|json| serde_json::from_str(json).ok())
+        .unwrap_or_default()
+}
+
+fn template_of(kind: LetterKind, request: &Request) -> Result<&'static str, ServiceError> {
+    kind.template(request)
+        .map_err(|NotNow(message)| ServiceError::Conflict(message))
+}
+
+/// The draft composed now, with every free paragraph named (empty ones too).
+#[allow(clippy::too_many_arguments)]
+fn composed_draft(
+    setup: &LetterSetup,
+    organisation: &Organisation,
+    material: &Material,
+    kind: LetterKind,
+    paragraphs: &BTreeMap<String, String>,
+    language: Language,
+    channel: LetterChannel,
+    date: NaiveDate,
+    draft: bool,
+) -> Result<(Composed, BTreeMap<String, String>), ServiceError> {
+    let template = template_of(kind, &material.stored.request)?;
+    let composed = compose(
+        kind,
+        &material.case(),
+        organisation,
+        paragraphs,
+        language,
+        channel,
+        date,
+        draft,
+        &setup.templates,
+    )
+    .map_err(|error| {
+        tracing::error!(%error, "letter template failed");
+        ServiceError::conflict(
+            format!("the letter template could not be filled: {error}"),
+            format!("het briefsjabloon kon niet worden gevuld: {error}"),
+        )
+    })?;
+    let all = letters::paragraph_names(template)
+        .into_iter()
+        .map(|name| {
+            (
+                name.to_string(),
+                paragraphs.get(name).cloned().unwrap_or_default(),
+            )
+        })
+        .collect();
+    Ok((composed, all))
+}
+
+fn parse_channel(issues: &mut Issues, value: Option<&str>) -> Option<Option<LetterChannel>> {
+    match value {
+        None => Some(None),
+        Some(code) => issues.code::<LetterChannel>("channel", code).map(Some),
+    }
+}
+
+fn parse_language(issues: &mut Issues, value: Option<&str>) -> Option<Option<Language>> {
+    match value {
+        None => Some(None),
+        Some(code) => issues.code::<Language>("language", code).map(Some),
+    }
+}
+
+/// A request's letters, newest first, as far as the caller may read them.
+pub async fn list(
+    db: &Db,
+    rules: &Rules,
+    setup: &LetterSetup,
+    caller: &Caller,
+    request_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<LetterView>, ServiceError> {
+    let request_id = parse_id(request_id, request_not_found)?;
+    let (caller, rules, setup) = (caller.clone(), rules.clone(), setup.clone());
+    db.read(move |conn| {
+        let stored = requests::load(conn, &request_id)?.ok_or_else(|| request_not_found(&request_id))?;
+        may_read(&caller, &stored, None).map_err(|_| request_not_found(&request_id))?;
+        let rows = store::of_request(conn, &request_id)?;
+        let full = matches!(caller.view_of_request(&stored.on()), Some(View::Full));
+        let mut views = Vec::new();
+        let mut material = None;
+        for info in rows
+            .iter()
+            .filter(|i| full || i.kind == LetterKind::Acknowledgement)
+        {
+            views.push(view_in(
+                conn,
+                &rules,
+                &setup,
+                info,
+                stored.clone(),
+                &mut material,
+                now,
+            )?);
+        }
+        Ok(views)
+    })
+    .await
+}
+
+/// A letter's view: a draft composed now; a final letter as stored.
+fn view_in(
+    conn: &mut DbConnection,
+    rules: &Rules,
+    setup: &LetterSetup,
+    info: &LetterInfo,
+    stored: StoredRequest,
+    material: &mut Option<Material>,
+    now: DateTime<Utc>,
+) -> Result<LetterView, ServiceError> {
+    if info.status != LetterStatus::Draft {
+        return Ok(LetterView::of(info, None, BTreeMap::new()));
+    }
+    let Ok(organisation) = organisation(setup) else {
+        return Ok(LetterView::of(info, None, paragraphs_of(info)));
+    };
+    if material.is_none() {
+        *material = Some(material_in(conn, rules, stored, &info.created_by, now)?);
+    }
+    let material = material.as_ref().expect("just set");
+    let today = rules.today(now);
+    match composed_draft(
+        setup,
+        &organisation,
+        material,
+        info.kind,
+        &paragraphs_of(info),
+        info.language,
+        info.channel,
+        today,
+        true,
+    ) {
+        Ok((composed, paragraphs)) => Ok(LetterView::of(info, Some(&composed), paragraphs)),
+        // The request moved on (a decision undone is impossible, but a template
+        // may have broken): show what is stored.
+        Err(_) => Ok(LetterView::of(info, None, paragraphs_of(info))),
+    }
+}
+
+/// Drafts a letter, pre-filled from the request.
+pub async fn create(
+    db: &Db,
+    rules: &Rules,
+    setup: &LetterSetup,
+    caller: &Caller,
+    request_id: &str,
+    input: NewLetterInput,
+    now: DateTime<Utc>,
+) -> Result<LetterView, ServiceError> {
+    let request_id = parse_id(request_id, request_not_found)?;
+    let mut issues = Issues::default();
+    let kind = issues.code::<LetterKind>("kind", &input.kind);
+    let channel = parse_channel(&mut issues, input.channel.as_deref());
+    let language = parse_language(&mut issues, input.language.as_deref());
+    let (kind, channel, language) = issues.into_result((|| Some((kind?, channel?, language?)))())?;
+    let organisation = organisation(setup)?;
+    let (caller, rules, setup) = (caller.clone(), rules.clone(), setup.clone());
+    let view = db
+        .write(move |conn| {
+            let stored = requests::load(conn, &request_id)?.ok_or_else(|| request_not_found(&request_id))?;
+            may_write(&caller, &stored, kind).map_err(|denied| match denied {
+                Denied::NotFound => request_not_found(&request_id),
+                other => other.into(),
+            })?;
+            let template = template_of(kind, &stored.request)?;
+            let given = check_paragraphs(template, &input.paragraphs).map_err(ServiceError::Invalid)?;
+            let author = caller.user_id.to_string();
+            let material = material_in(conn, &rules, stored, &author, now)?;
+            let language = language.unwrap_or(material.stored.intake.requester.language);
+            let channel = channel.unwrap_or(LetterChannel::answering(material.stored.intake.channel));
+            let mut paragraphs = default_paragraphs(template, &material.case(), &organisation, language);
+            // A paragraph given empty replaces the pre-filled text with nothing.
+            for name in input.paragraphs.keys() {
+                match given.get(name) {
+                    Some(text) => paragraphs.insert(name.clone(), text.clone()),
+                    None => paragraphs.remove(name),
+                };
+            }
+            let (composed, all) = composed_draft(
+                &setup,
+                &organisation,
+                &material,
+                kind,
+                &paragraphs,
+                language,
+                channel,
+                rules.today(now),
+                true,
+            )?;
+            let row = LetterRow {
+                id: Uuid::now_v7().to_string(),
+                request_id: request_id.clone(),
+                kind,
+                status: LetterStatus::Draft,
+                channel,
+                language,
+                paragraphs: Some(serde_json::to_string(&paragraphs).expect("a map serialises")),
+                body: None,
+                pdf: None,
+                sha256: None,
+                sent_on: None,
+                attempts: 0,
+                next_attempt_at: None,
+                claimed_until: None,
+                last_error: None,
+                message_id: None,
+                created_by: author,
+                created_at: now.naive_utc(),
+                updated_at: now.naive_utc(),
+                purged_at: None,
+            };
+            store::insert(conn, &row)?;
+            let info = store::find(conn, &row.id)?.ok_or_else(|| not_found(&row.id))?;
+            Ok::<_, ServiceError>(LetterView::of(&info, Some(&composed), all))
+        })
+        .await?;
+    tracing::info!(letter_id = %view.id, kind = %view.kind, "letter drafted");
+    Ok(view)
+}
+
+/// Loads a letter and its request, if the caller may read it.
+fn load_in(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: &str,
+) -> Result<(LetterInfo, StoredRequest), ServiceError> {
+    let info = store::find(conn, id)?.ok_or_else(|| not_found(id))?;
+    let stored = requests::load(conn, &info.request_id)?.ok_or_else(|| not_found(id))?;
+    may_read(caller, &stored, Some(info.kind)).map_err(denied(id))?;
+    Ok((info, stored))
+}
+
+/// One letter.
+pub async fn get(
+    db: &Db,
+    rules: &Rules,
+    setup: &LetterSetup,
+    caller: &Caller,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<LetterView, ServiceError> {
+    let id = parse_id(id, not_found)?;
+    let (caller, rules, setup) = (caller.clone(), rules.clone(), setup.clone());
+    db.read(move |conn| {
+        let (info, stored) = load_in(conn, &caller, &id)?;
+        view_in(conn, &rules, &setup, &info, stored, &mut None, now)
+    })
+    .await
+}
+
+fn no_longer_draft(info: &LetterInfo) -> ServiceError {
+    ServiceError::conflict(
+        format!(
+            "the letter is {} and can no longer change",
+            info.status.label_en().to_lowercase()
+        ),
+        format!(
+            "de brief is {} en kan niet meer veranderen",
+            info.status.label_nl().to_lowercase()
+        ),
+    )
+}
+
+/// Changes a draft.
+pub async fn update(
+    db: &Db,
+    rules: &Rules,
+    setup: &LetterSetup,
+    caller: &Caller,
+    id: &str,
+    change: LetterChange,
+    now: DateTime<Utc>,
+) -> Result<LetterView, ServiceError> {
+    let id = parse_id(id, not_found)?;
+    let mut issues = Issues::default();
+    let channel = parse_channel(&mut issues, change.channel.as_deref());
+    let language = parse_language(&mut issues, change.language.as_deref());
+    let (channel, language) = issues.into_result((|| Some((channel?, language?)))())?;
+    let (caller, rules, setup) = (caller.clone(), rules.clone(), setup.clone());
+    db.write(move |conn| {
+        let (info, stored) = load_in(conn, &caller, &id)?;
+        may_write(&caller, &stored, info.kind).map_err(denied(&id))?;
+        if info.status != LetterStatus::Draft {
+            return Err(no_longer_draft(&info));
+        }
+        let template = template_of(info.kind, &stored.request)?;
+        let mut paragraphs = paragraphs_of(&info);
+        if let Some(given) = &change.paragraphs {
+            let checked = check_paragraphs(template, given).map_err(ServiceError::Invalid)?;
+            for name in given.keys() {
+                match checked.get(name) {
+                    Some(text) => paragraphs.insert(name.clone(), text.clone()),
+                    None => paragraphs.remove(name),
+                };
+            }
+        }
+        let json = serde_json::to_string(&paragraphs).expect("a map serialises");
+        store::update_draft(
+            conn,
+            &id,
+            &json,
+            channel.unwrap_or(info.channel),
+            language.unwrap_or(info.language),
+            now.naive_utc(),
+        )?;
+        let info = store::find(conn, &id)?.ok_or_else(|| not_found(&id))?;
+        view_in(conn, &rules, &setup, &info, stored, &mut None, now)
+    })
+    .await
+}
+
+/// Discards a draft.
+pub async fn discard(db: &Db, caller: &Caller, id: &str) -> Result<(), ServiceError> {
+    let id = parse_id(id, not_found)?;
+    let caller = caller.clone();
+    db.write(move |conn| {
+        let (info, stored) = load_in(conn, &caller, &id)?;
+        may_write(&caller, &stored, info.kind).map_err(denied(&id))?;
+        if !store::delete_draft(conn, &id)? {
+            return Err(no_longer_draft(&info));
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// A letter's PDF and the name to save it under: a draft rendered now (marked as a
+/// draft), a final letter byte for byte as it went out.
+pub async fn pdf(
+    db: &Db,
+    rules: &Rules,
+    setup: &LetterSetup,
+    caller: &Caller,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(Vec<u8>, String), ServiceError> {
+    let id = parse_id(id, not_found)?;
+    let (caller_in, rules_in, setup_in) = (caller.clone(), rules.clone(), setup.clone());
+    let prepared = db
+        .read(move |conn| {
+            let (info, stored) = load_in(conn, &caller_in, &id)?;
+            let name = format!("{}-{}.pdf", stored.request.reference, info.kind.code());
+            if info.status != LetterStatus::Draft {
+                let bytes = store::pdf(conn, &id)?.ok_or_else(|| {
+                    ServiceError::NotFound(
+                        "the letter's PDF was removed by retention (its hash is kept)".into(),
+                    )
+                })?;
+                return Ok(Err((bytes, name)));
+            }
+            let organisation = organisation(&setup_in)?;
+            let material = material_in(conn, &rules_in, stored, &info.created_by, now)?;
+            let (composed, _) = composed_draft(
+                &setup_in,
+                &organisation,
+                &material,
+                info.kind,
+                &paragraphs_of(&info),
+                info.language,
+                info.channel,
+                rules_in.today(now),
+                true,
+            )?;
+            Ok::<_, ServiceError>(Ok((composed, info.id, name)))
+        })
+        .await?;
+    match prepared {
+        Err(stored) => Ok(stored),
+        Ok((composed, letter_id, name)) => {
+            let bytes = render(setup, composed, letter_id, rules.today(now)).await?;
+            Ok((bytes, name))
+        }
+    }
+}
+
+/// Renders off the async threads (typst is CPU work).
+async fn render(
+    setup: &LetterSetup,
+    composed: Composed,
+    ident: String,
+    date: NaiveDate,
+) -> Result<Vec<u8>, ServiceError> {
+    use chrono::Datelike;
+    let logo = setup.logo.clone();
+    let started = std::time::Instant::now();
+    let bytes = tokio::task::spawn_blocking(move || {
+        let json = composed.layout.to_string();
+        let letter = avg_loket_letter_pdf::Letter {
+            json: &json,
+            logo: logo.as_ref().map(|l| avg_loket_letter_pdf::Logo {
+                format: &l.0,
+                bytes: &l.1,
+            }),
+            date: (date.year(), date.month() as u8, date.day() as u8),
+            ident: &ident,
+        };
+        avg_loket_letter_pdf::render(&letter)
+    })
+    .await
+    .map_err(|e| {
+        ServiceError::conflict(
+            format!("rendering stopped: {e}"),
+            format!("het maken van de PDF stopte: {e}"),
+        )
+    })?
+    .map_err(|error| {
+        tracing::error!(%error, "letter rendering failed");
+        ServiceError::conflict(
+            error.to_string(),
+            format!("de PDF kon niet worden gemaakt: {}", error.0),
+        )
+    })?;
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "letter rendered"
+    );
+    Ok(bytes)
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Sends a draft: by post it is recorded as posted on `sent_on`; by e-mail it is
+/// queued for the delivery worker. Refused (422) while a mandatory element is missing.
+pub async fn send(
+    db: &Db,
+    rules: &Rules,
+    setup: &LetterSetup,
+    caller: &Caller,
+    id: &str,
+    input: SendInput,
+    now: DateTime<Utc>,
+) -> Result<LetterView, ServiceError> {
+    let id = parse_id(id, not_found)?;
+    let today = rules.today(now);
+    let mut issues = Issues::default();
+    let sent_on = issues.optional_date("sent_on", input.sent_on.as_deref());
+    let sent_on = issues.into_result(sent_on)?;
+    let organisation = organisation(setup)?;
+    // Read and compose outside the write: rendering is CPU work.
+    let (caller_in, rules_in, setup_in, org_in) =
+        (caller.clone(), rules.clone(), setup.clone(), organisation.clone());
+    let id_in = id.clone();
+    let (info, composed, date) = db
+        .read(move |conn| {
+            let (info, stored) = load_in(conn, &caller_in, &id_in)?;
+            may_write(&caller_in, &stored, info.kind).map_err(denied(&id_in))?;
+            if info.status != LetterStatus::Draft {
+                return Err(no_longer_draft(&info));
+            }
+            let date = match info.channel {
+                LetterChannel::Post => sent_on.unwrap_or(today),
+                LetterChannel::Email => {
+                    if sent_on.is_some() {
+                        return Err(ServiceError::invalid(
+                            "sent_on",
+                            "a letter by e-mail is dated when it leaves; give sent_on only for a letter by post",
+                            "een brief per e-mail krijgt de datum waarop hij vertrekt; vul de verzenddatum alleen in bij een brief per post",
+                        ));
+                    }
+                    setup_in.email.clone().map_err(|message| ServiceError::Invalid(vec![FieldIssue { field: "channel".into(), message }]))?;
+                    today
+                }
+            };
+            let material = material_in(conn, &rules_in, stored, &info.created_by, now)?;
+            let mut problems = Vec::new();
+            if date > today {
+                problems.push(FieldIssue::new("sent_on", "the day the letter was posted cannot lie in the future", "de verzenddatum kan niet in de toekomst liggen"));
+            }
+            if date < material.stored.request.received_on {
+                problems.push(FieldIssue::new("sent_on", "the letter cannot be sent before the request was received", "de brief kan niet vóór de ontvangst van het verzoek zijn verstuurd"));
+            }
+            if info.kind == LetterKind::ExtensionNotice && date > material.first_month {
+                problems.push(FieldIssue::new(
+                    "sent_on",
+                    format!("an extension must be announced within the first month, by {} (AVG 12(3))", material.first_month),
+                    format!("een verlenging moet binnen de eerste maand worden gemeld, uiterlijk {} (art. 12 lid 3 AVG)", crate::domain::vocabulary::date_in_words(material.first_month)),
+                ));
+            }
+            let (composed, _) = composed_draft(
+                &setup_in,
+                &org_in,
+                &material,
+                info.kind,
+                &paragraphs_of(&info),
+                info.language,
+                info.channel,
+                date,
+                false,
+            )?;
+            problems.extend(composed.missing.iter().map(|e| e.issue()));
+            if !problems.is_empty() {
+                return Err(ServiceError::Invalid(problems));
+            }
+            Ok((info, composed, date))
+        })
+        .await?;
+    let text = composed.text.clone();
+    let bytes = render(setup, composed, info.id.clone(), date).await?;
+    let sha256 = sha256_hex(&bytes);
+    let (caller_in, rules_in) = (caller.clone(), rules.clone());
+    let view = db
+        .write(move |conn| {
+            let current = store::find(conn, &id)?.ok_or_else(|| not_found(&id))?;
+            if current.status != LetterStatus::Draft || current.updated_at != info.updated_at {
+                return Err(ServiceError::conflict(
+                    "the letter was changed meanwhile; look at it again before sending",
+                    "de brief is intussen gewijzigd; bekijk hem opnieuw voordat u hem verstuurt",
+                ));
+            }
+            let (status, sent_on, next_attempt_at) = match info.channel {
+                LetterChannel::Post => (LetterStatus::Sent, Some(date), None),
+                LetterChannel::Email => (LetterStatus::Queued, None, Some(now.naive_utc())),
+            };
+            store::finalise(conn, &id, status, &text, &bytes, &sha256, sent_on, next_attempt_at, now.naive_utc())?;
+            let actor = caller_in.user_id.to_string();
+            match info.channel {
+                LetterChannel::Post => record_sent_in(conn, &rules_in, &actor, &current, date, &sha256, now)?,
+                LetterChannel::Email => {
+                    let data = json!({"letter_id": id, "kind": info.kind, "channel": info.channel, "sha256": sha256});
+                    append_event(conn, &current.request_id, &actor, "letter_queued", &data, now)?;
+                }
+            }
+            let info = store::find(conn, &id)?.ok_or_else(|| not_found(&id))?;
+            Ok::<_, ServiceError>(LetterView::of(&info, None, BTreeMap::new()))
+        })
+        .await?;
+    tracing::info!(letter_id = %view.id, kind = %view.kind, channel = %view.channel, status = %view.status, "letter sent");
+    Ok(view)
+}
+
+fn append_event(
+    conn: &mut DbConnection,
+    request_id: &str,
+    actor: &str,
+    action: &str,
+    data: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let status = requests::find_record(conn, request_id)?.map(|r| r.status);
+    audit::append(
+        conn,
+        audit::NewEvent {
+            request_id: Some(request_id),
+            actor,
+            occurred_at: now,
+            action,
+            from_status: None,
+            to_status: status.map(|s| s.code()),
+            data,
+        },
+    )?;
+    Ok(())
+}
+
+/// A letter went out on `sent_on`: the action it reports takes that date, and the
+/// audit trail records kind, channel, date and hash (never content).
+fn record_sent_in(
+    conn: &mut DbConnection,
+    rules: &Rules,
+    actor: &str,
+    letter: &LetterInfo,
+    sent_on: NaiveDate,
+    sha256: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let mut data = json!({
+        "letter_id": letter.id,
+        "kind": letter.kind,
+        "channel": letter.channel,
+        "sent_on": sent_on,
+        "sha256": sha256,
+    });
+    if let Some(mut stored) = requests::load(conn, &letter.request_id)? {
+        let version = stored.request.version;
+        let moved = match letter.kind {
+            LetterKind::Decision => stored.request.decision.as_mut().and_then(|d| {
+                (d.communicated_on != sent_on).then(|| {
+                    d.communicated_on = sent_on;
+                    "communicated_on"
+                })
+            }),
+            LetterKind::ExtensionNotice => stored.request.extension.as_mut().and_then(|e| {
+                (e.informed_on != sent_on).then(|| {
+                    e.informed_on = sent_on;
+                    "informed_on"
+                })
+            }),
+            _ => None,
+        };
+        if let Some(field) = moved {
+            data[field] = json!(sent_on);
+            let context = rules.context(stored.request.kind.code(), now);
+            let deadlines = stored.request.deadlines(context.periods, context.calendar);
+            stored.updated_at = now;
+            let next_reminder_at = rules.next_reminder_at(&stored, &deadlines, now);
+            if !requests::update(conn, &stored, &deadlines, next_reminder_at, version)? {
+                return Err(ServiceError::Stale { current: version });
+            }
+        }
+    }
+    append_event(conn, &letter.request_id, actor, "letter_sent", &data, now)
+}
+
+/// What one delivery round did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LetterDelivery {
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+const LEASE: chrono::Duration = chrono::Duration::minutes(5);
+const BATCH: i64 = 20;
+
+/// Delivers the letters queued for e-mail: each with its PDF attached, from the
+/// organisation's address with the team (or privacy officer) as reply-to.
+pub async fn deliver(
+    db: &Db,
+    rules: &Rules,
+    setup: &LetterSetup,
+    mailer: &Mailer,
+    mail: &MailSettings,
+    now: DateTime<Utc>,
+) -> Result<LetterDelivery, ServiceError> {
+    let mut report = LetterDelivery::default();
+    let Ok(organisation) = setup.organisation.clone() else {
+        return Ok(report);
+    };
+    if setup.email.is_err() {
+        return Ok(report);
+    }
+    loop {
+        let lease_until = (now + LEASE).naive_utc();
+        let batch = db
+            .write(move |conn| {
+                Ok::<_, ServiceError>(store::claim(conn, now.naive_utc(), lease_until, BATCH)?)
+            })
+            .await?;
+        if batch.is_empty() {
+            break;
+        }
+        for row in batch {
+            let request_id = row.request_id.clone();
+            let to = db
+                .read(move |conn| Ok::<_, ServiceError>(requests::load(conn, &request_id)?))
+                .await?
+                .and_then(|stored| stored.intake.requester.email.clone());
+            let result = match (&to, &row.pdf, &row.body) {
+                (Some(to), Some(pdf), Some(body)) => {
+                    let letter = OutgoingLetter {
+                        id: row.id.clone(),
+                        to: to.clone(),
+                        reply_to: organisation.privacy_officer.email.clone(),
+                        subject: cover_subject(body, &organisation),
+                        text: cover_text(&row, &organisation),
+                        pdf: pdf.clone(),
+                        file_name: format!("{}.pdf", row.kind.code()),
+                    };
+                    let from = mail_from(&organisation, mail);
+                    mailer
+                        .send_letter(&from, &letter)
+                        .await
+                        .map_err(|e| redact_addresses(&e))
+                }
+                _ => Err("the requester has no e-mail address any more".to_string()),
+            };
+            let attempts = row.attempts as u32 + 1;
+            let rules_in = rules.clone();
+            match result {
+                Ok(message_id) => {
+                    let today = rules.today(now);
+                    db.write(move |conn| {
+                        store::mark_sent(conn, &row.id, today, &message_id, now.naive_utc())?;
+                        let info = store::find(conn, &row.id)?.ok_or_else(|| not_found(&row.id))?;
+                        record_sent_in(
+                            conn,
+                            &rules_in,
+                            &row.created_by,
+                            &info,
+                            today,
+                            row.sha256.as_deref().unwrap_or_default(),
+                            now,
+                        )
+                    })
+                    .await?;
+                    report.sent += 1;
+                }
+                Err(error) => {
+                    let retry_at =
+                        (attempts < mail.max_attempts).then(|| (now + backoff(attempts)).naive_utc());
+                    tracing::warn!(letter_id = %row.id, attempts, retry = retry_at.is_some(), error = %error, "letter delivery failed");
+                    if retry_at.is_some() {
+                        report.retried += 1;
+                    } else {
+                        report.failed += 1;
+                    }
+                    db.write(move |conn| {
+                        Ok::<_, ServiceError>(store::mark_attempt_failed(
+                            conn,
+                            &row.id,
+                            &error,
+                            retry_at,
+                            now.naive_utc(),
+                        )?)
+                    })
+                    .await?;
+                }
+            }
+        }
+    }
+    if report != LetterDelivery::default() {
+        tracing::info!(
+            sent = report.sent,
+            retried = report.retried,
+            failed = report.failed,
+            "letter delivery"
+        );
+    }
+    Ok(report)
+}
+
+/// The organisation's own address, under its name.
+fn mail_from(organisation: &Organisation, mail: &MailSettings) -> lettre::message::Mailbox {
+    organisation
+        .email
+        .parse()
+        .map(|address| lettre::message::Mailbox::new(Some(organisation.name.clone()), address))
+        .unwrap_or_else(|_| mail.from.clone())
+}
+
+fn cover_subject(body: &str, organisation: &Organisation) -> String {
+    let subject = body
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Onderwerp: ")
+                .or_else(|| l.strip_prefix("Subject: "))
+        })
+        .unwrap_or_default();
+    format!("{subject} ({})", organisation.name)
+}
+
+/// The short text of the e-mail that carries a letter: the letter itself is the PDF.
+fn cover_text(row: &LetterRow, organisation: &Organisation) -> String {
+    match row.language {
+        Language::Dutch => format!(
+            "Beste heer, mevrouw,\n\nIn de bijlage vindt u een brief van {org} over uw verzoek. De brief is een PDF-bestand.\n\nHeeft u vragen? Beantwoord dan deze e-mail, of bel {phone}.\n\nMet vriendelijke groet,\n{org}\n",
+            org = organisation.name,
+            phone = organisation.phone
+        ),
+        Language::English => format!(
+            "Dear Sir or Madam,\n\nAttached is a letter from {org} about your request, as a PDF file.\n\nAny questions? Reply to this e-mail, or call {phone}.\n\nKind regards,\n{org}\n",
+            org = organisation.name,
+            phone = organisation.phone
+        ),
+    }
+}
+
+/// For the dashboard: letters queued and failed.
+pub fn letter_counts_in(conn: &mut DbConnection) -> Result<(i64, i64), ServiceError> {
+    Ok((
+        store::count_by_status(conn, LetterStatus::Queued)?,
+        store::count_by_status(conn, LetterStatus::Failed)?,
+    ))
+}

@@ -1,0 +1,289 @@
+//! Letters to the requester: drafts, letters that went out (text and PDF as sent),
+//! and the delivery state of those sent by e-mail.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::letters;
+use super::{DbConnection, StorageError};
+use crate::domain::letters::{LetterChannel, LetterKind, LetterStatus};
+use crate::domain::vocabulary::Language;
+
+/// One row of `letters`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = letters, treat_none_as_null = true)]
+pub struct LetterRow {
+    pub id: String,
+    pub request_id: String,
+    pub kind: LetterKind,
+    pub status: LetterStatus,
+    pub channel: LetterChannel,
+    pub language: Language,
+    /// The free paragraphs (JSON object), while the letter has content.
+    pub paragraphs: Option<String>,
+    /// The letter's text as sent.
+    pub body: Option<String>,
+    /// The PDF as sent.
+    pub pdf: Option<Vec<u8>>,
+    /// SHA-256 of the PDF, in hex: kept after the purge.
+    pub sha256: Option<String>,
+    pub sent_on: Option<NaiveDate>,
+    pub attempts: i32,
+    pub next_attempt_at: Option<NaiveDateTime>,
+    pub claimed_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub message_id: Option<String>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub purged_at: Option<NaiveDateTime>,
+}
+
+/// A letter without its PDF: what lists and most reads need.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = letters)]
+pub struct LetterInfo {
+    pub id: String,
+    pub request_id: String,
+    pub kind: LetterKind,
+    pub status: LetterStatus,
+    pub channel: LetterChannel,
+    pub language: Language,
+    pub paragraphs: Option<String>,
+    pub body: Option<String>,
+    pub sha256: Option<String>,
+    pub sent_on: Option<NaiveDate>,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub purged_at: Option<NaiveDateTime>,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &LetterRow) -> Result<(), StorageError> {
+    diesel::insert_into(letters::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<LetterInfo>, StorageError> {
+    Ok(letters::table
+        .find(id)
+        .select(LetterInfo::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find_full(conn: &mut DbConnection, id: &str) -> Result<Option<LetterRow>, StorageError> {
+    Ok(letters::table
+        .find(id)
+        .select(LetterRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The PDF of a final letter.
+pub fn pdf(conn: &mut DbConnection, id: &str) -> Result<Option<Vec<u8>>, StorageError> {
+    Ok(letters::table
+        .find(id)
+        .select(letters::pdf)
+        .first::<Option<Vec<u8>>>(conn)
+        .optional()?
+        .flatten())
+}
+
+/// A request's letters, newest first.
+pub fn of_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<LetterInfo>, StorageError> {
+    Ok(letters::table
+        .filter(letters::request_id.eq(request_id))
+        .order((letters::created_at.desc(), letters::id.desc()))
+        .select(LetterInfo::as_select())
+        .load(conn)?)
+}
+
+/// Changes a draft's paragraphs, channel or language; false when it is no longer a draft.
+pub fn update_draft(
+    conn: &mut DbConnection,
+    id: &str,
+    paragraphs: &str,
+    channel: LetterChannel,
+    language: Language,
+    at: NaiveDateTime,
+) -> Result<bool, StorageError> {
+    let changed = diesel::update(
+        letters::table
+            .find(id)
+            .filter(letters::status.eq(LetterStatus::Draft)),
+    )
+    .set((
+        letters::paragraphs.eq(Some(paragraphs)),
+        letters::channel.eq(channel),
+        letters::language.eq(language),
+        letters::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Discards a draft; false when it is no longer a draft.
+pub fn delete_draft(conn: &mut DbConnection, id: &str) -> Result<bool, StorageError> {
+    let deleted = diesel::delete(
+        letters::table
+            .find(id)
+            .filter(letters::status.eq(LetterStatus::Draft)),
+    )
+    .execute(conn)?;
+    Ok(deleted == 1)
+}
+
+/// Makes a draft final: its text and PDF as they go out, never to change again.
+#[allow(clippy::too_many_arguments)]
+pub fn finalise(
+    conn: &mut DbConnection,
+    id: &str,
+    status: LetterStatus,
+    body: &str,
+    pdf: &[u8],
+    sha256: &str,
+    sent_on: Option<NaiveDate>,
+    next_attempt_at: Option<NaiveDateTime>,
+    at: NaiveDateTime,
+) -> Result<bool, StorageError> {
+    let changed = diesel::update(
+        letters::table
+            .find(id)
+            .filter(letters::status.eq(LetterStatus::Draft)),
+    )
+    .set((
+        letters::status.eq(status),
+        letters::body.eq(Some(body)),
+        letters::pdf.eq(Some(pdf)),
+        letters::sha256.eq(Some(sha256)),
+        letters::sent_on.eq(sent_on),
+        letters::next_attempt_at.eq(next_attempt_at),
+        letters::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Claims up to `limit` queued letters due for an attempt, for `lease`.
+pub fn claim(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<LetterRow>, StorageError> {
+    let due: Vec<String> = letters::table
+        .filter(letters::status.eq(LetterStatus::Queued))
+        .filter(letters::next_attempt_at.le(now))
+        .filter(
+            letters::claimed_until
+                .is_null()
+                .or(letters::claimed_until.lt(now)),
+        )
+        .order(letters::next_attempt_at.asc())
+        .limit(limit)
+        .select(letters::id)
+        .load(conn)?;
+    let mut claimed = Vec::new();
+    for id in due {
+        let taken = diesel::update(
+            letters::table
+                .find(&id)
+                .filter(letters::status.eq(LetterStatus::Queued))
+                .filter(
+                    letters::claimed_until
+                        .is_null()
+                        .or(letters::claimed_until.lt(now)),
+                ),
+        )
+        .set(letters::claimed_until.eq(Some(lease_until)))
+        .execute(conn)?;
+        if taken == 1 {
+            claimed.extend(find_full(conn, &id)?);
+        }
+    }
+    Ok(claimed)
+}
+
+/// A queued letter went out.
+pub fn mark_sent(
+    conn: &mut DbConnection,
+    id: &str,
+    sent_on: NaiveDate,
+    message_id: &str,
+    at: NaiveDateTime,
+) -> Result<(), StorageError> {
+    diesel::update(letters::table.find(id))
+        .set((
+            letters::status.eq(LetterStatus::Sent),
+            letters::sent_on.eq(Some(sent_on)),
+            letters::message_id.eq(Some(message_id)),
+            letters::attempts.eq(letters::attempts + 1),
+            letters::claimed_until.eq(None::<NaiveDateTime>),
+            letters::last_error.eq(None::<String>),
+            letters::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// An attempt failed: try again at `retry_at`, or fail for good when `None`.
+pub fn mark_attempt_failed(
+    conn: &mut DbConnection,
+    id: &str,
+    error: &str,
+    retry_at: Option<NaiveDateTime>,
+    at: NaiveDateTime,
+) -> Result<(), StorageError> {
+    let status = if retry_at.is_some() {
+        LetterStatus::Queued
+    } else {
+        LetterStatus::Failed
+    };
+    diesel::update(letters::table.find(id))
+        .set((
+            letters::status.eq(status),
+            letters::attempts.eq(letters::attempts + 1),
+            letters::next_attempt_at.eq(retry_at),
+            letters::claimed_until.eq(None::<NaiveDateTime>),
+            letters::last_error.eq(Some(error)),
+            letters::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Removes the content of a request's letters (retention): drafts go, letters that
+/// went out keep kind, channel, dates and hash.
+pub fn purge_request(
+    conn: &mut DbConnection,
+    request_id: &str,
+    at: NaiveDateTime,
+) -> Result<(), StorageError> {
+    diesel::delete(
+        letters::table
+            .filter(letters::request_id.eq(request_id))
+            .filter(letters::status.eq(LetterStatus::Draft)),
+    )
+    .execute(conn)?;
+    diesel::update(letters::table.filter(letters::request_id.eq(request_id)))
+        .set((
+            letters::paragraphs.eq(None::<String>),
+            letters::body.eq(None::<String>),
+            letters::pdf.eq(None::<Vec<u8>>),
+            letters::last_error.eq(None::<String>),
+            letters::purged_at.eq(Some(at)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Letters by status, for the dashboard (queued and failed).
+pub fn count_by_status(conn: &mut DbConnection, status: LetterStatus) -> Result<i64, StorageError> {
+    Ok(letters::table
+        .filter(letters::status.eq(status))
+        .count()
+        .get_result(conn)?)
+}

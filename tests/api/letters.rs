@@ -1,0 +1,776 @@
+//! Letters to the requester, over HTTP: drafted from the request, checked for what the
+//! law requires, rendered to PDF/A-2b, sent by post or by e-mail (the file outbox
+//! here), kept as proof, and removed by retention with the hash kept.
+//!
+//! The PDF's text is read with `pdftotext` and its structure checked with `qpdf`
+//! (poppler-utils and qpdf, installed by `.ci/run`).
+
+use std::process::Command;
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::helpers::{registration, repository_file, spawn_app_with, today, TestApp};
+
+/// A service with the example organisation file and mail into `outbox`.
+async fn letters_app(outbox: &std::path::Path, extra: &[(&str, &str)]) -> TestApp {
+    let organisation = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("organisation.example.toml");
+    let mail_url = format!("file://{}", outbox.display());
+    let mut settings = vec![
+        (
+            "AVG_LOKET_ORGANISATION_FILE",
+            organisation.to_str().unwrap().to_string(),
+        ),
+        ("AVG_LOKET_MAIL_URL", mail_url),
+    ];
+    settings.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
+    let borrowed: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let app = spawn_app_with(&borrowed).await;
+    app.create_team("AMW").await;
+    app
+}
+
+fn id(value: &Value) -> String {
+    value["id"].as_str().unwrap().to_string()
+}
+
+/// A registration with a postal address, received `received_on`.
+fn with_address(kind: &str, received_on: &str) -> Value {
+    let mut body = registration(kind, received_on);
+    body["requester"]["address"] =
+        json!({"line": "Kerkstraat 7", "postcode": "5678cd", "city": "Andersdorp"});
+    body
+}
+
+async fn assessed(app: &TestApp, body: &Value) -> String {
+    let r = app.register(body).await;
+    let id = id(&r);
+    app.act_ok(&id, "assign", &json!({"assignee": app.worker("AMW").id}))
+        .await;
+    app.act_ok(
+        &id,
+        "start_assessment",
+        &json!({"identity_verified_by": "id_document"}),
+    )
+    .await;
+    id
+}
+
+async fn draft(app: &TestApp, request: &str, body: &Value) -> Value {
+    let r = app
+        .post_json(&format!("/api/v1/requests/{request}/letters"), body)
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.body
+}
+
+/// Fills every free paragraph a draft left empty (the note and the withheld list aside).
+async fn complete_paragraphs(app: &TestApp, letter: &Value) -> Value {
+    let mut given = serde_json::Map::new();
+    for (name, text) in letter["paragraphs"].as_object().unwrap() {
+        if text == "" && name != "note" && name != "withheld" {
+            given.insert(name.clone(), json!(format!("Tekst voor {name}.")));
+        }
+    }
+    let r = app
+        .post_json_with_method(
+            "PUT",
+            &app.admin.token,
+            &format!("/api/v1/letters/{}", id(letter)),
+            &json!({"paragraphs": given}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.body
+}
+
+async fn pdf_bytes(app: &TestApp, letter: &str) -> Vec<u8> {
+    let mut response = app
+        .client
+        .get(app.url(&format!("/api/v1/letters/{letter}/pdf")))
+        .insert_header(("authorization", format!("Bearer {}", app.admin.token)))
+        .send()
+        .await
+        .expect("GET pdf");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers().get("content-type").unwrap().to_str().unwrap(),
+        "application/pdf"
+    );
+    response.body().limit(10_000_000).await.unwrap().to_vec()
+}
+
+/// The PDF's text as `pdftotext` reads it, every run of white space one space.
+fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("letter.pdf");
+    std::fs::write(&file, bytes).unwrap();
+    let out = Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (apt-get install poppler-utils)");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// What each letter must say (LETTERS.md), as words its PDF must contain, beyond the
+/// common part every letter carries.
+const COMMON: [&str; 8] = [
+    "Stichting Welzijn Voorbeeldstad",
+    "Dorpsstraat 12",
+    "Ons kenmerk",
+    "AVG-",
+    "Onderwerp",
+    "030 123 45 67",
+    "Functionaris gegevensbescherming",
+    "fg@welzijnvoorbeeldstad.example",
+];
+
+async fn send_by_post(app: &TestApp, letter: &Value, sent_on: &str) -> Value {
+    assert_eq!(letter["missing"], json!([]), "{}", letter["text"]);
+    let r = app
+        .post_json(
+            &format!("/api/v1/letters/{}/send", id(letter)),
+            &json!({"sent_on": sent_on}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["status"], "sent");
+    r.body
+}
+
+/// Drafts, completes and posts `kind` on `request`, and checks its PDF for `needles`.
+async fn letter_says(app: &TestApp, request: &str, kind: &str, sent_on: &str, needles: &[&str]) -> Value {
+    let letter = draft(app, request, &json!({"kind": kind, "channel": "post"})).await;
+    assert_eq!(letter["status"], "draft");
+    let letter = complete_paragraphs(app, &letter).await;
+    let sent = send_by_post(app, &letter, sent_on).await;
+    let bytes = pdf_bytes(app, &id(&sent)).await;
+    assert_eq!(
+        sent["sha256"],
+        sha256(&bytes),
+        "GET …/pdf gives back what was sent"
+    );
+    let text = pdf_text(&bytes);
+    for needle in COMMON.iter().chain(needles) {
+        assert!(text.contains(needle), "{kind}: '{needle}' not in\n{text}");
+    }
+    assert!(
+        !text.contains("CONCEPT"),
+        "a sent letter is not marked as a draft"
+    );
+    sent
+}
+
+#[actix_web::test]
+async fn every_letter_says_in_its_pdf_what_the_law_requires() {
+    let outbox = tempfile::tempdir().unwrap();
+    let app = letters_app(outbox.path(), &[]).await;
+
+    let r = app.register(&with_address("access", "2026-11-02")).await;
+    letter_says(
+        &app,
+        &id(&r),
+        "acknowledgement",
+        "2026-11-03",
+        &[
+            "Kerkstraat 7",
+            "5678 CD Andersdorp",
+            "inzage",
+            "2 november 2026",
+            "artikel 15",
+            "16 november 2026",
+            "2 december 2026",
+            "identiteit",
+        ],
+    )
+    .await;
+
+    for (reason, needles) in [
+        ("identity", ["twijfel", "BSN", "pasfoto"]),
+        ("representation", ["vertegenwoordig", "ouder", "staat stil"]),
+        ("clarification", ["Tekst voor needed.", "staat stil", "veilig"]),
+    ] {
+        let request = assessed(&app, &with_address("access", "2026-11-02")).await;
+        app.act_ok(
+            &request,
+            "suspend",
+            &json!({"reason": reason, "asked_on": "2026-11-04"}),
+        )
+        .await;
+        letter_says(&app, &request, "information_request", "2026-11-04", &needles).await;
+    }
+
+    let request = assessed(&app, &with_address("erasure", "2026-11-02")).await;
+    app.act_ok(
+        &request,
+        "extend",
+        &json!({"reason": "Het dossier is groot.", "informed_on": "2026-11-10"}),
+    )
+    .await;
+    letter_says(
+        &app,
+        &request,
+        "extension_notice",
+        "2026-11-10",
+        &["twee maanden", "Het dossier is groot.", "2 februari 2027"],
+    )
+    .await;
+
+    for (outcome, needles) in [
+        ("granted", vec!["Wij voeren uw verzoek uit"]),
+        (
+            "partially_granted",
+            vec![
+                "voor een deel",
+                "AVG 17(3)(b)",
+                "De wet verplicht ons",
+                "autoriteitpersoonsgegevens.nl",
+                "verzoekschrift",
+                "zes weken",
+                "klacht indienen bij ons",
+                "vijftien jaar",
+            ],
+        ),
+        (
+            "refused",
+            vec![
+                "niet uit",
+                "AVG 17(3)(b)",
+                "autoriteitpersoonsgegevens.nl",
+                "verzoekschrift",
+                "rechtbank",
+                "zes weken",
+                "vijftien jaar",
+            ],
+        ),
+    ] {
+        let request = assessed(&app, &with_address("erasure", "2026-11-02")).await;
+        let grounds: Vec<&str> = if outcome == "granted" {
+            vec![]
+        } else {
+            vec!["legal_retention_obligation"]
+        };
+        app.act_ok(&request, "decide", &json!({"outcome": outcome, "grounds": grounds, "explanation": "De Jeugdwet vraagt ons het dossier vijftien jaar te bewaren.", "communicated_on": "2026-11-12"})).await;
+        let sent = letter_says(&app, &request, "decision", "2026-11-13", &needles).await;
+        let r = app.get(&format!("/api/v1/requests/{request}")).await;
+        assert_eq!(
+            r.body["decision"]["communicated_on"], "2026-11-13",
+            "the letter's date is when the decision was communicated"
+        );
+        let events = app.get(&format!("/api/v1/requests/{request}/events")).await;
+        let sent_event = events.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == "letter_sent")
+            .expect("a letter_sent event");
+        assert_eq!(sent_event["data"]["sha256"], sent["sha256"]);
+        assert_eq!(sent_event["data"]["kind"], "decision");
+        assert_eq!(sent_event["data"]["channel"], "post");
+        assert_eq!(sent_event["data"]["communicated_on"], "2026-11-13");
+        assert!(
+            !sent_event["data"].to_string().contains("Jeugdwet"),
+            "no content in the audit trail"
+        );
+    }
+
+    for (kind, extra, needles) in [
+        (
+            "access",
+            json!({}),
+            vec![
+                "Waarvoor gebruiken wij",
+                "Hoe lang bewaren wij",
+                "bezwaar",
+                "autoriteitpersoonsgegevens.nl",
+            ],
+        ),
+        (
+            "rectification",
+            json!({"mode": "correct"}),
+            vec!["wie dat zijn", "rectificatie"],
+        ),
+        (
+            "rectification",
+            json!({"mode": "supplement"}),
+            vec!["verklaring", "dossier"],
+        ),
+        (
+            "erasure",
+            json!({"scope": "data"}),
+            vec!["wie dat zijn", "verwijderd"],
+        ),
+        ("restriction", json!({}), vec!["wie dat zijn", "beperkt"]),
+        ("portability", json!({}), vec!["formaat", "Tekst voor delivery."]),
+        (
+            "objection",
+            json!({"direct_marketing": true}),
+            vec!["direct marketing"],
+        ),
+    ] {
+        let mut body = with_address(kind, "2026-11-02");
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let request = assessed(&app, &body).await;
+        app.act_ok(
+            &request,
+            "decide",
+            &json!({"outcome": "granted", "communicated_on": "2026-11-12"}),
+        )
+        .await;
+        let completion = if matches!(kind, "rectification" | "erasure" | "restriction") {
+            json!({"summary": "Wij hebben het gedaan.", "recipients_informed": ["Huisarts"], "completed_on": "2026-11-20"})
+        } else {
+            json!({"summary": "Wij hebben het gedaan.", "completed_on": "2026-11-20"})
+        };
+        app.act_ok(&request, "complete", &completion).await;
+        letter_says(&app, &request, "completion", "2026-11-20", &needles).await;
+        if kind == "restriction" {
+            letter_says(
+                &app,
+                &request,
+                "restriction_lifting",
+                "2026-11-25",
+                &["Tekst voor lifted_from.", "Tekst voor reason.", "artikel 18"],
+            )
+            .await;
+        }
+    }
+
+    let r = app.register(&with_address("portability", "2026-11-02")).await;
+    app.act_ok(
+        &id(&r),
+        "withdraw",
+        &json!({"reason": "niet meer nodig", "on": "2026-11-05"}),
+    )
+    .await;
+    letter_says(
+        &app,
+        &id(&r),
+        "withdrawal_confirmation",
+        "2026-11-05",
+        &["5 november 2026", "ingetrokken", "nieuw verzoek"],
+    )
+    .await;
+}
+
+#[actix_web::test]
+async fn a_draft_names_what_is_missing_and_cannot_be_sent_until_it_is_there() {
+    let outbox = tempfile::tempdir().unwrap();
+    let app = letters_app(outbox.path(), &[]).await;
+    // No postal address, and the decision's explanation is emptied in the draft.
+    let request = assessed(&app, &registration("erasure", "2026-11-02")).await;
+    app.act_ok(&request, "decide", &json!({"outcome": "refused", "grounds": ["legal_retention_obligation"], "explanation": "Bewaarplicht.", "communicated_on": "2026-11-12"})).await;
+    let letter = draft(
+        &app,
+        &request,
+        &json!({"kind": "decision", "channel": "post", "paragraphs": {"explanation": ""}}),
+    )
+    .await;
+    let missing: Vec<&str> = letter["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["element"].as_str().unwrap())
+        .collect();
+    assert_eq!(missing, ["address", "explanation"]);
+    assert!(letter["text"].as_str().unwrap().starts_with("CONCEPT"));
+    let r = app
+        .post_json(&format!("/api/v1/letters/{}/send", id(&letter)), &json!({}))
+        .await;
+    r.assert_problem(422);
+    assert_eq!(r.error_fields(), ["missing.address", "missing.explanation"]);
+    let after = app.get(&format!("/api/v1/letters/{}", id(&letter))).await;
+    assert_eq!(after.body["status"], "draft", "a refused send changes nothing");
+    assert!(!app
+        .event_actions(&request)
+        .await
+        .iter()
+        .any(|a| a.starts_with("letter")));
+    // A draft's PDF is a preview, marked as such.
+    assert!(pdf_text(&pdf_bytes(&app, &id(&letter)).await).contains("CONCEPT"));
+
+    // Unknown paragraphs are refused; a sent letter cannot change.
+    let r = app
+        .post_json_with_method(
+            "PUT",
+            &app.admin.token,
+            &format!("/api/v1/letters/{}", id(&letter)),
+            &json!({"paragraphs": {"body": "x"}}),
+        )
+        .await;
+    r.assert_problem(422);
+    assert_eq!(r.error_fields(), ["paragraphs.body"]);
+    let r = app
+        .post_json_with_method("PUT", &app.admin.token, &format!("/api/v1/letters/{}", id(&letter)), &json!({"channel": "email", "paragraphs": {"explanation": "De wet verplicht ons het dossier te bewaren."}}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.body["missing"],
+        json!([]),
+        "by e-mail no postal address is needed"
+    );
+    let r = app
+        .post_json_with_method(
+            "PUT",
+            &app.admin.token,
+            &format!("/api/v1/letters/{}", id(&letter)),
+            &json!({"channel": "post"}),
+        )
+        .await;
+    assert_eq!(r.body["missing"][0]["element"], "address");
+
+    // A letter that does not fit the request is refused with the reason.
+    let fresh = app.register(&registration("access", "2026-11-02")).await;
+    let r = app
+        .post_json(
+            &format!("/api/v1/requests/{}/letters", id(&fresh)),
+            &json!({"kind": "decision"}),
+        )
+        .await;
+    r.assert_problem(409);
+    assert!(
+        r.body["detail"].as_str().unwrap().contains("decide first"),
+        "{}",
+        r.text
+    );
+    let r = app
+        .post_json(
+            &format!("/api/v1/requests/{}/letters", id(&fresh)),
+            &json!({"kind": "memo"}),
+        )
+        .await;
+    r.assert_problem(422);
+    assert_eq!(r.error_fields(), ["kind"]);
+}
+
+#[actix_web::test]
+async fn an_override_that_drops_a_mandatory_element_makes_sending_fail_naming_it() {
+    let outbox = tempfile::tempdir().unwrap();
+    let overrides = tempfile::tempdir().unwrap();
+    std::fs::create_dir(overrides.path().join("nl")).unwrap();
+    let original = repository_file("templates/letters/nl/decision.txt");
+    let dropped = original.replace(
+        "- U kunt een klacht indienen bij de Autoriteit Persoonsgegevens. Kijk op autoriteitpersoonsgegevens.nl.\n",
+        "",
+    );
+    assert_ne!(original, dropped);
+    std::fs::write(overrides.path().join("nl/decision.txt"), dropped).unwrap();
+    let app = letters_app(
+        outbox.path(),
+        &[("AVG_LOKET_LETTER_TEMPLATES", overrides.path().to_str().unwrap())],
+    )
+    .await;
+    let request = assessed(&app, &with_address("erasure", "2026-11-02")).await;
+    app.act_ok(&request, "decide", &json!({"outcome": "refused", "grounds": ["legal_retention_obligation"], "explanation": "Bewaarplicht.", "communicated_on": "2026-11-12"})).await;
+    let letter = draft(&app, &request, &json!({"kind": "decision", "channel": "post"})).await;
+    assert_eq!(letter["missing"][0]["element"], "complaint_authority");
+    let r = app
+        .post_json(&format!("/api/v1/letters/{}/send", id(&letter)), &json!({}))
+        .await;
+    r.assert_problem(422);
+    assert_eq!(r.error_fields(), ["missing.complaint_authority"]);
+    assert!(r.text.contains("Autoriteit Persoonsgegevens"), "{}", r.text);
+}
+
+#[actix_web::test]
+async fn a_refusal_by_email_carries_the_pdf_whose_hash_the_audit_trail_keeps() {
+    let outbox = tempfile::tempdir().unwrap();
+    let app = letters_app(outbox.path(), &[]).await;
+    let mut body = registration("erasure", &today().to_string());
+    body["channel"] = json!("email");
+    let request = assessed(&app, &body).await;
+    app.act_ok(&request, "decide", &json!({"outcome": "refused", "grounds": ["legal_retention_obligation"], "explanation": "De wet verplicht ons het dossier te bewaren.", "communicated_on": today().to_string()})).await;
+    let letter = draft(&app, &request, &json!({"kind": "decision"})).await;
+    assert_eq!(
+        letter["channel"], "email",
+        "a request by e-mail is answered by e-mail (AVG 12(3))"
+    );
+    assert_eq!(letter["missing"], json!([]), "{}", letter["text"]);
+    let r = app
+        .post_json(&format!("/api/v1/letters/{}/send", id(&letter)), &json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["status"], "queued");
+    let sha = r.body["sha256"].as_str().unwrap().to_string();
+
+    let settings = crate::helpers::test_settings(
+        &app.database.url(),
+        &[
+            (
+                "AVG_LOKET_ORGANISATION_FILE",
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("organisation.example.toml")
+                    .to_str()
+                    .unwrap(),
+            ),
+            (
+                "AVG_LOKET_MAIL_URL",
+                &format!("file://{}", outbox.path().display()),
+            ),
+        ],
+    );
+    let setup = avg_loket::service::letters::LetterSetup::load(&settings).unwrap();
+    let rules = avg_loket::service::Rules::from_settings(&settings);
+    let mail = avg_loket::service::reminders::MailSettings::from_settings(&settings);
+    let mailer = avg_loket::mail::Mailer::from_url(&settings.mail_url).unwrap();
+    let report =
+        avg_loket::service::letters::deliver(&app.db, &rules, &setup, &mailer, &mail, chrono::Utc::now())
+            .await
+            .unwrap();
+    assert_eq!(report.sent, 1);
+
+    let letter = app.get(&format!("/api/v1/letters/{}", id(&letter))).await;
+    assert_eq!(letter.body["status"], "sent");
+    assert_eq!(letter.body["sent_on"], today().to_string());
+    let mails: Vec<_> = std::fs::read_dir(outbox.path())
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert_eq!(mails.len(), 1);
+    let eml = &mails[0];
+    assert!(eml.contains("To: j@example.nl"), "{eml}");
+    assert!(eml.contains("Reply-To: fg@welzijnvoorbeeldstad.example"), "{eml}");
+    assert!(eml.contains("Content-Type: application/pdf"), "{eml}");
+    let attachment = attachment_of(eml);
+    assert_eq!(sha256(&attachment), sha);
+    assert_eq!(sha256(&pdf_bytes(&app, &id(&letter.body)).await), sha);
+    let events = app.get(&format!("/api/v1/requests/{request}/events")).await;
+    let sent_event = events.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "letter_sent")
+        .expect("letter_sent");
+    assert_eq!(sent_event["data"]["sha256"], sha);
+    assert_eq!(sent_event["data"]["channel"], "email");
+    let r = app.get(&format!("/api/v1/requests/{request}")).await;
+    assert_eq!(r.body["decision"]["communicated_on"], today().to_string());
+
+    // PDF/A-2b, declared in its XMP metadata, and sound for qpdf.
+    let text = String::from_utf8_lossy(&attachment);
+    assert!(
+        text.contains("<pdfaid:part>2</pdfaid:part>"),
+        "PDF/A part 2 in the XMP metadata"
+    );
+    assert!(text.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("l.pdf"), &attachment).unwrap();
+    let check = Command::new("qpdf")
+        .arg("--check")
+        .arg(dir.path().join("l.pdf"))
+        .output()
+        .expect("qpdf runs (apt-get install qpdf)");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+
+    // A sent letter never changes.
+    let r = app
+        .post_json_with_method(
+            "PUT",
+            &app.admin.token,
+            &format!("/api/v1/letters/{}", id(&letter.body)),
+            &json!({"channel": "post"}),
+        )
+        .await;
+    r.assert_problem(409);
+    let r = app
+        .request("DELETE", &format!("/api/v1/letters/{}", id(&letter.body)))
+        .await;
+    r.assert_problem(409);
+}
+
+/// The base64 body of the mail's application/pdf part.
+fn attachment_of(eml: &str) -> Vec<u8> {
+    let start = eml.find("Content-Type: application/pdf").unwrap();
+    let part = &eml[start..];
+    let body_start = part
+        .find("\r\n\r\n")
+        .map(|i| i + 4)
+        .or_else(|| part.find("\n\n").map(|i| i + 2))
+        .unwrap();
+    let body: String = part[body_start..]
+        .lines()
+        .take_while(|l| !l.starts_with("--"))
+        .collect::<Vec<_>>()
+        .concat();
+    base64_decode(body.trim())
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let (mut buffer, mut bits) = (0u32, 0);
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
+        let value = ALPHABET.iter().position(|&a| a == c).expect("base64") as u32;
+        buffer = (buffer << 6) | value;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    out
+}
+
+#[actix_web::test]
+async fn the_front_desk_sends_the_acknowledgement_only_and_letters_wait_for_the_organisation_file() {
+    let outbox = tempfile::tempdir().unwrap();
+    let app = letters_app(outbox.path(), &[]).await;
+    let desk = app.create_user("front_desk", &[]).await;
+    let r = app
+        .post_json_as(
+            &desk.token,
+            "/api/v1/requests",
+            &with_address("access", &today().to_string()),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let request = id(&r.body);
+    let r = app
+        .post_json_as(
+            &desk.token,
+            &format!("/api/v1/requests/{request}/letters"),
+            &json!({"kind": "acknowledgement"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(
+        r.body["channel"], "post",
+        "a request by phone is answered by post"
+    );
+    let r = app
+        .post_json_as(
+            &desk.token,
+            &format!("/api/v1/letters/{}/send", id(&r.body)),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["sent_on"], today().to_string());
+    app.act_ok(
+        &request,
+        "withdraw",
+        &json!({"reason": "niet meer nodig", "on": today().to_string()}),
+    )
+    .await;
+    let r = app
+        .post_json_as(
+            &desk.token,
+            &format!("/api/v1/requests/{request}/letters"),
+            &json!({"kind": "withdrawal_confirmation"}),
+        )
+        .await;
+    r.assert_problem(403);
+
+    // An extension is announced within the first month, or not by this letter.
+    let late = assessed(&app, &with_address("access", "2026-10-01")).await;
+    app.act_ok(
+        &late,
+        "extend",
+        &json!({"reason": "Veel verzoeken tegelijk.", "informed_on": "2026-10-20"}),
+    )
+    .await;
+    let letter = draft(
+        &app,
+        &late,
+        &json!({"kind": "extension_notice", "channel": "post"}),
+    )
+    .await;
+    let r = app
+        .post_json(
+            &format!("/api/v1/letters/{}/send", id(&letter)),
+            &json!({"sent_on": "2026-11-20"}),
+        )
+        .await;
+    r.assert_problem(422);
+    assert_eq!(r.error_fields(), ["sent_on"]);
+
+    // Without the organisation file, letters say how to make one; the rest works.
+    let bare =
+        crate::helpers::spawn_app_with(&[("AVG_LOKET_ORGANISATION_FILE", "/nonexistent/organisation.toml")])
+            .await;
+    bare.create_team("AMW").await;
+    let r = bare.register(&registration("access", &today().to_string())).await;
+    let r = bare
+        .post_json(
+            &format!("/api/v1/requests/{}/letters", id(&r)),
+            &json!({"kind": "acknowledgement"}),
+        )
+        .await;
+    r.assert_problem(409);
+    assert!(
+        r.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("organisation.example.toml"),
+        "{}",
+        r.text
+    );
+}
+
+#[actix_web::test]
+async fn retention_removes_the_letters_and_keeps_their_hash() {
+    let outbox = tempfile::tempdir().unwrap();
+    let app = letters_app(outbox.path(), &[]).await;
+    let r = app.register(&with_address("access", "2020-01-06")).await;
+    let request = id(&r);
+    let letter = draft(
+        &app,
+        &request,
+        &json!({"kind": "acknowledgement", "channel": "post"}),
+    )
+    .await;
+    let sent = send_by_post(&app, &letter, "2020-01-07").await;
+    app.act_ok(
+        &request,
+        "withdraw",
+        &json!({"reason": "niet meer nodig", "on": "2020-01-10"}),
+    )
+    .await;
+    let spare = draft(
+        &app,
+        &request,
+        &json!({"kind": "withdrawal_confirmation", "channel": "post"}),
+    )
+    .await;
+
+    let out = Command::new(crate::cli::BIN)
+        .args(["purge"])
+        .env("AVG_LOKET_DATABASE_URL", app.database.url())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r = app.get(&format!("/api/v1/letters/{}", id(&sent))).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["text"], Value::Null);
+    assert_eq!(r.body["sha256"], sent["sha256"], "the hash stays");
+    assert!(r.body["purged_at"].is_string());
+    app.get(&format!("/api/v1/letters/{}/pdf", id(&sent)))
+        .await
+        .assert_problem(404);
+    app.get(&format!("/api/v1/letters/{}", id(&spare)))
+        .await
+        .assert_problem(404);
+    let out = Command::new(crate::cli::BIN)
+        .args(["audit", "verify"])
+        .env("AVG_LOKET_DATABASE_URL", app.database.url())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}
