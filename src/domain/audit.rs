@@ -25,7 +25,9 @@ code_enum! {
         TokenIssued = ("token_issued", "Sleutel uitgegeven", "Token issued"),
         TokenRevoked = ("token_revoked", "Sleutel ingetrokken", "Token revoked"),
         TokensRevoked = ("tokens_revoked", "Sleutels ingetrokken", "Tokens revoked"),
-        RemindersSet = ("reminders_set", "Herinneringsvoorkeur gewijzigd", "Reminder preference changed"),
+                RemindersSet = ("reminders_set", "Herinneringsvoorkeur gewijzigd", "Reminder preference changed"),
+        LetterQueued = ("letter_queued", "Brief klaargezet voor verzending per e-mail", "Letter queued for e-mail"),
+        LetterSent = ("letter_sent", "Brief verstuurd", "Letter sent"),
     }
 }
 

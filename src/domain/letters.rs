@@ -1253,9 +1253,9 @@ mod tests {
     ) -> Composed {
         let organisation = organisation();
         let address = PostalAddress {
-            line: "Dorpsstraat 12".into(),
-            postcode: "1234 AB".into(),
-            city: "Voorbeeldstad".into(),
+            line: "Kerkstraat 7".into(),
+            postcode: "5678 CD".into(),
+            city: "Andersdorp".into(),
         };
         let case = Case {
             request,
@@ -1390,6 +1390,57 @@ mod tests {
                 assert!(!composed.text.contains("{{"), "{}", composed.text);
             }
         }
+    }
+
+    /// A file name for one letter of [`every_case`]: kind and what varies.
+    fn snapshot_name(kind: LetterKind, request: &Request, language: Language) -> String {
+        let variant = match kind {
+            LetterKind::InformationRequest => request.suspensions.last().map(|s| s.reason.code().to_string()),
+            LetterKind::Decision => request.decision.as_ref().map(|d| d.outcome.code().to_string()),
+            LetterKind::Completion => Some(match &request.kind {
+                Kind::Rectification { mode } => format!("rectification_{}", mode.code()),
+                other => other.code().code().to_string(),
+            }),
+            _ => None,
+        };
+        let name = match variant {
+            Some(variant) => format!("{}-{variant}", kind.code()),
+            None => kind.code().to_string(),
+        };
+        format!("{name}.{}.txt", language.code())
+    }
+
+    /// Each letter's text in both languages, as committed in `tests/snapshots/letters/`
+    /// (fixed dates and reference, so nothing needs redacting). After a deliberate
+    /// change: `AVG_LOKET_UPDATE_SNAPSHOTS=1 cargo test --lib letters` and review the diff.
+    #[test]
+    fn every_letter_reads_as_its_snapshot() {
+        let templates = Templates::new(&[]).unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/letters");
+        let update = std::env::var_os("AVG_LOKET_UPDATE_SNAPSHOTS").is_some();
+        let mut differ = Vec::new();
+        let mut names = Vec::new();
+        for (kind, request) in every_case() {
+            for language in Language::ALL {
+                let name = snapshot_name(kind, &request, *language);
+                let text = compose_for(kind, &request, *language, &templates).text;
+                let path = dir.join(&name);
+                if update {
+                    std::fs::create_dir_all(&dir).unwrap();
+                    std::fs::write(&path, &text).unwrap();
+                }
+                if std::fs::read_to_string(&path).unwrap_or_default() != text {
+                    differ.push(name.clone());
+                }
+                names.push(name);
+            }
+        }
+        assert_eq!(names.len(), 34, "every kind and variant in both languages");
+        assert!(
+            differ.is_empty(),
+            "letters differ from their snapshots: {differ:?}; if intended, run \
+             `AVG_LOKET_UPDATE_SNAPSHOTS=1 cargo test --lib letters` and review the diff"
+        );
     }
 
     #[test]

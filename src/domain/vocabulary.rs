@@ -163,6 +163,13 @@ pub fn markdown() -> String {
     );
     table::<Audience>(&mut out, "Who receives a reminder");
     table::<OutboxStatus>(&mut out, "Outbox statuses (`status` of a mail)");
+    table::<crate::domain::letters::LetterKind>(&mut out, "Letters to the requester (`kind` of a letter)");
+    table::<crate::domain::letters::LetterStatus>(&mut out, "Letter statuses (`status` of a letter)");
+    table::<crate::domain::letters::LetterChannel>(&mut out, "How a letter goes out (`channel` of a letter)");
+    table::<Language>(
+        &mut out,
+        "Languages of letters (`requester.language`, `language` of a letter)",
+    );
     table::<ReminderPreference>(&mut out, "Reminder preferences (`reminders`)");
     table::<Calendar>(&mut out, "Calendars (`AVG_LOKET_CALENDAR`, `calendar`)");
     table::<Language>(&mut out, "Languages");

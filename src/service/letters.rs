@@ -23,6 +23,7 @@ use super::reminders::{backoff, redact_addresses, MailSettings};
 use super::{Rules, ServiceError};
 use crate::configuration::{MailUrl, Settings};
 use crate::domain::access::{Caller, Denied, View};
+use crate::domain::audit::RecordAction;
 use crate::domain::deadlines::{request_deadlines, DeadlineFacts};
 use crate::domain::letters::{
     self, check_paragraphs, compose, default_paragraphs, Case, Composed, LetterChannel, LetterKind,
@@ -901,7 +902,7 @@ pub async fn send(
                 LetterChannel::Post => record_sent_in(conn, &rules_in, &actor, &current, date, &sha256, now)?,
                 LetterChannel::Email => {
                     let data = json!({"letter_id": id, "kind": info.kind, "channel": info.channel, "sha256": sha256});
-                    append_event(conn, &current.request_id, &actor, "letter_queued", &data, now)?;
+                    append_event(conn, &current.request_id, &actor, RecordAction::LetterQueued.code(), &data, now)?;
                 }
             }
             let info = store::find(conn, &id)?.ok_or_else(|| not_found(&id))?;
@@ -982,7 +983,14 @@ fn record_sent_in(
             }
         }
     }
-    append_event(conn, &letter.request_id, actor, "letter_sent", &data, now)
+    append_event(
+        conn,
+        &letter.request_id,
+        actor,
+        RecordAction::LetterSent.code(),
+        &data,
+        now,
+    )
 }
 
 /// What one delivery round did.
