@@ -15,6 +15,7 @@ use askama::Template;
 
 mod error;
 pub mod labels;
+mod letters;
 mod lists;
 mod oversight;
 mod request_page;
@@ -42,6 +43,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/requests/{id}/actions/{action}",
             web::post().to(request_page::act),
         )
+        .route("/requests/{id}/letters", web::post().to(letters::create))
+        .route("/letters/{id}", web::get().to(letters::show))
+        .route("/letters/{id}", web::post().to(letters::save))
+        .route("/letters/{id}/pdf", web::get().to(letters::pdf))
+        .route("/letters/{id}/send", web::post().to(letters::send))
+        .route("/letters/{id}/discard", web::post().to(letters::discard))
         .route("/login", web::get().to(session::login_form))
         .route("/login", web::post().to(session::login))
         .route("/logout", web::post().to(session::logout))

@@ -13,11 +13,12 @@ use chrono_tz::Europe::Amsterdam;
 use super::labels::{choices, long_date, short_date, Choice};
 use super::{page, see_other, CheckedForm, PageError, SignedIn};
 use crate::clock;
-use crate::domain::access::View;
+use crate::domain::access::{Role, View};
 use crate::domain::audit::action_label;
 use crate::domain::grounds::CATALOGUE;
 use crate::domain::intake::{AgeBand, Relation};
 use crate::domain::kind::Kind;
+use crate::domain::letters::LetterKind;
 use crate::domain::request::{ActionName, IdentityCheck, Outcome, SuspendReason};
 use crate::domain::Language;
 use crate::service::commands::{
@@ -28,6 +29,17 @@ use crate::service::requests::{self as service, CaseFile, Change, RequestView};
 use crate::service::sessions::WebUser;
 use crate::service::ServiceError;
 use crate::web::state::AppState;
+
+use super::letters::{lines, suggested, LetterLine};
+
+/// The actions a letter to the requester reports.
+const LETTER_ACTIONS: [ActionName; 5] = [
+    ActionName::Suspend,
+    ActionName::Extend,
+    ActionName::Decide,
+    ActionName::Complete,
+    ActionName::Withdraw,
+];
 
 /// An action form that was sent and refused: shown again with its errors and values.
 #[derive(Debug, Default)]
@@ -126,6 +138,12 @@ struct RequestPage<'a> {
     events: Vec<Event>,
     posted: Posted,
     decision: Option<String>,
+    /// The "Correspondentie" panel: the letters, and the kinds that can be drafted.
+    letters: Vec<LetterLine>,
+    letter_kinds: Vec<(&'static str, &'static str)>,
+    suggested: Option<&'static str>,
+    /// Letters are set up (the organisation file is in place), and the caller may write them.
+    may_write_letters: bool,
 }
 
 impl RequestPage<'_> {
@@ -204,6 +222,7 @@ fn render(
     state: &AppState,
     user: &WebUser,
     file: CaseFile,
+    letters: Vec<LetterLine>,
     posted: Posted,
     status: StatusCode,
 ) -> HttpResponse {
@@ -356,6 +375,15 @@ fn render(
         events,
         posted,
         decision: decision_text(view),
+        suggested: suggested(view, &letters).map(|k| k.code()),
+        letters,
+        letter_kinds: LetterKind::ALL
+            .iter()
+            .filter(|k| full || **k == LetterKind::Acknowledgement)
+            .filter(|k| k.template(r).is_ok())
+            .map(|k| (k.code(), k.label_nl()))
+            .collect(),
+        may_write_letters: state.letters.organisation.is_ok() && user.caller.role != Role::Auditor,
     };
     page(status, &template)
 }
@@ -367,7 +395,15 @@ pub async fn show(
 ) -> Result<HttpResponse, PageError> {
     let user = user.0;
     let file = service::case_file(&state.db, &state.rules, &user.caller, &id, clock::now()).await?;
-    Ok(render(&state, &user, file, Posted::default(), StatusCode::OK))
+    let letters = lines(&state, &user, &id).await;
+    Ok(render(
+        &state,
+        &user,
+        file,
+        letters,
+        Posted::default(),
+        StatusCode::OK,
+    ))
 }
 
 /// The input of `action` from its form: the form's fields carry the input's names;
@@ -524,6 +560,10 @@ pub async fn act(
                     r.reference, r.team
                 )));
             }
+            // An action the requester must hear about leads on to its letter.
+            Ok(_) if LETTER_ACTIONS.contains(&action) => {
+                return Ok(see_other(&format!("/requests/{id}#correspondentie")))
+            }
             Ok(_) => return Ok(see_other(&format!("/requests/{id}"))),
             Err(error) => refusal(error)?,
         };
@@ -537,5 +577,6 @@ pub async fn act(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let file = service::case_file(&state.db, &state.rules, &user.caller, &id, now).await?;
-    Ok(render(&state, &user, file, posted, status))
+    let letters = lines(&state, &user, &id).await;
+    Ok(render(&state, &user, file, letters, posted, status))
 }

@@ -774,3 +774,129 @@ async fn retention_removes_the_letters_and_keeps_their_hash() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+#[actix_web::test]
+async fn on_the_pages_a_caseworker_decides_drafts_completes_and_sends_the_letter_in_one_sitting() {
+    use crate::pages::{csrf_of, get, post, shows, sign_in};
+    let outbox = tempfile::tempdir().unwrap();
+    let app = letters_app(outbox.path(), &[]).await;
+    let request = assessed(&app, &with_address("erasure", "2026-11-02")).await;
+    let worker = app.worker("AMW");
+    let session = sign_in(&app, &worker.token).await;
+    let link = format!("/requests/{request}");
+    let page = get(&app, &link, &[&session]).await;
+    shows(&page, "Correspondentie");
+    shows(&page, "Er zijn nog geen brieven");
+    let version = {
+        let at = page.text.find("name=\"version\" value=\"").unwrap() + 22;
+        page.text[at..].split('"').next().unwrap().to_string()
+    };
+    let decided = post(
+        &app,
+        &format!("{link}/actions/decide"),
+        &[&session],
+        &[
+            ("csrf", &csrf_of(&page)),
+            ("version", &version),
+            ("outcome", "refused"),
+            ("grounds", "legal_retention_obligation"),
+            ("explanation", "De wet verplicht ons het dossier te bewaren."),
+            ("communicated_on", "2026-11-12"),
+        ],
+    )
+    .await;
+    assert_eq!(decided.status, 303, "{}", decided.text);
+    assert_eq!(
+        decided.header("location").unwrap(),
+        format!("{link}#correspondentie"),
+        "the decision leads on to its letter"
+    );
+    let page = get(&app, &link, &[&session]).await;
+    shows(&page, "<option value=\"decision\" selected>Besluit</option>");
+
+    let drafted = post(
+        &app,
+        &format!("{link}/letters"),
+        &[&session],
+        &[("csrf", &csrf_of(&page)), ("kind", "decision")],
+    )
+    .await;
+    assert_eq!(drafted.status, 303, "{}", drafted.text);
+    let letter_link = drafted.header("location").unwrap();
+    let letter_id = letter_link.trim_start_matches("/letters/").to_string();
+    // Empty the explanation: the page names what is missing, and sending is refused.
+    let letter = get(&app, &letter_link, &[&session]).await;
+    shows(&letter, "Besluit (concept)");
+    shows(&letter, "De brief noemt alles wat de wet vraagt");
+    let saved = post(
+        &app,
+        &letter_link,
+        &[&session],
+        &[
+            ("csrf", &csrf_of(&letter)),
+            ("p_explanation", ""),
+            ("p_note", ""),
+            ("channel", "post"),
+            ("language", "nl"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, 303, "{}", saved.text);
+    let letter = get(&app, &letter_link, &[&session]).await;
+    shows(
+        &letter,
+        "Deze brief kan pas worden verstuurd als hij ook dit noemt:",
+    );
+    shows(&letter, "de uitleg voor deze situatie");
+    let refused = post(
+        &app,
+        &format!("{letter_link}/send"),
+        &[&session],
+        &[("csrf", &csrf_of(&letter)), ("sent_on", "2026-11-13")],
+    )
+    .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    shows(&refused, "De brief is niet verstuurd.");
+    shows(&refused, "de brief noemt nog niet: de uitleg voor deze situatie");
+
+    // Complete it, preview the PDF, and record it as posted.
+    let saved = post(
+        &app,
+        &letter_link,
+        &[&session],
+        &[
+            ("csrf", &csrf_of(&letter)),
+            (
+                "p_explanation",
+                "De Jeugdwet vraagt ons het dossier vijftien jaar te bewaren.",
+            ),
+            ("p_note", ""),
+            ("channel", "post"),
+            ("language", "nl"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, 303);
+    let preview = get(&app, &format!("{letter_link}/pdf"), &[&session]).await;
+    assert_eq!(preview.status, 200);
+    assert_eq!(preview.header("content-type").as_deref(), Some("application/pdf"));
+    let letter = get(&app, &letter_link, &[&session]).await;
+    let sent = post(
+        &app,
+        &format!("{letter_link}/send"),
+        &[&session],
+        &[("csrf", &csrf_of(&letter)), ("sent_on", "2026-11-13")],
+    )
+    .await;
+    assert_eq!(sent.status, 303, "{}", sent.text);
+    assert_eq!(
+        sent.header("location").unwrap(),
+        format!("{link}#correspondentie")
+    );
+    let page = get(&app, &link, &[&session]).await;
+    shows(&page, &format!("<a href=\"/letters/{letter_id}\">Besluit</a></td><td>Verzonden</td><td>Per post</td><td>vrijdag 13 november 2026</td>"));
+    shows(&page, &format!("<a href=\"/letters/{letter_id}/pdf\">downloaden"));
+    let letter = get(&app, &letter_link, &[&session]).await;
+    shows(&letter, "PDF downloaden (precies zoals verstuurd)");
+    assert!(!letter.text.contains("Opslaan"), "a sent letter has no edit form");
+}

@@ -1,0 +1,383 @@
+//! Letters on the pages: the "Correspondentie" panel of the request page drafts a
+//! letter; `/letters/{id}` shows a draft with what it still misses, its free
+//! paragraphs to edit, a PDF preview and the send form; a letter that went out shows
+//! as it was sent, with its PDF.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::labels::long_date;
+use super::{page, see_other, CheckedForm, PageError, SignedIn};
+use crate::clock;
+use crate::domain::letters::{LetterChannel, LetterKind, LetterStatus};
+use crate::domain::Language;
+use crate::service::letters::{self as service, LetterChange, LetterView, NewLetterInput, SendInput};
+use crate::service::sessions::WebUser;
+use crate::service::ServiceError;
+use crate::web::state::AppState;
+
+/// One letter in the request page's panel.
+pub struct LetterLine {
+    pub id: String,
+    pub kind: &'static str,
+    pub status: &'static str,
+    pub channel: &'static str,
+    pub sent_on: Option<String>,
+    pub draft: bool,
+    /// The PDF can be downloaded (not once retention removed it).
+    pub has_pdf: bool,
+}
+
+impl LetterLine {
+    pub fn of(view: &LetterView) -> LetterLine {
+        LetterLine {
+            id: view.id.clone(),
+            kind: view.kind.label_nl(),
+            status: view.status.label_nl(),
+            channel: view.channel.label_nl(),
+            sent_on: view.sent_on.map(long_date),
+            draft: view.status == LetterStatus::Draft,
+            has_pdf: view.purged_at.is_none(),
+        }
+    }
+}
+
+/// The request's letters for its page; none when the caller may not read them.
+pub async fn lines(state: &AppState, user: &WebUser, request_id: &str) -> Vec<LetterLine> {
+    service::list(
+        &state.db,
+        &state.rules,
+        &state.letters,
+        &user.caller,
+        request_id,
+        clock::now(),
+    )
+    .await
+    .map(|views| views.iter().map(LetterLine::of).collect())
+    .unwrap_or_default()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewLetterForm {
+    pub kind: String,
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub language: String,
+}
+
+fn filled(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// `POST /requests/{id}/letters`: drafts the letter and opens it.
+pub async fn create(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    sent: CheckedForm<NewLetterForm>,
+) -> Result<HttpResponse, PageError> {
+    let input = NewLetterInput {
+        kind: sent.form.kind.clone(),
+        channel: filled(&sent.form.channel),
+        language: filled(&sent.form.language),
+        paragraphs: Default::default(),
+    };
+    let view = service::create(
+        &state.db,
+        &state.rules,
+        &state.letters,
+        &sent.user.caller,
+        &id,
+        input,
+        clock::now(),
+    )
+    .await?;
+    Ok(see_other(&format!("/letters/{}", view.id)))
+}
+
+struct Paragraph {
+    name: String,
+    label: &'static str,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/letter.html")]
+struct LetterPage<'a> {
+    user: &'a WebUser,
+    letter: &'a LetterView,
+    kind: &'static str,
+    status: &'static str,
+    channel: &'static str,
+    draft: bool,
+    paragraphs: Vec<Paragraph>,
+    missing: Vec<String>,
+    channels: Vec<(&'static str, &'static str)>,
+    languages: Vec<(&'static str, &'static str)>,
+    sent_on: Option<String>,
+    today: String,
+    notice: Option<String>,
+    errors: Vec<String>,
+}
+
+fn paragraph_label(name: &str) -> &'static str {
+    match name {
+        "needed" => "Wat er nodig is (het minimum)",
+        "how_to_send" => "Hoe de verzoeker het veilig kan sturen",
+        "reasons" => "Redenen van de verlenging",
+        "explanation" => "Uitleg voor deze situatie",
+        "purposes" => "Doelen van de verwerking",
+        "categories" => "Soorten gegevens",
+        "recipients" => "Ontvangers",
+        "retention" => "Bewaartermijn",
+        "source" => "Bron van de gegevens",
+        "automated_decisions" => "Geautomatiseerde besluitvorming",
+        "withheld" => "Wat niet is verstrekt, ter bescherming van anderen (niet verplicht)",
+        "what_was_done" => "Wat er is gedaan",
+        "format" => "Formaat van de gegevens",
+        "delivery" => "Hoe de gegevens zijn geleverd",
+        "initiative" => "Op wiens initiatief",
+        "lifted_from" => "Vanaf wanneer de beperking wordt opgeheven",
+        "reason" => "Waarom de beperking wordt opgeheven",
+        _ => "Aanvullende alinea (niet verplicht)",
+    }
+}
+
+fn render(
+    user: &WebUser,
+    letter: &LetterView,
+    state: &AppState,
+    notice: Option<String>,
+    errors: Vec<String>,
+    status: StatusCode,
+) -> HttpResponse {
+    let template = LetterPage {
+        user,
+        letter,
+        kind: letter.kind.label_nl(),
+        status: letter.status.label_nl(),
+        channel: letter.channel.label_nl(),
+        draft: letter.status == LetterStatus::Draft,
+        paragraphs: letter
+            .paragraphs
+            .iter()
+            .map(|(name, text)| Paragraph {
+                name: name.clone(),
+                label: paragraph_label(name),
+                text: text.clone(),
+            })
+            .collect(),
+        missing: letter.missing.iter().map(|m| m.message_nl.clone()).collect(),
+        channels: LetterChannel::ALL
+            .iter()
+            .map(|c| (c.code(), c.label_nl()))
+            .collect(),
+        languages: Language::ALL.iter().map(|l| (l.code(), l.label_nl())).collect(),
+        sent_on: letter.sent_on.map(long_date),
+        today: state.rules.today(clock::now()).to_string(),
+        notice,
+        errors,
+    };
+    page(status, &template)
+}
+
+/// `GET /letters/{id}`.
+pub async fn show(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let user = user.0;
+    let letter = service::get(
+        &state.db,
+        &state.rules,
+        &state.letters,
+        &user.caller,
+        &id,
+        clock::now(),
+    )
+    .await?;
+    Ok(render(&user, &letter, &state, None, Vec::new(), StatusCode::OK))
+}
+
+/// `POST /letters/{id}`: saves the free paragraphs, channel and language.
+pub async fn save(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    sent: CheckedForm,
+) -> Result<HttpResponse, PageError> {
+    let pairs = &sent.pairs;
+    let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let paragraphs = pairs
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix("p_").map(|name| (name.to_string(), v.clone())))
+        .collect();
+    let change = LetterChange {
+        paragraphs: Some(paragraphs),
+        channel: value("channel").and_then(|v| filled(&v)),
+        language: value("language").and_then(|v| filled(&v)),
+    };
+    let now = clock::now();
+    match service::update(
+        &state.db,
+        &state.rules,
+        &state.letters,
+        &sent.user.caller,
+        &id,
+        change,
+        now,
+    )
+    .await
+    {
+        Ok(letter) => Ok(see_other(&format!(
+            "/letters/{}#{}",
+            letter.id,
+            if letter.missing.is_empty() {
+                "versturen"
+            } else {
+                "ontbreekt"
+            }
+        ))),
+        Err(ServiceError::Invalid(issues)) => {
+            let letter = service::get(
+                &state.db,
+                &state.rules,
+                &state.letters,
+                &sent.user.caller,
+                &id,
+                now,
+            )
+            .await?;
+            let errors = issues.into_iter().map(|i| i.message.nl).collect();
+            Ok(render(
+                &sent.user,
+                &letter,
+                &state,
+                None,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `POST /letters/{id}/send`.
+pub async fn send(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    sent: CheckedForm,
+) -> Result<HttpResponse, PageError> {
+    let sent_on = sent
+        .pairs
+        .iter()
+        .find(|(k, _)| k == "sent_on")
+        .and_then(|(_, v)| filled(v));
+    let now = clock::now();
+    match service::send(
+        &state.db,
+        &state.rules,
+        &state.letters,
+        &sent.user.caller,
+        &id,
+        SendInput { sent_on },
+        now,
+    )
+    .await
+    {
+        Ok(letter) => Ok(see_other(&format!(
+            "/requests/{}#correspondentie",
+            letter.request_id
+        ))),
+        Err(ServiceError::Invalid(issues)) => {
+            let letter = service::get(
+                &state.db,
+                &state.rules,
+                &state.letters,
+                &sent.user.caller,
+                &id,
+                now,
+            )
+            .await?;
+            let errors = issues.into_iter().map(|i| i.message.nl).collect();
+            Ok(render(
+                &sent.user,
+                &letter,
+                &state,
+                Some("De brief is niet verstuurd.".into()),
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `POST /letters/{id}/discard`.
+pub async fn discard(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    sent: CheckedForm,
+) -> Result<HttpResponse, PageError> {
+    let now = clock::now();
+    let letter = service::get(
+        &state.db,
+        &state.rules,
+        &state.letters,
+        &sent.user.caller,
+        &id,
+        now,
+    )
+    .await?;
+    service::discard(&state.db, &sent.user.caller, &id).await?;
+    Ok(see_other(&format!(
+        "/requests/{}#correspondentie",
+        letter.request_id
+    )))
+}
+
+/// `GET /letters/{id}/pdf`: the preview of a draft, or the letter as sent.
+pub async fn pdf(
+    state: web::Data<AppState>,
+    user: SignedIn,
+    id: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let (bytes, name) = service::pdf(
+        &state.db,
+        &state.rules,
+        &state.letters,
+        &user.0.caller,
+        &id,
+        clock::now(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{name}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(bytes))
+}
+
+/// The letter the request's last action calls for, to offer first in the panel.
+pub fn suggested(view: &crate::service::requests::RequestView, lines: &[LetterLine]) -> Option<LetterKind> {
+    let r = &view.stored.request;
+    let has = |kind: LetterKind| lines.iter().any(|l| l.kind == kind.label_nl());
+    let candidates = [
+        (r.withdrawal.is_some(), LetterKind::WithdrawalConfirmation),
+        (r.completion.is_some(), LetterKind::Completion),
+        (r.decision.is_some(), LetterKind::Decision),
+        (r.extension.is_some(), LetterKind::ExtensionNotice),
+        (r.active_suspension().is_some(), LetterKind::InformationRequest),
+        (true, LetterKind::Acknowledgement),
+    ];
+    candidates
+        .into_iter()
+        .find(|(fits, kind)| *fits && !has(*kind))
+        .map(|(_, kind)| kind)
+}
