@@ -146,7 +146,19 @@ pub struct Dashboard {
     /// reassign them).
     pub held_by_deactivated_users: i64,
     pub failed_mails: i64,
+    pub letters: LetterFigures,
     pub last_90_days: Window,
+}
+
+/// The letters to requesters, for the teams in sight.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LetterFigures {
+    /// Letters waiting to leave by e-mail.
+    pub queued: i64,
+    /// Letters by e-mail that failed for good: send them by post, or fix the address.
+    pub failed: i64,
+    /// Decisions communicated in the last 90 days without a decision letter on record.
+    pub decisions_without_letter: i64,
 }
 
 /// The open counts summed by one of their keys (status, kind or team).
@@ -271,6 +283,14 @@ pub async fn dashboard(
     // Three independent reads on three pooled connections at once: the dashboard
     // takes as long as the slowest, not the sum (each is its own snapshot).
     let (scope, sight_1, sight_2, sight_3) = (teams.clone(), sight.clone(), sight.clone(), sight);
+    let scope_letters = teams.clone();
+    let letters = db.read(move |conn| {
+        Ok::<_, ServiceError>(crate::storage::letters::counts(
+            conn,
+            scope_letters.as_deref(),
+            since,
+        )?)
+    });
     let (figures, decisions, mut window) = try_join3(
         db.read(move |conn| {
             Ok::<_, ServiceError>(store::open_figures(conn, &scope, &sight_1, today, soon_until)?)
@@ -280,6 +300,7 @@ pub async fn dashboard(
     )
     .await?;
     window.decisions = decisions;
+    let letters = letters.await?;
     let open = &figures.open;
     Ok(Dashboard {
         today,
@@ -309,6 +330,11 @@ pub async fn dashboard(
             .map(|r| r.count)
             .sum(),
         failed_mails: figures.failed_mails,
+        letters: LetterFigures {
+            queued: letters.queued,
+            failed: letters.failed,
+            decisions_without_letter: letters.decisions_without_letter,
+        },
         last_90_days: Window {
             since,
             per_kind: per_kind(&window),

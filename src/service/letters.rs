@@ -1146,11 +1146,3 @@ fn cover_text(row: &LetterRow, organisation: &Organisation) -> String {
         ),
     }
 }
-
-/// For the dashboard: letters queued and failed.
-pub fn letter_counts_in(conn: &mut DbConnection) -> Result<(i64, i64), ServiceError> {
-    Ok((
-        store::count_by_status(conn, LetterStatus::Queued)?,
-        store::count_by_status(conn, LetterStatus::Failed)?,
-    ))
-}

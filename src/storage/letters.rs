@@ -4,9 +4,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::letters;
+use super::schema::{letters, requests};
 use super::{DbConnection, StorageError};
 use crate::domain::letters::{LetterChannel, LetterKind, LetterStatus};
+use crate::domain::team::TeamCode;
 use crate::domain::vocabulary::Language;
 
 /// One row of `letters`.
@@ -280,10 +281,48 @@ pub fn purge_request(
     Ok(())
 }
 
-/// Letters by status, for the dashboard (queued and failed).
-pub fn count_by_status(conn: &mut DbConnection, status: LetterStatus) -> Result<i64, StorageError> {
-    Ok(letters::table
-        .filter(letters::status.eq(status))
-        .count()
-        .get_result(conn)?)
+/// What the dashboard shows of the letters, for the teams in sight (all when `None`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LetterCounts {
+    pub queued: i64,
+    pub failed: i64,
+    /// Decisions communicated since the start of the window with no decision letter
+    /// queued or sent (a letter written elsewhere, or none).
+    pub decisions_without_letter: i64,
+}
+
+pub fn counts(
+    conn: &mut DbConnection,
+    teams: Option<&[TeamCode]>,
+    since: NaiveDate,
+) -> Result<LetterCounts, StorageError> {
+    use diesel::dsl::{exists, not};
+    let mut by_status = |status: LetterStatus| -> Result<i64, StorageError> {
+        let mut query = letters::table
+            .inner_join(requests::table)
+            .filter(letters::status.eq(status))
+            .into_boxed();
+        if let Some(teams) = teams {
+            query = query.filter(requests::team.eq_any(teams));
+        }
+        Ok(query.count().get_result(conn)?)
+    };
+    let (queued, failed) = (by_status(LetterStatus::Queued)?, by_status(LetterStatus::Failed)?);
+    let mut decided = requests::table
+        .filter(requests::decided_on.ge(since))
+        .filter(not(exists(
+            letters::table
+                .filter(letters::request_id.eq(requests::id))
+                .filter(letters::kind.eq(LetterKind::Decision))
+                .filter(letters::status.ne(LetterStatus::Draft)),
+        )))
+        .into_boxed();
+    if let Some(teams) = teams {
+        decided = decided.filter(requests::team.eq_any(teams));
+    }
+    Ok(LetterCounts {
+        queued,
+        failed,
+        decisions_without_letter: decided.count().get_result(conn)?,
+    })
 }

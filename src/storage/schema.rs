@@ -240,6 +240,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(letters -> requests (request_id));
 diesel::joinable!(team_members -> users (user_id));
 diesel::joinable!(team_members -> teams (team));
 diesel::joinable!(api_tokens -> users (user_id));

@@ -491,6 +491,10 @@ async fn a_refusal_by_email_carries_the_pdf_whose_hash_the_audit_trail_keeps() {
     body["channel"] = json!("email");
     let request = assessed(&app, &body).await;
     app.act_ok(&request, "decide", &json!({"outcome": "refused", "grounds": ["legal_retention_obligation"], "explanation": "De wet verplicht ons het dossier te bewaren.", "communicated_on": today().to_string()})).await;
+    assert_eq!(
+        app.get("/api/v1/dashboard").await.body["letters"],
+        json!({"queued": 0, "failed": 0, "decisions_without_letter": 1})
+    );
     let letter = draft(&app, &request, &json!({"kind": "decision"})).await;
     assert_eq!(
         letter["channel"], "email",
@@ -503,6 +507,10 @@ async fn a_refusal_by_email_carries_the_pdf_whose_hash_the_audit_trail_keeps() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["status"], "queued");
     let sha = r.body["sha256"].as_str().unwrap().to_string();
+    assert_eq!(
+        app.get("/api/v1/dashboard").await.body["letters"],
+        json!({"queued": 1, "failed": 0, "decisions_without_letter": 0})
+    );
 
     let settings = crate::helpers::test_settings(
         &app.database.url(),
@@ -529,6 +537,7 @@ async fn a_refusal_by_email_carries_the_pdf_whose_hash_the_audit_trail_keeps() {
             .await
             .unwrap();
     assert_eq!(report.sent, 1);
+    assert_eq!(app.get("/api/v1/dashboard").await.body["letters"]["queued"], 0);
 
     let letter = app.get(&format!("/api/v1/letters/{}", id(&letter))).await;
     assert_eq!(letter.body["status"], "sent");
