@@ -525,7 +525,7 @@ fn serve(settings: Settings) -> Result<(), CliError> {
     actix_web::rt::System::new().block_on(async move {
         let backend = settings.database_url.backend_name();
         let application = Application::build(settings.clone())?;
-        let mailer = Mailer::from_url(&settings.mail_url).map_err(CliError::Mail)?;
+        let mailer = Mailer::from_settings(&settings).map_err(CliError::Mail)?;
         let background = Background::start(
             application.db(),
             Rules::from_settings(&settings),
@@ -553,7 +553,7 @@ fn remind(settings: Settings, now: chrono::DateTime<chrono::Utc>, delivery: bool
     let rules = Rules::from_settings(&settings);
     let mail = MailSettings::from_settings(&settings);
     actix_web::rt::System::new().block_on(async move {
-        let mailer = Mailer::from_url(&settings.mail_url).map_err(CliError::Mail)?;
+        let mailer = Mailer::from_settings(&settings).map_err(CliError::Mail)?;
         let started = std::time::Instant::now();
         let swept = sweep(&db, &rules, &mail, now).await?;
         let swept_in = started.elapsed();

@@ -177,6 +177,9 @@ pub struct Settings {
     /// A folder of letter templates that replace the built-in ones
     /// (`AVG_LOKET_LETTER_TEMPLATES`, optional): `nl/decision.txt` and so on.
     pub letter_templates: Option<PathBuf>,
+    /// A certificate authority (PEM) to trust for SMTP over TLS besides the usual
+    /// ones (`AVG_LOKET_MAIL_CA_FILE`, optional): an organisation's own mail server.
+    pub mail_ca_file: Option<PathBuf>,
 }
 
 /// A configuration value that cannot be used; the message names the variable.
@@ -367,6 +370,9 @@ impl Settings {
         )?;
 
         let organisation_file = PathBuf::from(get("AVG_LOKET_ORGANISATION_FILE", DEFAULT_ORGANISATION_FILE));
+        let mail_ca_file = Some(get("AVG_LOKET_MAIL_CA_FILE", ""))
+            .filter(|file| !file.trim().is_empty())
+            .map(PathBuf::from);
         let letter_templates = Some(get("AVG_LOKET_LETTER_TEMPLATES", ""))
             .filter(|folder| !folder.trim().is_empty())
             .map(PathBuf::from);
@@ -390,6 +396,7 @@ impl Settings {
             log_format,
             organisation_file,
             letter_templates,
+            mail_ca_file,
         })
     }
 }

@@ -57,6 +57,25 @@ impl Mailer {
     /// The transport of `AVG_LOKET_MAIL_URL`; the folder of `file://` is created.
     /// Call it inside the async runtime (the SMTP pool starts a task).
     pub fn from_url(url: &MailUrl) -> Result<Mailer, String> {
+        Mailer::with_root(url, None)
+    }
+
+    /// The transport of the settings: `AVG_LOKET_MAIL_URL`, trusting the certificate
+    /// authority of `AVG_LOKET_MAIL_CA_FILE` besides the usual ones when it is set.
+    pub fn from_settings(settings: &crate::configuration::Settings) -> Result<Mailer, String> {
+        let root = match &settings.mail_ca_file {
+            Some(path) => Some(
+                std::fs::read(path)
+                    .map_err(|e| format!("AVG_LOKET_MAIL_CA_FILE: {}: {e}", path.display()))?,
+            ),
+            None => None,
+        };
+        Mailer::with_root(&settings.mail_url, root.as_deref())
+    }
+
+    /// As [`Mailer::from_url`], trusting also the certificate authority `root` (PEM)
+    /// for SMTP over TLS: an organisation's own mail server with its own CA.
+    pub fn with_root(url: &MailUrl, root: Option<&[u8]>) -> Result<Mailer, String> {
         match url {
             MailUrl::File(dir) => {
                 std::fs::create_dir_all(dir).map_err(|e| {
@@ -72,6 +91,10 @@ impl Mailer {
                             crate::configuration::redact_password(url)
                         )
                     })?;
+                let builder = match root {
+                    Some(pem) => builder.tls(tls_with_root(url, pem)?),
+                    None => builder,
+                };
                 Ok(Mailer::Smtp(
                     builder.timeout(Some(Duration::from_secs(30))).build(),
                 ))
@@ -167,6 +190,34 @@ impl Mailer {
         self.transmit(message).await?;
         Ok(message_id)
     }
+}
+
+/// The TLS of `url` (implicit for `smtps://`, STARTTLS as the URL says) with `pem`
+/// added to the trusted roots.
+fn tls_with_root(url: &str, pem: &[u8]) -> Result<lettre::transport::smtp::client::Tls, String> {
+    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = after_scheme.split(['/', '?']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host_port.split(':').next().unwrap_or_default(),
+    };
+    let certificate = Certificate::from_pem(pem)
+        .map_err(|e| format!("AVG_LOKET_MAIL_CA_FILE: not a PEM certificate ({e})"))?;
+    let parameters = TlsParameters::builder(host.to_string())
+        .add_root_certificate(certificate)
+        .build_rustls()
+        .map_err(|e| format!("AVG_LOKET_MAIL_URL: TLS for {host}: {e}"))?;
+    Ok(if url.starts_with("smtps://") {
+        Tls::Wrapper(parameters)
+    } else if url.contains("tls=none") {
+        Tls::None
+    } else if url.contains("tls=required") {
+        Tls::Required(parameters)
+    } else {
+        Tls::Opportunistic(parameters)
+    })
 }
 
 /// Our URL contract (`smtp://` = STARTTLS when the server offers it, `?tls=required`,

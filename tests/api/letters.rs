@@ -16,14 +16,13 @@ use crate::helpers::{registration, repository_file, spawn_app_with, today, TestA
 async fn letters_app(outbox: &std::path::Path, extra: &[(&str, &str)]) -> TestApp {
     let organisation = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("organisation.example.toml");
     let mail_url = format!("file://{}", outbox.display());
-    let mut settings = vec![
-        (
-            "AVG_LOKET_ORGANISATION_FILE",
-            organisation.to_str().unwrap().to_string(),
-        ),
-        ("AVG_LOKET_MAIL_URL", mail_url),
-    ];
-    settings.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
+    // The test's own settings first: the first of a name counts.
+    let mut settings: Vec<(&str, String)> = extra.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    settings.push((
+        "AVG_LOKET_ORGANISATION_FILE",
+        organisation.to_str().unwrap().to_string(),
+    ));
+    settings.push(("AVG_LOKET_MAIL_URL", mail_url));
     let borrowed: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let app = spawn_app_with(&borrowed).await;
     app.create_team("AMW").await;
@@ -484,9 +483,18 @@ async fn an_override_that_drops_a_mandatory_element_makes_sending_fail_naming_it
 }
 
 #[actix_web::test]
-async fn a_refusal_by_email_carries_the_pdf_whose_hash_the_audit_trail_keeps() {
+async fn a_refusal_by_email_reaches_an_smtp_server_over_tls_with_the_pdf_whose_hash_the_audit_trail_keeps() {
     let outbox = tempfile::tempdir().unwrap();
-    let app = letters_app(outbox.path(), &[]).await;
+    let port = crate::smtp_sink::free_port();
+    let (sink, ca_pem) = crate::smtp_sink::SmtpSink::start_tls(port);
+    let ca_file = outbox.path().join("ca.pem");
+    std::fs::write(&ca_file, ca_pem).unwrap();
+    let mail_url = format!("smtps://127.0.0.1:{port}");
+    let mail_settings = [
+        ("AVG_LOKET_MAIL_URL", mail_url.as_str()),
+        ("AVG_LOKET_MAIL_CA_FILE", ca_file.to_str().unwrap()),
+    ];
+    let app = letters_app(outbox.path(), &mail_settings).await;
     let mut body = registration("erasure", &today().to_string());
     body["channel"] = json!("email");
     let request = assessed(&app, &body).await;
@@ -512,26 +520,14 @@ async fn a_refusal_by_email_carries_the_pdf_whose_hash_the_audit_trail_keeps() {
         json!({"queued": 1, "failed": 0, "decisions_without_letter": 0})
     );
 
-    let settings = crate::helpers::test_settings(
-        &app.database.url(),
-        &[
-            (
-                "AVG_LOKET_ORGANISATION_FILE",
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("organisation.example.toml")
-                    .to_str()
-                    .unwrap(),
-            ),
-            (
-                "AVG_LOKET_MAIL_URL",
-                &format!("file://{}", outbox.path().display()),
-            ),
-        ],
-    );
+    let organisation = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("organisation.example.toml");
+    let mut with_organisation = mail_settings.to_vec();
+    with_organisation.push(("AVG_LOKET_ORGANISATION_FILE", organisation.to_str().unwrap()));
+    let settings = crate::helpers::test_settings(&app.database.url(), &with_organisation);
     let setup = avg_loket::service::letters::LetterSetup::load(&settings).unwrap();
     let rules = avg_loket::service::Rules::from_settings(&settings);
     let mail = avg_loket::service::reminders::MailSettings::from_settings(&settings);
-    let mailer = avg_loket::mail::Mailer::from_url(&settings.mail_url).unwrap();
+    let mailer = avg_loket::mail::Mailer::from_settings(&settings).unwrap();
     let report =
         avg_loket::service::letters::deliver(&app.db, &rules, &setup, &mailer, &mail, chrono::Utc::now())
             .await
@@ -542,13 +538,10 @@ async fn a_refusal_by_email_carries_the_pdf_whose_hash_the_audit_trail_keeps() {
     let letter = app.get(&format!("/api/v1/letters/{}", id(&letter))).await;
     assert_eq!(letter.body["status"], "sent");
     assert_eq!(letter.body["sent_on"], today().to_string());
-    let mails: Vec<_> = std::fs::read_dir(outbox.path())
-        .unwrap()
-        .flatten()
-        .map(|e| std::fs::read_to_string(e.path()).unwrap())
-        .collect();
-    assert_eq!(mails.len(), 1);
-    let eml = &mails[0];
+    let mails = sink.messages();
+    assert_eq!(mails.len(), 1, "one mail at the SMTP server");
+    assert_eq!(mails[0].to, ["j@example.nl"]);
+    let eml = &mails[0].data;
     assert!(eml.contains("To: j@example.nl"), "{eml}");
     assert!(eml.contains("Reply-To: fg@welzijnvoorbeeldstad.example"), "{eml}");
     assert!(eml.contains("Content-Type: application/pdf"), "{eml}");
@@ -908,4 +901,27 @@ async fn on_the_pages_a_caseworker_decides_drafts_completes_and_sends_the_letter
     let letter = get(&app, &letter_link, &[&session]).await;
     shows(&letter, "PDF downloaden (precies zoals verstuurd)");
     assert!(!letter.text.contains("Opslaan"), "a sent letter has no edit form");
+}
+
+#[actix_web::test]
+async fn a_letter_by_email_is_refused_while_mail_would_leave_unencrypted() {
+    let outbox = tempfile::tempdir().unwrap();
+    let app = letters_app(
+        outbox.path(),
+        &[("AVG_LOKET_MAIL_URL", "smtp://127.0.0.1:2525?tls=none")],
+    )
+    .await;
+    let mut body = registration("access", &today().to_string());
+    body["channel"] = json!("web_form");
+    let request = app.register(&body).await;
+    let letter = draft(&app, &id(&request), &json!({"kind": "acknowledgement"})).await;
+    assert_eq!(letter["channel"], "email");
+    let r = app
+        .post_json(&format!("/api/v1/letters/{}/send", id(&letter)), &json!({}))
+        .await;
+    r.assert_problem(422);
+    assert_eq!(r.error_fields(), ["channel"]);
+    assert!(r.text.contains("encrypted"), "{}", r.text);
+    let after = app.get(&format!("/api/v1/letters/{}", id(&letter))).await;
+    assert_eq!(after.body["status"], "draft", "nothing was queued");
 }

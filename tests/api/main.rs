@@ -19,6 +19,7 @@
 //! | `schema` | — | runs the migrations of both backends and lists the columns |
 //! | `setup` | — | reads the README, `Cargo.toml`, `Cargo.lock` (and the manifests cargo unpacked for it), the `Dockerfile` and `docker-compose.yml` |
 //! | `walkthrough` | the shell blocks of the README's "A first request" and of `docs/api.md`, run verbatim by `bash` with the built binary and `curl` | — |
+//! | `letters` | HTTP and the pages; the PDFs read with `pdftotext` and `qpdf`; e-mail through a real SMTP server over TLS on 127.0.0.1 (a CA of the test's own, trusted with `AVG_LOKET_MAIL_CA_FILE`); `avg-loket purge` and `audit verify` | calls `service::letters::deliver` with a chosen `now`, as the background loop does |
 //! | `search` | HTTP | deletes the name keys with diesel and calls `fill_missing_requester_keys` as `migrate` does, to prove that requests from before the keys are found once it ran |
 //!
 //! The browser walk (`browser-tests/walk.mjs`, run by `.ci/run`) drives the pages in a

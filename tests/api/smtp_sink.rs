@@ -1,8 +1,8 @@
 //! A minimal SMTP server on 127.0.0.1 for end-to-end tests: it speaks enough SMTP
 //! (EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) for lettre, and keeps every message.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone)]
@@ -46,10 +46,9 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-fn session(stream: TcpStream, store: &Mutex<Vec<Received>>) -> std::io::Result<()> {
-    let mut writer = stream.try_clone()?;
+fn session<S: Read + Write>(stream: S, store: &Mutex<Vec<Received>>) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream);
-    writer.write_all(b"220 sink ESMTP\r\n")?;
+    reader.get_mut().write_all(b"220 sink ESMTP\r\n")?;
     let mut to = Vec::new();
     let mut line = String::new();
     loop {
@@ -58,16 +57,16 @@ fn session(stream: TcpStream, store: &Mutex<Vec<Received>>) -> std::io::Result<(
             return Ok(());
         }
         let command = line.trim_end().to_ascii_uppercase();
-        if command.starts_with("EHLO") || command.starts_with("HELO") {
-            writer.write_all(b"250-sink\r\n250 8BITMIME\r\n")?;
+        let reply: &[u8] = if command.starts_with("EHLO") || command.starts_with("HELO") {
+            b"250-sink\r\n250 8BITMIME\r\n"
         } else if command.starts_with("MAIL FROM") {
             to.clear();
-            writer.write_all(b"250 OK\r\n")?;
+            b"250 OK\r\n"
         } else if command.starts_with("RCPT TO") {
             to.push(line.trim_end()[8..].trim().trim_matches(['<', '>']).to_string());
-            writer.write_all(b"250 OK\r\n")?;
+            b"250 OK\r\n"
         } else if command == "DATA" {
-            writer.write_all(b"354 go ahead\r\n")?;
+            reader.get_mut().write_all(b"354 go ahead\r\n")?;
             let mut data = String::new();
             loop {
                 line.clear();
@@ -80,12 +79,69 @@ fn session(stream: TcpStream, store: &Mutex<Vec<Received>>) -> std::io::Result<(
                 data.push_str(&line);
             }
             store.lock().unwrap().push(Received { to: to.clone(), data });
-            writer.write_all(b"250 queued\r\n")?;
+            b"250 queued\r\n"
         } else if command == "QUIT" {
-            writer.write_all(b"221 bye\r\n")?;
+            reader.get_mut().write_all(b"221 bye\r\n")?;
             return Ok(());
         } else {
-            writer.write_all(b"250 OK\r\n")?;
-        }
+            b"250 OK\r\n"
+        };
+        reader.get_mut().write_all(reply)?;
+        reader.get_mut().flush()?;
+    }
+}
+
+/// A certificate authority of the test's own, and a certificate for 127.0.0.1
+/// signed by it: (the CA's PEM, the server's certificate chain and key).
+fn test_certificates() -> (
+    String,
+    Vec<rustls::pki_types::CertificateDer<'static>>,
+    rustls::pki_types::PrivateKeyDer<'static>,
+) {
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "avg-loket test CA");
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
+    let cert = params.signed_by(&key, &ca, &ca_key).unwrap();
+    (
+        ca.pem(),
+        vec![cert.der().clone()],
+        rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+    )
+}
+
+impl SmtpSink {
+    /// A sink that speaks SMTP over implicit TLS (`smtps://`) only; returns it and the
+    /// PEM of the authority its certificate is signed by.
+    pub fn start_tls(port: u16) -> (SmtpSink, String) {
+        let (ca_pem, chain, key) = test_certificates();
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .unwrap();
+        let config = Arc::new(config);
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind SMTP sink");
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let store = received.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().map_while(Result::ok) {
+                let (store, config) = (store.clone(), config.clone());
+                std::thread::spawn(move || {
+                    let Ok(connection) = rustls::ServerConnection::new(config) else {
+                        return;
+                    };
+                    let _ = session(rustls::StreamOwned::new(connection, stream), &store);
+                });
+            }
+        });
+        (SmtpSink { received }, ca_pem)
     }
 }
