@@ -48,6 +48,7 @@ const env = {
   AVG_LOKET_LISTEN: `127.0.0.1:${port}`,
   AVG_LOKET_BASE_URL: base,
   AVG_LOKET_LOG: "warn",
+  AVG_LOKET_ORGANISATION_FILE: path.join(root, "organisation.example.toml"),
 };
 const cli = (...args) => execFileSync(bin, args, { env, encoding: "utf8" }).trim().split("\n").pop();
 
@@ -174,6 +175,9 @@ try {
   await front.fill("#requester_name", "Jan de Vries");
   await front.fill("#requester_email", "");
   await front.fill("#requester_phone", "06-12345678");
+  await front.fill("#requester_address_line", "Kerkstraat 7");
+  await front.fill("#requester_address_postcode", "5678cd");
+  await front.fill("#requester_address_city", "Andersdorp");
   await front.click("text=Verzoek registreren");
   await front.waitForURL(/\/bevestiging$/);
   const heading = await front.textContent("h1");
@@ -219,8 +223,8 @@ try {
   await front.click("table.list a");
   check(!(await front.textContent("body")).includes("Karin Pieters"), "the request page shows no personal data to the front desk");
   await front.fill("#withdraw-reason", "Belde om het verzoek in te trekken");
-  await front.click("#actie-withdraw + form button");
-  await front.waitForURL(/\/requests\/[0-9a-f-]+$/);
+    await front.click("#actie-withdraw + form button");
+  await front.waitForURL(/\/requests\/[0-9a-f-]+#correspondentie$/);
   check((await front.textContent(".status")).includes("Ingetrokken"), "the front desk withdrew it on the caller's behalf");
   await accessible(front, "request page, front desk");
   const missing = await front.goto(`${base}/requests/00000000-0000-0000-0000-000000000000`);
@@ -257,11 +261,40 @@ try {
   await cw.check("#ground-manifestly_unfounded");
   await cw.fill("#decide-explanation", "Het verzoek is de derde deze maand over hetzelfde dossier");
   await cw.click("#actie-decide + form button");
-  await cw.waitForURL(requestUrl);
+  await cw.waitForURL(`${requestUrl}#correspondentie`);
   check((await cw.textContent(".status")).includes("Afgewezen"), "refused with a ground");
   check((await cw.textContent("body")).includes("Kennelijk ongegrond"), "the ground is shown by its label");
   await accessible(cw, "request page after the decision");
   await shot(cw, "request");
+
+  // In the same sitting: the decision letter. Without an explanation it names what is
+  // missing and is not sent; completed, it is previewed as PDF and recorded as posted.
+  check(await cw.inputValue("#letter-kind") === "decision", "the panel offers the decision letter");
+  await cw.click("#correspondentie form button");
+  await cw.waitForURL(/\/letters\/[0-9a-f-]+$/);
+  const letterUrl = cw.url();
+  await cw.fill("#p-explanation", "");
+  await cw.click("button:text-is('Opslaan')");
+  await cw.waitForURL(/#ontbreekt$/);
+  const lacking = await cw.textContent("section[aria-labelledby=ontbreekt]");
+  check(lacking.includes("de uitleg voor deze situatie"), "the draft says the explanation is missing");
+  await accessible(cw, "letter draft with a missing element");
+  await cw.click("button:text-is('Vastleggen als verstuurd')");
+  check((await cw.textContent(".summary")).includes("De brief is niet verstuurd"), "sending is refused while an element is missing");
+  await cw.fill("#p-explanation", "U vroeg deze maand al twee keer om inzage in hetzelfde dossier; die kreeg u op 3 en 17 november.");
+  await cw.click("button:text-is('Opslaan')");
+  await cw.waitForURL(/#versturen$/);
+  check((await cw.textContent("section[aria-labelledby=ontbreekt]")).includes("De brief noemt alles wat de wet vraagt"), "nothing is missing any more");
+  const preview = await cw.request.get(`${letterUrl}/pdf`);
+  check(preview.status() === 200 && preview.headers()["content-type"] === "application/pdf"
+    && (await preview.body()).subarray(0, 5).toString() === "%PDF-", "the draft previews as a PDF");
+  await accessible(cw, "letter draft ready to send");
+  await shot(cw, "letter");
+  await cw.click("button:text-is('Vastleggen als verstuurd')");
+  await cw.waitForURL(`${requestUrl}#correspondentie`);
+  const panel = await cw.textContent("#correspondentie");
+  check(panel.includes("Besluit") && panel.includes("Verzonden") && panel.includes("Per post"), "the letter is under Correspondentie");
+  await accessible(cw, "request page with its correspondence");
   check(!(await cw.isVisible("#actie-transfer")), "a caseworker does not move requests to another team");
 
   // The manager sees the old request belongs with the youth team, and moves it.

@@ -314,6 +314,8 @@ pub struct IntakeCorrection {
     pub client_reference: Option<Option<String>>,
     pub parents_informed: Option<Option<bool>>,
     pub description: Option<Option<String>>,
+    pub address: Option<Option<PostalAddress>>,
+    pub language: Option<super::Language>,
 }
 
 impl Intake {
@@ -365,6 +367,18 @@ impl Intake {
             &mut changed,
         );
         set("description", &mut next.description, &c.description, &mut changed);
+        set(
+            "requester.address",
+            &mut next.requester.address,
+            &c.address,
+            &mut changed,
+        );
+        set(
+            "requester.language",
+            &mut next.requester.language,
+            &c.language,
+            &mut changed,
+        );
         let issues = check_representation(&next.requester, &next.subject);
         (next, changed, issues)
     }

@@ -481,7 +481,7 @@ fn action_input(action: ActionName, body: &Bytes) -> Result<ActionInput, ApiErro
         ActionName::Decide => ActionInput::Decide(json::parse::<DecideInput>(body)?),
         ActionName::Complete => ActionInput::Complete(json::parse::<CompleteInput>(body)?),
         ActionName::Withdraw => ActionInput::Withdraw(json::parse::<WithdrawInput>(body)?),
-        ActionName::Correct => ActionInput::Correct(json::parse::<CorrectInput>(body)?),
+        ActionName::Correct => ActionInput::Correct(Box::new(json::parse::<CorrectInput>(body)?)),
         ActionName::Transfer => ActionInput::Transfer(json::parse::<TransferInput>(body)?),
     })
 }

@@ -25,6 +25,7 @@ use crate::service::commands::{
     ActionInput, AssignInput, CompleteInput, CorrectInput, DecideInput, ExtendInput, RequesterCorrection,
     ResumeInput, StartAssessmentInput, SubjectCorrection, SuspendInput, TransferInput, WithdrawInput,
 };
+use crate::service::registration::AddressInput;
 use crate::service::requests::{self as service, CaseFile, Change, RequestView};
 use crate::service::sessions::WebUser;
 use crate::service::ServiceError;
@@ -334,6 +335,42 @@ fn render(
                     kind: "tel",
                 },
                 DetailInput {
+                    field: "requester.address.line",
+                    name: "address_line",
+                    label: "Straat en huisnummer, voor brieven per post (niet verplicht)",
+                    current: intake
+                        .requester
+                        .address
+                        .as_ref()
+                        .map(|a| a.line.clone())
+                        .unwrap_or_default(),
+                    kind: "text",
+                },
+                DetailInput {
+                    field: "requester.address.postcode",
+                    name: "address_postcode",
+                    label: "Postcode (niet verplicht)",
+                    current: intake
+                        .requester
+                        .address
+                        .as_ref()
+                        .map(|a| a.postcode.clone())
+                        .unwrap_or_default(),
+                    kind: "text",
+                },
+                DetailInput {
+                    field: "requester.address.city",
+                    name: "address_city",
+                    label: "Plaats (niet verplicht)",
+                    current: intake
+                        .requester
+                        .address
+                        .as_ref()
+                        .map(|a| a.city.clone())
+                        .unwrap_or_default(),
+                    kind: "text",
+                },
+                DetailInput {
                     field: "subject.client_reference",
                     name: "client_reference",
                     label: "Cliëntnummer (niet verplicht)",
@@ -461,13 +498,25 @@ fn action_input(action: ActionName, pairs: &[(String, String)]) -> ActionInput {
             on: given("on"),
         }),
         // The form sends every detail; what equals the registration is no change.
-        ActionName::Correct => ActionInput::Correct(CorrectInput {
+        ActionName::Correct => ActionInput::Correct(Box::new(CorrectInput {
             reason: one("reason"),
             requester: Some(RequesterCorrection {
                 name: Some(given("name")),
                 email: Some(one("email")),
                 phone: Some(one("phone")),
                 relation: Some(given("relation")),
+                // All three empty: no address; otherwise each is checked.
+                address: Some(
+                    ["address_line", "address_postcode", "address_city"]
+                        .iter()
+                        .any(|name| one(name).is_some())
+                        .then(|| AddressInput {
+                            line: given("address_line"),
+                            postcode: given("address_postcode"),
+                            city: given("address_city"),
+                        }),
+                ),
+                language: None,
             }),
             subject: Some(SubjectCorrection {
                 age_band: Some(given("age_band")),
@@ -480,7 +529,7 @@ fn action_input(action: ActionName, pairs: &[(String, String)]) -> ActionInput {
             }),
             description: Some(one("description")),
             received_on: one("received_on"),
-        }),
+        })),
         ActionName::Transfer => ActionInput::Transfer(TransferInput {
             team: given("team"),
             reason: one("reason"),

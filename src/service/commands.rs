@@ -131,6 +131,12 @@ pub struct RequesterCorrection {
     pub phone: Option<Option<String>>,
     #[schema(value_type = Option<Relation>)]
     pub relation: Option<String>,
+    /// The postal address for letters by post; `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<super::registration::AddressInput>)]
+    pub address: Option<Option<super::registration::AddressInput>>,
+    #[schema(value_type = Option<crate::domain::Language>)]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -178,7 +184,7 @@ pub enum ActionInput {
     Decide(DecideInput),
     Complete(CompleteInput),
     Withdraw(WithdrawInput),
-    Correct(CorrectInput),
+    Correct(Box<CorrectInput>),
     Transfer(TransferInput),
 }
 
@@ -307,6 +313,12 @@ impl CorrectInput {
             client_reference: optional(subject.client_reference, &detail::client_reference, issues),
             parents_informed: subject.parents_informed,
             description: optional(self.description.clone(), &detail::description, issues),
+            address: requester
+                .address
+                .map(|address| address.and_then(|a| detail::address(issues, &a))),
+            language: requester
+                .language
+                .and_then(|l| issues.code::<crate::domain::Language>("requester.language", &l)),
         }
     }
 }

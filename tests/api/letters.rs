@@ -925,3 +925,50 @@ async fn a_letter_by_email_is_refused_while_mail_would_leave_unencrypted() {
     let after = app.get(&format!("/api/v1/letters/{}", id(&letter))).await;
     assert_eq!(after.body["status"], "draft", "nothing was queued");
 }
+
+#[actix_web::test]
+async fn an_address_added_by_correcting_the_registration_completes_a_letter_by_post() {
+    let outbox = tempfile::tempdir().unwrap();
+    let app = letters_app(outbox.path(), &[]).await;
+    let request = id(&app.register(&registration("access", &today().to_string())).await);
+    let letter = draft(&app, &request, &json!({"kind": "acknowledgement"})).await;
+    assert_eq!(letter["channel"], "post");
+    assert_eq!(letter["missing"][0]["element"], "address");
+    let r = app
+        .act(&request, "correct", &json!({"reason": "adres opgegeven", "requester": {"address": {"line": "Kerkstraat 7", "postcode": "", "city": "Andersdorp"}}}))
+        .await;
+    r.assert_problem(422);
+    assert_eq!(r.error_fields(), ["requester.address.postcode"]);
+    let r = app
+        .act_ok(&request, "correct", &json!({"reason": "adres opgegeven", "requester": {"address": {"line": "Kerkstraat 7", "postcode": "5678cd", "city": "Andersdorp"}, "language": "en"}}))
+        .await;
+    assert_eq!(
+        r["requester"]["address"],
+        json!({"line": "Kerkstraat 7", "postcode": "5678 CD", "city": "Andersdorp"})
+    );
+    assert_eq!(r["requester"]["language"], "en");
+    let events = app.get(&format!("/api/v1/requests/{request}/events")).await;
+    let correction = events.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "correct")
+        .unwrap();
+    assert!(
+        !correction["data"].to_string().contains("Kerkstraat"),
+        "the trail names the field, not the address"
+    );
+    let letter = app.get(&format!("/api/v1/letters/{}", id(&letter))).await;
+    assert_eq!(letter.body["missing"], json!([]));
+    assert!(letter.body["text"]
+        .as_str()
+        .unwrap()
+        .contains("5678 CD Andersdorp"));
+    // A new draft follows the requester's language.
+    let english = draft(&app, &request, &json!({"kind": "acknowledgement"})).await;
+    assert_eq!(english["language"], "en");
+    assert!(english["text"]
+        .as_str()
+        .unwrap()
+        .contains("We have received your request"));
+}
