@@ -6,13 +6,15 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev && rm
 WORKDIR /src
 # The dependencies first, in a layer of their own: a change to the sources reuses it.
 COPY Cargo.toml Cargo.lock ./
-RUN mkdir -p src benches \
+COPY crates/letter-pdf/Cargo.toml crates/letter-pdf/
+RUN mkdir -p src benches crates/letter-pdf/src crates/letter-pdf/benches \
     && echo 'fn main() {}' > src/main.rs && touch src/lib.rs && echo 'fn main() {}' > benches/register.rs \
+    && touch crates/letter-pdf/src/lib.rs && echo 'fn main() {}' > crates/letter-pdf/benches/render.rs \
     && cargo build --release --locked \
-    && rm -rf src benches
+    && rm -rf src benches crates/letter-pdf/src crates/letter-pdf/benches
 COPY . .
-# Newer than the placeholders, so that cargo builds avg-loket itself again.
-RUN touch src/main.rs src/lib.rs \
+# Newer than the placeholders, so that cargo builds avg-loket and its letter renderer again.
+RUN touch src/main.rs src/lib.rs crates/letter-pdf/src/lib.rs \
     && cargo build --release --locked \
     && cp target/release/avg-loket /usr/local/bin/avg-loket
 
@@ -23,9 +25,11 @@ RUN apt-get update && apt-get install -y --no-install-recommends libpq5 ca-certi
 COPY --from=build /usr/local/bin/avg-loket /usr/local/bin/avg-loket
 USER avg
 WORKDIR /data
+# Letters read /data/organisation.toml: mount it (start from organisation.example.toml).
 ENV AVG_LOKET_LISTEN=0.0.0.0:8080 \
     AVG_LOKET_DATABASE_URL=sqlite:///data/avg-loket.db \
-    AVG_LOKET_MAIL_URL=file:///data/mail-outbox
+    AVG_LOKET_MAIL_URL=file:///data/mail-outbox \
+    AVG_LOKET_ORGANISATION_FILE=/data/organisation.toml
 EXPOSE 8080
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["avg-loket"]
