@@ -465,8 +465,23 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
         } => {
             let path = file.unwrap_or_else(|| settings.organisation_file.clone());
             let organisation = crate::configuration::load_organisation(&path)?;
+            // The overrides are tried on a sample of every letter in both languages.
+            let templates = crate::service::letters::templates_of(&settings).map_err(CliError::Letters)?;
+            let problems = crate::domain::letters::samples::override_problems(&templates, &organisation);
+            if !problems.is_empty() {
+                return Err(CliError::Letters(format!(
+                    "an override leaves out what the law requires: {}",
+                    problems.join("; ")
+                )));
+            }
             println!("{}: ok", path.display());
             print!("{}", organisation_summary(&organisation));
+            if !templates.overridden().is_empty() {
+                println!(
+                    "letter templates replaced: {} (each says all it must)",
+                    templates.overridden().join(", ")
+                );
+            }
             Ok(())
         }
         command @ (Command::Team { .. } | Command::User { .. } | Command::Token { .. }) => {

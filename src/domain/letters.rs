@@ -1216,19 +1216,13 @@ pub fn check_paragraphs(
     }
 }
 
-#[cfg(test)]
-mod tests {
+/// Realistic cases for every letter and variant (17 in all), received 1 December 2026:
+/// for the snapshots and tests, and for `organisation check`, which tries the
+/// organisation's template overrides on them.
+pub mod samples {
     use super::*;
-    use crate::domain::organisation::OrganisationFile;
-    use crate::domain::request::Status;
-    use crate::domain::request::{Completion, Decision, Extension, Suspension, Withdrawal};
+    use crate::domain::request::{Completion, Decision, Extension, Status, Suspension, Withdrawal};
     use crate::domain::team::TeamCode;
-
-    fn organisation() -> Organisation {
-        let file: OrganisationFile =
-            toml::from_str(include_str!("../../organisation.example.toml")).expect("the example parses");
-        file.validate().expect("the example is valid")
-    }
 
     fn date(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -1245,55 +1239,8 @@ mod tests {
         )
     }
 
-    fn compose_for(
-        kind: LetterKind,
-        request: &Request,
-        language: Language,
-        templates: &Templates,
-    ) -> Composed {
-        let organisation = organisation();
-        let address = PostalAddress {
-            line: "Kerkstraat 7".into(),
-            postcode: "5678 CD".into(),
-            city: "Andersdorp".into(),
-        };
-        let case = Case {
-            request,
-            requester_name: "J. de Vries",
-            requester_email: Some("j.devries@example.nl"),
-            address: Some(&address),
-            response_deadline: date("2026-12-15"),
-            legal_deadline: date("2027-01-04"),
-            first_month: date("2027-01-04"),
-            signatory: Signatory {
-                name: "A. Jansen".into(),
-                team: "Team Wmo".into(),
-            },
-        };
-        let template = kind.template(request).expect("the letter fits");
-        let mut paragraphs = default_paragraphs(template, &case, &organisation, language);
-        for name in paragraph_names(template) {
-            if name != "note" && name != "withheld" {
-                paragraphs
-                    .entry(name.to_string())
-                    .or_insert_with(|| format!("Tekst voor {name}."));
-            }
-        }
-        compose(
-            kind,
-            &case,
-            &organisation,
-            &paragraphs,
-            language,
-            LetterChannel::Post,
-            date("2026-12-09"),
-            false,
-            templates,
-        )
-        .expect("the template renders")
-    }
-
-    fn every_case() -> Vec<(LetterKind, Request)> {
+    /// Each letter with a request in the state it reports.
+    pub fn cases() -> Vec<(LetterKind, Request)> {
         let mut cases = Vec::new();
         cases.push((LetterKind::Acknowledgement, request(Kind::Access)));
         for reason in SuspendReason::ALL {
@@ -1371,6 +1318,124 @@ mod tests {
         });
         cases.push((LetterKind::WithdrawalConfirmation, withdrawn));
         cases
+    }
+
+    /// The letter for a sample case, by post to a requester with an address, every
+    /// free paragraph filled.
+    pub fn compose_sample(
+        kind: LetterKind,
+        request: &Request,
+        organisation: &Organisation,
+        language: Language,
+        templates: &Templates,
+    ) -> Result<Composed, String> {
+        let address = PostalAddress {
+            line: "Kerkstraat 7".into(),
+            postcode: "5678 CD".into(),
+            city: "Andersdorp".into(),
+        };
+        let case = Case {
+            request,
+            requester_name: "J. de Vries",
+            requester_email: Some("j.devries@example.nl"),
+            address: Some(&address),
+            response_deadline: date("2026-12-15"),
+            legal_deadline: date("2027-01-04"),
+            first_month: date("2027-01-04"),
+            signatory: Signatory {
+                name: "A. Jansen".into(),
+                team: "Team Wmo".into(),
+            },
+        };
+        let template = kind.template(request).map_err(|NotNow(m)| m.en)?;
+        let mut paragraphs = default_paragraphs(template, &case, organisation, language);
+        for name in paragraph_names(template) {
+            if name != "note" && name != "withheld" {
+                paragraphs
+                    .entry(name.to_string())
+                    .or_insert_with(|| format!("Tekst voor {name}."));
+            }
+        }
+        compose(
+            kind,
+            &case,
+            organisation,
+            &paragraphs,
+            language,
+            LetterChannel::Post,
+            date("2026-12-09"),
+            false,
+            templates,
+        )
+    }
+
+    /// What the overridden templates leave out, one line per template and element
+    /// (`nl/decision.txt: the complaint to the Autoriteit Persoonsgegevens`); a
+    /// template that fails to render is a line too.
+    pub fn override_problems(templates: &Templates, organisation: &Organisation) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (kind, request) in cases() {
+            for language in Language::ALL {
+                let Ok(name) = kind.template(&request) else {
+                    continue;
+                };
+                let key = template_key(*language, name);
+                if !templates.overridden().contains(&key) {
+                    continue;
+                }
+                match compose_sample(kind, &request, organisation, *language, templates) {
+                    Ok(composed) => {
+                        for element in composed.missing {
+                            let line = format!("{key}: {}", element.label.en);
+                            if !problems.contains(&line) {
+                                problems.push(line);
+                            }
+                        }
+                    }
+                    Err(error) => problems.push(error),
+                }
+            }
+        }
+        problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::samples::{cases as every_case, compose_sample};
+    use super::*;
+    use crate::domain::organisation::OrganisationFile;
+    use crate::domain::request::{Decision, Extension};
+    use crate::domain::team::TeamCode;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn request(kind: Kind) -> Request {
+        Request::received(
+            uuid::Uuid::nil(),
+            "AVG-2026-00012".into(),
+            kind,
+            TeamCode::parse("WMO").unwrap(),
+            None,
+            date("2026-12-01"),
+        )
+    }
+
+    fn compose_for(
+        kind: LetterKind,
+        request: &Request,
+        language: Language,
+        templates: &Templates,
+    ) -> Composed {
+        compose_sample(kind, request, &organisation(), language, templates).expect("the template renders")
+    }
+
+    fn organisation() -> Organisation {
+        let file: OrganisationFile =
+            toml::from_str(include_str!("../../organisation.example.toml")).expect("the example parses");
+        file.validate().expect("the example is valid")
     }
 
     #[test]

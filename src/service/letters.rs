@@ -81,11 +81,7 @@ impl LetterSetup {
                 None,
             ),
         };
-        let overrides = match &settings.letter_templates {
-            Some(folder) => read_overrides(folder)?,
-            None => Vec::new(),
-        };
-        let templates = Arc::new(Templates::new(&overrides)?);
+        let templates = Arc::new(templates_of(settings)?);
         Ok(LetterSetup {
             organisation,
             logo,
@@ -93,6 +89,16 @@ impl LetterSetup {
             email: email_allowed(&settings.mail_url),
         })
     }
+}
+
+/// The letter templates: the built-in ones with the overrides of
+/// `AVG_LOKET_LETTER_TEMPLATES` in their place.
+pub fn templates_of(settings: &Settings) -> Result<Templates, String> {
+    let overrides = match &settings.letter_templates {
+        Some(folder) => read_overrides(folder)?,
+        None => Vec::new(),
+    };
+    Templates::new(&overrides)
 }
 
 /// `nl/NAME.txt` and `en/NAME.txt` in the folder.
@@ -977,6 +983,8 @@ fn record_sent_in(
             let context = rules.context(stored.request.kind.code(), now);
             let deadlines = stored.request.deadlines(context.periods, context.calendar);
             stored.updated_at = now;
+            // A new version: a form shown with the old date is stale.
+            stored.request.version = version + 1;
             let next_reminder_at = rules.next_reminder_at(&stored, &deadlines, now);
             if !requests::update(conn, &stored, &deadlines, next_reminder_at, version)? {
                 return Err(ServiceError::Stale { current: version });

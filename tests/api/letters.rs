@@ -262,6 +262,10 @@ async fn every_letter_says_in_its_pdf_what_the_law_requires() {
         let sent = letter_says(&app, &request, "decision", "2026-11-13", &needles).await;
         let r = app.get(&format!("/api/v1/requests/{request}")).await;
         assert_eq!(
+            r.body["version"], 5,
+            "register, assign, assess, decide, then the letter's date"
+        );
+        assert_eq!(
             r.body["decision"]["communicated_on"], "2026-11-13",
             "the letter's date is when the decision was communicated"
         );
@@ -971,4 +975,36 @@ async fn an_address_added_by_correcting_the_registration_completes_a_letter_by_p
         .as_str()
         .unwrap()
         .contains("We have received your request"));
+}
+
+#[test]
+fn organisation_check_refuses_an_override_that_leaves_out_a_mandatory_element() {
+    let overrides = tempfile::tempdir().unwrap();
+    std::fs::create_dir(overrides.path().join("en")).unwrap();
+    let original = repository_file("templates/letters/en/extension_notice.txt");
+    std::fs::write(overrides.path().join("en/extension_notice.txt"), &original).unwrap();
+    let organisation = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("organisation.example.toml");
+    let check = || {
+        Command::new(crate::cli::BIN)
+            .args(["organisation", "check", "--file", organisation.to_str().unwrap()])
+            .env("AVG_LOKET_LETTER_TEMPLATES", overrides.path())
+            .output()
+            .unwrap()
+    };
+    let out = check();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("letter templates replaced: en/extension_notice.txt")
+    );
+    let dropped = original.replace("by at most two months", "for a while");
+    assert_ne!(dropped, original);
+    std::fs::write(overrides.path().join("en/extension_notice.txt"), dropped).unwrap();
+    let out = check();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("en/extension_notice.txt: that the period is extended, and by how long"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
 }
