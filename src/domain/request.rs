@@ -274,6 +274,14 @@ pub enum TransitionError {
 }
 
 const MAX_TEXT: usize = 10_000;
+/// What a correction of a closed request may still change: where its letters go.
+const CONTACT_DETAILS: [&str; 5] = [
+    "requester.name",
+    "requester.email",
+    "requester.phone",
+    "requester.address",
+    "requester.language",
+];
 /// The date of receipt, as a date may not lie before it.
 const RECEIPT: (&str, &str) = ("the date of receipt", "de datum van ontvangst");
 const MAX_REASON: usize = 2_000;
@@ -459,7 +467,9 @@ impl ActionFacts {
         use Status::*;
         let status = self.status;
         let status_nl = super::vocabulary::in_sentence(status.label_nl());
-        if status.is_terminal() {
+        // A closed request keeps its facts; only the requester's contact details can
+        // still be corrected, for the letters that report its closing.
+        if status.is_terminal() && action != Correct {
             return Some(Message::new(
                 format!("the request is {status}; no action is possible any more"),
                 format!("het verzoek is {status_nl}; er is niets meer aan te doen"),
@@ -819,6 +829,24 @@ pub fn transition(
         } => {
             kept_reason = required_text("reason", reason.as_deref(), MAX_REASON, &mut issues);
             let mut changed = intake_changed;
+            if request.status.is_terminal() {
+                let facts = changed
+                    .iter()
+                    .copied()
+                    .filter(|field| !CONTACT_DETAILS.contains(field))
+                    .chain(
+                        received_on
+                            .filter(|date| *date != received)
+                            .map(|_| "received_on"),
+                    );
+                for field in facts.collect::<Vec<_>>() {
+                    issues.push(FieldIssue::new(
+                        field,
+                        "the request is closed: only the requester's contact details (name, e-mail, phone, address, language) can still be corrected",
+                        "het verzoek is afgesloten: alleen de contactgegevens van de verzoeker (naam, e-mail, telefoon, adres, taal) kunnen nog worden gecorrigeerd",
+                    ));
+                }
+            }
             if let Some(date) = received_on.filter(|date| *date != received) {
                 check_receipt_correction(request, date, context, &mut issues);
                 next.received_on = date;
@@ -1077,6 +1105,33 @@ mod tests {
         }
     }
 
+    /// A closed request: only a correction of the requester's contact details.
+    fn closed(state: Status) -> Vec<(ActionName, Option<Status>)> {
+        ActionName::ALL
+            .iter()
+            .map(|a| (*a, (*a == ActionName::Correct).then_some(state)))
+            .collect()
+    }
+
+    #[test]
+    fn a_closed_request_keeps_its_facts_and_lets_the_contact_details_be_corrected() {
+        let closed = request(Kind::Access, Status::Refused);
+        let contact = Command::Correct {
+            reason: Some("adres voor de brief".into()),
+            received_on: None,
+            intake_changed: vec!["requester.address", "requester.language"],
+        };
+        let t = transition(&closed, contact, &context()).expect("contact details can be corrected");
+        assert_eq!(t.request.status, Status::Refused);
+        let facts = Command::Correct {
+            reason: Some("omschrijving".into()),
+            received_on: Some(closed.received_on - chrono::Days::new(1)),
+            intake_changed: vec!["requester.email", "description"],
+        };
+        let fields = invalid_fields(transition(&closed, facts, &context()));
+        assert_eq!(fields, ["description", "received_on"]);
+    }
+
     #[test]
     fn every_action_in_every_state() {
         use ActionName as A;
@@ -1144,9 +1199,9 @@ mod tests {
                     (A::Transfer, Some(S::InExecution)),
                 ],
             ),
-            (S::Completed, A::ALL.iter().map(|a| (*a, None)).collect()),
-            (S::Refused, A::ALL.iter().map(|a| (*a, None)).collect()),
-            (S::Withdrawn, A::ALL.iter().map(|a| (*a, None)).collect()),
+            (S::Completed, closed(S::Completed)),
+            (S::Refused, closed(S::Refused)),
+            (S::Withdrawn, closed(S::Withdrawn)),
         ];
         assert_eq!(table.len(), Status::ALL.len());
         for (state, rows) in table {

@@ -101,6 +101,9 @@ struct ActionForm {
 /// announced before it: the form says so and takes no later date.
 const RECORD_EXTENSION: &str = "Verlenging vastleggen die op tijd is gemeld";
 
+/// A closed request keeps its facts: its correction form is for where letters go.
+const CORRECT_CONTACT: &str = "Contactgegevens van de verzoeker corrigeren";
+
 #[derive(Template)]
 #[template(path = "pages/request.html")]
 struct RequestPage<'a> {
@@ -296,6 +299,8 @@ fn render(
                 code: action.code(),
                 title: if action == ActionName::Extend && view.standing.past_legal_limit {
                     RECORD_EXTENSION
+                } else if action == ActionName::Correct && r.status.is_terminal() {
+                    CORRECT_CONTACT
                 } else {
                     action.label_nl()
                 },

@@ -277,6 +277,12 @@ fn act_in(
     caller
         .may_act(command.name(), &current.on())
         .map_err(denied(id))?;
+    if current.anonymised_at.is_some() && matches!(command, Command::Correct { .. }) {
+        return Err(ServiceError::conflict(
+            "the request's personal data were removed by retention; nothing can be added to it again",
+            "de persoonsgegevens van dit verzoek zijn na de bewaartermijn verwijderd; er kan niets meer aan worden toegevoegd",
+        ));
+    }
     let mut intake = current.intake.clone();
     // Problems with the corrected details, reported with those of the rest.
     let mut intake_issues = Vec::new();

@@ -432,6 +432,20 @@ async fn a_draft_names_what_is_missing_and_cannot_be_sent_until_it_is_there() {
         )
         .await;
     assert_eq!(r.body["missing"][0]["element"], "address");
+    // The request is closed (refused); the requester's address can still be added.
+    let r = app
+        .act(
+            &request,
+            "correct",
+            &json!({"reason": "adres voor de brief", "subject": {"client_reference": "X-1"}}),
+        )
+        .await;
+    r.assert_problem(422);
+    assert_eq!(r.error_fields(), ["subject.client_reference"]);
+    app.act_ok(&request, "correct", &json!({"reason": "adres voor de brief", "requester": {"address": {"line": "Kerkstraat 7", "postcode": "5678 CD", "city": "Andersdorp"}}}))
+        .await;
+    let r = app.get(&format!("/api/v1/letters/{}", id(&letter))).await;
+    assert_eq!(r.body["missing"], json!([]), "the letter now has its address");
 
     // A letter that does not fit the request is refused with the reason.
     let fresh = app.register(&registration("access", "2026-11-02")).await;
@@ -773,6 +787,11 @@ async fn retention_removes_the_letters_and_keeps_their_hash() {
     app.get(&format!("/api/v1/letters/{}", id(&spare)))
         .await
         .assert_problem(404);
+    let r = app
+        .act(&request, "correct", &json!({"reason": "adres", "requester": {"address": {"line": "Kerkstraat 7", "postcode": "5678 CD", "city": "Andersdorp"}}}))
+        .await;
+    r.assert_problem(409);
+    assert!(r.text.contains("retention"), "{}", r.text);
     let out = Command::new(crate::cli::BIN)
         .args(["audit", "verify"])
         .env("AVG_LOKET_DATABASE_URL", app.database.url())

@@ -136,7 +136,11 @@ async fn every_kind_can_be_completed() {
         let r = app.act_ok(&id, "complete", &complete_body(kind)).await;
         assert_eq!(r["status"], "completed", "{kind}");
         assert_eq!(r["completion"]["completed_on"], "2026-11-20");
-        assert_eq!(r["allowed_actions"], json!([]));
+        assert_eq!(
+            r["allowed_actions"],
+            json!(["correct"]),
+            "a closed request: only the requester's contact details"
+        );
         assert_eq!(r["overdue"], false);
         assert_eq!(r["version"], 8);
         assert_eq!(
