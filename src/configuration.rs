@@ -180,6 +180,33 @@ pub struct Settings {
     /// A certificate authority (PEM) to trust for SMTP over TLS besides the usual
     /// ones (`AVG_LOKET_MAIL_CA_FILE`, optional): an organisation's own mail server.
     pub mail_ca_file: Option<PathBuf>,
+    /// A page session ends after this long unused (`AVG_LOKET_SESSION_IDLE`, default `30m`).
+    pub session_idle: chrono::Duration,
+    /// … and after this long in any case (`AVG_LOKET_SESSION_MAX`, default `10h`).
+    pub session_max: chrono::Duration,
+    /// Whether the pages offer sign-in with a personal token
+    /// (`AVG_LOKET_PAGE_TOKEN_SIGNIN`, default `true`); tokens stay for the API.
+    pub page_token_signin: bool,
+    /// The reverse proxy whose `X-Forwarded-Proto` is believed (`AVG_LOKET_TRUSTED_PROXY`,
+    /// an IP address; none by default).
+    pub trusted_proxy: Option<std::net::IpAddr>,
+}
+
+/// A length of time as `45s`, `30m` or `10h`.
+fn parse_span(value: &str) -> Result<chrono::Duration, String> {
+    let value = value.trim();
+    let (number, unit) = value.split_at(value.len().saturating_sub(1));
+    let n: i64 = number
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("'{value}' is not a length of time (e.g. 30m, 10h, 90s)"))?;
+    match unit {
+        "s" => Ok(chrono::Duration::seconds(n)),
+        "m" => Ok(chrono::Duration::minutes(n)),
+        "h" => Ok(chrono::Duration::hours(n)),
+        _ => Err(format!("'{value}' is not a length of time (e.g. 30m, 10h, 90s)")),
+    }
 }
 
 /// A configuration value that cannot be used; the message names the variable.
@@ -370,6 +397,35 @@ impl Settings {
         )?;
 
         let organisation_file = PathBuf::from(get("AVG_LOKET_ORGANISATION_FILE", DEFAULT_ORGANISATION_FILE));
+        let session_idle = parse_var(
+            "AVG_LOKET_SESSION_IDLE",
+            &get("AVG_LOKET_SESSION_IDLE", "30m"),
+            parse_span,
+        )?;
+        let session_max = parse_var(
+            "AVG_LOKET_SESSION_MAX",
+            &get("AVG_LOKET_SESSION_MAX", "10h"),
+            parse_span,
+        )?;
+        let page_token_signin = parse_var(
+            "AVG_LOKET_PAGE_TOKEN_SIGNIN",
+            &get("AVG_LOKET_PAGE_TOKEN_SIGNIN", "true"),
+            |v| match v.trim() {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                other => Err(format!("'{other}' is not true or false")),
+            },
+        )?;
+        let trusted_proxy = Some(get("AVG_LOKET_TRUSTED_PROXY", ""))
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| {
+                parse_var("AVG_LOKET_TRUSTED_PROXY", &v, |v| {
+                    v.trim().parse::<std::net::IpAddr>().map_err(|_| {
+                        format!("'{v}' is not an IP address (the reverse proxy's, e.g. 127.0.0.1)")
+                    })
+                })
+            })
+            .transpose()?;
         let mail_ca_file = Some(get("AVG_LOKET_MAIL_CA_FILE", ""))
             .filter(|file| !file.trim().is_empty())
             .map(PathBuf::from);
@@ -397,6 +453,10 @@ impl Settings {
             organisation_file,
             letter_templates,
             mail_ca_file,
+            session_idle,
+            session_max,
+            page_token_signin,
+            trusted_proxy,
         })
     }
 }

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::{page, see_other, Message, PageError};
 use crate::clock;
 use crate::service::admin::{random_hex, AuthError};
-use crate::service::sessions::{self, same_token, WebUser, SESSION_HOURS};
+use crate::service::sessions::{self, same_token, SessionPolicy, WebUser};
 use crate::web::state::AppState;
 
 const SESSION_COOKIE: &str = "avg_loket_session";
@@ -27,9 +27,28 @@ const MAX_FORM_BYTES: usize = 256 * 1024;
 
 type Pending<T> = Pin<Box<dyn Future<Output = Result<T, PageError>>>>;
 
-/// `Secure` when the page was asked for over TLS (directly or behind a proxy that says so).
+/// `Secure` when the page was asked for over TLS: the scheme a proxy forwards
+/// (`X-Forwarded-Proto`, `Forwarded`) counts only when the request comes from the
+/// proxy named in `AVG_LOKET_TRUSTED_PROXY`; anyone else could send that header.
 fn over_tls(req: &HttpRequest) -> bool {
-    req.connection_info().scheme() == "https"
+    let trusted = req
+        .app_data::<web::Data<AppState>>()
+        .and_then(|state| state.settings.trusted_proxy)
+        .is_some_and(|proxy| req.peer_addr().is_some_and(|peer| peer.ip() == proxy));
+    if trusted {
+        req.connection_info().scheme() == "https"
+    } else {
+        req.app_config().secure()
+    }
+}
+
+fn policy(req: &HttpRequest) -> SessionPolicy {
+    req.app_data::<web::Data<AppState>>()
+        .map(|state| SessionPolicy::from_settings(&state.settings))
+        .unwrap_or(SessionPolicy {
+            idle: chrono::Duration::minutes(30),
+            max: chrono::Duration::hours(10),
+        })
 }
 
 fn cookie<'c>(req: &HttpRequest, name: &'c str, value: String, max_age: time::Duration) -> Cookie<'c> {
@@ -53,9 +72,14 @@ async fn session_user(state: &AppState, secret: Option<String>) -> Result<Option
     let Some(secret) = secret else {
         return Ok(None);
     };
-    sessions::user_of(&state.db, &secret, clock::now())
-        .await
-        .map_err(|error| PageError::from(crate::service::ServiceError::from(error)))
+    sessions::user_of(
+        &state.db,
+        &secret,
+        SessionPolicy::from_settings(&state.settings),
+        clock::now(),
+    )
+    .await
+    .map_err(|error| PageError::from(crate::service::ServiceError::from(error)))
 }
 
 /// The signed-in user of a page. Without a live session, a page to read sends the
@@ -121,8 +145,21 @@ impl<T: DeserializeOwned + 'static> FromRequest for CheckedForm<T> {
 #[template(path = "pages/login.html")]
 struct Login<'a> {
     csrf: &'a str,
-    hours: i64,
+    /// "30 minuten", "10 uur": how long a session may rest, and last.
+    idle: String,
+    max: String,
     error: Option<&'a str>,
+}
+
+/// A duration in Dutch words: "30 minuten", "1 uur", "10 uur".
+fn in_words(duration: chrono::Duration) -> String {
+    let minutes = duration.num_minutes();
+    match (minutes % 60, minutes / 60) {
+        (0, 1) => "1 uur".into(),
+        (0, hours) => format!("{hours} uur"),
+        (1, 0) => "1 minuut".into(),
+        (_, _) => format!("{minutes} minuten"),
+    }
 }
 
 /// The sign-in form, with a fresh double-submit token in a cookie and in the form.
@@ -132,7 +169,8 @@ fn login_page(req: &HttpRequest, status: StatusCode, error: Option<&str>) -> Htt
         status,
         &Login {
             csrf: &csrf,
-            hours: SESSION_HOURS,
+            idle: in_words(policy(req).idle),
+            max: in_words(policy(req).max),
             error,
         },
     );
@@ -140,7 +178,23 @@ fn login_page(req: &HttpRequest, status: StatusCode, error: Option<&str>) -> Htt
     response
 }
 
+/// The page instead of the token form when `AVG_LOKET_PAGE_TOKEN_SIGNIN=false`.
+fn token_signin_off(status: StatusCode) -> HttpResponse {
+    page(
+        status,
+        &Message {
+            heading: "Inloggen met een sleutel staat uit",
+            message: "Deze organisatie heeft inloggen met een persoonlijke sleutel op de pagina's uitgezet. Vraag de functionaris gegevensbescherming hoe u inlogt. Sleutels blijven werken voor de API en de opdrachtregel.",
+            link: "/login",
+            link_text: "Terug naar inloggen",
+        },
+    )
+}
+
 pub async fn login_form(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    if !state.settings.page_token_signin {
+        return Ok(token_signin_off(StatusCode::OK));
+    }
     let secret = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
     if session_user(&state, secret).await?.is_some() {
         return Ok(see_other("/"));
@@ -161,6 +215,9 @@ pub async fn login(
     req: HttpRequest,
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, PageError> {
+    if !state.settings.page_token_signin {
+        return Ok(token_signin_off(StatusCode::FORBIDDEN));
+    }
     let expected = req.cookie(LOGIN_COOKIE).map(|c| c.value().to_string());
     if !expected.is_some_and(|expected| same_token(&expected, &form.csrf)) {
         return Err(PageError::BadForm);
@@ -172,14 +229,15 @@ pub async fn login(
             Some("vul uw persoonlijke sleutel in"),
         ));
     }
-    match sessions::sign_in(&state.db, &form.token, clock::now()).await {
+    let policy = SessionPolicy::from_settings(&state.settings);
+    match sessions::sign_in(&state.db, &form.token, policy, clock::now()).await {
         Ok(signed) => {
             let mut response = see_other("/");
             let _ = response.add_cookie(&cookie(
                 &req,
                 SESSION_COOKIE,
                 signed.secret,
-                time::Duration::hours(SESSION_HOURS),
+                time::Duration::seconds(policy.max.num_seconds()),
             ));
             let _ = response.add_cookie(&removal(&req, LOGIN_COOKIE));
             Ok(response)

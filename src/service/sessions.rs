@@ -3,8 +3,8 @@
 //! The user pastes their token once; the server checks it like an API call and opens a
 //! session: a random secret in an `HttpOnly` cookie (only its SHA-256 is stored) and a
 //! CSRF token that every form of the session carries. A session ends at sign-out,
-//! after [`SESSION_HOURS`], or when the user is deactivated or a token of theirs is
-//! revoked.
+//! when it was not used for [`SessionPolicy::idle`], after [`SessionPolicy::max`]
+//! whatever happens, or when the user is deactivated or a token of theirs is revoked.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -15,8 +15,25 @@ use crate::storage::sessions::{self, SessionRow};
 use crate::storage::users::UserRow;
 use crate::storage::{users, Db, DbConnection, StorageError};
 
-/// How long a session lasts: a working day.
-pub const SESSION_HOURS: i64 = 10;
+/// How long a session may rest and how long it may last at most
+/// (`AVG_LOKET_SESSION_IDLE`, default 30 minutes; `AVG_LOKET_SESSION_MAX`, default 10 hours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    pub idle: Duration,
+    pub max: Duration,
+}
+
+impl SessionPolicy {
+    pub fn from_settings(settings: &crate::configuration::Settings) -> SessionPolicy {
+        SessionPolicy {
+            idle: settings.session_idle,
+            max: settings.session_max,
+        }
+    }
+}
+
+/// A session's last use is written at most this often (not on every page).
+const TOUCH_EVERY: Duration = Duration::seconds(60);
 
 /// A new session: the secret for the cookie (never stored) and when it ends.
 #[derive(Debug, Clone)]
@@ -34,16 +51,22 @@ pub struct WebUser {
 }
 
 /// Checks `token` and opens a session for its user.
-pub async fn sign_in(db: &Db, token: &str, now: DateTime<Utc>) -> Result<SignedIn, AuthError> {
+pub async fn sign_in(
+    db: &Db,
+    token: &str,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<SignedIn, AuthError> {
     let caller = authenticate(db, token, now).await?;
     let secret = random_hex();
-    let expires_at = now + Duration::hours(SESSION_HOURS);
+    let expires_at = now + policy.max;
     let row = SessionRow {
         id_hash: hash_token(&secret),
         user_id: caller.user_id.to_string(),
         csrf_token: random_hex(),
         created_at: now.naive_utc(),
         expires_at: expires_at.naive_utc(),
+        last_seen_at: Some(now.naive_utc()),
     };
     db.write(move |conn| open_session_in(conn, &row)).await?;
     Ok(SignedIn { secret, expires_at })
@@ -68,17 +91,29 @@ fn live_session_in(
     Ok(Some((session, user, teams)))
 }
 
-/// The user of a live session, or `None` (unknown, expired, or the user deactivated).
-pub async fn user_of(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<Option<WebUser>, StorageError> {
+/// The user of a live session, or `None`: unknown, past its absolute end, idle for
+/// longer than the policy allows, or the user deactivated. Using it keeps it alive.
+pub async fn user_of(
+    db: &Db,
+    secret: &str,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<Option<WebUser>, StorageError> {
     let hash = hash_token(secret);
+    let lookup = hash.clone();
     let found = db
-        .read(move |conn| live_session_in(conn, &hash, now.naive_utc()))
+        .read(move |conn| live_session_in(conn, &lookup, now.naive_utc()))
         .await?;
     let Some((session, user, teams)) = found else {
         return Ok(None);
     };
-    if !user.active {
+    let last_seen = session.last_seen_at.unwrap_or(session.created_at);
+    if !user.active || now.naive_utc() >= last_seen + policy.idle {
         return Ok(None);
+    }
+    if now.naive_utc() - last_seen >= TOUCH_EVERY {
+        db.write(move |conn| sessions::touch(conn, &hash, now.naive_utc()))
+            .await?;
     }
     Ok(Some(WebUser {
         caller: caller_of(&user, teams)?,
@@ -101,6 +136,19 @@ pub fn same_token(a: &str, b: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_session_policy_reads_its_settings() {
+        let settings = crate::configuration::Settings::from_lookup(|name| match name {
+            "AVG_LOKET_SESSION_IDLE" => Some("15m".into()),
+            "AVG_LOKET_SESSION_MAX" => Some("8h".into()),
+            _ => None,
+        })
+        .unwrap();
+        let policy = super::SessionPolicy::from_settings(&settings);
+        assert_eq!(policy.idle, super::Duration::minutes(15));
+        assert_eq!(policy.max, super::Duration::hours(8));
+    }
+
     use super::*;
 
     #[test]

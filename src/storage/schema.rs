@@ -184,9 +184,10 @@ diesel::table! {
     web_sessions (id_hash) {
         id_hash -> Text,
         user_id -> Text,
-        csrf_token -> Text,
+                csrf_token -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        last_seen_at -> Nullable<Timestamp>,
     }
 }
 

@@ -14,7 +14,10 @@ pub struct SessionRow {
     pub user_id: String,
     pub csrf_token: String,
     pub created_at: NaiveDateTime,
+    /// The absolute end: `AVG_LOKET_SESSION_MAX` after sign-in.
     pub expires_at: NaiveDateTime,
+    /// The last request made with it (`None`: from before this was kept).
+    pub last_seen_at: Option<NaiveDateTime>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &SessionRow) -> Result<(), StorageError> {
@@ -52,4 +55,12 @@ pub fn delete_expired(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usi
 /// Ends every session of a user (deactivation).
 pub fn delete_of_user(conn: &mut DbConnection, user_id: &str) -> Result<usize, StorageError> {
     Ok(diesel::delete(web_sessions::table.filter(web_sessions::user_id.eq(user_id))).execute(conn)?)
+}
+
+/// Records that the session was used at `at`.
+pub fn touch(conn: &mut DbConnection, id_hash: &str, at: NaiveDateTime) -> Result<(), StorageError> {
+    diesel::update(web_sessions::table.find(id_hash))
+        .set(web_sessions::last_seen_at.eq(Some(at)))
+        .execute(conn)?;
+    Ok(())
 }

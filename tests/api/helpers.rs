@@ -39,6 +39,17 @@ impl TestDatabase {
     }
 
     pub fn postgres(admin_url: &str) -> Self {
+        // The test server is on loopback: no TLS, unless the URL asks for it. (libpq's
+        // OpenSSL, cleaned up at process exit while pooled connections still live in
+        // other threads, once crashed the test binary after every test had passed.)
+        let with_sslmode;
+        let admin_url = if admin_url.contains("sslmode=") {
+            admin_url
+        } else {
+            let separator = if admin_url.contains('?') { '&' } else { '?' };
+            with_sslmode = format!("{admin_url}{separator}sslmode=disable");
+            &with_sslmode
+        };
         let name = format!("avg_loket_test_{}", uuid::Uuid::new_v4().simple());
         let mut admin = PgConnection::establish(admin_url)
             .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {POSTGRES_ENV}: {e}"));

@@ -1174,3 +1174,115 @@ async fn every_dashboard_tile_links_to_a_list_of_exactly_its_requests() {
     }
     assert_eq!(tiles, 6, "open, legal limit, overdue, soon, paused, unassigned");
 }
+
+/// Idle and absolute limits, with the clock as an input (in-process: the clock of a
+/// running service cannot be moved from outside).
+#[actix_web::test]
+async fn a_session_ends_when_idle_and_after_its_maximum_whatever_the_activity() {
+    use avg_loket::service::sessions::{sign_in, user_of, SessionPolicy};
+    use chrono::Duration;
+    let app = spawn_app().await;
+    let policy = SessionPolicy {
+        idle: Duration::minutes(30),
+        max: Duration::hours(10),
+    };
+    let t0 = chrono::Utc::now();
+    let session = sign_in(&app.db, &app.admin.token, policy, t0).await.unwrap();
+    let at = |minutes: i64| t0 + Duration::minutes(minutes);
+    let live = |minutes: i64| {
+        let (db, secret) = (app.db.clone(), session.secret.clone());
+        async move {
+            user_of(&db, &secret, policy, at(minutes))
+                .await
+                .unwrap()
+                .is_some()
+        }
+    };
+    assert!(live(29).await, "29 minutes after sign-in");
+    assert!(live(58).await, "29 minutes after the last use");
+    assert!(!live(89).await, "31 minutes after the last use: idle too long");
+
+    // Used every 20 minutes for a working day: still ended at the maximum.
+    let busy = sign_in(&app.db, &app.admin.token, policy, t0).await.unwrap();
+    let mut minutes = 0;
+    while minutes < 600 {
+        let user = user_of(&app.db, &busy.secret, policy, at(minutes)).await.unwrap();
+        assert!(user.is_some(), "in use at minute {minutes}");
+        minutes += 20;
+    }
+    assert!(
+        user_of(&app.db, &busy.secret, policy, at(600))
+            .await
+            .unwrap()
+            .is_none(),
+        "after 10 hours"
+    );
+}
+
+#[actix_web::test]
+async fn the_sign_in_page_states_the_limits_of_the_settings() {
+    let app =
+        crate::helpers::spawn_app_with(&[("AVG_LOKET_SESSION_IDLE", "15m"), ("AVG_LOKET_SESSION_MAX", "8h")])
+            .await;
+    let form = get(&app, "/login", &[]).await;
+    shows(&form, "na 15 minuten zonder gebruik, en in elk geval na 8 uur");
+    let (login_cookie, _) = set_cookie(&form, "avg_loket_login").unwrap();
+    let signed = post(
+        &app,
+        "/login",
+        &[&login_cookie],
+        &[("token", &app.admin.token), ("csrf", &csrf_of(&form))],
+    )
+    .await;
+    let (_, header) = set_cookie(&signed, "avg_loket_session").unwrap();
+    assert!(header.contains("Max-Age=28800"), "{header}");
+}
+
+#[actix_web::test]
+async fn token_sign_in_on_the_pages_can_be_switched_off_and_tokens_still_serve_the_api() {
+    let app = crate::helpers::spawn_app_with(&[("AVG_LOKET_PAGE_TOKEN_SIGNIN", "false")]).await;
+    let form = get(&app, "/login", &[]).await;
+    assert_eq!(form.status, 200);
+    shows(&form, "Inloggen met een sleutel staat uit");
+    assert!(!form.text.contains("name=\"token\""), "no token field");
+    let refused = post(&app, "/login", &[], &[("token", &app.admin.token), ("csrf", "x")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(set_cookie(&refused, "avg_loket_session").is_none());
+    assert_eq!(app.get("/api/v1/me").await.status, 200, "the API takes the token");
+}
+
+#[actix_web::test]
+async fn a_forwarded_scheme_counts_only_from_the_trusted_proxy() {
+    let secure_login_cookie = |app: &TestApp, forwarded: bool| {
+        let mut request = client().get(app.url("/login"));
+        if forwarded {
+            request = request.insert_header(("x-forwarded-proto", "https"));
+        }
+        async move {
+            let response = read(request.send().await.unwrap()).await;
+            set_cookie(&response, "avg_loket_login")
+                .unwrap()
+                .1
+                .contains("Secure")
+        }
+    };
+    let app = spawn_app().await;
+    assert!(
+        !secure_login_cookie(&app, true).await,
+        "anyone may send X-Forwarded-Proto"
+    );
+    let behind = crate::helpers::spawn_app_with(&[("AVG_LOKET_TRUSTED_PROXY", "127.0.0.1")]).await;
+    assert!(
+        secure_login_cookie(&behind, true).await,
+        "the proxy says the browser used HTTPS"
+    );
+    assert!(
+        !secure_login_cookie(&behind, false).await,
+        "the proxy says nothing"
+    );
+    let elsewhere = crate::helpers::spawn_app_with(&[("AVG_LOKET_TRUSTED_PROXY", "10.0.0.1")]).await;
+    assert!(
+        !secure_login_cookie(&elsewhere, true).await,
+        "not from the trusted proxy"
+    );
+}
