@@ -190,6 +190,9 @@ pub struct Settings {
     /// The reverse proxy whose `X-Forwarded-Proto` is believed (`AVG_LOKET_TRUSTED_PROXY`,
     /// an IP address; none by default).
     pub trusted_proxy: Option<std::net::IpAddr>,
+    /// Wrong tokens a client address may send a minute before it must wait
+    /// (`AVG_LOKET_SIGNIN_FAILURES_PER_MINUTE`, default 10).
+    pub signin_failures_per_minute: u32,
 }
 
 /// A length of time as `45s`, `30m` or `10h`.
@@ -426,6 +429,12 @@ impl Settings {
                 })
             })
             .transpose()?;
+        let signin_failures_per_minute = number(
+            "AVG_LOKET_SIGNIN_FAILURES_PER_MINUTE",
+            get("AVG_LOKET_SIGNIN_FAILURES_PER_MINUTE", "10"),
+            1,
+            10_000,
+        )?;
         let mail_ca_file = Some(get("AVG_LOKET_MAIL_CA_FILE", ""))
             .filter(|file| !file.trim().is_empty())
             .map(PathBuf::from);
@@ -457,6 +466,7 @@ impl Settings {
             session_max,
             page_token_signin,
             trusted_proxy,
+            signin_failures_per_minute,
         })
     }
 }

@@ -59,11 +59,13 @@ impl Application {
         if let Err(why) = &letters.organisation {
             tracing::warn!(reason = %why.en, "letters are off until the organisation file is in place");
         }
+        let sign_in_limit = wiring::sign_in_limit::SignInLimit::new(settings.signin_failures_per_minute);
         let state = web::Data::new(AppState {
             db: db.clone(),
             settings,
             rules,
             letters: letters.clone(),
+            sign_in_limit,
             metrics: wiring::metrics::Metrics::new(),
         });
         let server = HttpServer::new(move || {

@@ -1,6 +1,6 @@
 //! `Authorization: Bearer TOKEN` → the [`Caller`] of a request.
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::Next;
@@ -10,6 +10,7 @@ use super::problem::ApiError;
 use crate::clock;
 use crate::domain::access::Caller;
 use crate::service::admin::{self, AuthError};
+use crate::web::sign_in_limit::client_address;
 use crate::web::state::AppState;
 
 /// The authenticated caller; every `/api/v1` handler takes one.
@@ -42,11 +43,24 @@ impl FromRequest for Auth {
 
 /// Middleware on `/api/v1`: turns the bearer token into a [`Caller`] before anything
 /// else reads the request, so an unauthenticated call never gets further (not even to
-/// a body or parameter error).
+/// a body or parameter error). A refusal is answered here, as a response, so that the
+/// outer middleware add the request id and the security headers to a 401 and a 429 too.
 pub async fn authenticate(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    match caller_of(&req).await {
+        Ok(caller) => {
+            tracing::Span::current().record("user_id", tracing::field::display(caller.user_id));
+            req.extensions_mut().insert(caller);
+            next.call(req).await.map(ServiceResponse::map_into_left_body)
+        }
+        Err(error) => Ok(req.error_response(error).map_into_right_body()),
+    }
+}
+
+/// The caller of the bearer token, or why there is none (401, 429, 503).
+async fn caller_of(req: &ServiceRequest) -> Result<Caller, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
@@ -66,14 +80,24 @@ pub async fn authenticate(
         .ok_or_else(|| {
             ApiError::Unauthorized("the Authorization header must be: Bearer <your token>".into())
         })?;
-    let caller = match admin::authenticate(&state.db, token, clock::now()).await {
-        Ok(caller) => caller,
-        Err(AuthError::Storage(e)) => {
-            return Err(ApiError::from(crate::service::ServiceError::from(e)).into())
-        }
-        Err(other) => return Err(ApiError::Unauthorized(other.to_string()).into()),
+    let client = client_address(
+        req.peer_addr(),
+        &req.connection_info(),
+        state.settings.trusted_proxy,
+    );
+    let limited = |retry_after: u64| ApiError::TooManyRequests {
+        detail: format!("too many wrong tokens from this address; try again in {retry_after} seconds"),
+        retry_after,
     };
-    tracing::Span::current().record("user_id", tracing::field::display(caller.user_id));
-    req.extensions_mut().insert(caller);
-    next.call(req).await
+    if let Some(wait) = client.and_then(|address| state.sign_in_limit.refused(address)) {
+        return Err(limited(wait));
+    }
+    match admin::authenticate(&state.db, token, clock::now()).await {
+        Ok(caller) => Ok(caller),
+        Err(AuthError::Storage(e)) => Err(ApiError::from(crate::service::ServiceError::from(e))),
+        Err(other) => match client.and_then(|address| state.sign_in_limit.failed(address)) {
+            Some(wait) => Err(limited(wait)),
+            None => Err(ApiError::Unauthorized(other.to_string())),
+        },
+    }
 }

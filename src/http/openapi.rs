@@ -133,6 +133,11 @@ impl Modify for CommonResponses {
                         "No valid token: missing, unknown, revoked or of a deactivated user",
                     );
                     add(operation, "403", "The caller's role may not do this");
+                    add(
+                        operation,
+                        "429",
+                        "Too many wrong tokens from this client address: wait the seconds of `Retry-After`",
+                    );
                 }
                 if operation.request_body.is_some() {
                     add(

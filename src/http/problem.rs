@@ -82,6 +82,9 @@ pub enum ApiError {
     /// No valid token (401).
     #[error("{0}")]
     Unauthorized(String),
+    /// Too many wrong tokens from one address (429, with `Retry-After`).
+    #[error("{detail}")]
+    TooManyRequests { detail: String, retry_after: u64 },
     /// A valid caller whose role may not do this (403).
     #[error("{0}")]
     Forbidden(String),
@@ -138,6 +141,9 @@ impl ApiError {
             ApiError::NotFound(detail) => Problem::new(StatusCode::NOT_FOUND, "not-found", detail),
             ApiError::Unauthorized(detail) => Problem::new(StatusCode::UNAUTHORIZED, "unauthorized", detail),
             ApiError::Forbidden(detail) => Problem::new(StatusCode::FORBIDDEN, "forbidden", detail),
+            ApiError::TooManyRequests { detail, .. } => {
+                Problem::new(StatusCode::TOO_MANY_REQUESTS, "rate-limited", detail)
+            }
             ApiError::Conflict { detail, extensions } => {
                 let mut problem = Problem::new(StatusCode::CONFLICT, "conflict", detail);
                 problem.extensions = extensions.clone();
@@ -225,6 +231,11 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let mut response = self.problem().response();
+        if let ApiError::TooManyRequests { retry_after, .. } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
         if matches!(self, ApiError::Unauthorized(_)) {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -17,6 +17,7 @@ use super::{page, see_other, Message, PageError};
 use crate::clock;
 use crate::service::admin::{random_hex, AuthError};
 use crate::service::sessions::{self, same_token, SessionPolicy, WebUser};
+use crate::web::sign_in_limit::client_address;
 use crate::web::state::AppState;
 
 const SESSION_COOKIE: &str = "avg_loket_session";
@@ -178,6 +179,27 @@ fn login_page(req: &HttpRequest, status: StatusCode, error: Option<&str>) -> Htt
     response
 }
 
+/// Too many wrong tokens from this address: wait (429, `Retry-After`).
+fn too_many(wait: u64) -> HttpResponse {
+    let message = format!(
+        "Vanaf dit adres is te vaak een verkeerde sleutel ingevuld. Probeer het over {wait} seconden opnieuw."
+    );
+    let mut response = page(
+        StatusCode::TOO_MANY_REQUESTS,
+        &Message {
+            heading: "Te veel mislukte pogingen",
+            message: &message,
+            link: "/login",
+            link_text: "Terug naar inloggen",
+        },
+    );
+    response.headers_mut().insert(
+        actix_web::http::header::RETRY_AFTER,
+        actix_web::http::header::HeaderValue::from(wait),
+    );
+    response
+}
+
 /// The page instead of the token form when `AVG_LOKET_PAGE_TOKEN_SIGNIN=false`.
 fn token_signin_off(status: StatusCode) -> HttpResponse {
     page(
@@ -229,6 +251,14 @@ pub async fn login(
             Some("vul uw persoonlijke sleutel in"),
         ));
     }
+    let client = client_address(
+        req.peer_addr(),
+        &req.connection_info(),
+        state.settings.trusted_proxy,
+    );
+    if let Some(wait) = client.and_then(|address| state.sign_in_limit.refused(address)) {
+        return Ok(too_many(wait));
+    }
     let policy = SessionPolicy::from_settings(&state.settings);
     match sessions::sign_in(&state.db, &form.token, policy, clock::now()).await {
         Ok(signed) => {
@@ -254,6 +284,11 @@ pub async fn login(
                 },
             ))
         }
+        Err(_) if client.is_some_and(|address| state.sign_in_limit.is_over(address)) => Ok(too_many(
+            client
+                .and_then(|address| state.sign_in_limit.wait(address))
+                .unwrap_or(60),
+        )),
         Err(_) => Ok(login_page(
             &req,
             StatusCode::UNAUTHORIZED,

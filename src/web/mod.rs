@@ -16,6 +16,7 @@ pub mod download;
 pub mod headers;
 pub mod metrics;
 pub mod request_log;
+pub mod sign_in_limit;
 pub mod state;
 
 use actix_web::http::header;

@@ -49,6 +49,10 @@ pub async fn log_request(
             }
             if res.status().is_server_error() {
                 tracing::error!(status, latency_ms, "request failed");
+            } else if matches!(status, 401 | 429) {
+                // Wrong tokens are counted per address and logged per window
+                // (`web::sign_in_limit`), not once per attempt.
+                tracing::debug!(status, latency_ms, "request refused");
             } else {
                 tracing::info!(status, latency_ms, "request handled");
             }

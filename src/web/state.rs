@@ -12,4 +12,6 @@ pub struct AppState {
     pub metrics: super::metrics::Metrics,
     /// The organisation profile and templates of the letters.
     pub letters: crate::service::letters::LetterSetup,
+    /// Wrong tokens per client address (API and sign-in page).
+    pub sign_in_limit: super::sign_in_limit::SignInLimit,
 }

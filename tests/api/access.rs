@@ -388,7 +388,8 @@ async fn a_caseworker_of_another_team_learns_nothing_from_the_list() {
 
 #[actix_web::test]
 async fn without_a_valid_token_every_api_endpoint_is_401() {
-    let app = spawn_app().await;
+    // Many wrong tokens from one address: above the rate limit, which has its own test.
+    let app = crate::helpers::spawn_app_with(&[("AVG_LOKET_SIGNIN_FAILURES_PER_MINUTE", "10000")]).await;
     let w = world(&app).await;
     let paths = [
         ("GET", "/api/v1/requests".to_string()),

@@ -537,3 +537,103 @@ fn organisation_check_accepts_the_example_and_names_every_field_to_fix() {
     .unwrap();
     assert_one_line_failure(&check(&[], &["--file", "typo.toml"]), &["typo.toml", "stad"]);
 }
+
+/// Issue 14: a burst of wrong tokens from one address is refused after the limit,
+/// a good token from another address is served throughout, and the log gets a line
+/// per window, not per attempt.
+#[actix_web::test]
+async fn a_burst_of_wrong_tokens_is_refused_after_the_limit_and_logged_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = add_privacy_officer(dir.path());
+    let mut served = Served::start(dir.path(), &[]);
+    let attacker = awc::Client::default();
+    let colleague = awc::Client::builder()
+        .connector(awc::Connector::new().local_address("127.0.0.2".parse().unwrap()))
+        .finish();
+    let (mut unauthorized, mut limited) = (0, 0);
+    for n in 0..1000 {
+        let response = attacker
+            .get(format!("{}/api/v1/me", served.address))
+            .insert_header(("authorization", format!("Bearer avgl_wrong{n}")))
+            .send()
+            .await
+            .unwrap();
+        match response.status().as_u16() {
+            401 => unauthorized += 1,
+            429 => {
+                limited += 1;
+                let headers = response.headers();
+                let retry_after: u64 = headers
+                    .get("retry-after")
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert!((1..=60).contains(&retry_after), "{retry_after}");
+                assert!(
+                    headers.contains_key("x-request-id"),
+                    "a 429 carries the request id"
+                );
+                assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
+                assert_eq!(headers.get("content-type").unwrap(), "application/problem+json");
+            }
+            other => panic!("answer {other} to a wrong token"),
+        }
+        if n % 100 == 0 {
+            let good = colleague
+                .get(format!("{}/api/v1/me", served.address))
+                .insert_header(("authorization", format!("Bearer {token}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                good.status(),
+                200,
+                "a good token from another address, at attempt {n}"
+            );
+        }
+    }
+    assert!(
+        (10..=12).contains(&unauthorized),
+        "401 until the limit of 10 a minute: {unauthorized}"
+    );
+    assert_eq!(unauthorized + limited, 1000);
+    // A 401 carries the same headers.
+    let refused = attacker
+        .get(format!("{}/api/v1/me", served.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+    assert!(refused.headers().contains_key("x-request-id"));
+    assert_eq!(
+        refused.headers().get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
+
+    assert!(served.terminate().success());
+    let lines: Vec<String> = served.log.try_iter().collect();
+    let about_the_burst: Vec<&String> = lines
+        .iter()
+        .filter(|l| {
+            let event: serde_json::Value = serde_json::from_str(l).unwrap_or_default();
+            matches!(event["status"].as_u64(), Some(401 | 429))
+                || event["message"].as_str().is_some_and(|m| m.contains("rate"))
+        })
+        .collect();
+    assert_eq!(
+        about_the_burst.len(),
+        1,
+        "one line for the whole burst: {about_the_burst:?}"
+    );
+    assert!(
+        lines.len() < 40,
+        "{} log lines for 1,000 wrong tokens: {lines:?}",
+        lines.len()
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("avgl_wrong")),
+        "no token in the log"
+    );
+}

@@ -1286,3 +1286,38 @@ async fn a_forwarded_scheme_counts_only_from_the_trusted_proxy() {
         "not from the trusted proxy"
     );
 }
+
+#[actix_web::test]
+async fn wrong_tokens_on_the_sign_in_page_are_refused_after_the_limit_in_dutch() {
+    let app = crate::helpers::spawn_app_with(&[("AVG_LOKET_SIGNIN_FAILURES_PER_MINUTE", "3")]).await;
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let form = get(&app, "/login", &[]).await;
+        let (login_cookie, _) = set_cookie(&form, "avg_loket_login").unwrap();
+        let tried = post(
+            &app,
+            "/login",
+            &[&login_cookie],
+            &[("token", "avgl_wrong"), ("csrf", &csrf_of(&form))],
+        )
+        .await;
+        statuses.push(tried.status.as_u16());
+        if tried.status == StatusCode::TOO_MANY_REQUESTS {
+            shows(&tried, "Te veel mislukte pogingen");
+            assert!(tried.header("retry-after").is_some());
+            assert!(set_cookie(&tried, "avg_loket_session").is_none());
+        }
+    }
+    assert_eq!(statuses, [401, 401, 401, 429, 429]);
+    // Even the right token waits at this address: guessing gets no answer.
+    let form = get(&app, "/login", &[]).await;
+    let (login_cookie, _) = set_cookie(&form, "avg_loket_login").unwrap();
+    let right = post(
+        &app,
+        "/login",
+        &[&login_cookie],
+        &[("token", &app.admin.token), ("csrf", &csrf_of(&form))],
+    )
+    .await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+}
