@@ -421,7 +421,7 @@ fn render(
         letters,
         letter_kinds: LetterKind::ALL
             .iter()
-            .filter(|k| full || **k == LetterKind::Acknowledgement)
+            .filter(|k| user.caller.role != Role::FrontDesk || **k == LetterKind::Acknowledgement)
             .filter(|k| k.template(r).is_ok())
             .map(|k| (k.code(), k.label_nl()))
             .collect(),

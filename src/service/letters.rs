@@ -279,14 +279,16 @@ fn parse_id(id: &str, missing: fn(&str) -> ServiceError) -> Result<String, Servi
         .map_err(|_| missing(id))
 }
 
-/// May the caller read this request's letters (and which)? Everyone who sees the
-/// request in full; the front desk its acknowledgements, on a request it may see.
+/// May the caller read this request's letters? Letters carry the requester's name and
+/// address, so only who sees the request in full: the front desk while the request it
+/// registered is still `received` (and then only the acknowledgement, see
+/// [`may_write`] and [`list`]).
 fn may_read(caller: &Caller, stored: &StoredRequest, kind: Option<LetterKind>) -> Result<(), Denied> {
+    use crate::domain::access::Role;
     match caller.view_of_request(&stored.on()) {
-        None => Err(Denied::NotFound),
-        Some(View::Full) => Ok(()),
-        Some(View::Status) if kind.is_none_or(|k| k == LetterKind::Acknowledgement) => Ok(()),
-        Some(View::Status) => Err(Denied::NotFound),
+        Some(View::Full) if caller.role != Role::FrontDesk => Ok(()),
+        Some(View::Full) if kind.is_none_or(|k| k == LetterKind::Acknowledgement) => Ok(()),
+        _ => Err(Denied::NotFound),
     }
 }
 
@@ -465,12 +467,12 @@ pub async fn list(
         let stored = requests::load(conn, &request_id)?.ok_or_else(|| request_not_found(&request_id))?;
         may_read(&caller, &stored, None).map_err(|_| request_not_found(&request_id))?;
         let rows = store::of_request(conn, &request_id)?;
-        let full = matches!(caller.view_of_request(&stored.on()), Some(View::Full));
+        let every_kind = caller.role != crate::domain::access::Role::FrontDesk;
         let mut views = Vec::new();
         let mut material = None;
         for info in rows
             .iter()
-            .filter(|i| full || i.kind == LetterKind::Acknowledgement)
+            .filter(|i| every_kind || i.kind == LetterKind::Acknowledgement)
         {
             views.push(view_in(
                 conn,

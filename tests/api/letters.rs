@@ -683,6 +683,7 @@ async fn the_front_desk_sends_the_acknowledgement_only_and_letters_wait_for_the_
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["sent_on"], today().to_string());
+    let ack_id = id(&r.body);
     app.act_ok(
         &request,
         "withdraw",
@@ -697,6 +698,18 @@ async fn the_front_desk_sends_the_acknowledgement_only_and_letters_wait_for_the_
         )
         .await;
     r.assert_problem(403);
+    // Once the request moved on, the front desk sees its status only: its letters,
+    // which carry the requester's name and address, read as not there.
+    let ack = ack_id.clone();
+    app.get_as(&desk.token, &format!("/api/v1/requests/{request}/letters"))
+        .await
+        .assert_problem(404);
+    app.get_as(&desk.token, &format!("/api/v1/letters/{ack}"))
+        .await
+        .assert_problem(404);
+    app.get_as(&desk.token, &format!("/api/v1/letters/{ack}/pdf"))
+        .await
+        .assert_problem(404);
 
     // An extension is announced within the first month, or not by this letter.
     let late = assessed(&app, &with_address("access", "2026-10-01")).await;
