@@ -9,7 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::labels::long_date;
-use super::{page, see_other, CheckedForm, PageError, SignedIn};
+use super::{filled, page, see_other, CheckedForm, PageError, SignedIn};
 use crate::clock;
 use crate::domain::letters::{LetterChannel, LetterKind, LetterStatus};
 use crate::domain::Language;
@@ -66,11 +66,6 @@ pub struct NewLetterForm {
     pub channel: String,
     #[serde(default)]
     pub language: String,
-}
-
-fn filled(value: &str) -> Option<String> {
-    let value = value.trim();
-    (!value.is_empty()).then(|| value.to_string())
 }
 
 /// `POST /requests/{id}/letters`: drafts the letter and opens it.
@@ -241,28 +236,30 @@ pub async fn save(
                 "ontbreekt"
             }
         ))),
-        Err(ServiceError::Invalid(issues)) => {
-            let letter = service::get(
-                &state.db,
-                &state.rules,
-                &state.letters,
-                &sent.user.caller,
-                &id,
-                now,
-            )
-            .await?;
-            let errors = issues.into_iter().map(|i| i.message.nl).collect();
-            Ok(render(
-                &sent.user,
-                &letter,
-                &state,
-                None,
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
-        }
+        Err(ServiceError::Invalid(issues)) => refused(&state, &sent.user, &id, None, issues, now).await,
         Err(other) => Err(other.into()),
     }
+}
+
+/// A save or send that was refused: the letter as it stands now, with why (422).
+async fn refused(
+    state: &AppState,
+    user: &WebUser,
+    id: &str,
+    notice: Option<String>,
+    issues: Vec<crate::domain::FieldIssue>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<HttpResponse, PageError> {
+    let letter = service::get(&state.db, &state.rules, &state.letters, &user.caller, id, now).await?;
+    let errors = issues.into_iter().map(|i| i.message.nl).collect();
+    Ok(render(
+        user,
+        &letter,
+        state,
+        notice,
+        errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    ))
 }
 
 /// `POST /letters/{id}/send`.
@@ -293,24 +290,8 @@ pub async fn send(
             letter.request_id
         ))),
         Err(ServiceError::Invalid(issues)) => {
-            let letter = service::get(
-                &state.db,
-                &state.rules,
-                &state.letters,
-                &sent.user.caller,
-                &id,
-                now,
-            )
-            .await?;
-            let errors = issues.into_iter().map(|i| i.message.nl).collect();
-            Ok(render(
-                &sent.user,
-                &letter,
-                &state,
-                Some("De brief is niet verstuurd.".into()),
-                errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            ))
+            let notice = Some("De brief is niet verstuurd.".to_string());
+            refused(&state, &sent.user, &id, notice, issues, now).await
         }
         Err(other) => Err(other.into()),
     }

@@ -73,6 +73,12 @@ fn page(status: StatusCode, template: &impl Template) -> HttpResponse {
     }
 }
 
+/// A form field as typed, `None` when it is empty.
+fn filled(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_string())
+}
+
 fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))

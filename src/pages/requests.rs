@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::labels::{choices, fields_to_fix, long_date, Choice};
-use super::{page, see_other, CheckedForm, PageError, SignedIn};
+use super::{filled, page, see_other, CheckedForm, PageError, SignedIn};
 use crate::clock;
 use crate::domain::intake::{AgeBand, Channel, Relation};
 use crate::domain::kind::{ErasureScope, KindCode, RectificationMode};
@@ -43,11 +43,6 @@ pub struct NewRequestForm {
     pub client_reference: String,
     pub parents_informed: String,
     pub description: String,
-}
-
-fn filled(value: &str) -> Option<String> {
-    let value = value.trim();
-    (!value.is_empty()).then(|| value.to_string())
 }
 
 impl NewRequestForm {

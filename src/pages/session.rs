@@ -284,16 +284,14 @@ pub async fn login(
                 },
             ))
         }
-        Err(_) if client.is_some_and(|address| state.sign_in_limit.is_over(address)) => Ok(too_many(
-            client
-                .and_then(|address| state.sign_in_limit.wait(address))
-                .unwrap_or(60),
-        )),
-        Err(_) => Ok(login_page(
-            &req,
-            StatusCode::UNAUTHORIZED,
-            Some("deze sleutel is onbekend, ingetrokken of hoort bij een gedeactiveerde gebruiker"),
-        )),
+        Err(_) => match client.and_then(|address| state.sign_in_limit.failed(address)) {
+            Some(wait) => Ok(too_many(wait)),
+            None => Ok(login_page(
+                &req,
+                StatusCode::UNAUTHORIZED,
+                Some("deze sleutel is onbekend, ingetrokken of hoort bij een gedeactiveerde gebruiker"),
+            )),
+        },
     }
 }
 

@@ -25,6 +25,7 @@ use crate::configuration::{MailUrl, Settings};
 use crate::domain::access::{Caller, Denied, View};
 use crate::domain::audit::RecordAction;
 use crate::domain::deadlines::{request_deadlines, DeadlineFacts};
+use crate::domain::intake::check_past_date;
 use crate::domain::letters::{
     self, check_paragraphs, compose, default_paragraphs, Case, Composed, LetterChannel, LetterKind,
     LetterStatus, NotNow, Signatory, Templates,
@@ -193,16 +194,9 @@ impl LetterView {
             channel: info.channel,
             language: info.language,
             text: composed.map(|c| c.text.clone()).or_else(|| info.body.clone()),
-            subject: composed.map(|c| c.subject.clone()).or_else(|| {
-                info.body.as_ref().and_then(|body| {
-                    body.lines()
-                        .find_map(|l| {
-                            l.strip_prefix("Onderwerp: ")
-                                .or_else(|| l.strip_prefix("Subject: "))
-                        })
-                        .map(str::to_string)
-                })
-            }),
+            subject: composed
+                .map(|c| c.subject.clone())
+                .or_else(|| info.body.as_deref().and_then(subject_of).map(str::to_string)),
             paragraphs,
             missing: composed
                 .map(|c| {
@@ -856,12 +850,14 @@ pub async fn send(
             };
             let material = material_in(conn, &rules_in, stored, &info.created_by, now)?;
             let mut problems = Vec::new();
-            if date > today {
-                problems.push(FieldIssue::new("sent_on", "the day the letter was posted cannot lie in the future", "de verzenddatum kan niet in de toekomst liggen"));
-            }
-            if date < material.stored.request.received_on {
-                problems.push(FieldIssue::new("sent_on", "the letter cannot be sent before the request was received", "de brief kan niet vóór de ontvangst van het verzoek zijn verstuurd"));
-            }
+            check_past_date(
+                "sent_on",
+                date,
+                material.stored.request.received_on,
+                ("the date of receipt", "de datum van ontvangst"),
+                today,
+                &mut problems,
+            );
             if info.kind == LetterKind::ExtensionNotice && date > material.first_month {
                 problems.push(FieldIssue::new(
                     "sent_on",
@@ -1130,15 +1126,16 @@ fn mail_from(organisation: &Organisation, mail: &MailSettings) -> lettre::messag
         .unwrap_or_else(|_| mail.from.clone())
 }
 
+/// The subject line of a letter's stored text (`Onderwerp: …` / `Subject: …`).
+fn subject_of(body: &str) -> Option<&str> {
+    body.lines().find_map(|l| {
+        l.strip_prefix("Onderwerp: ")
+            .or_else(|| l.strip_prefix("Subject: "))
+    })
+}
+
 fn cover_subject(body: &str, organisation: &Organisation) -> String {
-    let subject = body
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("Onderwerp: ")
-                .or_else(|| l.strip_prefix("Subject: "))
-        })
-        .unwrap_or_default();
-    format!("{subject} ({})", organisation.name)
+    format!("{} ({})", subject_of(body).unwrap_or_default(), organisation.name)
 }
 
 /// The short text of the e-mail that carries a letter: the letter itself is the PDF.

@@ -55,21 +55,6 @@ impl SignInLimit {
         }
     }
 
-    /// Records a failure from `address`: is it over the limit now?
-    pub fn is_over(&self, address: IpAddr) -> bool {
-        self.failed(address).is_some()
-    }
-
-    /// The seconds until a blocked `address` may try again (not counted as a refusal).
-    pub fn wait(&self, address: IpAddr) -> Option<u64> {
-        let blocked = self.blocked.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        blocked
-            .get(&address)
-            .filter(|block| block.until > now)
-            .map(|block| seconds(block.until - now))
-    }
-
     /// Records a failure from `address`; the seconds to wait when it crossed the limit.
     pub fn failed(&self, address: IpAddr) -> Option<u64> {
         let not_until = self.failures.check_key(&address).err()?;
