@@ -193,6 +193,147 @@ pub struct Settings {
     /// Wrong tokens a client address may send a minute before it must wait
     /// (`AVG_LOKET_SIGNIN_FAILURES_PER_MINUTE`, default 10).
     pub signin_failures_per_minute: u32,
+    /// Signing in with the organisation's account (`AVG_LOKET_OIDC_*`); `None` when
+    /// `AVG_LOKET_OIDC_ISSUER` is not set.
+    pub oidc: Option<OidcSettings>,
+}
+
+/// The organisation's OpenID Connect provider (Microsoft Entra ID, Keycloak, …).
+#[derive(Clone)]
+pub struct OidcSettings {
+    /// `AVG_LOKET_OIDC_ISSUER`: the provider's issuer URL, as in its discovery document.
+    pub issuer: String,
+    /// `AVG_LOKET_OIDC_CLIENT_ID`.
+    pub client_id: String,
+    /// `AVG_LOKET_OIDC_CLIENT_SECRET`, or the first line of `AVG_LOKET_OIDC_CLIENT_SECRET_FILE`.
+    pub client_secret: String,
+    /// `AVG_LOKET_OIDC_REQUIRE_MFA=true`: the ID token's `amr` must show a second factor.
+    pub require_mfa: bool,
+    /// `AVG_LOKET_OIDC_ROLE_GROUPS=privacy_officer=GROUP,caseworker=GROUP,…`: the role
+    /// follows the provider's `groups` claim at each sign-in (the first listed that
+    /// matches wins). Empty: roles are set in avg-loket.
+    pub role_groups: Vec<(crate::domain::access::Role, String)>,
+    /// `AVG_LOKET_OIDC_TEAM_GROUPS=AMW=GROUP,JGZ=GROUP`: the teams follow the groups claim.
+    pub team_groups: Vec<(crate::domain::team::TeamCode, String)>,
+}
+
+/// Never print the client secret.
+impl fmt::Debug for OidcSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OidcSettings")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("require_mfa", &self.require_mfa)
+            .field("role_groups", &self.role_groups)
+            .field("team_groups", &self.team_groups)
+            .finish()
+    }
+}
+
+/// `CODE=GROUP,CODE=GROUP`: pairs of a code and a group id or name.
+fn parse_group_map<T>(
+    value: &str,
+    code: impl Fn(&str) -> Result<T, String>,
+) -> Result<Vec<(T, String)>, String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, group) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("'{pair}' is not CODE=GROUP"))?;
+            let group = group.trim();
+            if group.is_empty() {
+                return Err(format!("'{pair}' names no group"));
+            }
+            Ok((code(key.trim())?, group.to_string()))
+        })
+        .collect()
+}
+
+fn parse_oidc(get: &mut impl FnMut(&str, &str) -> String) -> Result<Option<OidcSettings>, ConfigError> {
+    let issuer = get("AVG_LOKET_OIDC_ISSUER", "");
+    if issuer.trim().is_empty() {
+        return Ok(None);
+    }
+    let issuer = parse_var("AVG_LOKET_OIDC_ISSUER", &issuer, |v| {
+        let v = v.trim().trim_end_matches('/');
+        if v.starts_with("https://") || v.starts_with("http://127.0.0.1") || v.starts_with("http://localhost")
+        {
+            Ok(v.to_string())
+        } else {
+            Err(format!(
+                "'{v}' is not an issuer URL (https://…, e.g. https://login.microsoftonline.com/TENANT/v2.0; plain http only on this machine)"
+            ))
+        }
+    })?;
+    let client_id = parse_var(
+        "AVG_LOKET_OIDC_CLIENT_ID",
+        &get("AVG_LOKET_OIDC_CLIENT_ID", ""),
+        |v| {
+            Some(v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    "is needed with AVG_LOKET_OIDC_ISSUER (the application's client id at the provider)"
+                        .to_string()
+                })
+        },
+    )?;
+    let secret = get("AVG_LOKET_OIDC_CLIENT_SECRET", "");
+    let secret_file = get("AVG_LOKET_OIDC_CLIENT_SECRET_FILE", "");
+    let client_secret = if !secret.trim().is_empty() {
+        secret.trim().to_string()
+    } else if !secret_file.trim().is_empty() {
+        parse_var("AVG_LOKET_OIDC_CLIENT_SECRET_FILE", &secret_file, |path| {
+            let text = std::fs::read_to_string(path.trim())
+                .map_err(|e| format!("cannot read {}: {e}", path.trim()))?;
+            Some(text.lines().next().unwrap_or_default().trim().to_string())
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| format!("{} is empty", path.trim()))
+        })?
+    } else {
+        return Err(ConfigError::new(
+            "AVG_LOKET_OIDC_CLIENT_SECRET",
+            "is needed with AVG_LOKET_OIDC_ISSUER (or AVG_LOKET_OIDC_CLIENT_SECRET_FILE, a file holding it)",
+        ));
+    };
+    let require_mfa = parse_var(
+        "AVG_LOKET_OIDC_REQUIRE_MFA",
+        &get("AVG_LOKET_OIDC_REQUIRE_MFA", "false"),
+        |v| match v.trim() {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            other => Err(format!("'{other}' is not true or false")),
+        },
+    )?;
+    let role_groups = parse_var(
+        "AVG_LOKET_OIDC_ROLE_GROUPS",
+        &get("AVG_LOKET_OIDC_ROLE_GROUPS", ""),
+        |v| {
+            parse_group_map(v, |code| {
+                crate::domain::access::Role::parse(code).map_err(|e| e.0.en)
+            })
+        },
+    )?;
+    let team_groups = parse_var(
+        "AVG_LOKET_OIDC_TEAM_GROUPS",
+        &get("AVG_LOKET_OIDC_TEAM_GROUPS", ""),
+        |v| {
+            parse_group_map(v, |code| {
+                crate::domain::team::TeamCode::parse(code).map_err(|e| e.0.en)
+            })
+        },
+    )?;
+    Ok(Some(OidcSettings {
+        issuer,
+        client_id,
+        client_secret,
+        require_mfa,
+        role_groups,
+        team_groups,
+    }))
 }
 
 /// A length of time as `45s`, `30m` or `10h`.
@@ -438,6 +579,7 @@ impl Settings {
         let mail_ca_file = Some(get("AVG_LOKET_MAIL_CA_FILE", ""))
             .filter(|file| !file.trim().is_empty())
             .map(PathBuf::from);
+        let oidc = parse_oidc(&mut get)?;
         let letter_templates = Some(get("AVG_LOKET_LETTER_TEMPLATES", ""))
             .filter(|folder| !folder.trim().is_empty())
             .map(PathBuf::from);
@@ -467,6 +609,7 @@ impl Settings {
             page_token_signin,
             trusted_proxy,
             signin_failures_per_minute,
+            oidc,
         })
     }
 }

@@ -13,6 +13,7 @@ pub mod domain;
 pub mod http;
 pub mod jobs;
 pub mod mail;
+pub mod oidc;
 pub mod pages;
 pub mod service;
 pub mod startup;

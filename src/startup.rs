@@ -1,6 +1,7 @@
 //! Building and running the HTTP server.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, ErrorHandlers};
@@ -23,6 +24,8 @@ pub enum StartupError {
     Storage(#[from] StorageError),
     #[error("letter templates: {0}")]
     Letters(String),
+    #[error("OpenID Connect: {0}")]
+    Oidc(String),
     #[error("cannot listen on {address}: {source}")]
     Listen { address: String, source: std::io::Error },
 }
@@ -32,6 +35,7 @@ pub struct Application {
     db: Db,
     letters: LetterSetup,
     server: Server,
+    oidc: Option<Arc<crate::oidc::Provider>>,
 }
 
 impl Application {
@@ -60,6 +64,12 @@ impl Application {
             tracing::warn!(reason = %why.en, "letters are off until the organisation file is in place");
         }
         let sign_in_limit = wiring::sign_in_limit::SignInLimit::new(settings.signin_failures_per_minute);
+        let oidc = settings
+            .oidc
+            .clone()
+            .map(|oidc| crate::oidc::Provider::new(oidc, &settings.base_url).map(Arc::new))
+            .transpose()
+            .map_err(StartupError::Oidc)?;
         let state = web::Data::new(AppState {
             db: db.clone(),
             settings,
@@ -67,6 +77,7 @@ impl Application {
             letters: letters.clone(),
             sign_in_limit,
             metrics: wiring::metrics::Metrics::new(),
+            oidc: oidc.clone(),
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -88,6 +99,7 @@ impl Application {
             db,
             letters,
             server,
+            oidc,
         })
     }
 
@@ -109,6 +121,15 @@ impl Application {
     /// Serves until SIGTERM or SIGINT, then stops accepting connections and lets
     /// in-flight requests finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        if let Some(provider) = self.oidc {
+            // A provider that cannot be read now does not stop the service: the
+            // sign-in page says why, and the next sign-in tries again.
+            actix_web::rt::spawn(async move {
+                if provider.discover(crate::clock::now()).await.is_ok() {
+                    tracing::info!(issuer = %provider.issuer(), "OpenID provider read");
+                }
+            });
+        }
         self.server.await
     }
 }

@@ -18,6 +18,7 @@ pub mod organisation;
 pub mod reminders;
 pub mod report;
 pub mod request;
+pub mod sign_in;
 pub mod statistics;
 pub mod team;
 pub mod vocabulary;

@@ -129,6 +129,7 @@ pub fn markdown() -> String {
     use super::reminders::{Audience, DeadlineKind, OutboxStatus, ReminderPreference, StageFamily};
     use super::report::ReportOutcome;
     use super::request::{ActionName, IdentityCheck, Outcome, Status, SuspendReason};
+    use super::sign_in::Refusal;
 
     let mut out = String::from(
         "# Vocabulary\n\n\
@@ -148,6 +149,10 @@ pub fn markdown() -> String {
     table::<Status>(&mut out, "Statuses (`status`)");
     table::<ActionName>(&mut out, "Actions (`allowed_actions`, `/actions/{action}`)");
     table::<RecordAction>(&mut out, "Other audit events (`action` of an event)");
+    table::<Refusal>(
+        &mut out,
+        "Refused sign-ins (`reason` of a `sign_in_refused` event)",
+    );
     table::<Channel>(&mut out, "Channels (`channel`)");
     table::<Relation>(&mut out, "Relations to the subject (`requester.relation`)");
     table::<AgeBand>(&mut out, "Age bands (`subject.age_band`)");

@@ -52,6 +52,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/login", web::get().to(session::login_form))
         .route("/login", web::post().to(session::login))
         .route("/logout", web::post().to(session::logout))
+        .route("/login/oidc", web::get().to(session::oidc_begin))
+        .route("/login/oidc/callback", web::get().to(session::oidc_callback))
         .route("/assets/app.css", web::get().to(stylesheet))
         .route("/assets/favicon.svg", web::get().to(icon))
         .route("/favicon.ico", web::get().to(icon));

@@ -15,8 +15,10 @@ use serde::Deserialize;
 
 use super::{page, see_other, Message, PageError};
 use crate::clock;
+use crate::oidc::{Callback, Refusal};
 use crate::service::admin::{random_hex, AuthError};
 use crate::service::sessions::{self, same_token, SessionPolicy, WebUser};
+use crate::service::sign_in::{self, SignInError};
 use crate::web::sign_in_limit::client_address;
 use crate::web::state::AppState;
 
@@ -146,6 +148,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for CheckedForm<T> {
 #[template(path = "pages/login.html")]
 struct Login<'a> {
     csrf: &'a str,
+    /// The token form (`AVG_LOKET_PAGE_TOKEN_SIGNIN`).
+    token_form: bool,
+    /// The organisation's account (`AVG_LOKET_OIDC_ISSUER`), and why it cannot be used now.
+    oidc: bool,
+    oidc_problem: Option<String>,
     /// "30 minuten", "10 uur": how long a session may rest, and last.
     idle: String,
     max: String,
@@ -166,10 +173,15 @@ fn in_words(duration: chrono::Duration) -> String {
 /// The sign-in form, with a fresh double-submit token in a cookie and in the form.
 fn login_page(req: &HttpRequest, status: StatusCode, error: Option<&str>) -> HttpResponse {
     let csrf = random_hex();
+    let state = req.app_data::<web::Data<AppState>>();
+    let provider = state.and_then(|state| state.oidc.clone());
     let mut response = page(
         status,
         &Login {
             csrf: &csrf,
+            token_form: state.is_none_or(|state| state.settings.page_token_signin),
+            oidc: provider.is_some(),
+            oidc_problem: provider.and_then(|provider| provider.status()),
             idle: in_words(policy(req).idle),
             max: in_words(policy(req).max),
             error,
@@ -214,7 +226,7 @@ fn token_signin_off(status: StatusCode) -> HttpResponse {
 }
 
 pub async fn login_form(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    if !state.settings.page_token_signin {
+    if !state.settings.page_token_signin && state.oidc.is_none() {
         return Ok(token_signin_off(StatusCode::OK));
     }
     let secret = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
@@ -298,14 +310,150 @@ pub async fn login(
 pub async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
-    _form: CheckedForm,
+    form: CheckedForm,
 ) -> Result<HttpResponse, PageError> {
     if let Some(secret) = req.cookie(SESSION_COOKIE) {
         if let Err(error) = sessions::sign_out(&state.db, secret.value()).await {
             tracing::error!(%error, "sign-out failed");
         }
     }
-    let mut response = see_other("/login");
+    // Signed in with the organisation's account: sign out there too, where the
+    // provider offers it (RP-initiated logout); it sends the browser back to /login.
+    let at_provider = match (&state.oidc, form.user.with_provider) {
+        (Some(provider), true) => provider.end_session_url(clock::now()).await,
+        _ => None,
+    };
+    let mut response = see_other(at_provider.as_deref().unwrap_or("/login"));
     let _ = response.add_cookie(&removal(&req, SESSION_COOKIE));
     Ok(response)
 }
+
+/// The cookie that ties a sign-in through the provider to this browser. `Lax`, not
+/// `Strict`: the browser comes back from the provider's site with a top-level GET.
+const ATTEMPT_COOKIE: &str = "avg_loket_oidc";
+const ATTEMPT_PATH: &str = "/login/oidc";
+
+fn attempt_cookie(req: &HttpRequest, value: String, max_age: time::Duration) -> Cookie<'static> {
+    Cookie::build(ATTEMPT_COOKIE, value)
+        .path(ATTEMPT_PATH)
+        .http_only(true)
+        .secure(over_tls(req))
+        .same_site(SameSite::Lax)
+        .max_age(max_age)
+        .finish()
+}
+
+/// A refused sign-in through the provider: a Dutch page that says why.
+fn refused_page(refusal: Refusal) -> HttpResponse {
+    let status = match refusal {
+        Refusal::ProviderUnreachable => StatusCode::SERVICE_UNAVAILABLE,
+        Refusal::UnknownUser
+        | Refusal::Deactivated
+        | Refusal::NoRole
+        | Refusal::NoTeam
+        | Refusal::BoundElsewhere
+        | Refusal::UnverifiedEmail
+        | Refusal::NoSecondFactor => StatusCode::FORBIDDEN,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    page(
+        status,
+        &Message {
+            heading: "Inloggen niet gelukt",
+            message: refusal.explanation(),
+            link: "/login",
+            link_text: "Terug naar inloggen",
+        },
+    )
+}
+
+fn provider_of(state: &AppState) -> Result<std::sync::Arc<crate::oidc::Provider>, PageError> {
+    state.oidc.clone().ok_or(PageError::NotFound)
+}
+
+/// `GET /login/oidc`: to the organisation's sign-in page, with a fresh attempt.
+pub async fn oidc_begin(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let provider = provider_of(&state)?;
+    let client = client_address(
+        req.peer_addr(),
+        &req.connection_info(),
+        state.settings.trusted_proxy,
+    );
+    if let Some(wait) = client.and_then(|address| state.sign_in_limit.refused(address)) {
+        return Ok(too_many(wait));
+    }
+    match sign_in::begin(&state.db, &provider, clock::now()).await {
+        Ok(begun) => {
+            let mut response = see_other(&begun.provider_url);
+            let lifetime = time::Duration::seconds(sign_in::ATTEMPT_LIFETIME.num_seconds());
+            let _ = response.add_cookie(&attempt_cookie(&req, begun.browser_secret, lifetime));
+            Ok(response)
+        }
+        Err(SignInError::Refused(refusal)) => Ok(refused_page(refusal)),
+        Err(SignInError::Storage(error)) => Err(PageError::from(crate::service::ServiceError::from(error))),
+    }
+}
+
+/// `GET /login/oidc/callback`: the redirect URI. A session for an admitted user,
+/// otherwise a Dutch page that says why (and an audit event).
+pub async fn oidc_callback(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<Callback>,
+) -> Result<HttpResponse, PageError> {
+    let provider = provider_of(&state)?;
+    let client = client_address(
+        req.peer_addr(),
+        &req.connection_info(),
+        state.settings.trusted_proxy,
+    );
+    if let Some(wait) = client.and_then(|address| state.sign_in_limit.refused(address)) {
+        return Ok(too_many(wait));
+    }
+    let secret = req.cookie(ATTEMPT_COOKIE).map(|c| c.value().to_string());
+    let policy = SessionPolicy::from_settings(&state.settings);
+    let outcome = sign_in::finish(
+        &state.db,
+        &provider,
+        secret,
+        query.into_inner(),
+        policy,
+        clock::now(),
+    )
+    .await;
+    let mut response = match outcome {
+        Ok(signed) => {
+            // A page of our own, not a redirect: the session cookie is `Strict`, and a
+            // navigation that began at the provider's site would not carry it.
+            let mut response = page(StatusCode::OK, &SignedInPage {});
+            let _ = response.add_cookie(&cookie(
+                &req,
+                SESSION_COOKIE,
+                signed.secret,
+                time::Duration::seconds(policy.max.num_seconds()),
+            ));
+            response
+        }
+        Err(SignInError::Refused(refusal)) => {
+            let limited = match refusal {
+                Refusal::ProviderUnreachable => None,
+                _ => client.and_then(|address| state.sign_in_limit.failed(address)),
+            };
+            match limited {
+                Some(wait) => too_many(wait),
+                None => refused_page(refusal),
+            }
+        }
+        Err(SignInError::Storage(error)) => {
+            return Err(PageError::from(crate::service::ServiceError::from(error)));
+        }
+    };
+    let mut spent = attempt_cookie(&req, String::new(), time::Duration::ZERO);
+    spent.make_removal();
+    let _ = response.add_cookie(&spent);
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "pages/signed_in.html")]
+struct SignedInPage {}

@@ -115,36 +115,7 @@ impl NewUser {
         let name = required_text("name", Some(name), 200, &mut issues);
         let email = email.trim().to_lowercase();
         check_email("email", &email, &mut issues);
-        let role = Role::parse(role.trim())
-            .map_err(|e| issues.push(FieldIssue::of("role", e.0)))
-            .ok();
-        let mut codes: Vec<TeamCode> = Vec::new();
-        for (i, team) in teams.iter().enumerate() {
-            match TeamCode::parse(team) {
-                Ok(code) if !codes.contains(&code) => codes.push(code),
-                Ok(_) => {}
-                Err(e) => issues.push(FieldIssue::of(format!("teams[{i}]"), e.0)),
-            }
-        }
-        if let Some(role) = role {
-            if role.is_worker() && codes.is_empty() && teams.is_empty() {
-                issues.push(FieldIssue::new(
-                    "teams",
-                    format!("a {role} belongs to at least one team"),
-                    format!("een {} hoort bij minstens één team", in_sentence(role.label_nl())),
-                ));
-            }
-            if !role.is_worker() && !teams.is_empty() {
-                issues.push(FieldIssue::new(
-                    "teams",
-                    format!("a {role} sees requests of every team and belongs to none"),
-                    format!(
-                        "een {} ziet de verzoeken van alle teams en hoort bij geen enkel team",
-                        in_sentence(role.label_nl())
-                    ),
-                ));
-            }
-        }
+        let (role, codes) = role_and_teams(role, teams, &mut issues);
         match (name, role) {
             (Some(name), Some(role)) if issues.is_empty() => Ok(NewUser {
                 name,
@@ -156,6 +127,46 @@ impl NewUser {
             _ => Err(ServiceError::Invalid(issues)),
         }
     }
+}
+
+/// A role and its teams as given: one or more teams for a caseworker or manager, none
+/// for the other roles.
+fn role_and_teams(
+    role: &str,
+    teams: &[String],
+    issues: &mut Vec<FieldIssue>,
+) -> (Option<Role>, Vec<TeamCode>) {
+    let role = Role::parse(role.trim())
+        .map_err(|e| issues.push(FieldIssue::of("role", e.0)))
+        .ok();
+    let mut codes: Vec<TeamCode> = Vec::new();
+    for (i, team) in teams.iter().enumerate() {
+        match TeamCode::parse(team) {
+            Ok(code) if !codes.contains(&code) => codes.push(code),
+            Ok(_) => {}
+            Err(e) => issues.push(FieldIssue::of(format!("teams[{i}]"), e.0)),
+        }
+    }
+    if let Some(role) = role {
+        if role.is_worker() && codes.is_empty() && teams.is_empty() {
+            issues.push(FieldIssue::new(
+                "teams",
+                format!("a {role} belongs to at least one team"),
+                format!("een {} hoort bij minstens één team", in_sentence(role.label_nl())),
+            ));
+        }
+        if !role.is_worker() && !teams.is_empty() {
+            issues.push(FieldIssue::new(
+                "teams",
+                format!("a {role} sees requests of every team and belongs to none"),
+                format!(
+                    "een {} ziet de verzoeken van alle teams en hoort bij geen enkel team",
+                    in_sentence(role.label_nl())
+                ),
+            ));
+        }
+    }
+    (role, codes)
 }
 
 impl NewUserInput {
@@ -236,16 +247,7 @@ pub fn create_user_in(
     new: NewUser,
     now: DateTime<Utc>,
 ) -> Result<(UserView, IssuedToken), ServiceError> {
-    let mut missing = Vec::new();
-    for (i, team) in new.teams.iter().enumerate() {
-        if teams::find(conn, team)?.is_none() {
-            missing.push(FieldIssue::new(
-                format!("teams[{i}]"),
-                format!("there is no team with code {team}"),
-                format!("er is geen team {team}"),
-            ));
-        }
-    }
+    let missing = unknown_teams(conn, &new.teams)?;
     if !missing.is_empty() {
         return Err(ServiceError::Invalid(missing));
     }
@@ -258,6 +260,7 @@ pub fn create_user_in(
         created_at: now.naive_utc(),
         deactivated_at: None,
         reminders: new.reminders,
+        last_signed_in_at: None,
     };
     if !users::insert(conn, &user, &new.teams)? {
         return Err(ServiceError::conflict(
@@ -332,6 +335,7 @@ fn deactivate_user_in(
 ) -> Result<(UserView, i64), ServiceError> {
     let mut view = find_user_in(conn, who)?;
     let held = requests::open_assigned_to(conn, &view.user.id)?;
+    keep_a_privacy_officer(conn, &view.user)?;
     if view.user.active {
         users::deactivate(conn, &view.user.id, now.naive_utc())?;
         sessions::delete_of_user(conn, &view.user.id)?;
@@ -347,6 +351,126 @@ fn deactivate_user_in(
         view.user.deactivated_at = Some(now.naive_utc());
     }
     Ok((view, held))
+}
+
+/// The last active privacy officer stays one: someone must be able to administer.
+fn keep_a_privacy_officer(conn: &mut DbConnection, user: &UserRow) -> Result<(), ServiceError> {
+    if user.active
+        && user.role == Role::PrivacyOfficer
+        && users::count_active_with_role(conn, Role::PrivacyOfficer)? <= 1
+    {
+        return Err(ServiceError::conflict(
+            "this is the last active privacy officer; make another user privacy officer first",
+            "dit is de laatste actieve functionaris gegevensbescherming; maak eerst iemand anders functionaris gegevensbescherming",
+        ));
+    }
+    Ok(())
+}
+
+/// A new role and teams for a user, checked.
+#[derive(Debug, Clone)]
+pub struct UserChange {
+    pub role: Role,
+    pub teams: Vec<TeamCode>,
+}
+
+impl UserChange {
+    pub fn parse(role: &str, teams: &[String]) -> Result<UserChange, ServiceError> {
+        let mut issues = Vec::new();
+        let (role, teams) = role_and_teams(role, teams, &mut issues);
+        match role {
+            Some(role) if issues.is_empty() => Ok(UserChange { role, teams }),
+            _ => Err(ServiceError::Invalid(issues)),
+        }
+    }
+}
+
+fn unknown_teams(conn: &mut DbConnection, teams: &[TeamCode]) -> Result<Vec<FieldIssue>, ServiceError> {
+    let mut missing = Vec::new();
+    for (i, team) in teams.iter().enumerate() {
+        if teams::find(conn, team)?.is_none() {
+            missing.push(FieldIssue::new(
+                format!("teams[{i}]"),
+                format!("there is no team with code {team}"),
+                format!("er is geen team {team}"),
+            ));
+        }
+    }
+    Ok(missing)
+}
+
+/// Gives a user another role and teams. The last active privacy officer keeps the role.
+pub(crate) fn change_user_in(
+    conn: &mut DbConnection,
+    actor: &str,
+    who: &UserRef,
+    change: UserChange,
+    now: DateTime<Utc>,
+) -> Result<UserView, ServiceError> {
+    let mut view = find_user_in(conn, who)?;
+    if view.user.role == change.role && view.teams == change.teams {
+        return Ok(view);
+    }
+    if change.role != Role::PrivacyOfficer {
+        keep_a_privacy_officer(conn, &view.user)?;
+    }
+    let missing = unknown_teams(conn, &change.teams)?;
+    if !missing.is_empty() {
+        return Err(ServiceError::Invalid(missing));
+    }
+    users::set_role_and_teams(conn, &view.user.id, change.role, &change.teams)?;
+    record(
+        conn,
+        actor,
+        RecordAction::UserChanged,
+        now,
+        json!({"user_id": view.user.id, "role": change.role, "teams": change.teams}),
+    )?;
+    view.user.role = change.role;
+    view.teams = change.teams;
+    Ok(view)
+}
+
+fn reactivate_user_in(
+    conn: &mut DbConnection,
+    actor: &str,
+    who: &UserRef,
+    now: DateTime<Utc>,
+) -> Result<UserView, ServiceError> {
+    let mut view = find_user_in(conn, who)?;
+    if !view.user.active {
+        users::reactivate(conn, &view.user.id)?;
+        let revoked = users::revoke_tokens_of(conn, &view.user.id, now.naive_utc())?;
+        record(
+            conn,
+            actor,
+            RecordAction::UserReactivated,
+            now,
+            json!({"user_id": view.user.id, "tokens_revoked": revoked}),
+        )?;
+        view.user.active = true;
+        view.user.deactivated_at = None;
+    }
+    Ok(view)
+}
+
+fn rename_team_in(
+    conn: &mut DbConnection,
+    actor: &str,
+    code: &str,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<TeamRow, ServiceError> {
+    let missing = || ServiceError::NotFound(format!("no team with code {code}"));
+    let code = TeamCode::parse(code).map_err(|_| missing())?;
+    let name = TeamName::parse(name).map_err(|e| ServiceError::Invalid(vec![FieldIssue::of("name", e.0)]))?;
+    let mut team = teams::find(conn, &code)?.ok_or_else(missing)?;
+    if team.name != name.as_str() {
+        teams::rename(conn, &code, name.as_str())?;
+        record(conn, actor, RecordAction::TeamRenamed, now, json!({"team": code}))?;
+        team.name = name.as_str().to_string();
+    }
+    Ok(team)
 }
 
 fn issue_token_for_in(
@@ -576,6 +700,45 @@ impl Admin {
         let preference = preference(Some(given))?;
         let actor = self.actor.clone();
         db.write(move |conn| set_reminders_in(conn, &actor, &who, preference, now))
+            .await
+    }
+
+    /// Gives a user another role and teams (not the last privacy officer's role).
+    pub async fn change_user(
+        &self,
+        db: &Db,
+        who: UserRef,
+        change: UserChange,
+        now: DateTime<Utc>,
+    ) -> Result<UserView, ServiceError> {
+        let actor = self.actor.clone();
+        db.write(move |conn| change_user_in(conn, &actor, &who, change, now))
+            .await
+    }
+
+    /// Lets a deactivated user in again. Tokens from before stay unusable (they are
+    /// revoked): a new one is issued when needed, or the user signs in with their
+    /// organisation account.
+    pub async fn reactivate_user(
+        &self,
+        db: &Db,
+        who: UserRef,
+        now: DateTime<Utc>,
+    ) -> Result<UserView, ServiceError> {
+        let actor = self.actor.clone();
+        db.write(move |conn| reactivate_user_in(conn, &actor, &who, now))
+            .await
+    }
+
+    pub async fn rename_team(
+        &self,
+        db: &Db,
+        code: String,
+        name: String,
+        now: DateTime<Utc>,
+    ) -> Result<TeamRow, ServiceError> {
+        let actor = self.actor.clone();
+        db.write(move |conn| rename_team_in(conn, &actor, &code, &name, now))
             .await
     }
 

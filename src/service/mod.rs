@@ -19,6 +19,7 @@ pub mod requests;
 pub mod retention;
 pub mod seed;
 pub mod sessions;
+pub mod sign_in;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;

@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::admin::{authenticate, caller_of, hash_token, random_hex, AuthError};
 use crate::domain::access::Caller;
+use crate::domain::audit::RecordAction;
 use crate::domain::team::TeamCode;
 use crate::storage::sessions::{self, SessionRow};
 use crate::storage::users::UserRow;
@@ -48,6 +49,8 @@ pub struct WebUser {
     pub caller: Caller,
     pub name: String,
     pub csrf_token: String,
+    /// The session began with the organisation's account (sign out there too).
+    pub with_provider: bool,
 }
 
 /// Checks `token` and opens a session for its user.
@@ -58,23 +61,43 @@ pub async fn sign_in(
     now: DateTime<Utc>,
 ) -> Result<SignedIn, AuthError> {
     let caller = authenticate(db, token, now).await?;
+    let user_id = caller.user_id.to_string();
+    Ok(db
+        .write(move |conn| open_session_in(conn, &user_id, "token", policy, now))
+        .await?)
+}
+
+/// Opens a session for a user who proved who they are (`via`: `token` or `oidc`),
+/// notes the sign-in on the user and in the audit trail.
+pub(crate) fn open_session_in(
+    conn: &mut DbConnection,
+    user_id: &str,
+    via: &str,
+    policy: SessionPolicy,
+    now: DateTime<Utc>,
+) -> Result<SignedIn, StorageError> {
     let secret = random_hex();
     let expires_at = now + policy.max;
     let row = SessionRow {
         id_hash: hash_token(&secret),
-        user_id: caller.user_id.to_string(),
+        user_id: user_id.to_string(),
         csrf_token: random_hex(),
         created_at: now.naive_utc(),
         expires_at: expires_at.naive_utc(),
         last_seen_at: Some(now.naive_utc()),
+        signed_in_with: via.to_string(),
     };
-    db.write(move |conn| open_session_in(conn, &row)).await?;
-    Ok(SignedIn { secret, expires_at })
-}
-
-fn open_session_in(conn: &mut DbConnection, row: &SessionRow) -> Result<(), StorageError> {
     sessions::delete_expired(conn, row.created_at)?;
-    sessions::insert(conn, row)
+    sessions::insert(conn, &row)?;
+    users::signed_in(conn, user_id, now.naive_utc())?;
+    super::record_in(
+        conn,
+        user_id,
+        RecordAction::SignedIn,
+        now,
+        &serde_json::json!({"user_id": user_id, "method": via}),
+    )?;
+    Ok(SignedIn { secret, expires_at })
 }
 
 type LiveSession = (SessionRow, UserRow, Vec<TeamCode>);
@@ -119,6 +142,7 @@ pub async fn user_of(
         caller: caller_of(&user, teams)?,
         name: user.name,
         csrf_token: session.csrf_token,
+        with_provider: session.signed_in_with == "oidc",
     }))
 }
 

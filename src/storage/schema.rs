@@ -159,6 +159,19 @@ diesel::table! {
         created_at -> Timestamp,
         deactivated_at -> Nullable<Timestamp>,
         reminders -> Text,
+        oidc_issuer -> Nullable<Text>,
+        oidc_subject -> Nullable<Text>,
+        last_signed_in_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    oidc_attempts (id_hash) {
+        id_hash -> Text,
+        state -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -188,6 +201,7 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         last_seen_at -> Nullable<Timestamp>,
+        signed_in_with -> Text,
     }
 }
 
@@ -264,4 +278,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     change_reasons,
     requester_keys,
     letters,
+    oidc_attempts,
 );

@@ -18,6 +18,8 @@ pub struct SessionRow {
     pub expires_at: NaiveDateTime,
     /// The last request made with it (`None`: from before this was kept).
     pub last_seen_at: Option<NaiveDateTime>,
+    /// `token` or `oidc`: how the session began.
+    pub signed_in_with: String,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &SessionRow) -> Result<(), StorageError> {

@@ -48,3 +48,11 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<TeamRow>, StorageError> {
         .select(TeamRow::as_select())
         .load(conn)?)
 }
+
+/// Gives a team another name; `Ok(false)` when there is no such team.
+pub fn rename(conn: &mut DbConnection, code: &TeamCode, name: &str) -> Result<bool, StorageError> {
+    Ok(diesel::update(teams::table.find(code))
+        .set(teams::name.eq(name))
+        .execute(conn)?
+        > 0)
+}

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{api_tokens, team_members, users};
+use super::schema::{api_tokens, oidc_attempts, team_members, users};
 use super::{DbConnection, StorageError};
 use crate::domain::access::Role;
 use crate::domain::reminders::ReminderPreference;
@@ -20,6 +20,8 @@ pub struct UserRow {
     pub created_at: NaiveDateTime,
     pub deactivated_at: Option<NaiveDateTime>,
     pub reminders: ReminderPreference,
+    /// The last time they signed in to the pages (a token or their organisation account).
+    pub last_signed_in_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -216,4 +218,127 @@ pub fn inactive_ids(conn: &mut DbConnection) -> Result<Vec<String>, StorageError
         .filter(users::active.eq(false))
         .select(users::id)
         .load(conn)?)
+}
+
+/// Marks a user active again.
+pub fn reactivate(conn: &mut DbConnection, id: &str) -> Result<bool, StorageError> {
+    let changed = diesel::update(users::table.find(id))
+        .set((
+            users::active.eq(true),
+            users::deactivated_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(changed > 0)
+}
+
+/// Gives a user another role and teams (the teams replace the old ones).
+pub fn set_role_and_teams(
+    conn: &mut DbConnection,
+    id: &str,
+    role: Role,
+    teams: &[TeamCode],
+) -> Result<(), StorageError> {
+    diesel::update(users::table.find(id))
+        .set(users::role.eq(role))
+        .execute(conn)?;
+    diesel::delete(team_members::table.filter(team_members::user_id.eq(id))).execute(conn)?;
+    for team in teams {
+        diesel::insert_into(team_members::table)
+            .values((team_members::team.eq(team), team_members::user_id.eq(id)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// How many active users have this role.
+pub fn count_active_with_role(conn: &mut DbConnection, role: Role) -> Result<i64, StorageError> {
+    Ok(users::table
+        .filter(users::active.eq(true))
+        .filter(users::role.eq(role))
+        .count()
+        .get_result(conn)?)
+}
+
+/// The user bound to this subject of this provider.
+pub fn find_by_identity(
+    conn: &mut DbConnection,
+    issuer: &str,
+    subject: &str,
+) -> Result<Option<UserRow>, StorageError> {
+    Ok(users::table
+        .filter(users::oidc_issuer.eq(issuer))
+        .filter(users::oidc_subject.eq(subject))
+        .select(UserRow::as_select())
+        .get_result(conn)
+        .optional()?)
+}
+
+/// The provider and subject a user is bound to, if any.
+pub fn identity_of(conn: &mut DbConnection, id: &str) -> Result<Option<(String, String)>, StorageError> {
+    let found: Option<(Option<String>, Option<String>)> = users::table
+        .find(id)
+        .select((users::oidc_issuer, users::oidc_subject))
+        .get_result(conn)
+        .optional()?;
+    Ok(found.and_then(|(issuer, subject)| issuer.zip(subject)))
+}
+
+/// Binds a user to a provider's subject.
+pub fn bind_identity(
+    conn: &mut DbConnection,
+    id: &str,
+    issuer: &str,
+    subject: &str,
+) -> Result<(), StorageError> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::oidc_issuer.eq(Some(issuer)),
+            users::oidc_subject.eq(Some(subject)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a sign-in to the pages.
+pub fn signed_in(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<(), StorageError> {
+    diesel::update(users::table.find(id))
+        .set(users::last_signed_in_at.eq(Some(at)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A sign-in on its way through the provider.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = oidc_attempts)]
+pub struct AttemptRow {
+    pub id_hash: String,
+    pub state: String,
+    pub nonce: String,
+    pub pkce_verifier: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// Stores an attempt, first removing those begun before `stale_before`.
+pub fn insert_attempt(
+    conn: &mut DbConnection,
+    row: &AttemptRow,
+    stale_before: NaiveDateTime,
+) -> Result<(), StorageError> {
+    diesel::delete(oidc_attempts::table.filter(oidc_attempts::created_at.lt(stale_before))).execute(conn)?;
+    diesel::insert_into(oidc_attempts::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Takes an attempt out: it can be used once.
+pub fn take_attempt(conn: &mut DbConnection, id_hash: &str) -> Result<Option<AttemptRow>, StorageError> {
+    let found = oidc_attempts::table
+        .find(id_hash)
+        .select(AttemptRow::as_select())
+        .get_result(conn)
+        .optional()?;
+    // Only the transaction that deletes the row may use it (two callbacks at once).
+    let deleted = diesel::delete(oidc_attempts::table.find(id_hash)).execute(conn)?;
+    Ok(found.filter(|_| deleted == 1))
 }

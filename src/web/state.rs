@@ -14,4 +14,6 @@ pub struct AppState {
     pub letters: crate::service::letters::LetterSetup,
     /// Wrong tokens per client address (API and sign-in page).
     pub sign_in_limit: super::sign_in_limit::SignInLimit,
+    /// The organisation's OpenID Connect provider, when `AVG_LOKET_OIDC_ISSUER` is set.
+    pub oidc: Option<std::sync::Arc<crate::oidc::Provider>>,
 }

@@ -177,7 +177,12 @@ impl TestResponse {
 pub fn test_settings(database_url: &str, extra: &[(&str, &str)]) -> Settings {
     Settings::from_lookup(|name| match name {
         "AVG_LOKET_DATABASE_URL" => Some(database_url.to_string()),
-        "AVG_LOKET_LISTEN" => Some("127.0.0.1:0".to_string()),
+        "AVG_LOKET_LISTEN" => Some(
+            extra
+                .iter()
+                .find(|(k, _)| *k == "AVG_LOKET_LISTEN")
+                .map_or("127.0.0.1:0".to_string(), |(_, v)| v.to_string()),
+        ),
         "AVG_LOKET_DATABASE_POOL_SIZE" => Some("4".to_string()),
         other => extra
             .iter()

@@ -44,6 +44,7 @@ mod schema;
 mod search;
 mod seed;
 mod setup;
+mod sign_in;
 mod smtp_sink;
 mod teams;
 mod walkthrough;
