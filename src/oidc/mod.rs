@@ -96,7 +96,7 @@ struct Discovered {
 }
 
 enum Discovery {
-    Ready(Discovered),
+    Ready(Box<Discovered>),
     /// Why the provider could not be read, and when that was tried.
     Failed {
         why: String,
@@ -174,7 +174,7 @@ impl Provider {
         match ProviderMetadataWithLogout::discover_async(issuer, &self.http).await {
             Ok(metadata) => {
                 *self.discovery.write().expect("discovery lock") =
-                    Discovery::Ready(Discovered { metadata, at: now });
+                    Discovery::Ready(Box::new(Discovered { metadata, at: now }));
                 Ok(())
             }
             Err(error) => {

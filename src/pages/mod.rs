@@ -13,6 +13,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+mod admin;
 mod error;
 pub mod labels;
 mod letters;
@@ -52,6 +53,33 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/login", web::get().to(session::login_form))
         .route("/login", web::post().to(session::login))
         .route("/logout", web::post().to(session::logout))
+        .route("/admin/users", web::get().to(admin::users))
+        .route("/admin/users", web::post().to(admin::add_user))
+        .route("/admin/users/{id}", web::get().to(admin::user))
+        .route("/admin/users/{id}", web::post().to(admin::change_user))
+        .route("/admin/users/{id}/deactivate", web::post().to(admin::deactivate))
+        .route("/admin/users/{id}/reactivate", web::post().to(admin::reactivate))
+        .route("/admin/users/{id}/tokens", web::post().to(admin::issue_token))
+        .route(
+            "/admin/users/{id}/tokens/{token}/revoke",
+            web::post().to(admin::revoke_token),
+        )
+        .route("/admin/teams", web::get().to(admin::teams))
+        .route("/admin/teams", web::post().to(admin::add_team))
+        .route("/admin/teams/{code}", web::get().to(admin::team))
+        .route("/admin/teams/{code}", web::post().to(admin::rename_team))
+        .route("/admin/teams/{code}/managers", web::post().to(admin::add_manager))
+        .route(
+            "/admin/teams/{code}/managers/remove",
+            web::post().to(admin::remove_manager),
+        )
+        .route("/settings", web::get().to(admin::settings))
+        .route("/settings/reminders", web::post().to(admin::set_reminders))
+        .route("/settings/tokens", web::post().to(admin::issue_own_token))
+        .route(
+            "/settings/tokens/{id}/revoke",
+            web::post().to(admin::revoke_own_token),
+        )
         .route("/login/oidc", web::get().to(session::oidc_begin))
         .route("/login/oidc/callback", web::get().to(session::oidc_callback))
         .route("/assets/app.css", web::get().to(stylesheet))
@@ -119,6 +147,7 @@ struct Home<'a> {
     lookup_only: bool,
     sees_dashboard: bool,
     sees_report: bool,
+    administers: bool,
 }
 
 async fn home(user: SignedIn) -> HttpResponse {
@@ -135,6 +164,7 @@ async fn home(user: SignedIn) -> HttpResponse {
             lookup_only: caller.list_scope() == ListScope::ByReferenceOnly,
             sees_dashboard: caller.dashboard_scope().is_ok(),
             sees_report: caller.may_read_reports().is_ok(),
+            administers: caller.may_administer().is_ok(),
         },
     )
 }

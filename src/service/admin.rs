@@ -498,8 +498,8 @@ fn revoke_token_in(
     let token = users::find_token(conn, token_id)?
         .ok_or_else(|| ServiceError::NotFound(format!("no token with id {token_id}")))?;
     if users::revoke_token(conn, &token.id, now.naive_utc())? {
-        // A session began with a token; a revoked token may have been stolen.
-        sessions::delete_of_user(conn, &token.user_id)?;
+        // A session may have begun with this token, and it may have been stolen.
+        sessions::delete_token_sessions_of_user(conn, &token.user_id)?;
         record(
             conn,
             actor,
@@ -519,7 +519,7 @@ fn revoke_tokens_of_in(
 ) -> Result<(UserView, usize), ServiceError> {
     let view = find_user_in(conn, who)?;
     let count = users::revoke_tokens_of(conn, &view.user.id, now.naive_utc())?;
-    sessions::delete_of_user(conn, &view.user.id)?;
+    sessions::delete_token_sessions_of_user(conn, &view.user.id)?;
     if count > 0 {
         record(
             conn,
@@ -772,6 +772,45 @@ pub async fn set_reminders(
     };
     by.set_reminders(db, UserRef::Id(user_id), &input.reminders, now)
         .await
+}
+
+/// Whether a user is bound to an organisation account (signed in with it once).
+pub async fn is_bound(db: &Db, user_id: &str) -> Result<bool, ServiceError> {
+    let id = user_id.to_string();
+    db.read(move |conn| Ok::<_, ServiceError>(users::identity_of(conn, &id)?.is_some()))
+        .await
+}
+
+/// The caller's own account and tokens ("Mijn instellingen").
+pub async fn my_account(db: &Db, caller: &Caller) -> Result<(UserView, Vec<TokenRow>), ServiceError> {
+    let who = UserRef::Id(caller.user_id.to_string());
+    db.read(move |conn| user_and_tokens_in(conn, &who)).await
+}
+
+/// A new token for the caller themself (shown once).
+pub async fn issue_own_token(
+    db: &Db,
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Result<IssuedToken, ServiceError> {
+    let me = caller.user_id.to_string();
+    db.write(move |conn| issue_token_for_in(conn, &me, &UserRef::Id(me.clone()), now))
+        .await
+}
+
+/// Revokes one of the caller's own tokens; another's reads as not found.
+pub async fn revoke_own_token(
+    db: &Db,
+    caller: &Caller,
+    token_id: String,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    let me = caller.user_id.to_string();
+    db.write(move |conn| match users::find_token(conn, &token_id)? {
+        Some(token) if token.user_id == me => revoke_token_in(conn, &me, &token_id, now),
+        _ => Err(ServiceError::NotFound(format!("no token with id {token_id}"))),
+    })
+    .await
 }
 
 /// The caller as a user (every role).

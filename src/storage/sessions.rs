@@ -59,6 +59,17 @@ pub fn delete_of_user(conn: &mut DbConnection, user_id: &str) -> Result<usize, S
     Ok(diesel::delete(web_sessions::table.filter(web_sessions::user_id.eq(user_id))).execute(conn)?)
 }
 
+/// Ends the sessions of a user that began with a token (a token was revoked; a
+/// session through the organisation's account does not rest on one).
+pub fn delete_token_sessions_of_user(conn: &mut DbConnection, user_id: &str) -> Result<usize, StorageError> {
+    Ok(diesel::delete(
+        web_sessions::table
+            .filter(web_sessions::user_id.eq(user_id))
+            .filter(web_sessions::signed_in_with.eq("token")),
+    )
+    .execute(conn)?)
+}
+
 /// Records that the session was used at `at`.
 pub fn touch(conn: &mut DbConnection, id_hash: &str, at: NaiveDateTime) -> Result<(), StorageError> {
     diesel::update(web_sessions::table.find(id_hash))

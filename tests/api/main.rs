@@ -26,6 +26,7 @@
 //! real headless Chromium.
 
 mod access;
+mod administration;
 mod cli;
 mod corrections;
 mod dashboard;
