@@ -6,7 +6,9 @@
 // legal limit (offering no extension that can only fail), takes the new one on,
 // assesses it and refuses it with a ground; the manager moves the old one to another
 // team; the privacy officer sees the dashboard, follows a tile to its list, and opens
-// the annual report. A forbidden page answers 403. Every page passes axe-core with no
+// the annual report, then adds a team and a colleague in the administration pages. The
+// caseworker signs in with the organisation's account, through the login form of a
+// real OpenID provider (tests/oidc-provider) on 127.0.0.1. A forbidden page answers 403. Every page passes axe-core with no
 // serious or critical violation, breaks no Content-Security-Policy rule, and shows no
 // English message and no field code.
 // Screenshots of the main pages go to docs/screens/ with AVG_LOKET_SCREENSHOTS=1.
@@ -41,6 +43,26 @@ const port = await new Promise((resolve) => {
   });
 });
 const base = `http://127.0.0.1:${port}`;
+
+// The organisation's OpenID provider, on a port of its own; it prints its issuer first.
+const providerDir = path.join(root, "tests", "oidc-provider");
+if (!fs.existsSync(path.join(providerDir, "node_modules"))) {
+  execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: providerDir, stdio: "inherit" });
+}
+const provider = spawn("node", ["provider.mjs", "--port", "0",
+  "--redirect-uri", `${base}/login/oidc/callback`, "--post-logout-redirect-uri", `${base}/login`],
+  { cwd: providerDir, stdio: ["ignore", "pipe", "inherit"] });
+process.on("exit", () => provider.kill("SIGTERM"));
+const issuer = await new Promise((resolve, reject) => {
+  let seen = "";
+  provider.stdout.on("data", (chunk) => {
+    seen += chunk;
+    const found = seen.match(/^issuer (\S+)/m);
+    if (found) resolve(found[1]);
+  });
+  provider.on("exit", (code) => reject(new Error(`the OpenID provider stopped (${code})`)));
+});
+
 const env = {
   ...process.env,
   AVG_LOKET_DATABASE_URL: `sqlite://${path.join(work, "avg-loket.db")}`,
@@ -49,6 +71,9 @@ const env = {
   AVG_LOKET_BASE_URL: base,
   AVG_LOKET_LOG: "warn",
   AVG_LOKET_ORGANISATION_FILE: path.join(root, "organisation.example.toml"),
+  AVG_LOKET_OIDC_ISSUER: issuer,
+  AVG_LOKET_OIDC_CLIENT_ID: "avg-loket",
+  AVG_LOKET_OIDC_CLIENT_SECRET: "avg-loket-test-secret",
 };
 const cli = (...args) => execFileSync(bin, args, { env, encoding: "utf8" }).trim().split("\n").pop();
 
@@ -62,7 +87,7 @@ cli("migrate");
 cli("team", "add", "--code", "AMW", "--name", "Algemeen maatschappelijk werk");
 cli("team", "add", "--code", "JGD", "--name", "Jeugd en gezin");
 const desk = cli("user", "add", "--name", "Bea Balie", "--email", "balie@zorg.example", "--role", "front_desk");
-const worker = cli("user", "add", "--name", "Mira Jansen", "--email", "mira@zorg.example", "--role", "caseworker", "--team", "AMW");
+cli("user", "add", "--name", "Mira Jansen", "--email", "mira@zorg.example", "--role", "caseworker", "--team", "AMW");
 const officer = cli("user", "add", "--name", "Fenna Gerritsen", "--email", "fg@zorg.example", "--role", "privacy_officer");
 const manager = cli("user", "add", "--name", "Mohamed Amrani", "--email", "ma@zorg.example", "--role", "manager", "--team", "AMW");
 
@@ -234,10 +259,19 @@ try {
   await front.click("text=Uitloggen");
   await front.waitForURL(`${base}/login`);
 
-  // The caseworker opens "Mijn verzoeken": nothing assigned yet, the team's new
-  // requests to take on, the old one past its legal limit.
+  // The caseworker signs in with her organisation account, on the provider's own login
+  // page, and opens "Mijn verzoeken": nothing assigned yet, the team's new requests to
+  // take on, the old one past its legal limit.
   const cw = await session("caseworker");
-  await signIn(cw, worker);
+  await cw.goto(`${base}/login`);
+  await cw.click("text=Inloggen met uw organisatie-account");
+  await cw.waitForURL((url) => url.href.startsWith(issuer));
+  await cw.fill("#login", "mira");
+  await cw.fill("#password", "een wachtwoord");
+  await cw.click("button:text-is('Inloggen')");
+  await cw.waitForURL(`${base}/`);
+  check((await cw.textContent("body")).includes("Mira Jansen"), "the caseworker is signed in with her organisation account");
+  await accessible(cw, "start page after signing in with the organisation account");
   await cw.goto(`${base}/requests`);
   const mine = await cw.textContent("table.list");
   check(mine.includes(reference) && mine.includes("Nog niet toegewezen"), "the team's unassigned request is in my list");
@@ -324,6 +358,37 @@ try {
   await po.goto(`${base}/reports/annual`);
   await accessible(po, "annual report");
   await shot(po, "annual-report");
+
+  // A new team starts, with a new colleague: the privacy officer adds both in the
+  // administration pages.
+  await po.goto(`${base}/`);
+  await po.click("a[href='/admin/teams']");
+  await accessible(po, "teams");
+  await po.fill("#code", "wmo");
+  await po.fill("#team-name", "Wmo-consulenten");
+  await po.click("button:text-is('Team toevoegen')");
+  await po.waitForURL(`${base}/admin/teams/WMO`);
+  check((await po.textContent("h1")).includes("WMO"), "the team is added, its code in capitals");
+  await accessible(po, "team");
+  await po.goto(`${base}/admin/users`);
+  await po.fill("#name", "Sanne Bakker");
+  await po.fill("#email", "sanne@zorg.example");
+  await po.selectOption("#role", "caseworker");
+  await po.check("#team-WMO");
+  await po.click("button:text-is('Gebruiker toevoegen')");
+  check((await po.textContent("main")).includes("avgl_"), "her first token is shown, once");
+  await accessible(po, "colleague added");
+  await po.goto(`${base}/admin/users`);
+  const users = await po.textContent("table");
+  check(users.includes("Sanne Bakker") && users.includes("WMO"), "the colleague is in the list with her team");
+  check(!users.includes("avgl_"), "and her token is not");
+  await accessible(po, "users");
+  await shot(po, "users");
+  await po.click("text=Mira Jansen");
+  check(await po.isVisible("button:text-is('Koppeling opheffen')"), "the caseworker's organisation account is bound");
+  await accessible(po, "a colleague's page");
+  await po.goto(`${base}/settings`);
+  await accessible(po, "my settings");
 } catch (error) {
   failures.push(String(error?.stack ?? error));
   console.error(error);

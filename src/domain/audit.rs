@@ -32,6 +32,7 @@ code_enum! {
         SignedIn = ("signed_in", "Ingelogd", "Signed in"),
         SignInRefused = ("sign_in_refused", "Inloggen geweigerd", "Sign-in refused"),
         IdentityBound = ("identity_bound", "Organisatie-account gekoppeld", "Organisation account bound"),
+        IdentityUnbound = ("identity_unbound", "Koppeling met organisatie-account opgeheven", "Organisation account unbound"),
         LetterQueued = ("letter_queued", "Brief klaargezet voor verzending per e-mail", "Letter queued for e-mail"),
         LetterSent = ("letter_sent", "Brief verstuurd", "Letter sent"),
     }

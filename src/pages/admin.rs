@@ -340,6 +340,21 @@ pub async fn reactivate(
     back_to_user(&state, &form.user, id, outcome).await
 }
 
+/// `POST /admin/users/{id}/unbind`: the next sign-in binds the account anew.
+pub async fn unbind(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: CheckedForm,
+) -> Result<HttpResponse, PageError> {
+    let admin = administrator(&form.user)?;
+    let id = path.into_inner();
+    let outcome = admin
+        .unbind_identity(&state.db, UserRef::Id(id.clone()), clock::now())
+        .await
+        .map(|_| ());
+    back_to_user(&state, &form.user, id, outcome).await
+}
+
 /// `POST /admin/users/{id}/tokens`: a new token, shown once.
 pub async fn issue_token(
     state: web::Data<AppState>,

@@ -454,6 +454,28 @@ fn reactivate_user_in(
     Ok(view)
 }
 
+/// Forgets the user's organisation account: the next sign-in binds anew by verified
+/// e-mail. Sessions begun with the old account end.
+fn unbind_identity_in(
+    conn: &mut DbConnection,
+    actor: &str,
+    who: &UserRef,
+    now: DateTime<Utc>,
+) -> Result<UserView, ServiceError> {
+    let view = find_user_in(conn, who)?;
+    if users::unbind_identity(conn, &view.user.id)? {
+        let ended = sessions::delete_oidc_sessions_of_user(conn, &view.user.id)?;
+        record(
+            conn,
+            actor,
+            RecordAction::IdentityUnbound,
+            now,
+            json!({"user_id": view.user.id, "sessions_ended": ended}),
+        )?;
+    }
+    Ok(view)
+}
+
 fn rename_team_in(
     conn: &mut DbConnection,
     actor: &str,
@@ -727,6 +749,18 @@ impl Admin {
     ) -> Result<UserView, ServiceError> {
         let actor = self.actor.clone();
         db.write(move |conn| reactivate_user_in(conn, &actor, &who, now))
+            .await
+    }
+
+    /// Forgets the user's organisation account (a wrong or replaced binding).
+    pub async fn unbind_identity(
+        &self,
+        db: &Db,
+        who: UserRef,
+        now: DateTime<Utc>,
+    ) -> Result<UserView, ServiceError> {
+        let actor = self.actor.clone();
+        db.write(move |conn| unbind_identity_in(conn, &actor, &who, now))
             .await
     }
 

@@ -70,6 +70,16 @@ pub fn delete_token_sessions_of_user(conn: &mut DbConnection, user_id: &str) -> 
     .execute(conn)?)
 }
 
+/// Ends a user's sessions begun with the organisation's account; how many.
+pub fn delete_oidc_sessions_of_user(conn: &mut DbConnection, user_id: &str) -> Result<usize, StorageError> {
+    Ok(diesel::delete(
+        web_sessions::table
+            .filter(web_sessions::user_id.eq(user_id))
+            .filter(web_sessions::signed_in_with.eq("oidc")),
+    )
+    .execute(conn)?)
+}
+
 /// Records that the session was used at `at`.
 pub fn touch(conn: &mut DbConnection, id_hash: &str, at: NaiveDateTime) -> Result<(), StorageError> {
     diesel::update(web_sessions::table.find(id_hash))

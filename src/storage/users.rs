@@ -299,6 +299,17 @@ pub fn bind_identity(
     Ok(())
 }
 
+/// Forgets a user's binding to a provider's subject; whether there was one.
+pub fn unbind_identity(conn: &mut DbConnection, id: &str) -> Result<bool, StorageError> {
+    let changed = diesel::update(users::table.find(id).filter(users::oidc_subject.is_not_null()))
+        .set((
+            users::oidc_issuer.eq(None::<String>),
+            users::oidc_subject.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(changed > 0)
+}
+
 /// Records a sign-in to the pages.
 pub fn signed_in(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<(), StorageError> {
     diesel::update(users::table.find(id))

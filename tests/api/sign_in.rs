@@ -354,6 +354,31 @@ async fn a_colleague_signs_in_with_the_organisation_account_and_the_binding_deci
     assert_eq!(reasons(&app), vec!["bound_elsewhere"]);
     assert_eq!(events(&app, "sign_in_refused")[0]["user_id"], anne.id.as_str());
 
+    // The privacy officer lifts the binding (Anne has a new account): the next
+    // sign-in with her verified address binds anew, and the old account's sessions end.
+    let officer = crate::pages::sign_in(&app, &app.admin.token).await;
+    let page = crate::pages::get(&app, &format!("/admin/users/{}", anne.id), &[&officer]).await;
+    crate::pages::shows(&page, "Koppeling opheffen");
+    let unbound = crate::pages::post(
+        &app,
+        &format!("/admin/users/{}/unbind", anne.id),
+        &[&officer],
+        &[("csrf", &crate::pages::csrf_of(&page))],
+    )
+    .await;
+    assert_eq!(unbound.status, actix_web::http::StatusCode::SEE_OTHER, "{}", unbound.text);
+    assert!(!again.signed_in().await, "the old account's session ended");
+    let lifted = events(&app, "identity_unbound");
+    assert_eq!(lifted.len(), 1);
+    assert_eq!(lifted[0]["user_id"], anne.id.as_str());
+    assert_eq!(lifted[0]["sessions_ended"], 2);
+    let rebound = Browser::new(&app);
+    assert_eq!(rebound.sign_in("mallory").await.status, 200);
+    assert!(rebound.get("/").await.text.contains("Anne de Vries"));
+    assert_eq!(events(&app, "identity_bound").len(), 2);
+    let page = crate::pages::get(&app, &format!("/admin/users/{}", anne.id), &[&officer]).await;
+    crate::pages::shows(&page, "gekoppeld");
+
     // The user's page shows the last sign-in (administration).
     let shown = app.get(&format!("/api/v1/users/{}", anne.id)).await;
     assert_eq!(shown.status, 200);
