@@ -376,7 +376,7 @@ try {
   await po.selectOption("#role", "caseworker");
   await po.check("#team-WMO");
   await po.click("button:text-is('Gebruiker toevoegen')");
-  check((await po.textContent("main")).includes("avgl_"), "her first token is shown, once");
+  check((await po.inputValue("#token")).startsWith("avgl_"), "her first token is shown, once");
   await accessible(po, "colleague added");
   await po.goto(`${base}/admin/users`);
   const users = await po.textContent("table");
@@ -402,3 +402,5 @@ if (failures.length) {
   process.exit(1);
 }
 console.log("\nthe walk passed");
+// The provider's output pipe would keep Node waiting: stop (and end it) now.
+process.exit(0);
