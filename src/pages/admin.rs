@@ -316,13 +316,7 @@ pub async fn deactivate(
     path: web::Path<String>,
     form: CheckedForm,
 ) -> Result<HttpResponse, PageError> {
-    let admin = administrator(&form.user)?;
-    let id = path.into_inner();
-    let outcome = admin
-        .deactivate_user(&state.db, &state.rules, UserRef::Id(id.clone()), clock::now())
-        .await
-        .map(|_| ());
-    back_to_user(&state, &form.user, id, outcome).await
+    user_step(&state, path.into_inner(), form, UserStep::Deactivate).await
 }
 
 /// `POST /admin/users/{id}/reactivate`.
@@ -331,13 +325,7 @@ pub async fn reactivate(
     path: web::Path<String>,
     form: CheckedForm,
 ) -> Result<HttpResponse, PageError> {
-    let admin = administrator(&form.user)?;
-    let id = path.into_inner();
-    let outcome = admin
-        .reactivate_user(&state.db, UserRef::Id(id.clone()), clock::now())
-        .await
-        .map(|_| ());
-    back_to_user(&state, &form.user, id, outcome).await
+    user_step(&state, path.into_inner(), form, UserStep::Reactivate).await
 }
 
 /// `POST /admin/users/{id}/unbind`: the next sign-in binds the account anew.
@@ -346,13 +334,35 @@ pub async fn unbind(
     path: web::Path<String>,
     form: CheckedForm,
 ) -> Result<HttpResponse, PageError> {
+    user_step(&state, path.into_inner(), form, UserStep::Unbind).await
+}
+
+/// The buttons on a user's page that change their access.
+enum UserStep {
+    Deactivate,
+    Reactivate,
+    Unbind,
+}
+
+/// One step on a user's access, then back to their page (with the refusal, if any).
+async fn user_step(
+    state: &AppState,
+    id: String,
+    form: CheckedForm,
+    step: UserStep,
+) -> Result<HttpResponse, PageError> {
     let admin = administrator(&form.user)?;
-    let id = path.into_inner();
-    let outcome = admin
-        .unbind_identity(&state.db, UserRef::Id(id.clone()), clock::now())
-        .await
-        .map(|_| ());
-    back_to_user(&state, &form.user, id, outcome).await
+    let who = UserRef::Id(id.clone());
+    let now = clock::now();
+    let outcome = match step {
+        UserStep::Deactivate => admin
+            .deactivate_user(&state.db, &state.rules, who, now)
+            .await
+            .map(|_| ()),
+        UserStep::Reactivate => admin.reactivate_user(&state.db, who, now).await.map(|_| ()),
+        UserStep::Unbind => admin.unbind_identity(&state.db, who, now).await.map(|_| ()),
+    };
+    back_to_user(state, &form.user, id, outcome).await
 }
 
 /// `POST /admin/users/{id}/tokens`: a new token, shown once.

@@ -366,7 +366,12 @@ async fn a_colleague_signs_in_with_the_organisation_account_and_the_binding_deci
         &[("csrf", &crate::pages::csrf_of(&page))],
     )
     .await;
-    assert_eq!(unbound.status, actix_web::http::StatusCode::SEE_OTHER, "{}", unbound.text);
+    assert_eq!(
+        unbound.status,
+        actix_web::http::StatusCode::SEE_OTHER,
+        "{}",
+        unbound.text
+    );
     assert!(!again.signed_in().await, "the old account's session ended");
     let lifted = events(&app, "identity_unbound");
     assert_eq!(lifted.len(), 1);
