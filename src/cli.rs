@@ -491,7 +491,7 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
             now, dry_run: true, ..
         } => dry_run(settings, now.unwrap_or_else(clock::now)),
         Command::Remind { now, no_delivery, .. } => {
-            remind(settings, now.unwrap_or_else(clock::now), !no_delivery)
+            remind(settings, now, !no_delivery)
         }
         Command::Seed {
             requests,
@@ -563,7 +563,11 @@ fn serve(settings: Settings) -> Result<(), CliError> {
     })
 }
 
-fn remind(settings: Settings, now: chrono::DateTime<chrono::Utc>, delivery: bool) -> Result<(), CliError> {
+/// `remind --once`: sweeps at `--now` (or now), and delivers with that moment as the
+/// clock when it is given, with the real clock otherwise.
+fn remind(settings: Settings, given: Option<chrono::DateTime<chrono::Utc>>, delivery: bool) -> Result<(), CliError> {
+    let clock = move || given.unwrap_or_else(clock::now);
+    let now = clock();
     let db = admin_db(&settings)?;
     let rules = Rules::from_settings(&settings);
     let mail = MailSettings::from_settings(&settings);
@@ -573,13 +577,13 @@ fn remind(settings: Settings, now: chrono::DateTime<chrono::Utc>, delivery: bool
         let swept = sweep(&db, &rules, &mail, now).await?;
         let swept_in = started.elapsed();
                 let delivered = if delivery {
-            deliver(&db, &mailer, &mail, now).await?
+            deliver(&db, &mailer, &mail, clock).await?
         } else {
             Default::default()
         };
         if delivery {
             let letters = crate::service::letters::LetterSetup::load(&settings).map_err(CliError::Letters)?;
-            let sent = crate::service::letters::deliver(&db, &rules, &letters, &mailer, &mail, now).await?;
+            let sent = crate::service::letters::deliver(&db, &rules, &letters, &mailer, &mail, clock).await?;
             if sent != Default::default() {
                 println!(
                     "letters: {} sent, {} to retry, {} failed",

@@ -13,6 +13,27 @@ use crate::service::retention::purge;
 use crate::service::Rules;
 use crate::storage::Db;
 
+/// How long to wait before the next round: the interval, or less when a mail falls
+/// due sooner — a retry, or the lease of a worker that may have died (so that its
+/// mails go out within [`LEASE`](crate::service::delivery::LEASE) and a second, not
+/// a whole interval later). At least a second.
+async fn next_look(db: &Db, interval: std::time::Duration) -> std::time::Duration {
+    let soonest = [
+        crate::service::reminders::next_due(db).await,
+        letters::next_due(db).await,
+    ]
+    .into_iter()
+    .filter_map(|due| due.ok().flatten())
+    .min();
+    match soonest {
+        Some(at) => (at - clock::now() + chrono::Duration::seconds(1))
+            .to_std()
+            .unwrap_or_default()
+            .clamp(std::time::Duration::from_secs(1), interval.max(std::time::Duration::from_secs(1))),
+        None => interval,
+    }
+}
+
 /// Stops the background loop when dropped or told to.
 pub struct Background {
     stop: watch::Sender<bool>,
@@ -45,24 +66,25 @@ impl Background {
                     if let Err(error) = sweep(&db, &rules, &mail, now).await {
                         tracing::error!(%error, "reminder sweep failed");
                     }
-                    if let Err(error) = deliver(&db, &mailer, &mail, clock::now()).await {
+                    if let Err(error) = deliver(&db, &mailer, &mail, clock::now).await {
                         tracing::error!(%error, "mail delivery failed");
                     }
                     if let Err(error) =
-                        letters::deliver(&db, &rules, &letters, &mailer, &mail, clock::now()).await
+                        letters::deliver(&db, &rules, &letters, &mailer, &mail, clock::now).await
                     {
                         tracing::error!(%error, "letter delivery failed");
                     }
+                    next_look(&db, interval).await
                 };
                 // A stop abandons a long round (a backlog of thousands of mails) at its
                 // next await: every database write is a transaction of its own, and a
                 // mail whose sending was cut short is retried when its lease expires.
-                tokio::select! {
-                    _ = round => {}
+                let pause = tokio::select! {
+                    pause = round => pause,
                     _ = stopped.changed() => break,
-                }
+                };
                 tokio::select! {
-                    _ = tokio::time::sleep(interval) => {}
+                    _ = tokio::time::sleep(pause) => {}
                     _ = stopped.changed() => break,
                 }
             }

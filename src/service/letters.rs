@@ -18,6 +18,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::delivery::{lease_from, within_limit};
 use super::input::Issues;
 use super::reminders::{backoff, redact_addresses, MailSettings};
 use super::{Rules, ServiceError};
@@ -1007,18 +1008,19 @@ pub struct LetterDelivery {
     pub failed: usize,
 }
 
-const LEASE: chrono::Duration = chrono::Duration::minutes(5);
 const BATCH: i64 = 20;
 
 /// Delivers the letters queued for e-mail: each with its PDF attached, from the
-/// organisation's address with the team (or privacy officer) as reply-to.
+/// organisation's address with the team (or privacy officer) as reply-to. `now` is the
+/// clock, read for each claim and each letter (the lease on the rest of the batch is
+/// renewed after every letter, as for reminders: [`super::delivery`]).
 pub async fn deliver(
     db: &Db,
     rules: &Rules,
     setup: &LetterSetup,
     mailer: &Mailer,
     mail: &MailSettings,
-    now: DateTime<Utc>,
+    now: impl Fn() -> DateTime<Utc>,
 ) -> Result<LetterDelivery, ServiceError> {
     let mut report = LetterDelivery::default();
     let Ok(organisation) = setup.organisation.clone() else {
@@ -1028,16 +1030,22 @@ pub async fn deliver(
         return Ok(report);
     }
     loop {
-        let lease_until = (now + LEASE).naive_utc();
+        let claimed_at = now();
+        let mut held = lease_from(claimed_at);
         let batch = db
             .write(move |conn| {
-                Ok::<_, ServiceError>(store::claim(conn, now.naive_utc(), lease_until, BATCH)?)
+                Ok::<_, ServiceError>(store::claim(conn, claimed_at.naive_utc(), held, BATCH)?)
             })
             .await?;
         if batch.is_empty() {
             break;
         }
+        let mut rest: Vec<String> = batch.iter().map(|row| row.id.clone()).collect();
         for row in batch {
+            if !rest.contains(&row.id) {
+                continue; // its lease ran out and another worker has it
+            }
+            rest.retain(|id| id != &row.id);
             let request_id = row.request_id.clone();
             let to = db
                 .read(move |conn| Ok::<_, ServiceError>(requests::load(conn, &request_id)?))
@@ -1055,55 +1063,57 @@ pub async fn deliver(
                         file_name: format!("{}.pdf", row.kind.code()),
                     };
                     let from = mail_from(&organisation, mail);
-                    mailer
-                        .send_letter(&from, &letter)
+                    within_limit(mailer.send_letter(&from, &letter))
                         .await
                         .map_err(|e| redact_addresses(&e))
                 }
                 _ => Err("the requester has no e-mail address any more".to_string()),
             };
+            let done_at = now();
             let attempts = row.attempts as u32 + 1;
+            let outcome = result.map_err(|error| {
+                let retry_at =
+                    (attempts < mail.max_attempts).then(|| (done_at + backoff(attempts)).naive_utc());
+                tracing::warn!(letter_id = %row.id, attempts, retry = retry_at.is_some(), error = %error, "letter delivery failed");
+                (error, retry_at)
+            });
+            match &outcome {
+                Ok(_) => report.sent += 1,
+                Err((_, Some(_))) => report.retried += 1,
+                Err((_, None)) => report.failed += 1,
+            }
+            let renewed_until = lease_from(done_at);
+            let waiting = std::mem::take(&mut rest);
             let rules_in = rules.clone();
-            match result {
-                Ok(message_id) => {
-                    let today = rules.today(now);
-                    db.write(move |conn| {
-                        store::mark_sent(conn, &row.id, today, &message_id, now.naive_utc())?;
-                        let info = store::find(conn, &row.id)?.ok_or_else(|| not_found(&row.id))?;
-                        record_sent_in(
-                            conn,
-                            &rules_in,
-                            &row.created_by,
-                            &info,
-                            today,
-                            row.sha256.as_deref().unwrap_or_default(),
-                            now,
-                        )
-                    })
-                    .await?;
-                    report.sent += 1;
-                }
-                Err(error) => {
-                    let retry_at =
-                        (attempts < mail.max_attempts).then(|| (now + backoff(attempts)).naive_utc());
-                    tracing::warn!(letter_id = %row.id, attempts, retry = retry_at.is_some(), error = %error, "letter delivery failed");
-                    if retry_at.is_some() {
-                        report.retried += 1;
-                    } else {
-                        report.failed += 1;
-                    }
-                    db.write(move |conn| {
-                        Ok::<_, ServiceError>(store::mark_attempt_failed(
+            rest = db
+                .write(move |conn| {
+                    match outcome {
+                        Ok(message_id) => {
+                            let today = rules_in.today(done_at);
+                            store::mark_sent(conn, &row.id, today, &message_id, done_at.naive_utc())?;
+                            let info = store::find(conn, &row.id)?.ok_or_else(|| not_found(&row.id))?;
+                            record_sent_in(
+                                conn,
+                                &rules_in,
+                                &row.created_by,
+                                &info,
+                                today,
+                                row.sha256.as_deref().unwrap_or_default(),
+                                done_at,
+                            )?;
+                        }
+                        Err((error, retry_at)) => store::mark_attempt_failed(
                             conn,
                             &row.id,
                             &error,
                             retry_at,
-                            now.naive_utc(),
-                        )?)
-                    })
-                    .await?;
-                }
-            }
+                            done_at.naive_utc(),
+                        )?,
+                    }
+                    Ok::<_, ServiceError>(store::renew(conn, &waiting, held, renewed_until)?)
+                })
+                .await?;
+            held = renewed_until;
         }
     }
     if report != LetterDelivery::default() {
@@ -1115,6 +1125,14 @@ pub async fn deliver(
         );
     }
     Ok(report)
+}
+
+/// When a queued letter is next due (a retry, or a lease that may run out).
+pub async fn next_due(db: &Db) -> Result<Option<DateTime<Utc>>, ServiceError> {
+    let at = db
+        .read(|conn| Ok::<_, ServiceError>(store::next_due(conn)?))
+        .await?;
+    Ok(at.map(|at| DateTime::from_naive_utc_and_offset(at, Utc)))
 }
 
 /// The organisation's own address, under its name.

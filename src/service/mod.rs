@@ -9,6 +9,7 @@ pub mod admin;
 pub mod audit;
 pub mod commands;
 pub mod dashboard;
+pub mod delivery;
 pub mod input;
 pub mod letters;
 pub mod outbox;

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use lettre::message::Mailbox;
 use uuid::Uuid;
 
+use super::delivery::{lease_from, within_limit};
 use super::{reminder_subject, Rules, ServiceError};
 use crate::domain::access::Role;
 use crate::domain::deadlines::Deadlines;
@@ -449,9 +450,8 @@ pub struct DeliveryReport {
     pub failed: usize,
 }
 
-/// How long a claimed mail is reserved for the worker that took it.
-const LEASE: chrono::Duration = chrono::Duration::minutes(5);
-/// Mails taken per round.
+/// Mails taken per claim. The lease is renewed after each mail
+/// ([`super::delivery`]), so the batch size does not bound how long a claim lasts.
 const DELIVERY_BATCH: i64 = 50;
 
 /// Exponential backoff with jitter: 30 s, 1 min, 2 min, … capped at 6 hours, each
@@ -465,22 +465,25 @@ pub fn backoff(attempt: u32) -> chrono::Duration {
     chrono::Duration::seconds((capped + jitter).max(1))
 }
 
-/// Delivers the mails that are due at `now`, until none are left.
+/// Delivers the mails that are due, until none are left. `now` is the clock, read for
+/// each claim and each mail: a mail's `sent_at` is the moment it went out, and the
+/// lease on the rest of the batch is renewed after every mail.
 pub async fn deliver(
     db: &Db,
     mailer: &mail::Mailer,
     settings: &MailSettings,
-    now: DateTime<Utc>,
+    now: impl Fn() -> DateTime<Utc>,
 ) -> Result<DeliveryReport, ServiceError> {
     let mut report = DeliveryReport::default();
     loop {
-        let lease_until = (now + LEASE).naive_utc();
+        let claimed_at = now();
+        let mut held = lease_from(claimed_at);
         let batch = db
             .write(move |conn| {
                 Ok::<_, ServiceError>(notifications::claim(
                     conn,
-                    now.naive_utc(),
-                    lease_until,
+                    claimed_at.naive_utc(),
+                    held,
                     DELIVERY_BATCH,
                 )?)
             })
@@ -488,7 +491,12 @@ pub async fn deliver(
         if batch.is_empty() {
             break;
         }
+        let mut rest: Vec<String> = batch.iter().map(|row| row.id.clone()).collect();
         for row in batch {
+            if !rest.contains(&row.id) {
+                continue; // its lease ran out and another worker has it
+            }
+            rest.retain(|id| id != &row.id);
             let outgoing = OutgoingMail {
                 id: row.id.clone(),
                 to: row.recipient_email.clone(),
@@ -496,42 +504,39 @@ pub async fn deliver(
                 text: row.body_text.clone(),
                 html: row.body_html.clone(),
             };
-            let result = mailer
-                .send(&settings.from, &outgoing)
+            let result = within_limit(mailer.send(&settings.from, &outgoing))
                 .await
                 .map_err(|e| redact_addresses(&e));
+            let done_at = now();
             let attempts = row.attempts as u32 + 1;
-            let id = row.id.clone();
-            match result {
-                Ok(message_id) => {
-                    db.write(move |conn| {
-                        Ok::<_, ServiceError>(notifications::mark_sent(
-                            conn,
-                            &id,
-                            &message_id,
-                            now.naive_utc(),
-                        )?)
-                    })
-                    .await?;
-                    report.sent += 1;
-                }
-                Err(error) => {
-                    let retry_at =
-                        (attempts < settings.max_attempts).then(|| (now + backoff(attempts)).naive_utc());
-                    tracing::warn!(notification = %row.id, attempts, retry = retry_at.is_some(), error = %error, "mail delivery failed");
-                    if retry_at.is_some() {
-                        report.retried += 1;
-                    } else {
-                        report.failed += 1;
-                    }
-                    db.write(move |conn| {
-                        Ok::<_, ServiceError>(notifications::mark_attempt_failed(
-                            conn, &id, &error, retry_at,
-                        )?)
-                    })
-                    .await?;
-                }
+            // Sent, or failed with the moment of the next attempt (none: failed for good).
+            let outcome = result.map_err(|error| {
+                let retry_at =
+                    (attempts < settings.max_attempts).then(|| (done_at + backoff(attempts)).naive_utc());
+                tracing::warn!(notification = %row.id, attempts, retry = retry_at.is_some(), error = %error, "mail delivery failed");
+                (error, retry_at)
+            });
+            match &outcome {
+                Ok(_) => report.sent += 1,
+                Err((_, Some(_))) => report.retried += 1,
+                Err((_, None)) => report.failed += 1,
             }
+            let renewed_until = lease_from(done_at);
+            let waiting = std::mem::take(&mut rest);
+            rest = db
+                .write(move |conn| {
+                    match outcome {
+                        Ok(message_id) => {
+                            notifications::mark_sent(conn, &row.id, &message_id, done_at.naive_utc())?
+                        }
+                        Err((error, retry_at)) => {
+                            notifications::mark_attempt_failed(conn, &row.id, &error, retry_at)?
+                        }
+                    }
+                    Ok::<_, ServiceError>(notifications::renew(conn, &waiting, held, renewed_until)?)
+                })
+                .await?;
+            held = renewed_until;
         }
     }
     if report != DeliveryReport::default() {
@@ -543,6 +548,15 @@ pub async fn deliver(
         );
     }
     Ok(report)
+}
+
+/// When the outbox next has a mail due (a retry, or a lease that may run out), so that
+/// the background loop can look again then rather than a whole interval later.
+pub async fn next_due(db: &Db) -> Result<Option<DateTime<Utc>>, ServiceError> {
+    let at = db
+        .read(|conn| Ok::<_, ServiceError>(notifications::next_due(conn)?))
+        .await?;
+    Ok(at.map(|at| DateTime::from_naive_utc_and_offset(at, Utc)))
 }
 
 /// Error texts from mail servers can quote addresses; logs and the outbox keep none.

@@ -208,6 +208,53 @@ pub fn claim(
     Ok(claimed)
 }
 
+/// Extends the lease on those of `ids` this worker still holds (leased until `held`)
+/// to `until`; returns the ids it still holds.
+pub fn renew(
+    conn: &mut DbConnection,
+    ids: &[String],
+    held: NaiveDateTime,
+    until: NaiveDateTime,
+) -> Result<Vec<String>, StorageError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mine = letters::table
+        .filter(letters::id.eq_any(ids))
+        .filter(letters::status.eq(LetterStatus::Queued))
+        .filter(letters::claimed_until.eq(Some(held)))
+        .select(letters::id);
+    // Locked on PostgreSQL, so that a claim elsewhere (SKIP LOCKED) passes them by;
+    // SQLite's write transaction is exclusive anyway.
+    let still: Vec<String> = match conn {
+        DbConnection::Postgresql(pg) => mine.for_update().load(pg)?,
+        DbConnection::Sqlite(lite) => mine.load(lite)?,
+    };
+    diesel::update(letters::table.filter(letters::id.eq_any(&still)))
+        .set(letters::claimed_until.eq(Some(until)))
+        .execute(conn)?;
+    Ok(still)
+}
+
+/// The next moment a queued letter becomes due: its next attempt, or the end of the
+/// lease another worker holds on it.
+pub fn next_due(conn: &mut DbConnection) -> Result<Option<NaiveDateTime>, StorageError> {
+    let rows: Vec<(Option<NaiveDateTime>, Option<NaiveDateTime>)> = letters::table
+        .filter(letters::status.eq(LetterStatus::Queued))
+        .select((letters::next_attempt_at, letters::claimed_until))
+        .order(letters::next_attempt_at.asc())
+        .limit(1000)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(next, lease)| match (next, lease) {
+            (Some(next), Some(lease)) => Some(next.max(lease)),
+            (next, None) => next,
+            (None, lease) => lease,
+        })
+        .min())
+}
+
 /// A queued letter went out.
 pub fn mark_sent(
     conn: &mut DbConnection,

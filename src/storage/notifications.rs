@@ -253,6 +253,49 @@ pub fn claim(
         .load(conn)?)
 }
 
+/// Extends the lease on those of `ids` this worker still holds (leased until `held`)
+/// to `until`; returns the ids it still holds. A row whose lease ran out and that
+/// another worker took is not among them.
+pub fn renew(
+    conn: &mut DbConnection,
+    ids: &[String],
+    held: NaiveDateTime,
+    until: NaiveDateTime,
+) -> Result<Vec<String>, StorageError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mine = notifications::table
+        .filter(notifications::id.eq_any(ids))
+        .filter(notifications::status.eq(OutboxStatus::Sending))
+        .filter(notifications::claimed_until.eq(Some(held)))
+        .select(notifications::id);
+    // Locked on PostgreSQL, so that a claim elsewhere (SKIP LOCKED) passes them by;
+    // SQLite's write transaction is exclusive anyway.
+    let still: Vec<String> = match conn {
+        DbConnection::Postgresql(pg) => mine.for_update().load(pg)?,
+        DbConnection::Sqlite(lite) => mine.load(lite)?,
+    };
+    diesel::update(notifications::table.filter(notifications::id.eq_any(&still)))
+        .set(notifications::claimed_until.eq(Some(until)))
+        .execute(conn)?;
+    Ok(still)
+}
+
+/// The next moment a mail becomes due: a queued one's next attempt, or the end of a
+/// lease that another worker may let run out.
+pub fn next_due(conn: &mut DbConnection) -> Result<Option<NaiveDateTime>, StorageError> {
+    let queued: Option<NaiveDateTime> = notifications::table
+        .filter(notifications::status.eq(OutboxStatus::Queued))
+        .select(diesel::dsl::min(notifications::next_attempt_at))
+        .first(conn)?;
+    let leased: Option<NaiveDateTime> = notifications::table
+        .filter(notifications::status.eq(OutboxStatus::Sending))
+        .select(diesel::dsl::min(notifications::claimed_until))
+        .first(conn)?;
+    Ok(queued.into_iter().chain(leased).min())
+}
+
 pub fn mark_sent(
     conn: &mut DbConnection,
     id: &str,

@@ -547,7 +547,7 @@ async fn a_refusal_by_email_reaches_an_smtp_server_over_tls_with_the_pdf_whose_h
     let mail = avg_loket::service::reminders::MailSettings::from_settings(&settings);
     let mailer = avg_loket::mail::Mailer::from_settings(&settings).unwrap();
     let report =
-        avg_loket::service::letters::deliver(&app.db, &rules, &setup, &mailer, &mail, chrono::Utc::now())
+        avg_loket::service::letters::deliver(&app.db, &rules, &setup, &mailer, &mail, chrono::Utc::now)
             .await
             .unwrap();
     assert_eq!(report.sent, 1);
