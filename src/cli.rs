@@ -349,13 +349,13 @@ fn administer(command: Command, settings: &Settings) -> Result<(), CliError> {
                 let team = operator
                     .create_team(&db, NewTeamInput { code, name }, now)
                     .await?;
-                println!("team {} added: {}", team.code, team.name);
+                println!("team {} added: {}", team.code, printable(&team.name));
             }
             Command::Team {
                 command: TeamCommand::List,
             } => {
                 for team in admin::teams(&db).await? {
-                    println!("{}\t{}", team.code, team.name);
+                    println!("{}\t{}", team.code, printable(&team.name));
                 }
             }
             Command::User {
@@ -390,8 +390,8 @@ fn administer(command: Command, settings: &Settings) -> Result<(), CliError> {
                     println!(
                         "{}\t{}\t{}\t{}\t{}\t{}",
                         user.id,
-                        user.email,
-                        user.name,
+                        printable(&user.email),
+                        printable(&user.name),
                         user.role,
                         team_list(&view.teams),
                         state
@@ -490,9 +490,7 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
         Command::Remind {
             now, dry_run: true, ..
         } => dry_run(settings, now.unwrap_or_else(clock::now)),
-        Command::Remind { now, no_delivery, .. } => {
-            remind(settings, now, !no_delivery)
-        }
+        Command::Remind { now, no_delivery, .. } => remind(settings, now, !no_delivery),
         Command::Seed {
             requests,
             seed,
@@ -565,7 +563,11 @@ fn serve(settings: Settings) -> Result<(), CliError> {
 
 /// `remind --once`: sweeps at `--now` (or now), and delivers with that moment as the
 /// clock when it is given, with the real clock otherwise.
-fn remind(settings: Settings, given: Option<chrono::DateTime<chrono::Utc>>, delivery: bool) -> Result<(), CliError> {
+fn remind(
+    settings: Settings,
+    given: Option<chrono::DateTime<chrono::Utc>>,
+    delivery: bool,
+) -> Result<(), CliError> {
     let clock = move || given.unwrap_or_else(clock::now);
     let now = clock();
     let db = admin_db(&settings)?;
@@ -649,4 +651,20 @@ fn migrate(settings: Settings) -> Result<(), CliError> {
         );
     }
     Ok(())
+}
+
+/// Text from the register as a listing prints it: control characters (a tab, a line
+/// break, an escape sequence — from a row written before they were refused) shown
+/// escaped, so that one value stays one column of one line and cannot steer the
+/// terminal.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }

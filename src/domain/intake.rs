@@ -135,6 +135,42 @@ pub fn optional_text(
     Some(value.to_string())
 }
 
+/// Like [`optional_text`], for a field of one line (a name, an address line, a
+/// number): no line breaks or tabs either, which would break a CSV row, a log line,
+/// a letter's address block or a listing.
+pub fn optional_line(
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+    issues: &mut Vec<FieldIssue>,
+) -> Option<String> {
+    let text = optional_text(field, value, max, issues)?;
+    if text.contains(['\n', '\r', '\t']) {
+        issues.push(FieldIssue::new(
+            field,
+            "must be one line, without line breaks or tabs",
+            "moet op één regel, zonder regeleinden of tabs",
+        ));
+        return None;
+    }
+    Some(text)
+}
+
+/// Like [`optional_line`], but the line is required.
+pub fn required_line(
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+    issues: &mut Vec<FieldIssue>,
+) -> Option<String> {
+    let before = issues.len();
+    let line = optional_line(field, value, max, issues);
+    if line.is_none() && issues.len() == before {
+        issues.push(FieldIssue::of(field, super::Message::required()));
+    }
+    line
+}
+
 /// Like [`optional_text`], but the text is required.
 pub fn required_text(
     field: &str,

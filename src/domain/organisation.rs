@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::code_enum;
-use super::intake::{check_email, check_phone, optional_text, required_text};
+use super::intake::{check_email, check_phone, optional_line, required_line, required_text};
 use super::kind::KindCode;
 use super::vocabulary::Code;
 use super::FieldIssue;
@@ -137,11 +137,11 @@ impl OrganisationFile {
     /// The organisation, or every field that breaks a rule (by its path in the file).
     pub fn validate(self) -> Result<Organisation, Vec<FieldIssue>> {
         let mut issues = Vec::new();
-        let name = required_text("name", self.name.as_deref(), 200, &mut issues);
+        let name = required_line("name", self.name.as_deref(), 200, &mut issues);
         let address = address_lines(self.address, &mut issues);
         let postcode = postcode(self.postcode.as_deref(), &mut issues);
-        let city = required_text("city", self.city.as_deref(), 100, &mut issues);
-        let phone = required_text("phone", self.phone.as_deref(), 40, &mut issues);
+        let city = required_line("city", self.city.as_deref(), 100, &mut issues);
+        let phone = required_line("phone", self.phone.as_deref(), 40, &mut issues);
         if let Some(phone) = &phone {
             check_phone("phone", phone, &mut issues);
         }
@@ -162,7 +162,7 @@ impl OrganisationFile {
                 .ok(),
         };
         let complaints_url = web_address("complaints_url", self.complaints_url.as_deref(), &mut issues);
-        let logo = optional_text("logo", self.logo.as_deref(), 500, &mut issues);
+        let logo = optional_line("logo", self.logo.as_deref(), 500, &mut issues);
         if let Some(logo) = &logo {
             let lower = logo.to_ascii_lowercase();
             if !(lower.ends_with(".png") || lower.ends_with(".svg")) {
@@ -203,7 +203,7 @@ fn address_lines(lines: Option<Vec<String>>, issues: &mut Vec<FieldIssue>) -> Op
     let kept: Vec<String> = lines
         .iter()
         .enumerate()
-        .filter_map(|(i, line)| required_text(&format!("address[{i}]"), Some(line.as_str()), 100, issues))
+        .filter_map(|(i, line)| required_line(&format!("address[{i}]"), Some(line.as_str()), 100, issues))
         .collect();
     if lines.is_empty() || lines.len() > 3 {
         issues.push(FieldIssue::new(
@@ -217,7 +217,7 @@ fn address_lines(lines: Option<Vec<String>>, issues: &mut Vec<FieldIssue>) -> Op
 
 /// A Dutch postcode, `1234 AB` (also written `1234ab`).
 fn postcode(value: Option<&str>, issues: &mut Vec<FieldIssue>) -> Option<String> {
-    let value = required_text("postcode", value, 10, issues)?;
+    let value = required_line("postcode", value, 10, issues)?;
     let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
     let (digits, letters) = compact.split_at(compact.len().min(4));
     let valid = digits.len() == 4
@@ -238,7 +238,7 @@ fn postcode(value: Option<&str>, issues: &mut Vec<FieldIssue>) -> Option<String>
 }
 
 fn required_email(field: &str, value: Option<&str>, issues: &mut Vec<FieldIssue>) -> Option<String> {
-    let email = required_text(field, value, 254, issues)?;
+    let email = required_line(field, value, 254, issues)?;
     let before = issues.len();
     check_email(field, &email, issues);
     (issues.len() == before).then_some(email)
@@ -246,7 +246,7 @@ fn required_email(field: &str, value: Option<&str>, issues: &mut Vec<FieldIssue>
 
 /// An optional address on the web; letters print it, so it must be `https://`.
 fn web_address(field: &str, value: Option<&str>, issues: &mut Vec<FieldIssue>) -> Option<String> {
-    let url = optional_text(field, value, 300, issues)?;
+    let url = optional_line(field, value, 300, issues)?;
     let host = url.strip_prefix("https://").unwrap_or("");
     if host.is_empty() || host.starts_with('/') || url.contains(char::is_whitespace) {
         issues.push(FieldIssue::new(
@@ -268,9 +268,9 @@ fn contact(field: &str, file: Option<ContactFile>, issues: &mut Vec<FieldIssue>)
         ));
         return None;
     };
-    let name = required_text(&format!("{field}.name"), file.name.as_deref(), 200, issues);
+    let name = required_line(&format!("{field}.name"), file.name.as_deref(), 200, issues);
     let email = required_email(&format!("{field}.email"), file.email.as_deref(), issues);
-    let phone = optional_text(&format!("{field}.phone"), file.phone.as_deref(), 40, issues);
+    let phone = optional_line(&format!("{field}.phone"), file.phone.as_deref(), 40, issues);
     if let Some(phone) = &phone {
         check_phone(&format!("{field}.phone"), phone, issues);
     }

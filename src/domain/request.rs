@@ -780,7 +780,7 @@ pub fn transition(
                 .iter()
                 .enumerate()
                 .filter_map(|(i, r)| {
-                    required_text(
+                    super::intake::required_line(
                         &format!("recipients_informed[{i}]"),
                         Some(r),
                         MAX_RECIPIENT,

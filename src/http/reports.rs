@@ -25,7 +25,8 @@ pub async fn annual_report(
     auth: Auth,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    auth.0.may_read_reports()?;
+    // The question is checked before who asks it, as for every list: a bad year is
+    // 422 for everyone, and only a good one meets the 403.
     let mut params = Params::of(&req)?;
     let year = params.integer("year", ReportYear::FIRST.into(), ReportYear::LAST.into());
     if year.is_none() && !params.errors.iter().any(|e| e.field == "year") {
@@ -35,6 +36,7 @@ pub async fn annual_report(
     }
     params.finish()?;
     let year = ReportYear::new(year.unwrap_or_default()).map_err(|e| ApiError::validation("year", e.0.en))?;
+    auth.0.may_read_reports()?;
     let report = reports::annual_report(&state.db, &auth.0, year).await?;
     if wants_csv(&req) {
         return Ok(download(

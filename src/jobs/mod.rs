@@ -29,7 +29,10 @@ async fn next_look(db: &Db, interval: std::time::Duration) -> std::time::Duratio
         Some(at) => (at - clock::now() + chrono::Duration::seconds(1))
             .to_std()
             .unwrap_or_default()
-            .clamp(std::time::Duration::from_secs(1), interval.max(std::time::Duration::from_secs(1))),
+            .clamp(
+                std::time::Duration::from_secs(1),
+                interval.max(std::time::Duration::from_secs(1)),
+            ),
         None => interval,
     }
 }

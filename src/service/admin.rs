@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::{Rules, ServiceError};
 use crate::domain::access::{Caller, Role};
 use crate::domain::audit::RecordAction;
-use crate::domain::intake::{check_email, required_text};
+use crate::domain::intake::{check_email, required_line};
 use crate::domain::reminders::ReminderPreference;
 use crate::domain::team::{TeamCode, TeamName};
 use crate::domain::vocabulary::in_sentence;
@@ -112,7 +112,7 @@ impl NewUser {
 
     pub fn parse(name: &str, email: &str, role: &str, teams: &[String]) -> Result<NewUser, ServiceError> {
         let mut issues = Vec::new();
-        let name = required_text("name", Some(name), 200, &mut issues);
+        let name = required_line("name", Some(name), 200, &mut issues);
         let email = email.trim().to_lowercase();
         check_email("email", &email, &mut issues);
         let (role, codes) = role_and_teams(role, teams, &mut issues);
@@ -938,32 +938,22 @@ pub async fn authenticate(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Ca
     Ok(caller_of(&user, teams)?)
 }
 
-/// Is `assignee` an active caseworker or manager of `team`?
+/// Is `assignee` an active caseworker or manager of `team`? One answer for every way
+/// it is not (no such user, deactivated, another role, another team): what the caller
+/// learns is only that this id cannot handle a request of this team — never whether
+/// someone outside their sight exists, nor their role or teams.
 pub fn check_assignee(conn: &mut DbConnection, assignee: Uuid, team: &TeamCode) -> Result<(), ServiceError> {
-    let invalid = |en: String, nl: String| ServiceError::invalid("assignee", en, nl);
-    let Some(user) = users::find(conn, &assignee.to_string())? else {
-        return Err(invalid(
-            format!("there is no user with id {assignee}"),
-            "deze gebruiker bestaat niet".into(),
-        ));
+    let fits = match users::find(conn, &assignee.to_string())? {
+        Some(user) if user.active && user.role.is_worker() => users::teams_of(conn, &user.id)?.contains(team),
+        _ => false,
     };
-    if !user.active {
-        return Err(invalid(
-            "this user is deactivated".into(),
-            format!("{} is gedeactiveerd", user.name),
-        ));
+    if fits {
+        Ok(())
+    } else {
+        Err(ServiceError::invalid(
+            "assignee",
+            format!("{assignee} is not an active caseworker or manager of team {team}"),
+            format!("dit is geen actieve behandelaar of teammanager van team {team}"),
+        ))
     }
-    if !user.role.is_worker() {
-        return Err(invalid(
-            "only a caseworker or manager can handle a request".into(),
-            "alleen een behandelaar of teammanager kan een verzoek behandelen".into(),
-        ));
-    }
-    if !users::teams_of(conn, &user.id)?.contains(team) {
-        return Err(invalid(
-            format!("this user does not work in team {team}"),
-            format!("{} werkt niet in team {team}", user.name),
-        ));
-    }
-    Ok(())
 }

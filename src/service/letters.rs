@@ -1102,13 +1102,9 @@ pub async fn deliver(
                                 done_at,
                             )?;
                         }
-                        Err((error, retry_at)) => store::mark_attempt_failed(
-                            conn,
-                            &row.id,
-                            &error,
-                            retry_at,
-                            done_at.naive_utc(),
-                        )?,
+                        Err((error, retry_at)) => {
+                            store::mark_attempt_failed(conn, &row.id, &error, retry_at, done_at.naive_utc())?
+                        }
                     }
                     Ok::<_, ServiceError>(store::renew(conn, &waiting, held, renewed_until)?)
                 })

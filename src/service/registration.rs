@@ -245,7 +245,8 @@ pub mod detail {
 
     use super::Issues;
     use crate::domain::intake::{
-        check_email, check_past_date, check_phone, gdpr_start, optional_text, required_text, PostalAddress,
+        check_email, check_past_date, check_phone, gdpr_start, optional_line, optional_text, required_line,
+        PostalAddress,
     };
 
     const MAX_NAME: usize = 200;
@@ -255,23 +256,23 @@ pub mod detail {
     const MAX_DESCRIPTION: usize = 10_000;
 
     pub fn name(issues: &mut Issues, value: &str) -> Option<String> {
-        required_text("requester.name", Some(value), MAX_NAME, &mut issues.0)
+        required_line("requester.name", Some(value), MAX_NAME, &mut issues.0)
     }
 
     pub fn email(issues: &mut Issues, value: Option<&str>) -> Option<String> {
-        let email = optional_text("requester.email", value, MAX_EMAIL, &mut issues.0)?;
+        let email = optional_line("requester.email", value, MAX_EMAIL, &mut issues.0)?;
         check_email("requester.email", &email, &mut issues.0);
         Some(email)
     }
 
     pub fn phone(issues: &mut Issues, value: Option<&str>) -> Option<String> {
-        let phone = optional_text("requester.phone", value, MAX_PHONE, &mut issues.0)?;
+        let phone = optional_line("requester.phone", value, MAX_PHONE, &mut issues.0)?;
         check_phone("requester.phone", &phone, &mut issues.0);
         Some(phone)
     }
 
     pub fn client_reference(issues: &mut Issues, value: Option<&str>) -> Option<String> {
-        optional_text(
+        optional_line(
             "subject.client_reference",
             value,
             MAX_CLIENT_REFERENCE,
@@ -285,14 +286,14 @@ pub mod detail {
 
     /// All three lines are required; a Dutch postcode is written `1234 AB`.
     pub fn address(issues: &mut Issues, value: &super::AddressInput) -> Option<PostalAddress> {
-        let line = required_text("requester.address.line", Some(&value.line), 200, &mut issues.0);
-        let postcode = required_text(
+        let line = required_line("requester.address.line", Some(&value.line), 200, &mut issues.0);
+        let postcode = required_line(
             "requester.address.postcode",
             Some(&value.postcode),
             16,
             &mut issues.0,
         );
-        let city = required_text("requester.address.city", Some(&value.city), 100, &mut issues.0);
+        let city = required_line("requester.address.city", Some(&value.city), 100, &mut issues.0);
         let postcode = postcode.map(|p| {
             let compact: String = p.chars().filter(|c| !c.is_whitespace()).collect();
             let dutch = compact.len() == 6

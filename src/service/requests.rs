@@ -96,9 +96,9 @@ pub async fn register(
     );
     async move {
         caller.may_register(&registration.team)?;
-        let (rules_in, actor) = (rules.clone(), caller.user_id.to_string());
+        let (rules_in, caller_in) = (rules.clone(), caller.clone());
         let stored = db
-            .write(move |conn| register_in(conn, &rules_in, &actor, registration, now))
+            .write(move |conn| register_in(conn, &rules_in, &caller_in, registration, now))
             .await?;
         tracing::info!(
             request_id = %stored.request.id,
@@ -113,9 +113,11 @@ pub async fn register(
     .await
 }
 
-/// Is `related` a request a restriction can be linked to?
-fn check_related_in(conn: &mut DbConnection, related: Uuid) -> Result<(), ServiceError> {
-    let record = store::find_record(conn, &related.to_string())?;
+/// Is `related` a request a restriction can be linked to, by this caller? A request
+/// outside the caller's sight reads exactly as one that does not exist.
+fn check_related_in(conn: &mut DbConnection, caller: &Caller, related: Uuid) -> Result<(), ServiceError> {
+    let record = store::find_record(conn, &related.to_string())?
+        .filter(|record| caller.view_of(&record.team).is_some());
     match record.map(|r| r.kind) {
         None => Err(ServiceError::invalid(
             "related_request",
@@ -140,10 +142,11 @@ fn check_related_in(conn: &mut DbConnection, related: Uuid) -> Result<(), Servic
 fn register_in(
     conn: &mut DbConnection,
     rules: &Rules,
-    actor: &str,
+    caller: &Caller,
     registration: Registration,
     now: DateTime<Utc>,
 ) -> Result<StoredRequest, ServiceError> {
+    let actor = caller.user_id.to_string();
     if teams::find(conn, &registration.team)?.is_none() {
         return Err(ServiceError::invalid(
             "team",
@@ -158,7 +161,7 @@ fn register_in(
         related_request: Some(related),
     } = &registration.kind
     {
-        check_related_in(conn, *related)?;
+        check_related_in(conn, caller, *related)?;
     }
     let year = registration.received_on.year();
     let number = store::next_reference_number(conn, year)?;
@@ -178,7 +181,7 @@ fn register_in(
         created_at: now,
         updated_at: now,
         anonymised_at: None,
-        registered_by: Uuid::parse_str(actor).ok(),
+        registered_by: Some(caller.user_id),
     };
     let next_reminder_at = rules.next_reminder_at(&stored, &deadlines, now);
     store::insert(conn, &stored, &deadlines, next_reminder_at)?;
@@ -204,7 +207,7 @@ fn register_in(
         conn,
         audit::NewEvent {
             request_id: Some(&id),
-            actor,
+            actor: &actor,
             occurred_at: now,
             action: RecordAction::Register.code(),
             from_status: None,
@@ -657,6 +660,17 @@ pub async fn list(
                 return Err(ServiceError::Forbidden(Message::new(
                     "the front desk looks requests up: add ?reference=AVG-YYYY-NNNNN, or ?q= with the start of the requester's name or the client reference",
                     "de balie zoekt een verzoek op met het kenmerk (AVG-JJJJ-NNNNN), het begin van de naam van de verzoeker of het cliëntnummer",
+                )));
+            }
+            // A status view has no assignee: it cannot be filtered on either, or the
+            // answer would tell who handles what.
+            if filter.assignee.is_some()
+                || filter.mine_or_unassigned.is_some()
+                || filter.standing == Some(store::ListStanding::Unassigned)
+            {
+                return Err(ServiceError::Forbidden(Message::new(
+                    "the front desk sees the status of requests, not who handles them: it cannot filter by assignee",
+                    "de balie ziet de stand van verzoeken, niet wie ze behandelt, en kan dus niet zoeken op behandelaar",
                 )));
             }
             View::Status

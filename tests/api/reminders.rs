@@ -518,7 +518,10 @@ async fn a_dead_workers_mails_go_out_once_its_short_lease_ends_each_stamped_when
         let claimed = notifications::claim(&mut conn, t0.naive_utc(), lease_from(t0), 50).unwrap();
         assert_eq!(claimed.len(), 10);
     }
-    assert!(LEASE <= chrono::Duration::seconds(60), "free again within a minute");
+    assert!(
+        LEASE <= chrono::Duration::seconds(60),
+        "free again within a minute"
+    );
     let due = avg_loket::service::reminders::next_due(&app.db).await.unwrap();
     assert_eq!(due, Some(t0 + LEASE), "the loop looks again when the lease ends");
 
@@ -546,8 +549,15 @@ async fn a_dead_workers_mails_go_out_once_its_short_lease_ends_each_stamped_when
     };
     let mut distinct = stamps.clone();
     distinct.dedup();
-    assert_eq!(distinct.len(), 10, "sent_at is each mail's own moment: {stamps:?}");
-    assert!(stamps[0] > start.naive_utc(), "read after sending, not at the claim");
+    assert_eq!(
+        distinct.len(),
+        10,
+        "sent_at is each mail's own moment: {stamps:?}"
+    );
+    assert!(
+        stamps[0] > start.naive_utc(),
+        "read after sending, not at the claim"
+    );
 }
 
 #[actix_web::test]
@@ -569,7 +579,10 @@ async fn a_lease_is_renewed_only_by_the_worker_that_still_holds_it() {
     let second = notifications::claim(&mut conn, t2.naive_utc(), lease_from(t2), 50).unwrap();
     assert_eq!(second.len(), 3);
     let late = notifications::renew(&mut conn, &ids, lease_from(t1), lease_from(t2)).unwrap();
-    assert!(late.is_empty(), "the first worker holds nothing any more: {late:?}");
+    assert!(
+        late.is_empty(),
+        "the first worker holds nothing any more: {late:?}"
+    );
 }
 
 #[actix_web::test]
