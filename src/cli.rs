@@ -83,6 +83,13 @@ pub enum Command {
         #[arg(long, conflicts_with = "no_delivery")]
         dry_run: bool,
     },
+    /// Write a consistent copy of the SQLite register to a new file, also while `serve`
+    /// runs (SQLite's VACUUM INTO). On PostgreSQL use pg_dump (docs/operations.md).
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
     /// Anonymise closed requests past their retention period
     /// (AVG_LOKET_RETENTION_PERIOD, default 24m after closing); `serve` does this daily.
     Purge(PurgeArgs),
@@ -506,6 +513,19 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
                 "{} synthetic request(s) written in {:.1} s (seed {seed})",
                 report.requests,
                 started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Backup { to } => {
+            let db = Db::connect(&settings.database_url, 1)?;
+            let started = std::time::Instant::now();
+            let copy = block_on(async move { Ok(crate::service::backup::copy_to(&db, &to).await?) })?;
+            println!(
+                "backup written to {} ({:.1} MB in {:.1} s); check it with AVG_LOKET_DATABASE_URL=sqlite://{} avg-loket audit verify",
+                copy.path.display(),
+                copy.bytes as f64 / 1_000_000.0,
+                started.elapsed().as_secs_f64(),
+                copy.path.display()
             );
             Ok(())
         }

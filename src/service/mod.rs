@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod backup;
 pub mod commands;
 pub mod dashboard;
 pub mod delivery;

@@ -12,6 +12,7 @@
 //! docs/performance.md).
 
 pub mod audit;
+pub mod backup;
 mod codes;
 pub mod dashboard;
 mod group_commit;

@@ -22,6 +22,7 @@
 //! | `letters` | HTTP and the pages; the PDFs read with `pdftotext` and `qpdf`; e-mail through a real SMTP server over TLS on 127.0.0.1 (a CA of the test's own, trusted with `AVG_LOKET_MAIL_CA_FILE`); `avg-loket purge` and `audit verify` | calls `service::letters::deliver` with a chosen `now`, as the background loop does |
 //! | `search` | HTTP | deletes the name keys with diesel and calls `fill_missing_requester_keys` as `migrate` does, to prove that requests from before the keys are found once it ran |
 //! | `sign_in` | HTTP as a browser, through a real OpenID provider (`oidc-provider` on 127.0.0.1, `tests/oidc-provider/`) and its own login form; `avg-loket audit verify` | reads the audit events and counts sessions with diesel to prove a refusal left an event and no session; sets the provider's accounts and faults over its loopback-only test endpoints |
+//! | `backup` | the binary (`backup`, `migrate`, `audit verify` on the copy) under HTTP write load | opens the copy with diesel to find every acknowledged request |
 //! | `probe` | HTTP and the binary | counts requests with diesel to prove a refused registration stored nothing; writes a user's name with a control character straight into the table, as a row from before the check would be |
 //! | `administration` | HTTP, as a browser without JavaScript | counts users with diesel to prove a refused form added nothing |
 //!
@@ -30,6 +31,7 @@
 
 mod access;
 mod administration;
+mod backup;
 mod cli;
 mod corrections;
 mod dashboard;
