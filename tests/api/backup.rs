@@ -29,7 +29,7 @@ async fn a_backup_under_write_load_holds_every_request_acknowledged_before_it_be
     // Eight writers register continuously; every 201 is noted with the moment it came.
     let acknowledged: Arc<Mutex<Vec<String>>> = Arc::default();
     let stop = Arc::new(AtomicBool::new(false));
-    let app = Arc::new(app);
+    let app = std::rc::Rc::new(app);
     let mut writers = Vec::new();
     for _ in 0..8 {
         let (app, acknowledged, stop, today) =
