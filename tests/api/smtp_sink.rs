@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex};
 pub struct Received {
     pub to: Vec<String>,
     pub data: String,
+    /// When the server said "250" to it.
+    pub at: std::time::Instant,
 }
 
 pub struct SmtpSink {
@@ -18,6 +20,12 @@ pub struct SmtpSink {
 impl SmtpSink {
     /// Starts a server on `port` (0: any free port).
     pub fn start(port: u16) -> SmtpSink {
+        Self::start_slow(port, std::time::Duration::ZERO)
+    }
+
+    /// A server that takes `pause` over each message before it says "250", as a busy
+    /// mail server does.
+    pub fn start_slow(port: u16, pause: std::time::Duration) -> SmtpSink {
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind SMTP sink");
         let received = Arc::new(Mutex::new(Vec::new()));
         let store = received.clone();
@@ -25,7 +33,7 @@ impl SmtpSink {
             for stream in listener.incoming().map_while(Result::ok) {
                 let store = store.clone();
                 std::thread::spawn(move || {
-                    let _ = session(stream, &store);
+                    let _ = session(stream, &store, pause);
                 });
             }
         });
@@ -46,7 +54,11 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-fn session<S: Read + Write>(stream: S, store: &Mutex<Vec<Received>>) -> std::io::Result<()> {
+fn session<S: Read + Write>(
+    stream: S,
+    store: &Mutex<Vec<Received>>,
+    pause: std::time::Duration,
+) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream);
     reader.get_mut().write_all(b"220 sink ESMTP\r\n")?;
     let mut to = Vec::new();
@@ -78,7 +90,12 @@ fn session<S: Read + Write>(stream: S, store: &Mutex<Vec<Received>>) -> std::io:
                 }
                 data.push_str(&line);
             }
-            store.lock().unwrap().push(Received { to: to.clone(), data });
+            std::thread::sleep(pause);
+            store.lock().unwrap().push(Received {
+                to: to.clone(),
+                data,
+                at: std::time::Instant::now(),
+            });
             b"250 queued\r\n"
         } else if command == "QUIT" {
             reader.get_mut().write_all(b"221 bye\r\n")?;
@@ -138,7 +155,11 @@ impl SmtpSink {
                     let Ok(connection) = rustls::ServerConnection::new(config) else {
                         return;
                     };
-                    let _ = session(rustls::StreamOwned::new(connection, stream), &store);
+                    let _ = session(
+                        rustls::StreamOwned::new(connection, stream),
+                        &store,
+                        std::time::Duration::ZERO,
+                    );
                 });
             }
         });

@@ -1,0 +1,360 @@
+//! Faults, on the real binary: `serve` killed with SIGKILL under concurrent writers,
+//! and one of two instances killed in the middle of a morning's reminders. Each test
+//! prints its figures (`cargo test --test api faults -- --nocapture`); the numbers of
+//! the last run are in docs/reliability.md.
+
+use std::collections::{HashMap, HashSet};
+use std::process::{Child, Command, Stdio};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::helpers::{registration, TestDatabase};
+use crate::smtp_sink::{free_port, SmtpSink};
+
+const BIN: &str = env!("CARGO_BIN_EXE_avg-loket");
+
+/// The binary with a clean environment on `database`, run to its end.
+fn run(database: &str, args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("AVG_LOKET_DATABASE_URL", database)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `avg-loket serve` as an operator runs it, until it is killed.
+struct Serve {
+    child: Child,
+    pub base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Serve {
+    async fn start(database: &str, extra: &[(&str, &str)]) -> Serve {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let mut command = Command::new(BIN);
+        command
+            .current_dir(dir.path())
+            .env_clear()
+            .env("AVG_LOKET_DATABASE_URL", database)
+            .env("AVG_LOKET_LISTEN", format!("127.0.0.1:{port}"))
+            .env("AVG_LOKET_LOG", "warn")
+            .env("AVG_LOKET_SIGNIN_FAILURES_PER_MINUTE", "10000")
+            .arg("serve")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap());
+        for (name, value) in extra {
+            command.env(name, value);
+        }
+        let child = command.spawn().unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let http = reqwest::Client::new();
+        for attempt in 0.. {
+            if let Ok(ready) = http.get(format!("{base}/readyz")).send().await {
+                if ready.status() == 200 {
+                    break;
+                }
+            }
+            assert!(
+                attempt < 300,
+                "serve did not start: {}",
+                std::fs::read_to_string(dir.path().join("stderr.log")).unwrap_or_default()
+            );
+            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        }
+        Serve {
+            child,
+            base,
+            _dir: dir,
+        }
+    }
+
+    /// SIGKILL: no shutdown, no flushing, no goodbye.
+    fn kill(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A team and a privacy officer on a fresh database; the officer's token.
+fn prepared(database: &str) -> String {
+    run(database, &["migrate"]);
+    run(
+        database,
+        &[
+            "team",
+            "add",
+            "--code",
+            "AMW",
+            "--name",
+            "Algemeen maatschappelijk werk",
+        ],
+    );
+    run(
+        database,
+        &[
+            "user",
+            "add",
+            "--name",
+            "F. Gerritsen",
+            "--email",
+            "fg@zorg.example",
+            "--role",
+            "privacy_officer",
+        ],
+    )
+    .lines()
+    .last()
+    .unwrap()
+    .to_string()
+}
+
+#[actix_web::test]
+async fn kill_9_under_eight_writers_loses_no_acknowledged_request_three_times_over() {
+    let database = TestDatabase::create();
+    let url = database.url();
+    let token = prepared(&url);
+    let today = crate::helpers::today().to_string();
+    let acknowledged: Rc<Mutex<Vec<String>>> = Rc::default();
+    let mut refused_or_cut = 0;
+    for round in 1..=3 {
+        let mut serve = Serve::start(&url, &[]).await;
+        let stop = Rc::new(AtomicBool::new(false));
+        let mut writers = Vec::new();
+        for _ in 0..8 {
+            let (base, token, today, acknowledged, stop) = (
+                serve.base.clone(),
+                token.clone(),
+                today.clone(),
+                acknowledged.clone(),
+                stop.clone(),
+            );
+            writers.push(actix_web::rt::spawn(async move {
+                let http = reqwest::Client::builder()
+                    .timeout(Duration::from_secs(10))
+                    .build()
+                    .unwrap();
+                let mut failed = 0;
+                while !stop.load(Ordering::SeqCst) {
+                    let answer = http
+                        .post(format!("{base}/api/v1/requests"))
+                        .bearer_auth(&token)
+                        .json(&registration("access", &today))
+                        .send()
+                        .await;
+                    match answer {
+                        Ok(answer) if answer.status() == 201 => {
+                            let body: serde_json::Value = answer.json().await.unwrap();
+                            acknowledged
+                                .lock()
+                                .unwrap()
+                                .push(body["id"].as_str().unwrap().to_string());
+                        }
+                        // The process is gone: what did not get its 201 may or may not
+                        // be there; it was never acknowledged.
+                        _ => {
+                            failed += 1;
+                            break;
+                        }
+                    }
+                }
+                failed
+            }));
+        }
+        let enough = acknowledged.lock().unwrap().len() + 150;
+        while acknowledged.lock().unwrap().len() < enough {
+            actix_web::rt::time::sleep(Duration::from_millis(5)).await;
+        }
+        serve.kill();
+        stop.store(true, Ordering::SeqCst);
+        for writer in writers {
+            refused_or_cut += writer.await.unwrap();
+        }
+        println!(
+            "round {round}: killed with {} acknowledged so far",
+            acknowledged.lock().unwrap().len()
+        );
+    }
+
+    let said = run(&url, &["audit", "verify"]);
+    assert!(said.contains("intact"), "{said}");
+    let (requests, details, registered): (HashSet<String>, i64, HashSet<String>) = {
+        use avg_loket::storage::schema::{audit_events, request_details, requests};
+        use diesel::prelude::*;
+        let db =
+            avg_loket::storage::Db::connect(&avg_loket::configuration::DatabaseUrl::parse(&url).unwrap(), 1)
+                .unwrap();
+        let mut conn = db.get().unwrap();
+        (
+            requests::table
+                .select(requests::id)
+                .load::<String>(&mut *conn)
+                .unwrap()
+                .into_iter()
+                .collect(),
+            request_details::table.count().get_result(&mut *conn).unwrap(),
+            audit_events::table
+                .filter(audit_events::action.eq("register"))
+                .select(audit_events::request_id.assume_not_null())
+                .load::<String>(&mut *conn)
+                .unwrap()
+                .into_iter()
+                .collect(),
+        )
+    };
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    let lost = acknowledged.iter().filter(|id| !requests.contains(*id)).count();
+    println!(
+        "kill -9 on {}: {} acknowledged, {} found, {} lost; {} stored in all ({} cut off unanswered), {} with details, {} with their audit event; audit verify: intact",
+        if database.is_postgres() { "PostgreSQL" } else { "SQLite" },
+        acknowledged.len(),
+        acknowledged.len() - lost,
+        lost,
+        requests.len(),
+        refused_or_cut,
+        details,
+        registered.len(),
+    );
+    assert_eq!(lost, 0, "a request that got its 201 is there afterwards");
+    assert_eq!(
+        details as usize,
+        requests.len(),
+        "nothing half-written: every request has its details"
+    );
+    assert_eq!(
+        registered, requests,
+        "and its registration event, and no event without its request"
+    );
+}
+
+#[actix_web::test]
+async fn two_instances_deliver_a_mornings_reminders_once_when_one_is_killed_mid_delivery() {
+    const MAILS: usize = 300;
+    let database = TestDatabase::create();
+    if !database.is_postgres() {
+        println!("two instances on one database: run with AVG_LOKET_TEST_POSTGRES_URL (PostgreSQL)");
+        return;
+    }
+    let url = database.url();
+    prepared(&url);
+    // The morning's reminders, decided by the sweep and waiting in the outbox.
+    {
+        use avg_loket::domain::reminders::{MailStage, OutboxStatus, Stage};
+        use avg_loket::storage::notifications::{insert_if_new, NotificationRow};
+        use avg_loket::storage::schema::users;
+        use diesel::prelude::*;
+        let db =
+            avg_loket::storage::Db::connect(&avg_loket::configuration::DatabaseUrl::parse(&url).unwrap(), 1)
+                .unwrap();
+        let mut conn = db.get().unwrap();
+        let recipient: String = users::table.select(users::id).first(&mut *conn).unwrap();
+        let now = avg_loket::clock::now().naive_utc();
+        for i in 0..MAILS {
+            let row = NotificationRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                key: format!("morning|{i}"),
+                request_id: None,
+                recipient_id: recipient.clone(),
+                recipient_email: "fg@zorg.example".into(),
+                stage: MailStage::Reminder(Stage::DueSoon),
+                deadline: None,
+                deadline_date: None,
+                subject: format!("herinnering {i}"),
+                body_text: "x".into(),
+                body_html: "<p>x</p>".into(),
+                status: OutboxStatus::Queued,
+                attempts: 0,
+                next_attempt_at: now,
+                claimed_until: None,
+                last_error: None,
+                message_id: None,
+                digest_id: None,
+                created_at: now,
+                sent_at: None,
+            };
+            assert!(insert_if_new(&mut conn, &row).unwrap());
+        }
+    }
+    // A mail server that takes 40 ms a message: 300 mails are 12 s of work.
+    let smtp_port = free_port();
+    let sink = SmtpSink::start_slow(smtp_port, Duration::from_millis(40));
+    let mail_url = format!("smtp://127.0.0.1:{smtp_port}?tls=none");
+    let settings = [
+        ("AVG_LOKET_MAIL_URL", mail_url.as_str()),
+        ("AVG_LOKET_SWEEP_INTERVAL_SECONDS", "2"),
+    ];
+    let mut first = Serve::start(&url, &settings).await;
+    let _second = Serve::start(&url, &settings).await;
+    while sink.messages().len() < MAILS / 5 {
+        actix_web::rt::time::sleep(Duration::from_millis(10)).await;
+    }
+    first.kill();
+    let killed = Instant::now();
+    let deadline = killed + Duration::from_secs(90);
+    while sink.messages().len() < MAILS && Instant::now() < deadline {
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Let anything that would come twice come.
+    actix_web::rt::time::sleep(Duration::from_secs(3)).await;
+
+    let messages = sink.messages();
+    let header = |data: &str, name: &str| {
+        data.lines()
+            .find(|l| {
+                l.to_ascii_lowercase()
+                    .starts_with(&format!("{}:", name.to_ascii_lowercase()))
+            })
+            .map(|l| l[name.len() + 1..].trim().to_string())
+            .unwrap_or_default()
+    };
+    let mut ids_by_subject: HashMap<String, HashSet<String>> = HashMap::new();
+    for m in &messages {
+        ids_by_subject
+            .entry(header(&m.data, "Subject"))
+            .or_default()
+            .insert(header(&m.data, "Message-ID"));
+    }
+    let under_two_ids = ids_by_subject.values().filter(|ids| ids.len() > 1).count();
+    let repeated = messages.len() - ids_by_subject.len();
+    let last_after_kill = messages
+        .iter()
+        .map(|m| m.at.saturating_duration_since(killed))
+        .max()
+        .unwrap_or_default();
+    println!(
+        "two instances, one killed: {MAILS} expected, {} delivered, {} received twice with the same Message-ID, {} under different Message-IDs; the last {:.1} s after the kill",
+        ids_by_subject.len(),
+        repeated,
+        under_two_ids,
+        last_after_kill.as_secs_f64()
+    );
+    assert_eq!(
+        ids_by_subject.len(),
+        MAILS,
+        "every reminder reaches the mail server"
+    );
+    assert_eq!(under_two_ids, 0, "none twice under different Message-IDs");
+    assert!(
+        last_after_kill <= Duration::from_secs(60),
+        "all within a minute of the kill: {last_after_kill:?}"
+    );
+}
