@@ -358,3 +358,117 @@ async fn two_instances_deliver_a_mornings_reminders_once_when_one_is_killed_mid_
         "all within a minute of the kill: {last_after_kill:?}"
     );
 }
+
+#[actix_web::test]
+async fn a_mail_server_down_for_many_rounds_gets_each_mail_once_when_back_and_the_hopeless_ones_on_the_dashboard(
+) {
+    use avg_loket::configuration::MailUrl;
+    use avg_loket::mail::Mailer;
+    use avg_loket::service::reminders::{deliver, MailSettings};
+    use avg_loket::storage::schema::notifications;
+    use diesel::prelude::*;
+    let app = crate::helpers::spawn_app().await;
+    let t0 = avg_loket::clock::now();
+    let recipient = app.admin.id.clone();
+    queue_outbox(&app, &recipient, 20, t0, "outage");
+    let settings =
+        crate::helpers::test_settings(&app.database.url(), &[("AVG_LOKET_MAIL_MAX_ATTEMPTS", "8")]);
+    let mail = MailSettings::from_settings(&settings);
+    let port = free_port();
+    let mailer =
+        Mailer::from_url(&MailUrl::parse(&format!("smtp://127.0.0.1:{port}?tls=none")).unwrap()).unwrap();
+
+    // Down: a round every minute for ten minutes. Each mail is tried when its back-off
+    // allows, not every round.
+    let mut attempts_made = 0;
+    for minute in 0..10 {
+        let now = t0 + chrono::Duration::minutes(minute);
+        let report = deliver(&app.db, &mailer, &mail, move || now).await.unwrap();
+        assert_eq!(report.sent, 0);
+        attempts_made += report.retried + report.failed;
+    }
+    let attempts: Vec<i32> = {
+        let mut conn = app.db.get().unwrap();
+        notifications::table
+            .select(notifications::attempts)
+            .load(&mut *conn)
+            .unwrap()
+    };
+    assert!(
+        attempts.iter().all(|a| (2..=7).contains(a)),
+        "backed off, none given up: {attempts:?}"
+    );
+    assert!(
+        attempts_made < 20 * 10,
+        "fewer attempts than rounds × mails: {attempts_made}"
+    );
+
+    // Back: every mail once.
+    let sink = SmtpSink::start(port);
+    let back = t0 + chrono::Duration::minutes(20);
+    let report = deliver(&app.db, &mailer, &mail, move || back).await.unwrap();
+    let again = deliver(&app.db, &mailer, &mail, move || back + chrono::Duration::hours(1))
+        .await
+        .unwrap();
+    let received = sink.messages().len();
+    println!(
+        "mail server down for 10 rounds: 20 mails queued, {attempts_made} attempts while down (back-off), {} delivered when back, {} more afterwards",
+        report.sent, again.sent
+    );
+    assert_eq!((report.sent, received, again.sent), (20, 20, 0));
+
+    // A server that stays away: past the attempt limit a mail is failed, and the
+    // privacy officer sees it on the dashboard.
+    let t1 = t0 + chrono::Duration::days(1);
+    queue_outbox(&app, &recipient, 3, t1, "hopeless");
+    let away =
+        Mailer::from_url(&MailUrl::parse(&format!("smtp://127.0.0.1:{}?tls=none", free_port())).unwrap())
+            .unwrap();
+    for hour in 0..48 {
+        let now = t1 + chrono::Duration::hours(hour);
+        deliver(&app.db, &away, &mail, move || now).await.unwrap();
+    }
+    let failed = app.get("/api/v1/notifications?status=failed").await;
+    assert_eq!(failed.body["total"], 3, "{}", failed.text);
+    let dashboard = app.get("/api/v1/dashboard").await;
+    assert_eq!(dashboard.status, 200, "{}", dashboard.text);
+    assert_eq!(dashboard.body["failed_mails"], 3, "{}", dashboard.text);
+}
+
+/// `count` mails due at `now` in the outbox, as a sweep would write them.
+fn queue_outbox(
+    app: &crate::helpers::TestApp,
+    recipient: &str,
+    count: usize,
+    now: chrono::DateTime<chrono::Utc>,
+    key: &str,
+) {
+    use avg_loket::domain::reminders::{MailStage, OutboxStatus, Stage};
+    use avg_loket::storage::notifications::{insert_if_new, NotificationRow};
+    let mut conn = app.db.get().unwrap();
+    for i in 0..count {
+        let row = NotificationRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            key: format!("{key}|{i}"),
+            request_id: None,
+            recipient_id: recipient.to_string(),
+            recipient_email: "fg@zorg.example".into(),
+            stage: MailStage::Reminder(Stage::DueSoon),
+            deadline: None,
+            deadline_date: None,
+            subject: format!("{key} {i}"),
+            body_text: "x".into(),
+            body_html: "<p>x</p>".into(),
+            status: OutboxStatus::Queued,
+            attempts: 0,
+            next_attempt_at: now.naive_utc(),
+            claimed_until: None,
+            last_error: None,
+            message_id: None,
+            digest_id: None,
+            created_at: now.naive_utc(),
+            sent_at: None,
+        };
+        assert!(insert_if_new(&mut conn, &row).unwrap());
+    }
+}
