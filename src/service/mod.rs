@@ -149,7 +149,7 @@ impl ServiceError {
 
     /// The database could not be reached (try again later), as opposed to a bug.
     pub fn is_unavailable(&self) -> bool {
-        matches!(self, ServiceError::Storage(StorageError::Unavailable(_)))
+        matches!(self, ServiceError::Storage(error) if error.is_unavailable())
     }
 }
 

@@ -26,7 +26,8 @@ pub mod teams;
 pub mod users;
 
 use std::path::Path;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
@@ -78,6 +79,32 @@ pub enum StorageError {
 }
 
 impl StorageError {
+    /// The database is away (not reachable, restarting, the connection lost under a
+    /// query): try again later — as opposed to a bug.
+    pub fn is_unavailable(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match self {
+            StorageError::Unavailable(_) => true,
+            StorageError::Query(Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _)) => true,
+            StorageError::Query(Error::DatabaseError(_, info)) => {
+                let message = info.message();
+                [
+                    "terminating connection",
+                    "server closed the connection",
+                    "the database system is shutting down",
+                    "the database system is starting up",
+                    "no connection to the server",
+                    "could not receive data from server",
+                    "could not send data to server",
+                    "connection to server",
+                ]
+                .iter()
+                .any(|sign| message.contains(sign))
+            }
+            _ => false,
+        }
+    }
+
     pub fn is_unique_violation(&self) -> bool {
         matches!(
             self,
@@ -140,15 +167,38 @@ impl ManageConnection for Manager {
     }
 }
 
-/// Pool errors go to the service log, never to a client.
-#[derive(Debug)]
-struct LogPoolErrors;
+/// Pool errors go to the service log (at most once per [`OUTAGE_MEMORY`]), never to
+/// a client; the moment is kept so that checkouts fail fast while the server is away.
+#[derive(Debug, Clone, Default)]
+struct LogPoolErrors {
+    last_failure: Arc<Mutex<Option<Instant>>>,
+}
 
 impl r2d2::HandleError<r2d2::Error> for LogPoolErrors {
     fn handle_error(&self, error: r2d2::Error) {
-        tracing::warn!(%error, "database connection failed");
+        let mut last = self.last_failure.lock().unwrap_or_else(|e| e.into_inner());
+        if last.is_none_or(|at| at.elapsed() >= OUTAGE_MEMORY) {
+            tracing::warn!(%error, "database connection failed");
+        }
+        *last = Some(Instant::now());
     }
 }
+
+impl LogPoolErrors {
+    /// Did a connection fail within the last [`OUTAGE_MEMORY`]?
+    fn in_outage(&self) -> bool {
+        self.last_failure
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some_and(|at| at.elapsed() < OUTAGE_MEMORY)
+    }
+}
+
+/// How long after a failed connection the pool counts as in an outage.
+const OUTAGE_MEMORY: Duration = Duration::from_secs(10);
+/// How long a checkout waits during an outage: a client gets its 503 within a second
+/// instead of waiting the full [`CHECKOUT_TIMEOUT`] for a server that is away.
+const OUTAGE_CHECKOUT_TIMEOUT: Duration = Duration::from_millis(500);
 
 #[derive(Clone)]
 pub struct Db {
@@ -158,6 +208,7 @@ pub struct Db {
     /// thread that commits them in groups (see [`group_commit`]). `busy_timeout`
     /// still covers writers in other processes (the CLI).
     sqlite_writer: Option<group_commit::GroupCommit>,
+    outage: LogPoolErrors,
 }
 
 pub type PooledDb = PooledConnection<Manager>;
@@ -176,6 +227,7 @@ impl Db {
         })?;
         drop(first);
         let is_sqlite = matches!(url, DatabaseUrl::Sqlite(_));
+        let outage = LogPoolErrors::default();
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             // No connection is opened in the background: a pool that tops itself up opens
@@ -185,7 +237,7 @@ impl Db {
             // A server connection can drop and is checked on checkout; a SQLite file cannot.
             .test_on_check_out(!is_sqlite)
             .connection_timeout(CHECKOUT_TIMEOUT)
-            .error_handler(Box::new(LogPoolErrors))
+            .error_handler(Box::new(outage.clone()))
             .build(manager)
             .map_err(|e| {
                 StorageError::Unavailable(format!("cannot connect to {url}: {}", one_line(&e.to_string())))
@@ -195,6 +247,7 @@ impl Db {
             pool,
             backend: url.backend_name(),
             sqlite_writer,
+            outage,
         })
     }
 
@@ -203,10 +256,23 @@ impl Db {
         self.backend
     }
 
+    /// A connection from the pool. A busy pool is waited for up to
+    /// [`CHECKOUT_TIMEOUT`]; a server that is away (a connection failed in the last
+    /// [`OUTAGE_MEMORY`], also while this checkout waits) fails within about
+    /// [`OUTAGE_CHECKOUT_TIMEOUT`].
     pub fn get(&self) -> Result<PooledDb, StorageError> {
-        self.pool
-            .get()
-            .map_err(|e| StorageError::Unavailable(one_line(&e.to_string())))
+        let deadline = Instant::now() + CHECKOUT_TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let outage = self.outage.in_outage();
+            match self.pool.get_timeout(left.min(OUTAGE_CHECKOUT_TIMEOUT)) {
+                Ok(conn) => return Ok(conn),
+                Err(error) if outage || self.outage.in_outage() || Instant::now() >= deadline => {
+                    return Err(StorageError::Unavailable(one_line(&error.to_string())));
+                }
+                Err(_) => continue,
+            }
+        }
     }
 
     /// Runs the pending migrations of this backend; returns the versions applied.

@@ -472,3 +472,172 @@ fn queue_outbox(
         assert!(insert_if_new(&mut conn, &row).unwrap());
     }
 }
+
+/// Stops or starts the local PostgreSQL server (as root, as `.ci/run` runs).
+fn postgres_cluster(action: &str) {
+    let version = std::fs::read_dir("/etc/postgresql")
+        .expect("a local PostgreSQL cluster")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .max_by_key(|v| v.parse::<u32>().unwrap_or(0))
+        .unwrap();
+    let mut command = Command::new("pg_ctlcluster");
+    command.args(["--skip-systemctl-redirect", &version, "main", action]);
+    if action == "stop" {
+        command.args(["-m", "fast"]);
+    }
+    let done = command.output().unwrap();
+    assert!(
+        done.status.success(),
+        "pg_ctlcluster {action}: {}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+}
+
+/// When a request was sent, its status, how long it took, and whether it was a
+/// problem+json.
+type Answer = (Instant, u16, Duration, bool);
+
+#[actix_web::test]
+#[ignore = "stops and starts the local PostgreSQL server: .ci/run runs it alone, after the other tests"]
+async fn postgres_restarted_under_load_answers_503_quickly_and_recovers_without_a_restart() {
+    let database = TestDatabase::create();
+    assert!(database.is_postgres(), "set AVG_LOKET_TEST_POSTGRES_URL");
+    let url = database.url();
+    let token = prepared(&url);
+    let serve = Serve::start(&url, &[]).await;
+    let today = crate::helpers::today().to_string();
+    let answers: Rc<Mutex<Vec<Answer>>> = Rc::default();
+    let stop = Rc::new(AtomicBool::new(false));
+    let mut writers = Vec::new();
+    for _ in 0..4 {
+        let (base, token, today, answers, stop) = (
+            serve.base.clone(),
+            token.clone(),
+            today.clone(),
+            answers.clone(),
+            stop.clone(),
+        );
+        writers.push(actix_web::rt::spawn(async move {
+            let http = reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .unwrap();
+            while !stop.load(Ordering::SeqCst) {
+                let started = Instant::now();
+                let answer = http
+                    .post(format!("{base}/api/v1/requests"))
+                    .bearer_auth(&token)
+                    .json(&registration("access", &today))
+                    .send()
+                    .await
+                    .expect("the service answers, whatever the database does");
+                let problem = answer
+                    .headers()
+                    .get("content-type")
+                    .is_some_and(|t| t == "application/problem+json");
+                answers
+                    .lock()
+                    .unwrap()
+                    .push((started, answer.status().as_u16(), started.elapsed(), problem));
+                if answer.status() != 201 {
+                    actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }));
+    }
+    let http = reqwest::Client::new();
+    actix_web::rt::time::sleep(Duration::from_secs(1)).await;
+
+    // Off the test's own thread: the writers run on it and must go on meanwhile.
+    actix_web::rt::task::spawn_blocking(|| postgres_cluster("stop"))
+        .await
+        .unwrap();
+    let stopped = Instant::now();
+    let mut readyz_down = Vec::new();
+    while stopped.elapsed() < Duration::from_secs(4) {
+        let asked = Instant::now();
+        let ready = http.get(format!("{}/readyz", serve.base)).send().await.unwrap();
+        readyz_down.push((ready.status().as_u16(), asked.elapsed()));
+        actix_web::rt::time::sleep(Duration::from_millis(250)).await;
+    }
+    let start_began = Instant::now();
+    actix_web::rt::task::spawn_blocking(|| postgres_cluster("start"))
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let mut recovered = None;
+    while started.elapsed() < Duration::from_secs(60) {
+        let ready = http.get(format!("{}/readyz", serve.base)).send().await.unwrap();
+        if ready.status() == 200 {
+            let fresh = answers
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|(at, status, _, _)| *at > started && *status == 201);
+            if fresh {
+                recovered = Some(started.elapsed());
+                break;
+            }
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    stop.store(true, Ordering::SeqCst);
+    for writer in writers {
+        writer.await.unwrap();
+    }
+
+    let answers = answers.lock().unwrap().clone();
+    // Answers to requests sent while the server was away (from a moment after the stop
+    // command returned until the start command).
+    let during: Vec<_> = answers
+        .iter()
+        .filter(|(at, ..)| *at > stopped && *at < start_began)
+        .collect();
+    // … and while it started again.
+    let starting_slowest = answers
+        .iter()
+        .filter(|(at, ..)| *at >= start_began && *at < started)
+        .map(|(_, _, took, _)| *took)
+        .max()
+        .unwrap_or_default();
+    let slowest = during
+        .iter()
+        .map(|(_, _, took, _)| *took)
+        .max()
+        .unwrap_or_default();
+    let statuses: std::collections::BTreeMap<u16, usize> =
+        answers.iter().fold(Default::default(), |mut m, a| {
+            *m.entry(a.1).or_default() += 1;
+            m
+        });
+    println!(
+        "PostgreSQL stopped for 4 s under 4 writers: answers by status {statuses:?}; while down {} answers, all 503 problem+json: {}, the slowest {:.2} s; while it started again the slowest {:.2} s (start took {:.1} s); /readyz while down {:?}; recovered {:.1} s after the start, without restarting serve",
+        during.len(),
+        during.iter().all(|(_, status, _, problem)| *status == 503 && *problem),
+        slowest.as_secs_f64(),
+        starting_slowest.as_secs_f64(),
+        started.duration_since(start_began).as_secs_f64(),
+        readyz_down.iter().map(|(s, _)| *s).collect::<std::collections::BTreeSet<_>>(),
+        recovered.map(|d| d.as_secs_f64()).unwrap_or(f64::NAN),
+    );
+    assert!(!during.is_empty());
+    assert!(!statuses.contains_key(&500), "no 500: {statuses:?}");
+    for (_, status, took, problem) in &during {
+        assert_eq!(*status, 503);
+        assert!(*problem, "problem+json");
+        assert!(
+            *took <= Duration::from_millis(1000),
+            "within a second, not a hang: {took:?}"
+        );
+    }
+    assert!(
+        readyz_down
+            .iter()
+            .skip(1)
+            .all(|(s, took)| *s == 503 && *took <= Duration::from_secs(1)),
+        "{readyz_down:?}"
+    );
+    assert!(recovered.is_some(), "the service recovers without a restart");
+    let said = run(&url, &["audit", "verify"]);
+    assert!(said.contains("intact"), "{said}");
+}
