@@ -219,6 +219,12 @@ fn address_lines(lines: Option<Vec<String>>, issues: &mut Vec<FieldIssue>) -> Op
 fn postcode(value: Option<&str>, issues: &mut Vec<FieldIssue>) -> Option<String> {
     let value = required_line("postcode", value, 10, issues)?;
     let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    // ASCII only, so that the split below falls on a character boundary.
+    let compact = if compact.is_ascii() {
+        compact
+    } else {
+        String::new()
+    };
     let (digits, letters) = compact.split_at(compact.len().min(4));
     let valid = digits.len() == 4
         && digits.chars().all(|c| c.is_ascii_digit())
@@ -329,6 +335,14 @@ fn standard_texts(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_postcode_with_characters_beyond_ascii_is_refused_not_a_panic() {
+        let mut issues = Vec::new();
+        assert_eq!(postcode(Some("Ö\u{e2f24}"), &mut issues), None);
+        assert_eq!(postcode(Some("12ÖÖAB"), &mut issues), None);
+        assert_eq!(issues.len(), 2);
+    }
+
     use super::*;
 
     fn complete() -> OrganisationFile {

@@ -182,7 +182,11 @@ impl From<&RequestView> for RequestDetails {
 }
 
 /// What the front desk sees: where a request stands, no personal data.
+// Closed to other members (`additionalProperties: false`), so that a full answer can
+// never also read as this one: the `oneOf` of `RequestAnswer` and `ListItem` then
+// matches exactly one (a fuzzer found both matching).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RequestStatus {
     pub id: Uuid,
     pub reference: String,

@@ -297,6 +297,7 @@ pub mod detail {
         let postcode = postcode.map(|p| {
             let compact: String = p.chars().filter(|c| !c.is_whitespace()).collect();
             let dutch = compact.len() == 6
+                && compact.is_ascii()
                 && compact[..4].chars().all(|c| c.is_ascii_digit())
                 && compact[4..].chars().all(|c| c.is_ascii_alphabetic());
             if dutch {

@@ -260,3 +260,17 @@ async fn a_bad_year_for_the_annual_report_is_422() {
         .await;
     forbidden.assert_problem(403);
 }
+
+#[actix_web::test]
+async fn a_postcode_beyond_ascii_is_kept_as_written_not_a_crash() {
+    // Found by the fuzzer: a postcode of six bytes whose fourth is inside a character
+    // made the registration panic and the connection close without an answer.
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let mut body = registration("access", &crate::helpers::today().to_string());
+    body["requester"]["address"] =
+        json!({"line": "Kerkstraat 7", "postcode": "Ö\u{e2f24}", "city": "Andersdorp"});
+    let answer = app.post_json("/api/v1/requests", &body).await;
+    assert_eq!(answer.status, 201, "{}", answer.text);
+    assert_eq!(answer.body["requester"]["address"]["postcode"], "Ö\u{e2f24}");
+}
