@@ -16,7 +16,7 @@ use crate::smtp_sink::{free_port, SmtpSink};
 const BIN: &str = env!("CARGO_BIN_EXE_avg-loket");
 
 /// The binary with a clean environment on `database`, run to its end.
-fn run(database: &str, args: &[&str]) -> String {
+pub fn run(database: &str, args: &[&str]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let out = Command::new(BIN)
         .current_dir(dir.path())
@@ -34,14 +34,14 @@ fn run(database: &str, args: &[&str]) -> String {
 }
 
 /// `avg-loket serve` as an operator runs it, until it is killed.
-struct Serve {
+pub struct Serve {
     child: Child,
     pub base: String,
     _dir: tempfile::TempDir,
 }
 
 impl Serve {
-    async fn start(database: &str, extra: &[(&str, &str)]) -> Serve {
+    pub async fn start(database: &str, extra: &[(&str, &str)]) -> Serve {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let mut command = Command::new(BIN);
@@ -436,7 +436,7 @@ async fn a_mail_server_down_for_many_rounds_gets_each_mail_once_when_back_and_th
 }
 
 /// `count` mails due at `now` in the outbox, as a sweep would write them.
-fn queue_outbox(
+pub fn queue_outbox(
     app: &crate::helpers::TestApp,
     recipient: &str,
     count: usize,

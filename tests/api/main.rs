@@ -24,6 +24,7 @@
 //! | `sign_in` | HTTP as a browser, through a real OpenID provider (`oidc-provider` on 127.0.0.1, `tests/oidc-provider/`) and its own login form; `avg-loket audit verify` | reads the audit events and counts sessions with diesel to prove a refusal left an event and no session; sets the provider's accounts and faults over its loopback-only test endpoints |
 //! | `backup` | the binary (`backup`, `migrate`, `audit verify` on the copy) under HTTP write load | opens the copy with diesel to find every acknowledged request |
 //! | `faults` | the binary (`serve` killed with SIGKILL, two instances on one PostgreSQL, `audit verify`) over HTTP, with a slow SMTP server on 127.0.0.1 | writes the morning's reminders straight into the outbox, as a sweep would; opens the database with diesel to find every acknowledged request |
+//! | `upgrade` | the binary (`migrate`, `audit verify`, `serve`) and HTTP before and after | takes the register back to the oldest supported schema with the migrations' own down steps (diesel's migration harness), and calls `sweep` with the current moment to fill the outbox |
 //! | `probe` | HTTP and the binary | counts requests with diesel to prove a refused registration stored nothing; writes a user's name with a control character straight into the table, as a row from before the check would be |
 //! | `administration` | HTTP, as a browser without JavaScript | counts users with diesel to prove a refused form added nothing |
 //!
@@ -56,5 +57,6 @@ mod setup;
 mod sign_in;
 mod smtp_sink;
 mod teams;
+mod upgrade;
 mod walkthrough;
 mod workflow;
