@@ -17,6 +17,7 @@ mod codes;
 pub mod dashboard;
 mod group_commit;
 pub mod letters;
+mod list_plans;
 pub mod notifications;
 pub mod requests;
 pub mod schema;

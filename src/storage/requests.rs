@@ -7,7 +7,6 @@ use uuid::Uuid;
 
 use super::schema::{
     change_reasons, decision_grounds, recipients, request_details, requester_keys, requests, suspensions,
-    users,
 };
 use super::{DbConnection, StorageError};
 use crate::domain::access::OnRequest;
@@ -771,99 +770,9 @@ impl Sort {
     }
 }
 
-/// The ids of deactivated users: who still holds a request of theirs holds it for
-/// nobody. (A macro: the connection serving both databases takes the subquery
-/// unboxed only.)
-macro_rules! inactive_users {
-    () => {
-        users::table
-            .filter(users::active.eq(false))
-            .select(users::id.nullable())
-    };
-}
-
-fn filtered(
-    filter: &ListFilter,
-    search: Search,
-) -> requests::BoxedQuery<'static, <DbConnection as diesel::Connection>::Backend> {
-    let mut query = requests::table.into_boxed();
-    if !filter.statuses.is_empty() {
-        query = query.filter(requests::status.eq_any(filter.statuses.clone()));
-    }
-    if !filter.kinds.is_empty() {
-        query = query.filter(requests::kind.eq_any(filter.kinds.clone()));
-    }
-    if !filter.teams.is_empty() {
-        query = query.filter(requests::team.eq_any(filter.teams.clone()));
-    }
-    if let Some(assignee) = &filter.assignee {
-        query = query.filter(requests::assignee.eq(assignee.to_string()));
-    }
-    if let Some(today) = filter.overdue_on {
-        // `open_due IS NOT NULL` says nothing new, but lets the database use the
-        // partial index over open requests.
-        query = query.filter(requests::open_due.is_not_null()).filter(
-            requests::suspended_since
-                .is_null()
-                .and(requests::open_due.lt(today))
-                .or(requests::open_due.lt(requests::suspended_since)),
-        );
-    }
-    if let Some(date) = filter.due_before {
-        query = query.filter(requests::open_due.lt(date));
-    }
-    if let Some(date) = filter.received_from {
-        query = query.filter(requests::received_on.ge(date));
-    }
-    if let Some(date) = filter.received_to {
-        query = query.filter(requests::received_on.le(date));
-    }
-    if let Some(reference) = &filter.reference {
-        query = query.filter(requests::reference.eq(reference.clone()));
-    }
-    if let Some(q) = &filter.q {
-        query = query.filter(found_by(q, search));
-    }
-    if let Some(standing) = filter.standing {
-        query = query.filter(requests::open_due.is_not_null());
-        query = match standing {
-            ListStanding::Open => query,
-            ListStanding::DueSoon { from, until } => query
-                .filter(requests::suspended_since.is_null())
-                .filter(requests::open_due.ge(from))
-                .filter(requests::open_due.le(until)),
-            ListStanding::PastLegalLimit { today } => query.filter(requests::legal_due.lt(today)).filter(
-                requests::suspended_since
-                    .is_null()
-                    .or(requests::legal_due.nullable().lt(requests::suspended_since)),
-            ),
-            ListStanding::Unassigned => query.filter(
-                requests::assignee
-                    .is_null()
-                    .or(requests::assignee.eq_any(inactive_users!())),
-            ),
-        };
-    }
-    if let Some(me) = filter.mine_or_unassigned {
-        query = query.filter(
-            requests::assignee
-                .eq(me.to_string())
-                .or(requests::open_due.is_not_null().and(
-                    requests::assignee
-                        .is_null()
-                        .or(requests::assignee.eq_any(inactive_users!())),
-                )),
-        );
-    }
-    if let Some(teams) = &filter.visible_teams {
-        query = query.filter(requests::team.eq_any(teams.clone()));
-    }
-    query
-}
-
 /// How a search by name reaches its requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Search {
+pub(super) enum Search {
     /// From the name keys: one range scan of the keys, then each request by primary
     /// key — for a name that few requests share, and for counting.
     FromKeys,
@@ -880,7 +789,7 @@ const COMMON_NAME_KEYS: i64 = 2_000;
 /// The key range `q` searches: every key that starts with its folded form sorts from
 /// it to it + the last code point (by byte order on both databases: BINARY in SQLite,
 /// `COLLATE "C"` in PostgreSQL).
-fn key_range(q: &str) -> (String, String) {
+pub(super) fn key_range(q: &str) -> (String, String) {
     let key = fold(q);
     if key.is_empty() {
         // Nothing to look for by name: a range that holds nothing.
@@ -925,77 +834,6 @@ fn page_search(conn: &mut DbConnection, filter: &ListFilter) -> Result<Search, S
     })
 }
 
-/// The requests a search finds, by a name key or the client reference exactly — from
-/// indexes only; no personal data is read row by row.
-fn found_by(
-    q: &str,
-    search: Search,
-) -> diesel::expression::SqlLiteral<
-    diesel::sql_types::Bool,
-    impl diesel::query_builder::QueryFragment<<DbConnection as diesel::Connection>::Backend> + Send,
-> {
-    use diesel::sql_types::Text;
-    let (from, to) = key_range(q);
-    let (by_name, by_reference, end) = match search {
-        Search::FromKeys => (
-            "requests.id IN (SELECT request_id FROM requester_keys WHERE key >= ",
-            " UNION SELECT request_id FROM request_details WHERE client_reference = ",
-            ")",
-        ),
-        Search::InListOrder => (
-            "(EXISTS (SELECT 1 FROM requester_keys WHERE requester_keys.request_id = requests.id AND key >= ",
-            ") OR requests.id IN (SELECT request_id FROM request_details WHERE client_reference = ",
-            "))",
-        ),
-    };
-    diesel::dsl::sql::<diesel::sql_types::Bool>(by_name)
-        .bind::<Text, _>(from)
-        .sql(" AND key < ")
-        .bind::<Text, _>(to)
-        .sql(by_reference)
-        .bind::<Text, _>(q.trim().to_string())
-        .sql(end)
-}
-
-type Boxed = requests::BoxedQuery<'static, <DbConnection as diesel::Connection>::Backend>;
-
-/// Orders by the sort key, then by reference for a stable order; NULLs (closed
-/// requests have no open deadline) last on both backends.
-fn ordered(query: Boxed, sort: Sort) -> Boxed {
-    macro_rules! by {
-        ($column:expr) => {
-            if sort.descending {
-                query
-                    .order_by($column.desc())
-                    .then_order_by(requests::reference.desc())
-            } else {
-                query
-                    .order_by($column.asc())
-                    .then_order_by(requests::reference.asc())
-            }
-        };
-    }
-    match sort.key {
-        SortKey::ReceivedOn => by!(requests::received_on),
-        SortKey::Reference => by!(requests::reference),
-        SortKey::ResponseDue => by!(requests::response_due),
-        SortKey::ExecutionDue => by!(requests::execution_due),
-        SortKey::LegalDue => by!(requests::legal_due),
-        SortKey::OpenDue => {
-            let query = query.order_by(requests::open_due.is_null().asc());
-            if sort.descending {
-                query
-                    .then_order_by(requests::open_due.desc())
-                    .then_order_by(requests::reference.desc())
-            } else {
-                query
-                    .then_order_by(requests::open_due.asc())
-                    .then_order_by(requests::reference.asc())
-            }
-        }
-    }
-}
-
 /// Lists count their matches exactly up to this many; past it they say "at least"
 /// (counting a million rows takes PostgreSQL 50 ms and more, on every page).
 pub const COUNT_LIMIT: i64 = 10_000;
@@ -1007,95 +845,22 @@ pub struct Total {
     pub exact: bool,
 }
 
-/// One page of matching requests in the requested order, and the number of matches.
+/// One page of matching requests in the requested order, and the number of matches
+/// (the plan: [`super::list_plans`]).
 pub fn list(
     conn: &mut DbConnection,
     filter: &ListFilter,
     page: i64,
     per_page: i64,
 ) -> Result<(Vec<RequestRecord>, Total), StorageError> {
-    // `SELECT 1`: no column to fetch, so both databases count from the index alone.
-    let seen = filtered(filter, Search::FromKeys)
-        .select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"))
-        .limit(COUNT_LIMIT + 1)
-        .load::<i32>(conn)?
-        .len() as i64;
+    let offset = (page - 1) * per_page;
+    let search = page_search(conn, filter)?;
+    let (seen, records) = super::list_plans::list(conn, filter, search, offset, per_page)?;
     let total = Total {
         count: seen.min(COUNT_LIMIT),
         exact: seen <= COUNT_LIMIT,
     };
-    let offset = (page - 1) * per_page;
-    let search = page_search(conn, filter)?;
-    let records = if filter.sort.key == SortKey::OpenDue {
-        by_open_deadline(conn, filter, search, offset, per_page)?
-    } else {
-        ordered(filtered(filter, search), filter.sort)
-            .limit(per_page)
-            .offset(offset)
-            .select(RequestRecord::as_select())
-            .load(conn)?
-    };
     Ok((records, total))
-}
-
-/// A page in the order of the deadline still to meet: the open requests by that
-/// deadline, then the closed ones (which have none) by reference. Two queries the
-/// indexes on `open_due` can serve with an early stop, instead of sorting every match
-/// (a team's whole history) to show the first 50. Same order as [`ordered`].
-fn by_open_deadline(
-    conn: &mut DbConnection,
-    filter: &ListFilter,
-    search: Search,
-    offset: i64,
-    limit: i64,
-) -> Result<Vec<RequestRecord>, StorageError> {
-    let descending = filter.sort.descending;
-    // Overdue and due-before filters match open requests only; otherwise the open
-    // requests are counted (over the partial index of open requests) to know where
-    // the closed ones begin.
-    let only_open = filter.overdue_on.is_some() || filter.due_before.is_some();
-    let open_count: i64 = if only_open {
-        i64::MAX
-    } else {
-        // In list order, the walk is bounded by the open requests' partial index.
-        filtered(filter, search)
-            .filter(requests::open_due.is_not_null())
-            .count()
-            .get_result(conn)?
-    };
-    let mut records = Vec::new();
-    if offset < open_count {
-        let open = filtered(filter, search).filter(requests::open_due.is_not_null());
-        let open = if descending {
-            open.order_by(requests::open_due.desc())
-                .then_order_by(requests::reference.desc())
-        } else {
-            open.order_by(requests::open_due.asc())
-                .then_order_by(requests::reference.asc())
-        };
-        records = open
-            .limit(limit)
-            .offset(offset)
-            .select(RequestRecord::as_select())
-            .load(conn)?;
-    }
-    let remaining = limit - records.len() as i64;
-    if remaining > 0 && !only_open {
-        let closed = filtered(filter, search).filter(requests::open_due.is_null());
-        let closed = if descending {
-            closed.order_by(requests::reference.desc())
-        } else {
-            closed.order_by(requests::reference.asc())
-        };
-        records.extend(
-            closed
-                .limit(remaining)
-                .offset((offset - open_count).max(0))
-                .select(RequestRecord::as_select())
-                .load(conn)?,
-        );
-    }
-    Ok(records)
 }
 
 /// Closed requests past retention whose personal data is still there (ids).
@@ -1104,10 +869,10 @@ pub fn due_for_anonymisation(
     closed_before: NaiveDate,
     limit: i64,
 ) -> Result<Vec<String>, StorageError> {
+    // The partial index `requests_retention_idx` holds exactly these, by closing day.
     Ok(requests::table
-        .inner_join(request_details::table)
+        .filter(requests::anonymised_at.is_null())
         .filter(requests::closed_on.lt(closed_before))
-        .filter(request_details::anonymised_at.is_null())
         .order(requests::closed_on.asc())
         .limit(limit)
         .select(requests::id)
@@ -1137,6 +902,9 @@ pub fn anonymise(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result
             d::address_city.eq(None::<String>),
             d::anonymised_at.eq(Some(at)),
         ))
+        .execute(conn)?;
+    diesel::update(requests::table.find(id))
+        .set(requests::anonymised_at.eq(Some(at)))
         .execute(conn)?;
     diesel::delete(recipients::table.filter(recipients::request_id.eq(id))).execute(conn)?;
     diesel::delete(requester_keys::table.filter(requester_keys::request_id.eq(id))).execute(conn)?;

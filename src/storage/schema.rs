@@ -54,6 +54,7 @@ diesel::table! {
         completion_days -> Nullable<Integer>,
         completed_on_time -> Nullable<Bool>,
         registered_by -> Nullable<Text>,
+        anonymised_at -> Nullable<Timestamp>,
     }
 }
 

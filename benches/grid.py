@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""The list grid benchmark: a seeded random sample of combinations of the list's
+filters and sorts, as the privacy officer (every team) and as a team's manager, on a
+large register — so that no question is fast only because it was benchmarked.
+
+Not a test: it takes minutes and its numbers depend on the machine. Results go in
+docs/performance.md. Usage (release build first: cargo build --release; a register
+seeded by benches/million.py, or by `avg-loket seed --requests 1000000 --seed 1`):
+
+    python3 benches/grid.py --database sqlite:///tmp/m1/avg-loket.db
+    python3 benches/grid.py --database postgres://postgres@127.0.0.1:5432/m1
+
+It runs `avg-loket purge` first (a freshly seeded register holds some 300,000
+requests past retention, and `serve` would purge them in the background while the
+lists are measured; benches/background.py measures that case), starts `serve`, draws
+`--combinations` combinations with `--seed`, makes `--calls` calls of each after two
+warm-up calls, prints every combination with its p50 and p95, and the worst five.
+`--explain N` prints the URL of the N worst for a look at their plans.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import million  # noqa: E402  (the helpers of the large-register benchmark)
+
+STATUSES = ["received", "in_assessment", "awaiting_requester", "in_execution", "completed", "refused", "withdrawn"]
+KINDS = ["access", "rectification", "erasure", "restriction", "portability", "objection"]
+TEAMS = ["AMW", "JGZ", "SCH", "WMO"]
+SORTS = ["received_on", "reference", "response_due", "execution_due", "legal_due", "open_due"]
+# Names of the seeded register: a full name, common surnames, a rare prefix, two
+# letters typed, a client number.
+SEARCHES = ["m. van der berg", "jansen", "yilmaz", "ja", "de v", "S-0500000", "nguyen", "öztürk"]
+
+
+def iso(day):
+    return day.strftime("%Y-%m-%d")
+
+
+def draw(rng, role, today, assignees, references):
+    """One combination: each filter with its own chance, a sort in either direction."""
+    import datetime
+
+    params = []
+    if rng.random() < 0.35:
+        params.append(("status", ",".join(rng.sample(STATUSES, 1 if rng.random() < 0.8 else 2))))
+    if rng.random() < 0.35:
+        params.append(("kind", ",".join(rng.sample(KINDS, 1 if rng.random() < 0.8 else 2))))
+    if role == "privacy officer" and rng.random() < 0.3:
+        params.append(("team", rng.choice(TEAMS)))
+    if rng.random() < 0.15 and assignees:
+        params.append(("assignee", rng.choice(assignees)))
+    if rng.random() < 0.15:
+        params.append(("overdue", "true"))
+    if rng.random() < 0.12:
+        params.append(("due_before", iso(today + datetime.timedelta(days=rng.randint(-400, 30)))))
+    start = None
+    if rng.random() < 0.3:
+        start = today - datetime.timedelta(days=rng.randint(0, 3 * 365))
+        params.append(("received_from", iso(start)))
+    if rng.random() < 0.2:
+        low = start or today - datetime.timedelta(days=3 * 365)
+        span = (today - low).days
+        params.append(("received_to", iso(low + datetime.timedelta(days=rng.randint(0, max(span, 0))))))
+    if rng.random() < 0.05 and references:
+        params.append(("reference", rng.choice(references)))
+    if rng.random() < 0.15:
+        params.append(("q", rng.choice(SEARCHES)))
+    if rng.random() < 0.9:
+        params.append(("sort", ("-" if rng.random() < 0.5 else "") + rng.choice(SORTS)))
+    if rng.random() < 0.1:
+        params.append(("page", str(rng.randint(2, 5))))
+    params.append(("per_page", "50"))
+    return "/api/v1/requests?" + urllib.parse.urlencode(params)
+
+
+def main():
+    import datetime
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", required=True, help="AVG_LOKET_DATABASE_URL")
+    parser.add_argument("--binary", default=million.DEFAULT_BINARY)
+    parser.add_argument("--combinations", type=int, default=72, help="half as each role")
+    parser.add_argument("--calls", type=int, default=20, help="measured calls per combination")
+    parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--no-purge", action="store_true", help="skip `avg-loket purge` before measuring")
+    args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
+
+    work = tempfile.mkdtemp(prefix="avg-loket-grid-")
+    env = dict(os.environ)
+    env.update({"AVG_LOKET_DATABASE_URL": args.database, "AVG_LOKET_MAIL_URL": f"file://{work}/outbox",
+                "AVG_LOKET_LOG": "warn"})
+    os.makedirs(f"{work}/outbox")
+    print(f"# {args.database}")
+    million.run(args.binary, env, "migrate")
+    if not args.no_purge:
+        started = time.perf_counter()
+        said = million.run(args.binary, env, "purge").strip()
+        print(f"purge: {said} (wall {time.perf_counter() - started:.0f} s)")
+    po = million.user_token(args.binary, env, "Bench PO", "po@bench.example", "privacy_officer")
+    manager = million.run(args.binary, env, "token", "create", "--email",
+                          "manager3.amw@seed.example").strip().splitlines()[-1]
+
+    port = million.free_port()
+    env["AVG_LOKET_LISTEN"] = f"127.0.0.1:{port}"
+    server = subprocess.Popen([args.binary, "serve"], env=env, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(400):
+            try:
+                urllib.request.urlopen(base + "/readyz")
+                break
+            except OSError:
+                time.sleep(0.05)
+        _, users = million.call(base + "/api/v1/users?per_page=200", po)
+        items = users.get("items", users) if isinstance(users, dict) else users
+        staff = [u for u in items if u.get("email", "").endswith("@seed.example")]
+        amw = [u["id"] for u in staff if "AMW" in (u.get("teams") or [])]
+        everyone = [u["id"] for u in staff]
+        _, first = million.call(base + "/api/v1/requests?per_page=50&sort=-received_on", po)
+        references = [r["reference"] for r in first["items"][:20]]
+        _, first_amw = million.call(base + "/api/v1/requests?per_page=50", manager)
+        references_amw = [r["reference"] for r in first_amw["items"][:20]]
+
+        rng = random.Random(args.seed)
+        today = datetime.date.today()
+        combos = []
+        for i in range(args.combinations):
+            if i % 2 == 0:
+                combos.append(("privacy officer", po, draw(rng, "privacy officer", today, everyone, references)))
+            else:
+                combos.append(("manager AMW", manager, draw(rng, "manager", today, amw, references_amw)))
+
+        results = []
+        print("| # | caller | call | p50 | p95 | total |")
+        print("|---|---|---|---|---|---|")
+        for n, (who, token, path) in enumerate(combos, 1):
+            for _ in range(2):
+                million.call(base + path, token)
+            times = []
+            body = None
+            for _ in range(args.calls):
+                elapsed, body = million.call(base + path, token)
+                times.append(elapsed)
+            total = f"{body['total']}{'' if body.get('total_exact', True) else '+'}"
+            p50, p95 = statistics.median(times), million.percentile(times, 95)
+            results.append((p95, p50, who, path, total))
+            print(f"| {n} | {who} | `{path}` | {p50:.1f} | {p95:.1f} | {total} |")
+        results.sort(reverse=True)
+        print("\nworst five by p95:")
+        for p95, p50, who, path, total in results[:5]:
+            print(f"  p95 {p95:7.1f} ms  p50 {p50:7.1f} ms  {who:16} {path}  ({total})")
+        every = [r[0] for r in results]
+        print(f"\n{len(results)} combinations, {args.calls} calls each: worst p95 {max(every):.1f} ms, "
+              f"median of the p95s {statistics.median(every):.1f} ms")
+        print(f"server RSS: {million.memory_kb(server.pid, 'VmRSS') / 1024:.0f} MB "
+              f"(peak {million.memory_kb(server.pid, 'VmHWM') / 1024:.0f} MB)")
+    finally:
+        server.kill()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()

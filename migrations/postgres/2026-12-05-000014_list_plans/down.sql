@@ -1,0 +1,12 @@
+DROP INDEX requests_assignee_idx;
+CREATE INDEX requests_assignee_idx ON requests (assignee);
+DROP INDEX requests_list_idx;
+CREATE INDEX requests_kind_received_idx ON requests (kind, received_on);
+CREATE INDEX requests_status_idx ON requests (status, received_on);
+DROP INDEX requests_open_list_idx;
+CREATE INDEX requests_open_due_idx ON requests (open_due);
+DROP INDEX requests_legal_due_idx;
+DROP INDEX requests_execution_due_idx;
+DROP INDEX requests_response_due_idx;
+DROP INDEX requests_received_on_idx;
+CREATE INDEX requests_received_on_idx ON requests (received_on);

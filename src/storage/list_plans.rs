@@ -1,0 +1,482 @@
+//! How a list of requests is read, whatever its filters and order: a plan chosen per
+//! question, so that no combination of filters and sort reads the register row by row
+//! (docs/performance.md, "Lists by design").
+//!
+//! - **Where the matches are looked for** ([`Reach`]): a list that only concerns open
+//!   requests (overdue, due before a date, a dashboard standing, open statuses only)
+//!   reads the covering index over the open requests — a few ten thousand entries,
+//!   every filtered and sorted column in it. A search by name starts from the name
+//!   keys, a reference from its unique index, an assignee from theirs. Every other
+//!   list reads the covering index by status, kind and date of receipt, naming every
+//!   status and kind it accepts (all of them when it has no such filter), so the
+//!   filters are one exact range per status and kind, and the rest is checked in the
+//!   index without reading a row.
+//! - **Counting** stops at [`COUNT_LIMIT`] + 1 matches.
+//! - **A page** of at most [`COUNT_LIMIT`] matches is taken from the same index and
+//!   sorted (at most ten thousand short entries). A page of a larger list is read in
+//!   the sort's own order from the index that delivers it (every sort has one, the
+//!   unique reference breaking ties), checking the filters until the page is full:
+//!   with more than ten thousand matches, one in a hundred requests or more matches.
+//!
+//! SQLite is told which index to use (`INDEXED BY`, or a unary `+` that keeps a
+//! filter from choosing one); PostgreSQL's planner, with its statistics, gets the
+//! same query without hints.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::requests::{
+    key_range, ListFilter, ListStanding, RequestRecord, Search, Sort, SortKey, COUNT_LIMIT,
+};
+use super::schema::requests;
+use super::sql::RawSql;
+use super::{DbConnection, StorageError};
+use crate::domain::kind::KindCode;
+use crate::domain::request::Status;
+
+/// Where a list's matches are looked for first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reach {
+    /// One reference: its unique index.
+    Reference,
+    /// A name or client reference: the name keys.
+    Search(Search),
+    /// Open requests only: `requests_open_list_idx`.
+    Open,
+    /// An assignee's requests: `requests_assignee_idx`.
+    Assignee,
+    /// Any other: `requests_list_idx`.
+    History,
+}
+
+impl Reach {
+    pub(super) fn of(filter: &ListFilter, search: Search) -> Reach {
+        if filter.reference.is_some() {
+            Reach::Reference
+        } else if filter.q.is_some() {
+            Reach::Search(search)
+        } else if only_open(filter) {
+            Reach::Open
+        } else if filter.assignee.is_some() {
+            Reach::Assignee
+        } else {
+            Reach::History
+        }
+    }
+
+    /// The index SQLite is told to use for the filters (none: its own choice).
+    fn index(self) -> Option<&'static str> {
+        match self {
+            Reach::Reference | Reach::Search(_) => None,
+            Reach::Open => Some("requests_open_list_idx"),
+            Reach::Assignee => Some("requests_assignee_idx"),
+            Reach::History => Some("requests_list_idx"),
+        }
+    }
+}
+
+/// Does the filter match open requests only?
+fn only_open(filter: &ListFilter) -> bool {
+    filter.overdue_on.is_some()
+        || filter.due_before.is_some()
+        || filter.standing.is_some()
+        || (!filter.statuses.is_empty() && filter.statuses.iter().all(|s| !s.is_terminal()))
+}
+
+#[derive(Debug, Clone)]
+enum Value {
+    Text(String),
+    Date(NaiveDate),
+}
+
+/// How the filters are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// For the reach's index: every status and kind named.
+    Reach,
+    /// For a walk in sort order: on SQLite a `+` before each filtered column, so no
+    /// filter takes the place of the sort's index.
+    Walk,
+}
+
+/// A `WHERE` clause and its parameters, in order.
+#[derive(Debug, Default)]
+struct Clauses {
+    parts: Vec<String>,
+    values: Vec<Value>,
+}
+
+impl Clauses {
+    fn push(&mut self, sql: impl Into<String>, values: impl IntoIterator<Item = Value>) {
+        self.parts.push(sql.into());
+        self.values.extend(values);
+    }
+
+    fn one_of(&mut self, column: &str, codes: Vec<String>) {
+        let marks = vec!["?"; codes.len()].join(", ");
+        self.push(
+            format!("{column} IN ({marks})"),
+            codes.into_iter().map(Value::Text),
+        );
+    }
+
+    fn sql(&self) -> String {
+        if self.parts.is_empty() {
+            String::from("1 = 1")
+        } else {
+            self.parts.join(" AND ")
+        }
+    }
+
+    fn bind(&self, mut raw: RawSql) -> RawSql {
+        for value in &self.values {
+            raw = match value {
+                Value::Text(text) => raw.text(text.clone()),
+                Value::Date(date) => raw.date(*date),
+            };
+        }
+        raw
+    }
+}
+
+/// The filters as SQL, for `reach` and `mode` on this backend.
+fn clauses(filter: &ListFilter, reach: Reach, mode: Mode, sqlite: bool, sort: Sort) -> Clauses {
+    let plain = mode == Mode::Walk && sqlite;
+    // A column the walk must not choose an index by.
+    let col = |name: &str| {
+        if plain {
+            format!("+{name}")
+        } else {
+            name.to_string()
+        }
+    };
+    let mut w = Clauses::default();
+    let named = mode == Mode::Reach && matches!(reach, Reach::History | Reach::Assignee);
+    if !filter.statuses.is_empty() {
+        w.one_of(
+            &col("status"),
+            filter.statuses.iter().map(|s| s.code().to_string()).collect(),
+        );
+    } else if named {
+        w.one_of(
+            "status",
+            Status::ALL.iter().map(|s| s.code().to_string()).collect(),
+        );
+    }
+    if !filter.kinds.is_empty() {
+        w.one_of(
+            &col("kind"),
+            filter.kinds.iter().map(|k| k.code().to_string()).collect(),
+        );
+    } else if named {
+        w.one_of(
+            "kind",
+            KindCode::ALL.iter().map(|k| k.code().to_string()).collect(),
+        );
+    }
+    if !filter.teams.is_empty() {
+        w.one_of(
+            &col("team"),
+            filter.teams.iter().map(|t| t.as_str().to_string()).collect(),
+        );
+    }
+    if let Some(teams) = &filter.visible_teams {
+        w.one_of(
+            &col("team"),
+            teams.iter().map(|t| t.as_str().to_string()).collect(),
+        );
+    }
+    if let Some(assignee) = &filter.assignee {
+        w.push(
+            format!("{} = ?", col("assignee")),
+            [Value::Text(assignee.to_string())],
+        );
+    }
+    // The open requests are exactly those with an open deadline.
+    let open = reach == Reach::Open || filter.overdue_on.is_some() || filter.due_before.is_some();
+    if open {
+        w.push("open_due IS NOT NULL", []);
+    }
+    if let Some(today) = filter.overdue_on {
+        // Overdue: the deadline still to meet passed, counted to the start of a pause
+        // while paused; either way it lies before today (the range the index reads).
+        w.push(
+            "open_due < ? AND ((suspended_since IS NULL AND open_due < ?) OR open_due < suspended_since)",
+            [Value::Date(today), Value::Date(today)],
+        );
+    }
+    if let Some(date) = filter.due_before {
+        w.push("open_due < ?", [Value::Date(date)]);
+    }
+    // A walk by the date of receipt keeps its range on the index it walks.
+    let received = if sort.key == SortKey::ReceivedOn {
+        String::from("received_on")
+    } else {
+        col("received_on")
+    };
+    if let Some(date) = filter.received_from {
+        w.push(format!("{received} >= ?"), [Value::Date(date)]);
+        // Every deadline lies on or after the day of receipt: a walk by a deadline
+        // starts there instead of at the register's first request.
+        if mode == Mode::Walk {
+            if let Some(column) = deadline_column(sort.key) {
+                w.push(format!("{column} >= ?"), [Value::Date(date)]);
+            }
+        }
+    }
+    if let Some(date) = filter.received_to {
+        w.push(format!("{received} <= ?"), [Value::Date(date)]);
+    }
+    if let Some(reference) = &filter.reference {
+        w.push("reference = ?", [Value::Text(reference.clone())]);
+    }
+    if let Some(q) = &filter.q {
+        let (from, to) = key_range(q);
+        let search = match reach {
+            Reach::Search(search) => search,
+            _ => Search::FromKeys,
+        };
+        let sql = match search {
+            Search::FromKeys => {
+                "id IN (SELECT request_id FROM requester_keys WHERE key >= ? AND key < ? \
+                 UNION SELECT request_id FROM request_details WHERE client_reference = ?)"
+            }
+            Search::InListOrder => {
+                "(EXISTS (SELECT 1 FROM requester_keys WHERE requester_keys.request_id = requests.id \
+                 AND key >= ? AND key < ?) OR id IN (SELECT request_id FROM request_details \
+                 WHERE client_reference = ?))"
+            }
+        };
+        w.push(
+            sql,
+            [
+                Value::Text(from),
+                Value::Text(to),
+                Value::Text(q.trim().to_string()),
+            ],
+        );
+    }
+    const INACTIVE: &str = "SELECT id FROM users WHERE NOT active";
+    if let Some(standing) = filter.standing {
+        if !open {
+            w.push("open_due IS NOT NULL", []);
+        }
+        match standing {
+            ListStanding::Open => {}
+            ListStanding::DueSoon { from, until } => w.push(
+                "suspended_since IS NULL AND open_due >= ? AND open_due <= ?",
+                [Value::Date(from), Value::Date(until)],
+            ),
+            ListStanding::PastLegalLimit { today } => w.push(
+                "legal_due < ? AND (suspended_since IS NULL OR legal_due < suspended_since)",
+                [Value::Date(today)],
+            ),
+            ListStanding::Unassigned => w.push(format!("(assignee IS NULL OR assignee IN ({INACTIVE}))"), []),
+        }
+    }
+    if let Some(me) = filter.mine_or_unassigned {
+        w.push(
+            format!(
+                "(assignee = ? OR (open_due IS NOT NULL AND (assignee IS NULL OR assignee IN ({INACTIVE}))))"
+            ),
+            [Value::Text(me.to_string())],
+        );
+    }
+    w
+}
+
+/// The column of a deadline sort.
+fn deadline_column(key: SortKey) -> Option<&'static str> {
+    match key {
+        SortKey::ResponseDue => Some("response_due"),
+        SortKey::ExecutionDue => Some("execution_due"),
+        SortKey::LegalDue => Some("legal_due"),
+        SortKey::OpenDue => Some("open_due"),
+        SortKey::ReceivedOn | SortKey::Reference => None,
+    }
+}
+
+fn sort_column(key: SortKey) -> &'static str {
+    match key {
+        SortKey::ReceivedOn => "received_on",
+        SortKey::Reference => "reference",
+        SortKey::ResponseDue => "response_due",
+        SortKey::ExecutionDue => "execution_due",
+        SortKey::LegalDue => "legal_due",
+        SortKey::OpenDue => "open_due",
+    }
+}
+
+/// `ORDER BY` the sort key, then the reference (unique: a total order).
+fn order_by(key: SortKey, descending: bool) -> String {
+    let direction = if descending { "DESC" } else { "ASC" };
+    match key {
+        SortKey::Reference => format!("reference {direction}"),
+        other => format!("{} {direction}, reference {direction}", sort_column(other)),
+    }
+}
+
+#[derive(QueryableByName)]
+struct Counted {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    id: String,
+}
+
+fn is_sqlite(conn: &DbConnection) -> bool {
+    matches!(conn, DbConnection::Sqlite(_))
+}
+
+/// `FROM requests`, with SQLite's index hint.
+fn from(index: Option<&str>, sqlite: bool) -> String {
+    match (index, sqlite) {
+        (Some(index), true) => format!("requests INDEXED BY {index}"),
+        _ => String::from("requests"),
+    }
+}
+
+/// How many requests match `filter` (with `extra` clauses), up to `cap` + 1.
+fn count_in(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+    reach: Reach,
+    extra: &str,
+    cap: i64,
+) -> Result<i64, StorageError> {
+    let sqlite = is_sqlite(conn);
+    let w = clauses(filter, reach, Mode::Reach, sqlite, filter.sort);
+    let sql = format!(
+        "SELECT count(*) AS n FROM (SELECT 1 FROM {} WHERE {}{extra} LIMIT {}) AS matches",
+        from(reach.index(), sqlite),
+        w.sql(),
+        cap + 1
+    );
+    let rows: Vec<Counted> = w.bind(RawSql::new(sql)).load(conn)?;
+    Ok(rows.first().map(|row| row.n).unwrap_or(0))
+}
+
+/// The ids of one page, in order: `extra` narrows the filter (open or closed only).
+#[allow(clippy::too_many_arguments)]
+fn page_ids(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+    reach: Reach,
+    walk: bool,
+    key: SortKey,
+    extra: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<String>, StorageError> {
+    let sqlite = is_sqlite(conn);
+    let sort = Sort {
+        key,
+        descending: filter.sort.descending,
+    };
+    let (w, index) = if walk {
+        (clauses(filter, reach, Mode::Walk, sqlite, sort), None)
+    } else {
+        (clauses(filter, reach, Mode::Reach, sqlite, sort), reach.index())
+    };
+    let sql = format!(
+        "SELECT id FROM {} WHERE {}{extra} ORDER BY {} LIMIT {limit} OFFSET {offset}",
+        from(index, sqlite),
+        w.sql(),
+        order_by(key, sort.descending),
+    );
+    let rows: Vec<Id> = w.bind(RawSql::new(sql)).load(conn)?;
+    Ok(rows.into_iter().map(|row| row.id).collect())
+}
+
+/// The records of `ids`, in that order.
+fn records(conn: &mut DbConnection, ids: Vec<String>) -> Result<Vec<RequestRecord>, StorageError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut found: Vec<RequestRecord> = requests::table
+        .filter(requests::id.eq_any(&ids))
+        .select(RequestRecord::as_select())
+        .load(conn)?;
+    found.sort_by_key(|record| ids.iter().position(|id| id == &record.id));
+    Ok(found)
+}
+
+/// The number of matches (up to [`COUNT_LIMIT`] + 1) and one page of them.
+pub(super) fn list(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+    search: Search,
+    offset: i64,
+    limit: i64,
+) -> Result<(i64, Vec<RequestRecord>), StorageError> {
+    let reach = Reach::of(filter, search);
+    let seen = count_in(conn, filter, Reach::of(filter, Search::FromKeys), "", COUNT_LIMIT)?;
+    // A large list is read in sort order; a small one (or a common name read in list
+    // order) from its reach. Open lists are always read from the open requests' index.
+    let walk = match reach {
+        Reach::Open | Reach::Reference => false,
+        Reach::Search(Search::InListOrder) => true,
+        _ => seen > COUNT_LIMIT,
+    };
+    let ids = if filter.sort.key == SortKey::OpenDue && reach != Reach::Open {
+        by_open_deadline(conn, filter, reach, walk, offset, limit)?
+    } else {
+        page_ids(conn, filter, reach, walk, filter.sort.key, "", offset, limit)?
+    };
+    Ok((seen, records(conn, ids)?))
+}
+
+/// A page in the order of the deadline still to meet, for a list that also holds
+/// closed requests: the open ones by that deadline (from the open requests' index),
+/// then the closed ones, which have none, by reference.
+fn by_open_deadline(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+    reach: Reach,
+    walk: bool,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<String>, StorageError> {
+    let open_reach = match reach {
+        Reach::Search(_) | Reach::Reference => reach,
+        _ => Reach::Open,
+    };
+    let open_count = count_in(
+        conn,
+        filter,
+        open_reach,
+        " AND open_due IS NOT NULL",
+        i64::MAX - 1,
+    )?;
+    let mut ids = Vec::new();
+    if offset < open_count {
+        ids = page_ids(
+            conn,
+            filter,
+            open_reach,
+            false,
+            SortKey::OpenDue,
+            " AND open_due IS NOT NULL",
+            offset,
+            limit,
+        )?;
+    }
+    let remaining = limit - ids.len() as i64;
+    if remaining > 0 {
+        ids.extend(page_ids(
+            conn,
+            filter,
+            reach,
+            walk,
+            SortKey::Reference,
+            " AND open_due IS NULL",
+            (offset - open_count).max(0),
+            remaining,
+        )?);
+    }
+    Ok(ids)
+}
