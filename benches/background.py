@@ -207,12 +207,7 @@ def main():
         server = subprocess.Popen([args.binary, "serve"], env=env, stderr=log, stdout=log)
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(2000):
-                try:
-                    urllib.request.urlopen(base + "/readyz")
-                    break
-                except OSError:
-                    time.sleep(0.01)
+            million.wait_ready(base)
             started = time.time()
             _, users = million.call(base + "/api/v1/users?per_page=200", po)
             items = users.get("items", users) if isinstance(users, dict) else users

@@ -115,12 +115,7 @@ def main():
     server = subprocess.Popen([args.binary, "serve"], env=env, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(400):
-            try:
-                urllib.request.urlopen(base + "/readyz")
-                break
-            except OSError:
-                time.sleep(0.05)
+        million.wait_ready(base)
         _, users = million.call(base + "/api/v1/users?per_page=200", po)
         items = users.get("items", users) if isinstance(users, dict) else users
         staff = [u for u in items if u.get("email", "").endswith("@seed.example")]

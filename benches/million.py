@@ -62,6 +62,18 @@ def call(url, token):
     return (time.perf_counter() - started) * 1000, json.loads(body)
 
 
+def wait_ready(base, seconds=20):
+    """Waits until `serve` at `base` answers /readyz."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/readyz")
+            return
+        except OSError:
+            time.sleep(0.01)
+    sys.exit(f"serve at {base} did not become ready within {seconds} s")
+
+
 def percentile(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -169,12 +181,7 @@ def main():
     server = subprocess.Popen([args.binary, "serve"], env=env, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/readyz")
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_ready(base)
         print(f"server RSS after start: {memory_kb(server.pid, 'VmRSS') / 1024:.0f} MB")
         today = time.strftime("%Y-%m-%d")
         year_start = time.strftime("%Y-01-01")

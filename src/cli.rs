@@ -13,7 +13,7 @@ use crate::jobs::Background;
 use crate::mail::Mailer;
 use crate::service::admin::{self, Admin, NewTeamInput, NewUser, UserRef};
 use crate::service::audit::Verification;
-use crate::service::reminders::{deliver, sweep, MailSettings};
+use crate::service::reminders::{deliver_concurrently, sweep, MailSettings};
 use crate::service::retention::purge;
 use crate::service::Rules;
 use crate::service::ServiceError;
@@ -599,7 +599,7 @@ fn remind(
         let swept = sweep(&db, &rules, &mail, now).await?;
         let swept_in = started.elapsed();
                 let delivered = if delivery {
-            deliver(&db, &mailer, &mail, clock).await?
+            deliver_concurrently(&db, &mailer, &mail, clock).await?
         } else {
             Default::default()
         };

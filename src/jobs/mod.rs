@@ -8,7 +8,7 @@ use crate::clock;
 use crate::domain::deadlines::Period;
 use crate::mail::Mailer;
 use crate::service::letters::{self, LetterSetup};
-use crate::service::reminders::{deliver, sweep, MailSettings};
+use crate::service::reminders::{deliver_concurrently, sweep, MailSettings};
 use crate::service::retention::purge;
 use crate::service::Rules;
 use crate::storage::Db;
@@ -69,7 +69,7 @@ impl Background {
                     if let Err(error) = sweep(&db, &rules, &mail, now).await {
                         tracing::error!(%error, "reminder sweep failed");
                     }
-                    if let Err(error) = deliver(&db, &mailer, &mail, clock::now).await {
+                    if let Err(error) = deliver_concurrently(&db, &mailer, &mail, clock::now).await {
                         tracing::error!(%error, "mail delivery failed");
                     }
                     if let Err(error) =

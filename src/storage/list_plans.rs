@@ -307,6 +307,19 @@ fn sort_column(key: SortKey) -> &'static str {
     }
 }
 
+/// The index that delivers a sort's whole order (the reference breaking ties) and
+/// holds the columns most filters name.
+fn sort_index(key: SortKey) -> &'static str {
+    match key {
+        SortKey::ReceivedOn => "requests_received_on_idx",
+        SortKey::Reference => "requests_reference_list_idx",
+        SortKey::ResponseDue => "requests_response_due_idx",
+        SortKey::ExecutionDue => "requests_execution_due_idx",
+        SortKey::LegalDue => "requests_legal_due_idx",
+        SortKey::OpenDue => "requests_open_list_idx",
+    }
+}
+
 /// `ORDER BY` the sort key, then the reference (unique: a total order).
 fn order_by(key: SortKey, descending: bool) -> String {
     let direction = if descending { "DESC" } else { "ASC" };
@@ -378,7 +391,10 @@ fn page_ids(
         descending: filter.sort.descending,
     };
     let (w, index) = if walk {
-        (clauses(filter, reach, Mode::Walk, sqlite, sort), None)
+        (
+            clauses(filter, reach, Mode::Walk, sqlite, sort),
+            Some(sort_index(key)),
+        )
     } else {
         (clauses(filter, reach, Mode::Reach, sqlite, sort), reach.index())
     };

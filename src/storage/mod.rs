@@ -302,7 +302,12 @@ impl Db {
         {
             let filled = requests::fill_missing_requester_keys(&mut conn, 1_000)?;
             tracing::info!(filled, "requester name keys filled");
-            analyze(&mut conn)?;
+            // Statistics of an empty register would be worse than none: PostgreSQL
+            // would plan for empty tables (a sequential scan for every foreign-key
+            // check) until the next ANALYZE, which never comes with autovacuum off.
+            if filled > 0 {
+                analyze(&mut conn)?;
+            }
         }
         if let DbConnection::Sqlite(lite) = &mut *conn {
             // New tables and indexes get their statistics now, not at the next open.

@@ -8,5 +8,6 @@ CREATE INDEX requests_open_due_idx ON requests (open_due);
 DROP INDEX requests_legal_due_idx;
 DROP INDEX requests_execution_due_idx;
 DROP INDEX requests_response_due_idx;
+DROP INDEX requests_reference_list_idx;
 DROP INDEX requests_received_on_idx;
 CREATE INDEX requests_received_on_idx ON requests (received_on);
