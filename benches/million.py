@@ -99,9 +99,14 @@ def sql(database, statements):
 
 
 def make_all_due(database):
+    """Every open request due for the sweep now. A request's reminders start at the
+    first reminder moment after its registration, and a register seeded today was
+    registered today: the open requests count as registered three days ago."""
     moment = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(time.time() - 60))
-    sql(database, f"DELETE FROM notifications; UPDATE requests SET next_reminder_at = '{moment}' "
-                  f"WHERE open_due IS NOT NULL;")
+    registered = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(time.time() - 3 * 86400))
+    sql(database, f"DELETE FROM notifications; UPDATE requests SET next_reminder_at = '{moment}', "
+                  f"created_at = '{registered}' WHERE open_due IS NOT NULL AND created_at > '{registered}';"
+                  f"UPDATE requests SET next_reminder_at = '{moment}' WHERE open_due IS NOT NULL;")
 
 
 def cancel_queued(database):
