@@ -163,12 +163,7 @@ pub fn required_line(
     max: usize,
     issues: &mut Vec<FieldIssue>,
 ) -> Option<String> {
-    let before = issues.len();
-    let line = optional_line(field, value, max, issues);
-    if line.is_none() && issues.len() == before {
-        issues.push(FieldIssue::of(field, super::Message::required()));
-    }
-    line
+    required(field, issues, |issues| optional_line(field, value, max, issues))
 }
 
 /// Like [`optional_text`], but the text is required.
@@ -178,12 +173,22 @@ pub fn required_text(
     max: usize,
     issues: &mut Vec<FieldIssue>,
 ) -> Option<String> {
+    required(field, issues, |issues| optional_text(field, value, max, issues))
+}
+
+/// What `read` makes of an optional field, with "required" when it found nothing and
+/// had nothing else to say about it.
+fn required(
+    field: &str,
+    issues: &mut Vec<FieldIssue>,
+    read: impl FnOnce(&mut Vec<FieldIssue>) -> Option<String>,
+) -> Option<String> {
     let before = issues.len();
-    let text = optional_text(field, value, max, issues);
-    if text.is_none() && issues.len() == before {
+    let value = read(issues);
+    if value.is_none() && issues.len() == before {
         issues.push(FieldIssue::of(field, super::Message::required()));
     }
-    text
+    value
 }
 
 /// A plausible e-mail address: one `@`, something on both sides, a dot in the domain.
