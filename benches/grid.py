@@ -15,10 +15,17 @@ requests past retention, and `serve` would purge them in the background while th
 lists are measured; benches/background.py measures that case), starts `serve`, draws
 `--combinations` combinations with `--seed`, makes `--calls` calls of each after two
 warm-up calls, prints every combination with its p50 and p95, and the worst five.
-`--explain N` prints the URL of the N worst for a look at their plans.
+Each run also measures the dashboard, as the privacy officer (every team) and as the
+manager, beside the lists.
+
+`--load N` measures the same calls while N clients (in a process of their own, as in
+benches/background.py) register a request and assign it, over and over: it first lets
+them work alone for `--alone` seconds (their unloaded rate), then keeps them going
+while the calls are measured, and prints both rates.
 """
 
 import argparse
+import multiprocessing
 import os
 import random
 import statistics
@@ -31,6 +38,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import million  # noqa: E402  (the helpers of the large-register benchmark)
+import background  # noqa: E402  (the registering clients)
 
 STATUSES = ["received", "in_assessment", "awaiting_requester", "in_execution", "completed", "refused", "withdrawn"]
 KINDS = ["access", "rectification", "erasure", "restriction", "portability", "objection"]
@@ -92,6 +100,8 @@ def main():
     parser.add_argument("--calls", type=int, default=20, help="measured calls per combination")
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--no-purge", action="store_true", help="skip `avg-loket purge` before measuring")
+    parser.add_argument("--load", type=int, default=0, help="clients registering and assigning meanwhile")
+    parser.add_argument("--alone", type=float, default=20, help="seconds the clients work alone first")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
 
@@ -135,6 +145,16 @@ def main():
             else:
                 combos.append(("manager AMW", manager, draw(rng, "manager", today, amw, references_amw)))
 
+        combos.append(("privacy officer", po, "/api/v1/dashboard"))
+        combos.append(("manager AMW", manager, "/api/v1/dashboard"))
+
+        load = None
+        if args.load:
+            worker = next(u["id"] for u in staff if u["email"] == "caseworker1.amw@seed.example")
+            load = Load(args.load, base, po, worker)
+            time.sleep(args.alone)
+            alone = load.mark()
+        measured_from = time.time()
         results = []
         print("| # | caller | call | p50 | p95 | total |")
         print("|---|---|---|---|---|---|")
@@ -146,7 +166,10 @@ def main():
             for _ in range(args.calls):
                 elapsed, body = million.call(base + path, token)
                 times.append(elapsed)
-            total = f"{body['total']}{'' if body.get('total_exact', True) else '+'}"
+            if "total" in body:
+                total = f"{body['total']}{'' if body.get('total_exact', True) else '+'}"
+            else:
+                total = "-"
             p50, p95 = statistics.median(times), million.percentile(times, 95)
             results.append((p95, p50, who, path, total))
             print(f"| {n} | {who} | `{path}` | {p50:.1f} | {p95:.1f} | {total} |")
@@ -157,11 +180,50 @@ def main():
         every = [r[0] for r in results]
         print(f"\n{len(results)} combinations, {args.calls} calls each: worst p95 {max(every):.1f} ms, "
               f"median of the p95s {statistics.median(every):.1f} ms")
+        if load:
+            during = load.mark()
+            samples = load.stop()
+            seconds = time.time() - measured_from
+            for kind in ("register", "assign"):
+                print(f"  {kind:8} alone:            "
+                      f"{background.summary([ms for at, k, ms in samples if k == kind and at <= alone], args.alone)}")
+                print(f"  {kind:8} during the reads: "
+                      f"{background.summary([ms for at, k, ms in samples if k == kind and measured_from <= at <= during], seconds)}")
+            print(f"  errors: {sum(1 for _, k, _ in samples if k == 'error')}")
         print(f"server RSS: {million.memory_kb(server.pid, 'VmRSS') / 1024:.0f} MB "
               f"(peak {million.memory_kb(server.pid, 'VmHWM') / 1024:.0f} MB)")
     finally:
         server.kill()
         server.wait()
+
+
+def load_worker(n, base, token, assignee, stop, out):
+    clients = background.Clients(n, base, token, assignee)
+    stop.wait()
+    clients.stop()
+    out.send(clients.samples)
+
+
+class Load:
+    """Clients that register and assign in a process of their own, so that they do
+    not share this process's interpreter lock with the calls being timed."""
+
+    def __init__(self, n, base, token, assignee):
+        self.stop_event = multiprocessing.Event()
+        self.receive, send = multiprocessing.Pipe(duplex=False)
+        self.process = multiprocessing.Process(target=load_worker,
+                                               args=(n, base, token, assignee, self.stop_event, send))
+        self.process.start()
+
+    @staticmethod
+    def mark():
+        return time.time()
+
+    def stop(self):
+        self.stop_event.set()
+        samples = self.receive.recv()
+        self.process.join()
+        return samples
 
 
 if __name__ == "__main__":

@@ -231,30 +231,37 @@ fn clauses(filter: &ListFilter, reach: Reach, mode: Mode, sqlite: bool, sort: So
         w.push("reference = ?", [Value::Text(reference.clone())]);
     }
     if let Some(q) = &filter.q {
-        let (from, to) = key_range(q);
         let search = match reach {
             Reach::Search(search) => search,
             _ => Search::FromKeys,
         };
-        let sql = match search {
+        match search {
             Search::FromKeys => {
-                "id IN (SELECT request_id FROM requester_keys WHERE key >= ? AND key < ? \
-                 UNION SELECT request_id FROM request_details WHERE client_reference = ?)"
+                // The keys narrowed by the list columns they carry: only the requests
+                // that bear the name and pass those filters are looked up.
+                let keys = matching_keys(filter, q);
+                w.push(
+                    format!(
+                        "id IN ({} UNION SELECT request_id FROM request_details WHERE client_reference = ?)",
+                        keys.sql
+                    ),
+                    keys.values.into_iter().chain([Value::Text(q.trim().to_string())]),
+                );
             }
             Search::InListOrder => {
-                "(EXISTS (SELECT 1 FROM requester_keys WHERE requester_keys.request_id = requests.id \
-                 AND key >= ? AND key < ?) OR id IN (SELECT request_id FROM request_details \
-                 WHERE client_reference = ?))"
+                let (from, to) = key_range(q);
+                w.push(
+                    "(EXISTS (SELECT 1 FROM requester_keys WHERE requester_keys.request_id = requests.id \
+                     AND key >= ? AND key < ?) OR id IN (SELECT request_id FROM request_details \
+                     WHERE client_reference = ?))",
+                    [
+                        Value::Text(from),
+                        Value::Text(to),
+                        Value::Text(q.trim().to_string()),
+                    ],
+                );
             }
-        };
-        w.push(
-            sql,
-            [
-                Value::Text(from),
-                Value::Text(to),
-                Value::Text(q.trim().to_string()),
-            ],
-        );
+        }
     }
     const INACTIVE: &str = "SELECT id FROM users WHERE NOT active";
     if let Some(standing) = filter.standing {
@@ -283,6 +290,99 @@ fn clauses(filter: &ListFilter, reach: Reach, mode: Mode, sqlite: bool, sort: So
         );
     }
     w
+}
+
+/// A query for the ids of the requests whose name keys match `q` and the filters the
+/// keys carry (status, kind, team, date of receipt: migration 000015), read from one
+/// range of `requester_keys_list_idx`.
+struct KeyQuery {
+    sql: String,
+    values: Vec<Value>,
+}
+
+fn matching_keys(filter: &ListFilter, q: &str) -> KeyQuery {
+    let (from, to) = key_range(q);
+    let mut w = Clauses::default();
+    w.push("key >= ? AND key < ?", [Value::Text(from), Value::Text(to)]);
+    if !filter.statuses.is_empty() {
+        w.one_of(
+            "status",
+            filter.statuses.iter().map(|s| s.code().to_string()).collect(),
+        );
+    }
+    if !filter.kinds.is_empty() {
+        w.one_of(
+            "kind",
+            filter.kinds.iter().map(|k| k.code().to_string()).collect(),
+        );
+    }
+    if !filter.teams.is_empty() {
+        w.one_of(
+            "team",
+            filter.teams.iter().map(|t| t.as_str().to_string()).collect(),
+        );
+    }
+    if let Some(teams) = &filter.visible_teams {
+        w.one_of("team", teams.iter().map(|t| t.as_str().to_string()).collect());
+    }
+    if let Some(date) = filter.received_from {
+        w.push("received_on >= ?", [Value::Date(date)]);
+    }
+    if let Some(date) = filter.received_to {
+        w.push("received_on <= ?", [Value::Date(date)]);
+    }
+    KeyQuery {
+        sql: format!("SELECT request_id FROM requester_keys WHERE {}", w.sql()),
+        values: w.values,
+    }
+}
+
+/// Does a search by name carry every other filter of `filter` in its keys, so that
+/// its matches can be counted without reading a request?
+fn keys_cover(filter: &ListFilter) -> bool {
+    filter.q.is_some()
+        && filter.reference.is_none()
+        && filter.assignee.is_none()
+        && filter.overdue_on.is_none()
+        && filter.due_before.is_none()
+        && filter.standing.is_none()
+        && filter.mine_or_unassigned.is_none()
+}
+
+/// The matches of a search by name whose filters the keys carry, up to `cap` + 1:
+/// the keys' range, and the one request (if any) with that client reference.
+fn count_by_keys(conn: &mut DbConnection, filter: &ListFilter, cap: i64) -> Result<i64, StorageError> {
+    let q = filter.q.as_deref().unwrap_or_default();
+    let keys = matching_keys(filter, q);
+    let sqlite = is_sqlite(conn);
+    let by_reference = clauses(
+        &ListFilter {
+            q: None,
+            ..filter.clone()
+        },
+        Reach::Reference,
+        Mode::Reach,
+        sqlite,
+        filter.sort,
+    );
+    let sql = format!(
+        "SELECT count(*) AS n FROM ({} UNION SELECT id FROM {} WHERE {} AND id IN \
+         (SELECT request_id FROM request_details WHERE client_reference = ?) LIMIT {}) AS matches",
+        keys.sql,
+        from(None, sqlite),
+        by_reference.sql(),
+        cap + 1
+    );
+    let mut values = keys.values;
+    values.extend(by_reference.values);
+    values.push(Value::Text(q.trim().to_string()));
+    let rows: Vec<Counted> = Clauses {
+        parts: Vec::new(),
+        values,
+    }
+    .bind(RawSql::new(sql))
+    .load(conn)?;
+    Ok(rows.first().map(|row| row.n).unwrap_or(0))
 }
 
 /// The column of a deadline sort.
@@ -430,7 +530,11 @@ pub(super) fn list(
     limit: i64,
 ) -> Result<(i64, Vec<RequestRecord>), StorageError> {
     let reach = Reach::of(filter, search);
-    let seen = count_in(conn, filter, Reach::of(filter, Search::FromKeys), "", COUNT_LIMIT)?;
+    let seen = if keys_cover(filter) {
+        count_by_keys(conn, filter, COUNT_LIMIT)?
+    } else {
+        count_in(conn, filter, Reach::of(filter, Search::FromKeys), "", COUNT_LIMIT)?
+    };
     // A large list is read in sort order; a small one (or a common name read in list
     // order) from its reach. Open lists are always read from the open requests' index.
     let walk = match reach {

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::schema::{
     change_reasons, decision_grounds, recipients, request_details, requester_keys, requests, suspensions,
 };
+use super::sql::RawSql;
 use super::{DbConnection, StorageError};
 use crate::domain::access::OnRequest;
 use crate::domain::deadlines::Deadlines;
@@ -372,14 +373,44 @@ pub fn insert(
     )
 }
 
+/// Writes the name keys of a stored request, each carrying the request's list columns
+/// (status, kind, team, date of receipt) so that a search by name with those filters
+/// reads the keys alone (migration 000015).
 fn insert_requester_keys(conn: &mut DbConnection, id: &str, name: &str) -> Result<(), StorageError> {
     // A row at a time: the connection that serves both databases has no multi-row
     // insert; a name has a handful of keys.
     for key in name_keys(name) {
-        diesel::insert_into(requester_keys::table)
-            .values((requester_keys::key.eq(key), requester_keys::request_id.eq(id)))
-            .execute(conn)?;
+        RawSql::new(
+            "INSERT INTO requester_keys (key, request_id, status, kind, team, received_on) \
+             SELECT ?, id, status, kind, team, received_on FROM requests WHERE id = ?",
+        )
+        .text(key)
+        .text(id)
+        .execute(conn)?;
     }
+    Ok(())
+}
+
+/// Brings the list columns that the name keys of a request carry up to date; writes
+/// nothing when none changed.
+fn follow_in_requester_keys(conn: &mut DbConnection, record: &RequestRecord) -> Result<(), StorageError> {
+    use super::schema::requester_keys::dsl as k;
+    diesel::update(
+        k::requester_keys.filter(k::request_id.eq(&record.id)).filter(
+            k::status
+                .ne(record.status)
+                .or(k::kind.ne(record.kind))
+                .or(k::team.ne(&record.team))
+                .or(k::received_on.ne(record.received_on)),
+        ),
+    )
+    .set((
+        k::status.eq(record.status),
+        k::kind.eq(record.kind),
+        k::team.eq(&record.team),
+        k::received_on.eq(record.received_on),
+    ))
+    .execute(conn)?;
     Ok(())
 }
 
@@ -463,14 +494,16 @@ pub fn update(
     expected_version: i64,
 ) -> Result<bool, StorageError> {
     let id = stored.request.id.to_string();
+    let record = RequestRecord::of(stored, deadlines, next_reminder_at);
     let changed = diesel::update(
         requests::table.filter(requests::id.eq(&id).and(requests::version.eq(expected_version))),
     )
-    .set(&RequestRecord::of(stored, deadlines, next_reminder_at))
+    .set(&record)
     .execute(conn)?;
     if changed == 0 {
         return Ok(false);
     }
+    follow_in_requester_keys(conn, &record)?;
     diesel::update(request_details::table.find(&id))
         .set(&details_of(stored))
         .execute(conn)?;

@@ -70,6 +70,10 @@ diesel::table! {
     requester_keys (key, request_id) {
         key -> Text,
         request_id -> Text,
+        status -> Text,
+        kind -> Text,
+        team -> Text,
+        received_on -> Date,
     }
 }
 

@@ -199,10 +199,16 @@ async fn a_name_many_share_is_read_in_list_order_with_the_same_answer() {
         conn.transaction::<_, diesel::result::Error, _>(|conn| {
             for i in 0..2_100 {
                 for key in [format!("jansen{i:04}"), format!("smit{i:04}")] {
+                    // Each key carries the list columns of its request (migration 000015).
                     diesel::insert_into(requester_keys::table)
                         .values((
                             requester_keys::key.eq(key),
                             requester_keys::request_id.eq(&shared),
+                            requester_keys::status.eq("received"),
+                            requester_keys::kind.eq("access"),
+                            requester_keys::team.eq("AMW"),
+                            requester_keys::received_on
+                                .eq(chrono::NaiveDate::from_ymd_opt(2026, 11, 12).unwrap()),
                         ))
                         .execute(conn)?;
                 }
@@ -214,4 +220,92 @@ async fn a_name_many_share_is_read_in_list_order_with_the_same_answer() {
     for ((token, query), expected) in queries.iter().zip(&before) {
         assert_eq!(&page(&app, token, query).await, expected, "{query}");
     }
+}
+
+/// A search by name with a status, kind, team or date of receipt is answered from the
+/// name keys, which carry those columns: they must follow every change of the request.
+#[actix_web::test]
+async fn a_search_with_list_filters_follows_the_request_through_its_changes() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    app.create_team("JGD").await;
+    let manager = app.create_user("manager", &["AMW"]).await;
+    let id = request_for(&app, "AMW", "Anna Jansen", "D-20001").await;
+    let other = request_for(&app, "AMW", "Piet Jansen", "D-20002").await;
+    let reference = reference_of(&app, &id).await;
+    let other_reference = reference_of(&app, &other).await;
+    let po = app.admin.token.clone();
+    let both = {
+        let mut both = vec![reference.clone(), other_reference.clone()];
+        both.sort();
+        both
+    };
+    for query in [
+        "q=jansen&status=received",
+        "q=jansen&kind=access",
+        "q=jansen&team=AMW",
+        "q=jansen&received_from=2026-11-16&received_to=2026-11-16",
+    ] {
+        assert_eq!(found(&app, &po, query).await, both, "{query}");
+    }
+    assert_eq!(
+        found(&app, &po, "q=jansen&received_from=2026-11-17").await,
+        Vec::<String>::new()
+    );
+    // The count comes from the keys; a client number is found beside them.
+    let counted = app
+        .get_as(&po, "/api/v1/requests?q=jansen&status=received&kind=access")
+        .await;
+    assert_eq!(counted.body["total"], 2, "{}", counted.text);
+    assert_eq!(
+        found(&app, &po, "q=D-20001&status=received").await,
+        vec![reference.clone()]
+    );
+    assert_eq!(
+        found(&app, &po, "q=D-20001&status=refused").await,
+        Vec::<String>::new()
+    );
+
+    // A new status.
+    app.act_ok(&id, "assign", &json!({"assignee": app.worker("AMW").id}))
+        .await;
+    app.act_ok(
+        &id,
+        "start_assessment",
+        &json!({"identity_verified_by": "id_document"}),
+    )
+    .await;
+    assert_eq!(
+        found(&app, &po, "q=jansen&status=received").await,
+        vec![other_reference.clone()]
+    );
+    assert_eq!(
+        found(&app, &po, "q=jansen&status=in_assessment").await,
+        vec![reference.clone()]
+    );
+    // Another team: the manager of AMW no longer finds it, the filter on JGD does.
+    let moved = app
+        .post_json_as(
+            &manager.token,
+            &format!("/api/v1/requests/{other}/actions/transfer"),
+            &json!({"team": "JGD", "reason": "Cliënt wordt door jeugd begeleid"}),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    assert_eq!(
+        found(&app, &po, "q=jansen&team=JGD").await,
+        vec![other_reference.clone()]
+    );
+    assert_eq!(
+        found(&app, &po, "q=jansen&team=AMW").await,
+        vec![reference.clone()]
+    );
+    assert_eq!(
+        found(&app, &manager.token, "q=jansen").await,
+        vec![reference.clone()]
+    );
+    let by_manager = app
+        .get_as(&manager.token, "/api/v1/requests?q=jansen&kind=access")
+        .await;
+    assert_eq!(by_manager.body["total"], 1, "{}", by_manager.text);
 }
