@@ -308,3 +308,65 @@ async fn the_legal_limit_is_shown_as_such_and_one_soon_holds_everywhere() {
     crate::pages::shows(&dashboard, "wettelijke termijn overschreden");
     crate::pages::shows(&dashboard, "termijn binnen 3 werkdagen");
 }
+
+/// The figures of the last 90 days are kept per team and day by the database
+/// (migration 000016): they follow a request to another team, and a request that
+/// is changed in other ways is counted once.
+#[actix_web::test]
+async fn window_figures_follow_a_transferred_request_to_its_new_team() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    app.create_team("JGD").await;
+    let manager = app.create_user("manager", &["AMW"]).await;
+    let id = register(&app, "access", "AMW", &ago(20)).await;
+    app.act_ok(
+        &id,
+        "extend",
+        &json!({"reason": "omvangrijk", "informed_on": ago(19)}),
+    )
+    .await;
+    app.act_ok(&id, "assign", &json!({"assignee": app.worker("AMW").id}))
+        .await;
+    app.act_ok(
+        &id,
+        "start_assessment",
+        &json!({"identity_verified_by": "known_client"}),
+    )
+    .await;
+    app.act_ok(
+        &id,
+        "decide",
+        &json!({"outcome": "granted", "communicated_on": ago(5)}),
+    )
+    .await;
+    let figures = |token: String| {
+        let app = &app;
+        async move {
+            let d = app.get_as(&token, "/api/v1/dashboard").await;
+            assert_eq!(d.status, 200, "{}", d.text);
+            let access = &d.body["last_90_days"]["per_kind"]["access"];
+            (
+                access["decided"].as_i64().unwrap(),
+                access["extensions"].as_i64().unwrap(),
+                access["median_days_to_decision"].as_f64(),
+            )
+        }
+    };
+    let amw = app.worker("AMW").token;
+    let jgd = app.worker("JGD").token;
+    assert_eq!(figures(amw.clone()).await, (1, 1, Some(15.0)));
+    assert_eq!(figures(jgd.clone()).await, (0, 0, None));
+
+    let moved = app
+        .post_json_as(
+            &manager.token,
+            &format!("/api/v1/requests/{id}/actions/transfer"),
+            &json!({"team": "JGD", "reason": "Cliënt wordt door jeugd begeleid"}),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    assert_eq!(figures(amw).await, (0, 0, None));
+    assert_eq!(figures(jgd).await, (1, 1, Some(15.0)));
+    let all = figures(app.admin.token.clone()).await;
+    assert_eq!(all, (1, 1, Some(15.0)), "counted once over every team");
+}

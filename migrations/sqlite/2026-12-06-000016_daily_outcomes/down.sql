@@ -1,0 +1,14 @@
+DROP TRIGGER daily_outcomes_decision_insert;
+DROP TRIGGER daily_outcomes_decision_update;
+DROP TRIGGER daily_outcomes_decision_delete;
+DROP TRIGGER daily_outcomes_completion_insert;
+DROP TRIGGER daily_outcomes_completion_update;
+DROP TRIGGER daily_outcomes_completion_delete;
+DROP TRIGGER daily_outcomes_extension_insert;
+DROP TRIGGER daily_outcomes_extension_update;
+DROP TRIGGER daily_outcomes_extension_delete;
+DROP TABLE daily_outcomes;
+DROP INDEX requests_decided_idx;
+CREATE INDEX requests_decided_idx ON requests (team, decided_on, kind, decision_days, decided_on_time);
+CREATE INDEX requests_completed_idx ON requests (team, completed_on, kind, completion_days, completed_on_time);
+CREATE INDEX requests_extension_idx ON requests (team, extension_informed_on, kind);
