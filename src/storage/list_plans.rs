@@ -7,10 +7,10 @@
 //!   reads the covering index over the open requests — a few ten thousand entries,
 //!   every filtered and sorted column in it. A search by name starts from the name
 //!   keys, a reference from its unique index, an assignee from theirs. Every other
-//!   list reads the covering index by status, kind and date of receipt, naming every
-//!   status and kind it accepts (all of them when it has no such filter), so the
-//!   filters are one exact range per status and kind, and the rest is checked in the
-//!   index without reading a row.
+//!   list reads the covering index by team, status, kind and date of receipt, naming
+//!   every team, status and kind it accepts (all of them when it has no such filter),
+//!   so the filters are one exact range per team, status and kind, and the rest is
+//!   checked in the index without reading a row.
 //! - **Counting** stops at [`COUNT_LIMIT`] + 1 matches.
 //! - **A page** of at most [`COUNT_LIMIT`] matches is taken from the same index and
 //!   sorted (at most ten thousand short entries). A page of a larger list is read in
@@ -45,7 +45,7 @@ pub(super) enum Reach {
     Open,
     /// An assignee's requests: `requests_assignee_idx`.
     Assignee,
-    /// Any other: `requests_list_idx`.
+    /// Any other: `requests_list_idx` (team, status, kind, date of receipt).
     History,
 }
 
@@ -530,6 +530,19 @@ pub(super) fn list(
     limit: i64,
 ) -> Result<(i64, Vec<RequestRecord>), StorageError> {
     let reach = Reach::of(filter, search);
+    // The index by team first: a list that names no team names every team.
+    let every_team;
+    let filter = if reach == Reach::History && filter.teams.is_empty() && filter.visible_teams.is_none() {
+        every_team = ListFilter {
+            teams: super::schema::teams::table
+                .select(super::schema::teams::code)
+                .load(conn)?,
+            ..filter.clone()
+        };
+        &every_team
+    } else {
+        filter
+    };
     let seen = if keys_cover(filter) {
         count_by_keys(conn, filter, COUNT_LIMIT)?
     } else {
