@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use futures_util::future::try_join3;
+use futures_util::future::try_join4;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -280,7 +280,7 @@ pub async fn dashboard(
     let since = today - Days::new(WINDOW_DAYS);
     let scope = teams.clone();
     let (sight, inactive) = db.read(move |conn| sight_in(conn, &scope)).await?;
-    // Three independent reads on three pooled connections at once: the dashboard
+    // Four independent reads on four pooled connections at once: the dashboard
     // takes as long as the slowest, not the sum (each is its own snapshot).
     let (scope, sight_1, sight_2, sight_3) = (teams.clone(), sight.clone(), sight.clone(), sight);
     let scope_letters = teams.clone();
@@ -291,16 +291,16 @@ pub async fn dashboard(
             since,
         )?)
     });
-    let (figures, decisions, mut window) = try_join3(
+    let (figures, decisions, mut window, letters) = try_join4(
         db.read(move |conn| {
             Ok::<_, ServiceError>(store::open_figures(conn, &scope, &sight_1, today, soon_until)?)
         }),
         db.read(move |conn| Ok::<_, ServiceError>(store::decisions(conn, &sight_2, since)?)),
         db.read(move |conn| completions_in(conn, &sight_3, since)),
+        letters,
     )
     .await?;
     window.decisions = decisions;
-    let letters = letters.await?;
     let open = &figures.open;
     Ok(Dashboard {
         today,
