@@ -282,15 +282,12 @@ pub async fn dashboard(
     let (sight, inactive) = db.read(move |conn| sight_in(conn, &scope)).await?;
     // Four independent reads on four pooled connections at once: the dashboard
     // takes as long as the slowest, not the sum (each is its own snapshot).
-    let (scope, sight_1, sight_2, sight_3) = (teams.clone(), sight.clone(), sight.clone(), sight);
-    let scope_letters = teams.clone();
-    let letters = db.read(move |conn| {
-        Ok::<_, ServiceError>(crate::storage::letters::counts(
-            conn,
-            scope_letters.as_deref(),
-            since,
-        )?)
-    });
+    let (scope, sight_1, sight_2, sight_3) = (teams.clone(), sight.clone(), sight.clone(), sight.clone());
+    // Every letter belongs to a request of a team: the teams in sight, named even
+    // for a caller who sees all, so that the count reads the index by team and day
+    // of decision (PostgreSQL otherwise scans the register: 210 ms at a million).
+    let letters = db
+        .read(move |conn| Ok::<_, ServiceError>(crate::storage::letters::counts(conn, Some(&sight), since)?));
     let (figures, decisions, mut window, letters) = try_join4(
         db.read(move |conn| {
             Ok::<_, ServiceError>(store::open_figures(conn, &scope, &sight_1, today, soon_until)?)
