@@ -6,13 +6,13 @@
 //! contact details, client reference, description or any explanation. The templates
 //! only receive [`MailFacts`], which holds nothing else.
 
+pub mod smtp;
 pub mod templates;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::configuration::MailUrl;
@@ -48,7 +48,7 @@ pub struct OutgoingLetter {
 #[derive(Clone)]
 pub enum Mailer {
     File(AsyncFileTransport<Tokio1Executor>),
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(smtp::Smtp),
     /// Keeps every mail in memory (tests).
     Memory(Arc<Mutex<Vec<OutgoingMail>>>),
 }
@@ -83,22 +83,7 @@ impl Mailer {
                 })?;
                 Ok(Mailer::File(AsyncFileTransport::new(dir)))
             }
-            MailUrl::Smtp(url) => {
-                let builder =
-                    AsyncSmtpTransport::<Tokio1Executor>::from_url(&lettre_url(url)?).map_err(|e| {
-                        format!(
-                            "AVG_LOKET_MAIL_URL: {} ({e})",
-                            crate::configuration::redact_password(url)
-                        )
-                    })?;
-                let builder = match root {
-                    Some(pem) => builder.tls(tls_with_root(url, pem)?),
-                    None => builder,
-                };
-                Ok(Mailer::Smtp(
-                    builder.timeout(Some(Duration::from_secs(30))).build(),
-                ))
-            }
+            MailUrl::Smtp(url) => Ok(Mailer::Smtp(smtp::Smtp::new(smtp_server(url, root)?))),
         }
     }
 
@@ -143,11 +128,7 @@ impl Mailer {
                 .await
                 .map(|_| ())
                 .map_err(|e| e.to_string()),
-            Mailer::Smtp(transport) => transport
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
+            Mailer::Smtp(pool) => pool.send(message.envelope(), &message.formatted()).await,
             Mailer::Memory(_) => unreachable!("memory mail is kept before a message is built"),
         }
     }
@@ -192,75 +173,96 @@ impl Mailer {
     }
 }
 
-/// The TLS of `url` (implicit for `smtps://`, STARTTLS as the URL says) with `pem`
-/// added to the trusted roots.
-fn tls_with_root(url: &str, pem: &[u8]) -> Result<lettre::transport::smtp::client::Tls, String> {
-    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = after_scheme.split(['/', '?']).next().unwrap_or_default();
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-    let host = match host_port.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => host_port.split(':').next().unwrap_or_default(),
+/// The server of an `smtp://` or `smtps://` URL (our contract: `smtp://` = STARTTLS
+/// when the server offers it, `?tls=required`, `?tls=none`; `smtps://` = TLS from the
+/// first byte), trusting also the certificate authority `root` (PEM) for TLS.
+fn smtp_server(url: &str, root: Option<&[u8]>) -> Result<smtp::Server, String> {
+    use lettre::transport::smtp::authentication::Credentials;
+    use lettre::transport::smtp::client::{Certificate, TlsParameters};
+    use lettre::transport::smtp::extension::ClientId;
+    let shown = crate::configuration::redact_password(url);
+    let parsed = url::Url::parse(url).map_err(|e| format!("AVG_LOKET_MAIL_URL: {shown} ({e})"))?;
+    let host = match parsed.host() {
+        Some(url::Host::Ipv6(address)) => address.to_string(),
+        Some(host) if !host.to_string().is_empty() => host.to_string(),
+        _ => return Err(format!("AVG_LOKET_MAIL_URL: {shown} names no host")),
     };
-    let certificate = Certificate::from_pem(pem)
-        .map_err(|e| format!("AVG_LOKET_MAIL_CA_FILE: not a PEM certificate ({e})"))?;
-    let parameters = TlsParameters::builder(host.to_string())
-        .add_root_certificate(certificate)
-        .build_rustls()
-        .map_err(|e| format!("AVG_LOKET_MAIL_URL: TLS for {host}: {e}"))?;
-    Ok(if url.starts_with("smtps://") {
-        Tls::Wrapper(parameters)
-    } else if url.contains("tls=none") {
-        Tls::None
-    } else if url.contains("tls=required") {
-        Tls::Required(parameters)
-    } else {
-        Tls::Opportunistic(parameters)
-    })
-}
-
-/// Our URL contract (`smtp://` = STARTTLS when the server offers it, `?tls=required`,
-/// `?tls=none`; `smtps://` = implicit TLS) in lettre's terms, where a plain `smtp://`
-/// means no TLS at all and STARTTLS-when-offered is `?tls=opportunistic`.
-fn lettre_url(url: &str) -> Result<String, String> {
-    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let smtps = parsed.scheme() == "smtps";
     let mut tls = None;
-    let mut rest = Vec::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        match pair.split_once('=') {
-            Some(("tls", value)) => tls = Some(value),
-            _ => rest.push(pair),
+    for (key, value) in parsed.query_pairs() {
+        match key.as_ref() {
+            "tls" => tls = Some(value.into_owned()),
+            other => {
+                return Err(format!(
+                    "AVG_LOKET_MAIL_URL: unknown parameter {other} (expected tls=required or tls=none)"
+                ))
+            }
         }
     }
-    let smtps = base.starts_with("smtps://");
-    let tls_param = match (smtps, tls) {
-        (true, None) => None,
+    let parameters = || -> Result<TlsParameters, String> {
+        let builder = TlsParameters::builder(host.clone());
+        let builder = match root {
+            // A file without a certificate would parse as none, and trust nothing more.
+            Some(pem) if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") => {
+                return Err(
+                    "AVG_LOKET_MAIL_CA_FILE: holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into(),
+                )
+            }
+            Some(pem) => builder.add_root_certificate(
+                Certificate::from_pem(pem)
+                    .map_err(|e| format!("AVG_LOKET_MAIL_CA_FILE: not a PEM certificate ({e})"))?,
+            ),
+            None => builder,
+        };
+        builder
+            .build_rustls()
+            .map_err(|e| format!("AVG_LOKET_MAIL_URL: TLS for {host}: {e}"))
+    };
+    let (security, default_port) = match (smtps, tls.as_deref()) {
+        (true, None) => (smtp::Security::Implicit(parameters()?), 465),
         (true, Some(other)) => {
             return Err(format!(
                 "AVG_LOKET_MAIL_URL: smtps:// always uses TLS; leave out tls={other}"
             ))
         }
-        (false, None | Some("opportunistic")) => Some("opportunistic"),
-        (false, Some("required")) => Some("required"),
-        (false, Some("none")) => None,
+        (false, None | Some("opportunistic")) => (smtp::Security::Opportunistic(parameters()?), 587),
+        (false, Some("required")) => (smtp::Security::Required(parameters()?), 587),
+        (false, Some("none")) => (smtp::Security::None, 25),
         (false, Some(other)) => {
             return Err(format!(
                 "AVG_LOKET_MAIL_URL: unknown tls={other} (expected required or none)"
             ))
         }
     };
-    if let Some(value) = tls_param {
-        rest.push(if value == "required" {
-            "tls=required"
-        } else {
-            "tls=opportunistic"
-        });
-    }
-    Ok(if rest.is_empty() {
-        base.to_string()
+    let decode = |part: &str| {
+        percent_encoding::percent_decode_str(part)
+            .decode_utf8()
+            .map(|s| s.into_owned())
+            .map_err(|_| format!("AVG_LOKET_MAIL_URL: {shown}: the user name or password is not UTF-8"))
+    };
+    let credentials = match parsed.password() {
+        Some(password) => Some(Credentials::new(decode(parsed.username())?, decode(password)?)),
+        None if !parsed.username().is_empty() => {
+            return Err(format!(
+                "AVG_LOKET_MAIL_URL: {shown} names a user without a password (smtp://user:password@host)"
+            ))
+        }
+        None => None,
+    };
+    // The path names us in EHLO (as lettre's URLs do); the machine's name otherwise.
+    let name = parsed.path().trim_matches('/');
+    let hello = if name.is_empty() {
+        ClientId::default()
     } else {
-        format!("{base}?{}", rest.join("&"))
+        ClientId::Domain(name.to_string())
+    };
+    Ok(smtp::Server {
+        port: parsed.port().unwrap_or(default_port),
+        host,
+        security,
+        credentials,
+        hello,
+        timeout: Duration::from_secs(30),
     })
 }
 
@@ -270,20 +272,43 @@ mod tests {
 
     #[tokio::test]
     async fn mail_urls_follow_the_interface_contract() {
+        use smtp::Security;
+        let server = |url: &str| smtp_server(url, None);
+        let s = server("smtp://mail.example.nl").unwrap();
+        assert!(matches!(s.security, Security::Opportunistic(_)));
+        assert_eq!((s.host.as_str(), s.port), ("mail.example.nl", 587));
+        assert!(s.credentials.is_none());
+        let s = server("smtp://u%40x:p%3Aw@mail:2587?tls=required").unwrap();
+        assert!(matches!(s.security, Security::Required(_)));
+        assert_eq!(s.port, 2587);
         assert_eq!(
-            lettre_url("smtp://mail:587").unwrap(),
-            "smtp://mail:587?tls=opportunistic"
+            s.credentials,
+            Some(lettre::transport::smtp::authentication::Credentials::new(
+                "u@x".into(),
+                "p:w".into()
+            ))
         );
-        assert_eq!(
-            lettre_url("smtp://u:p@mail:587?tls=required").unwrap(),
-            "smtp://u:p@mail:587?tls=required"
-        );
-        assert_eq!(
-            lettre_url("smtp://127.0.0.1:2525?tls=none").unwrap(),
-            "smtp://127.0.0.1:2525"
-        );
-        assert_eq!(lettre_url("smtps://mail:465").unwrap(), "smtps://mail:465");
-        assert!(lettre_url("smtp://mail?tls=maybe").is_err());
+        let s = server("smtp://127.0.0.1:2525?tls=none").unwrap();
+        assert!(matches!(s.security, Security::None));
+        assert_eq!((s.host.as_str(), s.port), ("127.0.0.1", 2525));
+        let s = server("smtps://[::1]").unwrap();
+        assert!(matches!(s.security, Security::Implicit(_)));
+        assert_eq!((s.host.as_str(), s.port), ("::1", 465));
+        let s = server("smtp://mail:25/avg-loket.example.nl?tls=none").unwrap();
+        assert_eq!(s.hello.to_string(), "avg-loket.example.nl");
+        for (url, says) in [
+            ("smtp://mail?tls=maybe", "unknown tls=maybe"),
+            ("smtps://mail?tls=none", "leave out tls=none"),
+            ("smtp://mail?pool=3", "unknown parameter pool"),
+            ("smtp://user@mail", "without a password"),
+            ("smtp://", "AVG_LOKET_MAIL_URL"),
+        ] {
+            let error = server(url).err().unwrap_or_else(|| panic!("{url} accepted"));
+            assert!(error.contains(says), "{url}: {error}");
+        }
+        assert!(smtp_server("smtps://mail", Some(b"not a certificate"))
+            .err()
+            .is_some_and(|e| e.contains("AVG_LOKET_MAIL_CA_FILE")));
         for url in [
             "smtp://mail:587",
             "smtp://mail:587?tls=required",

@@ -350,6 +350,10 @@ pub async fn seed(
         ));
     }
     let staff = db.write(move |conn| workers(conn, now)).await?;
+    // Years of decisions in random order: the dashboard's running totals are rebuilt
+    // once at the end (or at the next start, should seeding stop).
+    db.write(|conn| Ok::<_, ServiceError>(crate::storage::dashboard::pause_totals(conn)?))
+        .await?;
     let today = rules.today(now);
     let mut rng = Rng(seed);
     let mut written = 0;
@@ -374,6 +378,8 @@ pub async fn seed(
         }
     }
     db.write(move |conn| record_seed_in(conn, count, seed, now))
+        .await?;
+    db.write(|conn| Ok::<_, ServiceError>(crate::storage::dashboard::rebuild_totals(conn)?))
         .await?;
     // A register filled at once has no planner statistics until autovacuum (or
     // SQLite's next `PRAGMA optimize`) comes round; without them a search by name

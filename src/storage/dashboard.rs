@@ -45,14 +45,6 @@ pub struct OutcomeCount {
 }
 
 #[derive(Debug, Clone, QueryableByName)]
-struct KindCount {
-    #[diesel(sql_type = Text)]
-    kind: KindCode,
-    #[diesel(sql_type = BigInt)]
-    count: i64,
-}
-
-#[derive(Debug, Clone, QueryableByName)]
 struct Overdue {
     #[diesel(sql_type = BigInt)]
     response: i64,
@@ -168,6 +160,8 @@ const OVERDUE_COUNTS: Figure = Figure {
           WHERE team IN ({teams}) AND open_due IS NOT NULL AND {overdue}",
     index: "requests_open_due_by_team_idx",
 };
+/// Read for one team at a time: with the team fixed the index is in deadline order and
+/// the read stops after 20 (for several teams at once every overdue request was sorted).
 const OLDEST_OVERDUE: Figure = Figure {
     sql: "SELECT id FROM requests {index} \
           WHERE team IN ({teams}) AND open_due IS NOT NULL AND {overdue} \
@@ -186,35 +180,41 @@ const PAST_LEGAL_LIMIT: Figure = Figure {
           AND (suspended_since IS NULL OR legal_due < suspended_since)",
     index: "requests_open_legal_by_team_idx",
 };
-/// A histogram of one measure of `daily_outcomes` (migration 000016: per team, day,
-/// kind, days and on time, kept up to date by triggers on `requests`): a few thousand
-/// rows for the window instead of every decision or completion in it. `-1` stands
-/// for "does not apply".
-const fn outcomes(measure_sql: &'static str) -> Figure {
-    Figure {
-        sql: measure_sql,
-        index: "",
-    }
+/// A histogram of one measure over the window from `?` on: per group of
+/// `outcome_groups` (team, kind, days, on time; migration 000018, kept by triggers),
+/// its total of all days minus its running total on the last day before the window
+/// (`outcome_totals`): one look-up per group instead of summing every day of the
+/// window in `daily_outcomes`. `-1` stands for "does not apply". The teams come first
+/// in the text, as [`Figure::load`] binds them first.
+macro_rules! window_histogram {
+    ($measure:literal) => {
+        concat!(
+            "WITH g AS (SELECT measure, team, kind, days, on_time, total FROM outcome_groups \
+             WHERE measure = '",
+            $measure,
+            "' AND team IN ({teams})) \
+             SELECT kind, CASE WHEN days < 0 THEN NULL ELSE days END AS days, \
+             CASE WHEN on_time < 0 THEN NULL ELSE on_time = 1 END AS on_time, SUM(n) AS count \
+             FROM (SELECT g.kind, g.days, g.on_time, g.total - COALESCE((SELECT t.total \
+                   FROM outcome_totals AS t WHERE t.measure = g.measure AND t.team = g.team \
+                   AND t.kind = g.kind AND t.days = g.days AND t.on_time = g.on_time \
+                   AND t.day < ? ORDER BY t.day DESC LIMIT 1), 0) AS n FROM g) AS w \
+             GROUP BY kind, days, on_time HAVING SUM(n) > 0"
+        )
+    };
 }
-const DECISIONS: Figure = outcomes(
-    "SELECT kind, CASE WHEN days < 0 THEN NULL ELSE days END AS days, \
-     CASE WHEN on_time < 0 THEN NULL ELSE on_time = 1 END AS on_time, SUM(n) AS count \
-     FROM daily_outcomes \
-     WHERE measure = 'decision' AND team IN ({teams}) AND day >= ? \
-     GROUP BY kind, days, on_time HAVING SUM(n) > 0",
-);
-const COMPLETIONS: Figure = outcomes(
-    "SELECT kind, CASE WHEN days < 0 THEN NULL ELSE days END AS days, \
-     CASE WHEN on_time < 0 THEN NULL ELSE on_time = 1 END AS on_time, SUM(n) AS count \
-     FROM daily_outcomes \
-     WHERE measure = 'completion' AND team IN ({teams}) AND day >= ? \
-     GROUP BY kind, days, on_time HAVING SUM(n) > 0",
-);
-const EXTENSIONS: Figure = outcomes(
-    "SELECT kind, SUM(n) AS count FROM daily_outcomes \
-     WHERE measure = 'extension' AND team IN ({teams}) AND day >= ? \
-     GROUP BY kind HAVING SUM(n) > 0",
-);
+const DECISIONS: Figure = Figure {
+    sql: window_histogram!("decision"),
+    index: "",
+};
+const COMPLETIONS: Figure = Figure {
+    sql: window_histogram!("completion"),
+    index: "",
+};
+const EXTENSIONS: Figure = Figure {
+    sql: window_histogram!("extension"),
+    index: "",
+};
 
 /// The team codes in the caller's sight (`None`: every team).
 pub fn sight(conn: &mut DbConnection, teams: &Option<Vec<TeamCode>>) -> Result<Vec<TeamCode>, StorageError> {
@@ -245,16 +245,17 @@ pub fn open_figures(
             response: 0,
             execution: 0,
         });
-    let ids: Vec<String> = OLDEST_OVERDUE
-        .load::<Id>(conn, sight, &[today])?
-        .into_iter()
-        .map(|row| row.id)
-        .collect();
+    let mut ids: Vec<String> = Vec::new();
+    for team in sight {
+        let oldest = OLDEST_OVERDUE.load::<Id>(conn, std::slice::from_ref(team), &[today])?;
+        ids.extend(oldest.into_iter().map(|row| row.id));
+    }
     let mut oldest_overdue: Vec<RequestRecord> = requests::table
         .filter(requests::id.eq_any(&ids))
         .select(RequestRecord::as_select())
         .load(conn)?;
     oldest_overdue.sort_by(|a, b| (a.open_due, &a.reference).cmp(&(b.open_due, &b.reference)));
+    oldest_overdue.truncate(20);
     let due_soon = DUE_SOON
         .load::<Count>(conn, sight, &[today, soon_until])?
         .first()
@@ -311,11 +312,51 @@ pub fn extensions(
     sight: &[TeamCode],
     since: NaiveDate,
 ) -> Result<Vec<(KindCode, i64)>, StorageError> {
+    // Extensions have no days and no on-time (-1): one row per kind.
     Ok(EXTENSIONS
-        .load::<KindCount>(conn, sight, &[since])?
+        .load::<OutcomeCount>(conn, sight, &[since])?
         .into_iter()
         .map(|k| (k.kind, k.count))
         .collect())
+}
+
+/// Pauses the triggers that keep `outcome_totals` and `outcome_groups` (migration
+/// 000018) for a bulk load: seeding writes years of decisions in random order, and
+/// each would add to every later day of its group. [`rebuild_totals`] ends the pause.
+pub fn pause_totals(conn: &mut DbConnection) -> Result<(), StorageError> {
+    use diesel::connection::SimpleConnection;
+    conn.batch_execute("INSERT INTO outcome_totals_paused (id) VALUES (1) ON CONFLICT DO NOTHING")?;
+    Ok(())
+}
+
+/// Whether the running totals are paused (a bulk load is under way, or stopped).
+pub fn totals_paused(conn: &mut DbConnection) -> Result<bool, StorageError> {
+    let paused: i64 = RawSql::new("SELECT COUNT(*) AS count FROM outcome_totals_paused")
+        .load::<Count>(conn)?
+        .first()
+        .map_or(0, |c| c.count);
+    Ok(paused > 0)
+}
+
+/// Computes the running totals afresh from `daily_outcomes`, as migration 000018
+/// filled them, and ends a pause: one transaction.
+pub fn rebuild_totals(conn: &mut DbConnection) -> Result<(), StorageError> {
+    use diesel::connection::SimpleConnection;
+    conn.transaction(|conn| {
+        conn.batch_execute(
+            "DELETE FROM outcome_totals; \
+             DELETE FROM outcome_groups; \
+             INSERT INTO outcome_totals (measure, team, kind, days, on_time, day, total) \
+             SELECT measure, team, kind, days, on_time, day, \
+             SUM(n) OVER (PARTITION BY measure, team, kind, days, on_time ORDER BY day) \
+             FROM daily_outcomes; \
+             INSERT INTO outcome_groups (measure, team, kind, days, on_time, total) \
+             SELECT measure, team, kind, days, on_time, SUM(n) FROM daily_outcomes \
+             GROUP BY measure, team, kind, days, on_time; \
+             DELETE FROM outcome_totals_paused;",
+        )?;
+        Ok(())
+    })
 }
 
 /// The facts of every request received in `year` that the report counts.

@@ -309,6 +309,11 @@ impl Db {
                 analyze(&mut conn)?;
             }
         }
+        if dashboard::totals_paused(&mut conn)? {
+            // A seed stopped before its end left the dashboard's running totals paused.
+            dashboard::rebuild_totals(&mut conn)?;
+            tracing::info!("the dashboard's running totals rebuilt after an unfinished seed");
+        }
         if let DbConnection::Sqlite(lite) = &mut *conn {
             // New tables and indexes get their statistics now, not at the next open.
             lite.batch_execute("PRAGMA optimize")?;

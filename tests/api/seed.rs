@@ -83,3 +83,78 @@ fn the_same_seed_gives_the_same_register_and_a_full_database_is_refused() {
         String::from_utf8_lossy(&verify.stderr)
     );
 }
+
+/// Rows of the dashboard's running totals (migration 000018) that disagree with the
+/// day rows they are kept from, and whether they are paused: `(0, false)` when all hold.
+pub fn totals_out_of_step(conn: &mut avg_loket::storage::DbConnection) -> (i64, bool) {
+    let wrong = count(
+        conn,
+        "SELECT COUNT(*) AS count FROM outcome_totals AS t WHERE t.total <> \
+         (SELECT SUM(d.n) FROM daily_outcomes AS d WHERE d.measure = t.measure AND d.team = t.team \
+          AND d.kind = t.kind AND d.days = t.days AND d.on_time = t.on_time AND d.day <= t.day)",
+    ) + count(
+        conn,
+        "SELECT COUNT(*) AS count FROM outcome_groups AS g WHERE g.total <> \
+         (SELECT SUM(d.n) FROM daily_outcomes AS d WHERE d.measure = g.measure AND d.team = g.team \
+          AND d.kind = g.kind AND d.days = g.days AND d.on_time = g.on_time)",
+    ) + (count(conn, "SELECT COUNT(*) AS count FROM outcome_totals")
+        - count(conn, "SELECT COUNT(*) AS count FROM daily_outcomes"))
+    .abs();
+    let paused = count(conn, "SELECT COUNT(*) AS count FROM outcome_totals_paused") > 0;
+    (wrong, paused)
+}
+
+/// The `count` of a query that selects one.
+fn count(conn: &mut avg_loket::storage::DbConnection, sql: &str) -> i64 {
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        count: i64,
+    }
+    diesel::sql_query(sql).get_result::<Count>(conn).unwrap().count
+}
+
+/// Seeding writes decisions of three years in random order with the running totals
+/// paused, and rebuilds them at its end; a seed that stopped halfway leaves them
+/// paused, and the next start rebuilds them.
+#[test]
+fn a_seeded_register_has_running_totals_that_match_its_days() {
+    let database = TestDatabase::create();
+    let output = run(&database, &["seed", "--requests", "400", "--seed", "4"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let db = avg_loket::storage::Db::connect(
+        &avg_loket::configuration::DatabaseUrl::parse(&database.url()).unwrap(),
+        1,
+    )
+    .unwrap();
+    {
+        let mut conn = db.get().unwrap();
+        let days = count(&mut conn, "SELECT COUNT(*) AS count FROM daily_outcomes");
+        assert!(days > 100, "a register of three years: {days} day rows");
+        assert_eq!(totals_out_of_step(&mut conn), (0, false));
+        // As a seed that stopped halfway leaves them: paused, and behind.
+        diesel::sql_query("INSERT INTO outcome_totals_paused (id) VALUES (1)")
+            .execute(&mut *conn)
+            .unwrap();
+        diesel::sql_query("UPDATE outcome_groups SET total = total + 7")
+            .execute(&mut *conn)
+            .unwrap();
+        assert!(totals_out_of_step(&mut conn).0 > 0);
+    }
+    let migrated = run(&database, &["migrate"]);
+    assert!(
+        migrated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrated.stderr)
+    );
+    let mut conn = db.get().unwrap();
+    assert_eq!(
+        totals_out_of_step(&mut conn),
+        (0, false),
+        "rebuilt at the next start"
+    );
+}

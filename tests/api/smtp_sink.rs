@@ -33,7 +33,7 @@ impl SmtpSink {
             for stream in listener.incoming().map_while(Result::ok) {
                 let store = store.clone();
                 std::thread::spawn(move || {
-                    let _ = session(stream, &store, pause);
+                    let _ = session(stream, &store, pause, None);
                 });
             }
         });
@@ -54,13 +54,19 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// One SMTP session; with `sign_in` (the base64 of AUTH PLAIN's answer) mail is taken
+/// only after AUTH PLAIN with it (and the greeting was said before STARTTLS).
 fn session<S: Read + Write>(
     stream: S,
     store: &Mutex<Vec<Received>>,
     pause: std::time::Duration,
+    sign_in: Option<&str>,
 ) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream);
-    reader.get_mut().write_all(b"220 sink ESMTP\r\n")?;
+    if sign_in.is_none() {
+        reader.get_mut().write_all(b"220 sink ESMTP\r\n")?;
+    }
+    let mut signed_in = sign_in.is_none();
     let mut to = Vec::new();
     let mut line = String::new();
     loop {
@@ -70,7 +76,20 @@ fn session<S: Read + Write>(
         }
         let command = line.trim_end().to_ascii_uppercase();
         let reply: &[u8] = if command.starts_with("EHLO") || command.starts_with("HELO") {
-            b"250-sink\r\n250 8BITMIME\r\n"
+            if sign_in.is_some() {
+                b"250-sink\r\n250-AUTH PLAIN\r\n250 8BITMIME\r\n"
+            } else {
+                b"250-sink\r\n250 8BITMIME\r\n"
+            }
+        } else if command.starts_with("AUTH PLAIN ") {
+            signed_in = sign_in == Some(line.trim_end()[11..].trim());
+            if signed_in {
+                b"235 2.7.0 Authentication successful\r\n"
+            } else {
+                b"535 5.7.8 Authentication credentials invalid\r\n"
+            }
+        } else if command.starts_with("MAIL FROM") && !signed_in {
+            b"530 5.7.0 Authentication required\r\n"
         } else if command.starts_with("MAIL FROM") {
             to.clear();
             b"250 OK\r\n"
@@ -132,19 +151,24 @@ fn test_certificates() -> (
     )
 }
 
+/// The PEM of a test authority and a server configuration with a certificate it signed.
+fn server_config() -> (String, Arc<rustls::ServerConfig>) {
+    let (ca_pem, chain, key) = test_certificates();
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap();
+    (ca_pem, Arc::new(config))
+}
+
 impl SmtpSink {
     /// A sink that speaks SMTP over implicit TLS (`smtps://`) only; returns it and the
     /// PEM of the authority its certificate is signed by.
     pub fn start_tls(port: u16) -> (SmtpSink, String) {
-        let (ca_pem, chain, key) = test_certificates();
-        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-        let config = rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_single_cert(chain, key)
-            .unwrap();
-        let config = Arc::new(config);
+        let (ca_pem, config) = server_config();
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind SMTP sink");
         let received = Arc::new(Mutex::new(Vec::new()));
         let store = received.clone();
@@ -159,10 +183,75 @@ impl SmtpSink {
                         rustls::StreamOwned::new(connection, stream),
                         &store,
                         std::time::Duration::ZERO,
+                        None,
                     );
                 });
             }
         });
         (SmtpSink { received }, ca_pem)
+    }
+}
+
+impl SmtpSink {
+    /// A sink on `smtp://` that offers STARTTLS (with a certificate of the test's own
+    /// authority, whose PEM it returns) and takes mail only over TLS, after AUTH PLAIN
+    /// as `user` with `password`: an organisation's submission server on port 587.
+    pub fn start_submission(port: u16, user: &str, password: &str) -> (SmtpSink, String) {
+        use base64::Engine as _;
+        let (ca_pem, config) = server_config();
+        let sign_in = base64::engine::general_purpose::STANDARD.encode(format!("\0{user}\0{password}"));
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind SMTP sink");
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let store = received.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().map_while(Result::ok) {
+                let (store, config, sign_in) = (store.clone(), config.clone(), sign_in.clone());
+                std::thread::spawn(move || {
+                    let Ok(Some(stream)) = until_starttls(stream) else {
+                        return;
+                    };
+                    let Ok(connection) = rustls::ServerConnection::new(config) else {
+                        return;
+                    };
+                    let _ = session(
+                        rustls::StreamOwned::new(connection, stream),
+                        &store,
+                        std::time::Duration::ZERO,
+                        Some(&sign_in),
+                    );
+                });
+            }
+        });
+        (SmtpSink { received }, ca_pem)
+    }
+}
+
+/// The plain-text part of a session that must turn to TLS: the stream once the
+/// client has said STARTTLS, `None` if it left before.
+fn until_starttls(stream: std::net::TcpStream) -> std::io::Result<Option<std::net::TcpStream>> {
+    let mut reader = BufReader::new(stream);
+    reader.get_mut().write_all(b"220 sink ESMTP\r\n")?;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        let command = line.trim_end().to_ascii_uppercase();
+        if command.starts_with("EHLO") || command.starts_with("HELO") {
+            reader
+                .get_mut()
+                .write_all(b"250-sink\r\n250-STARTTLS\r\n250 8BITMIME\r\n")?;
+        } else if command == "STARTTLS" {
+            reader.get_mut().write_all(b"220 2.0.0 Ready to start TLS\r\n")?;
+            return Ok(Some(reader.into_inner()));
+        } else if command == "QUIT" {
+            reader.get_mut().write_all(b"221 bye\r\n")?;
+            return Ok(None);
+        } else {
+            reader
+                .get_mut()
+                .write_all(b"530 5.7.0 Must issue a STARTTLS command first\r\n")?;
+        }
     }
 }
