@@ -286,8 +286,8 @@ pub async fn dashboard(
     // Every letter belongs to a request of a team: the teams in sight, named even
     // for a caller who sees all, so that the count reads the index by team and day
     // of decision (PostgreSQL otherwise scans the register: 210 ms at a million).
-    let letters = db
-        .read(move |conn| Ok::<_, ServiceError>(crate::storage::letters::counts(conn, Some(&sight), since)?));
+    let letters =
+        db.read(move |conn| Ok::<_, ServiceError>(crate::storage::letters::counts(conn, &sight, since)?));
     let (figures, decisions, mut window, letters) = try_join4(
         db.read(move |conn| {
             Ok::<_, ServiceError>(store::open_figures(conn, &scope, &sight_1, today, soon_until)?)

@@ -363,6 +363,7 @@ async fn window_figures_follow_a_transferred_request_to_its_new_team() {
     assert_eq!(all, (1, 1, Some(15.0)), "counted once over every team");
     let mut conn = app.db.get().unwrap();
     assert_eq!(crate::seed::totals_out_of_step(&mut conn), (0, false));
+    assert_eq!(crate::seed::open_figures_out_of_step(&mut conn), 0);
 }
 
 /// The window's figures are a group's total minus its running total before the window
@@ -399,4 +400,89 @@ async fn a_decision_entered_after_the_fact_before_the_window_stays_outside_it() 
     assert_eq!(decided().await, 2);
     let mut conn = app.db.get().unwrap();
     assert_eq!(crate::seed::totals_out_of_step(&mut conn), (0, false));
+    assert_eq!(crate::seed::open_figures_out_of_step(&mut conn), 0);
+}
+
+/// The open figures are counters kept by triggers on `requests` (migration 000019):
+/// every change of a counted column moves a request from one counter to another, and
+/// the dashboard agrees with the list after each step.
+#[actix_web::test]
+async fn the_open_figures_follow_every_change_of_a_request() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    app.create_team("JGD").await;
+    let worker = json!({"assignee": app.worker("AMW").id});
+    let a = register(&app, "access", "AMW", &ago(30)).await;
+    let b = register(&app, "access", "AMW", &ago(10)).await;
+    let c = register(&app, "objection", "JGD", &ago(3)).await;
+    let check = |step: &'static str| {
+        let app = &app;
+        async move {
+            let d = app.get("/api/v1/dashboard").await;
+            assert_eq!(d.status, 200, "{}", d.text);
+            let open = app
+                .get("/api/v1/requests?status=received,in_assessment,awaiting_requester,in_execution")
+                .await;
+            assert_eq!(d.body["open"]["total"], open.body["total"], "{step}: {}", d.text);
+            let overdue = app.get("/api/v1/requests?overdue=true").await;
+            assert_eq!(
+                d.body["overdue"]["total"], overdue.body["total"],
+                "{step}: {}",
+                d.text
+            );
+            let mut conn = app.db.get().unwrap();
+            assert_eq!(crate::seed::open_figures_out_of_step(&mut conn), 0, "{step}");
+            d.body
+        }
+    };
+    let d = check("registered").await;
+    assert_eq!(d["open"]["total"], 3);
+    assert_eq!(d["overdue"]["response"], 1, "{d}");
+    assert_eq!(d["unassigned"], 3);
+    app.act_ok(&a, "assign", &worker).await;
+    app.act_ok(&b, "assign", &worker).await;
+    assert_eq!(check("assigned").await["unassigned"], 1);
+    app.act_ok(&a, "suspend", &json!({"reason": "identity", "asked_on": ago(20)}))
+        .await;
+    let d = check("paused before its deadline").await;
+    assert_eq!(
+        (d["suspended"].clone(), d["overdue"]["response"].clone()),
+        (json!(1), json!(0))
+    );
+    app.act_ok(&a, "resume", &json!({"received_on": ago(2)})).await;
+    assert_eq!(check("resumed").await["suspended"], 0);
+    app.act_ok(
+        &b,
+        "correct",
+        &json!({"reason": "brief lag eerder binnen", "received_on": ago(40)}),
+    )
+    .await;
+    assert_eq!(check("corrected into the past").await["overdue"]["response"], 1);
+    app.act_ok(
+        &b,
+        "start_assessment",
+        &json!({"identity_verified_by": "known_client"}),
+    )
+    .await;
+    app.act_ok(
+        &b,
+        "decide",
+        &json!({"outcome": "granted", "communicated_on": ago(1)}),
+    )
+    .await;
+    let d = check("decided").await;
+    assert_eq!(d["open"]["by_status"]["in_execution"], 1, "{d}");
+    app.act_ok(&c, "transfer", &json!({"team": "AMW", "reason": "andere cliënt"}))
+        .await;
+    assert_eq!(check("transferred").await["open"]["by_team"]["AMW"], 3);
+    app.act_ok(&c, "withdraw", &json!({"reason": "ingetrokken", "on": ago(0)}))
+        .await;
+    app.act_ok(
+        &b,
+        "complete",
+        &json!({"summary": "afschrift verstuurd", "completed_on": ago(0)}),
+    )
+    .await;
+    let d = check("closed").await;
+    assert_eq!(d["open"]["total"], 1, "{d}");
 }

@@ -537,6 +537,10 @@ async fn a_refusal_by_email_reaches_an_smtp_server_over_tls_with_the_pdf_whose_h
         app.get("/api/v1/dashboard").await.body["letters"],
         json!({"queued": 1, "failed": 0, "decisions_without_letter": 0})
     );
+    {
+        let mut conn = app.db.get().unwrap();
+        assert_eq!(crate::seed::open_figures_out_of_step(&mut conn), 0);
+    }
 
     let organisation = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("organisation.example.toml");
     let mut with_organisation = mail_settings.to_vec();

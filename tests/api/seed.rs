@@ -104,6 +104,38 @@ pub fn totals_out_of_step(conn: &mut avg_loket::storage::DbConnection) -> (i64, 
     (wrong, paused)
 }
 
+/// How many rows of the counters of migration 000019 (the open figures, decisions
+/// without a letter) differ from counting the requests themselves, in either
+/// direction (0: in step).
+pub fn open_figures_out_of_step(conn: &mut avg_loket::storage::DbConnection) -> i64 {
+    let counts = "SELECT team, status, kind, COALESCE(assignee, '') AS assignee, COUNT(*) AS n \
+                  FROM requests WHERE open_due IS NOT NULL GROUP BY 1, 2, 3, 4";
+    let stored_counts = "SELECT team, status, kind, assignee, n FROM open_counts";
+    let deadlines = "SELECT team, deadline, day, running, COUNT(*) AS n FROM ( \
+        SELECT team, CASE WHEN decided_on IS NULL THEN 'response' ELSE 'execution' END AS deadline, \
+               open_due AS day, CASE WHEN suspended_since IS NULL THEN 1 ELSE 0 END AS running \
+        FROM requests WHERE open_due IS NOT NULL \
+          AND (suspended_since IS NULL OR open_due < suspended_since) \
+        UNION ALL \
+        SELECT team, 'legal', legal_due, CASE WHEN suspended_since IS NULL THEN 1 ELSE 0 END \
+        FROM requests WHERE open_due IS NOT NULL \
+          AND (suspended_since IS NULL OR legal_due < suspended_since)) AS o \
+        GROUP BY 1, 2, 3, 4";
+    let stored_deadlines = "SELECT team, deadline, day, running, n FROM open_deadlines";
+    let unlettered = "SELECT team, decided_on AS day, kind, COUNT(*) AS n FROM requests AS r \
+        WHERE decided_on IS NOT NULL AND NOT EXISTS (SELECT 1 FROM letters AS l \
+        WHERE l.request_id = r.id AND l.kind = 'decision' AND l.status <> 'draft') GROUP BY 1, 2, 3";
+    let stored_unlettered =
+        "SELECT team, day, kind, n FROM daily_outcomes WHERE measure = 'unlettered' AND n <> 0";
+    let differ = |a: &str, b: &str| format!("SELECT COUNT(*) AS count FROM ({a} EXCEPT {b}) AS x");
+    count(conn, &differ(unlettered, stored_unlettered))
+        + count(conn, &differ(stored_unlettered, unlettered))
+        + count(conn, &differ(counts, stored_counts))
+        + count(conn, &differ(stored_counts, counts))
+        + count(conn, &differ(deadlines, stored_deadlines))
+        + count(conn, &differ(stored_deadlines, deadlines))
+}
+
 /// The `count` of a query that selects one.
 fn count(conn: &mut avg_loket::storage::DbConnection, sql: &str) -> i64 {
     #[derive(diesel::QueryableByName)]
@@ -136,6 +168,7 @@ fn a_seeded_register_has_running_totals_that_match_its_days() {
         let days = count(&mut conn, "SELECT COUNT(*) AS count FROM daily_outcomes");
         assert!(days > 100, "a register of three years: {days} day rows");
         assert_eq!(totals_out_of_step(&mut conn), (0, false));
+        assert_eq!(open_figures_out_of_step(&mut conn), 0, "the open figures too");
         // As a seed that stopped halfway leaves them: paused, and behind.
         diesel::sql_query("INSERT INTO outcome_totals_paused (id) VALUES (1)")
             .execute(&mut *conn)
