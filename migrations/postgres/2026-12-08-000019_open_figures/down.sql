@@ -1,3 +1,4 @@
+DROP INDEX daily_outcomes_window_idx;
 DROP TRIGGER unlettered_follow_letter ON letters;
 DROP FUNCTION unlettered_follow_letter();
 DROP TRIGGER unlettered_follow_request ON requests;

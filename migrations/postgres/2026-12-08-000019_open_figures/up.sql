@@ -201,3 +201,11 @@ DROP INDEX requests_open_legal_by_team_idx;
 CREATE TRIGGER audit_head_first
     BEFORE INSERT OR DELETE OR UPDATE OF kind, status, request_id ON letters
     FOR EACH STATEMENT EXECUTE FUNCTION audit_head_first();
+
+-- PostgreSQL reads a 90-day window by summing its day rows (a hash aggregate of some
+-- 27,000 rows at a million: about 11 ms) rather than by a look-up of a running total
+-- per group (about 20 µs each on PostgreSQL, 67-90 ms for the 3,593 groups of
+-- completions). This index holds `n`, so the sum reads no table row (an index-only
+-- scan, where autovacuum keeps the visibility map). SQLite's `daily_outcomes` is a
+-- WITHOUT ROWID table: its primary key holds `n` already.
+CREATE INDEX daily_outcomes_window_idx ON daily_outcomes (measure, team, day, kind, days, on_time) INCLUDE (n);
