@@ -97,6 +97,9 @@ enum Mode {
     /// For a walk in sort order: on SQLite a `+` before each filtered column, so no
     /// filter takes the place of the sort's index.
     Walk,
+    /// A walk by reference within one team, over `requests_team_reference_idx`
+    /// (migration 000020): the team is the index's first column, so it stays a range.
+    WalkInTeam,
 }
 
 /// A `WHERE` clause and its parameters, in order.
@@ -141,7 +144,8 @@ impl Clauses {
 
 /// The filters as SQL, for `reach` and `mode` on this backend.
 fn clauses(filter: &ListFilter, reach: Reach, mode: Mode, sqlite: bool, sort: Sort) -> Clauses {
-    let plain = mode == Mode::Walk && sqlite;
+    let walk = matches!(mode, Mode::Walk | Mode::WalkInTeam);
+    let plain = walk && sqlite;
     // A column the walk must not choose an index by.
     let col = |name: &str| {
         if plain {
@@ -174,17 +178,19 @@ fn clauses(filter: &ListFilter, reach: Reach, mode: Mode, sqlite: bool, sort: So
             KindCode::ALL.iter().map(|k| k.code().to_string()).collect(),
         );
     }
+    let team = if mode == Mode::WalkInTeam {
+        String::from("team")
+    } else {
+        col("team")
+    };
     if !filter.teams.is_empty() {
         w.one_of(
-            &col("team"),
+            &team,
             filter.teams.iter().map(|t| t.as_str().to_string()).collect(),
         );
     }
     if let Some(teams) = &filter.visible_teams {
-        w.one_of(
-            &col("team"),
-            teams.iter().map(|t| t.as_str().to_string()).collect(),
-        );
+        w.one_of(&team, teams.iter().map(|t| t.as_str().to_string()).collect());
     }
     if let Some(assignee) = &filter.assignee {
         w.push(
@@ -218,7 +224,7 @@ fn clauses(filter: &ListFilter, reach: Reach, mode: Mode, sqlite: bool, sort: So
         w.push(format!("{received} >= ?"), [Value::Date(date)]);
         // Every deadline lies on or after the day of receipt: a walk by a deadline
         // starts there instead of at the register's first request.
-        if mode == Mode::Walk {
+        if walk {
             if let Some(column) = deadline_column(sort.key) {
                 w.push(format!("{column} >= ?"), [Value::Date(date)]);
             }
@@ -420,6 +426,15 @@ fn sort_index(key: SortKey) -> &'static str {
     }
 }
 
+/// Does the list name exactly one team (by its filter or the caller's sight)?
+fn one_team(filter: &ListFilter) -> bool {
+    match (&filter.teams[..], &filter.visible_teams) {
+        ([_], _) => true,
+        ([], Some(sight)) => sight.len() == 1,
+        _ => false,
+    }
+}
+
 /// `ORDER BY` the sort key, then the reference (unique: a total order).
 fn order_by(key: SortKey, descending: bool) -> String {
     let direction = if descending { "DESC" } else { "ASC" };
@@ -490,7 +505,14 @@ fn page_ids(
         key,
         descending: filter.sort.descending,
     };
-    let (w, index) = if walk {
+    let (w, index) = if walk && key == SortKey::Reference && one_team(filter) {
+        // A manager's list by reference (or one team's): the team's own entries only,
+        // not every team's, between the matches.
+        (
+            clauses(filter, reach, Mode::WalkInTeam, sqlite, sort),
+            Some("requests_team_reference_idx"),
+        )
+    } else if walk {
         (
             clauses(filter, reach, Mode::Walk, sqlite, sort),
             Some(sort_index(key)),

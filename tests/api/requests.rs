@@ -572,3 +572,55 @@ async fn lists_count_their_matches_exactly_up_to_ten_thousand() {
     let last = app.get("/api/v1/requests?per_page=500&page=21").await;
     assert_eq!(last.body["items"].as_array().unwrap().len(), 10);
 }
+
+/// A list of one team with more than 10,000 matches is read in reference order over
+/// the team's own index (migration 000020): the same pages as sorting them.
+#[actix_web::test]
+async fn a_large_list_of_one_team_is_read_in_reference_order() {
+    let app = crate::helpers::spawn_app().await;
+    let seeded = std::process::Command::new(crate::cli::BIN)
+        .env_clear()
+        .env("AVG_LOKET_DATABASE_URL", app.database.url())
+        .args(["seed", "--requests", "10010", "--seed", "3"])
+        .output()
+        .unwrap();
+    assert!(seeded.status.success(), "{seeded:?}");
+    // Every request in one team, before the first call (a long write would outlast
+    // the test client's kept-alive connection). Moving years of decisions at once,
+    // like seeding, pauses the dashboard's running totals and rebuilds them after
+    // (each moved decision would add to every later day of its new group).
+    let mut conn = app.db.get().unwrap();
+    use avg_loket::storage::dashboard::{pause_totals, rebuild_totals};
+    use avg_loket::storage::schema::requests::dsl as r;
+    pause_totals(&mut conn).unwrap();
+    diesel::update(r::requests)
+        .set(r::team.eq("AMW"))
+        .execute(&mut *conn)
+        .unwrap();
+    rebuild_totals(&mut conn).unwrap();
+    for (query, descending, offset) in [
+        ("team=AMW&sort=reference&per_page=50&page=3", false, 100),
+        ("team=AMW&sort=-reference&per_page=50&page=2", true, 50),
+    ] {
+        let page = app.get(&format!("/api/v1/requests?{query}")).await;
+        assert_eq!(page.status, 200, "{}", page.text);
+        assert_eq!(page.body["total_exact"], false, "{query}: a walk");
+        let listed: Vec<String> = page.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["reference"].as_str().unwrap().to_string())
+            .collect();
+        let matching = r::requests
+            .filter(r::team.eq("AMW"))
+            .select(r::reference)
+            .limit(50)
+            .offset(offset);
+        let sorted: Vec<String> = if descending {
+            matching.order(r::reference.desc()).load(&mut *conn).unwrap()
+        } else {
+            matching.order(r::reference.asc()).load(&mut *conn).unwrap()
+        };
+        assert_eq!(listed, sorted, "{query}");
+    }
+}

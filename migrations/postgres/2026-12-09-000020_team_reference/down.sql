@@ -1,0 +1,1 @@
+DROP INDEX requests_team_reference_idx;
