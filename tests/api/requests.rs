@@ -544,12 +544,7 @@ async fn the_list_as_csv_has_the_same_filters_and_no_free_text() {
 #[actix_web::test]
 async fn lists_count_their_matches_exactly_up_to_ten_thousand() {
     let app = crate::helpers::spawn_app().await;
-    let seeded = std::process::Command::new(crate::cli::BIN)
-        .env_clear()
-        .env("AVG_LOKET_DATABASE_URL", app.database.url())
-        .args(["seed", "--requests", "10010", "--seed", "3"])
-        .output()
-        .unwrap();
+    let seeded = crate::seed::run(&app.database, &["seed", "--requests", "10010", "--seed", "3"]);
     assert!(seeded.status.success(), "{seeded:?}");
 
     let all = app.get("/api/v1/requests?per_page=2&page=3").await;
@@ -578,12 +573,7 @@ async fn lists_count_their_matches_exactly_up_to_ten_thousand() {
 #[actix_web::test]
 async fn a_large_list_of_one_team_is_read_in_reference_order() {
     let app = crate::helpers::spawn_app().await;
-    let seeded = std::process::Command::new(crate::cli::BIN)
-        .env_clear()
-        .env("AVG_LOKET_DATABASE_URL", app.database.url())
-        .args(["seed", "--requests", "10010", "--seed", "3"])
-        .output()
-        .unwrap();
+    let seeded = crate::seed::run(&app.database, &["seed", "--requests", "10010", "--seed", "3"]);
     assert!(seeded.status.success(), "{seeded:?}");
     // Every request in one team, before the first call (a long write would outlast
     // the test client's kept-alive connection). Moving years of decisions at once,

@@ -8,7 +8,8 @@ use diesel::{QueryDsl, RunQueryDsl};
 use crate::cli::avg_loket;
 use crate::helpers::TestDatabase;
 
-fn run(database: &TestDatabase, args: &[&str]) -> Output {
+/// Runs the binary with `args` against `database` (a clean environment).
+pub fn run(database: &TestDatabase, args: &[&str]) -> Output {
     let dir = tempfile::tempdir().unwrap();
     avg_loket(dir.path(), &[("AVG_LOKET_DATABASE_URL", &database.url())])
         .args(args)
