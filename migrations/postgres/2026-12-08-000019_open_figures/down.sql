@@ -13,6 +13,7 @@ CREATE INDEX requests_open_idx
 CREATE INDEX requests_open_legal_by_team_idx
     ON requests (team, legal_due, suspended_since)
     WHERE open_due IS NOT NULL;
+CREATE INDEX requests_decided_idx ON requests (team, decided_on, id);
 DROP TRIGGER audit_head_first ON letters;
 DROP TRIGGER audit_head_first ON requests;
 DROP FUNCTION audit_head_first();

@@ -12,6 +12,7 @@ CREATE INDEX requests_open_idx
 CREATE INDEX requests_open_legal_by_team_idx
     ON requests (team, legal_due, suspended_since)
     WHERE open_due IS NOT NULL;
+CREATE INDEX requests_decided_idx ON requests (team, decided_on, id);
 DROP TRIGGER open_figures_insert;
 DROP TRIGGER open_figures_delete;
 DROP TRIGGER open_figures_update;

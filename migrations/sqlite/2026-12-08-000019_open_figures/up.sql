@@ -215,3 +215,7 @@ END;
 -- open requests by team and deadline stays for the 20 oldest overdue requests.
 DROP INDEX requests_open_idx;
 DROP INDEX requests_open_legal_by_team_idx;
+-- And the index of decided requests by team and day with their id (migration 000016),
+-- which served only the count of decisions without a letter, now the measure
+-- 'unlettered' above.
+DROP INDEX requests_decided_idx;
