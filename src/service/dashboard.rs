@@ -284,8 +284,8 @@ pub async fn dashboard(
     // takes as long as the slowest, not the sum (each is its own snapshot).
     let (scope, sight_1, sight_2, sight_3) = (teams.clone(), sight.clone(), sight.clone(), sight.clone());
     // Every letter belongs to a request of a team: the teams in sight, named even
-    // for a caller who sees all, so that the count reads the index by team and day
-    // of decision (PostgreSQL otherwise scans the register: 210 ms at a million).
+    // for a caller who sees all, so that the counts read by team (the decisions
+    // without a letter from their counters, migration 000019).
     let letters =
         db.read(move |conn| Ok::<_, ServiceError>(crate::storage::letters::counts(conn, &sight, since)?));
     let (figures, decisions, mut window, letters) = try_join4(
