@@ -1,11 +1,16 @@
-//! Registration throughput on the default SQLite store, against the raw durable
-//! SQLite transaction rate of the same machine, measured in the same run.
+//! Registration throughput over HTTP against the raw durable transaction rate of the
+//! same database on the same machine, measured in the same run: on the default SQLite
+//! store, or on PostgreSQL when `BENCH_POSTGRES_URL` names a server.
 //!
 //!     cargo bench --bench register
+//!     BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench register
 //!
 //! Environment: `BENCH_REQUESTS` (default 4000), `BENCH_CLIENTS` (default 16),
-//! `BENCH_RAW_TRANSACTIONS` (default 4000), `BENCH_DIR` (default target/bench).
-//! Prints a Markdown table for docs/performance.md. This is a benchmark, never a test.
+//! `BENCH_RAW_TRANSACTIONS` (default 4000), `BENCH_RAW_CLIENTS` (PostgreSQL's raw
+//! rate: default 8), `BENCH_DIR` (default target/bench). On PostgreSQL the bench
+//! creates (and first drops) the databases `avg_loket_bench` and `avg_loket_bench_raw`
+//! on that server. Prints a Markdown table for docs/performance.md. This is a
+//! benchmark, never a test.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -13,7 +18,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, SqliteConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -46,6 +51,74 @@ fn raw_sqlite_rate(dir: &Path, transactions: usize) -> f64 {
     transactions as f64 / started.elapsed().as_secs_f64()
 }
 
+/// The same transaction on PostgreSQL (default `synchronous_commit`, so each commit
+/// waits for its WAL flush), from `clients` connections at once, the way pgbench runs
+/// it: one request row plus one event per transaction.
+fn raw_postgres_rate(url: &str, transactions: usize, clients: usize) -> f64 {
+    let mut conn = PgConnection::establish(url).unwrap();
+    conn.batch_execute(
+        "CREATE TABLE IF NOT EXISTS rows (id TEXT PRIMARY KEY, payload TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS events (seq BIGSERIAL PRIMARY KEY, row_id TEXT NOT NULL, data TEXT NOT NULL);
+         TRUNCATE rows, events;",
+    )
+    .unwrap();
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let connections: Vec<PgConnection> = (0..clients)
+        .map(|_| PgConnection::establish(url).unwrap())
+        .collect();
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for mut conn in connections {
+            let next = next.clone();
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= transactions {
+                    break;
+                }
+                conn.batch_execute(&format!(
+                    "BEGIN;
+                     INSERT INTO rows (id, payload) VALUES ('row-{i}', '{{\"kind\":\"access\",\"team\":\"AMW\"}}');
+                     INSERT INTO events (row_id, data) VALUES ('row-{i}', '{{\"action\":\"register\"}}');
+                     COMMIT;"
+                ))
+                .unwrap();
+            });
+        }
+    });
+    transactions as f64 / started.elapsed().as_secs_f64()
+}
+
+/// A fresh, empty database `name` on the server of `url`; returns its URL.
+fn fresh_postgres_database(url: &str, name: &str) -> String {
+    let mut admin = PgConnection::establish(url).unwrap();
+    // Two calls: several statements in one would run as one transaction, which
+    // DROP DATABASE refuses.
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .unwrap();
+    admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    let (base, _) = url.rsplit_once('/').expect("a PostgreSQL URL ends in /database");
+    format!("{base}/{name}")
+}
+
+/// Runs a command of `avg-loket` on `database_url`; returns what it printed.
+fn avg_loket(dir: &Path, database_url: &str, args: &[&str]) -> String {
+    let done = Command::new(env!("CARGO_BIN_EXE_avg-loket"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("AVG_LOKET_DATABASE_URL", database_url)
+        .env("AVG_LOKET_LOG", "warn")
+        .output()
+        .expect("avg-loket runs");
+    assert!(
+        done.status.success(),
+        "avg-loket {args:?}: {}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    String::from_utf8_lossy(&done.stdout).into_owned()
+}
+
 fn status_kb(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .unwrap_or_default()
@@ -67,12 +140,37 @@ fn main() {
     for file in ["avg-loket.db", "avg-loket.db-wal", "avg-loket.db-shm"] {
         let _ = std::fs::remove_file(dir.join(file));
     }
+    let postgres = std::env::var("BENCH_POSTGRES_URL").ok().filter(|u| !u.is_empty());
+    let raw_clients = if postgres.is_some() {
+        env_number("BENCH_RAW_CLIENTS", 8)
+    } else {
+        1
+    };
 
-    let raw = raw_sqlite_rate(dir, raw_transactions);
-
+    // The database `serve` uses: the default SQLite file, or a fresh PostgreSQL database.
+    let (raw, database_url, raw_label) = match &postgres {
+        None => (
+            raw_sqlite_rate(dir, raw_transactions),
+            "sqlite://avg-loket.db".to_string(),
+            "raw SQLite, 1 row + 1 event per transaction (WAL, synchronous=FULL)".to_string(),
+        ),
+        Some(url) => {
+            let raw_url = fresh_postgres_database(url, "avg_loket_bench_raw");
+            let raw = raw_postgres_rate(&raw_url, raw_transactions, raw_clients);
+            (
+                raw,
+                fresh_postgres_database(url, "avg_loket_bench"),
+                format!("raw PostgreSQL, 1 row + 1 event per transaction, {raw_clients} clients"),
+            )
+        }
+    };
+    // `serve` would migrate too; done first so the privacy officer can be added.
+    avg_loket(dir, &database_url, &["migrate"]);
     // The privacy officer whose token the clients use (registers for any team).
-    let added = Command::new(env!("CARGO_BIN_EXE_avg-loket"))
-        .args([
+    let added = avg_loket(
+        dir,
+        &database_url,
+        &[
             "user",
             "add",
             "--name",
@@ -81,28 +179,16 @@ fn main() {
             "bench@zorg.example",
             "--role",
             "privacy_officer",
-        ])
-        .current_dir(dir)
-        .env_clear()
-        .env("AVG_LOKET_LOG", "warn")
-        .output()
-        .expect("avg-loket user add");
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
+        ],
     );
-    let token = String::from_utf8_lossy(&added.stdout)
-        .lines()
-        .last()
-        .unwrap()
-        .to_string();
+    let token = added.lines().last().unwrap().to_string();
     let bearer = format!("Bearer {token}");
 
     let mut server = Command::new(env!("CARGO_BIN_EXE_avg-loket"))
         .arg("serve")
         .current_dir(dir)
         .env_clear()
+        .env("AVG_LOKET_DATABASE_URL", &database_url)
         .env("AVG_LOKET_LISTEN", "127.0.0.1:0")
         .env("AVG_LOKET_LOG_FORMAT", "json")
         .env(
@@ -194,7 +280,7 @@ fn main() {
     println!();
     println!("| measure | value |");
     println!("|---|---|");
-    println!("| raw SQLite, 1 row + 1 event per transaction (WAL, synchronous=FULL) | {raw:.0} tx/s ({raw_transactions} transactions) |");
+    println!("| {raw_label} | {raw:.0} tx/s ({raw_transactions} transactions) |");
     println!("| `POST /api/v1/requests`, {clients} concurrent clients | {http:.0} requests/s ({requests} requests in {:.2} s) |", elapsed.as_secs_f64());
     println!(
         "| HTTP rate / raw rate | {:.0} % (goal: at least 50 %) |",

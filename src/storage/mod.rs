@@ -203,13 +203,43 @@ const OUTAGE_CHECKOUT_TIMEOUT: Duration = Duration::from_millis(500);
 
 #[derive(Clone)]
 pub struct Db {
-    pool: r2d2::Pool<Manager>,
+    pool: Checkout,
     backend: &'static str,
-    /// SQLite has one writer at a time: this process's writes go through one writer
-    /// thread that commits them in groups (see [`group_commit`]). `busy_timeout`
-    /// still covers writers in other processes (the CLI).
-    sqlite_writer: Option<group_commit::GroupCommit>,
+    /// This process's writes go through one writer thread that commits them in
+    /// groups (see [`group_commit`]): SQLite has one writer at a time, and on
+    /// PostgreSQL every writer queues on the audit chain's head row anyway.
+    /// `busy_timeout` (SQLite) and the row locks (PostgreSQL) still order writers in
+    /// other processes (the CLI, a second instance).
+    writer: group_commit::GroupCommit,
+}
+
+/// The pool and what it remembers of an outage: every checkout, of the readers and
+/// of the writer thread alike, goes through [`Checkout::get`].
+#[derive(Clone)]
+pub(crate) struct Checkout {
+    pool: r2d2::Pool<Manager>,
     outage: LogPoolErrors,
+}
+
+impl Checkout {
+    /// A connection from the pool. A busy pool is waited for up to
+    /// [`CHECKOUT_TIMEOUT`]; a server that is away (a connection failed in the last
+    /// [`OUTAGE_MEMORY`], also while this checkout waits) fails within about
+    /// [`OUTAGE_CHECKOUT_TIMEOUT`].
+    pub(crate) fn get(&self) -> Result<PooledDb, StorageError> {
+        let deadline = Instant::now() + CHECKOUT_TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let outage = self.outage.in_outage();
+            match self.pool.get_timeout(left.min(OUTAGE_CHECKOUT_TIMEOUT)) {
+                Ok(conn) => return Ok(conn),
+                Err(error) if outage || self.outage.in_outage() || Instant::now() >= deadline => {
+                    return Err(StorageError::Unavailable(one_line(&error.to_string())));
+                }
+                Err(_) => continue,
+            }
+        }
+    }
 }
 
 pub type PooledDb = PooledConnection<Manager>;
@@ -243,12 +273,11 @@ impl Db {
             .map_err(|e| {
                 StorageError::Unavailable(format!("cannot connect to {url}: {}", one_line(&e.to_string())))
             })?;
-        let sqlite_writer = is_sqlite.then(|| group_commit::GroupCommit::start(pool.clone()));
+        let pool = Checkout { pool, outage };
         Ok(Db {
+            writer: group_commit::GroupCommit::start(pool.clone()),
             pool,
             backend: url.backend_name(),
-            sqlite_writer,
-            outage,
         })
     }
 
@@ -262,18 +291,7 @@ impl Db {
     /// [`OUTAGE_MEMORY`], also while this checkout waits) fails within about
     /// [`OUTAGE_CHECKOUT_TIMEOUT`].
     pub fn get(&self) -> Result<PooledDb, StorageError> {
-        let deadline = Instant::now() + CHECKOUT_TIMEOUT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let outage = self.outage.in_outage();
-            match self.pool.get_timeout(left.min(OUTAGE_CHECKOUT_TIMEOUT)) {
-                Ok(conn) => return Ok(conn),
-                Err(error) if outage || self.outage.in_outage() || Instant::now() >= deadline => {
-                    return Err(StorageError::Unavailable(one_line(&error.to_string())));
-                }
-                Err(_) => continue,
-            }
-        }
+        self.pool.get()
     }
 
     /// Runs the pending migrations of this backend; returns the versions applied.
@@ -357,10 +375,7 @@ impl Db {
         T: Send + 'static,
         E: From<StorageError> + From<diesel::result::Error> + Send + 'static,
     {
-        match &self.sqlite_writer {
-            Some(writer) => writer.write(f).await,
-            None => self.read(move |conn| write_transaction(conn, f)).await,
-        }
+        self.writer.write(f).await
     }
 }
 

@@ -359,18 +359,48 @@ pub fn insert(
     deadlines: &Deadlines,
     next_reminder_at: Option<DateTime<Utc>>,
 ) -> Result<(), StorageError> {
+    let record = RequestRecord::of(stored, deadlines, next_reminder_at);
     diesel::insert_into(requests::table)
-        .values(&RequestRecord::of(stored, deadlines, next_reminder_at))
+        .values(&record)
         .execute(conn)?;
     diesel::insert_into(request_details::table)
         .values(&details_of(stored))
         .execute(conn)?;
     write_children(conn, stored)?;
-    insert_requester_keys(
-        conn,
-        &stored.request.id.to_string(),
-        &stored.intake.requester.name,
-    )
+    // The keys carry the list columns of the record in hand: no look-up of the row
+    // just written (as `replace_requester_keys` needs for a correction).
+    use super::schema::requester_keys::dsl as k;
+    for key in name_keys(&stored.intake.requester.name) {
+        diesel::insert_into(k::requester_keys)
+            .values((
+                k::key.eq(key),
+                k::request_id.eq(&record.id),
+                KeyColumns::of(&record),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The list columns of a request that its name keys carry.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = requester_keys)]
+struct KeyColumns<'a> {
+    status: Status,
+    kind: KindCode,
+    team: &'a TeamCode,
+    received_on: NaiveDate,
+}
+
+impl<'a> KeyColumns<'a> {
+    fn of(record: &'a RequestRecord) -> Self {
+        KeyColumns {
+            status: record.status,
+            kind: record.kind,
+            team: &record.team,
+            received_on: record.received_on,
+        }
+    }
 }
 
 /// Writes the name keys of a stored request, each carrying the request's list columns
@@ -404,12 +434,7 @@ fn follow_in_requester_keys(conn: &mut DbConnection, record: &RequestRecord) -> 
                 .or(k::received_on.ne(record.received_on)),
         ),
     )
-    .set((
-        k::status.eq(record.status),
-        k::kind.eq(record.kind),
-        k::team.eq(&record.team),
-        k::received_on.eq(record.received_on),
-    ))
+    .set(KeyColumns::of(record))
     .execute(conn)?;
     Ok(())
 }

@@ -37,7 +37,7 @@ pub fn run(database: &str, args: &[&str]) -> String {
 pub struct Serve {
     child: Child,
     pub base: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Serve {
@@ -74,11 +74,12 @@ impl Serve {
             );
             actix_web::rt::time::sleep(Duration::from_millis(50)).await;
         }
-        Serve {
-            child,
-            base,
-            _dir: dir,
-        }
+        Serve { child, base, dir }
+    }
+
+    /// What `serve` logged so far (level warn and up).
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("stderr.log")).unwrap_or_default()
     }
 
     /// SIGKILL: no shutdown, no flushing, no goodbye.
@@ -621,7 +622,11 @@ async fn postgres_restarted_under_load_answers_503_quickly_and_recovers_without_
         recovered.map(|d| d.as_secs_f64()).unwrap_or(f64::NAN),
     );
     assert!(!during.is_empty());
-    assert!(!statuses.contains_key(&500), "no 500: {statuses:?}");
+    assert!(
+        !statuses.contains_key(&500),
+        "no 500: {statuses:?}; serve logged:\n{}",
+        serve.log()
+    );
     for (_, status, took, problem) in &during {
         assert_eq!(*status, 503);
         assert!(*problem, "problem+json");

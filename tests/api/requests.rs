@@ -392,8 +392,8 @@ async fn the_list_filters_and_pages() {
 
 #[actix_web::test]
 async fn failing_registrations_among_concurrent_ones_leave_the_others_intact() {
-    // On SQLite concurrent writes share one transaction (group commit); a failing
-    // write must roll back alone. The team check fails inside the write.
+    // Concurrent writes share one transaction (group commit, on both backends); a
+    // failing write must roll back alone. The team check fails inside the write.
     let app = app_with_team().await;
     let good = registration("access", "2026-11-02");
     let mut bad = registration("access", "2026-11-02");
