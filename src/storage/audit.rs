@@ -72,6 +72,18 @@ fn lock_head(conn: &mut DbConnection) -> Result<Head, StorageError> {
     Ok(Head { seq, hash })
 }
 
+/// Takes the chain's head before a hot row of another table (the year's reference
+/// counter): on PostgreSQL every writer locks the head first (D42, D43), so a batch
+/// that holds the head and waits for the counter never meets a writer elsewhere (a
+/// second instance, `seed`) that holds the counter and waits for the head. SQLite's
+/// `BEGIN IMMEDIATE` already took the whole database.
+pub fn lock_head_first(conn: &mut DbConnection) -> Result<(), StorageError> {
+    if matches!(conn, DbConnection::Postgresql(_)) {
+        lock_head(conn)?;
+    }
+    Ok(())
+}
+
 /// Appends one event to the chain. Must run inside the write transaction of the
 /// change it records.
 pub fn append(conn: &mut DbConnection, event: NewEvent<'_>) -> Result<AuditEvent, StorageError> {

@@ -23,7 +23,12 @@ use super::{Checkout, DbConnection, StorageError, Traced};
 
 /// Most jobs in one transaction: enough to share an fsync widely, few enough that
 /// one batch stays short.
-const MAX_BATCH: usize = 128;
+const MAX_BATCH_SQLITE: usize = 128;
+/// On PostgreSQL each job's savepoint is a subtransaction, and a transaction with
+/// more than 64 of them overflows the subtransaction cache that other sessions'
+/// snapshots read (a known slowdown): a batch stays well under it, nested savepoints
+/// of a job included.
+const MAX_BATCH_POSTGRES: usize = 24;
 
 /// A write job as the writer thread sees it.
 pub(super) trait Job: Send {
@@ -123,8 +128,8 @@ impl GroupCommit {
     }
 }
 
-fn drain(queue: &mpsc::Receiver<Box<dyn Job>>, batch: &mut Vec<Box<dyn Job>>) {
-    while batch.len() < MAX_BATCH {
+fn drain(queue: &mpsc::Receiver<Box<dyn Job>>, batch: &mut Vec<Box<dyn Job>>, most: usize) {
+    while batch.len() < most {
         match queue.try_recv() {
             Ok(job) => batch.push(job),
             Err(_) => break,
@@ -134,9 +139,14 @@ fn drain(queue: &mpsc::Receiver<Box<dyn Job>>, batch: &mut Vec<Box<dyn Job>>) {
 
 /// Takes the queued jobs in batches until every sender is gone.
 fn writer(pool: Checkout, queue: mpsc::Receiver<Box<dyn Job>>) {
+    let most = if pool.is_sqlite() {
+        MAX_BATCH_SQLITE
+    } else {
+        MAX_BATCH_POSTGRES
+    };
     while let Ok(first) = queue.recv() {
         let mut batch = vec![first];
-        drain(&queue, &mut batch);
+        drain(&queue, &mut batch, most);
         let started = std::time::Instant::now();
         let committed = run_batch(&pool, &mut batch);
         tracing::debug!(

@@ -153,6 +153,7 @@ pub fn reserve_reference_numbers(
     count: i32,
 ) -> Result<i32, StorageError> {
     use super::schema::reference_counters::dsl as counters;
+    super::audit::lock_head_first(conn)?;
     // The same statement on both backends, written per backend because the
     // multi-connection cannot express ON CONFLICT; both cache the prepared statement.
     let next = diesel::insert_into(counters::reference_counters)

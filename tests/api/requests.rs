@@ -614,3 +614,38 @@ async fn a_large_list_of_one_team_is_read_in_reference_order() {
         assert_eq!(listed, sorted, "{query}");
     }
 }
+
+#[actix_web::test]
+async fn on_postgresql_a_reference_number_is_taken_with_the_audit_head_already_held() {
+    // Lock order (D42, D43): a writer takes the audit chain's head before the year's
+    // reference counter, so a batch holding the head and waiting for the counter
+    // never meets a writer elsewhere holding the counter and waiting for the head.
+    let app = app_with_team().await;
+    if !app.database.is_postgres() {
+        println!("row locks: run with AVG_LOKET_TEST_POSTGRES_URL (PostgreSQL)");
+        return;
+    }
+    use avg_loket::storage::{requests, write_transaction, Db, StorageError};
+    use diesel::connection::SimpleConnection;
+    let url = avg_loket::configuration::DatabaseUrl::parse(&app.database.url()).unwrap();
+    let db = Db::connect(&url, 2).unwrap();
+    let (mut holder, mut other) = (db.get().unwrap(), db.get().unwrap());
+    let outcome = write_transaction(&mut holder, |conn| -> Result<(), StorageError> {
+        let number = requests::next_reference_number(conn, 2026)?;
+        assert_eq!(number, 1);
+        // While the counter is held, the head is not to be had.
+        let taken = other.batch_execute("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE NOWAIT");
+        let message = taken.expect_err("the head is held with the counter").to_string();
+        assert!(message.contains("could not obtain lock"), "{message}");
+        Err(StorageError::Unavailable("rolled back on purpose".into()))
+    });
+    assert!(outcome.is_err());
+    // Rolled back: the number is handed out again, and the head is free.
+    other
+        .batch_execute("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE NOWAIT")
+        .unwrap();
+    assert_eq!(
+        app.register(&registration("access", "2026-11-02")).await["reference"],
+        "AVG-2026-00001"
+    );
+}
