@@ -370,17 +370,36 @@ pub fn insert(
     write_children(conn, stored)?;
     // The keys carry the list columns of the record in hand: no look-up of the row
     // just written (as `replace_requester_keys` needs for a correction).
-    use super::schema::requester_keys::dsl as k;
-    for key in name_keys(&stored.intake.requester.name) {
-        diesel::insert_into(k::requester_keys)
-            .values((
-                k::key.eq(key),
-                k::request_id.eq(&record.id),
-                KeyColumns::of(&record),
-            ))
-            .execute(conn)?;
+    let keys: Vec<NewKey> = name_keys(&stored.intake.requester.name)
+        .into_iter()
+        .map(|key| NewKey {
+            key,
+            request_id: &record.id,
+            columns: KeyColumns::of(&record),
+        })
+        .collect();
+    if keys.is_empty() {
+        return Ok(());
     }
+    // All keys in one statement (one round trip on PostgreSQL, where the writer runs
+    // every statement of a batch in turn); written per backend because the
+    // connection that serves both has no multi-row insert.
+    let insert = diesel::insert_into(requester_keys::table).values(&keys);
+    match conn {
+        DbConnection::Postgresql(pg) => insert.execute(pg)?,
+        DbConnection::Sqlite(lite) => insert.execute(lite)?,
+    };
     Ok(())
+}
+
+/// One name key of a request, as a registration writes it.
+#[derive(Insertable)]
+#[diesel(table_name = requester_keys)]
+struct NewKey<'a> {
+    key: String,
+    request_id: &'a str,
+    #[diesel(embed)]
+    columns: KeyColumns<'a>,
 }
 
 /// The list columns of a request that its name keys carry.
