@@ -10,7 +10,7 @@
 //! commit they share one. PostgreSQL lets writers run side by side, but every write
 //! appends to the audit chain and so takes its head row (and a registration the
 //! year's reference counter) until it commits: writers queued there for one WAL flush
-//! each, about 630 registrations a second. In one batch they share the locks and the
+//! each, about 250 registrations a second (docs/performance.md). In one batch they share the locks and the
 //! flush (decision D43).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -96,11 +96,18 @@ pub(super) struct GroupCommit {
 }
 
 impl GroupCommit {
-    pub(super) fn start(pool: Checkout) -> Self {
+    /// Starts the writer thread over `pool`, whose connections are SQLite ones when
+    /// `sqlite` (the batch limit differs).
+    pub(super) fn start(pool: Checkout, sqlite: bool) -> Self {
+        let most = if sqlite {
+            MAX_BATCH_SQLITE
+        } else {
+            MAX_BATCH_POSTGRES
+        };
         let (jobs, queue) = mpsc::channel::<Box<dyn Job>>();
         std::thread::Builder::new()
             .name("db-writer".into())
-            .spawn(move || writer(pool, queue))
+            .spawn(move || writer(pool, queue, most))
             .expect("start the database writer thread");
         GroupCommit { jobs }
     }
@@ -137,13 +144,8 @@ fn drain(queue: &mpsc::Receiver<Box<dyn Job>>, batch: &mut Vec<Box<dyn Job>>, mo
     }
 }
 
-/// Takes the queued jobs in batches until every sender is gone.
-fn writer(pool: Checkout, queue: mpsc::Receiver<Box<dyn Job>>) {
-    let most = if pool.is_sqlite() {
-        MAX_BATCH_SQLITE
-    } else {
-        MAX_BATCH_POSTGRES
-    };
+/// Takes the queued jobs in batches of at most `most` until every sender is gone.
+fn writer(pool: Checkout, queue: mpsc::Receiver<Box<dyn Job>>, most: usize) {
     while let Ok(first) = queue.recv() {
         let mut batch = vec![first];
         drain(&queue, &mut batch, most);

@@ -219,15 +219,9 @@ pub struct Db {
 pub(crate) struct Checkout {
     pool: r2d2::Pool<Manager>,
     outage: LogPoolErrors,
-    sqlite: bool,
 }
 
 impl Checkout {
-    /// Does the pool open SQLite connections (rather than PostgreSQL ones)?
-    pub(crate) fn is_sqlite(&self) -> bool {
-        self.sqlite
-    }
-
     /// A connection from the pool. A busy pool is waited for up to
     /// [`CHECKOUT_TIMEOUT`]; a server that is away (a connection failed in the last
     /// [`OUTAGE_MEMORY`], also while this checkout waits) fails within about
@@ -279,13 +273,9 @@ impl Db {
             .map_err(|e| {
                 StorageError::Unavailable(format!("cannot connect to {url}: {}", one_line(&e.to_string())))
             })?;
-        let pool = Checkout {
-            pool,
-            outage,
-            sqlite: is_sqlite,
-        };
+        let pool = Checkout { pool, outage };
         Ok(Db {
-            writer: group_commit::GroupCommit::start(pool.clone()),
+            writer: group_commit::GroupCommit::start(pool.clone(), is_sqlite),
             pool,
             backend: url.backend_name(),
         })
