@@ -141,11 +141,6 @@ fn main() {
         let _ = std::fs::remove_file(dir.join(file));
     }
     let postgres = std::env::var("BENCH_POSTGRES_URL").ok().filter(|u| !u.is_empty());
-    let raw_clients = if postgres.is_some() {
-        env_number("BENCH_RAW_CLIENTS", 8)
-    } else {
-        1
-    };
 
     // The database `serve` uses: the default SQLite file, or a fresh PostgreSQL database.
     let (raw, database_url, raw_label) = match &postgres {
@@ -155,6 +150,7 @@ fn main() {
             "raw SQLite, 1 row + 1 event per transaction (WAL, synchronous=FULL)".to_string(),
         ),
         Some(url) => {
+            let raw_clients = env_number("BENCH_RAW_CLIENTS", 8);
             let raw_url = fresh_postgres_database(url, "avg_loket_bench_raw");
             let raw = raw_postgres_rate(&raw_url, raw_transactions, raw_clients);
             (
