@@ -57,7 +57,7 @@ const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 
 /// Rows per index that SQLite's `ANALYZE` samples. On opening, each connection runs
-/// `PRAGMA optimize`, which analyses tables that were never analysed or have changed a
+/// `PRAGMA optimize` (unless another connection holds the write lock), which analyses tables that were never analysed or have changed a
 /// lot since: without statistics the planner guesses, and at a million requests it
 /// guessed a team's 250,000 requests to be a better start than a search's 20,000 name
 /// keys (1 s instead of 0.1 s). With the limit, analysing a large register takes
@@ -146,10 +146,10 @@ impl ManageConnection for Manager {
                      PRAGMA synchronous = FULL;
                      PRAGMA foreign_keys = ON;
                      PRAGMA temp_store = MEMORY;
-                     PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT};
-                     PRAGMA optimize = 0x10002;"
+                     PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT};"
                 ))
                 .map_err(r2d2::Error::QueryError)?;
+                optimize_unless_busy(&mut conn).map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }
         }
@@ -165,6 +165,28 @@ impl ManageConnection for Manager {
                 <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn),
                 diesel::connection::TransactionManagerStatus::InError
             )
+    }
+}
+
+/// `PRAGMA optimize` on a new SQLite connection, when no other connection writes.
+/// Analysing a table needs the write lock; under a steady stream of writes (the
+/// service's writer, seen from a backup or a new reader of the pool) waiting for it
+/// would hold up the open, and a read that must turn into a write meets "database is
+/// locked" at once. Either way the connection itself is fine, so it is used without:
+/// the statistics come with the next connection that finds the lock free.
+fn optimize_unless_busy(conn: &mut SqliteConnection) -> Result<(), diesel::result::Error> {
+    conn.batch_execute("PRAGMA busy_timeout = 0")?;
+    let optimized = conn.batch_execute("PRAGMA optimize = 0x10002");
+    conn.batch_execute(&format!("PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}"))?;
+    match optimized {
+        Err(diesel::result::Error::DatabaseError(_, info))
+            if info.message().contains("database is locked")
+                || info.message().contains("database table is locked") =>
+        {
+            tracing::debug!("statistics left for a later connection: another connection writes");
+            Ok(())
+        }
+        other => other,
     }
 }
 
@@ -476,6 +498,64 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    /// A command that only reads (a backup, a report) opens its connections while the
+    /// service writes without pause: the open must not wait for the write lock that
+    /// `PRAGMA optimize` needs when it decides a table wants statistics.
+    #[tokio::test]
+    async fn a_sqlite_connection_opens_and_reads_while_another_process_holds_the_write_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::Sqlite(dir.path().join("busy.db"));
+        {
+            let db = Db::connect(&url, 1).unwrap();
+            db.get()
+                .unwrap()
+                .batch_execute(
+                    "CREATE TABLE grown (n INTEGER NOT NULL);
+                     CREATE INDEX grown_n ON grown (n);
+                     WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 5000)
+                     INSERT INTO grown SELECT n FROM c;",
+                )
+                .unwrap();
+        }
+        let DatabaseUrl::Sqlite(path) = &url else {
+            unreachable!()
+        };
+        let mut writer = SqliteConnection::establish(path.to_str().unwrap()).unwrap();
+        // The first pool may still be closing its connections (a checkpoint on close).
+        writer
+            .batch_execute("PRAGMA busy_timeout = 10000; BEGIN IMMEDIATE")
+            .unwrap();
+
+        let db = Db::connect(&url, 2).expect("opening while another writer holds the lock");
+        let mut conn = db
+            .get()
+            .expect("a pooled connection while another writer holds the lock");
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            rows: i64,
+        }
+        let counted: Count = match &mut *conn {
+            DbConnection::Sqlite(lite) => diesel::sql_query("SELECT count(*) AS rows FROM grown")
+                .get_result(lite)
+                .unwrap(),
+            DbConnection::Postgresql(_) => unreachable!(),
+        };
+        assert_eq!(counted.rows, 5000);
+        drop(conn);
+        // Once the lock is free, a new connection brings the statistics up to date.
+        writer.batch_execute("COMMIT").unwrap();
+        let fresh = Manager { url: url.clone() }.connect().unwrap();
+        let DbConnection::Sqlite(mut lite) = fresh else {
+            unreachable!()
+        };
+        let analysed: Count =
+            diesel::sql_query("SELECT count(*) AS rows FROM sqlite_stat1 WHERE tbl = 'grown'")
+                .get_result(&mut lite)
+                .unwrap();
+        assert!(analysed.rows > 0, "no statistics for the grown table");
     }
 
     #[tokio::test]
