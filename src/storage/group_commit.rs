@@ -77,8 +77,10 @@ where
         let outcome = match (committed, self.result) {
             (Ok(()), Some(result)) => result,
             (Ok(()), None) => Err(StorageError::Unavailable("the write was not carried out".into()).into()),
-            // Nothing of the batch is stored: the job's own error still explains it best.
-            (Err(_), Some(Err(own))) => Err(own),
+            // Nothing of the batch is stored, so every job is answered "try again" —
+            // also one that failed on its own: its failure may have come from a
+            // batch-mate's write that is now undone (a 409 for a team code taken
+            // within the batch), and a retry gives its lasting answer.
             (Err(cause), _) => {
                 self.traced
                     .run(|| tracing::warn!(%cause, "write not committed with its batch"));

@@ -55,6 +55,13 @@ pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/
 const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long SQLite waits for another writer before giving up.
 const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
+/// How long a statement on PostgreSQL waits for a lock held by another connection (an
+/// operator's `psql` session left in a transaction, a stuck second instance) before
+/// it fails, and its write with it (503, nothing stored). Without a limit one such
+/// lock would stall the writer thread, and with it every write of the process.
+/// `migrate` waits without a limit (it takes its advisory lock and the tables' locks
+/// for as long as an upgrade needs).
+const POSTGRES_LOCK_TIMEOUT: &str = "SET lock_timeout = '5s'";
 
 /// Rows per index that SQLite's `ANALYZE` samples. On opening, each connection runs
 /// `PRAGMA optimize` (unless another connection holds the write lock), which analyses tables that were never analysed or have changed a
@@ -98,6 +105,8 @@ impl StorageError {
                     "could not receive data from server",
                     "could not send data to server",
                     "connection to server",
+                    // lock_timeout: another connection held a lock this write needed.
+                    "canceling statement due to lock timeout",
                 ]
                 .iter()
                 .any(|sign| message.contains(sign))
@@ -130,9 +139,12 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.url {
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
-                .map(DbConnection::Postgresql)
-                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Postgres(url) => {
+                let mut conn = PgConnection::establish(url).map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(POSTGRES_LOCK_TIMEOUT)
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Postgresql(conn))
+            }
             DatabaseUrl::Sqlite(path) => {
                 let path = path.to_str().ok_or_else(|| {
                     r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(
@@ -322,11 +334,12 @@ impl Db {
         let mut conn = self.get()?;
         let applied = match &mut *conn {
             DbConnection::Postgresql(pg) => {
-                pg.batch_execute("SELECT pg_advisory_lock(7243950117)")?;
+                pg.batch_execute("SET lock_timeout = 0; SELECT pg_advisory_lock(7243950117)")?;
                 let result = pg
                     .run_pending_migrations(POSTGRES_MIGRATIONS)
                     .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>());
                 pg.batch_execute("SELECT pg_advisory_unlock(7243950117)")?;
+                pg.batch_execute(POSTGRES_LOCK_TIMEOUT)?;
                 result
             }
             DbConnection::Sqlite(lite) => lite

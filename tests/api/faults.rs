@@ -646,3 +646,93 @@ async fn postgres_restarted_under_load_answers_503_quickly_and_recovers_without_
     let said = run(&url, &["audit", "verify"]);
     assert!(said.contains("intact"), "{said}");
 }
+
+/// Another connection holds what a write needs — an operator's `psql` session left in
+/// a transaction, a stuck second instance — and the service's one writer thread must
+/// not wait for it without end (D44). On PostgreSQL the lock is one request's row: the
+/// action on that request is answered 503 once `lock_timeout` passes, with nothing
+/// stored, while a registration sent meanwhile is stored. On SQLite the lock is the
+/// whole database (`BEGIN IMMEDIATE` elsewhere): the write is answered 503 once
+/// `busy_timeout` passes. Reads go on throughout; once the lock is released, the same
+/// write succeeds and the audit trail has no trace of the refused one.
+#[actix_web::test]
+async fn a_lock_held_elsewhere_answers_the_waiting_write_503_and_writes_resume_when_it_is_released() {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    let app = Rc::new(crate::helpers::spawn_app().await);
+    app.create_team("AMW").await;
+    let today = crate::helpers::today().to_string();
+    let request = app.register(&registration("access", &today)).await;
+    let id = request["id"].as_str().unwrap().to_string();
+    let worker = app.worker("AMW");
+    let events_before = app.event_actions(&id).await;
+
+    // The lock, taken on a thread of its own and held until told.
+    let url = app.database.url();
+    let postgres = app.database.is_postgres();
+    let (held_tx, held_rx) = std::sync::mpsc::channel::<()>();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let locked_id = id.clone();
+    let holder = std::thread::spawn(move || {
+        if postgres {
+            let mut pg = diesel::PgConnection::establish(&url).unwrap();
+            pg.batch_execute(&format!(
+                "BEGIN; SELECT id FROM requests WHERE id = '{locked_id}' FOR UPDATE"
+            ))
+            .unwrap();
+            held_tx.send(()).unwrap();
+            release_rx.recv().unwrap();
+            pg.batch_execute("ROLLBACK").unwrap();
+        } else {
+            let path = url.trim_start_matches("sqlite://");
+            let mut lite = diesel::SqliteConnection::establish(path).unwrap();
+            lite.batch_execute("PRAGMA busy_timeout = 10000; BEGIN IMMEDIATE")
+                .unwrap();
+            held_tx.send(()).unwrap();
+            release_rx.recv().unwrap();
+            lite.batch_execute("ROLLBACK").unwrap();
+        }
+    });
+    held_rx.recv().unwrap();
+
+    let assign = serde_json::json!({"assignee": worker.id});
+    let waiting = {
+        let (app, id, assign) = (app.clone(), id.clone(), assign.clone());
+        actix_web::rt::spawn(async move { app.act(&id, "assign", &assign).await })
+    };
+    // Let the action reach the writer; a registration then queues behind it.
+    actix_web::rt::time::sleep(Duration::from_millis(500)).await;
+    let registered = app
+        .post_json("/api/v1/requests", &registration("access", &today))
+        .await;
+    let read = app.get(&format!("/api/v1/requests/{id}")).await;
+    assert_eq!(read.status, 200, "a read while the lock is held: {}", read.text);
+    let refused = waiting.await.unwrap();
+    let problem = refused.assert_problem(503);
+    println!(
+        "lock held elsewhere ({}): the waiting action answered {} ({}); a registration meanwhile {}",
+        if postgres {
+            "one request's row"
+        } else {
+            "the database"
+        },
+        refused.status.as_u16(),
+        problem["detail"],
+        registered.status.as_u16()
+    );
+    if postgres {
+        assert_eq!(registered.status, 201, "{}", registered.text);
+    } else {
+        registered.assert_problem(503);
+    }
+    // Nothing of the refused action is stored.
+    let after = app.get(&format!("/api/v1/requests/{id}")).await;
+    assert!(after.body["assignee"].is_null(), "{}", after.text);
+    assert_eq!(app.event_actions(&id).await, events_before);
+
+    release_tx.send(()).unwrap();
+    holder.join().unwrap();
+    let assigned = app.act_ok(&id, "assign", &assign).await;
+    assert_eq!(assigned["assignee"], worker.id.as_str(), "{assigned}");
+    app.register(&registration("access", &today)).await;
+}
