@@ -245,7 +245,7 @@ fn clauses(filter: &ListFilter, reach: Reach, mode: Mode, sqlite: bool, sort: So
             Search::FromKeys => {
                 // The keys narrowed by the list columns they carry: only the requests
                 // that bear the name and pass those filters are looked up.
-                let keys = matching_keys(filter, q);
+                let keys = matching_keys(filter, q, "request_id");
                 w.push(
                     format!(
                         "id IN ({} UNION SELECT request_id FROM request_details WHERE client_reference = ?)",
@@ -306,7 +306,7 @@ struct KeyQuery {
     values: Vec<Value>,
 }
 
-fn matching_keys(filter: &ListFilter, q: &str) -> KeyQuery {
+fn matching_keys(filter: &ListFilter, q: &str, select: &str) -> KeyQuery {
     let (from, to) = key_range(q);
     let mut w = Clauses::default();
     w.push("key >= ? AND key < ?", [Value::Text(from), Value::Text(to)]);
@@ -338,7 +338,7 @@ fn matching_keys(filter: &ListFilter, q: &str) -> KeyQuery {
         w.push("received_on <= ?", [Value::Date(date)]);
     }
     KeyQuery {
-        sql: format!("SELECT request_id FROM requester_keys WHERE {}", w.sql()),
+        sql: format!("SELECT {select} FROM requester_keys WHERE {}", w.sql()),
         values: w.values,
     }
 }
@@ -359,7 +359,7 @@ fn keys_cover(filter: &ListFilter) -> bool {
 /// the keys' range, and the one request (if any) with that client reference.
 fn count_by_keys(conn: &mut DbConnection, filter: &ListFilter, cap: i64) -> Result<i64, StorageError> {
     let q = filter.q.as_deref().unwrap_or_default();
-    let keys = matching_keys(filter, q);
+    let keys = matching_keys(filter, q, "request_id");
     let sqlite = is_sqlite(conn);
     let by_reference = clauses(
         &ListFilter {
@@ -572,10 +572,20 @@ pub(super) fn list(
     };
     // A large list is read in sort order; a small one (or a common name read in list
     // order) from its reach. Open lists are always read from the open requests' index.
-    let walk = match reach {
+    let mut walk = match reach {
         Reach::Open | Reach::Reference => false,
         Reach::Search(Search::InListOrder) => true,
         _ => seen > COUNT_LIMIT,
+    };
+    let bounded;
+    let filter = match bounded_by_keys(conn, filter, reach, seen, offset + limit)? {
+        Some(narrower) => {
+            // About a page of matches is left: taken from the keys and sorted.
+            walk = false;
+            bounded = narrower;
+            &bounded
+        }
+        None => filter,
     };
     let ids = if filter.sort.key == SortKey::OpenDue && reach != Reach::Open {
         by_open_deadline(conn, filter, reach, walk, offset, limit)?
@@ -583,6 +593,63 @@ pub(super) fn list(
         page_ids(conn, filter, reach, walk, filter.sort.key, "", offset, limit)?
     };
     Ok((seen, records(conn, ids)?))
+}
+
+#[derive(QueryableByName)]
+struct Day {
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    day: NaiveDate,
+}
+
+/// A search by name in the order of receipt, whose filters the keys carry: the keys
+/// hold the date of receipt too, so the date of the `upto`-th matching request is read
+/// from them alone, and the page needs only the requests received on or after it
+/// (on or before it, ascending) — about a page of look-ups instead of every match (a
+/// manager's `q=de v`: 3,463 requests read and sorted before, 50-odd now). The
+/// filter returned is `filter` narrowed by that date. The request with the searched
+/// client reference, if it matches too, can only move the page's last date forward,
+/// so the narrowing never loses a request of the page; ties on the date stay in (the
+/// bound is inclusive) and are ordered by reference as before.
+fn bounded_by_keys(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+    reach: Reach,
+    seen: i64,
+    upto: i64,
+) -> Result<Option<ListFilter>, StorageError> {
+    let Some(q) = filter.q.as_deref() else {
+        return Ok(None);
+    };
+    if reach != Reach::Search(Search::FromKeys)
+        || filter.sort.key != SortKey::ReceivedOn
+        || !keys_cover(filter)
+        || seen <= upto
+    {
+        return Ok(None);
+    }
+    let keys = matching_keys(filter, q, "DISTINCT request_id, received_on");
+    let direction = if filter.sort.descending { "DESC" } else { "ASC" };
+    let sql = format!(
+        "SELECT received_on AS day FROM ({}) AS matches ORDER BY received_on {direction} LIMIT 1 OFFSET {}",
+        keys.sql,
+        upto - 1
+    );
+    let rows: Vec<Day> = Clauses {
+        parts: Vec::new(),
+        values: keys.values,
+    }
+    .bind(RawSql::new(sql))
+    .load(conn)?;
+    let Some(Day { day }) = rows.into_iter().next() else {
+        return Ok(None);
+    };
+    let mut narrower = filter.clone();
+    if filter.sort.descending {
+        narrower.received_from = Some(narrower.received_from.map_or(day, |from| from.max(day)));
+    } else {
+        narrower.received_to = Some(narrower.received_to.map_or(day, |to| to.min(day)));
+    }
+    Ok(Some(narrower))
 }
 
 /// A page in the order of the deadline still to meet, for a list that also holds

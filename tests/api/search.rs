@@ -309,3 +309,89 @@ async fn a_search_with_list_filters_follows_the_request_through_its_changes() {
         .await;
     assert_eq!(by_manager.body["total"], 1, "{}", by_manager.text);
 }
+
+/// A search by name in the order of receipt reads the date of the page's last request
+/// from the name keys and looks up only the requests from that date on
+/// (`list_plans::bounded_by_keys`): every page, in both directions, with a filter, by a
+/// caller who sees one team, holds what the same list read whole holds — ties on the
+/// date, a request with many keys that match, and the request found by its client
+/// number included.
+#[actix_web::test]
+async fn a_page_of_a_search_in_order_of_receipt_is_the_page_of_the_whole_list() {
+    use avg_loket::storage::schema::requester_keys;
+    use diesel::{Connection, ExpressionMethods, RunQueryDsl};
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    app.create_team("JGD").await;
+    let mut many_keys = None;
+    for (team, name, client, received, kind) in [
+        ("AMW", "Anna Jansen", "C-1", "2026-11-02", "access"),
+        ("AMW", "Bram Jansen", "C-2", "2026-11-05", "erasure"),
+        ("JGD", "Cor Jansen", "C-3", "2026-11-05", "access"),
+        ("AMW", "Dirk Jansen", "C-4", "2026-11-05", "access"),
+        ("AMW", "Eva Jansen", "C-5", "2026-11-09", "access"),
+        ("AMW", "Fleur de Jansen", "C-6", "2026-11-01", "erasure"),
+        ("JGD", "Gijs Jansen", "C-7", "2026-11-12", "access"),
+        ("AMW", "Hans Jansen", "C-8", "2026-11-12", "access"),
+        ("AMW", "Piet Bakker", "jansen", "2026-11-13", "access"),
+        ("AMW", "Ilse Bakker", "C-9", "2026-11-14", "access"),
+    ] {
+        let mut body = registration(kind, received);
+        body["team"] = team.into();
+        body["requester"]["name"] = name.into();
+        body["subject"]["client_reference"] = client.into();
+        let id = app.register(&body).await["id"].as_str().unwrap().to_string();
+        if name == "Anna Jansen" {
+            many_keys = Some(id);
+        }
+    }
+    // The oldest request gets a hundred keys more that match: one request, counted once.
+    {
+        let mut conn = app.db.get().unwrap();
+        let id = many_keys.unwrap();
+        conn.transaction::<_, diesel::result::Error, _>(|conn| {
+            for i in 0..100 {
+                diesel::insert_into(requester_keys::table)
+                    .values((
+                        requester_keys::key.eq(format!("jansen{i:03}")),
+                        requester_keys::request_id.eq(&id),
+                        requester_keys::status.eq("received"),
+                        requester_keys::kind.eq("access"),
+                        requester_keys::team.eq("AMW"),
+                        requester_keys::received_on.eq(chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()),
+                    ))
+                    .execute(conn)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    }
+    let po = app.admin.token.clone();
+    let amw = app.worker("AMW").token;
+    let lists = [
+        (&po, "q=jansen", 9),
+        (&po, "q=jansen&sort=received_on", 9),
+        (&po, "q=jansen&kind=access", 7),
+        (&po, "q=jansen&received_from=2026-11-05", 7),
+        (&amw, "q=jansen", 7),
+        (&amw, "q=jansen&sort=received_on&received_to=2026-11-12", 6),
+    ];
+    for (token, query, total) in lists {
+        let (whole, counted) = page(&app, token, &format!("{query}&per_page=100")).await;
+        assert_eq!(
+            (whole.len(), counted),
+            (total, total as i64),
+            "{query}: {whole:?}"
+        );
+        for per_page in [1, 2, 3, 4] {
+            let mut read = Vec::new();
+            for number in 1..=whole.len().div_ceil(per_page) {
+                let (refs, counted) =
+                    page(&app, token, &format!("{query}&per_page={per_page}&page={number}")).await;
+                assert_eq!(counted, total as i64, "{query}");
+                read.extend(refs);
+            }
+            assert_eq!(read, whole, "{query} by pages of {per_page}");
+        }
+    }
+}
