@@ -147,10 +147,34 @@ async fn page(app: &TestApp, token: &str, query: &str) -> (Vec<String>, i64) {
     (refs, list.body["total"].as_i64().unwrap())
 }
 
-#[actix_web::test]
-async fn a_name_many_share_is_read_in_list_order_with_the_same_answer() {
+/// Adds name keys to request `id` (of team AMW, received `received`, an access
+/// request in status received), as if its name held those words.
+fn add_keys(app: &TestApp, id: &str, keys: impl IntoIterator<Item = String>, received: &str) {
     use avg_loket::storage::schema::requester_keys;
     use diesel::{Connection, ExpressionMethods, RunQueryDsl};
+    let received: chrono::NaiveDate = received.parse().unwrap();
+    let mut conn = app.db.get().unwrap();
+    conn.transaction::<_, diesel::result::Error, _>(|conn| {
+        for key in keys {
+            // Each key carries the list columns of its request (migration 000015).
+            diesel::insert_into(requester_keys::table)
+                .values((
+                    requester_keys::key.eq(key),
+                    requester_keys::request_id.eq(id),
+                    requester_keys::status.eq("received"),
+                    requester_keys::kind.eq("access"),
+                    requester_keys::team.eq("AMW"),
+                    requester_keys::received_on.eq(received),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+    .unwrap();
+}
+
+#[actix_web::test]
+async fn a_name_many_share_is_read_in_list_order_with_the_same_answer() {
     let app = spawn_app().await;
     app.create_team("AMW").await;
     app.create_team("JGD").await;
@@ -192,31 +216,15 @@ async fn a_name_many_share_is_read_in_list_order_with_the_same_answer() {
     assert_eq!(before[7].1, 3, "the worker of AMW does not see JGD's Piet Jansen");
 
     // Make "jansen" and "smit" common: more name keys than the threshold above which a
-    // page is read in list order, all of a request that matches both already.
-    {
-        let mut conn = app.db.get().unwrap();
-        let shared = shared.unwrap();
-        conn.transaction::<_, diesel::result::Error, _>(|conn| {
-            for i in 0..2_100 {
-                for key in [format!("jansen{i:04}"), format!("smit{i:04}")] {
-                    // Each key carries the list columns of its request (migration 000015).
-                    diesel::insert_into(requester_keys::table)
-                        .values((
-                            requester_keys::key.eq(key),
-                            requester_keys::request_id.eq(&shared),
-                            requester_keys::status.eq("received"),
-                            requester_keys::kind.eq("access"),
-                            requester_keys::team.eq("AMW"),
-                            requester_keys::received_on
-                                .eq(chrono::NaiveDate::from_ymd_opt(2026, 11, 12).unwrap()),
-                        ))
-                        .execute(conn)?;
-                }
-            }
-            Ok(())
-        })
-        .unwrap();
-    }
+    // page by reference or a deadline is read in list order (2,000), all of a request
+    // that matches both already. (A page by date of receipt is read in list order only
+    // above 20,000 keys; below, the keys bound it by date: the next test.)
+    add_keys(
+        &app,
+        &shared.unwrap(),
+        (0..2_100).flat_map(|i| [format!("jansen{i:04}"), format!("smit{i:04}")]),
+        "2026-11-12",
+    );
     for ((token, query), expected) in queries.iter().zip(&before) {
         assert_eq!(&page(&app, token, query).await, expected, "{query}");
     }
@@ -318,8 +326,6 @@ async fn a_search_with_list_filters_follows_the_request_through_its_changes() {
 /// number included.
 #[actix_web::test]
 async fn a_page_of_a_search_in_order_of_receipt_is_the_page_of_the_whole_list() {
-    use avg_loket::storage::schema::requester_keys;
-    use diesel::{Connection, ExpressionMethods, RunQueryDsl};
     let app = spawn_app().await;
     app.create_team("AMW").await;
     app.create_team("JGD").await;
@@ -346,26 +352,12 @@ async fn a_page_of_a_search_in_order_of_receipt_is_the_page_of_the_whole_list() 
         }
     }
     // The oldest request gets a hundred keys more that match: one request, counted once.
-    {
-        let mut conn = app.db.get().unwrap();
-        let id = many_keys.unwrap();
-        conn.transaction::<_, diesel::result::Error, _>(|conn| {
-            for i in 0..100 {
-                diesel::insert_into(requester_keys::table)
-                    .values((
-                        requester_keys::key.eq(format!("jansen{i:03}")),
-                        requester_keys::request_id.eq(&id),
-                        requester_keys::status.eq("received"),
-                        requester_keys::kind.eq("access"),
-                        requester_keys::team.eq("AMW"),
-                        requester_keys::received_on.eq(chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()),
-                    ))
-                    .execute(conn)?;
-            }
-            Ok(())
-        })
-        .unwrap();
-    }
+    add_keys(
+        &app,
+        &many_keys.unwrap(),
+        (0..100).map(|i| format!("jansen{i:03}")),
+        "2026-11-02",
+    );
     let po = app.admin.token.clone();
     let amw = app.worker("AMW").token;
     let lists = [
