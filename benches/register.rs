@@ -97,8 +97,14 @@ fn fresh_postgres_database(url: &str, name: &str) -> String {
         .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .unwrap();
     admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-    let (base, _) = url.rsplit_once('/').expect("a PostgreSQL URL ends in /database");
-    format!("{base}/{name}")
+    // The database's name is the last part of the path; `?…` parameters (sslmode, a
+    // password file) stay with the new URL.
+    let (path, parameters) = url.split_once('?').map_or((url, None), |(p, q)| (p, Some(q)));
+    let (base, _) = path.rsplit_once('/').expect("a PostgreSQL URL ends in /database");
+    match parameters {
+        Some(parameters) => format!("{base}/{name}?{parameters}"),
+        None => format!("{base}/{name}"),
+    }
 }
 
 /// Runs a command of `avg-loket` on `database_url`; returns what it printed.

@@ -11,6 +11,9 @@
 //!   every team, status and kind it accepts (all of them when it has no such filter),
 //!   so the filters are one exact range per team, status and kind, and the rest is
 //!   checked in the index without reading a row.
+//! - **A search by name in the order of receipt** reads the date of the page's last
+//!   match from the keys, which carry it, and looks up only the requests from that
+//!   date on ([`bounded_by_keys`]).
 //! - **Counting** stops at [`COUNT_LIMIT`] + 1 matches.
 //! - **A page** of at most [`COUNT_LIMIT`] matches is taken from the same index and
 //!   sorted (at most ten thousand short entries). A page of a larger list is read in
