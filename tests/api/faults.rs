@@ -658,7 +658,6 @@ async fn postgres_restarted_under_load_answers_503_quickly_and_recovers_without_
 #[actix_web::test]
 async fn a_lock_held_elsewhere_answers_the_waiting_write_503_and_writes_resume_when_it_is_released() {
     use diesel::connection::SimpleConnection;
-    use diesel::prelude::*;
     let app = Rc::new(crate::helpers::spawn_app().await);
     app.create_team("AMW").await;
     let today = crate::helpers::today().to_string();
@@ -674,24 +673,19 @@ async fn a_lock_held_elsewhere_answers_the_waiting_write_503_and_writes_resume_w
     let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
     let locked_id = id.clone();
     let holder = std::thread::spawn(move || {
-        if postgres {
-            let mut pg = diesel::PgConnection::establish(&url).unwrap();
-            pg.batch_execute(&format!(
-                "BEGIN; SELECT id FROM requests WHERE id = '{locked_id}' FOR UPDATE"
-            ))
-            .unwrap();
-            held_tx.send(()).unwrap();
-            release_rx.recv().unwrap();
-            pg.batch_execute("ROLLBACK").unwrap();
+        // A connection as the product makes them (SQLite's waits for the lock itself).
+        let url = avg_loket::configuration::DatabaseUrl::parse(&url).unwrap();
+        let db = avg_loket::storage::Db::connect(&url, 1).unwrap();
+        let mut conn = db.get().unwrap();
+        let lock = if postgres {
+            format!("BEGIN; SELECT id FROM requests WHERE id = '{locked_id}' FOR UPDATE")
         } else {
-            let path = url.trim_start_matches("sqlite://");
-            let mut lite = diesel::SqliteConnection::establish(path).unwrap();
-            lite.batch_execute("PRAGMA busy_timeout = 10000; BEGIN IMMEDIATE")
-                .unwrap();
-            held_tx.send(()).unwrap();
-            release_rx.recv().unwrap();
-            lite.batch_execute("ROLLBACK").unwrap();
-        }
+            String::from("BEGIN IMMEDIATE")
+        };
+        conn.batch_execute(&lock).unwrap();
+        held_tx.send(()).unwrap();
+        release_rx.recv().unwrap();
+        conn.batch_execute("ROLLBACK").unwrap();
     });
     held_rx.recv().unwrap();
 
