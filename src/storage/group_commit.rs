@@ -10,8 +10,8 @@
 //! commit they share one. PostgreSQL lets writers run side by side, but every write
 //! appends to the audit chain and so takes its head row (and a registration the
 //! year's reference counter) until it commits: writers queued there for one WAL flush
-//! each, about 250 registrations a second (docs/performance.md). In one batch they share the locks and the
-//! flush (decision D43).
+//! each, about 250 registrations a second (docs/performance.md). In one batch they
+//! share the locks and the flush (decision D43).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc;

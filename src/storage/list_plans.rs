@@ -145,6 +145,16 @@ impl Clauses {
     }
 }
 
+/// `sql` with `values` bound in order (for a statement whose parameters come from
+/// more than one set of clauses).
+fn bound(sql: String, values: Vec<Value>) -> RawSql {
+    Clauses {
+        parts: Vec::new(),
+        values,
+    }
+    .bind(RawSql::new(sql))
+}
+
 /// The filters as SQL, for `reach` and `mode` on this backend.
 fn clauses(filter: &ListFilter, reach: Reach, mode: Mode, sqlite: bool, sort: Sort) -> Clauses {
     let walk = matches!(mode, Mode::Walk | Mode::WalkInTeam);
@@ -385,12 +395,7 @@ fn count_by_keys(conn: &mut DbConnection, filter: &ListFilter, cap: i64) -> Resu
     let mut values = keys.values;
     values.extend(by_reference.values);
     values.push(Value::Text(q.trim().to_string()));
-    let rows: Vec<Counted> = Clauses {
-        parts: Vec::new(),
-        values,
-    }
-    .bind(RawSql::new(sql))
-    .load(conn)?;
+    let rows: Vec<Counted> = bound(sql, values).load(conn)?;
     Ok(rows.first().map(|row| row.n).unwrap_or(0))
 }
 
@@ -637,12 +642,7 @@ fn bounded_by_keys(
         keys.sql,
         upto - 1
     );
-    let rows: Vec<Day> = Clauses {
-        parts: Vec::new(),
-        values: keys.values,
-    }
-    .bind(RawSql::new(sql))
-    .load(conn)?;
+    let rows: Vec<Day> = bound(sql, keys.values).load(conn)?;
     let Some(Day { day }) = rows.into_iter().next() else {
         return Ok(None);
     };

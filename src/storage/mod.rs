@@ -64,11 +64,11 @@ const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
 const POSTGRES_LOCK_TIMEOUT: &str = "SET lock_timeout = '5s'";
 
 /// Rows per index that SQLite's `ANALYZE` samples. On opening, each connection runs
-/// `PRAGMA optimize` (unless another connection holds the write lock), which analyses tables that were never analysed or have changed a
-/// lot since: without statistics the planner guesses, and at a million requests it
-/// guessed a team's 250,000 requests to be a better start than a search's 20,000 name
-/// keys (1 s instead of 0.1 s). With the limit, analysing a large register takes
-/// milliseconds.
+/// `PRAGMA optimize` (unless another connection holds the write lock), which analyses
+/// tables that were never analysed or have changed a lot since: without statistics the
+/// planner guesses, and at a million requests it guessed a team's 250,000 requests to
+/// be a better start than a search's 20,000 name keys (1 s instead of 0.1 s). With the
+/// limit, analysing a large register takes milliseconds.
 const SQLITE_ANALYSIS_LIMIT: u32 = 400;
 
 #[derive(Debug, thiserror::Error)]

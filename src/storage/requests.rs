@@ -901,20 +901,21 @@ fn page_search(conn: &mut DbConnection, filter: &ListFilter) -> Result<Search, S
         return Ok(Search::FromKeys);
     }
     let (from, to) = key_range(q);
-    // From the keys' own index, stopping at the threshold.
     let common = if filter.sort.key == SortKey::ReceivedOn {
         COMMON_NAME_KEYS_BY_RECEIPT
     } else {
         COMMON_NAME_KEYS
     };
-    let keys = requester_keys::table
+    // From the keys' own index: is there a key past the threshold? (One row at most
+    // is read back, not every key up to it.)
+    let beyond = requester_keys::table
         .filter(requester_keys::key.ge(from))
         .filter(requester_keys::key.lt(to))
         .select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"))
-        .limit(common + 1)
-        .load::<i32>(conn)?
-        .len() as i64;
-    Ok(if keys > common {
+        .offset(common)
+        .limit(1)
+        .load::<i32>(conn)?;
+    Ok(if !beyond.is_empty() {
         Search::InListOrder
     } else {
         Search::FromKeys
