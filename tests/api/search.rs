@@ -8,7 +8,20 @@ use crate::helpers::{registration, spawn_app, TestApp};
 
 /// Registers a request of `team` for `name` with client reference `client`.
 async fn request_for(app: &TestApp, team: &str, name: &str, client: &str) -> String {
-    let mut body = registration("access", "2026-11-16");
+    request_received(app, "access", "2026-11-16", team, name, client).await
+}
+
+/// Registers a request of `kind`, received on `received`, of `team` for `name` with
+/// client reference `client`; returns its id.
+async fn request_received(
+    app: &TestApp,
+    kind: &str,
+    received: &str,
+    team: &str,
+    name: &str,
+    client: &str,
+) -> String {
+    let mut body = registration(kind, received);
     body["team"] = team.into();
     body["requester"]["name"] = name.into();
     body["subject"]["client_reference"] = client.into();
@@ -187,10 +200,8 @@ async fn a_name_many_share_is_read_in_list_order_with_the_same_answer() {
         ("AMW", "Mira Smit", "2026-11-13"),
         ("AMW", "Els Jansen-Smit", "2026-11-12"),
     ] {
-        let mut body = registration("access", received);
-        body["team"] = team.into();
-        body["requester"]["name"] = name.into();
-        let id = app.register(&body).await["id"].as_str().unwrap().to_string();
+        // The client reference of `registration`, as before.
+        let id = request_received(&app, "access", received, team, name, "D-10442").await;
         if name.ends_with("-Smit") {
             shared = Some(id);
         }
@@ -342,11 +353,7 @@ async fn a_page_of_a_search_in_order_of_receipt_is_the_page_of_the_whole_list() 
         ("AMW", "Piet Bakker", "jansen", "2026-11-13", "access"),
         ("AMW", "Ilse Bakker", "C-9", "2026-11-14", "access"),
     ] {
-        let mut body = registration(kind, received);
-        body["team"] = team.into();
-        body["requester"]["name"] = name.into();
-        body["subject"]["client_reference"] = client.into();
-        let id = app.register(&body).await["id"].as_str().unwrap().to_string();
+        let id = request_received(&app, kind, received, team, name, client).await;
         if name == "Anna Jansen" {
             many_keys = Some(id);
         }
