@@ -67,21 +67,40 @@ pub struct PostalAddress {
     pub city: String,
 }
 
+/// The client: the person the data are about. Often not the requester (a daughter
+/// asks for her mother's file, parents for their child's): then the client is named.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subject {
+    /// The client's name: required when someone else asks on their behalf.
+    pub name: Option<String>,
     pub age_band: AgeBand,
     pub client_reference: Option<String>,
     /// For a 12-15 year old who asks themselves: were the parents informed?
     pub parents_informed: Option<bool>,
 }
 
+impl Requester {
+    /// Does the requester ask for someone else (the client)?
+    pub fn on_behalf(&self) -> bool {
+        self.relation != Relation::SelfRequester
+    }
+}
+
 /// The rules for minors and representation of the privacy statements of LEVgroep and
 /// MEE Zuid-Limburg:
 /// - under 12, the request comes from a parent, guardian or legal representative;
 /// - 12-15 years, the parents are informed when the young person asks themselves;
-/// - from 16 the subject acts alone: a parent is no longer a representative as such.
+/// - from 16 the subject acts alone: a parent is no longer a representative as such;
+/// - whoever asks for someone else names that person, the client.
 pub fn check_representation(requester: &Requester, subject: &Subject) -> Vec<FieldIssue> {
     let mut issues = Vec::new();
+    if requester.on_behalf() && subject.name.is_none() {
+        issues.push(FieldIssue::new(
+            "subject.name",
+            "is required when someone else asks on the client's behalf: the name of the client whose data the request is about",
+            "vul de naam van de cliënt in: het verzoek komt van iemand anders dan de cliënt zelf",
+        ));
+    }
     match (subject.age_band, requester.relation) {
         (AgeBand::Under12, Relation::SelfRequester | Relation::Authorised) => issues.push(FieldIssue::new(
             "requester.relation",
@@ -130,6 +149,11 @@ pub fn optional_text(
             "must not contain control characters",
             "mag geen stuurtekens bevatten",
         ));
+        return None;
+    }
+    // What the register keeps may reach a letter: only what a letter can print.
+    if let Some(issue) = super::printable::check(field, value) {
+        issues.push(issue);
         return None;
     }
     Some(value.to_string())
@@ -276,6 +300,7 @@ mod tests {
 
     fn subject(age_band: AgeBand, parents_informed: Option<bool>) -> Subject {
         Subject {
+            name: Some("G. Ruiter".into()),
             age_band,
             client_reference: None,
             parents_informed,
@@ -299,6 +324,24 @@ mod tests {
         assert!(!ok(Parent, Adult, None));
         assert!(ok(Authorised, Adult, None));
         assert!(ok(LegalRepresentative, Adult, None));
+    }
+
+    #[test]
+    fn whoever_asks_for_someone_else_names_the_client() {
+        let mut unnamed = subject(AgeBand::Adult, None);
+        unnamed.name = None;
+        for relation in [Relation::Authorised, Relation::Guardian, Relation::LegalRepresentative] {
+            let issues = check_representation(&requester(relation), &unnamed);
+            assert_eq!(issues.len(), 1, "{relation}");
+            assert_eq!(issues[0].field, "subject.name");
+            assert!(issues[0].message.nl.contains("naam van de cliënt"));
+        }
+        assert!(check_representation(&requester(Relation::SelfRequester), &unnamed).is_empty());
+        assert!(check_representation(
+            &requester(Relation::Authorised),
+            &subject(AgeBand::Adult, None)
+        )
+        .is_empty());
     }
 
     #[test]
@@ -351,6 +394,7 @@ pub struct IntakeCorrection {
     pub email: Option<Option<String>>,
     pub phone: Option<Option<String>>,
     pub relation: Option<Relation>,
+    pub subject_name: Option<Option<String>>,
     pub age_band: Option<AgeBand>,
     pub client_reference: Option<Option<String>>,
     pub parents_informed: Option<Option<bool>>,
@@ -387,6 +431,12 @@ impl Intake {
             "requester.relation",
             &mut requester.relation,
             &c.relation,
+            &mut changed,
+        );
+        set(
+            "subject.name",
+            &mut subject.name,
+            &c.subject_name,
             &mut changed,
         );
         set(
@@ -451,7 +501,30 @@ pub fn fold(text: &str) -> String {
     }
 }
 
-/// The keys a requester's name is found under: the folded name from each word on
+/// The keys a request is found under: those of the requester's name and of the
+/// client's, when someone else asked (each key once).
+pub fn intake_keys(intake: &Intake) -> Vec<String> {
+    request_keys(&intake.requester.name, intake.subject.name.as_deref())
+}
+
+/// The keys of the requester's and the client's names (each key once).
+pub fn request_keys(requester_name: &str, subject_name: Option<&str>) -> Vec<String> {
+    let mut keys = name_keys(requester_name);
+    for key in subject_name.map(name_keys).unwrap_or_default() {
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys
+}
+
+/// A client number as it is compared: without the spaces around it, in lower case
+/// ("D-10442" and "d-10442" are one).
+pub fn client_key(reference: &str) -> String {
+    reference.trim().to_lowercase()
+}
+
+/// The keys a name is found under: the folded name from each word on
 /// ("J. de Vries" → "j de vries", "de vries", "vries"), so that a search for the
 /// start of the name or of any word in it is a prefix of one of them.
 pub fn name_keys(name: &str) -> Vec<String> {
@@ -507,6 +580,7 @@ mod search_tests {
                 language: crate::domain::Language::Dutch,
             },
             subject: Subject {
+                name: None,
                 age_band: AgeBand::Adult,
                 client_reference: None,
                 parents_informed: None,

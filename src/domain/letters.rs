@@ -17,9 +17,9 @@ use serde_json::{json, Value};
 
 use super::code_enum;
 use super::grounds;
-use super::intake::{Channel, PostalAddress};
+use super::intake::{AgeBand, Channel, PostalAddress, Relation};
 use super::kind::{ErasureScope, Kind, KindCode, RectificationMode};
-use super::organisation::{ControllerType, Organisation, ACCESS_TEXTS};
+use super::organisation::{ControllerType, Organisation, ACCESS_TEXTS, ON_BEHALF};
 use super::request::{Outcome, Request, SuspendReason};
 use super::vocabulary::{date_in_words, in_sentence, Language};
 use super::{FieldIssue, Message};
@@ -100,10 +100,58 @@ pub struct Signatory {
     pub team: String,
 }
 
+/// The person the data are about, as a letter names them.
+#[derive(Debug, Clone, Copy)]
+pub struct Client<'a> {
+    /// How the requester relates to the client (`self`: the requester is the client).
+    pub relation: Relation,
+    /// The client's name as registered (required when someone else asks; `None` for
+    /// a request registered before the name was kept, until it is corrected).
+    pub name: Option<&'a str>,
+    pub age_band: AgeBand,
+}
+
+impl<'a> Client<'a> {
+    /// The requester asks for themself.
+    pub fn itself(age_band: AgeBand) -> Client<'a> {
+        Client {
+            relation: Relation::SelfRequester,
+            name: None,
+            age_band,
+        }
+    }
+
+    /// Someone else asks on the client's behalf.
+    pub fn on_behalf(&self) -> bool {
+        self.relation != Relation::SelfRequester
+    }
+
+    /// The client's name when someone else asks (empty when not registered).
+    fn behalf_name(&self) -> Option<&'a str> {
+        self.on_behalf().then(|| self.name.unwrap_or_default())
+    }
+}
+
+/// In what capacity the requester asks ("als gemachtigde").
+fn capacity(relation: Relation, language: Language) -> &'static str {
+    match (relation, language) {
+        (Relation::SelfRequester, _) => "",
+        (Relation::Parent, Language::Dutch) => "als ouder",
+        (Relation::Guardian, Language::Dutch) => "als voogd",
+        (Relation::LegalRepresentative, Language::Dutch) => "als wettelijk vertegenwoordiger",
+        (Relation::Authorised, Language::Dutch) => "als gemachtigde",
+        (Relation::Parent, Language::English) => "as a parent",
+        (Relation::Guardian, Language::English) => "as guardian",
+        (Relation::LegalRepresentative, Language::English) => "as legal representative",
+        (Relation::Authorised, Language::English) => "as an authorised person",
+    }
+}
+
 /// Everything a letter may say about the request, gathered by the service.
 #[derive(Debug, Clone)]
 pub struct Case<'a> {
     pub request: &'a Request,
+    pub client: Client<'a>,
     pub requester_name: &'a str,
     pub requester_email: Option<&'a str>,
     pub address: Option<&'a PostalAddress>,
@@ -386,6 +434,9 @@ pub struct Element {
     /// What the text must contain; `None`: the case lacks what the element needs.
     #[serde(skip)]
     needles: Option<Vec<String>>,
+    /// Words the text must not contain (as whole words, any case).
+    #[serde(skip)]
+    shunned: Vec<String>,
 }
 
 impl Element {
@@ -394,6 +445,15 @@ impl Element {
             code: code.into(),
             label: Message::new(en, nl),
             needles,
+            shunned: Vec::new(),
+        }
+    }
+
+    /// An element that holds while the text says none of `words`.
+    fn without(code: &str, en: &str, nl: &str, words: &[&str]) -> Element {
+        Element {
+            shunned: words.iter().map(|w| w.to_string()).collect(),
+            ..Element::new(code, en, nl, Some(Vec::new()))
         }
     }
 
@@ -401,6 +461,7 @@ impl Element {
         self.needles
             .as_ref()
             .is_some_and(|needles| needles.iter().all(|needle| text.contains(&squeeze(needle))))
+            && !self.shunned.iter().any(|words| says(text, words))
     }
 
     /// The missing element as a field issue (`missing.CODE`).
@@ -418,6 +479,16 @@ impl Element {
 /// Every run of white space one space: how texts are compared.
 fn squeeze(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Does `text` say `words`, as whole words in any case ("over u" in "meer over u."
+/// but not in "over uw verzoek")?
+fn says(text: &str, words: &str) -> bool {
+    let (text, words) = (text.to_lowercase(), words.to_lowercase());
+    let letter = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    text.match_indices(&words).any(|(at, _)| {
+        !letter(text[..at].chars().next_back()) && !letter(text[at + words.len()..].chars().next())
+    })
 }
 
 /// One block of a letter's body.
@@ -448,7 +519,8 @@ pub fn paragraph_names(template: &str) -> Vec<&'static str> {
         "extension_notice" => vec!["reasons"],
         "decision" => vec!["explanation"],
         "completion_access" => {
-            let mut names: Vec<&str> = ACCESS_TEXTS.iter().map(|(name, _)| *name).collect();
+            let mut names = vec!["what_was_done"];
+            names.extend(ACCESS_TEXTS.iter().map(|(name, _)| *name));
             names.push("withheld");
             names
         }
@@ -477,7 +549,17 @@ pub fn default_paragraphs(
 ) -> BTreeMap<String, String> {
     let request = case.request;
     let nl = language == Language::Dutch;
-    let texts = |kind: KindCode, name: &str| organisation.text(kind, name).map(str::to_string);
+    let behalf = case.client.behalf_name();
+    let client = behalf.unwrap_or_default();
+    // The organisation's text for someone who asks on a client's behalf where it has
+    // one (`purposes_on_behalf`), else the one written to the client.
+    let texts = |kind: KindCode, name: &str| {
+        behalf
+            .and_then(|_| organisation.text(kind, &format!("{name}{ON_BEHALF}")))
+            .or_else(|| organisation.text(kind, name))
+            .map(str::to_string)
+    };
+    let summary = || request.completion.as_ref().map(|c| c.summary.clone());
     let mut paragraphs = BTreeMap::new();
     let mut put = |name: &str, text: Option<String>| {
         if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
@@ -487,29 +569,34 @@ pub fn default_paragraphs(
     match template {
         "information_request" => {
             let reason = request.suspensions.last().map(|s| s.reason);
-            put(
-                "needed",
-                Some(match (reason, nl) {
-                    (Some(SuspendReason::Identity), true) => "Een kopie van uw identiteitsbewijs, of u laat het zien aan de balie.".into(),
-                    (Some(SuspendReason::Identity), false) => "A copy of your identity document, or you show it at our office.".into(),
-                    (Some(SuspendReason::Representation), true) => "Een bewijs dat u de ouder, voogd of gemachtigde bent, bijvoorbeeld een uittreksel of een schriftelijke machtiging.".into(),
-                    (Some(SuspendReason::Representation), false) => "Proof that you are the parent, guardian or authorised representative, for example an extract or a written authorisation.".into(),
-                    (_, true) => String::new(),
-                    (_, false) => String::new(),
-                }),
-            );
+            let relation = case.client.relation;
+            let needed = match (reason, relation, nl) {
+                (Some(SuspendReason::Identity), _, true) => "Een kopie van uw identiteitsbewijs (paspoort, identiteitskaart of rijbewijs). U mag het ook laten zien aan onze balie.".to_string(),
+                (Some(SuspendReason::Identity), _, false) => "A copy of your identity document (passport, identity card or driving licence). You may also show it at our office.".to_string(),
+                (Some(SuspendReason::Representation), Relation::Parent, true) => format!("Een bewijs dat u het ouderlijk gezag heeft over {client}, bijvoorbeeld een uittreksel uit het gezagsregister. Dat vraagt u gratis aan op rechtspraak.nl."),
+                (Some(SuspendReason::Representation), Relation::Parent, false) => format!("Proof that you have parental authority over {client}, for example an extract from the custody register (gezagsregister), free of charge at rechtspraak.nl."),
+                (Some(SuspendReason::Representation), Relation::Guardian, true) => format!("Een kopie van de beslissing van de rechter waarin u voogd bent geworden van {client}."),
+                (Some(SuspendReason::Representation), Relation::Guardian, false) => format!("A copy of the court's decision that made you {client}'s guardian."),
+                (Some(SuspendReason::Representation), Relation::LegalRepresentative, true) => format!("Een kopie van de beslissing van de rechter waarin u mentor of curator bent geworden van {client}."),
+                (Some(SuspendReason::Representation), Relation::LegalRepresentative, false) => format!("A copy of the court's decision that made you {client}'s mentor or curator."),
+                (Some(SuspendReason::Representation), Relation::Authorised, true) => format!("Een machtiging, ondertekend door {client}, waarin staat dat u dit verzoek voor {client} mag doen. En een kopie van het identiteitsbewijs van {client}."),
+                (Some(SuspendReason::Representation), Relation::Authorised, false) => format!("An authorisation signed by {client} stating that you may make this request for {client}, and a copy of {client}'s identity document."),
+                (Some(SuspendReason::Representation), _, true) => "Een bewijs dat u de ouder, voogd of gemachtigde bent, bijvoorbeeld een uittreksel uit het gezagsregister of een schriftelijke machtiging.".into(),
+                (Some(SuspendReason::Representation), _, false) => "Proof that you are the parent, guardian or authorised representative, for example an extract from the custody register or a written authorisation.".into(),
+                (_, _, _) => String::new(),
+            };
+            put("needed", Some(needed));
+            // A copy of an identity document goes by e-mail only as a safe copy.
+            let id_copy = reason == Some(SuspendReason::Identity)
+                || (reason == Some(SuspendReason::Representation) && relation == Relation::Authorised);
+            let email = &organisation.privacy_officer.email;
             put(
                 "how_to_send",
-                Some(if nl {
-                    format!(
-                        "U kunt het veilig per post sturen, of langs brengen. Mailen kan ook, naar {}.",
-                        organisation.privacy_officer.email
-                    )
-                } else {
-                    format!(
-                        "You can send it safely by post, or bring it to us. E-mail is also possible, to {}.",
-                        organisation.privacy_officer.email
-                    )
+                Some(match (id_copy, nl) {
+                    (true, true) => format!("U kunt het per post sturen of langsbrengen. Mailen kan ook, naar {email}; stuur dan alleen een veilige kopie, zoals hierboven staat."),
+                    (true, false) => format!("You can send it by post or bring it to us. E-mail is also possible, to {email}; then send a safe copy only, as described above."),
+                    (false, true) => format!("U kunt het per post sturen, langsbrengen of mailen naar {email}."),
+                    (false, false) => format!("You can send it by post, bring it to us, or e-mail it to {email}."),
                 }),
             );
         }
@@ -519,25 +606,20 @@ pub fn default_paragraphs(
             request.decision.as_ref().and_then(|d| d.explanation.clone()),
         ),
         "completion_access" => {
+            put("what_was_done", summary());
             for (name, _) in ACCESS_TEXTS {
                 put(name, texts(KindCode::Access, name));
             }
         }
         "completion_portability" => {
-            put(
-                "what_was_done",
-                request.completion.as_ref().map(|c| c.summary.clone()),
-            );
+            put("what_was_done", summary());
             put("format", texts(KindCode::Portability, "format"));
         }
         "completion_rectification"
         | "completion_erasure"
         | "completion_restriction"
         | "completion_objection" => {
-            put(
-                "what_was_done",
-                request.completion.as_ref().map(|c| c.summary.clone()),
-            );
+            put("what_was_done", summary());
         }
         "withdrawal_confirmation" => put(
             "initiative",
@@ -552,11 +634,8 @@ pub fn default_paragraphs(
         ),
         _ => {}
     }
-    if let Some(note) = organisation
-        .text(request.kind.code(), "note")
-        .filter(|_| template.starts_with("completion"))
-    {
-        put("note", Some(note.to_string()));
+    if template.starts_with("completion") {
+        put("note", texts(request.kind.code(), "note"));
     }
     paragraphs
 }
@@ -599,17 +678,19 @@ pub fn compose(
         })
         .collect();
     let (route_en, route_nl) = organisation.controller_type.judicial_route();
+    let behalf = case.client.behalf_name();
     let decision = request.decision.as_ref().map(|d| {
         json!({
             "outcome": d.outcome.code(),
             "grounds": d.grounds.iter().filter_map(|code| grounds::find(code)).map(|g| json!({
                 "label": g.label(language),
-                "plain": g.plain(language),
-                "reference": g.reference,
+                "plain": g.plain(language, behalf),
+                "reference": g.reference_in(language),
             })).collect::<Vec<_>>(),
             "communicated_on": day(d.communicated_on),
         })
     });
+    let client = client_context(case, language);
     let context = json!({
         "org": {
             "name": organisation.name,
@@ -626,9 +707,11 @@ pub fn compose(
             },
         },
         "requester": {"name": case.requester_name},
+        "client": client,
         "request": {
             "reference": request.reference,
             "kind": kind_words,
+            "kind_code": request.kind.code().code(),
             "article": request.kind.code().article().trim_start_matches("AVG ").to_string(),
             "received_on": day(request.received_on),
             "response_deadline": day(case.response_deadline),
@@ -780,6 +863,34 @@ pub fn compose(
     })
 }
 
+/// What a template knows of the client (`client.…`): whether the requester is the
+/// client (`self`), the client's name, the capacity in which someone else asks
+/// (`as`: "als gemachtigde"), the age band and relation codes, and how the letter
+/// speaks of the client's data and file (`data`: "uw gegevens" or "de gegevens van
+/// G. Ruiter"; `file`: "uw dossier" or "het dossier van G. Ruiter").
+fn client_context(case: &Case<'_>, language: Language) -> Value {
+    let client = case.client;
+    let name = match client.behalf_name() {
+        Some(name) => name,
+        None => case.requester_name,
+    };
+    let (data, file) = match (client.on_behalf(), language) {
+        (false, Language::Dutch) => ("uw gegevens".to_string(), "uw dossier".to_string()),
+        (false, Language::English) => ("your data".to_string(), "your file".to_string()),
+        (true, Language::Dutch) => (format!("de gegevens van {name}"), format!("het dossier van {name}")),
+        (true, Language::English) => (format!("{name}'s data"), format!("{name}'s file")),
+    };
+    json!({
+        "self": !client.on_behalf(),
+        "name": name,
+        "as": capacity(client.relation, language),
+        "relation": client.relation.code(),
+        "age_band": client.age_band.code(),
+        "data": data,
+        "file": file,
+    })
+}
+
 /// The template's output: the first line is the subject; then paragraphs separated
 /// by blank lines, `## ` a heading, `- ` an item of a list.
 fn parse_body(body: &str) -> (String, Vec<Block>) {
@@ -884,6 +995,24 @@ fn elements(
             "het e-mailadres van de verzoeker (vul het aan in de registratie)",
             case.requester_email.map(|e| vec![e.to_string()]),
         )),
+    }
+    if let Some(name) = case.client.behalf_name() {
+        list.push(Element::new(
+            "client",
+            "the client, by name: someone else asked on the client's behalf (add the client's name to the registration)",
+            "de naam van de cliënt: iemand anders vroeg namens de cliënt (vul de naam aan in de registratie)",
+            (!name.is_empty()).then(|| vec![name.to_string()]),
+        ));
+        list.push(Element::without(
+            "client_data",
+            "that the data are the client's, not the requester's: never 'your data', 'your file' or 'about you'",
+            "dat het om de gegevens van de cliënt gaat, niet van de verzoeker: nergens ‘uw gegevens’, ‘uw dossier’ of ‘over u’",
+            if nl {
+                &["uw gegevens", "uw persoonsgegevens", "uw dossier", "over u"]
+            } else {
+                &["your data", "your personal data", "your file", "about you"]
+            },
+        ));
     }
     let mut add = |code: &str, en: &str, nl_label: &str, needles: Option<Vec<String>>| {
         list.push(Element::new(code, en, nl_label, needles));
@@ -1029,8 +1158,8 @@ fn elements(
                             &format!("the ground '{}' with its legal reference", ground.label_en),
                             &format!("de grond ‘{}’ met het wetsartikel", ground.label_nl),
                             Some(vec![
-                                ground.plain(language).to_string(),
-                                ground.reference.to_string(),
+                                ground.plain(language, case.client.behalf_name()),
+                                ground.reference_in(language).to_string(),
                             ]),
                         );
                     }
@@ -1074,6 +1203,12 @@ fn elements(
         }
         LetterKind::Completion => match template {
             "completion_access" => {
+                add(
+                    "what_was_done",
+                    "what was done",
+                    "wat er is gedaan",
+                    paragraph("what_was_done"),
+                );
                 for (name, en) in ACCESS_TEXTS {
                     add(name, en, access_label_nl(name), paragraph(name));
                 }
@@ -1320,11 +1455,25 @@ pub mod samples {
         cases
     }
 
+    /// Who the sample letters are about: the requester themself, and a client for
+    /// whom an authorised person (a daughter with a power of attorney) asks.
+    pub fn clients() -> [Client<'static>; 2] {
+        [
+            Client::itself(AgeBand::Adult),
+            Client {
+                relation: Relation::Authorised,
+                name: Some("G. Ruiter"),
+                age_band: AgeBand::Adult,
+            },
+        ]
+    }
+
     /// The letter for a sample case, by post to a requester with an address, every
     /// free paragraph filled.
     pub fn compose_sample(
         kind: LetterKind,
         request: &Request,
+        client: Client<'_>,
         organisation: &Organisation,
         language: Language,
         templates: &Templates,
@@ -1336,6 +1485,7 @@ pub mod samples {
         };
         let case = Case {
             request,
+            client,
             requester_name: "J. de Vries",
             requester_email: Some("j.devries@example.nl"),
             address: Some(&address),
@@ -1383,16 +1533,19 @@ pub mod samples {
                 if !templates.overridden().contains(&key) {
                     continue;
                 }
-                match compose_sample(kind, &request, organisation, *language, templates) {
-                    Ok(composed) => {
-                        for element in composed.missing {
-                            let line = format!("{key}: {}", element.label.en);
-                            if !problems.contains(&line) {
-                                problems.push(line);
+                for client in clients() {
+                    match compose_sample(kind, &request, client, organisation, *language, templates) {
+                        Ok(composed) => {
+                            for element in composed.missing {
+                                let line = format!("{key}: {}", element.label.en);
+                                if !problems.contains(&line) {
+                                    problems.push(line);
+                                }
                             }
                         }
+                        Err(error) if !problems.contains(&error) => problems.push(error),
+                        Err(_) => {}
                     }
-                    Err(error) => problems.push(error),
                 }
             }
         }
@@ -1402,7 +1555,7 @@ pub mod samples {
 
 #[cfg(test)]
 mod tests {
-    use super::samples::{cases as every_case, compose_sample};
+    use super::samples::{cases as every_case, clients, compose_sample};
     use super::*;
     use crate::domain::organisation::OrganisationFile;
     use crate::domain::request::{Decision, Extension};
@@ -1429,7 +1582,18 @@ mod tests {
         language: Language,
         templates: &Templates,
     ) -> Composed {
-        compose_sample(kind, request, &organisation(), language, templates).expect("the template renders")
+        compose_sample(kind, request, clients()[0], &organisation(), language, templates)
+            .expect("the template renders")
+    }
+
+    fn compose_on_behalf(
+        kind: LetterKind,
+        request: &Request,
+        language: Language,
+        templates: &Templates,
+    ) -> Composed {
+        compose_sample(kind, request, clients()[1], &organisation(), language, templates)
+            .expect("the template renders")
     }
 
     fn organisation() -> Organisation {
@@ -1443,17 +1607,77 @@ mod tests {
         let templates = Templates::new(&[]).unwrap();
         for (kind, request) in every_case() {
             for language in Language::ALL {
-                let composed = compose_for(kind, &request, *language, &templates);
-                let missing: Vec<&str> = composed.missing.iter().map(|e| e.code.as_str()).collect();
-                assert!(
-                    missing.is_empty(),
-                    "{kind} {language} {:?}: {missing:?}\n{}",
-                    request.kind,
-                    composed.text
-                );
-                assert!(!composed.subject.is_empty());
-                assert!(!composed.text.contains("{{"), "{}", composed.text);
+                for client in clients() {
+                    let composed =
+                        compose_sample(kind, &request, client, &organisation(), *language, &templates).unwrap();
+                    let missing: Vec<&str> = composed.missing.iter().map(|e| e.code.as_str()).collect();
+                    assert!(
+                        missing.is_empty(),
+                        "{kind} {language} {:?} {:?}: {missing:?}\n{}",
+                        request.kind,
+                        client.relation,
+                        composed.text
+                    );
+                    assert!(!composed.subject.is_empty());
+                    assert!(!composed.text.contains("{{"), "{}", composed.text);
+                }
             }
+        }
+    }
+
+    /// A letter to someone who asks on the client's behalf names the client and speaks
+    /// of the client's data, file and care; the one to the client never speaks of
+    /// anyone else.
+    #[test]
+    fn a_letter_to_a_representative_names_the_client_and_never_calls_the_data_theirs() {
+        let templates = Templates::new(&[]).unwrap();
+        for (kind, request) in every_case() {
+            for language in Language::ALL {
+                let text = compose_on_behalf(kind, &request, *language, &templates).text;
+                assert!(text.contains("G. Ruiter"), "{kind} {language}\n{text}");
+                let lower = text.to_lowercase();
+                for own in ["uw gegevens", "uw dossier", "over u ", "over u.", "over u,", "your data", "your file", "about you ", "about you."] {
+                    assert!(!lower.contains(own), "{kind} {language}: '{own}'\n{text}");
+                }
+                let to_client = compose_for(kind, &request, *language, &templates).text;
+                assert!(!to_client.contains("G. Ruiter"), "{kind} {language}\n{to_client}");
+            }
+        }
+    }
+
+    /// Legal references in one Dutch notation in every Dutch letter; never the
+    /// catalogue's "AVG 17(3)(b)" in any letter.
+    #[test]
+    fn every_letter_cites_the_law_in_one_notation() {
+        let templates = Templates::new(&[]).unwrap();
+        let catalogue_style = regex_lite_catalogue_style();
+        for (kind, request) in every_case() {
+            for language in Language::ALL {
+                for client in clients() {
+                    let text =
+                        compose_sample(kind, &request, client, &organisation(), *language, &templates).unwrap().text;
+                    assert!(!catalogue_style(&text), "{kind} {language}\n{text}");
+                    if *language == Language::Dutch {
+                        // "artikel 12, lid 3, AVG": a comma after the paragraph.
+                        for (at, _) in text.match_indices(" lid ") {
+                            let rest = &text[at + 5..];
+                            let after_number = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+                            assert!(after_number.starts_with(','), "{kind}: …{}", &text[at.saturating_sub(20)..(at + 20).min(text.len())]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// "AVG 17(", "UAVG 41(", "AVG 12(": the catalogue's notation.
+    fn regex_lite_catalogue_style() -> impl Fn(&str) -> bool {
+        |text: &str| {
+            text.match_indices("AVG ").any(|(at, _)| {
+                let rest = &text[at + 4..];
+                let digits = rest.chars().take_while(char::is_ascii_digit).count();
+                digits > 0 && rest[digits..].starts_with('(')
+            })
         }
     }
 
@@ -1487,20 +1711,31 @@ mod tests {
         let mut names = Vec::new();
         for (kind, request) in every_case() {
             for language in Language::ALL {
-                let name = snapshot_name(kind, &request, *language);
-                let text = compose_for(kind, &request, *language, &templates).text;
-                let path = dir.join(&name);
-                if update {
-                    std::fs::create_dir_all(&dir).unwrap();
-                    std::fs::write(&path, &text).unwrap();
+                for client in clients() {
+                    let mut name = snapshot_name(kind, &request, *language);
+                    if client.on_behalf() {
+                        name = name.replacen('.', ".behalf.", 1);
+                    }
+                    let text = compose_sample(kind, &request, client, &organisation(), *language, &templates)
+                        .unwrap()
+                        .text;
+                    let path = dir.join(&name);
+                    if update {
+                        std::fs::create_dir_all(&dir).unwrap();
+                        std::fs::write(&path, &text).unwrap();
+                    }
+                    if std::fs::read_to_string(&path).unwrap_or_default() != text {
+                        differ.push(name.clone());
+                    }
+                    names.push(name);
                 }
-                if std::fs::read_to_string(&path).unwrap_or_default() != text {
-                    differ.push(name.clone());
-                }
-                names.push(name);
             }
         }
-        assert_eq!(names.len(), 34, "every kind and variant in both languages");
+        assert_eq!(
+            names.len(),
+            68,
+            "every kind and variant in both languages, to the client and to a representative"
+        );
         assert!(
             differ.is_empty(),
             "letters differ from their snapshots: {differ:?}; if intended, run \
@@ -1520,7 +1755,7 @@ mod tests {
         let text = compose_for(LetterKind::Decision, &refused, Language::Dutch, &templates).text;
         for needle in [
             "De wet verplicht ons om deze gegevens nog te bewaren.",
-            "AVG 17(3)(b)",
+            "artikel 17, lid 3, onder b, AVG",
             "autoriteitpersoonsgegevens.nl",
             "verzoekschrift",
             "zes weken",
@@ -1573,6 +1808,7 @@ mod tests {
         });
         let case = Case {
             request: &r,
+            client: Client::itself(AgeBand::Adult),
             requester_name: "J. de Vries",
             requester_email: None,
             address: None,

@@ -15,6 +15,7 @@ pub mod intake;
 pub mod kind;
 pub mod letters;
 pub mod organisation;
+pub mod printable;
 pub mod reminders;
 pub mod report;
 pub mod request;

@@ -64,6 +64,10 @@ fn optional_texts(kind: KindCode) -> &'static [&'static str] {
     }
 }
 
+/// The suffix of a standard text's variant for a letter to someone who asks on the
+/// client's behalf (`texts.access.purposes_on_behalf`).
+pub const ON_BEHALF: &str = "_on_behalf";
+
 /// At most this many characters per standard text.
 const TEXT_MAX: usize = 4000;
 
@@ -305,7 +309,10 @@ fn standard_texts(
         let mut kept = BTreeMap::new();
         for (name, text) in named {
             let field = format!("{field}.{name}");
-            if !allowed.contains(&name.as_str()) {
+            // Each text may have a variant for someone who asks on the client's
+            // behalf (`purposes_on_behalf`), written about the client, not to them.
+            let base = name.strip_suffix(ON_BEHALF).unwrap_or(&name);
+            if !allowed.contains(&base) {
                 issues.push(FieldIssue::new(
                     &field,
                     format!(

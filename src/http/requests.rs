@@ -49,6 +49,9 @@ pub struct RequesterAnswer {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SubjectAnswer {
+    /// The client's name, when someone else asked on their behalf (or given anyway);
+    /// null when not given or removed by retention.
+    pub name: Option<String>,
     pub age_band: AgeBand,
     pub client_reference: Option<String>,
     pub parents_informed: Option<bool>,
@@ -135,6 +138,7 @@ impl From<&RequestView> for RequestDetails {
                 language: intake.requester.language,
             },
             subject: SubjectAnswer {
+                name: intake.subject.name.clone(),
                 age_band: intake.subject.age_band,
                 client_reference: intake.subject.client_reference.clone(),
                 parents_informed: intake.subject.parents_informed,
@@ -427,7 +431,7 @@ fn search_text(params: &mut Params) -> Option<String> {
         ("received_from" = Option<String>, Query, description = "Received on or after (YYYY-MM-DD)"),
         ("received_to" = Option<String>, Query, description = "Received on or before (YYYY-MM-DD)"),
         ("reference" = Option<String>, Query, description = "Exact reference"),
-        ("q" = Option<String>, Query, description = "The start of the requester's name or of a word in it (case and accents ignored: `vries` and `de Vr` find J. de Vries), or the client reference exactly. Combines with the other filters; the front desk may list with `q` (status view)"),
+        ("q" = Option<String>, Query, description = "The start of the requester's or the client's name or of a word in it (case and accents ignored: `vries` and `de Vr` find J. de Vries), or the client reference (case ignored: `d-10442` finds D-10442). Combines with the other filters; the front desk may list with `q` (status view)"),
         ("sort" = Option<String>, Query, description = "`received_on` (default `-received_on`), `reference`, `response_due`, `execution_due`, `legal_due` or `open_due`; `-` for descending"),
         ("page" = Option<i64>, Query, description = "From 1 (default 1)"),
         ("per_page" = Option<i64>, Query, description = "1-500 (default 50)"),

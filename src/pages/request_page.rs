@@ -376,6 +376,13 @@ fn render(
                     kind: "text",
                 },
                 DetailInput {
+                    field: "subject.name",
+                    name: "subject_name",
+                    label: "Naam van de cliënt (verplicht als iemand anders het vraagt)",
+                    current: intake.subject.name.clone().unwrap_or_default(),
+                    kind: "text",
+                },
+                DetailInput {
                     field: "subject.client_reference",
                     name: "client_reference",
                     label: "Cliëntnummer (niet verplicht)",
@@ -524,6 +531,7 @@ fn action_input(action: ActionName, pairs: &[(String, String)]) -> ActionInput {
                 language: None,
             }),
             subject: Some(SubjectCorrection {
+                name: Some(one("subject_name")),
                 age_band: Some(given("age_band")),
                 client_reference: Some(one("client_reference")),
                 parents_informed: Some(match given("parents_informed").as_str() {

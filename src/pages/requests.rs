@@ -39,6 +39,7 @@ pub struct NewRequestForm {
     pub address_city: String,
     pub language: String,
     pub relation: String,
+    pub subject_name: String,
     pub age_band: String,
     pub client_reference: String,
     pub parents_informed: String,
@@ -70,6 +71,7 @@ impl NewRequestForm {
                 language: filled(&self.language),
             },
             subject: SubjectInput {
+                name: filled(&self.subject_name),
                 age_band: self.age_band.clone(),
                 client_reference: filled(&self.client_reference),
                 parents_informed: match self.parents_informed.as_str() {

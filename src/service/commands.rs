@@ -142,6 +142,10 @@ pub struct RequesterCorrection {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubjectCorrection {
+    /// The client's name; `null` removes it (only when the requester is the client).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Option<String>>,
     #[schema(value_type = Option<AgeBand>)]
     pub age_band: Option<String>,
     #[serde(default, deserialize_with = "present")]
@@ -307,6 +311,7 @@ impl CorrectInput {
             relation: requester
                 .relation
                 .and_then(|r| issues.code::<Relation>("requester.relation", &r)),
+            subject_name: optional(subject.name, &detail::subject_name, issues),
             age_band: subject
                 .age_band
                 .and_then(|a| issues.code::<AgeBand>("subject.age_band", &a)),

@@ -28,7 +28,7 @@ use crate::domain::audit::RecordAction;
 use crate::domain::deadlines::{request_deadlines, DeadlineFacts};
 use crate::domain::intake::check_past_date;
 use crate::domain::letters::{
-    self, check_paragraphs, compose, default_paragraphs, Case, Composed, LetterChannel, LetterKind,
+    self, check_paragraphs, compose, default_paragraphs, Case, Client, Composed, LetterChannel, LetterKind,
     LetterStatus, NotNow, Signatory, Templates,
 };
 use crate::domain::organisation::Organisation;
@@ -363,9 +363,15 @@ fn material_in(
 
 impl Material {
     fn case(&self) -> Case<'_> {
-        let requester = &self.stored.intake.requester;
+        let intake = &self.stored.intake;
+        let requester = &intake.requester;
         Case {
             request: &self.stored.request,
+            client: Client {
+                relation: requester.relation,
+                name: intake.subject.name.as_deref(),
+                age_band: intake.subject.age_band,
+            },
             requester_name: &requester.name,
             requester_email: requester.email.as_deref(),
             address: requester.address.as_ref(),

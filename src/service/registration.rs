@@ -76,6 +76,9 @@ pub struct AddressInput {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubjectInput {
+    /// The client's name: required when the requester is not the client
+    /// (`requester.relation` other than `self`).
+    pub name: Option<String>,
     #[schema(value_type = AgeBand)]
     pub age_band: String,
     pub client_reference: Option<String>,
@@ -189,7 +192,12 @@ impl RegistrationInput {
         let given = &self.subject;
         let age_band = issues.code::<AgeBand>("subject.age_band", &given.age_band);
         let client_reference = detail::client_reference(issues, given.client_reference.as_deref());
+        let before = issues.0.len();
+        let name = detail::subject_name(issues, given.name.as_deref());
+        // A name given but wrong is not also "required".
+        let name = (issues.0.len() == before).then_some(name);
         Some(Subject {
+            name: name?,
             age_band: age_band?,
             client_reference,
             parents_informed: given.parents_informed,
@@ -257,6 +265,12 @@ pub mod detail {
 
     pub fn name(issues: &mut Issues, value: &str) -> Option<String> {
         required_line("requester.name", Some(value), MAX_NAME, &mut issues.0)
+    }
+
+    /// The client's name; whether it is required depends on who asks
+    /// (`check_representation`).
+    pub fn subject_name(issues: &mut Issues, value: Option<&str>) -> Option<String> {
+        optional_line("subject.name", value, MAX_NAME, &mut issues.0)
     }
 
     pub fn email(issues: &mut Issues, value: Option<&str>) -> Option<String> {

@@ -339,7 +339,8 @@ fn act_in(
         Ok(_) if !intake_issues.is_empty() => return Err(ServiceError::Invalid(intake_issues)),
         Ok(transition) => transition,
     };
-    let name_changed = intake.requester.name != current.intake.requester.name;
+    let name_changed = intake.requester.name != current.intake.requester.name
+        || intake.subject.name != current.intake.subject.name;
     let next = StoredRequest {
         request: transition.request,
         intake,
@@ -355,7 +356,7 @@ fn act_in(
         return Err(ServiceError::Stale { current });
     }
     if name_changed {
-        store::replace_requester_keys(conn, id, &next.intake.requester.name)?;
+        store::replace_requester_keys(conn, id, &next.intake)?;
     }
     // Reminders queued for a deadline that moved, for a request that is closed or
     // paused, or for the team it left, will not be sent.

@@ -262,6 +262,7 @@ fn synthetic(
             language: crate::domain::Language::Dutch,
         },
         subject: Subject {
+            name: None,
             age_band: AgeBand::Adult,
             client_reference: Some(format!("S-{n:07}")),
             parents_informed: None,

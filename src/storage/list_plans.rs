@@ -34,6 +34,7 @@ use super::requests::{
 use super::schema::requests;
 use super::sql::RawSql;
 use super::{DbConnection, StorageError};
+use crate::domain::intake::client_key;
 use crate::domain::kind::KindCode;
 use crate::domain::request::Status;
 
@@ -261,10 +262,10 @@ fn clauses(filter: &ListFilter, reach: Reach, mode: Mode, sqlite: bool, sort: So
                 let keys = matching_keys(filter, q, "request_id");
                 w.push(
                     format!(
-                        "id IN ({} UNION SELECT request_id FROM request_details WHERE client_reference = ?)",
+                        "id IN ({} UNION SELECT request_id FROM request_details WHERE client_key = ?)",
                         keys.sql
                     ),
-                    keys.values.into_iter().chain([Value::Text(q.trim().to_string())]),
+                    keys.values.into_iter().chain([Value::Text(client_key(q))]),
                 );
             }
             Search::InListOrder => {
@@ -272,11 +273,11 @@ fn clauses(filter: &ListFilter, reach: Reach, mode: Mode, sqlite: bool, sort: So
                 w.push(
                     "(EXISTS (SELECT 1 FROM requester_keys WHERE requester_keys.request_id = requests.id \
                      AND key >= ? AND key < ?) OR id IN (SELECT request_id FROM request_details \
-                     WHERE client_reference = ?))",
+                     WHERE client_key = ?))",
                     [
                         Value::Text(from),
                         Value::Text(to),
-                        Value::Text(q.trim().to_string()),
+                        Value::Text(client_key(q)),
                     ],
                 );
             }
@@ -386,7 +387,7 @@ fn count_by_keys(conn: &mut DbConnection, filter: &ListFilter, cap: i64) -> Resu
     );
     let sql = format!(
         "SELECT count(*) AS n FROM ({} UNION SELECT id FROM {} WHERE {} AND id IN \
-         (SELECT request_id FROM request_details WHERE client_reference = ?) LIMIT {}) AS matches",
+         (SELECT request_id FROM request_details WHERE client_key = ?) LIMIT {}) AS matches",
         keys.sql,
         from(None, sqlite),
         by_reference.sql(),
@@ -394,7 +395,7 @@ fn count_by_keys(conn: &mut DbConnection, filter: &ListFilter, cap: i64) -> Resu
     );
     let mut values = keys.values;
     values.extend(by_reference.values);
-    values.push(Value::Text(q.trim().to_string()));
+    values.push(Value::Text(client_key(q)));
     let rows: Vec<Counted> = bound(sql, values).load(conn)?;
     Ok(rows.first().map(|row| row.n).unwrap_or(0))
 }

@@ -13,7 +13,7 @@ use super::{DbConnection, StorageError};
 use crate::domain::access::OnRequest;
 use crate::domain::deadlines::Deadlines;
 use crate::domain::intake::{
-    fold, name_keys, AgeBand, Channel, Intake, PostalAddress, Relation, Requester, Subject,
+    client_key, fold, intake_keys, request_keys, AgeBand, Channel, Intake, PostalAddress, Relation, Requester, Subject,
 };
 use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
 use crate::domain::request::{
@@ -91,6 +91,9 @@ struct DetailsRecord {
     address_postcode: Option<String>,
     address_city: Option<String>,
     language: Option<String>,
+    subject_name: Option<String>,
+    /// The client number as compared (`client_key`), beside the number as typed.
+    client_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -301,6 +304,8 @@ fn details_of(stored: &StoredRequest) -> DetailsRecord {
         address_postcode: intake.requester.address.as_ref().map(|a| a.postcode.clone()),
         address_city: intake.requester.address.as_ref().map(|a| a.city.clone()),
         language: Some(intake.requester.language.code().to_string()),
+        subject_name: intake.subject.name.clone(),
+        client_key: intake.subject.client_reference.as_deref().map(client_key),
     }
 }
 
@@ -370,7 +375,7 @@ pub fn insert(
     write_children(conn, stored)?;
     // The keys carry the list columns of the record in hand: no look-up of the row
     // just written (as `replace_requester_keys` needs for a correction).
-    let keys: Vec<NewKey> = name_keys(&stored.intake.requester.name)
+    let keys: Vec<NewKey> = intake_keys(&stored.intake)
         .into_iter()
         .map(|key| NewKey {
             key,
@@ -426,10 +431,10 @@ impl<'a> KeyColumns<'a> {
 /// Writes the name keys of a stored request, each carrying the request's list columns
 /// (status, kind, team, date of receipt) so that a search by name with those filters
 /// reads the keys alone (migration 000015).
-fn insert_requester_keys(conn: &mut DbConnection, id: &str, name: &str) -> Result<(), StorageError> {
+fn insert_requester_keys(conn: &mut DbConnection, id: &str, keys: Vec<String>) -> Result<(), StorageError> {
     // A row at a time: the connection that serves both databases has no multi-row
-    // insert; a name has a handful of keys.
-    for key in name_keys(name) {
+    // insert; two names have a handful of keys.
+    for key in keys {
         RawSql::new(
             "INSERT INTO requester_keys (key, request_id, status, kind, team, received_on) \
              SELECT ?, id, status, kind, team, received_on FROM requests WHERE id = ?",
@@ -459,10 +464,10 @@ fn follow_in_requester_keys(conn: &mut DbConnection, record: &RequestRecord) -> 
     Ok(())
 }
 
-/// Finds the request under its requester's (corrected) name from now on.
-pub fn replace_requester_keys(conn: &mut DbConnection, id: &str, name: &str) -> Result<(), StorageError> {
+/// Finds the request under its requester's and client's (corrected) names from now on.
+pub fn replace_requester_keys(conn: &mut DbConnection, id: &str, intake: &Intake) -> Result<(), StorageError> {
     diesel::delete(requester_keys::table.filter(requester_keys::request_id.eq(id))).execute(conn)?;
-    insert_requester_keys(conn, id, name)
+    insert_requester_keys(conn, id, intake_keys(intake))
 }
 
 /// Fills the name keys of requests that have a name but no keys (those registered
@@ -471,18 +476,22 @@ pub fn fill_missing_requester_keys(conn: &mut DbConnection, batch: i64) -> Resul
     let mut filled = 0;
     let mut after = String::new();
     loop {
-        let names: Vec<(String, Option<String>)> = request_details::table
+        let names: Vec<(String, Option<String>, Option<String>)> = request_details::table
             .filter(request_details::request_id.gt(&after))
             .filter(request_details::requester_name.is_not_null())
             .order(request_details::request_id.asc())
             .limit(batch)
-            .select((request_details::request_id, request_details::requester_name))
+            .select((
+                request_details::request_id,
+                request_details::requester_name,
+                request_details::subject_name,
+            ))
             .load(conn)?;
-        let Some((last, _)) = names.last() else {
+        let Some((last, ..)) = names.last() else {
             return Ok(filled);
         };
         after = last.clone();
-        let ids: Vec<&String> = names.iter().map(|(id, _)| id).collect();
+        let ids: Vec<&String> = names.iter().map(|(id, ..)| id).collect();
         let have: std::collections::HashSet<String> = requester_keys::table
             .filter(requester_keys::request_id.eq_any(ids))
             .select(requester_keys::request_id)
@@ -490,9 +499,9 @@ pub fn fill_missing_requester_keys(conn: &mut DbConnection, batch: i64) -> Resul
             .load(conn)?
             .into_iter()
             .collect();
-        for (id, name) in &names {
+        for (id, name, subject_name) in &names {
             if let (false, Some(name)) = (have.contains(id), name) {
-                insert_requester_keys(conn, id, name)?;
+                insert_requester_keys(conn, id, request_keys(name, subject_name.as_deref()))?;
                 filled += 1;
             }
         }
@@ -721,6 +730,7 @@ fn assemble(
                 .unwrap_or(Language::Dutch),
         },
         subject: Subject {
+            name: details.subject_name.clone(),
             age_band: record.age_band,
             client_reference: details.client_reference.clone(),
             parents_informed: details.parents_informed,
@@ -762,8 +772,8 @@ pub struct ListFilter {
     pub received_from: Option<NaiveDate>,
     pub received_to: Option<NaiveDate>,
     pub reference: Option<String>,
-    /// The start of the requester's name or of a word in it (case and accents
-    /// ignored), or the client reference exactly.
+    /// The start of the requester's or the client's name or of a word in it (case
+    /// and accents ignored), or the client reference (case ignored).
     pub q: Option<String>,
     /// The caller's sight: only these teams' requests (`None`: all).
     pub visible_teams: Option<Vec<TeamCode>>,
@@ -977,6 +987,8 @@ pub fn anonymise(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result
             d::requester_email.eq(None::<String>),
             d::requester_phone.eq(None::<String>),
             d::client_reference.eq(None::<String>),
+            d::client_key.eq(None::<String>),
+            d::subject_name.eq(None::<String>),
             d::parents_informed.eq(None::<bool>),
             d::description.eq(None::<String>),
             d::assessment_note.eq(None::<String>),

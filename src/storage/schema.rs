@@ -97,6 +97,8 @@ diesel::table! {
         address_postcode -> Nullable<Text>,
         address_city -> Nullable<Text>,
         language -> Nullable<Text>,
+        subject_name -> Nullable<Text>,
+        client_key -> Nullable<Text>,
     }
 }
 
@@ -257,6 +259,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         purged_at -> Nullable<Timestamp>,
+        dated_on -> Nullable<Date>,
     }
 }
 

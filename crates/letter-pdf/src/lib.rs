@@ -2,9 +2,10 @@
 //!
 //! The letter arrives as JSON (see `letter.typ` for its fields), so no text from a
 //! case is ever spliced into typst markup: the layout reads it with `json()` and
-//! prints it as plain strings. The fonts are the ones shipped inside `typst-assets`;
-//! no system font, no file and no network is read. Fonts and the standard library
-//! are loaded once per process.
+//! prints it as plain strings. The fonts are embedded in the binary: those shipped
+//! inside `typst-assets` (Libertinus Serif: Latin, Greek, Cyrillic, Hebrew) and Noto
+//! Naskh Arabic (`fonts/`, SIL Open Font License 1.1); no system font, no file and
+//! no network is read. Fonts and the standard library are loaded once per process.
 //!
 //! Kept in its own crate so that the service's edits never rebuild typst.
 
@@ -57,8 +58,18 @@ struct Fonts {
     fonts: Vec<Font>,
 }
 
+/// The fonts the layout names, in the order it falls back through them (`letter.typ`).
+pub const TEXT_FONTS: [&str; 2] = ["Libertinus Serif", "Noto Naskh Arabic"];
+
+/// Fonts beside those of `typst-assets`, for the scripts Libertinus Serif leaves out.
+const OWN_FONTS: [&[u8]; 2] = [
+    include_bytes!("../fonts/NotoNaskhArabic-Regular.ttf"),
+    include_bytes!("../fonts/NotoNaskhArabic-Bold.ttf"),
+];
+
 static FONTS: LazyLock<Fonts> = LazyLock::new(|| {
     let fonts: Vec<Font> = typst_assets::fonts()
+        .chain(OWN_FONTS)
         .flat_map(|data| Font::iter(Bytes::new(data)))
         .collect();
     Fonts {
@@ -123,6 +134,29 @@ impl World for LetterWorld {
     fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
         Some(self.today)
     }
+}
+
+/// Whether the letter's text fonts (regular and bold) have a glyph for `c`: what a
+/// letter can print. The register's own rule of what it accepts
+/// (`domain::printable`) is tested against this.
+pub fn covers(c: char) -> bool {
+    let faces = FONTS
+        .fonts
+        .iter()
+        .map(Font::info)
+        .filter(|info| TEXT_FONTS.contains(&info.family.as_str()))
+        .filter(|info| !info.variant.style.eq(&typst::text::FontStyle::Italic));
+    let (mut regular, mut bold) = (false, false);
+    for info in faces {
+        if info.coverage.contains(c as u32) {
+            if info.variant.weight.to_number() >= 600 {
+                bold = true;
+            } else {
+                regular = true;
+            }
+        }
+    }
+    regular && bold
 }
 
 /// Loads fonts and the standard library now rather than on the first letter.
