@@ -28,14 +28,15 @@ pub const PRINTABLE: &[(char, char)] = &[
     ('\u{2D8}', '\u{2DD}'),   // ˘ ˙ ˚ ˛ ˜ ˝
     ('\u{300}', '\u{34E}'),   // combining diacritical marks (not U+034F, which is invisible)
     ('\u{350}', '\u{36F}'),
-    ('\u{370}', '\u{377}'),   // Greek and Coptic
-    ('\u{37A}', '\u{37F}'),
-    ('\u{384}', '\u{38A}'),
+    ('\u{384}', '\u{38A}'),   // Greek: tonos, accented capitals
     ('\u{38C}', '\u{38C}'),
     ('\u{38E}', '\u{3A1}'),
-    ('\u{3A3}', '\u{3FF}'),
-    ('\u{400}', '\u{4FF}'),   // Cyrillic
-    ('\u{591}', '\u{5C7}'),   // Hebrew points and punctuation
+    ('\u{3A3}', '\u{3CE}'),   // Greek letters
+    ('\u{400}', '\u{45F}'),   // Cyrillic: Russian, Ukrainian, Bulgarian, Serbian, …
+    ('\u{490}', '\u{4C4}'),   // Cyrillic letters of other languages (Ґ ґ, Ә ә, …)
+    ('\u{4C7}', '\u{4CC}'),
+    ('\u{4D0}', '\u{4F9}'),
+    ('\u{5B0}', '\u{5C3}'),   // Hebrew points and punctuation
     ('\u{5D0}', '\u{5EA}'),   // Hebrew letters
     ('\u{5F0}', '\u{5F4}'),
     ('\u{60C}', '\u{60C}'),   // Arabic comma
@@ -46,7 +47,9 @@ pub const PRINTABLE: &[(char, char)] = &[
     ('\u{660}', '\u{66D}'),   // Arabic-Indic digits
     ('\u{670}', '\u{6D3}'),   // Arabic letters for Persian, Urdu and others
     ('\u{6F0}', '\u{6F9}'),   // Persian digits
-    ('\u{1E00}', '\u{1EFF}'), // Latin Extended Additional (Vietnamese)
+    ('\u{1E00}', '\u{1E9B}'), // Latin Extended Additional (Vietnamese, Welsh, …)
+    ('\u{1E9E}', '\u{1E9E}'), // ẞ
+    ('\u{1EA0}', '\u{1EF9}'),
     ('\u{2010}', '\u{2027}'), // dashes, quotation marks, bullet, ellipsis
     ('\u{2030}', '\u{2030}'), // ‰
     ('\u{2032}', '\u{2033}'), // ′ ″

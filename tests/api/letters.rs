@@ -100,7 +100,7 @@ async fn pdf_bytes(app: &TestApp, letter: &str) -> Vec<u8> {
 }
 
 /// The PDF's text as `pdftotext` reads it, every run of white space one space.
-fn pdf_text(bytes: &[u8]) -> String {
+pub fn pdf_text(bytes: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("letter.pdf");
     std::fs::write(&file, bytes).unwrap();

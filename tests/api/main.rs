@@ -20,6 +20,7 @@
 //! | `setup` | — | reads the README, `Cargo.toml`, `Cargo.lock` (and the manifests cargo unpacked for it), the `Dockerfile` and `docker-compose.yml` |
 //! | `walkthrough` | the shell blocks of the README's "A first request" and of `docs/api.md`, run verbatim by `bash` with the built binary and `curl` | — |
 //! | `letters` | HTTP and the pages; the PDFs read with `pdftotext` and `qpdf`; e-mail through a real SMTP server over TLS on 127.0.0.1 (a CA of the test's own, trusted with `AVG_LOKET_MAIL_CA_FILE`); `avg-loket purge` and `audit verify` | calls `service::letters::deliver` with a chosen `now`, as the background loop does |
+//! | `letter_layout` | — | composes letters from the sample cases and renders them in-process as the service does, to read each page and each word's box with `pdftotext` (names in every accepted script, the signature with its paragraph, long words within the margin) |
 //! | `search` | HTTP | deletes the name keys with diesel and calls `fill_missing_requester_keys` as `migrate` does, to prove that requests from before the keys are found once it ran |
 //! | `sign_in` | HTTP as a browser, through a real OpenID provider (`oidc-provider` on 127.0.0.1, `tests/oidc-provider/`) and its own login form; `avg-loket audit verify` | reads the audit events and counts sessions with diesel to prove a refusal left an event and no session; sets the provider's accounts and faults over its loopback-only test endpoints |
 //! | `backup` | the binary (`backup`, `migrate`, `audit verify` on the copy) under HTTP write load | opens the copy with diesel to find every acknowledged request |
@@ -41,6 +42,7 @@ mod errors;
 mod faults;
 mod health;
 mod helpers;
+mod letter_layout;
 mod letters;
 mod openapi;
 mod pages;
