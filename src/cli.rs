@@ -322,12 +322,40 @@ fn organisation_summary(organisation: &crate::domain::organisation::Organisation
             None => String::new(),
         }
     );
+    use crate::domain::organisation::ON_BEHALF;
     let kinds: Vec<String> = organisation
         .texts
         .iter()
-        .map(|(kind, texts)| format!("{} ({})", kind.code(), texts.len()))
+        .map(|(kind, texts)| {
+            let behalf = texts.keys().filter(|name| name.ends_with(ON_BEHALF)).count();
+            format!(
+                "{} ({}; for a representative {behalf})",
+                kind.code(),
+                texts.len() - behalf
+            )
+        })
         .collect();
     out += &format!("standard texts:   {}\n", kinds.join(", "));
+    let without_variant: Vec<String> = organisation
+        .texts
+        .iter()
+        .flat_map(|(kind, texts)| {
+            texts
+                .keys()
+                .filter(|name| {
+                    !name.ends_with(ON_BEHALF) && !texts.contains_key(&format!("{name}{ON_BEHALF}"))
+                })
+                .map(move |name| format!("texts.{}.{name}{ON_BEHALF}", kind.code()))
+        })
+        .collect();
+    if !without_variant.is_empty() {
+        out += &format!(
+            "note:             no text for a letter to someone who asks on the client's behalf: {}; \
+             such a letter starts from the text written to the client, which the caseworker must rewrite \
+             before it can go out\n",
+            without_variant.join(", ")
+        );
+    }
     if let Some(logo) = &organisation.logo {
         out += &format!("logo:             {logo}\n");
     }

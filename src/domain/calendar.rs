@@ -115,7 +115,7 @@ impl Calendar {
             for &(y, m, d) in DECREE_DAYS.iter().filter(|(y, _, _)| *y == year) {
                 days.push(Holiday {
                     date: NaiveDate::from_ymd_opt(y, m, d).expect("valid decree date"),
-                    name_nl: "Bij besluit gelijkgestelde dag (Atw art. 3 lid 3)",
+                    name_nl: "Bij besluit gelijkgestelde dag (artikel 3, lid 3, Atw)",
                     name_en: "Day equated by decree (Atw art. 3(3))",
                 });
             }

@@ -289,7 +289,12 @@ const fn same(nl: &'static str, en: &'static str) -> Plain {
     }
 }
 
-const fn behalf(nl: &'static str, en: &'static str, nl_behalf: &'static str, en_behalf: &'static str) -> Plain {
+const fn behalf(
+    nl: &'static str,
+    en: &'static str,
+    nl_behalf: &'static str,
+    en_behalf: &'static str,
+) -> Plain {
     Plain {
         nl,
         en,
@@ -413,8 +418,13 @@ mod plain_tests {
                 }
             }
         }
-        let behalf = find("data_accurate").unwrap().plain(Language::Dutch, Some("G. Ruiter"));
-        assert!(behalf.contains("dossier van G. Ruiter") && !behalf.contains("uw dossier"), "{behalf}");
+        let behalf = find("data_accurate")
+            .unwrap()
+            .plain(Language::Dutch, Some("G. Ruiter"));
+        assert!(
+            behalf.contains("dossier van G. Ruiter") && !behalf.contains("uw dossier"),
+            "{behalf}"
+        );
     }
 
     /// Letters cite the law one way: "artikel 17, lid 3, onder b, AVG", never the
@@ -424,19 +434,28 @@ mod plain_tests {
         for ground in CATALOGUE {
             let nl = ground.reference_nl;
             assert!(nl.starts_with("artikel "), "{nl}");
-            assert!(nl.ends_with(" AVG") || nl.ends_with(" UAVG") || nl.ends_with(" BW"), "{nl}");
+            assert!(
+                nl.ends_with(" AVG") || nl.ends_with(" UAVG") || nl.ends_with(" BW"),
+                "{nl}"
+            );
             assert!(!nl.contains('('), "{nl}");
             for part in nl.split("; ") {
                 // "artikel 12, lid 5, onder b, AVG": a comma before the law's name
                 // wherever a paragraph or point precedes it.
                 let before_law = part.rsplit_once(' ').unwrap().0;
                 assert!(
-                    !(before_law.contains("lid") || before_law.contains("onder") || before_law.contains("leden"))
+                    !(before_law.contains("lid")
+                        || before_law.contains("onder")
+                        || before_law.contains("leden"))
                         || before_law.ends_with(','),
                     "{part}"
                 );
             }
-            assert!(ground.reference_en.starts_with("Article"), "{}", ground.reference_en);
+            assert!(
+                ground.reference_en.starts_with("Article"),
+                "{}",
+                ground.reference_en
+            );
             assert!(!ground.reference_en.contains("AVG 1") && !ground.reference_en.contains("AVG 2"));
         }
     }

@@ -330,18 +330,20 @@ mod tests {
     fn whoever_asks_for_someone_else_names_the_client() {
         let mut unnamed = subject(AgeBand::Adult, None);
         unnamed.name = None;
-        for relation in [Relation::Authorised, Relation::Guardian, Relation::LegalRepresentative] {
+        for relation in [
+            Relation::Authorised,
+            Relation::Guardian,
+            Relation::LegalRepresentative,
+        ] {
             let issues = check_representation(&requester(relation), &unnamed);
             assert_eq!(issues.len(), 1, "{relation}");
             assert_eq!(issues[0].field, "subject.name");
             assert!(issues[0].message.nl.contains("naam van de cliënt"));
         }
         assert!(check_representation(&requester(Relation::SelfRequester), &unnamed).is_empty());
-        assert!(check_representation(
-            &requester(Relation::Authorised),
-            &subject(AgeBand::Adult, None)
-        )
-        .is_empty());
+        assert!(
+            check_representation(&requester(Relation::Authorised), &subject(AgeBand::Adult, None)).is_empty()
+        );
     }
 
     #[test]
@@ -433,12 +435,7 @@ impl Intake {
             &c.relation,
             &mut changed,
         );
-        set(
-            "subject.name",
-            &mut subject.name,
-            &c.subject_name,
-            &mut changed,
-        );
+        set("subject.name", &mut subject.name, &c.subject_name, &mut changed);
         set(
             "subject.age_band",
             &mut subject.age_band,

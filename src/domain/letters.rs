@@ -93,6 +93,17 @@ pub fn letter_date(date: NaiveDate, language: Language) -> String {
     }
 }
 
+/// The name a letter's PDF is saved or attached under, in the letter's language:
+/// "AVG-2026-00004 besluit.pdf", a draft "AVG-2026-00004 besluit (concept).pdf".
+pub fn file_name(reference: &str, kind: LetterKind, language: Language, draft: bool) -> String {
+    let what = kind.label(language).to_lowercase();
+    match (draft, language) {
+        (false, _) => format!("{reference} {what}.pdf"),
+        (true, Language::Dutch) => format!("{reference} {what} (concept).pdf"),
+        (true, Language::English) => format!("{reference} {what} (draft).pdf"),
+    }
+}
+
 /// Who signs: the caseworker (or front-desk employee) and their team.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signatory {
@@ -193,7 +204,7 @@ impl LetterKind {
                 {
                     needs(
                         "an objection to direct marketing is never refused (AVG 21(3)): no refusal letter can be drafted",
-                        "bezwaar tegen direct marketing wordt nooit afgewezen (art. 21 lid 3 AVG): een afwijzingsbrief kan niet worden opgesteld",
+                        "bezwaar tegen direct marketing wordt nooit afgewezen (artikel 21, lid 3, AVG): een afwijzingsbrief kan niet worden opgesteld",
                     )
                 }
                 Some(_) => Ok("decision"),
@@ -593,10 +604,10 @@ pub fn default_paragraphs(
             put(
                 "how_to_send",
                 Some(match (id_copy, nl) {
-                    (true, true) => format!("U kunt het per post sturen of langsbrengen. Mailen kan ook, naar {email}; stuur dan alleen een veilige kopie, zoals hierboven staat."),
-                    (true, false) => format!("You can send it by post or bring it to us. E-mail is also possible, to {email}; then send a safe copy only, as described above."),
-                    (false, true) => format!("U kunt het per post sturen, langsbrengen of mailen naar {email}."),
-                    (false, false) => format!("You can send it by post, bring it to us, or e-mail it to {email}."),
+                    (true, true) => format!("Het veiligst is per post, of aan onze balie. Mailen kan ook, naar {email}; stuur dan alleen een veilige kopie, zoals hierboven staat."),
+                    (true, false) => format!("Safest is by post, or at our office. E-mail is also possible, to {email}; then send a safe copy only, as described above."),
+                    (false, true) => format!("Het veiligst is per post, of aan onze balie. Mailen kan ook, naar {email}."),
+                    (false, false) => format!("Safest is by post, or at our office. E-mail is also possible, to {email}."),
                 }),
             );
         }
@@ -877,7 +888,10 @@ fn client_context(case: &Case<'_>, language: Language) -> Value {
     let (data, file) = match (client.on_behalf(), language) {
         (false, Language::Dutch) => ("uw gegevens".to_string(), "uw dossier".to_string()),
         (false, Language::English) => ("your data".to_string(), "your file".to_string()),
-        (true, Language::Dutch) => (format!("de gegevens van {name}"), format!("het dossier van {name}")),
+        (true, Language::Dutch) => (
+            format!("de gegevens van {name}"),
+            format!("het dossier van {name}"),
+        ),
         (true, Language::English) => (format!("{name}'s data"), format!("{name}'s file")),
     };
     json!({
@@ -1060,7 +1074,7 @@ fn elements(
                     add(
                         "why",
                         "why it is needed (reasonable doubt about identity, AVG 12(6))",
-                        "waarom het nodig is (gerede twijfel over de identiteit, art. 12 lid 6 AVG)",
+                        "waarom het nodig is (gerede twijfel over de identiteit, artikel 12, lid 6, AVG)",
                         phrase("twijfel", "doubt"),
                     );
                     add(
@@ -1265,7 +1279,7 @@ fn elements(
                         phrase("verklaring", "statement"),
                     );
                 } else {
-                    add("recipients_informed", "that the recipients were informed (AVG 19) and that they may ask who they are", "dat de ontvangers zijn geïnformeerd (art. 19 AVG) en dat de verzoeker mag vragen wie dat zijn", phrase("wie dat zijn", "who they are"));
+                    add("recipients_informed", "that the recipients were informed (AVG 19) and that they may ask who they are", "dat de ontvangers zijn geïnformeerd (artikel 19 AVG) en dat de verzoeker mag vragen wie dat zijn", phrase("wie dat zijn", "who they are"));
                 }
             }
         },
@@ -1299,7 +1313,7 @@ fn elements(
             add(
                 "reason",
                 "why it is lifted (AVG 18(3))",
-                "waarom de beperking wordt opgeheven (art. 18 lid 3 AVG)",
+                "waarom de beperking wordt opgeheven (artikel 18, lid 3, AVG)",
                 paragraph("reason"),
             );
         }
@@ -1609,7 +1623,8 @@ mod tests {
             for language in Language::ALL {
                 for client in clients() {
                     let composed =
-                        compose_sample(kind, &request, client, &organisation(), *language, &templates).unwrap();
+                        compose_sample(kind, &request, client, &organisation(), *language, &templates)
+                            .unwrap();
                     let missing: Vec<&str> = composed.missing.iter().map(|e| e.code.as_str()).collect();
                     assert!(
                         missing.is_empty(),
@@ -1636,7 +1651,17 @@ mod tests {
                 let text = compose_on_behalf(kind, &request, *language, &templates).text;
                 assert!(text.contains("G. Ruiter"), "{kind} {language}\n{text}");
                 let lower = text.to_lowercase();
-                for own in ["uw gegevens", "uw dossier", "over u ", "over u.", "over u,", "your data", "your file", "about you ", "about you."] {
+                for own in [
+                    "uw gegevens",
+                    "uw dossier",
+                    "over u ",
+                    "over u.",
+                    "over u,",
+                    "your data",
+                    "your file",
+                    "about you ",
+                    "about you.",
+                ] {
                     assert!(!lower.contains(own), "{kind} {language}: '{own}'\n{text}");
                 }
                 let to_client = compose_for(kind, &request, *language, &templates).text;
@@ -1654,15 +1679,20 @@ mod tests {
         for (kind, request) in every_case() {
             for language in Language::ALL {
                 for client in clients() {
-                    let text =
-                        compose_sample(kind, &request, client, &organisation(), *language, &templates).unwrap().text;
+                    let text = compose_sample(kind, &request, client, &organisation(), *language, &templates)
+                        .unwrap()
+                        .text;
                     assert!(!catalogue_style(&text), "{kind} {language}\n{text}");
                     if *language == Language::Dutch {
                         // "artikel 12, lid 3, AVG": a comma after the paragraph.
                         for (at, _) in text.match_indices(" lid ") {
                             let rest = &text[at + 5..];
                             let after_number = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-                            assert!(after_number.starts_with(','), "{kind}: …{}", &text[at.saturating_sub(20)..(at + 20).min(text.len())]);
+                            assert!(
+                                after_number.starts_with(','),
+                                "{kind}: …{}",
+                                &text[at.saturating_sub(20)..(at + 20).min(text.len())]
+                            );
                         }
                     }
                 }

@@ -31,11 +31,11 @@ impl ControllerType {
         match self {
             ControllerType::Private => (
                 "a petition (verzoekschrift) to the district court within six weeks (UAVG art. 35)",
-                "een verzoekschrift aan de rechtbank, binnen zes weken (art. 35 UAVG)",
+                "een verzoekschrift aan de rechtbank, binnen zes weken (artikel 35 UAVG)",
             ),
             ControllerType::PublicBody => (
                 "an objection (bezwaar) under the Awb within six weeks (UAVG art. 34)",
-                "bezwaar op grond van de Awb, binnen zes weken (art. 34 UAVG)",
+                "bezwaar op grond van de Awb, binnen zes weken (artikel 34 UAVG)",
             ),
         }
     }
@@ -333,7 +333,7 @@ fn standard_texts(
             issues.push(FieldIssue::new(
                 format!("texts.access.{name}"),
                 format!("is required: {what}, from the privacy statement (AVG art. 15(1))"),
-                format!("is verplicht: {what} (art. 15 lid 1 AVG), uit de privacyverklaring"),
+                format!("is verplicht: {what} (artikel 15, lid 1, AVG), uit de privacyverklaring"),
             ));
         }
     }
@@ -398,7 +398,7 @@ mod tests {
             .controller_type
             .judicial_route()
             .1
-            .contains("art. 35 UAVG"));
+            .contains("artikel 35 UAVG"));
     }
 
     #[test]

@@ -19,25 +19,25 @@ use super::FieldIssue;
 /// The characters a letter prints, by Unicode range (inclusive). Every range holds
 /// assigned characters only.
 pub const PRINTABLE: &[(char, char)] = &[
-    (' ', '~'),               // Basic Latin: letters, digits, punctuation
-    ('\u{A0}', '\u{AC}'),     // Latin-1 punctuation and signs (not the soft hyphen)
-    ('\u{AE}', '\u{24F}'),    // Latin-1 letters, Latin Extended-A and -B
-    ('\u{259}', '\u{259}'),   // ə (Azerbaijani)
-    ('\u{2BB}', '\u{2BC}'),   // ʻ ʼ (modifier apostrophes in transliterated names)
-    ('\u{2C6}', '\u{2C7}'),   // ˆ ˇ
-    ('\u{2D8}', '\u{2DD}'),   // ˘ ˙ ˚ ˛ ˜ ˝
-    ('\u{300}', '\u{34E}'),   // combining diacritical marks (not U+034F, which is invisible)
+    (' ', '~'),             // Basic Latin: letters, digits, punctuation
+    ('\u{A0}', '\u{AC}'),   // Latin-1 punctuation and signs (not the soft hyphen)
+    ('\u{AE}', '\u{24F}'),  // Latin-1 letters, Latin Extended-A and -B
+    ('\u{259}', '\u{259}'), // ə (Azerbaijani)
+    ('\u{2BB}', '\u{2BC}'), // ʻ ʼ (modifier apostrophes in transliterated names)
+    ('\u{2C6}', '\u{2C7}'), // ˆ ˇ
+    ('\u{2D8}', '\u{2DD}'), // ˘ ˙ ˚ ˛ ˜ ˝
+    ('\u{300}', '\u{34E}'), // combining diacritical marks (not U+034F, which is invisible)
     ('\u{350}', '\u{36F}'),
-    ('\u{384}', '\u{38A}'),   // Greek: tonos, accented capitals
+    ('\u{384}', '\u{38A}'), // Greek: tonos, accented capitals
     ('\u{38C}', '\u{38C}'),
     ('\u{38E}', '\u{3A1}'),
-    ('\u{3A3}', '\u{3CE}'),   // Greek letters
-    ('\u{400}', '\u{45F}'),   // Cyrillic: Russian, Ukrainian, Bulgarian, Serbian, …
-    ('\u{490}', '\u{4C4}'),   // Cyrillic letters of other languages (Ґ ґ, Ә ә, …)
+    ('\u{3A3}', '\u{3CE}'), // Greek letters
+    ('\u{400}', '\u{45F}'), // Cyrillic: Russian, Ukrainian, Bulgarian, Serbian, …
+    ('\u{490}', '\u{4C4}'), // Cyrillic letters of other languages (Ґ ґ, Ә ә, …)
     ('\u{4C7}', '\u{4CC}'),
     ('\u{4D0}', '\u{4F9}'),
-    ('\u{5B0}', '\u{5C3}'),   // Hebrew points and punctuation
-    ('\u{5D0}', '\u{5EA}'),   // Hebrew letters
+    ('\u{5B0}', '\u{5C3}'), // Hebrew points and punctuation
+    ('\u{5D0}', '\u{5EA}'), // Hebrew letters
     ('\u{5F0}', '\u{5F4}'),
     ('\u{60C}', '\u{60C}'),   // Arabic comma
     ('\u{61B}', '\u{61B}'),   // Arabic semicolon
@@ -196,10 +196,7 @@ mod tests {
 
     #[test]
     fn emoji_bidi_controls_and_invisible_characters_are_named() {
-        assert_eq!(
-            first_unprintable("Anna 😀"),
-            Some(Unprintable::NoGlyph('😀'))
-        );
+        assert_eq!(first_unprintable("Anna 😀"), Some(Unprintable::NoGlyph('😀')));
         assert_eq!(
             first_unprintable("Anna\u{202E}nosnaJ"),
             Some(Unprintable::Direction('\u{202E}'))
@@ -218,7 +215,11 @@ mod tests {
         assert!(issue.message.nl.contains("U+202E"), "{}", issue.message.nl);
         assert!(issue.message.nl.contains("leesrichting"));
         let issue = check("subject.name", "Anna 😀").unwrap();
-        assert!(issue.message.nl.contains("‘😀’ (U+1F600)"), "{}", issue.message.nl);
+        assert!(
+            issue.message.nl.contains("‘😀’ (U+1F600)"),
+            "{}",
+            issue.message.nl
+        );
     }
 
     #[test]
@@ -229,7 +230,11 @@ mod tests {
         for (from, to) in PRINTABLE {
             assert!(from <= to);
             for c in *from..=*to {
-                assert!(!within(BIDI_CONTROLS, c) && !within(INVISIBLE, c), "U+{:04X}", c as u32);
+                assert!(
+                    !within(BIDI_CONTROLS, c) && !within(INVISIBLE, c),
+                    "U+{:04X}",
+                    c as u32
+                );
             }
         }
     }

@@ -609,7 +609,7 @@ pub fn transition(
                         current.legal
                     ),
                     format!(
-                        "de verzoeker moet een verlenging binnen de eerste maand horen (AVG 12(3)); die liep af op {}",
+                        "de verzoeker moet een verlenging binnen de eerste maand horen (artikel 12, lid 3, AVG); die liep af op {}",
                         date_in_words(current.legal)
                     ),
                 ));
@@ -682,7 +682,7 @@ pub fn transition(
                     issues.push(FieldIssue::new(
                         "outcome",
                         "an objection to direct marketing cannot be refused, not even in part (AVG 21(3))",
-                        "bezwaar tegen direct marketing kan niet worden afgewezen, ook niet gedeeltelijk (AVG 21(3))",
+                        "bezwaar tegen direct marketing kan niet worden afgewezen, ook niet gedeeltelijk (artikel 21, lid 3, AVG)",
                     ));
                 }
                 if grounds.is_empty() {
@@ -793,7 +793,7 @@ pub fn transition(
                 issues.push(FieldIssue::new(
                     "recipients_informed",
                     "name the recipients that were informed (AVG 19), or explain in recipients_note why that was impossible or disproportionate",
-                    "noem de ontvangers die zijn geïnformeerd (AVG 19), of leg uit waarom dat onmogelijk of onevenredig was",
+                    "noem de ontvangers die zijn geïnformeerd (artikel 19 AVG), of leg uit waarom dat onmogelijk of onevenredig was",
                 ));
             }
             next.status = Status::Completed;
@@ -973,7 +973,7 @@ fn check_receipt_correction(
                     extension.informed_on, unextended.legal
                 ),
                 format!(
-                    "gerekend vanaf {} kwam de verlenging van {} na de eerste maand (AVG 12(3), tot en met {})",
+                    "gerekend vanaf {} kwam de verlenging van {} na de eerste maand (artikel 12, lid 3, AVG; tot en met {})",
                     date_in_words(date),
                     date_in_words(extension.informed_on),
                     date_in_words(unextended.legal)

@@ -415,7 +415,7 @@ fn render(
             .map(|g| Ground {
                 code: g.code,
                 label: g.label_nl,
-                reference: g.reference,
+                reference: g.reference_nl,
             })
             .collect(),
         identity_checks: choices::<IdentityCheck>(),

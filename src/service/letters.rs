@@ -156,7 +156,11 @@ pub struct LetterView {
     pub paragraphs: BTreeMap<String, String>,
     /// The mandatory elements a draft does not yet contain; sending waits for none.
     pub missing: Vec<MissingElement>,
+    /// The day it was posted or delivered by e-mail.
     pub sent_on: Option<NaiveDate>,
+    /// The date printed on the letter, once it is final (a letter by post is final
+    /// before it is posted).
+    pub dated_on: Option<NaiveDate>,
     /// SHA-256 of the PDF, once the letter is final.
     pub sha256: Option<String>,
     /// Attempts to deliver by e-mail, and the last error (addresses removed).
@@ -212,6 +216,7 @@ impl LetterView {
                 })
                 .unwrap_or_default(),
             sent_on: info.sent_on,
+            dated_on: info.dated_on,
             sha256: info.sha256.clone(),
             attempts: info.attempts,
             last_error: info.last_error.clone(),
@@ -600,6 +605,7 @@ pub async fn create(
                 created_at: now.naive_utc(),
                 updated_at: now.naive_utc(),
                 purged_at: None,
+                dated_on: None,
             };
             store::insert(conn, &row)?;
             let info = store::find(conn, &row.id)?.ok_or_else(|| not_found(&row.id))?;
@@ -701,14 +707,15 @@ pub async fn update(
     .await
 }
 
-/// Discards a draft.
+/// Discards a letter that never went out: a draft, or a letter by post made final
+/// but not posted (a misprint).
 pub async fn discard(db: &Db, caller: &Caller, id: &str) -> Result<(), ServiceError> {
     let id = parse_id(id, not_found)?;
     let caller = caller.clone();
     db.write(move |conn| {
         let (info, stored) = load_in(conn, &caller, &id)?;
         may_write(&caller, &stored, info.kind).map_err(denied(&id))?;
-        if !store::delete_draft(conn, &id)? {
+        if !store::delete_unsent(conn, &id)? {
             return Err(no_longer_draft(&info));
         }
         Ok(())
@@ -731,7 +738,12 @@ pub async fn pdf(
     let prepared = db
         .read(move |conn| {
             let (info, stored) = load_in(conn, &caller_in, &id)?;
-            let name = format!("{}-{}.pdf", stored.request.reference, info.kind.code());
+            let name = letters::file_name(
+                &stored.request.reference,
+                info.kind,
+                info.language,
+                info.status == LetterStatus::Draft,
+            );
             if info.status != LetterStatus::Draft {
                 let bytes = store::pdf(conn, &id)?.ok_or_else(|| {
                     ServiceError::NotFound(
@@ -813,8 +825,165 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// Sends a draft: by post it is recorded as posted on `sent_on`; by e-mail it is
-/// queued for the delivery worker. Refused (422) while a mandatory element is missing.
+/// A draft composed as its final letter, dated `date`, with every reason it cannot
+/// go out that day (422): a date before receipt or in the future, an extension notice
+/// after the first month, a mandatory element missing.
+#[allow(clippy::too_many_arguments)]
+fn compose_final(
+    conn: &mut DbConnection,
+    rules: &Rules,
+    setup: &LetterSetup,
+    organisation: &Organisation,
+    info: &LetterInfo,
+    stored: StoredRequest,
+    date: NaiveDate,
+    field: &str,
+    now: DateTime<Utc>,
+) -> Result<Composed, ServiceError> {
+    let material = material_in(conn, rules, stored, &info.created_by, now)?;
+    let mut problems = Vec::new();
+    check_past_date(
+        field,
+        date,
+        material.stored.request.received_on,
+        ("the date of receipt", "de datum van ontvangst"),
+        rules.today(now),
+        &mut problems,
+    );
+    if info.kind == LetterKind::ExtensionNotice {
+        problems.extend(first_month_issue(field, date, material.first_month));
+    }
+    let (composed, _) = composed_draft(
+        setup,
+        organisation,
+        &material,
+        info.kind,
+        &paragraphs_of(info),
+        info.language,
+        info.channel,
+        date,
+        false,
+    )?;
+    problems.extend(composed.missing.iter().map(|e| e.issue()));
+    if problems.is_empty() {
+        Ok(composed)
+    } else {
+        Err(ServiceError::Invalid(problems))
+    }
+}
+
+/// AVG 12(3): an extension is announced within the first month.
+fn first_month_issue(field: &str, date: NaiveDate, first_month: NaiveDate) -> Option<FieldIssue> {
+    (date > first_month).then(|| {
+        FieldIssue::new(
+            field,
+            format!("an extension must be announced within the first month, by {first_month} (AVG 12(3))"),
+            format!(
+                "een verlenging moet binnen de eerste maand worden gemeld, uiterlijk {} (artikel 12, lid 3, AVG)",
+                crate::domain::vocabulary::date_in_words(first_month)
+            ),
+        )
+    })
+}
+
+/// Makes a draft final: composed for `date`, rendered, and stored as `status` with
+/// its text, PDF and hash. The draft must be the one the caller saw when it was read.
+#[allow(clippy::too_many_arguments)]
+async fn make_final(
+    db: &Db,
+    setup: &LetterSetup,
+    info: LetterInfo,
+    composed: Composed,
+    date: NaiveDate,
+    status: LetterStatus,
+    now: DateTime<Utc>,
+    also: impl FnOnce(&mut DbConnection, &LetterInfo, &str) -> Result<(), ServiceError> + Send + 'static,
+) -> Result<LetterView, ServiceError> {
+    let text = composed.text.clone();
+    let bytes = render(setup, composed, info.id.clone(), date).await?;
+    let sha256 = sha256_hex(&bytes);
+    db.write(move |conn| {
+        let id = info.id.clone();
+        let current = store::find(conn, &id)?.ok_or_else(|| not_found(&id))?;
+        if current.status != LetterStatus::Draft || current.updated_at != info.updated_at {
+            return Err(ServiceError::conflict(
+                "the letter was changed meanwhile; look at it again before sending",
+                "de brief is intussen gewijzigd; bekijk hem opnieuw voordat u hem verstuurt",
+            ));
+        }
+        let posted = status == LetterStatus::Sent;
+        let letter = store::Final {
+            status,
+            body: &text,
+            pdf: &bytes,
+            sha256: &sha256,
+            dated_on: date,
+            sent_on: posted.then_some(date),
+            next_attempt_at: (info.channel == LetterChannel::Email).then(|| now.naive_utc()),
+        };
+        store::finalise(conn, &id, &letter, now.naive_utc())?;
+        also(conn, &current, &sha256)?;
+        let info = store::find(conn, &id)?.ok_or_else(|| not_found(&id))?;
+        Ok::<_, ServiceError>(LetterView::of(&info, None, BTreeMap::new()))
+    })
+    .await
+}
+
+/// Makes a draft by post final: the letter dated today, rendered without "CONCEPT",
+/// to print and post. Its posting is recorded afterwards ([`send`]), which never
+/// changes the letter. Refused (422) while a mandatory element is missing.
+pub async fn finalise(
+    db: &Db,
+    rules: &Rules,
+    setup: &LetterSetup,
+    caller: &Caller,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<LetterView, ServiceError> {
+    let id = parse_id(id, not_found)?;
+    let today = rules.today(now);
+    let organisation = organisation(setup)?;
+    let (caller_in, rules_in, setup_in) = (caller.clone(), rules.clone(), setup.clone());
+    let (info, composed) = db
+        .read(move |conn| {
+            let (info, stored) = load_in(conn, &caller_in, &id)?;
+            may_write(&caller_in, &stored, info.kind).map_err(denied(&id))?;
+            if info.status != LetterStatus::Draft {
+                return Err(no_longer_draft(&info));
+            }
+            if info.channel != LetterChannel::Post {
+                return Err(ServiceError::conflict(
+                    "a letter by e-mail is made final when it is sent; only a letter by post is printed first",
+                    "een brief per e-mail wordt definitief als hij wordt verstuurd; alleen een brief per post wordt eerst afgedrukt",
+                ));
+            }
+            let composed = compose_final(
+                conn, &rules_in, &setup_in, &organisation, &info, stored, today, "dated_on", now,
+            )?;
+            Ok((info, composed))
+        })
+        .await?;
+    let view = make_final(
+        db,
+        setup,
+        info,
+        composed,
+        today,
+        LetterStatus::Queued,
+        now,
+        |_, _, _| Ok(()),
+    )
+    .await?;
+    tracing::info!(letter_id = %view.id, kind = %view.kind, "letter made final for posting");
+    Ok(view)
+}
+
+/// Sends a letter. A draft by e-mail is made final and queued for the delivery
+/// worker. A letter by post made final ([`finalise`]) is recorded as posted on
+/// `sent_on` (default today; not before the date printed on it), without changing
+/// it; a draft by post is made final dated `sent_on` and recorded as posted that day
+/// in one step (for a letter printed from elsewhere). Refused (422) while a
+/// mandatory element is missing.
 pub async fn send(
     db: &Db,
     rules: &Rules,
@@ -831,19 +1000,21 @@ pub async fn send(
     let sent_on = issues.into_result(sent_on)?;
     let organisation = organisation(setup)?;
     // Read and compose outside the write: rendering is CPU work.
-    let (caller_in, rules_in, setup_in, org_in) =
-        (caller.clone(), rules.clone(), setup.clone(), organisation.clone());
+    let (caller_in, rules_in, setup_in) = (caller.clone(), rules.clone(), setup.clone());
     let id_in = id.clone();
-    let (info, composed, date) = db
+    let prepared = db
         .read(move |conn| {
             let (info, stored) = load_in(conn, &caller_in, &id_in)?;
             may_write(&caller_in, &stored, info.kind).map_err(denied(&id_in))?;
-            if info.status != LetterStatus::Draft {
-                return Err(no_longer_draft(&info));
-            }
-            let date = match info.channel {
-                LetterChannel::Post => sent_on.unwrap_or(today),
-                LetterChannel::Email => {
+            match (info.status, info.channel) {
+                (LetterStatus::Draft, LetterChannel::Post) => {
+                    let date = sent_on.unwrap_or(today);
+                    let composed = compose_final(
+                        conn, &rules_in, &setup_in, &organisation, &info, stored, date, "sent_on", now,
+                    )?;
+                    Ok(Prepared::Final(info, composed, date, LetterStatus::Sent))
+                }
+                (LetterStatus::Draft, LetterChannel::Email) => {
                     if sent_on.is_some() {
                         return Err(ServiceError::invalid(
                             "sent_on",
@@ -851,77 +1022,81 @@ pub async fn send(
                             "een brief per e-mail krijgt de datum waarop hij vertrekt; vul de verzenddatum alleen in bij een brief per post",
                         ));
                     }
-                    setup_in.email.clone().map_err(|message| ServiceError::Invalid(vec![FieldIssue { field: "channel".into(), message }]))?;
-                    today
+                    setup_in.email.clone().map_err(|message| {
+                        ServiceError::Invalid(vec![FieldIssue { field: "channel".into(), message }])
+                    })?;
+                    let composed = compose_final(
+                        conn, &rules_in, &setup_in, &organisation, &info, stored, today, "sent_on", now,
+                    )?;
+                    Ok(Prepared::Final(info, composed, today, LetterStatus::Queued))
                 }
-            };
-            let material = material_in(conn, &rules_in, stored, &info.created_by, now)?;
-            let mut problems = Vec::new();
-            check_past_date(
-                "sent_on",
-                date,
-                material.stored.request.received_on,
-                ("the date of receipt", "de datum van ontvangst"),
-                today,
-                &mut problems,
-            );
-            if info.kind == LetterKind::ExtensionNotice && date > material.first_month {
-                problems.push(FieldIssue::new(
-                    "sent_on",
-                    format!("an extension must be announced within the first month, by {} (AVG 12(3))", material.first_month),
-                    format!("een verlenging moet binnen de eerste maand worden gemeld, uiterlijk {} (art. 12 lid 3 AVG)", crate::domain::vocabulary::date_in_words(material.first_month)),
-                ));
+                (LetterStatus::Queued, LetterChannel::Post) => {
+                    let date = sent_on.unwrap_or(today);
+                    let mut problems = Vec::new();
+                    let dated_on = info.dated_on.unwrap_or(stored.request.received_on);
+                    check_past_date(
+                        "sent_on",
+                        date,
+                        dated_on,
+                        ("the date printed on the letter", "de datum die op de brief staat"),
+                        today,
+                        &mut problems,
+                    );
+                    if info.kind == LetterKind::ExtensionNotice {
+                        let material = material_in(conn, &rules_in, stored, &info.created_by, now)?;
+                        problems.extend(first_month_issue("sent_on", date, material.first_month));
+                    }
+                    if !problems.is_empty() {
+                        return Err(ServiceError::Invalid(problems));
+                    }
+                    Ok(Prepared::Posted(info, date))
+                }
+                _ => Err(ServiceError::conflict(
+                    format!("the letter is {} already", info.status.label_en().to_lowercase()),
+                    format!("de brief is al {}", info.status.label_nl().to_lowercase()),
+                )),
             }
-            let (composed, _) = composed_draft(
-                &setup_in,
-                &org_in,
-                &material,
-                info.kind,
-                &paragraphs_of(&info),
-                info.language,
-                info.channel,
-                date,
-                false,
-            )?;
-            problems.extend(composed.missing.iter().map(|e| e.issue()));
-            if !problems.is_empty() {
-                return Err(ServiceError::Invalid(problems));
-            }
-            Ok((info, composed, date))
         })
         .await?;
-    let text = composed.text.clone();
-    let bytes = render(setup, composed, info.id.clone(), date).await?;
-    let sha256 = sha256_hex(&bytes);
-    let (caller_in, rules_in) = (caller.clone(), rules.clone());
-    let view = db
-        .write(move |conn| {
-            let current = store::find(conn, &id)?.ok_or_else(|| not_found(&id))?;
-            if current.status != LetterStatus::Draft || current.updated_at != info.updated_at {
-                return Err(ServiceError::conflict(
-                    "the letter was changed meanwhile; look at it again before sending",
-                    "de brief is intussen gewijzigd; bekijk hem opnieuw voordat u hem verstuurt",
-                ));
-            }
-            let (status, sent_on, next_attempt_at) = match info.channel {
-                LetterChannel::Post => (LetterStatus::Sent, Some(date), None),
-                LetterChannel::Email => (LetterStatus::Queued, None, Some(now.naive_utc())),
-            };
-            store::finalise(conn, &id, status, &text, &bytes, &sha256, sent_on, next_attempt_at, now.naive_utc())?;
-            let actor = caller_in.user_id.to_string();
-            match info.channel {
-                LetterChannel::Post => record_sent_in(conn, &rules_in, &actor, &current, date, &sha256, now)?,
-                LetterChannel::Email => {
-                    let data = json!({"letter_id": id, "kind": info.kind, "channel": info.channel, "sha256": sha256});
-                    append_event(conn, &current.request_id, &actor, RecordAction::LetterQueued.code(), &data, now)?;
+    let actor = caller.user_id.to_string();
+    let rules_in = rules.clone();
+    let view = match prepared {
+        Prepared::Final(info, composed, date, status) => {
+            make_final(db, setup, info, composed, date, status, now, move |conn, letter, sha256| {
+                if status == LetterStatus::Sent {
+                    return record_sent_in(conn, &rules_in, &actor, letter, date, sha256, now);
                 }
-            }
-            let info = store::find(conn, &id)?.ok_or_else(|| not_found(&id))?;
-            Ok::<_, ServiceError>(LetterView::of(&info, None, BTreeMap::new()))
-        })
-        .await?;
+                let data = json!({"letter_id": letter.id, "kind": letter.kind, "channel": letter.channel, "sha256": sha256});
+                append_event(conn, &letter.request_id, &actor, RecordAction::LetterQueued.code(), &data, now)
+            })
+            .await?
+        }
+        Prepared::Posted(info, date) => {
+            db.write(move |conn| {
+                if !store::record_posted(conn, &info.id, date, now.naive_utc())? {
+                    return Err(ServiceError::conflict(
+                        "the letter was recorded as posted meanwhile",
+                        "de verzending van de brief is intussen al vastgelegd",
+                    ));
+                }
+                let sha256 = info.sha256.clone().unwrap_or_default();
+                record_sent_in(conn, &rules_in, &actor, &info, date, &sha256, now)?;
+                let info = store::find(conn, &info.id)?.ok_or_else(|| not_found(&info.id))?;
+                Ok::<_, ServiceError>(LetterView::of(&info, None, BTreeMap::new()))
+            })
+            .await?
+        }
+    };
     tracing::info!(letter_id = %view.id, kind = %view.kind, channel = %view.channel, status = %view.status, "letter sent");
     Ok(view)
+}
+
+/// What sending a letter comes to, read before the write.
+enum Prepared {
+    /// A draft made final, dated, as `status` (`queued` by e-mail, `sent` by post).
+    Final(LetterInfo, Composed, NaiveDate, LetterStatus),
+    /// A final letter by post, posted on this day.
+    Posted(LetterInfo, NaiveDate),
 }
 
 fn append_event(
@@ -1053,20 +1228,24 @@ pub async fn deliver(
             }
             rest.retain(|id| id != &row.id);
             let request_id = row.request_id.clone();
-            let to = db
+            let stored = db
                 .read(move |conn| Ok::<_, ServiceError>(requests::load(conn, &request_id)?))
-                .await?
-                .and_then(|stored| stored.intake.requester.email.clone());
+                .await?;
+            let reference = stored
+                .as_ref()
+                .map(|s| s.request.reference.clone())
+                .unwrap_or_default();
+            let to = stored.and_then(|stored| stored.intake.requester.email.clone());
             let result = match (&to, &row.pdf, &row.body) {
-                (Some(to), Some(pdf), Some(body)) => {
+                (Some(to), Some(pdf), Some(_)) => {
                     let letter = OutgoingLetter {
                         id: row.id.clone(),
                         to: to.clone(),
                         reply_to: organisation.privacy_officer.email.clone(),
-                        subject: cover_subject(body, &organisation),
+                        subject: cover_subject(&row, &reference, &organisation),
                         text: cover_text(&row, &organisation),
                         pdf: pdf.clone(),
-                        file_name: format!("{}.pdf", row.kind.code()),
+                        file_name: letters::file_name(&reference, row.kind, row.language, false),
                     };
                     let from = mail_from(&organisation, mail);
                     within_limit(mailer.send_letter(&from, &letter))
@@ -1154,8 +1333,22 @@ fn subject_of(body: &str) -> Option<&str> {
     })
 }
 
-fn cover_subject(body: &str, organisation: &Organisation) -> String {
-    format!("{} ({})", subject_of(body).unwrap_or_default(), organisation.name)
+/// The subject of the e-mail that carries a letter: the reference and what the letter
+/// is, never the letter's own subject line, which may name the client (a mailbox
+/// shows subjects where others can see them).
+fn cover_subject(row: &LetterRow, reference: &str, organisation: &Organisation) -> String {
+    match row.language {
+        Language::Dutch => format!(
+            "Uw verzoek {reference}: {} ({})",
+            row.kind.label_nl().to_lowercase(),
+            organisation.name
+        ),
+        Language::English => format!(
+            "Your request {reference}: {} ({})",
+            row.kind.label_en().to_lowercase(),
+            organisation.name
+        ),
+    }
 }
 
 /// The short text of the e-mail that carries a letter: the letter itself is the PDF.

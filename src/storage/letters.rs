@@ -38,6 +38,8 @@ pub struct LetterRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub purged_at: Option<NaiveDateTime>,
+    /// The date printed on the letter, once it is final.
+    pub dated_on: Option<NaiveDate>,
 }
 
 /// A letter without its PDF: what lists and most reads need.
@@ -60,6 +62,7 @@ pub struct LetterInfo {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub purged_at: Option<NaiveDateTime>,
+    pub dated_on: Option<NaiveDate>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &LetterRow) -> Result<(), StorageError> {
@@ -126,28 +129,39 @@ pub fn update_draft(
     Ok(changed == 1)
 }
 
-/// Discards a draft; false when it is no longer a draft.
-pub fn delete_draft(conn: &mut DbConnection, id: &str) -> Result<bool, StorageError> {
+/// Discards a letter that never went out: a draft, or a letter by post made final
+/// (printed) but not posted; false otherwise.
+pub fn delete_unsent(conn: &mut DbConnection, id: &str) -> Result<bool, StorageError> {
     let deleted = diesel::delete(
-        letters::table
-            .find(id)
-            .filter(letters::status.eq(LetterStatus::Draft)),
+        letters::table.find(id).filter(
+            letters::status.eq(LetterStatus::Draft).or(letters::status
+                .eq(LetterStatus::Queued)
+                .and(letters::channel.eq(LetterChannel::Post))),
+        ),
     )
     .execute(conn)?;
     Ok(deleted == 1)
 }
 
-/// Makes a draft final: its text and PDF as they go out, never to change again.
-#[allow(clippy::too_many_arguments)]
+/// A draft made final: its text and PDF as they go out, never to change again.
+pub struct Final<'a> {
+    /// `queued` (by e-mail: for the delivery worker; by post: printed, to be
+    /// posted) or `sent` (by post, posted on `sent_on`).
+    pub status: LetterStatus,
+    pub body: &'a str,
+    pub pdf: &'a [u8],
+    pub sha256: &'a str,
+    /// The date printed on the letter.
+    pub dated_on: NaiveDate,
+    pub sent_on: Option<NaiveDate>,
+    pub next_attempt_at: Option<NaiveDateTime>,
+}
+
+/// Makes a draft final; false when it is no longer a draft.
 pub fn finalise(
     conn: &mut DbConnection,
     id: &str,
-    status: LetterStatus,
-    body: &str,
-    pdf: &[u8],
-    sha256: &str,
-    sent_on: Option<NaiveDate>,
-    next_attempt_at: Option<NaiveDateTime>,
+    letter: &Final<'_>,
     at: NaiveDateTime,
 ) -> Result<bool, StorageError> {
     let changed = diesel::update(
@@ -156,12 +170,36 @@ pub fn finalise(
             .filter(letters::status.eq(LetterStatus::Draft)),
     )
     .set((
-        letters::status.eq(status),
-        letters::body.eq(Some(body)),
-        letters::pdf.eq(Some(pdf)),
-        letters::sha256.eq(Some(sha256)),
-        letters::sent_on.eq(sent_on),
-        letters::next_attempt_at.eq(next_attempt_at),
+        letters::status.eq(letter.status),
+        letters::body.eq(Some(letter.body)),
+        letters::pdf.eq(Some(letter.pdf)),
+        letters::sha256.eq(Some(letter.sha256)),
+        letters::dated_on.eq(Some(letter.dated_on)),
+        letters::sent_on.eq(letter.sent_on),
+        letters::next_attempt_at.eq(letter.next_attempt_at),
+        letters::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// A final letter by post was posted on `sent_on`: the letter itself stays as it is.
+/// False when it is not a final letter by post waiting to be posted.
+pub fn record_posted(
+    conn: &mut DbConnection,
+    id: &str,
+    sent_on: NaiveDate,
+    at: NaiveDateTime,
+) -> Result<bool, StorageError> {
+    let changed = diesel::update(
+        letters::table
+            .find(id)
+            .filter(letters::status.eq(LetterStatus::Queued))
+            .filter(letters::channel.eq(LetterChannel::Post)),
+    )
+    .set((
+        letters::status.eq(LetterStatus::Sent),
+        letters::sent_on.eq(Some(sent_on)),
         letters::updated_at.eq(at),
     ))
     .execute(conn)?;
@@ -177,6 +215,7 @@ pub fn claim(
 ) -> Result<Vec<LetterRow>, StorageError> {
     let due: Vec<String> = letters::table
         .filter(letters::status.eq(LetterStatus::Queued))
+        .filter(letters::channel.eq(LetterChannel::Email))
         .filter(letters::next_attempt_at.le(now))
         .filter(
             letters::claimed_until
@@ -241,6 +280,7 @@ pub fn renew(
 pub fn next_due(conn: &mut DbConnection) -> Result<Option<NaiveDateTime>, StorageError> {
     let rows: Vec<(Option<NaiveDateTime>, Option<NaiveDateTime>)> = letters::table
         .filter(letters::status.eq(LetterStatus::Queued))
+        .filter(letters::channel.eq(LetterChannel::Email))
         .select((letters::next_attempt_at, letters::claimed_until))
         .order(letters::next_attempt_at.asc())
         .limit(1000)
@@ -331,6 +371,7 @@ pub fn purge_request(
 /// What the dashboard shows of the letters, for the teams in sight (all when `None`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LetterCounts {
+    /// Letters waiting for the e-mail delivery worker.
     pub queued: i64,
     pub failed: i64,
     /// Decisions communicated since the start of the window with no decision letter
@@ -351,6 +392,7 @@ pub fn counts(
         Ok(letters::table
             .inner_join(requests::table)
             .filter(letters::status.eq(status))
+            .filter(letters::channel.eq(LetterChannel::Email))
             .filter(requests::team.eq_any(sight))
             .count()
             .get_result(conn)?)

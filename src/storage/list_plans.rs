@@ -274,11 +274,7 @@ fn clauses(filter: &ListFilter, reach: Reach, mode: Mode, sqlite: bool, sort: So
                     "(EXISTS (SELECT 1 FROM requester_keys WHERE requester_keys.request_id = requests.id \
                      AND key >= ? AND key < ?) OR id IN (SELECT request_id FROM request_details \
                      WHERE client_key = ?))",
-                    [
-                        Value::Text(from),
-                        Value::Text(to),
-                        Value::Text(client_key(q)),
-                    ],
+                    [Value::Text(from), Value::Text(to), Value::Text(client_key(q))],
                 );
             }
         }

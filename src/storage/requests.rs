@@ -13,7 +13,8 @@ use super::{DbConnection, StorageError};
 use crate::domain::access::OnRequest;
 use crate::domain::deadlines::Deadlines;
 use crate::domain::intake::{
-    client_key, fold, intake_keys, request_keys, AgeBand, Channel, Intake, PostalAddress, Relation, Requester, Subject,
+    client_key, fold, intake_keys, request_keys, AgeBand, Channel, Intake, PostalAddress, Relation,
+    Requester, Subject,
 };
 use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
 use crate::domain::request::{
@@ -465,7 +466,11 @@ fn follow_in_requester_keys(conn: &mut DbConnection, record: &RequestRecord) -> 
 }
 
 /// Finds the request under its requester's and client's (corrected) names from now on.
-pub fn replace_requester_keys(conn: &mut DbConnection, id: &str, intake: &Intake) -> Result<(), StorageError> {
+pub fn replace_requester_keys(
+    conn: &mut DbConnection,
+    id: &str,
+    intake: &Intake,
+) -> Result<(), StorageError> {
     diesel::delete(requester_keys::table.filter(requester_keys::request_id.eq(id))).execute(conn)?;
     insert_requester_keys(conn, id, intake_keys(intake))
 }

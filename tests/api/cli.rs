@@ -504,7 +504,7 @@ fn organisation_check_accepts_the_example_and_names_every_field_to_fix() {
         "Stichting Welzijn Voorbeeldstad, Dorpsstraat 12, 1234 AB Voorbeeldstad",
         "privacy officer:  F. Gerritsen",
         "district court within six weeks (UAVG art. 35)",
-        "access (6), portability (1)",
+        "access (6; for a representative 6), portability (1; for a representative 1)",
     ] {
         assert!(summary.contains(line), "'{line}' in {summary}");
     }

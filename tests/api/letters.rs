@@ -230,7 +230,7 @@ async fn every_letter_says_in_its_pdf_what_the_law_requires() {
             "partially_granted",
             vec![
                 "voor een deel",
-                "AVG 17(3)(b)",
+                "artikel 17, lid 3, onder b, AVG",
                 "De wet verplicht ons",
                 "autoriteitpersoonsgegevens.nl",
                 "verzoekschrift",
@@ -243,7 +243,7 @@ async fn every_letter_says_in_its_pdf_what_the_law_requires() {
             "refused",
             vec![
                 "niet uit",
-                "AVG 17(3)(b)",
+                "artikel 17, lid 3, onder b, AVG",
                 "autoriteitpersoonsgegevens.nl",
                 "verzoekschrift",
                 "rechtbank",

@@ -490,7 +490,7 @@ async fn a_caseworker_follows_the_mail_link_assesses_and_refuses_with_a_ground()
     assert!(!page.text.contains("value=\"portability_not_automated\""));
     assert!(page
         .text
-        .contains("Kennelijk ongegrond <span class=\"reference\">(AVG 12(5)(b))"));
+        .contains("Kennelijk ongegrond <span class=\"reference\">(artikel 12, lid 5, onder b, AVG)"));
 
     // Refusing without a ground is refused beside the field, with the text kept.
     let csrf = csrf_of(&page);
@@ -985,7 +985,7 @@ async fn every_refusal_on_a_form_speaks_dutch_and_names_no_field_codes() {
         texts.extend(error_texts(&answer));
     }
     assert!(
-        texts.iter().any(|t| t.contains("AVG 19")),
+        texts.iter().any(|t| t.contains("artikel 19 AVG")),
         "the recipients: {texts:?}"
     );
     for text in &texts {

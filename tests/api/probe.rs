@@ -264,13 +264,21 @@ async fn a_bad_year_for_the_annual_report_is_422() {
 #[actix_web::test]
 async fn a_postcode_beyond_ascii_is_kept_as_written_not_a_crash() {
     // Found by the fuzzer: a postcode of six bytes whose fourth is inside a character
-    // made the registration panic and the connection close without an answer.
+    // made the registration panic and the connection close without an answer. The
+    // fuzzer's postcode ends in a private-use character, which no letter can print:
+    // refused, naming it. Six bytes of printable letters are kept as written.
     let app = spawn_app().await;
     app.create_team("AMW").await;
     let mut body = registration("access", &crate::helpers::today().to_string());
     body["requester"]["address"] =
         json!({"line": "Kerkstraat 7", "postcode": "Ö\u{e2f24}", "city": "Andersdorp"});
     let answer = app.post_json("/api/v1/requests", &body).await;
+    answer.assert_problem(422);
+    assert_eq!(answer.error_fields(), ["requester.address.postcode"]);
+    assert!(answer.text.contains("U+E2F24"), "{}", answer.text);
+
+    body["requester"]["address"]["postcode"] = "ÖÖÖ".into();
+    let answer = app.post_json("/api/v1/requests", &body).await;
     assert_eq!(answer.status, 201, "{}", answer.text);
-    assert_eq!(answer.body["requester"]["address"]["postcode"], "Ö\u{e2f24}");
+    assert_eq!(answer.body["requester"]["address"]["postcode"], "ÖÖÖ");
 }

@@ -212,7 +212,7 @@ async fn invalid_registrations_name_every_field_and_store_nothing() {
                 b["requester"]["relation"] = "parent".into();
                 b
             },
-            vec!["requester.relation"],
+            vec!["requester.relation", "subject.name"],
         ),
         (
             {

@@ -76,7 +76,7 @@ async fn a_request_is_found_by_the_start_of_a_name_or_word_or_by_the_client_numb
         ("celik", &celik),
         ("berg%20c", &celik),
         ("D-10002", &celik),
-        ("d-10002", &vec![]),
+        ("d-10002", &celik),
         ("D-1000", &vec![]),
         ("enna", &vec![]),
         ("...", &vec![]),
