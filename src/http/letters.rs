@@ -125,7 +125,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/api/v1/letters/{id}", tag = "letters",
     params(("id" = uuid::Uuid, Path, description = "The letter's id")),
     responses(
-        (status = 204, description = "The draft is discarded"),
+        (status = 204, description = "The draft (or a letter by post made final but not posted) is discarded"),
         (status = 404, description = "No such letter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The letter is no longer a draft", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
@@ -141,7 +141,7 @@ pub async fn discard(
 #[utoipa::path(get, path = "/api/v1/letters/{id}/pdf", tag = "letters",
     params(("id" = uuid::Uuid, Path, description = "The letter's id")),
     responses(
-        (status = 200, description = "PDF/A-2b: a draft marked as a draft; a final letter byte for byte as it went out", content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, description = "PDF/A-2b: a draft marked as a draft; a final letter byte for byte as it went out. Saved as `AVG-2026-00004 besluit.pdf` (`Content-Disposition`, the letter's language; a draft `… (concept).pdf`)", content_type = "application/pdf", body = Vec<u8>),
         (status = 404, description = "No such letter, or its PDF was removed by retention", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn pdf(
@@ -158,23 +158,41 @@ pub async fn pdf(
         clock::now(),
     )
     .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("inline; filename=\"{name}\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(bytes))
+    Ok(crate::web::download::pdf(&name, bytes))
+}
+
+#[utoipa::path(post, path = "/api/v1/letters/{id}/finalise", tag = "letters",
+    params(("id" = uuid::Uuid, Path, description = "The letter's id")),
+    responses(
+        (status = 200, description = "A draft by post made final: dated today (`dated_on`), its PDF rendered without CONCEPT and kept (`sha256`), `status: queued` until its posting is recorded with `send`. Print it from `GET …/pdf`", body = LetterView),
+        (status = 404, description = "No such letter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The letter is no longer a draft, goes by e-mail (made final when sent), or changed meanwhile", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A mandatory element is missing (`missing.CODE` in `errors`, one per element), or an extension notice is past the first month", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn finalise(
+    state: web::Data<AppState>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let view = letters::finalise(
+        &state.db,
+        &state.rules,
+        &state.letters,
+        &auth.0,
+        &id,
+        clock::now(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 #[utoipa::path(post, path = "/api/v1/letters/{id}/send", tag = "letters",
     params(("id" = uuid::Uuid, Path, description = "The letter's id")),
     request_body = SendInput,
     responses(
-        (status = 200, description = "By post: recorded as sent on `sent_on`; by e-mail: queued (`status: queued`) and delivered by the worker. Either way the letter is final", body = LetterView),
+        (status = 200, description = "By e-mail: made final and queued (`status: queued`), delivered by the worker. By post: a letter made final with `finalise` is recorded as posted on `sent_on` (default today, not before `dated_on`) and never changes; a draft is made final dated `sent_on` and recorded as posted that day in one step", body = LetterView),
         (status = 404, description = "No such letter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The letter is no longer a draft, or changed meanwhile", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The letter went out already, or changed meanwhile", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A mandatory element is missing (`missing.CODE` in `errors`, one per element), or `sent_on` is wrong", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn send(

@@ -67,6 +67,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(web::resource("/letters/{id}/pdf").route(web::get().to(letters::pdf)))
                 .service(web::resource("/letters/{id}/send").route(web::post().to(letters::send)))
+                .service(web::resource("/letters/{id}/finalise").route(web::post().to(letters::finalise)))
                 .service(
                     web::resource("/requests/{id}/actions/{action}").route(web::post().to(requests::act)),
                 )

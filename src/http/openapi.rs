@@ -42,6 +42,7 @@ use super::problem::PROBLEM_JSON;
         super::letters::discard,
         super::letters::pdf,
         super::letters::send,
+        super::letters::finalise,
         super::teams::list,
         super::teams::create,
         super::teams::get,

@@ -3,7 +3,7 @@
 //! paragraphs to edit, a PDF preview and the send form; a letter that went out shows
 //! as it was sent, with its PDF.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -108,6 +108,9 @@ struct LetterPage<'a> {
     status: &'static str,
     channel: &'static str,
     draft: bool,
+    /// A letter by post made final, to print and post; its posting not yet recorded.
+    awaiting_post: bool,
+    dated_on: Option<String>,
     paragraphs: Vec<Paragraph>,
     missing: Vec<String>,
     channels: Vec<(&'static str, &'static str)>,
@@ -156,6 +159,8 @@ fn render(
         status: letter.status.label_nl(),
         channel: letter.channel.label_nl(),
         draft: letter.status == LetterStatus::Draft,
+        awaiting_post: letter.status == LetterStatus::Queued && letter.channel == LetterChannel::Post,
+        dated_on: letter.dated_on.map(long_date),
         paragraphs: letter
             .paragraphs
             .iter()
@@ -297,6 +302,32 @@ pub async fn send(
     }
 }
 
+/// `POST /letters/{id}/definitief`: makes a letter by post final, to print and post.
+pub async fn finalise(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    sent: CheckedForm,
+) -> Result<HttpResponse, PageError> {
+    let now = clock::now();
+    match service::finalise(
+        &state.db,
+        &state.rules,
+        &state.letters,
+        &sent.user.caller,
+        &id,
+        now,
+    )
+    .await
+    {
+        Ok(letter) => Ok(see_other(&format!("/letters/{}#versturen", letter.id))),
+        Err(ServiceError::Invalid(issues)) => {
+            let notice = Some("De brief is nog niet definitief.".to_string());
+            refused(&state, &sent.user, &id, notice, issues, now).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
 /// `POST /letters/{id}/discard`.
 pub async fn discard(
     state: web::Data<AppState>,
@@ -335,14 +366,7 @@ pub async fn pdf(
         clock::now(),
     )
     .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("inline; filename=\"{name}\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(bytes))
+    Ok(crate::web::download::pdf(&name, bytes))
 }
 
 /// The letter the request's last action calls for, to offer first in the panel.

@@ -49,6 +49,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/letters/{id}", web::post().to(letters::save))
         .route("/letters/{id}/pdf", web::get().to(letters::pdf))
         .route("/letters/{id}/send", web::post().to(letters::send))
+        .route("/letters/{id}/definitief", web::post().to(letters::finalise))
         .route("/letters/{id}/discard", web::post().to(letters::discard))
         .route("/login", web::get().to(session::login_form))
         .route("/login", web::post().to(session::login))

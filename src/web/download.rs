@@ -15,6 +15,31 @@ pub fn download(filename: &str, content_type: &str, body: String) -> HttpRespons
         .body(body)
 }
 
+/// A PDF shown in the browser and saved under `filename` (which may hold spaces and
+/// letters beyond ASCII: RFC 6266's `filename*` carries it, `filename` an ASCII
+/// fallback); never kept by a cache, as it holds personal data.
+pub fn pdf(filename: &str, body: Vec<u8>) -> HttpResponse {
+    let ascii: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded = percent_encoding::utf8_percent_encode(filename, percent_encoding::NON_ALPHANUMERIC);
+    HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body)
+}
+
 /// Did the client ask for CSV (`Accept: text/csv`)?
 pub fn wants_csv(req: &HttpRequest) -> bool {
     req.headers()

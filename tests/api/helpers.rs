@@ -126,6 +126,8 @@ pub struct TestResponse {
     pub headers: actix_web::http::header::HeaderMap,
     pub body: Value,
     pub text: String,
+    /// The body as it came (a PDF, say).
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {
@@ -407,6 +409,7 @@ where
         headers: response.headers().clone(),
         body,
         text,
+        bytes: bytes.to_vec(),
     }
 }
 

@@ -567,6 +567,10 @@ async fn a_refusal_by_email_reaches_an_smtp_server_over_tls_with_the_pdf_whose_h
     assert!(eml.contains("To: j@example.nl"), "{eml}");
     assert!(eml.contains("Reply-To: fg@welzijnvoorbeeldstad.example"), "{eml}");
     assert!(eml.contains("Content-Type: application/pdf"), "{eml}");
+    // The attachment's name is Dutch; the subject names the request, not the letter's
+    // own subject line.
+    assert!(eml.contains(" besluit.pdf"), "{eml}");
+    assert!(eml.contains("Subject: Uw verzoek AVG-2026-"), "{eml}");
     let attachment = attachment_of(eml);
     assert_eq!(sha256(&attachment), sha);
     assert_eq!(sha256(&pdf_bytes(&app, &id(&letter.body)).await), sha);
@@ -820,6 +824,8 @@ async fn retention_removes_the_letters_and_keeps_their_hash() {
 #[actix_web::test]
 async fn on_the_pages_a_caseworker_decides_drafts_completes_and_sends_the_letter_in_one_sitting() {
     use crate::pages::{csrf_of, get, post, shows, sign_in};
+    use avg_loket::domain::vocabulary::date_in_words;
+    use avg_loket::pages::labels::long_date;
     let outbox = tempfile::tempdir().unwrap();
     let app = letters_app(outbox.path(), &[]).await;
     let request = assessed(&app, &with_address("erasure", "2026-11-02")).await;
@@ -892,16 +898,17 @@ async fn on_the_pages_a_caseworker_decides_drafts_completes_and_sends_the_letter
     shows(&letter, "de uitleg voor deze situatie");
     let refused = post(
         &app,
-        &format!("{letter_link}/send"),
+        &format!("{letter_link}/definitief"),
         &[&session],
-        &[("csrf", &csrf_of(&letter)), ("sent_on", "2026-11-13")],
+        &[("csrf", &csrf_of(&letter))],
     )
     .await;
     assert_eq!(refused.status, 422, "{}", refused.text);
-    shows(&refused, "De brief is niet verstuurd.");
+    shows(&refused, "De brief is nog niet definitief.");
     shows(&refused, "de brief noemt nog niet: de uitleg voor deze situatie");
 
-    // Complete it, preview the PDF, and record it as posted.
+    // Complete it, preview the PDF (marked as a draft), make it final and print it,
+    // then record the day it was posted: the letter itself does not change.
     let saved = post(
         &app,
         &letter_link,
@@ -922,12 +929,61 @@ async fn on_the_pages_a_caseworker_decides_drafts_completes_and_sends_the_letter
     let preview = get(&app, &format!("{letter_link}/pdf"), &[&session]).await;
     assert_eq!(preview.status, 200);
     assert_eq!(preview.header("content-type").as_deref(), Some("application/pdf"));
+    assert!(pdf_text(&preview.bytes).contains("CONCEPT"));
     let letter = get(&app, &letter_link, &[&session]).await;
-    let sent = post(
+    shows(&letter, "Definitief maken om af te drukken");
+    assert!(
+        !letter.text.contains("Verzending vastleggen"),
+        "not before it is final"
+    );
+    let finalised = post(
+        &app,
+        &format!("{letter_link}/definitief"),
+        &[&session],
+        &[("csrf", &csrf_of(&letter))],
+    )
+    .await;
+    assert_eq!(finalised.status, 303, "{}", finalised.text);
+    let letter = get(&app, &letter_link, &[&session]).await;
+    shows(&letter, "Klaar voor verzending");
+    shows(&letter, "Definitieve PDF downloaden om af te drukken");
+    shows(
+        &letter,
+        &format!("<dt>Datum op de brief</dt><dd>{}</dd>", long_date(today())),
+    );
+    assert!(
+        !letter.text.contains("Opslaan"),
+        "a final letter has no edit form"
+    );
+    let printed = get(&app, &format!("{letter_link}/pdf"), &[&session]).await;
+    let printed_text = pdf_text(&printed.bytes);
+    assert!(!printed_text.contains("CONCEPT"), "{printed_text}");
+    assert!(
+        printed_text.contains(&date_in_words(today())),
+        "dated today: {printed_text}"
+    );
+    assert!(
+        printed
+            .header("content-disposition")
+            .unwrap()
+            .contains("besluit.pdf"),
+        "a Dutch file name"
+    );
+    // Posted before the date printed on it: refused, beside the field.
+    let early = post(
         &app,
         &format!("{letter_link}/send"),
         &[&session],
         &[("csrf", &csrf_of(&letter)), ("sent_on", "2026-11-13")],
+    )
+    .await;
+    assert_eq!(early.status, 422, "{}", early.text);
+    shows(&early, "de datum die op de brief staat");
+    let sent = post(
+        &app,
+        &format!("{letter_link}/send"),
+        &[&session],
+        &[("csrf", &csrf_of(&letter)), ("sent_on", &today().to_string())],
     )
     .await;
     assert_eq!(sent.status, 303, "{}", sent.text);
@@ -936,11 +992,21 @@ async fn on_the_pages_a_caseworker_decides_drafts_completes_and_sends_the_letter
         format!("{link}#correspondentie")
     );
     let page = get(&app, &link, &[&session]).await;
-    shows(&page, &format!("<a href=\"/letters/{letter_id}\">Besluit</a></td><td>Verzonden</td><td>Per post</td><td>vrijdag 13 november 2026</td>"));
+    shows(
+        &page,
+        &format!(
+            "<a href=\"/letters/{letter_id}\">Besluit</a></td><td>Verzonden</td><td>Per post</td><td>{}</td>",
+            long_date(today())
+        ),
+    );
     shows(&page, &format!("<a href=\"/letters/{letter_id}/pdf\">downloaden"));
     let letter = get(&app, &letter_link, &[&session]).await;
     shows(&letter, "PDF downloaden (precies zoals verstuurd)");
-    assert!(!letter.text.contains("Opslaan"), "a sent letter has no edit form");
+    let posted = get(&app, &format!("{letter_link}/pdf"), &[&session]).await;
+    assert_eq!(
+        posted.bytes, printed.bytes,
+        "recording the posting never rewrites the letter"
+    );
 }
 
 #[actix_web::test]
@@ -1043,4 +1109,197 @@ fn organisation_check_refuses_an_override_that_leaves_out_a_mandatory_element() 
         "{stderr}"
     );
     assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+}
+
+/// Drafts `kind` by post with its paragraphs as pre-filled (the empty ones filled in),
+/// makes it final, records it as posted today, and returns its PDF's text and the name
+/// it is saved under.
+async fn printed_and_posted(app: &TestApp, request: &str, kind: &str) -> (String, String) {
+    let letter = draft(app, request, &json!({"kind": kind, "channel": "post"})).await;
+    let letter = complete_paragraphs(app, &letter).await;
+    assert_eq!(letter["missing"], json!([]), "{kind}: {}", letter["text"]);
+    let letter_id = id(&letter);
+    let finalised = app
+        .post_json(&format!("/api/v1/letters/{letter_id}/finalise"), &json!({}))
+        .await;
+    assert_eq!(finalised.status, 200, "{}", finalised.text);
+    assert_eq!(finalised.body["status"], "queued");
+    assert_eq!(finalised.body["dated_on"], today().to_string());
+    let printed = pdf_bytes(app, &letter_id).await;
+    let posted = app
+        .post_json(
+            &format!("/api/v1/letters/{letter_id}/send"),
+            &json!({"sent_on": today().to_string()}),
+        )
+        .await;
+    assert_eq!(posted.status, 200, "{}", posted.text);
+    assert_eq!(posted.body["status"], "sent");
+    assert_eq!(posted.body["sha256"], finalised.body["sha256"]);
+    let response = app.get(&format!("/api/v1/letters/{letter_id}/pdf")).await;
+    assert_eq!(
+        response.bytes, printed,
+        "recording the posting never rewrites the letter"
+    );
+    let name = response.header("content-disposition").unwrap_or_default();
+    (pdf_text(&printed), name)
+}
+
+/// A daughter with a power of attorney asks for her mother's file. The register keeps
+/// the mother's name and finds the request by it; the acknowledgement, the request
+/// for proof of representation, the decision and the completion letter all go to the
+/// daughter, name the mother, and speak of the mother's data as hers.
+#[actix_web::test]
+async fn a_daughters_request_for_her_mothers_file_names_the_mother_in_every_letter() {
+    let outbox = tempfile::tempdir().unwrap();
+    let app = letters_app(outbox.path(), &[]).await;
+    let mut body = with_address("access", "2026-11-02");
+    body["channel"] = json!("letter");
+    body["requester"]["name"] = json!("E. Bosman-Ruiter");
+    body["requester"]["relation"] = json!("authorised");
+    body["subject"] = json!({"age_band": "adult", "client_reference": "D-20001"});
+    // Without the mother's name the registration is refused, naming the field.
+    let refused = app.post_json("/api/v1/requests", &body).await;
+    refused.assert_problem(422);
+    assert_eq!(refused.error_fields(), ["subject.name"]);
+    body["subject"]["name"] = json!("G. Ruiter");
+    let registered = app.register(&body).await;
+    assert_eq!(registered["subject"]["name"], "G. Ruiter");
+    let request = id(&registered);
+    for q in ["Ruiter", "g.%20ruiter", "bosman", "d-20001"] {
+        let found = app.get(&format!("/api/v1/requests?q={q}")).await;
+        assert_eq!(found.body["total"], 1, "q={q}: {}", found.text);
+    }
+
+    let is_about_the_mother = |kind: &str, text: &str, needles: &[&str]| {
+        for needle in ["Beste E. Bosman-Ruiter", "G. Ruiter"].iter().chain(needles) {
+            assert!(text.contains(needle), "{kind}: '{needle}' not in\n{text}");
+        }
+        let lower = text.to_lowercase();
+        for own in [
+            "uw gegevens",
+            "uw dossier",
+            "over u ",
+            "over u.",
+            "over u,",
+            "uw recht uit",
+        ] {
+            assert!(!lower.contains(own), "{kind}: '{own}' in\n{text}");
+        }
+        assert!(
+            !text.contains("AVG 1"),
+            "{kind}: the catalogue's notation in\n{text}"
+        );
+    };
+
+    let (text, _) = printed_and_posted(&app, &request, "acknowledgement").await;
+    is_about_the_mother(
+        "acknowledgement",
+        &text,
+        &[
+            "U doet dit verzoek namens G. Ruiter, als gemachtigde",
+            "het recht van G. Ruiter uit artikel 15",
+        ],
+    );
+
+    app.act_ok(&request, "assign", &json!({"assignee": app.worker("AMW").id}))
+        .await;
+    app.act_ok(
+        &request,
+        "suspend",
+        &json!({"reason": "representation", "asked_on": "2026-11-03"}),
+    )
+    .await;
+    let (text, _) = printed_and_posted(&app, &request, "information_request").await;
+    is_about_the_mother(
+        "information_request",
+        &text,
+        &[
+            "Een machtiging, ondertekend door G. Ruiter",
+            "identiteitsbewijs van G. Ruiter",
+            "veilige kopie",
+            "de termijn voor uw verzoek stil",
+        ],
+    );
+
+    app.act_ok(&request, "resume", &json!({"received_on": "2026-11-05"}))
+        .await;
+    app.act_ok(
+        &request,
+        "start_assessment",
+        &json!({"identity_verified_by": "representative_documents"}),
+    )
+    .await;
+    app.act_ok(
+        &request,
+        "decide",
+        &json!({
+            "outcome": "partially_granted",
+            "grounds": ["rights_of_others"],
+            "explanation": "In het dossier staan ook gegevens over de buren; die laten wij weg.",
+            "communicated_on": today().to_string(),
+        }),
+    )
+    .await;
+    let (text, name) = printed_and_posted(&app, &request, "decision").await;
+    is_about_the_mother(
+        "decision",
+        &text,
+        &[
+            "U deed dit verzoek namens G. Ruiter",
+            "artikel 15, lid 4, en artikel 20, lid 4, AVG",
+            "Dan kunt u het volgende doen:",
+            "de buren",
+        ],
+    );
+    assert!(name.contains("besluit.pdf"), "{name}");
+
+    let summary =
+        "Kopie van het dossier gegeven: de verslagen van 2025 en 2026, zonder de gegevens van de buren.";
+    app.act_ok(
+        &request,
+        "complete",
+        &json!({"summary": summary, "recipients_informed": []}),
+    )
+    .await;
+    let (text, name) = printed_and_posted(&app, &request, "completion").await;
+    is_about_the_mother(
+        "completion",
+        &text,
+        &[
+            "Inzage in de gegevens van G. Ruiter",
+            "De rechten van G. Ruiter",
+            summary,
+        ],
+    );
+    assert!(name.contains("uitvoeringsbericht.pdf"), "{name}");
+    assert!(
+        name.contains(&registered["reference"].as_str().unwrap().to_string()),
+        "{name}"
+    );
+}
+
+/// What no letter can print is refused at the door, named, in Dutch on the pages.
+#[actix_web::test]
+async fn a_name_that_no_letter_can_print_is_refused_naming_the_character() {
+    let outbox = tempfile::tempdir().unwrap();
+    let app = letters_app(outbox.path(), &[]).await;
+    for (field, value, named) in [
+        ("name", "Anna 😀", "U+1F600"),
+        ("name", "Anna \u{202E}nosnaJ", "U+202E"),
+        ("name", "An\u{200B}na", "U+200B"),
+    ] {
+        let mut body = registration("access", "2026-11-02");
+        body["requester"]["relation"] = json!("authorised");
+        body["subject"]["name"] = json!(value);
+        let refused = app.post_json("/api/v1/requests", &body).await;
+        refused.assert_problem(422);
+        assert_eq!(refused.error_fields(), [format!("subject.{field}")], "{value:?}");
+        assert!(refused.text.contains(named), "{}", refused.text);
+        let mut body = registration("access", "2026-11-02");
+        body["requester"]["name"] = json!(value);
+        let refused = app.post_json("/api/v1/requests", &body).await;
+        assert_eq!(refused.error_fields(), ["requester.name"], "{value:?}");
+    }
+    let listed = app.get("/api/v1/requests").await;
+    assert_eq!(listed.body["total"], 0, "nothing was registered");
 }

@@ -397,6 +397,7 @@ async fn the_checker_notices_an_answer_the_document_does_not_describe() {
         headers: Default::default(),
         body: Value::Null,
         text: String::new(),
+        bytes: Vec::new(),
     };
     let undocumented = std::panic::catch_unwind(|| conforms("GET", "/api/v1/teams/AMW", &teapot));
     assert!(
