@@ -787,6 +787,7 @@ async fn render(
     use chrono::Datelike;
     let logo = setup.logo.clone();
     let started = std::time::Instant::now();
+    let letter_id = ident.clone();
     let bytes = tokio::task::spawn_blocking(move || {
         let json = composed.layout.to_string();
         let letter = avg_loket_letter_pdf::Letter {
@@ -808,7 +809,8 @@ async fn render(
         )
     })?
     .map_err(|error| {
-        tracing::error!(%error, "letter rendering failed");
+        // The renderer's message names what failed (an image, a font), never the text.
+        tracing::error!(%letter_id, %error, "letter rendering failed");
         ServiceError::conflict(
             error.to_string(),
             format!("de PDF kon niet worden gemaakt: {}", error.0),

@@ -317,6 +317,82 @@ async fn a_use_case_logs_inside_the_span_of_the_request_that_called_it() {
     );
 }
 
+/// A letter that cannot be rendered (here the organisation's logo is no image) is a
+/// problem answer, and the log says which letter failed and why, never its text or a
+/// name in it.
+#[actix_web::test]
+async fn a_letter_that_fails_to_render_leaves_no_name_in_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = crate::helpers::repository_file("organisation.example.toml");
+    let with_logo = example.replace("# logo = \"logo.svg\"", "logo = \"logo.png\"");
+    assert_ne!(with_logo, example);
+    std::fs::write(dir.path().join("organisation.toml"), with_logo).unwrap();
+    std::fs::write(dir.path().join("logo.png"), b"this is no image").unwrap();
+    let token = add_privacy_officer(dir.path());
+    let team = avg_loket(dir.path(), &[])
+        .args(["team", "add", "--code", "AMW", "--name", "Maatschappelijk werk"])
+        .output()
+        .unwrap();
+    assert!(team.status.success(), "{}", stderr_of(&team));
+    let mut served = Served::start(dir.path(), &[]);
+    let client = awc::Client::default();
+    let mut body = crate::helpers::registration("access", "2026-11-02");
+    body["channel"] = "letter".into();
+    body["requester"]["name"] = "E. Bosman-Ruiter".into();
+    body["requester"]["relation"] = "authorised".into();
+    body["requester"]["address"] =
+        serde_json::json!({"line": "Kerkstraat 7", "postcode": "5678 CD", "city": "Andersdorp"});
+    body["subject"]["name"] = "G. Ruiter".into();
+    let registered = read(
+        client
+            .post(format!("{}/api/v1/requests", served.address))
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .send_json(&body)
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(registered.status, 201, "{}", registered.text);
+    let request = registered.body["id"].as_str().unwrap().to_string();
+    let letter = read(
+        client
+            .post(format!("{}/api/v1/requests/{request}/letters", served.address))
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .send_json(&serde_json::json!({"kind": "acknowledgement"}))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(letter.status, 201, "{}", letter.text);
+    let letter = letter.body["id"].as_str().unwrap().to_string();
+    let pdf = read(
+        client
+            .get(format!("{}/api/v1/letters/{letter}/pdf", served.address))
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(pdf.status, 409, "{}", pdf.text);
+    assert_eq!(
+        pdf.header("content-type").as_deref(),
+        Some("application/problem+json")
+    );
+    served.terminate();
+    let lines: Vec<String> = served.log.try_iter().collect();
+    assert!(
+        lines.iter().any(|l| l.contains("letter rendering failed")),
+        "the failure is logged: {lines:?}"
+    );
+    for personal in ["Ruiter", "Bosman", "Kerkstraat", "Andersdorp", "j@example.nl", "06-12345678"] {
+        assert!(
+            !lines.iter().any(|l| l.contains(personal)),
+            "'{personal}' in the log: {lines:?}"
+        );
+    }
+}
+
 #[actix_web::test]
 async fn serve_runs_on_the_configured_database() {
     // SQLite in the default run, PostgreSQL when the suite runs with the variable set.

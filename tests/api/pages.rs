@@ -372,6 +372,70 @@ async fn a_refused_form_shows_each_error_beside_its_field_keeps_what_was_typed_a
     assert_eq!(request_count(&app).await, 0);
 }
 
+/// A daughter registers a request for her mother at the front desk: the form asks
+/// for the client's name (also without JavaScript), refuses its absence and a name no
+/// letter can print beside the field, keeps what was typed, and registers once it is
+/// there; the request page names both.
+#[actix_web::test]
+async fn a_representatives_request_names_the_client_on_the_form_and_the_request_page() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let desk = app.create_user("front_desk", &[]).await;
+    let session = sign_in(&app, &desk.token).await;
+    let form = get(&app, "/requests/new", &[&session]).await;
+    assert!(field_of(&form, "subject_name").contains("name=\"subject_name\""));
+    shows(&form, "<label for=\"subject_name\">Naam van de cliënt</label>");
+    let fields = |csrf: &str, client: &'static str| -> Vec<(&'static str, String)> {
+        vec![
+            ("csrf", csrf.to_string()),
+            ("kind", "access".into()),
+            ("channel", "in_person".into()),
+            ("received_on", "2026-11-02".into()),
+            ("team", "AMW".into()),
+            ("requester_name", "E. Bosman-Ruiter".into()),
+            ("relation", "authorised".into()),
+            ("subject_name", client.into()),
+            ("age_band", "adult".into()),
+        ]
+    };
+    let send = |fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        let session = session.clone();
+        async move {
+            let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            post(app, "/requests/new", &[&session], &borrowed).await
+        }
+    };
+    let refused = send(fields(&csrf_of(&form), "")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    assert!(field_of(&refused, "subject_name").contains("aria-invalid=\"true\""));
+    shows(&refused, "id=\"subject_name-fout\"");
+    shows(&refused, "vul de naam van de cliënt in");
+    assert!(field_of(&refused, "requester_name").contains("value=\"E. Bosman-Ruiter\""));
+    shows(&refused, "<option value=\"authorised\" selected>");
+    assert_eq!(request_count(&app).await, 0);
+
+    let refused = send(fields(&csrf_of(&refused), "G. Ruiter 😀")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    shows(&refused, "‘😀’ (U+1F600), dat niet in een brief kan worden afgedrukt");
+    assert!(field_of(&refused, "subject_name").contains("value=\"G. Ruiter 😀\""));
+    assert_eq!(request_count(&app).await, 0);
+
+    let registered = send(fields(&csrf_of(&refused), "G. Ruiter")).await;
+    assert_eq!(registered.status, StatusCode::SEE_OTHER, "{}", registered.text);
+    assert_eq!(request_count(&app).await, 1);
+
+    let worker = app.worker("AMW");
+    let session = sign_in(&app, &worker.token).await;
+    let found = get(&app, "/requests?wie=alle&q=ruiter", &[&session]).await;
+    shows(&found, "AVG-2026-00001");
+    let link = registered.header("location").unwrap().replace("/bevestiging", "");
+    let page = get(&app, &link, &[&session]).await;
+    shows(&page, "E. Bosman-Ruiter (Gemachtigde)");
+    shows(&page, "<dt>Cliënt</dt><dd>G. Ruiter, 18 jaar of ouder");
+    assert!(field_of(&page, "correct-subject_name").contains("value=\"G. Ruiter\""));
+}
+
 #[actix_web::test]
 async fn the_form_follows_the_permission_rules() {
     let app = spawn_app().await;
