@@ -1,10 +1,13 @@
 // A working day in headless Chromium (Debian's /usr/bin/chromium), driven by
 // playwright-core: the front desk registers a phone request (after a form error),
-// corrects the misheard name (after forgetting the reason), finds another caller's
+// corrects the misheard name (after forgetting the reason), registers a daughter's
+// request for her mother (after forgetting the mother's name) and drafts its
+// acknowledgement, finds another caller's
 // request by name and withdraws it on her behalf; the caseworker finds the new request
 // among the team's unassigned ones in "Mijn verzoeken" and an old one flagged past its
 // legal limit (offering no extension that can only fail), takes the new one on,
-// assesses it and refuses it with a ground; the manager moves the old one to another
+// assesses it, refuses it with a ground, and makes the decision letter final, prints
+// it and records its posting; the manager moves the old one to another
 // team; the privacy officer sees the dashboard, follows a tile to its list, and opens
 // the annual report, then adds a team and a colleague in the administration pages. The
 // caseworker signs in with the organisation's account, through the login form of a
@@ -229,6 +232,37 @@ try {
   await accessible(front, "request page after the correction");
   await shot(front, "correction");
 
+  // A daughter at the desk asks for her mother's file, with a power of attorney. The
+  // form refuses it without the mother's name, beside the field; with it, the request
+  // is registered and its acknowledgement, drafted at once, names the mother.
+  await front.goto(`${base}/requests/new`);
+  await front.selectOption("#kind", "access");
+  await front.selectOption("#channel", "in_person");
+  await front.selectOption("#team", "AMW");
+  await front.fill("#requester_name", "Eva Bosman");
+  await front.fill("#requester_address_line", "Kerkstraat 9");
+  await front.fill("#requester_address_postcode", "5678 CD");
+  await front.fill("#requester_address_city", "Andersdorp");
+  await front.selectOption("#relation", "authorised");
+  await front.click("text=Verzoek registreren");
+  check(await front.isVisible("#subject_name-fout"), "a representative's request without the client's name is refused beside the field");
+  check((await front.inputValue("#requester_name")) === "Eva Bosman", "what was typed stays");
+  await accessible(front, "new request for someone else, without the client's name");
+  await front.fill("#subject_name", "Greet Ruiter");
+  await front.click("text=Verzoek registreren");
+  await front.waitForURL(/\/bevestiging$/);
+  const behalfUrl = front.url().replace(/\/bevestiging$/, "");
+  await front.goto(behalfUrl);
+  check((await front.textContent("main")).includes("Greet Ruiter"), "the request page names the client");
+  check(await front.inputValue("#letter-kind") === "acknowledgement", "the panel offers the acknowledgement");
+  await front.click("#correspondentie form button");
+  await front.waitForURL(/\/letters\/[0-9a-f-]+$/);
+  const acknowledgement = await front.textContent("pre.letter");
+  check(acknowledgement.includes("namens Greet Ruiter"), "the acknowledgement is written on the client's behalf");
+  check(!/uw gegevens|uw dossier/i.test(acknowledgement), "and never calls the client's data the daughter's");
+  await accessible(front, "acknowledgement draft for a representative");
+  await shot(front, "letter-representative");
+
   const forbidden = await front.goto(`${base}/dashboard`);
   check(forbidden.status() === 403, "the dashboard is forbidden to the front desk (403)");
   await accessible(front, "forbidden page");
@@ -313,8 +347,8 @@ try {
   const lacking = await cw.textContent("section[aria-labelledby=ontbreekt]");
   check(lacking.includes("de uitleg voor deze situatie"), "the draft says the explanation is missing");
   await accessible(cw, "letter draft with a missing element");
-  await cw.click("button:text-is('Vastleggen als verstuurd')");
-  check((await cw.textContent(".summary")).includes("De brief is niet verstuurd"), "sending is refused while an element is missing");
+  await cw.click("button:text-is('Definitief maken om af te drukken')");
+  check((await cw.textContent(".summary")).includes("De brief is nog niet definitief"), "it cannot be made final while an element is missing");
   await cw.fill("#p-explanation", "U vroeg deze maand al twee keer om inzage in hetzelfde dossier; die kreeg u op 3 en 17 november.");
   await cw.click("button:text-is('Opslaan')");
   await cw.waitForURL(/#versturen$/);
@@ -324,7 +358,15 @@ try {
     && (await preview.body()).subarray(0, 5).toString() === "%PDF-", "the draft previews as a PDF");
   await accessible(cw, "letter draft ready to send");
   await shot(cw, "letter");
-  await cw.click("button:text-is('Vastleggen als verstuurd')");
+  // Made final, printed, posted; then the day of posting is recorded.
+  await cw.click("button:text-is('Definitief maken om af te drukken')");
+  await cw.waitForURL(/#versturen$/);
+  check((await cw.textContent("dl.facts")).includes("Klaar voor verzending"), "the letter is final, waiting to be posted");
+  const printed = await cw.request.get(`${letterUrl}/pdf`);
+  check(printed.status() === 200 && /besluit\.pdf/.test(printed.headers()["content-disposition"] ?? ""),
+    "the final PDF is saved under a Dutch name");
+  await accessible(cw, "final letter waiting to be posted");
+  await cw.click("button:text-is('Verzending vastleggen')");
   await cw.waitForURL(`${requestUrl}#correspondentie`);
   const panel = await cw.textContent("#correspondentie");
   check(panel.includes("Besluit") && panel.includes("Verzonden") && panel.includes("Per post"), "the letter is under Correspondentie");
