@@ -200,7 +200,8 @@ fn the_signature_never_stands_alone_on_a_page() {
     let mut explanation = String::new();
     for n in 0..48 {
         explanation.push_str(&format!(
-            "Dit is zin {n} van de uitleg, die de lengte van de brief regel voor regel laat groeien. "
+            "Dit is zin {n} van de uitleg, die de lengte van de brief regel voor regel laat groeien. \
+             Zo komt het einde van de brief steeds op een andere plaats op de pagina terecht. "
         ));
         let composed = letter(
             LetterKind::Decision,
