@@ -385,7 +385,14 @@ async fn a_letter_that_fails_to_render_leaves_no_name_in_the_log() {
         lines.iter().any(|l| l.contains("letter rendering failed")),
         "the failure is logged: {lines:?}"
     );
-    for personal in ["Ruiter", "Bosman", "Kerkstraat", "Andersdorp", "j@example.nl", "06-12345678"] {
+    for personal in [
+        "Ruiter",
+        "Bosman",
+        "Kerkstraat",
+        "Andersdorp",
+        "j@example.nl",
+        "06-12345678",
+    ] {
         assert!(
             !lines.iter().any(|l| l.contains(personal)),
             "'{personal}' in the log: {lines:?}"

@@ -407,7 +407,12 @@ async fn a_representatives_request_names_the_client_on_the_form_and_the_request_
         }
     };
     let refused = send(fields(&csrf_of(&form), "")).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
     assert!(field_of(&refused, "subject_name").contains("aria-invalid=\"true\""));
     shows(&refused, "id=\"subject_name-fout\"");
     shows(&refused, "vul de naam van de cliënt in");
@@ -417,7 +422,10 @@ async fn a_representatives_request_names_the_client_on_the_form_and_the_request_
 
     let refused = send(fields(&csrf_of(&refused), "G. Ruiter 😀")).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    shows(&refused, "‘😀’ (U+1F600), dat niet in een brief kan worden afgedrukt");
+    shows(
+        &refused,
+        "‘😀’ (U+1F600), dat niet in een brief kan worden afgedrukt",
+    );
     assert!(field_of(&refused, "subject_name").contains("value=\"G. Ruiter 😀\""));
     assert_eq!(request_count(&app).await, 0);
 
