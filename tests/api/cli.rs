@@ -596,7 +596,8 @@ fn organisation_check_accepts_the_example_and_names_every_field_to_fix() {
     let broken = example
         .replace("fg@welzijnvoorbeeldstad.example", "geen-adres")
         .replace("controller_type = \"private\"", "controller_type = \"stichting\"")
-        .replace("automated_decisions = ", "automated_decision = ");
+        .replace("automated_decisions = ", "automated_decision = ")
+        .replace("name = \"F. Gerritsen\"", "name = \"F. Gerritsen\u{202E}\"");
     std::fs::write(dir.path().join("elders.toml"), broken).unwrap();
     let env = [("AVG_LOKET_ORGANISATION_FILE", "elders.toml")];
     assert_one_line_failure(
@@ -607,6 +608,7 @@ fn organisation_check_accepts_the_example_and_names_every_field_to_fix() {
             "controller_type: unknown controller_type 'stichting' (expected private or public_body)",
             "texts.access.automated_decision: is no text of this kind",
             "texts.access.automated_decisions: is required",
+            "privacy_officer.name: contains an invisible control that reverses the direction of the text (U+202E)",
         ],
     );
     // --file wins over the setting; a syntax error says where.

@@ -6,8 +6,9 @@ use serde_json::{json, Value};
 use crate::cli::avg_loket;
 use crate::helpers::{registration, spawn_app, TestApp};
 
-const PERSONAL: [&str; 6] = [
+const PERSONAL: [&str; 7] = [
     "J. de Vries",
+    "G. Ruiter",
     "j@example.nl",
     "06-12345678",
     "D-10442",
@@ -15,8 +16,13 @@ const PERSONAL: [&str; 6] = [
     "geheime toelichting",
 ];
 
+/// A request made on a client's behalf (so that the client's name is kept too),
+/// closed the way `how` says.
 async fn closed(app: &TestApp, received: &str, how: &str) -> String {
-    let r = app.register(&registration("erasure", received)).await;
+    let mut body = registration("erasure", received);
+    body["requester"]["relation"] = json!("authorised");
+    body["subject"]["name"] = json!("G. Ruiter");
+    let r = app.register(&body).await;
     let id = r["id"].as_str().unwrap().to_string();
     let day = |offset: i64| {
         (received.parse::<chrono::NaiveDate>().unwrap() + chrono::Duration::days(offset)).to_string()
@@ -138,6 +144,20 @@ async fn a_purge_removes_personal_data_and_keeps_the_statistics_and_the_chain() 
             kept.iter().filter(|n| n.is_some()).count(),
             2,
             "the recent and the open request keep theirs"
+        );
+        let clients: Vec<(Option<String>, Option<String>)> = request_details::table
+            .select((request_details::subject_name, request_details::client_key))
+            .load(&mut *conn)
+            .unwrap();
+        assert_eq!(
+            clients.iter().filter(|(name, _)| name.is_some()).count(),
+            1,
+            "only the recent request keeps the client's name: {clients:?}"
+        );
+        assert_eq!(
+            clients.iter().filter(|(_, key)| key.is_some()).count(),
+            2,
+            "and only the recent and the open one a client number to be found by: {clients:?}"
         );
         let reasons: Vec<String> = change_reasons::table
             .select(change_reasons::request_id)
