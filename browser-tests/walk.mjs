@@ -258,7 +258,7 @@ try {
   await front.click("#correspondentie form button");
   await front.waitForURL(/\/letters\/[0-9a-f-]+$/);
   const acknowledgement = await front.textContent("pre.letter");
-  check(acknowledgement.includes("namens Greet Ruiter"), "the acknowledgement is written on the client's behalf");
+  check(acknowledgement.includes("als gemachtigde van Greet Ruiter"), "the acknowledgement is written on the client's behalf");
   check(!/uw gegevens|uw dossier/i.test(acknowledgement), "and never calls the client's data the daughter's");
   await accessible(front, "acknowledgement draft for a representative");
   await shot(front, "letter-representative");

@@ -269,6 +269,37 @@ impl RefusalGround {
             super::Language::English => self.reference_en,
         }
     }
+
+    /// The legal reference that applies to a request of `kind`, in the notation of a
+    /// letter in `language`. A ground that the catalogue founds on several articles,
+    /// one per kind, cites only the article of the kind: the rights of others limit a
+    /// copy (AVG 15(4)) and a transfer (20(4)), and for every kind UAVG 41(1)(i); the
+    /// legal claims limit an erasure (17(3)(e)), a restriction (18(2)) or an objection
+    /// (21(1)).
+    pub fn reference_for(&self, kind: KindCode, language: super::Language) -> &'static str {
+        use super::Language::{Dutch, English};
+        match (self.code, kind, language) {
+            ("rights_of_others", Access, Dutch) => "artikel 15, lid 4, AVG; artikel 41, lid 1, onder i, UAVG",
+            ("rights_of_others", Access, English) => {
+                "Article 15(4) GDPR; Article 41(1)(i) UAVG (Dutch GDPR Implementation Act)"
+            }
+            ("rights_of_others", Portability, Dutch) => {
+                "artikel 20, lid 4, AVG; artikel 41, lid 1, onder i, UAVG"
+            }
+            ("rights_of_others", Portability, English) => {
+                "Article 20(4) GDPR; Article 41(1)(i) UAVG (Dutch GDPR Implementation Act)"
+            }
+            ("rights_of_others", _, Dutch) => "artikel 41, lid 1, onder i, UAVG",
+            ("rights_of_others", _, English) => "Article 41(1)(i) UAVG (Dutch GDPR Implementation Act)",
+            ("legal_claims", Erasure, Dutch) => "artikel 17, lid 3, onder e, AVG",
+            ("legal_claims", Erasure, English) => "Article 17(3)(e) GDPR",
+            ("legal_claims", Restriction, Dutch) => "artikel 18, lid 2, AVG",
+            ("legal_claims", Restriction, English) => "Article 18(2) GDPR",
+            ("legal_claims", Objection, Dutch) => "artikel 21, lid 1, AVG",
+            ("legal_claims", Objection, English) => "Article 21(1) GDPR",
+            _ => self.reference_in(language),
+        }
+    }
 }
 
 /// A ground in plain words: to the client, and (where it differs) to someone who
@@ -331,8 +362,8 @@ fn plain_sentences(code: &str) -> Plain {
             "We do this to protect {client}.",
         ),
         "rights_of_others" => same(
-            "In de gegevens staat ook informatie over andere mensen, en hun privacy moeten wij ook beschermen.",
-            "The data also hold information about other people, whose privacy we must protect too.",
+            "In de gegevens staat ook informatie over andere mensen. Ook hun privacy moeten wij beschermen.",
+            "The data also contain information about other people. We must protect their privacy too.",
         ),
         "uavg41_other" => same(
             "Een andere uitzondering in de wet staat het niet toe; hieronder leggen wij uit welke en waarom.",
@@ -349,8 +380,8 @@ fn plain_sentences(code: &str) -> Plain {
             "There is no legal reason to erase these data.",
         ),
         "legal_retention_obligation" => same(
-            "De wet verplicht ons om deze gegevens nog te bewaren.",
-            "The law requires us to keep these data for now.",
+            "De wet verplicht ons om de gegevens nog te bewaren.",
+            "The law requires us to keep the data for now.",
         ),
         "substantial_interest_of_another" => same(
             "Het belang van een ander is groter, bijvoorbeeld omdat de gegevens iemand beschermen tegen geweld of mishandeling.",

@@ -158,6 +158,130 @@ fn capacity(relation: Relation, language: Language) -> &'static str {
     }
 }
 
+/// In what capacity and for whom the requester asks ("als gemachtigde van G. Ruiter").
+fn on_behalf_of(relation: Relation, name: &str, language: Language) -> String {
+    match (relation, language) {
+        (Relation::SelfRequester, _) => String::new(),
+        (Relation::Parent, Language::Dutch) => format!("als ouder van {name}"),
+        (Relation::Guardian, Language::Dutch) => format!("als voogd van {name}"),
+        (Relation::LegalRepresentative, Language::Dutch) => {
+            format!("als wettelijk vertegenwoordiger van {name}")
+        }
+        (Relation::Authorised, Language::Dutch) => format!("als gemachtigde van {name}"),
+        (Relation::Parent, Language::English) => format!("as a parent of {name}"),
+        (Relation::Guardian, Language::English) => format!("as {name}'s guardian"),
+        (Relation::LegalRepresentative, Language::English) => format!("as {name}'s legal representative"),
+        (Relation::Authorised, Language::English) => format!("as {name}'s authorised representative"),
+    }
+}
+
+/// What the requester asked for, in plain words ("uw verzoek om uw gegevens te
+/// verwijderen", "uw bezwaar tegen het gebruik van de gegevens van G. Ruiter"): how a
+/// letter names the request (the kind's label stays in the API and the register).
+pub fn asked(kind: &Kind, client: Option<&str>, language: Language) -> String {
+    let (data, file) = match (client, language) {
+        (None, Language::Dutch) => ("uw gegevens".to_string(), "uw dossier".to_string()),
+        (None, Language::English) => ("your data".to_string(), "your file".to_string()),
+        (Some(name), Language::Dutch) => (
+            format!("de gegevens van {name}"),
+            format!("het dossier van {name}"),
+        ),
+        (Some(name), Language::English) => (format!("{name}'s data"), format!("{name}'s file")),
+    };
+    match (kind, language) {
+        (Kind::Access, Language::Dutch) => format!("uw verzoek om inzage in {data}"),
+        (Kind::Access, Language::English) => format!("your request for access to {data}"),
+        (
+            Kind::Rectification {
+                mode: RectificationMode::Correct,
+            },
+            Language::Dutch,
+        ) => {
+            format!("uw verzoek om {data} te verbeteren")
+        }
+        (
+            Kind::Rectification {
+                mode: RectificationMode::Correct,
+            },
+            Language::English,
+        ) => {
+            format!("your request to correct {data}")
+        }
+        (
+            Kind::Rectification {
+                mode: RectificationMode::Supplement,
+            },
+            Language::Dutch,
+        ) => {
+            format!("uw verzoek om een eigen verklaring aan {file} toe te voegen")
+        }
+        (
+            Kind::Rectification {
+                mode: RectificationMode::Supplement,
+            },
+            Language::English,
+        ) => {
+            format!("your request to add a statement to {file}")
+        }
+        (
+            Kind::Erasure {
+                scope: ErasureScope::Data,
+            },
+            Language::Dutch,
+        ) => format!("uw verzoek om {data} te verwijderen"),
+        (
+            Kind::Erasure {
+                scope: ErasureScope::Data,
+            },
+            Language::English,
+        ) => format!("your request to erase {data}"),
+        (
+            Kind::Erasure {
+                scope: ErasureScope::WholeFile,
+            },
+            Language::Dutch,
+        ) => {
+            format!("uw verzoek om {file} te vernietigen")
+        }
+        (
+            Kind::Erasure {
+                scope: ErasureScope::WholeFile,
+            },
+            Language::English,
+        ) => {
+            format!("your request to destroy {file}")
+        }
+        (Kind::Restriction { .. }, Language::Dutch) => {
+            format!("uw verzoek om het gebruik van {data} te beperken")
+        }
+        (Kind::Restriction { .. }, Language::English) => {
+            format!("your request to restrict the use of {data}")
+        }
+        (Kind::Portability, Language::Dutch) => format!("uw verzoek om {data} in een bestand te krijgen"),
+        (Kind::Portability, Language::English) => {
+            format!("your request to receive {data} in a file (data portability)")
+        }
+        (
+            Kind::Objection {
+                direct_marketing: true,
+            },
+            Language::Dutch,
+        ) => {
+            format!("uw bezwaar tegen het gebruik van {data} voor reclame (direct marketing)")
+        }
+        (
+            Kind::Objection {
+                direct_marketing: true,
+            },
+            Language::English,
+        ) => {
+            format!("your objection to the use of {data} for direct marketing")
+        }
+        (Kind::Objection { .. }, Language::Dutch) => format!("uw bezwaar tegen het gebruik van {data}"),
+        (Kind::Objection { .. }, Language::English) => format!("your objection to the use of {data}"),
+    }
+}
+
 /// Everything a letter may say about the request, gathered by the service.
 #[derive(Debug, Clone)]
 pub struct Case<'a> {
@@ -442,9 +566,10 @@ pub struct Element {
     pub code: String,
     #[serde(skip)]
     pub label: Message,
-    /// What the text must contain; `None`: the case lacks what the element needs.
+    /// What the text must contain, each needle one of its alternatives; `None`: the
+    /// case lacks what the element needs.
     #[serde(skip)]
-    needles: Option<Vec<String>>,
+    needles: Option<Vec<Vec<String>>>,
     /// Words the text must not contain (as whole words, any case).
     #[serde(skip)]
     shunned: Vec<String>,
@@ -455,8 +580,16 @@ impl Element {
         Element {
             code: code.into(),
             label: Message::new(en, nl),
-            needles,
+            needles: needles.map(|all| all.into_iter().map(|needle| vec![needle]).collect()),
             shunned: Vec::new(),
+        }
+    }
+
+    /// An element whose every needle may be said in one of several ways.
+    fn either(code: &str, en: &str, nl: &str, needles: Vec<Vec<String>>) -> Element {
+        Element {
+            needles: Some(needles),
+            ..Element::new(code, en, nl, None)
         }
     }
 
@@ -469,10 +602,11 @@ impl Element {
     }
 
     fn is_in(&self, text: &str) -> bool {
-        self.needles
-            .as_ref()
-            .is_some_and(|needles| needles.iter().all(|needle| text.contains(&squeeze(needle))))
-            && !self.shunned.iter().any(|words| says(text, words))
+        self.needles.as_ref().is_some_and(|needles| {
+            needles
+                .iter()
+                .all(|ways| ways.iter().any(|way| text.contains(&squeeze(way))))
+        }) && !self.shunned.iter().any(|words| says(text, words))
     }
 
     /// The missing element as a field issue (`missing.CODE`).
@@ -582,32 +716,32 @@ pub fn default_paragraphs(
             let reason = request.suspensions.last().map(|s| s.reason);
             let relation = case.client.relation;
             let needed = match (reason, relation, nl) {
-                (Some(SuspendReason::Identity), _, true) => "Een kopie van uw identiteitsbewijs (paspoort, identiteitskaart of rijbewijs). U mag het ook laten zien aan onze balie.".to_string(),
-                (Some(SuspendReason::Identity), _, false) => "A copy of your identity document (passport, identity card or driving licence). You may also show it at our office.".to_string(),
-                (Some(SuspendReason::Representation), Relation::Parent, true) => format!("Een bewijs dat u het ouderlijk gezag heeft over {client}, bijvoorbeeld een uittreksel uit het gezagsregister. Dat vraagt u gratis aan op rechtspraak.nl."),
-                (Some(SuspendReason::Representation), Relation::Parent, false) => format!("Proof that you have parental authority over {client}, for example an extract from the custody register (gezagsregister), free of charge at rechtspraak.nl."),
-                (Some(SuspendReason::Representation), Relation::Guardian, true) => format!("Een kopie van de beslissing van de rechter waarin u voogd bent geworden van {client}."),
+                (Some(SuspendReason::Identity), _, true) => "Een kopie van uw identiteitsbewijs: paspoort, identiteitskaart of rijbewijs. U mag het ook laten zien aan onze balie.".to_string(),
+                (Some(SuspendReason::Identity), _, false) => "A copy of your identity document: passport, identity card or driving licence. You may also show it at our office.".to_string(),
+                (Some(SuspendReason::Representation), Relation::Parent, true) => format!("Een bewijs dat u het gezag heeft over {client}. Dat is een uittreksel uit het gezagsregister. U vraagt het gratis aan op rechtspraak.nl."),
+                (Some(SuspendReason::Representation), Relation::Parent, false) => format!("Proof that you have parental authority over {client}: an extract from the custody register (gezagsregister), free of charge at rechtspraak.nl."),
+                (Some(SuspendReason::Representation), Relation::Guardian, true) => format!("Een kopie van de beslissing van de rechter waarin staat dat u de voogd bent van {client}."),
                 (Some(SuspendReason::Representation), Relation::Guardian, false) => format!("A copy of the court's decision that made you {client}'s guardian."),
-                (Some(SuspendReason::Representation), Relation::LegalRepresentative, true) => format!("Een kopie van de beslissing van de rechter waarin u mentor of curator bent geworden van {client}."),
+                (Some(SuspendReason::Representation), Relation::LegalRepresentative, true) => format!("Een kopie van de beslissing van de rechter waarin staat dat u de mentor of curator bent van {client}."),
                 (Some(SuspendReason::Representation), Relation::LegalRepresentative, false) => format!("A copy of the court's decision that made you {client}'s mentor or curator."),
-                (Some(SuspendReason::Representation), Relation::Authorised, true) => format!("Een machtiging, ondertekend door {client}, waarin staat dat u dit verzoek voor {client} mag doen. En een kopie van het identiteitsbewijs van {client}."),
-                (Some(SuspendReason::Representation), Relation::Authorised, false) => format!("An authorisation signed by {client} stating that you may make this request for {client}, and a copy of {client}'s identity document."),
-                (Some(SuspendReason::Representation), _, true) => "Een bewijs dat u de ouder, voogd of gemachtigde bent, bijvoorbeeld een uittreksel uit het gezagsregister of een schriftelijke machtiging.".into(),
-                (Some(SuspendReason::Representation), _, false) => "Proof that you are the parent, guardian or authorised representative, for example an extract from the custody register or a written authorisation.".into(),
+                (Some(SuspendReason::Representation), Relation::Authorised, true) => format!("Een machtiging met de handtekening van {client}, waarin staat dat u dit verzoek mag doen. Ook hebben wij een kopie nodig van het identiteitsbewijs van {client} en van uw eigen identiteitsbewijs."),
+                (Some(SuspendReason::Representation), Relation::Authorised, false) => format!("An authorisation signed by {client} stating that you may make this request, and a copy of {client}'s identity document and of your own."),
+                (Some(SuspendReason::Representation), _, true) => "Een bewijs dat u de ouder, voogd, wettelijk vertegenwoordiger of gemachtigde bent. Bijvoorbeeld een uittreksel uit het gezagsregister, een beslissing van de rechter of een machtiging.".into(),
+                (Some(SuspendReason::Representation), _, false) => "Proof that you are the parent, guardian, legal representative or authorised person: for example an extract from the custody register, a court decision or an authorisation.".into(),
                 (_, _, _) => String::new(),
             };
             put("needed", Some(needed));
             // A copy of an identity document goes by e-mail only as a safe copy.
             let id_copy = reason == Some(SuspendReason::Identity)
                 || (reason == Some(SuspendReason::Representation) && relation == Relation::Authorised);
-            let email = &organisation.privacy_officer.email;
+            let email = &organisation.email;
             put(
                 "how_to_send",
                 Some(match (id_copy, nl) {
-                    (true, true) => format!("Het veiligst is per post, of aan onze balie. Mailen kan ook, naar {email}; stuur dan alleen een veilige kopie, zoals hierboven staat."),
-                    (true, false) => format!("Safest is by post, or at our office. E-mail is also possible, to {email}; then send a safe copy only, as described above."),
-                    (false, true) => format!("Het veiligst is per post, of aan onze balie. Mailen kan ook, naar {email}."),
-                    (false, false) => format!("Safest is by post, or at our office. E-mail is also possible, to {email}."),
+                    (true, true) => format!("U kunt het het veiligst per post sturen, of afgeven bij onze balie. U kunt het ook mailen naar {email}. Stuur dan alleen een veilige kopie, zoals hierboven staat."),
+                    (true, false) => format!("The safest way is by post, or in person at our office. You can also e-mail it to {email}; then send a safe copy only, as described above."),
+                    (false, true) => format!("U kunt het het veiligst per post sturen, of afgeven bij onze balie. U kunt het ook mailen naar {email}."),
+                    (false, false) => format!("The safest way is by post, or in person at our office. You can also e-mail it to {email}."),
                 }),
             );
         }
@@ -696,7 +830,8 @@ pub fn compose(
             "grounds": d.grounds.iter().filter_map(|code| grounds::find(code)).map(|g| json!({
                 "label": g.label(language),
                 "plain": g.plain(language, behalf),
-                "reference": g.reference_in(language),
+                "reference": g.reference_for(request.kind.code(), language),
+                "cited": cited(g, request.kind.code(), language, behalf),
             })).collect::<Vec<_>>(),
             "communicated_on": day(d.communicated_on),
         })
@@ -723,6 +858,7 @@ pub fn compose(
             "reference": request.reference,
             "kind": kind_words,
             "kind_code": request.kind.code().code(),
+            "asked": asked(&request.kind, behalf, language),
             "article": request.kind.code().article().trim_start_matches("AVG ").to_string(),
             "received_on": day(request.received_on),
             "response_deadline": day(case.response_deadline),
@@ -876,7 +1012,8 @@ pub fn compose(
 
 /// What a template knows of the client (`client.…`): whether the requester is the
 /// client (`self`), the client's name, the capacity in which someone else asks
-/// (`as`: "als gemachtigde"), the age band and relation codes, and how the letter
+/// (`as`: "als gemachtigde"; `behalf`: "als gemachtigde van G. Ruiter"), the age
+/// band and relation codes, and how the letter
 /// speaks of the client's data and file (`data`: "uw gegevens" or "de gegevens van
 /// G. Ruiter"; `file`: "uw dossier" or "het dossier van G. Ruiter").
 fn client_context(case: &Case<'_>, language: Language) -> Value {
@@ -898,11 +1035,28 @@ fn client_context(case: &Case<'_>, language: Language) -> Value {
         "self": !client.on_behalf(),
         "name": name,
         "as": capacity(client.relation, language),
+        "behalf": on_behalf_of(client.relation, name, language),
         "relation": client.relation.code(),
         "age_band": client.age_band.code(),
         "data": data,
         "file": file,
     })
+}
+
+/// A refusal ground as a letter states it: its plain sentence with the legal reference
+/// that applies to the kind, before the full stop ("De wet verplicht ons … (artikel
+/// 17, lid 3, onder b, AVG).").
+fn cited(
+    ground: &grounds::RefusalGround,
+    kind: KindCode,
+    language: Language,
+    client: Option<&str>,
+) -> String {
+    format!(
+        "{} ({}).",
+        ground.plain(language, client).trim_end_matches('.'),
+        ground.reference_for(kind, language)
+    )
 }
 
 /// The template's output: the first line is the subject; then paragraphs separated
@@ -970,14 +1124,17 @@ fn elements(
             "het kenmerk van het verzoek",
             one(request.reference.clone()),
         ),
-        Element::new(
+        Element::either(
             "request",
             "what the request was and when it was received",
             "wat het verzoek was en wanneer het binnenkwam",
-            Some(vec![
-                in_sentence(request.kind.code().label(language)),
-                day(request.received_on),
-            ]),
+            vec![
+                vec![
+                    asked(&request.kind, case.client.behalf_name(), language),
+                    in_sentence(request.kind.code().label(language)),
+                ],
+                vec![day(request.received_on)],
+            ],
         ),
         Element::new(
             "contact",
@@ -1172,8 +1329,11 @@ fn elements(
                             &format!("the ground '{}' with its legal reference", ground.label_en),
                             &format!("de grond ‘{}’ met het wetsartikel", ground.label_nl),
                             Some(vec![
-                                ground.plain(language, case.client.behalf_name()),
-                                ground.reference_in(language).to_string(),
+                                ground
+                                    .plain(language, case.client.behalf_name())
+                                    .trim_end_matches('.')
+                                    .to_string(),
+                                ground.reference_for(request.kind.code(), language).to_string(),
                             ]),
                         );
                     }
@@ -1407,7 +1567,8 @@ pub mod samples {
             scope: ErasureScope::Data,
         });
         extended.extension = Some(Extension {
-            reason: "Het dossier is groot.".into(),
+            reason: "Het dossier is groot, en wij moeten ook stukken van andere hulpverleners bekijken."
+                .into(),
             informed_on: date("2026-12-09"),
             until: Some(date("2027-03-01")),
         });
@@ -1423,7 +1584,7 @@ pub mod samples {
                 } else {
                     vec!["legal_retention_obligation".into(), "rights_of_others".into()]
                 },
-                explanation: Some("De Jeugdwet verplicht ons het dossier vijftien jaar te bewaren.".into()),
+                explanation: Some("Het dossier valt onder de bewaarplicht van de Jeugdwet.".into()),
                 communicated_on: date("2026-12-09"),
             });
             cases.push((LetterKind::Decision, r));
@@ -1451,7 +1612,7 @@ pub mod samples {
             let mut r = request(kind);
             r.completion = Some(Completion {
                 summary: "Wij hebben het gedaan.".into(),
-                completed_on: date("2026-12-20"),
+                completed_on: date("2026-12-08"),
                 recipients_informed: vec!["Huisarts".into()],
                 recipients_note: None,
             });
@@ -1784,7 +1945,7 @@ mod tests {
             .unwrap();
         let text = compose_for(LetterKind::Decision, &refused, Language::Dutch, &templates).text;
         for needle in [
-            "De wet verplicht ons om deze gegevens nog te bewaren.",
+            "De wet verplicht ons om de gegevens nog te bewaren (artikel 17, lid 3, onder b, AVG).",
             "artikel 17, lid 3, onder b, AVG",
             "autoriteitpersoonsgegevens.nl",
             "verzoekschrift",

@@ -300,7 +300,7 @@ async fn every_letter_says_in_its_pdf_what_the_law_requires() {
         (
             "rectification",
             json!({"mode": "correct"}),
-            vec!["wie dat zijn", "rectificatie"],
+            vec!["wie dat zijn", "uw gegevens te verbeteren"],
         ),
         (
             "rectification",
@@ -313,7 +313,11 @@ async fn every_letter_says_in_its_pdf_what_the_law_requires() {
             vec!["wie dat zijn", "verwijderd"],
         ),
         ("restriction", json!({}), vec!["wie dat zijn", "beperkt"]),
-        ("portability", json!({}), vec!["formaat", "Tekst voor delivery."]),
+        (
+            "portability",
+            json!({}),
+            vec!["Welke bestanden", "Tekst voor delivery."],
+        ),
         (
             "objection",
             json!({"direct_marketing": true}),
@@ -1098,7 +1102,7 @@ fn organisation_check_refuses_an_override_that_leaves_out_a_mandatory_element() 
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("letter templates replaced: en/extension_notice.txt")
     );
-    let dropped = original.replace("by at most two months", "for a while");
+    let dropped = original.replace("at most two months more", "a while");
     assert_ne!(dropped, original);
     std::fs::write(overrides.path().join("en/extension_notice.txt"), dropped).unwrap();
     let out = check();
@@ -1196,8 +1200,9 @@ async fn a_daughters_request_for_her_mothers_file_names_the_mother_in_every_lett
         "acknowledgement",
         &text,
         &[
-            "U doet dit verzoek namens G. Ruiter, als gemachtigde",
-            "het recht van G. Ruiter uit artikel 15",
+            "uw verzoek om inzage in de gegevens van G. Ruiter",
+            "U doet dit verzoek als gemachtigde van G. Ruiter",
+            "het recht van G. Ruiter volgens artikel 15",
         ],
     );
 
@@ -1214,10 +1219,11 @@ async fn a_daughters_request_for_her_mothers_file_names_the_mother_in_every_lett
         "information_request",
         &text,
         &[
-            "Een machtiging, ondertekend door G. Ruiter",
-            "identiteitsbewijs van G. Ruiter",
+            "U schrijft dat u dit verzoek doet als gemachtigde van G. Ruiter",
+            "Een machtiging met de handtekening van G. Ruiter",
+            "identiteitsbewijs van G. Ruiter en van uw eigen identiteitsbewijs",
             "veilige kopie",
-            "de termijn voor uw verzoek stil",
+            "De termijn staat stil",
         ],
     );
 
@@ -1245,8 +1251,8 @@ async fn a_daughters_request_for_her_mothers_file_names_the_mother_in_every_lett
         "decision",
         &text,
         &[
-            "U deed dit verzoek namens G. Ruiter",
-            "artikel 15, lid 4, en artikel 20, lid 4, AVG",
+            "U deed dit verzoek als gemachtigde van G. Ruiter",
+            "Ook hun privacy moeten wij beschermen (artikel 15, lid 4, AVG; artikel 41, lid 1, onder i, UAVG).",
             "Dan kunt u het volgende doen:",
             "de buren",
         ],
