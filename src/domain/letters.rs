@@ -1643,6 +1643,40 @@ pub mod samples {
         ]
     }
 
+    /// The requester's postal address in the samples.
+    pub fn address() -> PostalAddress {
+        PostalAddress {
+            line: "Kerkstraat 7".into(),
+            postcode: "5678 CD".into(),
+            city: "Andersdorp".into(),
+        }
+    }
+
+    /// A sample case of `request`: received 1 December 2026, the response due on the
+    /// 15th, the legal limit 4 January 2027, signed by A. Jansen of Team Wmo.
+    pub fn case<'a>(
+        request: &'a Request,
+        client: Client<'a>,
+        requester_name: &'a str,
+        requester_email: &'a str,
+        address: &'a PostalAddress,
+    ) -> Case<'a> {
+        Case {
+            request,
+            client,
+            requester_name,
+            requester_email: Some(requester_email),
+            address: Some(address),
+            response_deadline: date("2026-12-15"),
+            legal_deadline: date("2027-01-04"),
+            first_month: date("2027-01-04"),
+            signatory: Signatory {
+                name: "A. Jansen".into(),
+                team: "Team Wmo".into(),
+            },
+        }
+    }
+
     /// The letter for a sample case, by post to a requester with an address, every
     /// free paragraph filled.
     pub fn compose_sample(
@@ -1653,25 +1687,8 @@ pub mod samples {
         language: Language,
         templates: &Templates,
     ) -> Result<Composed, String> {
-        let address = PostalAddress {
-            line: "Kerkstraat 7".into(),
-            postcode: "5678 CD".into(),
-            city: "Andersdorp".into(),
-        };
-        let case = Case {
-            request,
-            client,
-            requester_name: "J. de Vries",
-            requester_email: Some("j.devries@example.nl"),
-            address: Some(&address),
-            response_deadline: date("2026-12-15"),
-            legal_deadline: date("2027-01-04"),
-            first_month: date("2027-01-04"),
-            signatory: Signatory {
-                name: "A. Jansen".into(),
-                team: "Team Wmo".into(),
-            },
-        };
+        let address = address();
+        let case = case(request, client, "J. de Vries", "j.devries@example.nl", &address);
         let template = kind.template(request).map_err(|NotNow(m)| m.en)?;
         let mut paragraphs = default_paragraphs(template, &case, organisation, language);
         for name in paragraph_names(template) {

@@ -9,8 +9,7 @@ use std::process::Command;
 
 use avg_loket::domain::intake::{AgeBand, Relation};
 use avg_loket::domain::letters::{
-    compose, default_paragraphs, samples, Case, Client, Composed, LetterChannel, LetterKind, Signatory,
-    Templates,
+    compose, default_paragraphs, samples, Client, Composed, LetterChannel, LetterKind, Templates,
 };
 use avg_loket::domain::organisation::{Organisation, OrganisationFile};
 use avg_loket::domain::printable::PRINTABLE;
@@ -50,25 +49,8 @@ fn letter(
 ) -> Composed {
     let organisation = organisation();
     let templates = Templates::new(&[]).unwrap();
-    let address = avg_loket::domain::intake::PostalAddress {
-        line: "Kerkstraat 7".into(),
-        postcode: "5678 CD".into(),
-        city: "Andersdorp".into(),
-    };
-    let case = Case {
-        request,
-        client,
-        requester_name: requester,
-        requester_email: Some(email),
-        address: Some(&address),
-        response_deadline: date("2026-12-15"),
-        legal_deadline: date("2027-01-04"),
-        first_month: date("2027-01-04"),
-        signatory: Signatory {
-            name: "A. Jansen".into(),
-            team: "Team Wmo".into(),
-        },
-    };
+    let address = samples::address();
+    let case = samples::case(request, client, requester, email, &address);
     let template = kind.template(request).unwrap();
     let mut paragraphs: BTreeMap<String, String> =
         default_paragraphs(template, &case, &organisation, Language::Dutch);
