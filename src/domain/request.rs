@@ -288,6 +288,33 @@ const MAX_REASON: usize = 2_000;
 const MAX_RECIPIENT: usize = 200;
 const MAX_RECIPIENTS: usize = 100;
 
+/// A request's reference as the register writes it: `AVG-2026-00012`.
+pub fn reference_of(year: i32, number: i32) -> String {
+    format!("AVG-{year}-{number:05}")
+}
+
+/// A reference as a person types it, read the register's way: any case, spaces around
+/// the dashes, with or without the leading zeros ("avg-2026-12", "AVG 2026 00012" →
+/// `AVG-2026-00012`). `None` when it is no reference.
+pub fn read_reference(typed: &str) -> Option<String> {
+    let upper = typed.trim().to_uppercase();
+    let rest = upper.strip_prefix("AVG")?;
+    let mut parts = rest
+        .split(|c: char| c == '-' || c.is_whitespace())
+        .filter(|part| !part.is_empty());
+    let (year, number) = (parts.next()?, parts.next()?);
+    if parts.next().is_some()
+        || year.len() != 4
+        || !year.bytes().all(|b| b.is_ascii_digit())
+        || number.is_empty()
+        || number.len() > 9
+        || !number.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    Some(reference_of(year.parse().ok()?, number.parse().ok()?))
+}
+
 impl Request {
     /// A request as it is registered: received, version 1, nothing decided yet.
     pub fn received(
@@ -979,6 +1006,45 @@ fn check_receipt_correction(
                     date_in_words(unextended.legal)
                 ),
             ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod reference_tests {
+    use super::read_reference;
+
+    #[test]
+    fn a_reference_is_read_whatever_its_case_and_leading_zeros() {
+        for typed in [
+            "AVG-2026-00003",
+            "avg-2026-00003",
+            "AVG-2026-3",
+            " avg-2026-003 ",
+            "AVG 2026 3",
+            "Avg - 2026 - 0003",
+        ] {
+            assert_eq!(
+                read_reference(typed).as_deref(),
+                Some("AVG-2026-00003"),
+                "{typed}"
+            );
+        }
+        assert_eq!(
+            read_reference("AVG-2026-123456").as_deref(),
+            Some("AVG-2026-123456")
+        );
+        for not in [
+            "",
+            "AVG",
+            "AVG-26-3",
+            "AVG-2026",
+            "AVG-2026-x",
+            "XYZ-2026-3",
+            "AVG-2026-3-4",
+            "D-10442",
+        ] {
+            assert_eq!(read_reference(not), None, "{not}");
         }
     }
 }

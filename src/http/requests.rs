@@ -395,7 +395,10 @@ fn list_filter(params: &mut Params, today: NaiveDate) -> ListFilter {
         due_before: params.date("due_before"),
         received_from: params.date("received_from"),
         received_to: params.date("received_to"),
-        reference: params.text("reference"),
+        // As a person types it: any case, with or without the leading zeros.
+        reference: params
+            .text("reference")
+            .map(|typed| crate::domain::request::read_reference(&typed).unwrap_or(typed)),
         q: search_text(params),
         visible_teams: None,
         standing: None,
@@ -430,7 +433,7 @@ fn search_text(params: &mut Params) -> Option<String> {
         ("due_before" = Option<String>, Query, description = "Open deadline before this date (YYYY-MM-DD)"),
         ("received_from" = Option<String>, Query, description = "Received on or after (YYYY-MM-DD)"),
         ("received_to" = Option<String>, Query, description = "Received on or before (YYYY-MM-DD)"),
-        ("reference" = Option<String>, Query, description = "Exact reference"),
+        ("reference" = Option<String>, Query, description = "A reference, in any case and with or without its leading zeros (`avg-2026-12` finds AVG-2026-00012)"),
         ("q" = Option<String>, Query, description = "The start of the requester's or the client's name or of a word in it (case and accents ignored: `vries` and `de Vr` find J. de Vries), or the client reference (case ignored: `d-10442` finds D-10442). Combines with the other filters; the front desk may list with `q` (status view)"),
         ("sort" = Option<String>, Query, description = "`received_on` (default `-received_on`), `reference`, `response_due`, `execution_due`, `legal_due` or `open_due`; `-` for descending"),
         ("page" = Option<i64>, Query, description = "From 1 (default 1)"),

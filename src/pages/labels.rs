@@ -31,9 +31,32 @@ pub fn long_date(date: chrono::NaiveDate) -> String {
 }
 
 /// What a form calls the field an error is about ("requester.email" → "e-mailadres
-/// van de verzoeker"); a field without a name of its own is shown as it is.
-pub fn field(field: &str) -> &str {
-    match field.split('[').next().unwrap_or_default() {
+/// van de verzoeker"). A field code is never shown to a person: one without a name of
+/// its own is "dit veld".
+pub fn field(field: &str) -> &'static str {
+    let field = field.split('[').next().unwrap_or_default();
+    if field.starts_with("paragraphs.") {
+        return "vrije alinea";
+    }
+    if field.starts_with("missing.") {
+        return "de brief";
+    }
+    match field {
+        "name" => "naam",
+        "email" => "e-mailadres",
+        "role" => "rol",
+        "teams" => "teams",
+        "code" => "teamcode",
+        "reminders" => "herinneringen",
+        "language" => "taal",
+        "subject.name" => "naam van de cliënt",
+        "subject.client_reference" => "cliëntnummer",
+        "subject.parents_informed" => "ouders geïnformeerd",
+        "recipients_informed" => "geïnformeerde ontvangers",
+        "recipients_note" => "waarom geen ontvangers",
+        "dated_on" => "datum op de brief",
+        "version" => "versie van het verzoek",
+        "duplicate_of" => "dubbel van",
         "requester.name" => "naam van de verzoeker",
         "requester.email" => "e-mailadres van de verzoeker",
         "requester.phone" => "telefoonnummer van de verzoeker",
@@ -44,8 +67,8 @@ pub fn field(field: &str) -> &str {
         "requester.language" => "taal van de brieven",
         "sent_on" => "verzenddatum",
         "requester.client_reference" => "cliëntnummer",
-        "requester.relation" => "relatie tot de betrokkene",
-        "subject.age_band" => "leeftijd van de betrokkene",
+        "requester.relation" => "relatie tot de cliënt",
+        "subject.age_band" => "leeftijd van de cliënt",
         "received_on" => "ontvangen op",
         "channel" => "kanaal",
         "kind" => "soort verzoek",
@@ -69,7 +92,7 @@ pub fn field(field: &str) -> &str {
         "asked_on" => "gevraagd op",
         "identity_verified_by" => "identiteit vastgesteld via",
         "on" => "datum",
-        other => other,
+        _ => "dit veld",
     }
 }
 

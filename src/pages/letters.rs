@@ -177,7 +177,7 @@ fn render(
             .collect(),
         languages: Language::ALL.iter().map(|l| (l.code(), l.label_nl())).collect(),
         sent_on: letter.sent_on.map(long_date),
-        today: state.rules.today(clock::now()).to_string(),
+        today: super::dates::shown(state.rules.today(clock::now())),
         notice,
         errors,
     };
@@ -277,7 +277,7 @@ pub async fn send(
         .pairs
         .iter()
         .find(|(k, _)| k == "sent_on")
-        .and_then(|(_, v)| filled(v));
+        .and_then(|(_, v)| filled(&super::dates::iso(v)));
     let now = clock::now();
     match service::send(
         &state.db,

@@ -35,7 +35,8 @@ pub struct ListQuery {
     stand: String,
     /// `ja`: only overdue requests (what `stand=verstreken` says; older links).
     verstreken: String,
-    /// The start of the requester's name (or of a word in it), or a client number.
+    /// The start of the requester's or the client's name (or of a word in it), a
+    /// client number, or a reference (which opens the request).
     q: String,
     /// Received from / up to and including (YYYY-MM-DD).
     van: String,
@@ -93,9 +94,16 @@ struct List<'a> {
     kinds: Vec<Choice>,
     standings: [Choice; 5],
     teams: Vec<String>,
+    /// A filter that could not be read, by its field (`van`, `tot`): said beside it;
+    /// the list is not searched until it is fixed.
+    errors: Vec<(&'static str, String)>,
 }
 
 impl List<'_> {
+    fn error(&self, field: &str) -> Option<&String> {
+        self.errors.iter().find(|(f, _)| *f == field).map(|(_, e)| e)
+    }
+
     /// What the list shows, in words, for its heading and the page title.
     fn title(&self) -> &'static str {
         if self.status_only {
@@ -131,9 +139,25 @@ fn page_link(query: &ListQuery, page: i64) -> String {
     )
 }
 
-/// A date from a date field; anything else is no filter.
-fn date_of(value: &str) -> Option<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok()
+/// A date filter as typed (27-11-2026 or 2026-11-27); an error for its field when it
+/// is no date, never silently ignored.
+fn date_of(
+    field: &'static str,
+    typed: &str,
+    errors: &mut Vec<(&'static str, String)>,
+) -> Option<chrono::NaiveDate> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return None;
+    }
+    let date = super::dates::read(typed);
+    if date.is_none() {
+        errors.push((
+            field,
+            format!("‘{typed}’ is geen datum; schrijf de datum zo: 27-11-2026"),
+        ));
+    }
+    date
 }
 
 pub async fn list(
@@ -161,6 +185,14 @@ pub async fn list(
         };
     }
     let q = query.q.trim();
+    // A reference typed into the search box (any case, leading zeros or not) is
+    // looked up as one.
+    if let Some(reference) = crate::domain::request::read_reference(q) {
+        return Ok(see_other(&format!(
+            "/requests?reference={}",
+            percent_encoding::utf8_percent_encode(&reference, percent_encoding::NON_ALPHANUMERIC)
+        )));
+    }
     let status_only = user.caller.list_scope() == ListScope::ByReferenceOnly;
     if status_only && q.is_empty() {
         return Ok(page(StatusCode::OK, &Lookup { user: &user }));
@@ -179,6 +211,9 @@ pub async fn list(
         _ => None,
     };
     let overdue = query.stand == "verstreken" || query.verstreken == "ja";
+    let mut errors = Vec::new();
+    let received_from = date_of("van", &query.van, &mut errors);
+    let received_to = date_of("tot", &query.tot, &mut errors);
     let filter = ListFilter {
         statuses: Status::parse(&query.status).into_iter().collect(),
         kinds: KindCode::parse(&query.kind).into_iter().collect(),
@@ -187,8 +222,8 @@ pub async fn list(
         overdue_on: overdue.then_some(today),
         standing,
         q: (!q.is_empty()).then(|| q.chars().take(200).collect()),
-        received_from: date_of(&query.van),
-        received_to: date_of(&query.tot),
+        received_from,
+        received_to,
         sort: Sort {
             key: SortKey::OpenDue,
             descending: false,
@@ -196,16 +231,27 @@ pub async fn list(
         ..Default::default()
     };
     let page_number = query.pagina.parse::<i64>().unwrap_or(1).clamp(1, 1_000_000);
-    let list = service::list(
-        &state.db,
-        &state.rules,
-        &user.caller,
-        filter,
-        page_number,
-        PER_PAGE,
-        now,
-    )
-    .await?;
+    let list = if errors.is_empty() {
+        service::list(
+            &state.db,
+            &state.rules,
+            &user.caller,
+            filter,
+            page_number,
+            PER_PAGE,
+            now,
+        )
+        .await?
+    } else {
+        service::RequestList {
+            items: Vec::new(),
+            total: service::Total {
+                count: 0,
+                exact: true,
+            },
+            sight: View::Status,
+        }
+    };
     let shown_to = (page_number - 1) * PER_PAGE + list.items.len() as i64;
     let full = list.sight == View::Full;
     let rows = list
@@ -259,6 +305,7 @@ pub async fn list(
             kinds: choices::<KindCode>(),
             standings: STANDINGS,
             teams: teams.iter().map(ToString::to_string).collect(),
+            errors,
         },
     ))
 }

@@ -14,6 +14,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 mod admin;
+pub mod dates;
 mod error;
 pub mod labels;
 mod letters;

@@ -286,7 +286,7 @@ fn render(
         open_due: open_due.map(long_date),
         flag: view.standing.flag_nl(),
         flag_is_late: view.standing.overdue || view.standing.past_legal_limit,
-        today: today.to_string(),
+        today: super::dates::shown(today),
         // What the request allows now and the caller may do (the front desk: withdraw
         // on the caller's behalf, correct what it just registered).
         actions: view
@@ -309,7 +309,7 @@ fn render(
         legal_limit_passed: view
             .standing
             .past_legal_limit
-            .then(|| view.deadlines.legal.to_string()),
+            .then(|| long_date(view.deadlines.legal)),
         workers: file.workers,
         other_teams: file
             .teams
@@ -392,9 +392,9 @@ fn render(
                 DetailInput {
                     field: "received_on",
                     name: "received_on",
-                    label: "Ontvangen op",
-                    current: r.received_on.to_string(),
-                    kind: "date",
+                    label: "Ontvangen op (dd-mm-jjjj)",
+                    current: super::dates::shown(r.received_on),
+                    kind: "text",
                 },
             ],
             relation: intake.requester.relation.code(),
@@ -468,6 +468,9 @@ fn action_input(action: ActionName, pairs: &[(String, String)]) -> ActionInput {
     };
     let one = |name: &str| all(name).into_iter().next();
     let given = |name: &str| one(name).unwrap_or_default();
+    // A date as typed on the page (27-11-2026), as the service reads it.
+    let date = |name: &str| one(name).map(|typed| super::dates::iso(&typed));
+    let given_date = |name: &str| date(name).unwrap_or_default();
     match action {
         ActionName::Assign => ActionInput::Assign(AssignInput {
             assignee: given("assignee"),
@@ -478,21 +481,21 @@ fn action_input(action: ActionName, pairs: &[(String, String)]) -> ActionInput {
         }),
         ActionName::Suspend => ActionInput::Suspend(SuspendInput {
             reason: given("reason"),
-            asked_on: given("asked_on"),
+            asked_on: given_date("asked_on"),
         }),
         ActionName::Resume => ActionInput::Resume(ResumeInput {
-            received_on: given("received_on"),
+            received_on: given_date("received_on"),
         }),
         ActionName::Extend => ActionInput::Extend(ExtendInput {
             reason: one("reason"),
-            informed_on: given("informed_on"),
-            until: one("until"),
+            informed_on: given_date("informed_on"),
+            until: date("until"),
         }),
         ActionName::Decide => ActionInput::Decide(DecideInput {
             outcome: given("outcome"),
             grounds: all("grounds"),
             explanation: one("explanation"),
-            communicated_on: given("communicated_on"),
+            communicated_on: given_date("communicated_on"),
         }),
         ActionName::Complete => ActionInput::Complete(CompleteInput {
             summary: one("summary"),
@@ -503,11 +506,11 @@ fn action_input(action: ActionName, pairs: &[(String, String)]) -> ActionInput {
                 .map(str::to_string)
                 .collect(),
             recipients_note: one("recipients_note"),
-            completed_on: one("completed_on"),
+            completed_on: date("completed_on"),
         }),
         ActionName::Withdraw => ActionInput::Withdraw(WithdrawInput {
             reason: one("reason"),
-            on: given("on"),
+            on: given_date("on"),
         }),
         // The form sends every detail; what equals the registration is no change.
         ActionName::Correct => ActionInput::Correct(Box::new(CorrectInput {
@@ -541,7 +544,7 @@ fn action_input(action: ActionName, pairs: &[(String, String)]) -> ActionInput {
                 }),
             }),
             description: Some(one("description")),
-            received_on: one("received_on"),
+            received_on: date("received_on"),
         })),
         ActionName::Transfer => ActionInput::Transfer(TransferInput {
             team: given("team"),

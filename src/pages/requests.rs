@@ -53,7 +53,7 @@ impl NewRequestForm {
         RegistrationInput {
             kind: self.kind.clone(),
             channel: self.channel.clone(),
-            received_on: filled(&self.received_on),
+            received_on: filled(&super::dates::iso(&self.received_on)),
             team: self.team.clone(),
             requester: RequesterInput {
                 name: self.requester_name.clone(),
@@ -158,7 +158,7 @@ pub async fn new_form(state: web::Data<AppState>, user: SignedIn) -> Result<Http
         .map_err(|denied| PageError::from(ServiceError::from(denied)).forbidden_says(MAY_NOT_REGISTER))?;
     let today = state.rules.today(clock::now());
     let form = NewRequestForm {
-        received_on: today.to_string(),
+        received_on: super::dates::shown(today),
         channel: Channel::Phone.code().into(),
         relation: Relation::SelfRequester.code().into(),
         age_band: AgeBand::Adult.code().into(),

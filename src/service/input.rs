@@ -46,7 +46,11 @@ impl Issues {
 
     pub fn date(&mut self, field: &str, value: &str) -> Option<NaiveDate> {
         if value.trim().is_empty() {
-            self.push(field, "is required (YYYY-MM-DD)", "vul een datum in");
+            self.push(
+                field,
+                "is required (YYYY-MM-DD)",
+                "vul een datum in, bijvoorbeeld 27-11-2026",
+            );
             return None;
         }
         let parsed = parse_date(value.trim());
@@ -54,7 +58,7 @@ impl Issues {
             self.push(
                 field,
                 format!("'{value}' is not a date (YYYY-MM-DD)"),
-                format!("'{value}' is geen datum (jjjj-mm-dd)"),
+                format!("‘{value}’ is geen datum; schrijf de datum zo: 27-11-2026"),
             );
         }
         parsed

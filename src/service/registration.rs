@@ -214,7 +214,16 @@ impl RegistrationInput {
         if let Some(date) = received_on {
             detail::received_on(&mut issues, date, today);
         }
-        let team = issues.parse("team", TeamCode::parse(&self.team));
+        let team = if self.team.trim().is_empty() {
+            issues.push(
+                "team",
+                "is required: the team that helps the client",
+                "kies een team",
+            );
+            None
+        } else {
+            issues.parse("team", TeamCode::parse(&self.team))
+        };
         let requester = self.requester(&mut issues);
         let subject = self.subject(&mut issues);
         let description = detail::description(&mut issues, self.description.as_deref());

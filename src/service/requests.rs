@@ -167,7 +167,7 @@ fn register_in(
     let number = store::next_reference_number(conn, year)?;
     let request = Request::received(
         Uuid::now_v7(),
-        format!("AVG-{year}-{number:05}"),
+        crate::domain::request::reference_of(year, number),
         registration.kind,
         registration.team,
         registration.assignee,
@@ -436,7 +436,9 @@ pub async fn by_reference(
     now: DateTime<Utc>,
 ) -> Result<RequestView, ServiceError> {
     let caller = caller.clone();
-    let reference = reference.trim().to_string();
+    // Typed as a person types it: any case, the leading zeros left out.
+    let reference =
+        crate::domain::request::read_reference(reference).unwrap_or_else(|| reference.trim().to_string());
     let (stored, sight) = db
         .read(move |conn| by_reference_in(conn, &caller, &reference))
         .await?;

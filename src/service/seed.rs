@@ -413,7 +413,7 @@ fn insert_batch_in(
     for (mut request, intake) in batch {
         let year = request.received_on.year();
         let number = next.get_mut(&year).expect("counted above");
-        request.reference = format!("AVG-{year}-{:05}", *number);
+        request.reference = crate::domain::request::reference_of(year, *number);
         *number += 1;
         let context = rules.context(request.kind.code(), now);
         let deadlines = request.deadlines(context.periods, context.calendar);

@@ -276,10 +276,11 @@ async fn the_front_desk_registers_a_phone_request_and_gets_the_reference_and_dea
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Europe::Amsterdam)
         .date_naive()
+        .format("%d-%m-%Y")
         .to_string();
     assert!(
         field_of(&form, "received_on").contains(&format!("value=\"{today}\"")),
-        "today by default"
+        "today by default, as a date is written here"
     );
     let csrf = csrf_of(&form);
     let sent = post(
@@ -442,6 +443,91 @@ async fn a_representatives_request_names_the_client_on_the_form_and_the_request_
     shows(&page, "E. Bosman-Ruiter (Gemachtigde)");
     shows(&page, "<dt>Cliënt</dt><dd>G. Ruiter, 18 jaar of ouder");
     assert!(field_of(&page, "correct-subject_name").contains("value=\"G. Ruiter\""));
+}
+
+/// Dates as people type them (27-11-2026, 2-11-2026), in a form and in the list's
+/// filter; what is no date is said beside its field, in Dutch, and kept; a reference
+/// is found whatever its case and leading zeros; a team not chosen is "kies een team".
+#[actix_web::test]
+async fn dutch_dates_and_references_are_read_as_people_type_them() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let desk = app.create_user("front_desk", &[]).await;
+    let session = sign_in(&app, &desk.token).await;
+    let form = get(&app, "/requests/new", &[&session]).await;
+    let fields = |csrf: &str, received: &'static str, team: &'static str| -> Vec<(&'static str, String)> {
+        vec![
+            ("csrf", csrf.to_string()),
+            ("kind", "access".into()),
+            ("channel", "phone".into()),
+            ("received_on", received.into()),
+            ("team", team.into()),
+            ("requester_name", "J. de Vries".into()),
+            ("relation", "self".into()),
+            ("age_band", "adult".into()),
+        ]
+    };
+    let send = |fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        let session = session.clone();
+        async move {
+            let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            post(app, "/requests/new", &[&session], &borrowed).await
+        }
+    };
+    let refused = send(fields(&csrf_of(&form), "31-11-2026", "")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    shows(
+        &refused,
+        "‘31-11-2026’ is geen datum; schrijf de datum zo: 27-11-2026",
+    );
+    assert!(
+        field_of(&refused, "received_on").contains("value=\"31-11-2026\""),
+        "kept as typed"
+    );
+    assert!(field_of(&refused, "team").contains("aria-invalid=\"true\""));
+    shows(&refused, "kies een team");
+    assert_eq!(request_count(&app).await, 0);
+    let registered = send(fields(&csrf_of(&refused), "2-11-2026", "AMW")).await;
+    assert_eq!(registered.status, StatusCode::SEE_OTHER, "{}", registered.text);
+    let confirmation = get(&app, &registered.header("location").unwrap(), &[&session]).await;
+    shows(&confirmation, "maandag 2 november 2026");
+
+    for typed in ["avg-2026-1", "AVG-2026-00001", "avg 2026 001"] {
+        let found = get(
+            &app,
+            &format!("/requests?reference={}", typed.replace(' ', "+")),
+            &[&session],
+        )
+        .await;
+        assert_eq!(found.status, StatusCode::SEE_OTHER, "{typed}: {}", found.text);
+    }
+    let api = app
+        .get_as(&app.admin.token, "/api/v1/requests/by-reference/avg-2026-1")
+        .await;
+    assert_eq!(api.body["reference"], "AVG-2026-00001");
+    let listed = app
+        .get_as(&app.admin.token, "/api/v1/requests?reference=Avg-2026-01")
+        .await;
+    assert_eq!(listed.body["total"], 1);
+
+    let po = sign_in(&app, &app.admin.token).await;
+    let by_dutch_dates = get(&app, "/requests?wie=alle&van=1-11-2026&tot=3-11-2026", &[&po]).await;
+    shows(&by_dutch_dates, "1 verzoek,");
+    shows(&by_dutch_dates, "value=\"1-11-2026\"");
+    let none = get(&app, "/requests?wie=alle&van=3-11-2026", &[&po]).await;
+    shows(&none, "0 verzoeken");
+    let wrong = get(&app, "/requests?wie=alle&van=3-13-2026", &[&po]).await;
+    shows(&wrong, "id=\"van-fout\"");
+    shows(&wrong, "‘3-13-2026’ is geen datum");
+    shows(&wrong, "value=\"3-13-2026\"");
+    shows(&wrong, "De zoekopdracht is niet uitgevoerd");
+    let by_q = get(&app, "/requests?q=avg-2026-1", &[&po]).await;
+    assert_eq!(
+        by_q.status,
+        StatusCode::SEE_OTHER,
+        "a reference in the search box opens it"
+    );
 }
 
 #[actix_web::test]
