@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 pub fn read(typed: &str) -> Option<NaiveDate> {
     let typed = typed.trim();
     let parts: Vec<&str> = typed
-        .split(|c: char| c == '-' || c == '/' || c == '.')
+        .split(['-', '/', '.'])
         .map(str::trim)
         .collect();
     let [a, b, c] = parts.as_slice() else {
