@@ -66,6 +66,9 @@ impl Background {
                             Err(error) => tracing::error!(%error, "retention purge failed"),
                         }
                     }
+                    if let Err(error) = crate::service::sessions::forget_kept_forms(&db, now).await {
+                        tracing::error!(%error, "forgetting kept forms failed");
+                    }
                     if let Err(error) = sweep(&db, &rules, &mail, now).await {
                         tracing::error!(%error, "reminder sweep failed");
                     }

@@ -9,10 +9,7 @@ use chrono::NaiveDate;
 /// The date `typed` means, if it is one.
 pub fn read(typed: &str) -> Option<NaiveDate> {
     let typed = typed.trim();
-    let parts: Vec<&str> = typed
-        .split(['-', '/', '.'])
-        .map(str::trim)
-        .collect();
+    let parts: Vec<&str> = typed.split(['-', '/', '.']).map(str::trim).collect();
     let [a, b, c] = parts.as_slice() else {
         return None;
     };

@@ -9,10 +9,19 @@ use crate::service::ServiceError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {
-    /// No live session: a page to read sends the browser to sign in; a form sent
-    /// without one changes nothing.
+    /// No live session: a page to read sends the browser to sign in, and back to
+    /// `next` (the page asked for) afterwards; a form sent without one that could not
+    /// be kept changes nothing.
     #[error("not signed in")]
-    NotSignedIn { reading: bool },
+    NotSignedIn { reading: bool, next: Option<String> },
+    /// A form that could not be taken now (its session ended, or its CSRF value is
+    /// stale) was kept: the browser goes to `location` (sign-in, then the form's page,
+    /// or that page at once) with the cookie that finds it again.
+    #[error("form kept for later")]
+    FormKept {
+        location: String,
+        cookie: actix_web::cookie::Cookie<'static>,
+    },
     /// A form without this session's CSRF token, or one that cannot be read.
     #[error("form not accepted")]
     BadForm,
@@ -72,8 +81,10 @@ impl From<ServiceError> for PageError {
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
-            PageError::NotSignedIn { reading: true } => StatusCode::SEE_OTHER,
-            PageError::NotSignedIn { reading: false } | PageError::BadForm | PageError::Forbidden(_) => {
+            PageError::NotSignedIn { reading: true, .. } | PageError::FormKept { .. } => {
+                StatusCode::SEE_OTHER
+            }
+            PageError::NotSignedIn { reading: false, .. } | PageError::BadForm | PageError::Forbidden(_) => {
                 StatusCode::FORBIDDEN
             }
             PageError::NotFound => StatusCode::NOT_FOUND,
@@ -85,12 +96,23 @@ impl ResponseError for PageError {
     fn error_response(&self) -> HttpResponse {
         let home = ("/", "Naar de startpagina");
         let (heading, message, (link, link_text)) = match self {
-            PageError::NotSignedIn { reading: true } => {
+            PageError::NotSignedIn { reading: true, next } => {
+                let location = match next {
+                    Some(next) => format!("/login?naar={}", super::session::encoded(next)),
+                    None => "/login".to_string(),
+                };
                 return HttpResponse::SeeOther()
-                    .insert_header((header::LOCATION, "/login"))
+                    .insert_header((header::LOCATION, location))
                     .finish();
             }
-            PageError::NotSignedIn { reading: false } | PageError::BadForm => (
+            PageError::FormKept { location, cookie } => {
+                let mut response = HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, location.as_str()))
+                    .finish();
+                let _ = response.add_cookie(cookie);
+                return response;
+            }
+            PageError::NotSignedIn { reading: false, .. } | PageError::BadForm => (
                 "Formulier niet geaccepteerd",
                 "Dit formulier is verlopen of kwam niet van deze pagina. Er is niets gewijzigd.",
                 home,

@@ -187,11 +187,12 @@ fn render(
 /// `GET /letters/{id}`.
 pub async fn show(
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     user: SignedIn,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let user = user.0;
-    let letter = service::get(
+    let mut letter = service::get(
         &state.db,
         &state.rules,
         &state.letters,
@@ -200,7 +201,17 @@ pub async fn show(
         clock::now(),
     )
     .await?;
-    Ok(render(&user, &letter, &state, None, Vec::new(), StatusCode::OK))
+    // The free paragraphs typed before the session ended: shown again, not saved.
+    let mut notice = None;
+    if let Some(pairs) = super::session::kept_form(&state, &req, &user).await {
+        for (name, text) in pairs {
+            if let Some(name) = name.strip_prefix("p_") {
+                letter.paragraphs.insert(name.to_string(), text);
+            }
+        }
+        notice = Some(super::request_page::KEPT.to_string());
+    }
+    Ok(render(&user, &letter, &state, notice, Vec::new(), StatusCode::OK))
 }
 
 /// `POST /letters/{id}`: saves the free paragraphs, channel and language.

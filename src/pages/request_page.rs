@@ -439,21 +439,40 @@ fn render(
 
 pub async fn show(
     state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
     user: SignedIn,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let user = user.0;
     let file = service::case_file(&state.db, &state.rules, &user.caller, &id, clock::now()).await?;
     let letters = lines(&state, &user, &id).await;
-    Ok(render(
-        &state,
-        &user,
-        file,
-        letters,
-        Posted::default(),
-        StatusCode::OK,
-    ))
+    // An action's form sent after the session ended: shown again as it was typed.
+    let posted = match super::session::kept_form(&state, &req, &user).await {
+        Some(pairs) => kept_action(pairs),
+        None => Posted::default(),
+    };
+    Ok(render(&state, &user, file, letters, posted, StatusCode::OK))
 }
+
+/// An action's form as it was kept ([`super::session::kept_form`]): its values, and
+/// the notice that it was not yet sent.
+fn kept_action(pairs: Vec<(String, String)>) -> Posted {
+    let mut posted = Posted {
+        notice: Some(KEPT.to_string()),
+        ..Default::default()
+    };
+    for (name, value) in pairs {
+        if name == super::session::SENT_TO {
+            posted.action = value.rsplit('/').next().unwrap_or_default().to_string();
+        } else {
+            posted.values.entry(name).or_default().push(value);
+        }
+    }
+    posted
+}
+
+/// What a page says over a form that was kept while its sender signed in again.
+pub const KEPT: &str = "Wat u had ingevuld staat weer klaar. Het is nog niet opgeslagen: controleer het en verstuur het opnieuw.";
 
 /// The input of `action` from its form: the form's fields carry the input's names;
 /// empty fields are left out, the recipients come one per line.

@@ -108,6 +108,8 @@ struct NewRequest<'a> {
     age_bands: Vec<Choice>,
     modes: Vec<Choice>,
     scopes: Vec<Choice>,
+    /// Said over the form (it was kept while its sender signed in again).
+    notice: Option<&'a str>,
 }
 
 impl NewRequest<'_> {
@@ -126,6 +128,7 @@ async fn form_page(
     form: &NewRequestForm,
     errors: HashMap<String, String>,
     status: StatusCode,
+    notice: Option<&str>,
 ) -> Result<HttpResponse, PageError> {
     let teams = admin::teams_to_register_for(&state.db, &user.caller)
         .await?
@@ -145,17 +148,37 @@ async fn form_page(
             age_bands: choices::<AgeBand>(),
             modes: choices::<RectificationMode>(),
             scopes: choices::<ErasureScope>(),
+            notice,
         },
     ))
 }
 
 const MAY_NOT_REGISTER: &str = "Een auditor registreert geen verzoeken.";
 
-pub async fn new_form(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResponse, PageError> {
+pub async fn new_form(
+    state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
+    user: SignedIn,
+) -> Result<HttpResponse, PageError> {
     let user = user.0;
     user.caller
         .may_register_somewhere()
         .map_err(|denied| PageError::from(ServiceError::from(denied)).forbidden_says(MAY_NOT_REGISTER))?;
+    // Sent after the session ended: the form as it was typed, not yet registered.
+    if let Some(pairs) = super::session::kept_form(&state, &req, &user).await {
+        let form: NewRequestForm =
+            serde_urlencoded::from_str(&serde_urlencoded::to_string(&pairs).unwrap_or_default())
+                .unwrap_or_default();
+        return form_page(
+            &state,
+            &user,
+            &form,
+            HashMap::new(),
+            StatusCode::OK,
+            Some(super::request_page::KEPT),
+        )
+        .await;
+    }
     let today = state.rules.today(clock::now());
     let form = NewRequestForm {
         received_on: super::dates::shown(today),
@@ -164,7 +187,7 @@ pub async fn new_form(state: web::Data<AppState>, user: SignedIn) -> Result<Http
         age_band: AgeBand::Adult.code().into(),
         ..Default::default()
     };
-    form_page(&state, &user, &form, HashMap::new(), StatusCode::OK).await
+    form_page(&state, &user, &form, HashMap::new(), StatusCode::OK, None).await
 }
 
 pub async fn register(
@@ -192,12 +215,13 @@ pub async fn register(
                 &form,
                 errors(fields),
                 StatusCode::UNPROCESSABLE_ENTITY,
+                None,
             )
             .await
         }
         Err(ServiceError::Forbidden(message)) => {
             let fields = vec![("team".to_string(), message.nl)];
-            form_page(&state, &user, &form, errors(fields), StatusCode::FORBIDDEN).await
+            form_page(&state, &user, &form, errors(fields), StatusCode::FORBIDDEN, None).await
         }
         Err(error) => Err(error.into()),
     }

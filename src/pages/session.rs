@@ -23,6 +23,11 @@ use crate::web::sign_in_limit::client_address;
 use crate::web::state::AppState;
 
 const SESSION_COOKIE: &str = "avg_loket_session";
+/// The secret that finds a form kept while its sender signs in again.
+const KEPT_COOKIE: &str = "avg_loket_kept";
+/// Where to go after signing in through the organisation's account (the page asked
+/// for while signed out); `Lax`, like the attempt, to survive the provider's redirect.
+const NEXT_COOKIE: &str = "avg_loket_next";
 /// Double-submit cookie of the sign-in form (there is no session yet to hold its token).
 const LOGIN_COOKIE: &str = "avg_loket_login";
 /// The largest form a page sends (a long description fits easily).
@@ -85,8 +90,51 @@ async fn session_user(state: &AppState, secret: Option<String>) -> Result<Option
     .map_err(|error| PageError::from(crate::service::ServiceError::from(error)))
 }
 
+/// A path of this service to go to after signing in: local only (no scheme, no host,
+/// no `//` or `\\` that a browser would read as another site), and not the sign-in
+/// pages themselves.
+pub fn local_path(candidate: &str) -> Option<String> {
+    let local = candidate.starts_with('/')
+        && !candidate.starts_with("//")
+        && !candidate.contains('\\')
+        && !candidate.chars().any(|c| c.is_control() || c.is_whitespace())
+        && !candidate.starts_with("/login")
+        && !candidate.starts_with("/logout")
+        && candidate.len() <= 2000;
+    local.then(|| candidate.to_string())
+}
+
+/// A value for a query string (`/login?naar=…`): all but the unreserved characters
+/// of RFC 3986 escaped.
+pub fn encoded(value: &str) -> String {
+    const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(value, QUERY_VALUE).to_string()
+}
+
+/// The page whose form was sent to `path`, to show it again: the request page for an
+/// action or a new letter, the letter page for its forms, the administration page
+/// of the colleague or team, "Mijn instellingen"; the start page for anything else.
+fn form_page(path: &str) -> String {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match parts.as_slice() {
+        ["requests", "new"] => "/requests/new".into(),
+        ["requests", id, ..] => format!("/requests/{id}"),
+        ["letters", id, ..] => format!("/letters/{id}"),
+        ["admin", "users", id, ..] => format!("/admin/users/{id}"),
+        ["admin", "teams", code, ..] => format!("/admin/teams/{code}"),
+        ["admin", what] => format!("/admin/{what}"),
+        ["settings", ..] => "/settings".into(),
+        _ => "/".into(),
+    }
+}
+
 /// The signed-in user of a page. Without a live session, a page to read sends the
-/// browser to sign in and a form is refused (403) with nothing changed.
+/// browser to sign in (and back to the page afterwards); a form is kept
+/// ([`CheckedForm`]).
 pub struct SignedIn(pub WebUser);
 
 impl FromRequest for SignedIn {
@@ -97,13 +145,73 @@ impl FromRequest for SignedIn {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let secret = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
         let reading = matches!(*req.method(), Method::GET | Method::HEAD);
+        let next = local_path(&req.uri().to_string()).filter(|_| reading && req.path() != "/");
         Box::pin(async move {
             let state = state.ok_or(PageError::Unavailable)?;
             session_user(&state, secret)
                 .await?
                 .map(SignedIn)
-                .ok_or(PageError::NotSignedIn { reading })
+                .ok_or(PageError::NotSignedIn { reading, next })
         })
+    }
+}
+
+/// What was typed in a form of this page before the session ended (or sent with a
+/// stale CSRF value), for the signed-in user: the form's fields, to fill it in again.
+/// Taken once; the field `_sent_to` says where the form was sent.
+pub async fn kept_form(state: &AppState, req: &HttpRequest, user: &WebUser) -> Option<Vec<(String, String)>> {
+    let secret = req.cookie(KEPT_COOKIE)?.value().to_string();
+    sessions::take_kept_form(&state.db, &secret, &user.caller, req.path(), clock::now())
+        .await
+        .inspect_err(|error| tracing::error!(%error, "a kept form could not be read"))
+        .ok()
+        .flatten()
+}
+
+/// The field of a kept form that names where it was sent.
+pub const SENT_TO: &str = "_sent_to";
+
+/// Keeps a form that cannot be taken now, and says where the browser goes next: to
+/// sign in and then to the form's page (`signed_in: false`), or to that page at once.
+async fn keep(
+    state: &AppState,
+    req: &HttpRequest,
+    session_secret: Option<String>,
+    pairs: Vec<(String, String)>,
+    signed_in: bool,
+) -> PageError {
+    let page = form_page(req.path());
+    let mut fields: Vec<(String, String)> = pairs
+        .into_iter()
+        .filter(|(name, _)| name != "csrf" && name != "form_key")
+        .collect();
+    fields.push((SENT_TO.to_string(), req.path().to_string()));
+    match sessions::keep_form(&state.db, session_secret, &page, fields, clock::now()).await {
+        Ok(None) => PageError::NotSignedIn {
+            reading: false,
+            next: None,
+        },
+        Ok(Some(secret)) => PageError::FormKept {
+            location: if signed_in {
+                page
+            } else {
+                format!("/login?naar={}", encoded(&page))
+            },
+            cookie: cookie(
+                req,
+                KEPT_COOKIE,
+                secret,
+                time::Duration::seconds(sessions::KEEP_FORM.num_seconds()),
+            )
+            .into_owned(),
+        },
+        Err(error) => {
+            tracing::error!(%error, "a form could not be kept");
+            PageError::NotSignedIn {
+                reading: false,
+                next: None,
+            }
+        }
     }
 }
 
@@ -122,21 +230,43 @@ impl<T: DeserializeOwned + 'static> FromRequest for CheckedForm<T> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let signed_in = SignedIn::from_request(req, payload);
         let body = web::Bytes::from_request(req, payload);
+        let req = req.clone();
         Box::pin(async move {
-            let user = signed_in.await?.0;
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .ok_or(PageError::Unavailable)?;
             let bytes = body.await.map_err(|_| PageError::BadForm)?;
             if bytes.len() > MAX_FORM_BYTES {
                 return Err(PageError::BadForm);
             }
             let pairs: Vec<(String, String)> =
                 serde_urlencoded::from_bytes(&bytes).map_err(|_| PageError::BadForm)?;
+            let session_secret = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
+            // The session ended while the form was filled in: keep what was typed
+            // through the sign-in (the sign-out form has nothing to keep).
+            // Signing out keeps nothing.
+            let keeps = req.path() != "/logout";
+            let user = match signed_in.await {
+                Ok(SignedIn(user)) => user,
+                Err(PageError::NotSignedIn { .. }) if keeps && session_secret.is_some() => {
+                    return Err(keep(&state, &req, session_secret, pairs, false).await);
+                }
+                Err(other) => return Err(other),
+            };
             let csrf = pairs
                 .iter()
                 .find(|(name, _)| name == "csrf")
                 .map(|(_, value)| value.as_str())
                 .unwrap_or_default();
             if !same_token(&user.csrf_token, csrf) {
-                return Err(PageError::BadForm);
+                if !keeps {
+                    return Err(PageError::BadForm);
+                }
+                // A form of an earlier session (the same person signed in again in
+                // another tab): shown again, filled in, to be sent once more. A post
+                // from another site carries no session cookie (`SameSite=Strict`).
+                return Err(keep(&state, &req, session_secret, pairs, true).await);
             }
             let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| PageError::BadForm)?;
             Ok(CheckedForm { user, form, pairs })
@@ -157,6 +287,10 @@ struct Login<'a> {
     idle: String,
     max: String,
     error: Option<&'a str>,
+    /// The page to go to after signing in (a local path).
+    next: Option<String>,
+    /// A form sent after the session ended waits for this sign-in.
+    kept: bool,
 }
 
 /// A duration in Dutch words: "30 minuten", "1 uur", "10 uur".
@@ -170,8 +304,27 @@ fn in_words(duration: chrono::Duration) -> String {
     }
 }
 
+/// Where the sign-in page was asked to go next (`?naar=`), if it is a local path.
+fn next_of(req: &HttpRequest) -> Option<String> {
+    web::Query::<NextQuery>::from_query(req.query_string())
+        .ok()
+        .and_then(|query| local_path(&query.naar))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NextQuery {
+    naar: String,
+}
+
 /// The sign-in form, with a fresh double-submit token in a cookie and in the form.
-fn login_page(req: &HttpRequest, status: StatusCode, error: Option<&str>) -> HttpResponse {
+fn login_page(
+    req: &HttpRequest,
+    status: StatusCode,
+    error: Option<&str>,
+    next: Option<String>,
+    kept: bool,
+) -> HttpResponse {
     let csrf = random_hex();
     let state = req.app_data::<web::Data<AppState>>();
     let provider = state.and_then(|state| state.oidc.clone());
@@ -185,6 +338,8 @@ fn login_page(req: &HttpRequest, status: StatusCode, error: Option<&str>) -> Htt
             idle: in_words(policy(req).idle),
             max: in_words(policy(req).max),
             error,
+            next,
+            kept,
         },
     );
     let _ = response.add_cookie(&cookie(req, LOGIN_COOKIE, csrf, time::Duration::hours(1)));
@@ -230,10 +385,22 @@ pub async fn login_form(state: web::Data<AppState>, req: HttpRequest) -> Result<
         return Ok(token_signin_off(StatusCode::OK));
     }
     let secret = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
+    let next = next_of(&req);
     if session_user(&state, secret).await?.is_some() {
-        return Ok(see_other("/"));
+        return Ok(see_other(next.as_deref().unwrap_or("/")));
     }
-    Ok(login_page(&req, StatusCode::OK, None))
+    let kept = is_kept(&state, &req).await;
+    Ok(login_page(&req, StatusCode::OK, None, next, kept))
+}
+
+/// Does a form wait for this sign-in?
+async fn is_kept(state: &AppState, req: &HttpRequest) -> bool {
+    match req.cookie(KEPT_COOKIE) {
+        Some(kept) => sessions::form_is_kept(&state.db, kept.value(), clock::now())
+            .await
+            .unwrap_or(false),
+        None => false,
+    }
 }
 
 #[derive(Deserialize)]
@@ -242,6 +409,9 @@ pub struct LoginForm {
     token: String,
     #[serde(default)]
     csrf: String,
+    /// Where to go after signing in (a local path).
+    #[serde(default)]
+    naar: String,
 }
 
 pub async fn login(
@@ -256,11 +426,15 @@ pub async fn login(
     if !expected.is_some_and(|expected| same_token(&expected, &form.csrf)) {
         return Err(PageError::BadForm);
     }
+    let next = local_path(&form.naar);
+    let kept = is_kept(&state, &req).await;
     if form.token.trim().is_empty() {
         return Ok(login_page(
             &req,
             StatusCode::UNPROCESSABLE_ENTITY,
             Some("vul uw persoonlijke sleutel in"),
+            next,
+            kept,
         ));
     }
     let client = client_address(
@@ -274,7 +448,7 @@ pub async fn login(
     let policy = SessionPolicy::from_settings(&state.settings);
     match sessions::sign_in(&state.db, &form.token, policy, clock::now()).await {
         Ok(signed) => {
-            let mut response = see_other("/");
+            let mut response = see_other(next.as_deref().unwrap_or("/"));
             let _ = response.add_cookie(&cookie(
                 &req,
                 SESSION_COOKIE,
@@ -302,6 +476,8 @@ pub async fn login(
                 &req,
                 StatusCode::UNAUTHORIZED,
                 Some("deze sleutel is onbekend, ingetrokken of hoort bij een gedeactiveerde gebruiker"),
+                next,
+                kept,
             )),
         },
     }
@@ -332,6 +508,16 @@ pub async fn logout(
 /// `Strict`: the browser comes back from the provider's site with a top-level GET.
 const ATTEMPT_COOKIE: &str = "avg_loket_oidc";
 const ATTEMPT_PATH: &str = "/login/oidc";
+
+fn next_cookie(req: &HttpRequest, value: String, max_age: time::Duration) -> Cookie<'static> {
+    Cookie::build(NEXT_COOKIE, value)
+        .path(ATTEMPT_PATH)
+        .http_only(true)
+        .secure(over_tls(req))
+        .same_site(SameSite::Lax)
+        .max_age(max_age)
+        .finish()
+}
 
 fn attempt_cookie(req: &HttpRequest, value: String, max_age: time::Duration) -> Cookie<'static> {
     Cookie::build(ATTEMPT_COOKIE, value)
@@ -387,6 +573,9 @@ pub async fn oidc_begin(state: web::Data<AppState>, req: HttpRequest) -> Result<
             let mut response = see_other(&begun.provider_url);
             let lifetime = time::Duration::seconds(sign_in::ATTEMPT_LIFETIME.num_seconds());
             let _ = response.add_cookie(&attempt_cookie(&req, begun.browser_secret, lifetime));
+            if let Some(next) = next_of(&req) {
+                let _ = response.add_cookie(&next_cookie(&req, next, lifetime));
+            }
             Ok(response)
         }
         Err(SignInError::Refused(refusal)) => Ok(refused_page(refusal)),
@@ -425,7 +614,11 @@ pub async fn oidc_callback(
         Ok(signed) => {
             // A page of our own, not a redirect: the session cookie is `Strict`, and a
             // navigation that began at the provider's site would not carry it.
-            let mut response = page(StatusCode::OK, &SignedInPage {});
+            let next = req
+                .cookie(NEXT_COOKIE)
+                .and_then(|next| local_path(next.value()))
+                .unwrap_or_else(|| "/".to_string());
+            let mut response = page(StatusCode::OK, &SignedInPage { next });
             let _ = response.add_cookie(&cookie(
                 &req,
                 SESSION_COOKIE,
@@ -451,9 +644,15 @@ pub async fn oidc_callback(
     let mut spent = attempt_cookie(&req, String::new(), time::Duration::ZERO);
     spent.make_removal();
     let _ = response.add_cookie(&spent);
+    let mut spent = next_cookie(&req, String::new(), time::Duration::ZERO);
+    spent.make_removal();
+    let _ = response.add_cookie(&spent);
     Ok(response)
 }
 
 #[derive(Template)]
 #[template(path = "pages/signed_in.html")]
-struct SignedInPage {}
+struct SignedInPage {
+    /// The page asked for before signing in, or the start page.
+    next: String,
+}

@@ -12,6 +12,7 @@ use super::admin::{authenticate, caller_of, hash_token, random_hex, AuthError};
 use crate::domain::access::Caller;
 use crate::domain::audit::RecordAction;
 use crate::domain::team::TeamCode;
+use crate::storage::kept_forms::{self, KeptFormRow};
 use crate::storage::sessions::{self, SessionRow};
 use crate::storage::users::UserRow;
 use crate::storage::{users, Db, DbConnection, StorageError};
@@ -87,7 +88,9 @@ pub(crate) fn open_session_in(
         last_seen_at: Some(now.naive_utc()),
         signed_in_with: via.to_string(),
     };
-    sessions::delete_expired(conn, row.created_at)?;
+    // An ended session's row stays an hour past its end, so that a form sent just
+    // after it ended is still known to be its user's (`keep_form`).
+    sessions::delete_expired(conn, (now - KEEP_FORM).naive_utc())?;
     sessions::insert(conn, &row)?;
     users::signed_in(conn, user_id, now.naive_utc())?;
     super::record_in(
@@ -150,6 +153,90 @@ pub async fn user_of(
 pub async fn sign_out(db: &Db, secret: &str) -> Result<(), StorageError> {
     let hash = hash_token(secret);
     db.write(move |conn| sessions::delete(conn, &hash).map(|_| ()))
+        .await
+}
+
+/// How long a form sent after its session ended is kept for its user.
+pub const KEEP_FORM: Duration = Duration::hours(1);
+
+/// Keeps a form that could not be taken (its session ended, or its CSRF value is
+/// stale) for the user of `session_secret` — the session may have ended — to show
+/// again, filled in, on `page` once they have signed in. Returns the secret for the
+/// browser's cookie (only its hash is stored), or `None` when the session is not
+/// known (nothing is kept). What was typed is never logged.
+pub async fn keep_form(
+    db: &Db,
+    session_secret: Option<String>,
+    page: &str,
+    fields: Vec<(String, String)>,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, StorageError> {
+    let secret = random_hex();
+    let row = KeptFormRow {
+        key_hash: hash_token(&secret),
+        user_id: None,
+        path: page.to_string(),
+        fields: serde_json::to_string(&fields).expect("pairs serialise"),
+        created_at: now.naive_utc(),
+    };
+    let kept = db
+        .write(move |conn| {
+            let user_id = match &session_secret {
+                Some(secret) => sessions::owner(conn, &hash_token(secret))?,
+                None => None,
+            };
+            // Only for someone known: a post from a browser without a session of
+            // ours stores nothing.
+            if user_id.is_none() {
+                return Ok(false);
+            }
+            kept_forms::delete_older_than(conn, (now - KEEP_FORM).naive_utc())?;
+            kept_forms::insert(conn, &KeptFormRow { user_id, ..row })?;
+            Ok::<_, StorageError>(true)
+        })
+        .await?;
+    Ok(kept.then_some(secret))
+}
+
+/// The form kept under `secret` for `user` to show again on `page`, taken: it is
+/// shown once. `None` when there is none, it is older than an hour, it belongs to
+/// another page, or to someone else (or nobody known: a form from a browser whose
+/// session was unknown is never shown to whoever signs in next).
+pub async fn take_kept_form(
+    db: &Db,
+    secret: &str,
+    user: &Caller,
+    page: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<(String, String)>>, StorageError> {
+    let hash = hash_token(secret);
+    let (user_id, page) = (user.user_id.to_string(), page.to_string());
+    db.write(move |conn| {
+        let Some(kept) = kept_forms::find(conn, &hash, (now - KEEP_FORM).naive_utc())? else {
+            return Ok(None);
+        };
+        if kept.path != page {
+            return Ok(None);
+        }
+        kept_forms::delete(conn, &hash)?;
+        if kept.user_id.as_deref() != Some(user_id.as_str()) {
+            return Ok(None);
+        }
+        Ok(serde_json::from_str(&kept.fields).ok())
+    })
+    .await
+}
+
+/// Is a form kept under `secret` (to say so on the sign-in page)?
+pub async fn form_is_kept(db: &Db, secret: &str, now: DateTime<Utc>) -> Result<bool, StorageError> {
+    let hash = hash_token(secret);
+    db.read(move |conn| Ok(kept_forms::find(conn, &hash, (now - KEEP_FORM).naive_utc())?.is_some()))
+        .await
+}
+
+/// Removes the forms kept longer than an hour (the background loop, each round).
+pub async fn forget_kept_forms(db: &Db, now: DateTime<Utc>) -> Result<usize, StorageError> {
+    db.write(move |conn| kept_forms::delete_older_than(conn, (now - KEEP_FORM).naive_utc()))
         .await
 }
 

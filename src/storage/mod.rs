@@ -16,6 +16,7 @@ pub mod backup;
 mod codes;
 pub mod dashboard;
 mod group_commit;
+pub mod kept_forms;
 pub mod letters;
 mod list_plans;
 pub mod notifications;

@@ -263,6 +263,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    kept_forms (key_hash) {
+        key_hash -> Text,
+        user_id -> Nullable<Text>,
+        path -> Text,
+        fields -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(letters -> requests (request_id));
 diesel::joinable!(team_members -> users (user_id));
 diesel::joinable!(team_members -> teams (team));
@@ -287,4 +297,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     requester_keys,
     letters,
     oidc_attempts,
+    kept_forms,
 );

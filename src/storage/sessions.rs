@@ -44,6 +44,15 @@ pub fn find_live(
         .optional()?)
 }
 
+/// The user a session belonged to, ended or not (while its row is kept).
+pub fn owner(conn: &mut DbConnection, id_hash: &str) -> Result<Option<String>, StorageError> {
+    Ok(web_sessions::table
+        .find(id_hash)
+        .select(web_sessions::user_id)
+        .get_result(conn)
+        .optional()?)
+}
+
 /// Ends a session; `Ok(false)` when there was none.
 pub fn delete(conn: &mut DbConnection, id_hash: &str) -> Result<bool, StorageError> {
     Ok(diesel::delete(web_sessions::table.find(id_hash)).execute(conn)? > 0)

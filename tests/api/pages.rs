@@ -361,15 +361,27 @@ async fn a_refused_form_shows_each_error_beside_its_field_keeps_what_was_typed_a
     assert!(refused.text.contains("<option value=\"letter\" selected>"));
     assert_eq!(request_count(&app).await, 0);
 
-    // Without the session's CSRF token: 403, nothing registered.
-    let forged = post(
+    // Without the session's CSRF token: nothing registered; the form comes back to be
+    // sent again (a post from another site carries no session cookie at all).
+    let stale = post(
         &app,
         "/requests/new",
         &[&session],
         &[("kind", "access"), ("team", "AMW"), ("requester_name", "X")],
     )
     .await;
-    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(stale.status, StatusCode::SEE_OTHER);
+    assert_eq!(stale.header("location").as_deref(), Some("/requests/new"));
+    assert_eq!(request_count(&app).await, 0);
+    let forged = post(
+        &app,
+        "/requests/new",
+        &[],
+        &[("kind", "access"), ("team", "AMW"), ("requester_name", "X")],
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN, "no session: nothing kept");
+    assert!(set_cookie(&forged, "avg_loket_kept").is_none());
     assert_eq!(request_count(&app).await, 0);
 }
 
@@ -1488,4 +1500,316 @@ async fn wrong_tokens_on_the_sign_in_page_are_refused_after_the_limit_in_dutch()
     )
     .await;
     assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// Ends a session as if it had not been used for two hours (idle, past the default 30
+/// minutes): its last use is set back with diesel, as the clock cannot be moved from
+/// outside.
+async fn idle_for_two_hours(app: &TestApp) {
+    use avg_loket::storage::schema::web_sessions::dsl as s;
+    use diesel::{ExpressionMethods, RunQueryDsl};
+    let mut conn = app.db.get().unwrap();
+    let long_ago = (chrono::Utc::now() - chrono::Duration::hours(2)).naive_utc();
+    diesel::update(s::web_sessions)
+        .set((s::last_seen_at.eq(Some(long_ago)), s::created_at.eq(long_ago)))
+        .execute(&mut *conn)
+        .unwrap();
+}
+
+/// Signs in through the sign-in page as a browser does, with the cookies it already
+/// has and the page it was sent to go to next; the answer to the sign-in.
+async fn sign_in_to(app: &TestApp, token: &str, cookies: &[&str], next: &str) -> TestResponse {
+    let form = get(app, &format!("/login?naar={}", next.replace('/', "%2F")), cookies).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.text);
+    let (login_cookie, _) = set_cookie(&form, "avg_loket_login").unwrap();
+    let mut all = cookies.to_vec();
+    all.push(&login_cookie);
+    post(
+        app,
+        "/login",
+        &all,
+        &[("token", token), ("csrf", &csrf_of(&form)), ("naar", next)],
+    )
+    .await
+}
+
+/// The front desk fills in "Nieuw verzoek" during a long phone call and the session
+/// ends: the form is kept (server-side, an hour at most), the sign-in page says so,
+/// and after signing in the form is back as it was typed — nothing registered until
+/// it is sent again. Nobody else who signs in on that browser sees it.
+#[actix_web::test]
+async fn a_form_sent_after_the_session_ended_comes_back_filled_in_after_signing_in() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let desk = app.create_user("front_desk", &[]).await;
+    let session = sign_in(&app, &desk.token).await;
+    let form = get(&app, "/requests/new", &[&session]).await;
+    let typed = [
+        ("kind", "erasure"),
+        ("scope", "data"),
+        ("channel", "phone"),
+        ("received_on", "2-11-2026"),
+        ("team", "AMW"),
+        ("requester_name", "E. Bosman-Ruiter"),
+        ("requester_phone", "06-12345678"),
+        ("relation", "authorised"),
+        ("subject_name", "G. Ruiter"),
+        ("age_band", "adult"),
+        (
+            "description",
+            "Wil dat het verslag van het gesprek van 3 maart wordt verwijderd.",
+        ),
+    ];
+    let mut fields = vec![("csrf", csrf_of(&form))];
+    fields.extend(typed.iter().map(|(k, v)| (*k, v.to_string())));
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    idle_for_two_hours(&app).await;
+
+    let sent = post(&app, "/requests/new", &[&session], &borrowed).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text);
+    assert_eq!(
+        sent.header("location").as_deref(),
+        Some("/login?naar=%2Frequests%2Fnew")
+    );
+    let (kept, kept_header) = set_cookie(&sent, "avg_loket_kept").expect("the kept form's cookie");
+    assert!(
+        kept_header.contains("HttpOnly") && kept_header.contains("SameSite=Strict"),
+        "{kept_header}"
+    );
+    assert_eq!(request_count(&app).await, 0, "nothing is registered");
+
+    let login = get(&app, "/login?naar=%2Frequests%2Fnew", &[&kept]).await;
+    shows(&login, "Uw sessie was verlopen.");
+    shows(&login, "name=\"naar\" value=\"/requests/new\"");
+    let signed = sign_in_to(&app, &desk.token, &[&kept], "/requests/new").await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.text);
+    assert_eq!(signed.header("location").as_deref(), Some("/requests/new"));
+    let new_session = set_cookie(&signed, "avg_loket_session").unwrap().0;
+
+    let back = get(&app, "/requests/new", &[&new_session, &kept]).await;
+    shows(
+        &back,
+        "Wat u had ingevuld staat weer klaar. Het is nog niet opgeslagen",
+    );
+    for (field, value) in [
+        ("requester_name", "E. Bosman-Ruiter"),
+        ("requester_phone", "06-12345678"),
+        ("subject_name", "G. Ruiter"),
+        ("received_on", "2-11-2026"),
+    ] {
+        assert!(
+            field_of(&back, field).contains(&format!("value=\"{value}\"")),
+            "{field}"
+        );
+    }
+    shows(
+        &back,
+        "Wil dat het verslag van het gesprek van 3 maart wordt verwijderd.</textarea>",
+    );
+    shows(&back, "<option value=\"erasure\" selected>");
+    shows(&back, "<option value=\"authorised\" selected>");
+    assert_eq!(request_count(&app).await, 0, "not until it is sent again");
+    let again = get(&app, "/requests/new", &[&new_session, &kept]).await;
+    assert!(!again.text.contains("E. Bosman-Ruiter"), "shown once");
+
+    let mut fields = vec![("csrf", csrf_of(&back))];
+    fields.extend(typed.iter().map(|(k, v)| (*k, v.to_string())));
+    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let registered = post(&app, "/requests/new", &[&new_session], &borrowed).await;
+    assert_eq!(registered.status, StatusCode::SEE_OTHER, "{}", registered.text);
+    assert_eq!(request_count(&app).await, 1);
+
+    // Kept from the front desk's ended session, a colleague who signs in on the same
+    // browser gets an empty form, and the kept one is gone.
+    idle_for_two_hours(&app).await;
+    let sent = post(&app, "/requests/new", &[&new_session], &borrowed).await;
+    let (kept, _) = set_cookie(&sent, "avg_loket_kept").unwrap();
+    let worker = app.worker("AMW");
+    let signed = sign_in_to(&app, &worker.token, &[&kept], "/requests/new").await;
+    let theirs = set_cookie(&signed, "avg_loket_session").unwrap().0;
+    let other = get(&app, "/requests/new", &[&theirs, &kept]).await;
+    assert_eq!(other.status, StatusCode::OK);
+    assert!(
+        !other.text.contains("E. Bosman-Ruiter"),
+        "never another user's typing"
+    );
+    let desk_again = sign_in(&app, &desk.token).await;
+    let gone = get(&app, "/requests/new", &[&desk_again, &kept]).await;
+    assert!(!gone.text.contains("E. Bosman-Ruiter"), "and it is gone");
+    assert_eq!(request_count(&app).await, 1);
+}
+
+/// An action's form sent with the CSRF value of an earlier session (the caseworker
+/// signed in again in another tab) comes back on the request page as typed; and a
+/// link opened while signed out (from a reminder mail) lands on its page after
+/// signing in — a local page only.
+#[actix_web::test]
+async fn a_stale_form_comes_back_and_a_link_opened_while_signed_out_lands_after_sign_in() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let id = app
+        .register(&crate::helpers::registration("access", "2026-11-02"))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let worker = app.worker("AMW");
+    let link = format!("/requests/{id}");
+
+    let signed_out = get(&app, &link, &[]).await;
+    assert_eq!(signed_out.status, StatusCode::SEE_OTHER);
+    let to = signed_out.header("location").unwrap();
+    assert_eq!(to, format!("/login?naar=%2Frequests%2F{id}"));
+    let signed = sign_in_to(&app, &worker.token, &[], &link).await;
+    assert_eq!(
+        signed.header("location"),
+        Some(link.clone()),
+        "back to the mail's link"
+    );
+    let first = set_cookie(&signed, "avg_loket_session").unwrap().0;
+
+    let page = get(&app, &link, &[&first]).await;
+    let stale_csrf = csrf_of(&page);
+    let second = sign_in(&app, &worker.token).await;
+    let page = get(&app, &link, &[&second]).await;
+    let version = {
+        let at = page.text.find("name=\"version\" value=\"").unwrap() + 22;
+        page.text[at..].split('"').next().unwrap().to_string()
+    };
+    let sent = post(
+        &app,
+        &format!("{link}/actions/withdraw"),
+        &[&second],
+        &[
+            ("csrf", &stale_csrf),
+            ("version", &version),
+            ("reason", "De verzoeker belde: het is niet meer nodig"),
+            ("on", "3-11-2026"),
+        ],
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text);
+    assert_eq!(
+        sent.header("location"),
+        Some(link.clone()),
+        "straight back: the session is live"
+    );
+    let (kept, _) = set_cookie(&sent, "avg_loket_kept").unwrap();
+    let back = get(&app, &link, &[&second, &kept]).await;
+    shows(&back, "Wat u had ingevuld staat weer klaar");
+    shows(&back, "De verzoeker belde: het is niet meer nodig</textarea>");
+    assert!(field_of(&back, "withdraw-on").contains("value=\"3-11-2026\""));
+    let r = app.get(&format!("/api/v1/requests/{id}")).await;
+    assert_eq!(r.body["status"], "received", "nothing changed");
+
+    for elsewhere in [
+        "//evil.example/x",
+        "https://evil.example",
+        "/\\evil.example",
+        "/login",
+    ] {
+        let signed = sign_in_to(&app, &worker.token, &[], elsewhere).await;
+        assert_eq!(signed.header("location").as_deref(), Some("/"), "{elsewhere}");
+    }
+}
+
+/// A kept form lives an hour at most: older, it is not shown, and the background
+/// loop's clean-up removes it.
+#[actix_web::test]
+async fn a_kept_form_is_forgotten_after_an_hour() {
+    use avg_loket::service::sessions::{forget_kept_forms, keep_form, take_kept_form};
+    let app = spawn_app().await;
+    let session = avg_loket::service::sessions::sign_in(
+        &app.db,
+        &app.admin.token,
+        avg_loket::service::sessions::SessionPolicy {
+            idle: chrono::Duration::minutes(30),
+            max: chrono::Duration::hours(10),
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let fields = vec![("requester_name".to_string(), "G. Ruiter".to_string())];
+    let then = chrono::Utc::now() - chrono::Duration::minutes(61);
+    let old = keep_form(
+        &app.db,
+        Some(session.secret.clone()),
+        "/requests/new",
+        fields.clone(),
+        then,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let now = chrono::Utc::now();
+    let caller = avg_loket::service::admin::authenticate(&app.db, &app.admin.token, now)
+        .await
+        .unwrap();
+    assert_eq!(
+        take_kept_form(&app.db, &old, &caller, "/requests/new", now)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(forget_kept_forms(&app.db, now).await.unwrap(), 1, "the old one");
+    let recent = keep_form(
+        &app.db,
+        Some(session.secret),
+        "/requests/new",
+        fields.clone(),
+        now,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        take_kept_form(&app.db, &recent, &caller, "/letters/x", now)
+            .await
+            .unwrap(),
+        None,
+        "not on another page"
+    );
+    let recent = keep_form(
+        &app.db,
+        Some(
+            avg_loket::service::sessions::sign_in(
+                &app.db,
+                &app.admin.token,
+                avg_loket::service::sessions::SessionPolicy {
+                    idle: chrono::Duration::minutes(30),
+                    max: chrono::Duration::hours(10),
+                },
+                now,
+            )
+            .await
+            .unwrap()
+            .secret,
+        ),
+        "/requests/new",
+        fields.clone(),
+        now,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        take_kept_form(&app.db, &recent, &caller, "/requests/new", now)
+            .await
+            .unwrap(),
+        Some(fields)
+    );
+    assert_eq!(
+        keep_form(
+            &app.db,
+            Some("no-such-session".into()),
+            "/requests/new",
+            vec![],
+            now
+        )
+        .await
+        .unwrap(),
+        None,
+        "nothing is kept for a browser without a session of ours"
+    );
 }

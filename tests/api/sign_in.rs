@@ -203,7 +203,13 @@ impl Browser {
     /// Starts at avg-loket's sign-in, fills in the provider's login form, and returns
     /// the address the provider sends the browser back to (not yet visited).
     pub async fn through_provider(&self, login: &str, second_factor: bool) -> String {
-        let form = self.get("/login/oidc").await;
+        self.through_provider_from("/login/oidc", login, second_factor)
+            .await
+    }
+
+    /// As [`Browser::through_provider`], starting at `start` (the sign-in link).
+    pub async fn through_provider_from(&self, start: &str, login: &str, second_factor: bool) -> String {
+        let form = self.get(start).await;
         assert_eq!(form.status, 200, "the provider's login form: {}", form.text);
         assert!(form.text.contains("Gebruikersnaam"), "{}", form.text);
         let mut fields = vec![("login", login), ("password", "elk-wachtwoord-is-goed")];
@@ -279,6 +285,46 @@ fn with_param(url: &str, name: &str, value: &str) -> String {
         .collect();
     parsed.query_pairs_mut().clear().extend_pairs(pairs);
     parsed.to_string()
+}
+
+/// The link of a reminder mail, opened while signed out, leads through the
+/// organisation's sign-in back to the request it names.
+#[actix_web::test]
+async fn a_link_opened_while_signed_out_lands_on_its_page_after_the_organisation_sign_in() {
+    let (app, _provider) = app_with_provider(&[]).await;
+    app.create_team("AMW").await;
+    crate::helpers::create_user_directly(
+        &app.db,
+        "Anne de Vries",
+        "anne@zorg.example",
+        "caseworker",
+        &["AMW"],
+    );
+    let id = app
+        .register(&crate::helpers::registration("access", "2026-11-02"))
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let browser = Browser::new(&app);
+    let login = browser.get(&format!("/requests/{id}")).await;
+    assert!(
+        login.url.ends_with(&format!("/login?naar=%2Frequests%2F{id}")),
+        "{}",
+        login.url
+    );
+    let link = format!("/login/oidc?naar=%2Frequests%2F{id}");
+    assert!(login.text.contains(&link), "{}", login.text);
+    let back = browser.through_provider_from(&link, "anne", false).await;
+    let landed = browser.get(&back).await;
+    assert_eq!(landed.status, 200, "{}", landed.text);
+    assert!(
+        landed.text.contains(&format!("content=\"0;url=/requests/{id}\"")),
+        "on to the request: {}",
+        landed.text
+    );
+    let page = browser.get(&format!("/requests/{id}")).await;
+    assert!(page.text.contains("AVG-2026-00001"), "{}", page.text);
 }
 
 #[actix_web::test]
