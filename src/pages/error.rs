@@ -20,7 +20,7 @@ pub enum PageError {
     #[error("form kept for later")]
     FormKept {
         location: String,
-        cookie: actix_web::cookie::Cookie<'static>,
+        cookie: Box<actix_web::cookie::Cookie<'static>>,
     },
     /// A form without this session's CSRF token, or one that cannot be read.
     #[error("form not accepted")]
