@@ -197,13 +197,15 @@ async fn keep(
             } else {
                 format!("/login?naar={}", encoded(&page))
             },
-            cookie: cookie(
-                req,
-                KEPT_COOKIE,
-                secret,
-                time::Duration::seconds(sessions::KEEP_FORM.num_seconds()),
-            )
-            .into_owned(),
+            cookie: Box::new(
+                cookie(
+                    req,
+                    KEPT_COOKIE,
+                    secret,
+                    time::Duration::seconds(sessions::KEEP_FORM.num_seconds()),
+                )
+                .into_owned(),
+            ),
         },
         Err(error) => {
             tracing::error!(%error, "a form could not be kept");
