@@ -349,7 +349,11 @@ impl LetterKind {
                     "een uitvoeringsbericht meldt wat er is gedaan: rond het verzoek eerst af",
                 ),
             },
-            LetterKind::WithdrawalConfirmation => match request.withdrawal {
+            LetterKind::WithdrawalConfirmation => match &request.withdrawal {
+                Some(withdrawal) if withdrawal.duplicate_of.is_some() => needs(
+                    "a request closed as a duplicate was not withdrawn by the requester: the other request carries on, and its letters say so",
+                    "een verzoek dat als dubbel is gesloten, is niet door de verzoeker ingetrokken: het andere verzoek loopt door, en de brieven daarvan zeggen het",
+                ),
                 Some(_) => Ok("withdrawal_confirmation"),
                 None => needs(
                     "a withdrawal confirmation follows a withdrawal: record the withdrawal first",
@@ -1625,6 +1629,7 @@ pub mod samples {
         withdrawn.withdrawal = Some(Withdrawal {
             reason: "Niet meer nodig.".into(),
             on: date("2026-12-05"),
+            duplicate_of: None,
         });
         cases.push((LetterKind::WithdrawalConfirmation, withdrawn));
         cases

@@ -46,6 +46,7 @@ code_enum! {
         PartiallyGranted = ("partially_granted", "Gedeeltelijk toegewezen", "Partially granted"),
         Refused = ("refused", "Afgewezen", "Refused"),
         Withdrawn = ("withdrawn", "Ingetrokken", "Withdrawn"),
+        Duplicate = ("duplicate", "Dubbel geregistreerd", "Registered twice (duplicate)"),
         Open = ("open", "Nog open", "Still open"),
     }
 }

@@ -128,6 +128,9 @@ pub struct Completion {
 pub struct Withdrawal {
     pub reason: String,
     pub on: NaiveDate,
+    /// Closed as a duplicate of this request (registered twice), not withdrawn by the
+    /// requester.
+    pub duplicate_of: Option<Uuid>,
 }
 
 /// The workflow state of one request (the intake details live beside it).
@@ -184,9 +187,12 @@ pub enum Command {
         recipients_note: Option<String>,
         completed_on: Option<NaiveDate>,
     },
+    /// Ends the request without a decision: withdrawn (a reason), or closed as a
+    /// duplicate of another request (`duplicate_of`, the reason optional).
     Withdraw {
         reason: Option<String>,
         on: NaiveDate,
+        duplicate_of: Option<Uuid>,
     },
     /// Fixes what was registered. The intake fields that changed are named by the
     /// caller (who merged them, [`super::intake::Intake::corrected`]); the date of
@@ -836,8 +842,23 @@ pub fn transition(
                 "recipients_note": recipients_note.is_some(),
             })
         }
-        Command::Withdraw { reason, on } => {
-            let reason = required_text("reason", reason.as_deref(), MAX_REASON, &mut issues);
+        Command::Withdraw {
+            reason,
+            on,
+            duplicate_of,
+        } => {
+            let reason = match duplicate_of {
+                // A duplicate needs no reason: it is the other request.
+                Some(_) => optional_text("reason", reason.as_deref(), MAX_REASON, &mut issues),
+                None => required_text("reason", reason.as_deref(), MAX_REASON, &mut issues),
+            };
+            if duplicate_of == Some(request.id) {
+                issues.push(FieldIssue::new(
+                    "duplicate_of",
+                    "a request cannot be a duplicate of itself",
+                    "een verzoek kan geen dubbel van zichzelf zijn",
+                ));
+            }
             check_past_date("on", on, received, RECEIPT, today, &mut issues);
             next.status = Status::Withdrawn;
             if let Some(open) = next.suspensions.iter_mut().find(|s| s.resumed_on.is_none()) {
@@ -846,8 +867,12 @@ pub fn transition(
             next.withdrawal = Some(Withdrawal {
                 reason: reason.unwrap_or_default(),
                 on,
+                duplicate_of,
             });
-            json!({"on": on})
+            match duplicate_of {
+                Some(other) => json!({"on": on, "duplicate_of": other}),
+                None => json!({"on": on}),
+            }
         }
         Command::Correct {
             reason,
@@ -1157,6 +1182,7 @@ mod tests {
             ActionName::Withdraw => Command::Withdraw {
                 reason: Some("by phone".into()),
                 on: date("2026-11-24"),
+                duplicate_of: None,
             },
             ActionName::Correct => Command::Correct {
                 reason: Some("typo".into()),
@@ -1522,6 +1548,7 @@ mod tests {
                 Command::Withdraw {
                     reason: Some("x".into()),
                     on: date(when),
+                    duplicate_of: None,
                 },
                 &ctx,
             );

@@ -29,7 +29,7 @@ use crate::service::commands::{
 };
 use crate::service::registration::RegistrationInput;
 use crate::service::requests::{
-    self as service, ListFilter, RequestFacts, RequestSummary, RequestView, Sort,
+    self as service, ListFilter, PossibleDuplicate, RequestFacts, RequestSummary, RequestView, Sort,
 };
 use crate::web::download::wants_csv;
 use crate::web::state::AppState;
@@ -98,8 +98,12 @@ pub struct CompletionAnswer {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct WithdrawalAnswer {
+    /// Empty for a duplicate closed without one.
     pub reason: String,
     pub on: NaiveDate,
+    /// Closed as a duplicate of this request (registered twice), not withdrawn by the
+    /// requester.
+    pub duplicate_of: Option<Uuid>,
 }
 
 /// A request with everything recorded about it. The `ETag` header carries `version`.
@@ -120,6 +124,12 @@ pub struct RequestDetails {
     pub withdrawal: Option<WithdrawalAnswer>,
     /// Set once retention removed the personal data and free text.
     pub anonymised_at: Option<DateTime<Utc>>,
+    /// Only in the answer to a registration: the open requests of the same kind for
+    /// the same requester (name, and e-mail address or phone number) or the same client
+    /// (name or client number) that the caller can see — perhaps this one registered
+    /// twice; close it with `withdraw` and `duplicate_of`. Empty when there are none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub possible_duplicates: Option<Vec<PossibleDuplicate>>,
 }
 
 impl From<&RequestView> for RequestDetails {
@@ -179,8 +189,10 @@ impl From<&RequestView> for RequestDetails {
             withdrawal: r.withdrawal.as_ref().map(|w| WithdrawalAnswer {
                 reason: w.reason.clone(),
                 on: w.on,
+                duplicate_of: w.duplicate_of,
             }),
             anonymised_at: stored.anonymised_at,
+            possible_duplicates: None,
         }
     }
 }
@@ -199,6 +211,9 @@ pub struct RequestStatus {
     pub status: Status,
     pub received_on: NaiveDate,
     pub deadlines: Deadlines,
+    /// Only in the answer to a registration: see [`RequestDetails::possible_duplicates`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub possible_duplicates: Option<Vec<PossibleDuplicate>>,
 }
 
 impl From<&RequestView> for RequestStatus {
@@ -212,6 +227,7 @@ impl From<&RequestView> for RequestStatus {
             status: r.status,
             received_on: r.received_on,
             deadlines: view.deadlines,
+            possible_duplicates: None,
         }
     }
 }
@@ -227,6 +243,7 @@ impl From<&RequestSummary> for RequestStatus {
             status: facts.status,
             received_on: facts.received_on,
             deadlines: facts.deadlines,
+            possible_duplicates: None,
         }
     }
 }
@@ -283,22 +300,37 @@ fn if_match(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
 
 /// The request as the caller may see it, with its version as `ETag` for those who
 /// see all of it.
-fn respond(mut response: actix_web::HttpResponseBuilder, view: &RequestView) -> HttpResponse {
+fn respond(response: actix_web::HttpResponseBuilder, view: &RequestView) -> HttpResponse {
+    respond_with(response, view, None)
+}
+
+/// The request as the caller may see it, with the possible duplicates of a new one.
+fn respond_with(
+    mut response: actix_web::HttpResponseBuilder,
+    view: &RequestView,
+    possible_duplicates: Option<Vec<PossibleDuplicate>>,
+) -> HttpResponse {
     match view.sight {
         View::Full => {
             if let Ok(value) = HeaderValue::from_str(&format!("\"{}\"", view.stored.request.version)) {
                 response.insert_header((header::ETAG, value));
             }
-            response.json(RequestAnswer::Full(Box::new(RequestDetails::from(view))))
+            let mut details = RequestDetails::from(view);
+            details.possible_duplicates = possible_duplicates;
+            response.json(RequestAnswer::Full(Box::new(details)))
         }
-        View::Status => response.json(RequestAnswer::Status(RequestStatus::from(view))),
+        View::Status => {
+            let mut status = RequestStatus::from(view);
+            status.possible_duplicates = possible_duplicates;
+            response.json(RequestAnswer::Status(status))
+        }
     }
 }
 
 #[utoipa::path(post, path = "/api/v1/requests", tag = "requests",
     request_body = RegistrationInput,
     responses(
-        (status = 201, description = "Registered; `Location` names the new request. The front desk gets its status and deadlines only", body = RequestAnswer),
+        (status = 201, description = "Registered; `Location` names the new request. The front desk gets its status and deadlines only. `possible_duplicates` lists the open requests of the same kind for the same requester or client", body = RequestAnswer),
         (status = 422, description = "Invalid fields, each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn register(
@@ -307,12 +339,11 @@ pub async fn register(
     body: Json<RegistrationInput>,
 ) -> Result<HttpResponse, ApiError> {
     let view = service::register(&state.db, &state.rules, &auth.0, body.0, clock::now()).await?;
+    let id = view.stored.request.id.to_string();
+    let duplicates = service::possible_duplicates(&state.db, &auth.0, &id).await?;
     let mut response = HttpResponse::Created();
-    response.insert_header((
-        header::LOCATION,
-        format!("/api/v1/requests/{}", view.stored.request.id),
-    ));
-    Ok(respond(response, &view))
+    response.insert_header((header::LOCATION, format!("/api/v1/requests/{id}")));
+    Ok(respond_with(response, &view, Some(duplicates)))
 }
 
 #[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "requests",

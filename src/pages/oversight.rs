@@ -96,6 +96,8 @@ struct Dashboard<'a> {
     held_by_deactivated_users: i64,
     failed_mails: i64,
     letters: crate::service::dashboard::LetterFigures,
+    /// Closed as a duplicate in the last 90 days.
+    duplicates_closed: i64,
     open_chart: Vec<Bar>,
     on_time_chart: Vec<Bar>,
     kinds: Vec<KindRow>,
@@ -210,6 +212,7 @@ pub async fn dashboard(state: web::Data<AppState>, user: SignedIn) -> Result<Htt
             held_by_deactivated_users: figures.held_by_deactivated_users,
             failed_mails: figures.failed_mails,
             letters: figures.letters.clone(),
+            duplicates_closed: figures.last_90_days.duplicates_closed,
             open_chart: bars(by_status, max_open),
             on_time_chart: bars(on_time, 1.0),
             kinds,

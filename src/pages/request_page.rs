@@ -530,6 +530,8 @@ fn action_input(action: ActionName, pairs: &[(String, String)]) -> ActionInput {
         ActionName::Withdraw => ActionInput::Withdraw(WithdrawInput {
             reason: one("reason"),
             on: given_date("on"),
+            // The page names the other request by its reference; `act` looks it up.
+            duplicate_of: one("duplicate_of"),
         }),
         // The form sends every detail; what equals the registration is no change.
         ActionName::Correct => ActionInput::Correct(Box::new(CorrectInput {
@@ -632,25 +634,61 @@ pub async fn act(
         .iter()
         .find(|(k, _)| k == "version")
         .and_then(|(_, v)| v.parse::<i64>().ok());
-    let input = action_input(action, &pairs);
     let now = clock::now();
-    let mut posted =
-        match service::act(&state.db, &state.rules, &user.caller, &id, input, expected, now).await {
-            // Moved out of the caller's sight: the list says where it went.
-            Ok(view) if user.caller.view_of_request(&view.stored.on()).is_none() => {
-                let r = &view.stored.request;
-                return Ok(see_other(&format!(
-                    "/requests?verplaatst={}&naar={}",
-                    r.reference, r.team
-                )));
+    // The other request of a duplicate is named by its reference on the page.
+    let mut named = pairs.clone();
+    if let Some((_, typed)) = named
+        .iter_mut()
+        .find(|(k, v)| k == "duplicate_of" && !v.trim().is_empty())
+    {
+        match service::by_reference(&state.db, &state.rules, &user.caller, typed, now).await {
+            Ok(other) => *typed = other.stored.request.id.to_string(),
+            Err(ServiceError::NotFound(_)) => {
+                let posted = Posted {
+                    errors: HashMap::from([(
+                        "duplicate_of".to_string(),
+                        format!(
+                            "er is geen verzoek met kenmerk ‘{}’ dat u kunt zien",
+                            typed.trim()
+                        ),
+                    )]),
+                    ..Default::default()
+                };
+                return refused_page(&state, &user, &id, action, posted, pairs, now).await;
             }
-            // An action the requester must hear about leads on to its letter.
-            Ok(_) if LETTER_ACTIONS.contains(&action) => {
-                return Ok(see_other(&format!("/requests/{id}#correspondentie")))
-            }
-            Ok(_) => return Ok(see_other(&format!("/requests/{id}"))),
-            Err(error) => refusal(error)?,
-        };
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let input = action_input(action, &named);
+    let posted = match service::act(&state.db, &state.rules, &user.caller, &id, input, expected, now).await {
+        // Moved out of the caller's sight: the list says where it went.
+        Ok(view) if user.caller.view_of_request(&view.stored.on()).is_none() => {
+            let r = &view.stored.request;
+            return Ok(see_other(&format!(
+                "/requests?verplaatst={}&naar={}",
+                r.reference, r.team
+            )));
+        }
+        // An action the requester must hear about leads on to its letter.
+        Ok(_) if LETTER_ACTIONS.contains(&action) => {
+            return Ok(see_other(&format!("/requests/{id}#correspondentie")))
+        }
+        Ok(_) => return Ok(see_other(&format!("/requests/{id}"))),
+        Err(error) => refusal(error)?,
+    };
+    refused_page(&state, &user, &id, action, posted, pairs, now).await
+}
+
+/// The request page with the refused action's form as it was typed, and why.
+async fn refused_page(
+    state: &AppState,
+    user: &WebUser,
+    id: &str,
+    action: ActionName,
+    mut posted: Posted,
+    pairs: Vec<(String, String)>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<HttpResponse, PageError> {
     posted.action = action.code().to_string();
     for (name, value) in pairs {
         posted.values.entry(name).or_default().push(value);
@@ -660,7 +698,7 @@ pub async fn act(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let file = service::case_file(&state.db, &state.rules, &user.caller, &id, now).await?;
-    let letters = lines(&state, &user, &id).await;
-    Ok(render(&state, &user, file, letters, posted, status))
+    let file = service::case_file(&state.db, &state.rules, &user.caller, id, now).await?;
+    let letters = lines(state, user, id).await;
+    Ok(render(state, user, file, letters, posted, status))
 }

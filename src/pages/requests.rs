@@ -231,6 +231,13 @@ pub async fn register(
 #[template(path = "pages/registered.html")]
 struct Registered<'a> {
     user: &'a WebUser,
+    id: String,
+    version: i64,
+    /// Open requests of the same kind for the same requester or client: perhaps
+    /// this one twice (id, reference).
+    duplicates: Vec<(String, String)>,
+    /// Today as a form shows it.
+    today: String,
     reference: &'a str,
     kind: &'a str,
     team: &'a str,
@@ -246,12 +253,26 @@ pub async fn registered(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let user = user.0;
-    let view = service::get(&state.db, &state.rules, &user.caller, &id, clock::now()).await?;
+    let now = clock::now();
+    let view = service::get(&state.db, &state.rules, &user.caller, &id, now).await?;
+    let duplicates = if view.stored.request.status.is_terminal() {
+        Vec::new()
+    } else {
+        service::possible_duplicates(&state.db, &user.caller, &id)
+            .await?
+            .into_iter()
+            .map(|d| (d.id.to_string(), d.reference))
+            .collect()
+    };
     let r = &view.stored.request;
     Ok(page(
         StatusCode::OK,
         &Registered {
             user: &user,
+            id: r.id.to_string(),
+            version: r.version,
+            duplicates,
+            today: super::dates::shown(state.rules.today(now)),
             reference: &r.reference,
             kind: r.kind.code().label_nl(),
             team: r.team.as_str(),

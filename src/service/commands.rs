@@ -96,10 +96,16 @@ pub struct CompleteInput {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawInput {
+    /// Why (required, unless `duplicate_of` is given).
     pub reason: Option<String>,
     /// The day it was withdrawn.
     #[schema(value_type = NaiveDate)]
     pub on: String,
+    /// Closes the request as a duplicate of this one (the same request registered
+    /// twice): counted as `duplicate` in reports, never as withdrawn by the requester.
+    #[schema(value_type = Option<uuid::Uuid>)]
+    #[serde(default)]
+    pub duplicate_of: Option<String>,
 }
 
 /// `correct`: fixes what was registered. Give only what changes; a detail that may be
@@ -273,10 +279,18 @@ impl ActionInput {
                     recipients_note: given.recipients_note,
                     completed_on,
                 }),
-            ActionInput::Withdraw(given) => issues.date("on", &given.on).map(|on| Command::Withdraw {
-                reason: given.reason,
-                on,
-            }),
+            ActionInput::Withdraw(given) => {
+                let on = issues.date("on", &given.on);
+                let duplicate_of = match &given.duplicate_of {
+                    Some(id) => issues.uuid("duplicate_of", id).map(Some),
+                    None => Some(None),
+                };
+                on.zip(duplicate_of).map(|(on, duplicate_of)| Command::Withdraw {
+                    reason: given.reason,
+                    on,
+                    duplicate_of,
+                })
+            }
             ActionInput::Transfer(given) => {
                 issues
                     .parse("team", TeamCode::parse(given.team.trim()))

@@ -123,6 +123,9 @@ pub struct KindFigures {
 pub struct Window {
     pub since: NaiveDate,
     pub per_kind: BTreeMap<KindCode, KindFigures>,
+    /// Requests closed as a duplicate of another (registered twice) since `since`:
+    /// counted apart, never as withdrawn by the requester.
+    pub duplicates_closed: i64,
 }
 
 /// The privacy officer's overview, scoped to the teams the caller sees.
@@ -286,9 +289,13 @@ pub async fn dashboard(
     // Every letter belongs to a request of a team: the teams in sight, named even
     // for a caller who sees all, so that the counts read by team (the decisions
     // without a letter from their counters, migration 000019).
-    let letters =
-        db.read(move |conn| Ok::<_, ServiceError>(crate::storage::letters::counts(conn, &sight, since)?));
-    let (figures, decisions, mut window, letters) = try_join4(
+    let letters = db.read(move |conn| {
+        Ok::<_, ServiceError>((
+            crate::storage::letters::counts(conn, &sight, since)?,
+            store::duplicates_closed(conn, &sight, since)?,
+        ))
+    });
+    let (figures, decisions, mut window, (letters, duplicates_closed)) = try_join4(
         db.read(move |conn| {
             Ok::<_, ServiceError>(store::open_figures(conn, &scope, &sight_1, today, soon_until)?)
         }),
@@ -335,6 +342,7 @@ pub async fn dashboard(
         last_90_days: Window {
             since,
             per_kind: per_kind(&window),
+            duplicates_closed,
         },
     })
 }

@@ -44,6 +44,7 @@ pub struct AnnualReport {
 
 fn outcome_of(row: &ReportRow) -> ReportOutcome {
     match (row.status, row.outcome) {
+        (Status::Withdrawn, _) if row.duplicate_of.is_some() => ReportOutcome::Duplicate,
         (Status::Withdrawn, _) => ReportOutcome::Withdrawn,
         (_, Some(Outcome::Granted)) => ReportOutcome::Granted,
         (_, Some(Outcome::PartiallyGranted)) => ReportOutcome::PartiallyGranted,

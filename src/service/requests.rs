@@ -310,6 +310,41 @@ fn act_in(
             let (corrected, changed, issues) = intake.corrected(&correction.unwrap_or_default());
             (intake, *intake_changed, intake_issues) = (corrected, changed, issues);
         }
+        // The other request must be one the caller sees, and not itself closed as a
+        // duplicate (two requests closed as each other's duplicate leave none).
+        Command::Withdraw {
+            duplicate_of: Some(other),
+            ..
+        } if *other != r.id => {
+            let other_id = other.to_string();
+            let unknown = || {
+                ServiceError::invalid(
+                    "duplicate_of",
+                    format!("there is no request {other_id} that you can see"),
+                    "er is geen verzoek met dat kenmerk dat u kunt zien",
+                )
+            };
+            let found = load_visible_in(conn, caller, &other_id).map_err(|_| unknown())?;
+            if found
+                .0
+                .request
+                .withdrawal
+                .as_ref()
+                .is_some_and(|w| w.duplicate_of.is_some())
+            {
+                return Err(ServiceError::invalid(
+                    "duplicate_of",
+                    format!(
+                        "{} is itself closed as a duplicate; name the request that stays",
+                        found.0.request.reference
+                    ),
+                    format!(
+                        "{} is zelf gesloten als dubbel; noem het verzoek dat blijft",
+                        found.0.request.reference
+                    ),
+                ));
+            }
+        }
         _ => {}
     }
     if let Some(expected) = if_match {
@@ -407,6 +442,37 @@ fn load_visible_in(
         .view_of_request(&stored.on())
         .ok_or_else(|| not_found(id))?;
     Ok((stored, sight))
+}
+
+/// Another open request that may be the same one registered twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct PossibleDuplicate {
+    pub id: Uuid,
+    pub reference: String,
+}
+
+/// The open requests of the same kind, for the same requester or client, that the
+/// caller can see (`storage::requests::possible_duplicates`): said when a request is
+/// registered, so that a double registration is closed as a duplicate, not withdrawn.
+pub async fn possible_duplicates(
+    db: &Db,
+    caller: &Caller,
+    id: &str,
+) -> Result<Vec<PossibleDuplicate>, ServiceError> {
+    let id = parse_id(id)?;
+    let caller = caller.clone();
+    db.read(move |conn| {
+        let (stored, _) = load_visible_in(conn, &caller, &id)?;
+        Ok(store::possible_duplicates(conn, &stored)?
+            .into_iter()
+            .filter(|other| caller.view_of_request(&other.on()).is_some())
+            .map(|other| PossibleDuplicate {
+                id: other.request.id,
+                reference: other.request.reference,
+            })
+            .collect())
+    })
+    .await
 }
 
 /// One request, as far as the caller may see it.

@@ -205,6 +205,7 @@ fn synthetic(
             request.withdrawal = Some(Withdrawal {
                 reason: "Synthetisch: ingetrokken".into(),
                 on: day(2 + rng.below(20)),
+                duplicate_of: None,
             });
         }
         41..=52 if !request.kind.is_absolute() => {

@@ -424,6 +424,8 @@ pub struct ReportRow {
     pub execution_due: NaiveDate,
     pub decided_on: Option<NaiveDate>,
     pub completed_on: Option<NaiveDate>,
+    /// Closed as a duplicate of this request.
+    pub duplicate_of: Option<String>,
 }
 
 pub fn year_rows(conn: &mut DbConnection, year: i32) -> Result<Vec<ReportRow>, StorageError> {
@@ -441,6 +443,22 @@ pub fn year_rows(conn: &mut DbConnection, year: i32) -> Result<Vec<ReportRow>, S
             requests::execution_due,
             requests::decided_on,
             requests::completed_on,
+            requests::duplicate_of,
         ))
         .load(conn)?)
+}
+
+/// How many requests of the teams in `sight` were closed as duplicates since `since`
+/// (from the partial index `requests_duplicates_idx`).
+pub fn duplicates_closed(
+    conn: &mut DbConnection,
+    sight: &[TeamCode],
+    since: NaiveDate,
+) -> Result<i64, StorageError> {
+    Ok(requests::table
+        .filter(requests::duplicate_of.is_not_null())
+        .filter(requests::closed_on.ge(since))
+        .filter(requests::team.eq_any(sight))
+        .count()
+        .get_result(conn)?)
 }

@@ -66,6 +66,8 @@ pub struct RequestRecord {
     pub completion_days: Option<i32>,
     pub completed_on_time: Option<bool>,
     pub registered_by: Option<String>,
+    /// Closed as a duplicate of this request.
+    pub duplicate_of: Option<String>,
 }
 
 /// One row of `request_details`: the personal data and free text.
@@ -226,6 +228,11 @@ impl RequestRecord {
             completion_days: completed_on.map(|d| (d - r.received_on).num_days() as i32),
             completed_on_time: completed_on.map(|d| d <= deadlines.execution),
             registered_by: stored.registered_by.map(|u| u.to_string()),
+            duplicate_of: r
+                .withdrawal
+                .as_ref()
+                .and_then(|w| w.duplicate_of)
+                .map(|id| id.to_string()),
         }
     }
 
@@ -685,6 +692,10 @@ fn assemble(
         Status::Withdrawn => record.closed_on.map(|on| Withdrawal {
             reason: details.withdrawal_reason.clone().unwrap_or_default(),
             on,
+            duplicate_of: record
+                .duplicate_of
+                .as_deref()
+                .and_then(|id| Uuid::parse_str(id).ok()),
         }),
         _ => None,
     };
@@ -753,6 +764,78 @@ fn assemble(
             .as_deref()
             .and_then(|id| Uuid::parse_str(id).ok()),
     })
+}
+
+/// The open requests of the same kind as `stored` that may be the same request
+/// registered twice: the same requester (name, and e-mail address or phone number) or
+/// the same client (name, or client number). Names are compared folded (case and
+/// accents ignored), a phone number by its digits. At most 20, by reference.
+pub fn possible_duplicates(
+    conn: &mut DbConnection,
+    stored: &StoredRequest,
+) -> Result<Vec<StoredRequest>, StorageError> {
+    let intake = &stored.intake;
+    let client_name = |intake: &Intake| {
+        fold(match (&intake.subject.name, intake.requester.on_behalf()) {
+            (Some(name), true) => name,
+            _ => &intake.requester.name,
+        })
+    };
+    let (requester, client) = (fold(&intake.requester.name), client_name(intake));
+    let id = stored.request.id.to_string();
+    let open = ["completed", "refused", "withdrawn"];
+    let kind = stored.request.kind.code();
+    let mut candidates: Vec<String> = requester_keys::table
+        .filter(requester_keys::key.eq_any([&requester, &client]))
+        .filter(requester_keys::kind.eq(kind))
+        .filter(requester_keys::status.ne_all(open))
+        .filter(requester_keys::request_id.ne(&id))
+        .select(requester_keys::request_id)
+        .distinct()
+        .limit(50)
+        .load(conn)?;
+    if let Some(number) = intake.subject.client_reference.as_deref().map(client_key) {
+        candidates.extend(
+            request_details::table
+                .inner_join(requests::table)
+                .filter(request_details::client_key.eq(number))
+                .filter(requests::kind.eq(kind))
+                .filter(requests::status.ne_all(open))
+                .filter(requests::id.ne(&id))
+                .select(requests::id)
+                .limit(50)
+                .load::<String>(conn)?,
+        );
+    }
+    candidates.sort();
+    candidates.dedup();
+    let digits = |phone: &Option<String>| {
+        phone
+            .as_deref()
+            .map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>())
+            .filter(|d| !d.is_empty())
+    };
+    let same = |a: &Option<String>, b: &Option<String>| a.is_some() && a == b;
+    let mut found: Vec<StoredRequest> = load_many(conn, &candidates)?
+        .into_iter()
+        .filter(|other| {
+            let o = &other.intake;
+            let same_requester = fold(&o.requester.name) == requester
+                && (same(
+                    &o.requester.email.as_deref().map(str::to_lowercase),
+                    &intake.requester.email.as_deref().map(str::to_lowercase),
+                ) || same(&digits(&o.requester.phone), &digits(&intake.requester.phone)));
+            let same_client = client_name(o) == client
+                || same(
+                    &o.subject.client_reference.as_deref().map(client_key),
+                    &intake.subject.client_reference.as_deref().map(client_key),
+                );
+            same_requester || same_client
+        })
+        .collect();
+    found.sort_by(|a, b| a.request.reference.cmp(&b.request.reference));
+    found.truncate(20);
+    Ok(found)
 }
 
 pub fn id_by_reference(conn: &mut DbConnection, reference: &str) -> Result<Option<String>, StorageError> {

@@ -55,6 +55,7 @@ diesel::table! {
         completed_on_time -> Nullable<Bool>,
         registered_by -> Nullable<Text>,
         anonymised_at -> Nullable<Timestamp>,
+        duplicate_of -> Nullable<Text>,
     }
 }
 

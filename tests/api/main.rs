@@ -18,6 +18,7 @@
 //! | `openapi` | HTTP for the served document | generates the document in-process to compare it with `docs/openapi.json` |
 //! | `schema` | — | runs the migrations of both backends and lists the columns |
 //! | `setup` | — | reads the README, `Cargo.toml`, `Cargo.lock` (and the manifests cargo unpacked for it), the `Dockerfile` and `docker-compose.yml` |
+//! | `duplicates` | HTTP and the pages | — |
 //! | `walkthrough` | the shell blocks of the README's "A first request" and of `docs/api.md`, run verbatim by `bash` with the built binary and `curl` | — |
 //! | `letters` | HTTP and the pages; the PDFs read with `pdftotext` and `qpdf`; e-mail through a real SMTP server over TLS on 127.0.0.1 (a CA of the test's own, trusted with `AVG_LOKET_MAIL_CA_FILE`); `avg-loket purge` and `audit verify` | calls `service::letters::deliver` with a chosen `now`, as the background loop does |
 //! | `letter_layout` | — | composes letters from the sample cases and renders them in-process as the service does, to read each page and each word's box with `pdftotext` (names in every accepted script, the signature with its paragraph, long words within the margin) |
@@ -38,6 +39,7 @@ mod backup;
 mod cli;
 mod corrections;
 mod dashboard;
+mod duplicates;
 mod errors;
 mod faults;
 mod health;

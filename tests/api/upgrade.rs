@@ -193,7 +193,7 @@ async fn a_register_of_the_oldest_supported_schema_upgrades_with_every_request_e
         }
         reverted
     };
-    assert_eq!(reverted.len(), 18, "{reverted:?}");
+    assert_eq!(reverted.len(), 20, "{reverted:?}");
     {
         // The first version's register indeed: no letters, no sessions, no search keys.
         use diesel::RunQueryDsl;
