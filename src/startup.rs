@@ -81,6 +81,7 @@ impl Application {
         });
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(from_fn(crate::pages::remember_where_forms_led))
                 .wrap(ErrorHandlers::new().default_handler(problem::problem_for_plain_errors))
                 .wrap(from_fn(headers::security_headers))
                 .wrap(from_fn(request_log::log_request))

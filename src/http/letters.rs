@@ -187,7 +187,7 @@ pub async fn finalise(
 }
 
 #[utoipa::path(post, path = "/api/v1/letters/{id}/send", tag = "letters",
-    params(("id" = uuid::Uuid, Path, description = "The letter's id")),
+    params(("id" = uuid::Uuid, Path, description = "The letter's id"), ("Idempotency-Key" = Option<String>, Header, description = "Any printable text up to 255 characters: the same key with the same call from the same user within 24 hours answers what the first call answered (`Idempotent-Replayed: true`) and changes nothing; with another call it is 422")),
     request_body = SendInput,
     responses(
         (status = 200, description = "By e-mail: made final and queued (`status: queued`), delivered by the worker. By post: a letter made final with `finalise` is recorded as posted on `sent_on` (default today, not before `dated_on`) and never changes; a draft is made final dated `sent_on` and recorded as posted that day in one step", body = LetterView),

@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod dashboard;
 pub mod health;
+pub mod idempotency;
 pub mod json;
 pub mod letters;
 pub mod metrics;
@@ -36,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PayloadConfig::new(json::MAX_BODY_BYTES))
+                .wrap(actix_web::middleware::from_fn(idempotency::once))
                 .wrap(actix_web::middleware::from_fn(auth::authenticate))
                 .service(
                     web::resource("/teams")

@@ -328,6 +328,7 @@ fn respond_with(
 }
 
 #[utoipa::path(post, path = "/api/v1/requests", tag = "requests",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Any printable text up to 255 characters: the same key with the same call from the same user within 24 hours answers what the first call answered (`Idempotent-Replayed: true`) and changes nothing; with another call it is 422")),
     request_body = RegistrationInput,
     responses(
         (status = 201, description = "Registered; `Location` names the new request. The front desk gets its status and deadlines only. `possible_duplicates` lists the open requests of the same kind for the same requester or client", body = RequestAnswer),
@@ -532,6 +533,7 @@ fn action_input(action: ActionName, body: &Bytes) -> Result<ActionInput, ApiErro
     params(
         ("id" = String, Path, description = "The request's id (UUID)"),
         ("action" = ActionName, Path, description = "One of `allowed_actions` of the request"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Any printable text up to 255 characters: the same key with the same call from the same user within 24 hours answers what the first call answered (`Idempotent-Replayed: true`) and changes nothing; with another call it is 422"),
         ("If-Match" = Option<String>, Header, description = "The `ETag` last seen: the action is refused if the request changed since"),
     ),
     request_body(content = ActionInput, description = "The fields of the action"),

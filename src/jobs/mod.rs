@@ -69,6 +69,9 @@ impl Background {
                     if let Err(error) = crate::service::sessions::forget_kept_forms(&db, now).await {
                         tracing::error!(%error, "forgetting kept forms failed");
                     }
+                    if let Err(error) = crate::service::written_once::forget_old_keys(&db, now).await {
+                        tracing::error!(%error, "forgetting idempotency and form keys failed");
+                    }
                     if let Err(error) = sweep(&db, &rules, &mail, now).await {
                         tracing::error!(%error, "reminder sweep failed");
                     }

@@ -22,6 +22,10 @@ pub enum PageError {
         location: String,
         cookie: Box<actix_web::cookie::Cookie<'static>>,
     },
+    /// The same form was sent before (a double-click): not carried out again; the
+    /// browser goes where the first went.
+    #[error("form sent before")]
+    AlreadySent { location: String },
     /// A form without this session's CSRF token, or one that cannot be read.
     #[error("form not accepted")]
     BadForm,
@@ -81,9 +85,9 @@ impl From<ServiceError> for PageError {
 impl ResponseError for PageError {
     fn status_code(&self) -> StatusCode {
         match self {
-            PageError::NotSignedIn { reading: true, .. } | PageError::FormKept { .. } => {
-                StatusCode::SEE_OTHER
-            }
+            PageError::NotSignedIn { reading: true, .. }
+            | PageError::FormKept { .. }
+            | PageError::AlreadySent { .. } => StatusCode::SEE_OTHER,
             PageError::NotSignedIn { reading: false, .. } | PageError::BadForm | PageError::Forbidden(_) => {
                 StatusCode::FORBIDDEN
             }
@@ -103,6 +107,11 @@ impl ResponseError for PageError {
                 };
                 return HttpResponse::SeeOther()
                     .insert_header((header::LOCATION, location))
+                    .finish();
+            }
+            PageError::AlreadySent { location } => {
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, location.as_str()))
                     .finish();
             }
             PageError::FormKept { location, cookie } => {

@@ -23,6 +23,7 @@ mod oversight;
 mod request_page;
 mod requests;
 mod session;
+pub use session::remember_where_forms_led;
 
 pub use error::PageError;
 pub use session::{CheckedForm, SignedIn};

@@ -8,7 +8,7 @@ use std::pin::Pin;
 use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::dev::Payload;
 use actix_web::http::{Method, StatusCode};
-use actix_web::{web, FromRequest, HttpRequest, HttpResponse};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -168,6 +168,60 @@ pub async fn kept_form(state: &AppState, req: &HttpRequest, user: &WebUser) -> O
         .flatten()
 }
 
+/// The one-use key of the form being carried out, for [`remember_where_forms_led`].
+#[derive(Clone)]
+struct FormKey(String);
+
+/// Marks a form's key as used; where its first use led when it was used before (a
+/// first use still under way is waited for a few seconds, then the form's page).
+async fn first_use(state: &AppState, user: &WebUser, key: &str, path: &str) -> Option<String> {
+    use crate::service::written_once;
+    let user_id = user.caller.user_id.to_string();
+    match written_once::use_form_key(&state.db, &user_id, key, clock::now()).await {
+        Ok(None) => None,
+        Ok(Some(Some(location))) => Some(location),
+        Ok(Some(None)) => {
+            for _ in 0..25 {
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                if let Ok(Some(location)) = written_once::form_outcome(&state.db, key).await {
+                    return Some(location);
+                }
+            }
+            Some(form_page(path))
+        }
+        Err(error) => {
+            tracing::error!(%error, "a form key could not be checked");
+            None
+        }
+    }
+}
+
+/// Middleware around the pages: where a form led (the `Location` it was answered
+/// with, or its own page when it was answered with a page), kept with its key, so that
+/// the same form sent again goes there too.
+pub async fn remember_where_forms_led(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let path = req.path().to_string();
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let response = next.call(req).await?;
+    let key = response.request().extensions().get::<FormKey>().cloned();
+    if let (Some(FormKey(key)), Some(state)) = (key, state) {
+        let location = response
+            .headers()
+            .get(actix_web::http::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .filter(|_| response.status().is_redirection())
+            .unwrap_or_else(|| form_page(&path));
+        if let Err(error) = crate::service::written_once::form_led_to(&state.db, &key, &location).await {
+            tracing::error!(%error, "where a form led was not kept");
+        }
+    }
+    Ok(response)
+}
+
 /// The field of a kept form that names where it was sent.
 pub const SENT_TO: &str = "_sent_to";
 
@@ -269,6 +323,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for CheckedForm<T> {
                 // another tab): shown again, filled in, to be sent once more. A post
                 // from another site carries no session cookie (`SameSite=Strict`).
                 return Err(keep(&state, &req, session_secret, pairs, true).await);
+            }
+            // Sent before (a double-click, a resubmitted page): not carried out again;
+            // the browser goes where the first went.
+            if let Some((_, key)) = pairs.iter().find(|(name, v)| name == "form_key" && !v.is_empty()) {
+                if let Some(location) = first_use(&state, &user, key, req.path()).await {
+                    return Err(PageError::AlreadySent { location });
+                }
+                req.extensions_mut().insert(FormKey(key.clone()));
             }
             let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| PageError::BadForm)?;
             Ok(CheckedForm { user, form, pairs })

@@ -22,6 +22,7 @@ pub mod retention;
 pub mod seed;
 pub mod sessions;
 pub mod sign_in;
+pub mod written_once;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;

@@ -54,6 +54,14 @@ pub struct WebUser {
     pub with_provider: bool,
 }
 
+impl WebUser {
+    /// A fresh key for one form of a page: the form is carried out once, however often
+    /// it is sent (`service::written_once::use_form_key`).
+    pub fn form_key(&self) -> String {
+        random_hex()
+    }
+}
+
 /// Checks `token` and opens a session for its user.
 pub async fn sign_in(
     db: &Db,

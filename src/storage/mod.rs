@@ -26,6 +26,7 @@ pub mod sessions;
 mod sql;
 pub mod teams;
 pub mod users;
+pub mod written_once;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};

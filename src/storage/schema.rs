@@ -274,6 +274,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> Text,
+        key -> Text,
+        fingerprint -> Text,
+        status -> Nullable<Integer>,
+        location -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        content_type -> Nullable<Text>,
+        body -> Nullable<Binary>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    form_keys (key_hash) {
+        key_hash -> Text,
+        user_id -> Text,
+        outcome -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(letters -> requests (request_id));
 diesel::joinable!(team_members -> users (user_id));
 diesel::joinable!(team_members -> teams (team));
@@ -299,4 +322,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     letters,
     oidc_attempts,
     kept_forms,
+    idempotency_keys,
+    form_keys,
 );

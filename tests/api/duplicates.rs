@@ -227,3 +227,122 @@ async fn the_confirmation_page_offers_to_close_a_double_registration() {
         "received"
     );
 }
+
+/// The same `Idempotency-Key` with the same call answers what the first answered and
+/// registers nothing more; with another body it is refused; a key that is no key too.
+#[actix_web::test]
+async fn an_idempotency_key_makes_a_repeated_call_answer_the_first_answer() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let body = registration("access", "2026-11-02");
+    let key = [("Idempotency-Key", "front-desk-call-0930")];
+    let first = app.post_json_with("/api/v1/requests", &body, &key).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let again = app.post_json_with("/api/v1/requests", &body, &key).await;
+    assert_eq!(again.status, 201);
+    assert_eq!(again.body, first.body, "the same answer");
+    assert_eq!(again.header("location"), first.header("location"));
+    assert_eq!(again.header("etag"), first.header("etag"));
+    assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
+    assert_eq!(
+        app.get("/api/v1/requests").await.body["total"],
+        1,
+        "registered once"
+    );
+
+    let mut other = body.clone();
+    other["requester"]["name"] = json!("K. Smit");
+    let refused = app.post_json_with("/api/v1/requests", &other, &key).await;
+    refused.assert_problem(422);
+    assert_eq!(refused.error_fields(), ["Idempotency-Key"]);
+    let long = "k".repeat(256);
+    let too_long = app
+        .post_json_with("/api/v1/requests", &body, &[("Idempotency-Key", long.as_str())])
+        .await;
+    too_long.assert_problem(422);
+    assert_eq!(app.get("/api/v1/requests").await.body["total"], 1);
+
+    // An action: the repeat is answered as the first, not refused as not allowed now.
+    let id = id(&first.body);
+    let assign = json!({"assignee": app.worker("AMW").id});
+    let action_key = [("Idempotency-Key", "assign-1")];
+    let path = format!("/api/v1/requests/{id}/actions/assign");
+    let done = app.post_json_with(&path, &assign, &action_key).await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    let repeat = app.post_json_with(&path, &assign, &action_key).await;
+    assert_eq!(repeat.status, 200);
+    assert_eq!(repeat.body["version"], done.body["version"], "not assigned twice");
+    let events = app.event_actions(&id).await;
+    assert_eq!(events.iter().filter(|a| *a == "assign").count(), 1, "{events:?}");
+    // A refusal is kept too: the same invalid call answers the same.
+    let invalid = json!({"kind": "access"});
+    let bad_key = [("Idempotency-Key", "bad-1")];
+    let first_bad = app.post_json_with("/api/v1/requests", &invalid, &bad_key).await;
+    let second_bad = app.post_json_with("/api/v1/requests", &invalid, &bad_key).await;
+    assert_eq!(
+        (first_bad.status.as_u16(), second_bad.status.as_u16()),
+        (422, 422)
+    );
+    assert_eq!(first_bad.body, second_bad.body);
+}
+
+/// A form sent twice — one after the other, or at once as a double-click does —
+/// registers one request, and both answers lead to its confirmation.
+#[actix_web::test]
+async fn a_double_submitted_form_registers_once() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let desk = app.create_user("front_desk", &[]).await;
+    let session = sign_in(&app, &desk.token).await;
+    let form = get(&app, "/requests/new", &[&session]).await;
+    let key_of = |page: &crate::helpers::TestResponse| {
+        let at = page.text.find("name=\"form_key\" value=\"").expect("a form key") + 23;
+        page.text[at..].split('"').next().unwrap().to_string()
+    };
+    let fields = |csrf: String, key: String| {
+        vec![
+            ("csrf", csrf),
+            ("form_key", key),
+            ("kind", "access".to_string()),
+            ("channel", "phone".to_string()),
+            ("received_on", "2-11-2026".to_string()),
+            ("team", "AMW".to_string()),
+            ("requester_name", "J. de Vries".to_string()),
+            ("relation", "self".to_string()),
+            ("age_band", "adult".to_string()),
+        ]
+    };
+    let once = fields(csrf_of(&form), key_of(&form));
+    let borrowed: Vec<(&str, &str)> = once.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let first = post(&app, "/requests/new", &[&session], &borrowed).await;
+    let second = post(&app, "/requests/new", &[&session], &borrowed).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.text);
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.text);
+    assert_eq!(
+        first.header("location"),
+        second.header("location"),
+        "to the same confirmation"
+    );
+    assert_eq!(app.get("/api/v1/requests").await.body["total"], 1);
+
+    // Two at once.
+    let form = get(&app, "/requests/new", &[&session]).await;
+    let at_once = fields(csrf_of(&form), key_of(&form));
+    let borrowed: Vec<(&str, &str)> = at_once.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let cookies = [session.as_str()];
+    let (a, b) = tokio::join!(
+        post(&app, "/requests/new", &cookies, &borrowed),
+        post(&app, "/requests/new", &cookies, &borrowed)
+    );
+    assert_eq!(
+        (a.status, b.status),
+        (StatusCode::SEE_OTHER, StatusCode::SEE_OTHER)
+    );
+    assert_eq!(a.header("location"), b.header("location"));
+    assert!(a.header("location").unwrap().ends_with("/bevestiging"));
+    assert_eq!(
+        app.get("/api/v1/requests").await.body["total"],
+        2,
+        "one more, not two"
+    );
+}
