@@ -582,7 +582,35 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
     }
 }
 
+/// Takes group and others off the SQLite database (and its journal) and the file mail
+/// outbox, which an earlier version created with the system's default mode.
+fn restrict_existing_files(settings: &Settings) {
+    let mut paths = Vec::new();
+    if let crate::configuration::DatabaseUrl::Sqlite(path) = &settings.database_url {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            paths.push(std::path::PathBuf::from(name));
+        }
+    }
+    if let crate::configuration::MailUrl::File(dir) = &settings.mail_url {
+        paths.push(dir.clone());
+    }
+    for path in paths {
+        match crate::private_files::restrict(&path) {
+            Ok(changed) if !changed.is_empty() => tracing::warn!(
+                path = %path.display(),
+                files = changed.len(),
+                "group and others could read this: now only this user can"
+            ),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(path = %path.display(), %error, "could not restrict who reads this"),
+        }
+    }
+}
+
 fn serve(settings: Settings) -> Result<(), CliError> {
+    restrict_existing_files(&settings);
     actix_web::rt::System::new().block_on(async move {
         let backend = settings.database_url.backend_name();
         let application = Application::build(settings.clone())?;

@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod mail;
 pub mod oidc;
 pub mod pages;
+pub mod private_files;
 pub mod service;
 pub mod startup;
 pub mod storage;

@@ -8,6 +8,8 @@ use avg_loket::configuration::Settings;
 use avg_loket::telemetry;
 
 fn main() -> ExitCode {
+    // The database, backups and mail files are this user's alone.
+    avg_loket::private_files::restrict_new_files();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => match error.kind() {

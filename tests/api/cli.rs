@@ -722,3 +722,65 @@ async fn a_burst_of_wrong_tokens_is_refused_after_the_limit_and_logged_once() {
         "no token in the log"
     );
 }
+
+/// The database, a backup, the mail outbox and a mail in it are the service user's
+/// alone (no access for group or others), and a database an earlier version left
+/// readable by others is closed at start.
+#[actix_web::test]
+async fn the_files_the_service_writes_are_readable_by_its_own_user_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let token = add_privacy_officer(dir.path());
+    let run = |args: &[&str]| {
+        let output = avg_loket(dir.path(), &[]).args(args).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {}", stderr_of(&output));
+        output
+    };
+    run(&["team", "add", "--code", "AMW", "--name", "Maatschappelijk werk"]);
+    run(&[
+        "user",
+        "add",
+        "--name",
+        "Mira Jansen",
+        "--email",
+        "mira@zorg.example",
+        "--role",
+        "caseworker",
+        "--team",
+        "AMW",
+    ]);
+    let database = dir.path().join("avg-loket.db");
+    std::fs::set_permissions(&database, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    let mut served = Served::start(dir.path(), &[]);
+    let client = awc::Client::default();
+    let registered = read(
+        client
+            .post(format!("{}/api/v1/requests", served.address))
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .send_json(&crate::helpers::registration("access", "2026-11-02"))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(registered.status, 201, "{}", registered.text);
+    served.terminate();
+    // A morning's reminders: the request has nobody yet, its team manager or the
+    // privacy officer hears; the mail lands in the file outbox.
+    run(&["remind", "--once", "--now", "2026-12-07T08:00:00+01:00"]);
+    run(&["backup", "--to", "kopie.db"]);
+
+    let outbox = dir.path().join("mail-outbox");
+    let mails: Vec<std::path::PathBuf> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(!mails.is_empty(), "a mail was written");
+    let mut checked = vec![database.clone(), dir.path().join("kopie.db"), outbox.clone()];
+    checked.extend(mails);
+    for path in checked {
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{} is {:o}", path.display(), mode & 0o777);
+    }
+}
