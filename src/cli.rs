@@ -511,6 +511,12 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
             }
             println!("{}: ok", path.display());
             print!("{}", organisation_summary(&organisation));
+            if organisation.is_example() {
+                println!(
+                    "warning:          this is still the example of a fictitious foundation (its addresses end in .example): \
+                     put in your own organisation's name, addresses, privacy officer and texts before a letter goes out"
+                );
+            }
             if !templates.overridden().is_empty() {
                 println!(
                     "letter templates replaced: {} (each says all it must)",

@@ -635,6 +635,27 @@ pub enum OrganisationFileError {
     },
 }
 
+impl OrganisationFileError {
+    /// The same in Dutch, for the pages.
+    pub fn dutch(&self) -> String {
+        match self {
+            OrganisationFileError::Missing(path) => format!(
+                "{path} bestaat niet; kopieer organisation.example.toml naar {path}, vul het in en controleer het met `avg-loket organisation check`"
+            ),
+            OrganisationFileError::Unreadable(path, error) => format!("{path} is niet te lezen ({error})"),
+            OrganisationFileError::Syntax(path, error) => format!("{path} is geen geldig TOML-bestand ({error})"),
+            OrganisationFileError::Invalid { path, issues } => format!(
+                "in {path} moet nog worden aangepast: {}",
+                issues
+                    .iter()
+                    .map(|i| format!("{} ({})", i.field, i.message.nl))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        }
+    }
+}
+
 /// Reads and checks the organisation file. A relative `logo` is read next to the file
 /// and must exist.
 pub fn load_organisation(

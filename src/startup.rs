@@ -60,9 +60,6 @@ impl Application {
             .port();
         let rules = Rules::from_settings(&settings);
         let letters = LetterSetup::load(&settings).map_err(StartupError::Letters)?;
-        if let Err(why) = &letters.organisation {
-            tracing::warn!(reason = %why.en, "letters are off until the organisation file is in place");
-        }
         let sign_in_limit = wiring::sign_in_limit::SignInLimit::new(settings.signin_failures_per_minute);
         let oidc = settings
             .oidc

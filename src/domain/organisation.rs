@@ -131,6 +131,20 @@ pub struct Organisation {
 }
 
 impl Organisation {
+    /// Is this still the example of the repository (a fictitious foundation)? Its
+    /// addresses are in `.example`, a domain no real organisation has.
+    pub fn is_example(&self) -> bool {
+        let fictitious = |address: &str| {
+            address
+                .trim_end_matches('/')
+                .to_ascii_lowercase()
+                .ends_with(".example")
+        };
+        fictitious(&self.email)
+            || fictitious(&self.privacy_officer.email)
+            || self.website.as_deref().is_some_and(fictitious)
+    }
+
     /// A standard text of a completion letter (`texts.access.purposes`).
     pub fn text(&self, kind: KindCode, name: &str) -> Option<&str> {
         self.texts.get(&kind)?.get(name).map(String::as_str)

@@ -148,6 +148,10 @@ struct RequestPage<'a> {
     suggested: Option<&'static str>,
     /// Letters are set up (the organisation file is in place), and the caller may write them.
     may_write_letters: bool,
+    /// Why no letter can be drafted now (the organisation file is missing or wrong).
+    letters_off: Option<String>,
+    /// The organisation file is still the repository's example.
+    example_organisation: bool,
 }
 
 impl RequestPage<'_> {
@@ -235,6 +239,7 @@ fn render(
     let intake = &view.stored.intake;
     let today = state.rules.today(clock::now());
     let full = view.sight == View::Full;
+    let organisation = state.letters.organisation();
     let open_due = view.open_deadline();
     let events = file
         .timeline
@@ -432,7 +437,13 @@ fn render(
             .filter(|k| k.template(r).is_ok())
             .map(|k| (k.code(), k.label_nl()))
             .collect(),
-        may_write_letters: state.letters.organisation.is_ok() && user.caller.role != Role::Auditor,
+        may_write_letters: organisation.is_ok() && user.caller.role != Role::Auditor,
+        letters_off: match (&organisation, user.caller.role) {
+            (_, Role::Auditor) => None,
+            (Err(why), _) => Some(why.nl.clone()),
+            (Ok(_), _) => None,
+        },
+        example_organisation: organisation.as_ref().is_ok_and(|o| o.is_example()),
     };
     page(status, &template)
 }

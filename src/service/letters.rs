@@ -44,52 +44,140 @@ use crate::storage::{audit, teams, users, Db, DbConnection};
 /// whether e-mail may carry them.
 #[derive(Clone)]
 pub struct LetterSetup {
-    /// Why there is no organisation profile, when there is none.
-    pub organisation: Result<Arc<Organisation>, Message>,
-    /// The logo's format (`png`, `svg`) and bytes.
-    pub logo: Option<Arc<(String, Vec<u8>)>>,
+    /// The organisation file, read again when it changes.
+    organisation: Arc<OrganisationSource>,
     pub templates: Arc<Templates>,
     /// Why letters cannot go by e-mail here (the mail transport is not encrypted).
     pub email: Result<(), Message>,
 }
 
-impl LetterSetup {
-    /// Reads the organisation file and the template overrides. A missing or wrong
-    /// organisation file leaves letters refused (with the reason); a broken override
-    /// is an error: the service should not start with it.
-    pub fn load(settings: &Settings) -> Result<LetterSetup, String> {
-        let (organisation, logo) = match crate::configuration::load_organisation(&settings.organisation_file) {
-            Ok(organisation) => {
-                let logo = match &organisation.logo {
-                    Some(path) => {
-                        let at = settings
-                            .organisation_file
-                            .parent()
-                            .unwrap_or(Path::new("."))
-                            .join(path);
-                        let bytes = std::fs::read(&at).map_err(|e| format!("logo {}: {e}", at.display()))?;
-                        let format = if path.to_ascii_lowercase().ends_with(".svg") { "svg" } else { "png" };
+/// The organisation file and what was read from it: read again, without a restart,
+/// when the file's time or size changes (or it appears or goes).
+struct OrganisationSource {
+    path: std::path::PathBuf,
+    read: std::sync::RwLock<OrganisationRead>,
+}
+
+#[derive(Clone)]
+struct OrganisationRead {
+    /// The file's modification time and size when it was read (`None`: no file).
+    stamp: Option<(std::time::SystemTime, u64)>,
+    /// Why there is no organisation profile, when there is none.
+    organisation: Result<Arc<Organisation>, Message>,
+    /// The logo's format (`png`, `svg`) and bytes.
+    logo: Option<Arc<(String, Vec<u8>)>>,
+}
+
+fn stamp_of(path: &Path) -> Option<(std::time::SystemTime, u64)> {
+    let metadata = std::fs::metadata(path).ok()?;
+    Some((metadata.modified().ok()?, metadata.len()))
+}
+
+impl OrganisationSource {
+    /// Reads the file as it is now: the organisation and its logo, or why letters
+    /// cannot be written.
+    fn read_now(path: &Path) -> OrganisationRead {
+        let stamp = stamp_of(path);
+        let refused = |en: String, nl: String| OrganisationRead {
+            stamp,
+            organisation: Err(Message::new(en, nl)),
+            logo: None,
+        };
+        let organisation = match crate::configuration::load_organisation(path) {
+            Ok(organisation) => organisation,
+            Err(error) => {
+                return refused(
+                    format!("letters need the organisation file: {error}"),
+                    format!("brieven hebben het organisatiebestand nodig: {}", error.dutch()),
+                )
+            }
+        };
+        let logo = match &organisation.logo {
+            Some(logo) => {
+                let at = path.parent().unwrap_or(Path::new(".")).join(logo);
+                match std::fs::read(&at) {
+                    Ok(bytes) => {
+                        let format = if logo.to_ascii_lowercase().ends_with(".svg") {
+                            "svg"
+                        } else {
+                            "png"
+                        };
                         Some(Arc::new((format.to_string(), bytes)))
                     }
-                    None => None,
-                };
-                (Ok(Arc::new(organisation)), logo)
+                    Err(error) => {
+                        return refused(
+                            format!(
+                                "the logo {} of the organisation file cannot be read: {error}",
+                                at.display()
+                            ),
+                            format!(
+                                "het logo {} van het organisatiebestand is niet te lezen: {error}",
+                                at.display()
+                            ),
+                        )
+                    }
+                }
             }
-            Err(error) => (
-                Err(Message::new(
-                    format!("letters need the organisation file: {error}. Start from organisation.example.toml (see docs/letters.md) and check it with `avg-loket organisation check`"),
-                    format!("brieven hebben het organisatiebestand nodig: {error}. Begin met organisation.example.toml (zie docs/letters.md) en controleer het met `avg-loket organisation check`"),
-                )),
-                None,
-            ),
+            None => None,
         };
+        OrganisationRead {
+            stamp,
+            organisation: Ok(Arc::new(organisation)),
+            logo,
+        }
+    }
+
+    /// What the file says now: read again when it changed since it was last read.
+    fn current(&self) -> OrganisationRead {
+        let stamp = stamp_of(&self.path);
+        {
+            let read = self.read.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if read.stamp == stamp {
+                return read.clone();
+            }
+        }
+        let fresh = Self::read_now(&self.path);
+        match &fresh.organisation {
+            Ok(_) => tracing::info!(path = %self.path.display(), "organisation file read"),
+            Err(why) => {
+                tracing::warn!(reason = %why.en, "letters are off until the organisation file is in place")
+            }
+        }
+        *self.read.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = fresh.clone();
+        fresh
+    }
+}
+
+impl LetterSetup {
+    /// Reads the organisation file and the template overrides. A missing or wrong
+    /// organisation file leaves letters refused (with the reason) until it is put
+    /// right, which is noticed without a restart; a broken override is an error: the
+    /// service should not start with it.
+    pub fn load(settings: &Settings) -> Result<LetterSetup, String> {
+        let path = settings.organisation_file.clone();
+        let read = OrganisationSource::read_now(&path);
+        if let Err(why) = &read.organisation {
+            tracing::warn!(reason = %why.en, "letters are off until the organisation file is in place");
+        }
         let templates = Arc::new(templates_of(settings)?);
         Ok(LetterSetup {
-            organisation,
-            logo,
+            organisation: Arc::new(OrganisationSource {
+                path,
+                read: std::sync::RwLock::new(read),
+            }),
             templates,
             email: email_allowed(&settings.mail_url),
         })
+    }
+
+    /// The organisation as the file says it now, or why letters cannot be written.
+    pub fn organisation(&self) -> Result<Arc<Organisation>, Message> {
+        self.organisation.current().organisation
+    }
+
+    /// The organisation's logo, as the file says it now.
+    pub fn logo(&self) -> Option<Arc<(String, Vec<u8>)>> {
+        self.organisation.current().logo
     }
 }
 
@@ -320,7 +408,7 @@ fn denied(id: &str) -> impl Fn(Denied) -> ServiceError + '_ {
 }
 
 fn organisation(setup: &LetterSetup) -> Result<Arc<Organisation>, ServiceError> {
-    setup.organisation.clone().map_err(ServiceError::Conflict)
+    setup.organisation().map_err(ServiceError::Conflict)
 }
 
 /// Everything needed to compose one letter, read in one go.
@@ -785,7 +873,7 @@ async fn render(
     date: NaiveDate,
 ) -> Result<Vec<u8>, ServiceError> {
     use chrono::Datelike;
-    let logo = setup.logo.clone();
+    let logo = setup.logo();
     let started = std::time::Instant::now();
     let letter_id = ident.clone();
     let bytes = tokio::task::spawn_blocking(move || {
@@ -1206,7 +1294,7 @@ pub async fn deliver(
     now: impl Fn() -> DateTime<Utc>,
 ) -> Result<LetterDelivery, ServiceError> {
     let mut report = LetterDelivery::default();
-    let Ok(organisation) = setup.organisation.clone() else {
+    let Ok(organisation) = setup.organisation() else {
         return Ok(report);
     };
     if setup.email.is_err() {

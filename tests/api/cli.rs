@@ -588,9 +588,18 @@ fn organisation_check_accepts_the_example_and_names_every_field_to_fix() {
         "privacy officer:  F. Gerritsen",
         "district court within six weeks (UAVG art. 35)",
         "access (6; for a representative 6), portability (1; for a representative 1)",
+        "warning:          this is still the example of a fictitious foundation",
     ] {
         assert!(summary.contains(line), "'{line}' in {summary}");
     }
+    // One's own organisation: no warning.
+    let own = example
+        .replace("welzijnvoorbeeldstad.example", "welzijn-hoorn.nl")
+        .replace("Stichting Welzijn Voorbeeldstad", "Stichting Welzijn Hoorn");
+    std::fs::write(dir.path().join("eigen.toml"), own).unwrap();
+    let output = check(&[], &["--file", "eigen.toml"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("warning"));
 
     // Another file, named by the setting: every broken field, by its path.
     let broken = example

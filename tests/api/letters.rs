@@ -1309,3 +1309,57 @@ async fn a_name_that_no_letter_can_print_is_refused_naming_the_character() {
     let listed = app.get("/api/v1/requests").await;
     assert_eq!(listed.body["total"], 0, "nothing was registered");
 }
+
+/// The organisation file put in place, or changed, while the service runs is used by
+/// the next draft, without a restart; until then the Correspondentie panel says why
+/// no letter can be drafted.
+#[actix_web::test]
+async fn the_organisation_file_is_read_again_when_it_changes() {
+    use crate::pages::{get, shows, sign_in};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("organisation.toml");
+    let app = spawn_app_with(&[("AVG_LOKET_ORGANISATION_FILE", file.to_str().unwrap())]).await;
+    app.create_team("AMW").await;
+    let request = id(&app.register(&with_address("access", "2026-11-02")).await);
+    let refused = app
+        .post_json(
+            &format!("/api/v1/requests/{request}/letters"),
+            &json!({"kind": "acknowledgement"}),
+        )
+        .await;
+    refused.assert_problem(409);
+    assert!(refused.text.contains("organisation.toml"), "{}", refused.text);
+    let session = sign_in(&app, &app.admin.token).await;
+    let page = get(&app, &format!("/requests/{request}"), &[&session]).await;
+    shows(
+        &page,
+        "Er kan nu geen brief worden opgesteld: brieven hebben het organisatiebestand nodig:",
+    );
+    shows(&page, "bestaat niet; kopieer organisation.example.toml");
+
+    let example = repository_file("organisation.example.toml");
+    std::fs::write(&file, &example).unwrap();
+    let drafted = draft(&app, &request, &json!({"kind": "acknowledgement"})).await;
+    assert!(drafted["text"]
+        .as_str()
+        .unwrap()
+        .contains("Stichting Welzijn Voorbeeldstad"));
+    let page = get(&app, &format!("/requests/{request}"), &[&session]).await;
+    shows(
+        &page,
+        "het organisatiebestand is nog het voorbeeld van een verzonnen stichting",
+    );
+
+    std::fs::write(
+        &file,
+        example
+            .replace("Stichting Welzijn Voorbeeldstad", "Stichting Welzijn Hoorn")
+            .replace("welzijnvoorbeeldstad.example", "welzijn-hoorn.nl"),
+    )
+    .unwrap();
+    let drafted = draft(&app, &request, &json!({"kind": "acknowledgement"})).await;
+    let text = drafted["text"].as_str().unwrap();
+    assert!(text.contains("Stichting Welzijn Hoorn"), "{text}");
+    let page = get(&app, &format!("/requests/{request}"), &[&session]).await;
+    assert!(!page.text.contains("verzonnen stichting"));
+}
