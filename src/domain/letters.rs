@@ -837,7 +837,7 @@ pub fn compose(
                 "reference": g.reference_for(request.kind.code(), language),
                 "cited": cited(g, request.kind.code(), language, behalf),
             })).collect::<Vec<_>>(),
-            "communicated_on": day(d.communicated_on),
+            "communicated_on": d.communicated_on.map(day),
         })
     });
     let client = client_context(case, language);
@@ -1589,7 +1589,7 @@ pub mod samples {
                     vec!["legal_retention_obligation".into(), "rights_of_others".into()]
                 },
                 explanation: Some("Het dossier valt onder de bewaarplicht van de Jeugdwet.".into()),
-                communicated_on: date("2026-12-09"),
+                communicated_on: Some(date("2026-12-09")),
             });
             cases.push((LetterKind::Decision, r));
         }
@@ -2063,7 +2063,7 @@ mod tests {
             outcome: Outcome::Refused,
             grounds: vec![],
             explanation: None,
-            communicated_on: date("2026-12-09"),
+            communicated_on: Some(date("2026-12-09")),
         });
         let NotNow(message) = LetterKind::Decision.template(&refused).unwrap_err();
         assert!(message.en.contains("direct marketing"));

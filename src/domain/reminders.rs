@@ -1,7 +1,8 @@
 //! Which reminder e-mails are due, as a pure function of a request and `now`.
 //!
 //! For the deadline a request still has to meet (response until a decision is
-//! communicated, then execution until completion) the stages are:
+//! communicated — after an extension announced in time, the extended date — then
+//! execution until completion) the stages are:
 //!
 //! | stage | on | to |
 //! |---|---|---|
@@ -20,8 +21,6 @@ use chrono_tz::Tz;
 use uuid::Uuid;
 
 use super::calendar::Calendar;
-use super::deadlines::Deadlines;
-use super::request::Status;
 use super::{code_enum, Invalid};
 
 code_enum! {
@@ -240,10 +239,12 @@ impl Default for ReminderRules {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReminderSubject {
     pub request_id: Uuid,
-    pub status: Status,
-    pub decided: bool,
+    /// The clock stands still (`awaiting_requester`): nothing is due.
+    pub paused: bool,
+    /// The deadline it still has to meet
+    /// ([`super::request::Request::deadline_to_meet`]); none when closed.
+    pub to_meet: Option<(DeadlineKind, NaiveDate)>,
     pub assignee: Option<Uuid>,
-    pub deadlines: Deadlines,
     /// The later of the date of receipt and the date it was registered.
     pub registered_on: NaiveDate,
     /// The moment it was registered: no reminder about it goes out before the first
@@ -303,12 +304,12 @@ impl Planner {
     }
 
     pub fn schedule(&self, subject: &ReminderSubject, now: DateTime<Utc>) -> Schedule {
-        if subject.status.is_terminal() || subject.status == Status::AwaitingRequester {
+        let Some((deadline, date)) = subject.to_meet.filter(|_| !subject.paused) else {
             return Schedule {
                 due: vec![],
                 next_at: None,
             };
-        }
+        };
         // Nothing goes out before the first reminder moment after registration: what
         // is due then (the stage current at that moment) is sent then.
         let first = self.first_moment_from(subject.registered_at);
@@ -318,11 +319,6 @@ impl Planner {
                 next_at: Some(first),
             };
         }
-        let (deadline, date) = if subject.decided {
-            (DeadlineKind::Execution, subject.deadlines.execution)
-        } else {
-            (DeadlineKind::Response, subject.deadlines.response)
-        };
         let cal = self.calendar;
         let mut due = Vec::new();
         let mut next_at: Option<DateTime<Utc>> = None;
@@ -481,14 +477,9 @@ mod tests {
     fn subject() -> ReminderSubject {
         ReminderSubject {
             request_id: Uuid::nil(),
-            status: Status::InAssessment,
-            decided: false,
+            paused: false,
+            to_meet: Some((DeadlineKind::Response, date("2026-11-16"))),
             assignee: Some(Uuid::from_u128(1)),
-            deadlines: Deadlines {
-                response: date("2026-11-16"),
-                execution: date("2026-11-30"),
-                legal: date("2026-12-02"),
-            },
             registered_on: date("2026-11-02"),
             registered_at: at("2026-11-02", 9, 30),
         }
@@ -533,8 +524,7 @@ mod tests {
     fn only_the_deadline_still_to_meet_counts() {
         let p = planner();
         let decided = ReminderSubject {
-            decided: true,
-            status: Status::InExecution,
+            to_meet: Some((DeadlineKind::Execution, date("2026-11-30"))),
             ..subject()
         };
         let due = p.schedule(&decided, at("2026-11-17", 8, 0));
@@ -543,21 +533,23 @@ mod tests {
         assert_eq!(stages(&due), ["due_soon"]);
         assert_eq!(due.due[0].deadline, DeadlineKind::Execution);
         assert_eq!(due.due[0].deadline_date, date("2026-11-30"));
-        for status in [
-            Status::Completed,
-            Status::Refused,
-            Status::Withdrawn,
-            Status::AwaitingRequester,
-        ] {
-            let closed = ReminderSubject { status, ..subject() };
-            let schedule = p.schedule(&closed, at("2026-11-24", 8, 0));
+        let closed = ReminderSubject {
+            to_meet: None,
+            ..subject()
+        };
+        let paused = ReminderSubject {
+            paused: true,
+            ..subject()
+        };
+        for (what, subject) in [("closed", closed), ("paused", paused)] {
+            let schedule = p.schedule(&subject, at("2026-11-24", 8, 0));
             assert_eq!(
                 schedule,
                 Schedule {
                     due: vec![],
                     next_at: None
                 },
-                "{status}"
+                "{what}"
             );
         }
     }

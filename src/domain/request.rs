@@ -15,6 +15,7 @@ use super::deadlines::{request_deadlines, DeadlineFacts, Deadlines, KindPeriods}
 use super::grounds;
 use super::intake::{check_past_date, optional_text, required_text};
 use super::kind::Kind;
+use super::reminders::DeadlineKind;
 use super::team::TeamCode;
 use super::vocabulary::date_in_words;
 use super::{code_enum, FieldIssue, Message};
@@ -99,6 +100,13 @@ impl Suspension {
             .map(|resumed| (resumed - self.asked_on).num_days().max(0) as u32)
             .unwrap_or(0)
     }
+
+    /// Calendar days the clock has stood still by `today`: a pause still running
+    /// counts up to `today` (what resuming that day would add).
+    pub fn paused_days_by(&self, today: NaiveDate) -> u32 {
+        let until = self.resumed_on.unwrap_or(today);
+        (until - self.asked_on).num_days().max(0) as u32
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,7 +121,9 @@ pub struct Decision {
     pub outcome: Outcome,
     pub grounds: Vec<String>,
     pub explanation: Option<String>,
-    pub communicated_on: NaiveDate,
+    /// The day the requester was told: `None` while the decision is recorded but not
+    /// yet communicated (its letter not yet sent or posted).
+    pub communicated_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,11 +185,13 @@ pub enum Command {
         informed_on: NaiveDate,
         until: Option<NaiveDate>,
     },
+    /// Records the decision; `communicated_on` is the day the requester was told,
+    /// absent when its letter is still to go (sending it sets the day).
     Decide {
         outcome: Outcome,
         grounds: Vec<String>,
         explanation: Option<String>,
-        communicated_on: NaiveDate,
+        communicated_on: Option<NaiveDate>,
     },
     Complete {
         summary: Option<String>,
@@ -355,6 +367,43 @@ impl Request {
         self.suspensions.iter().map(Suspension::paused_days).sum()
     }
 
+    /// Calendar days the clock has stood still by `today`, a running pause included.
+    pub fn paused_days_by(&self, today: NaiveDate) -> u32 {
+        self.suspensions.iter().map(|s| s.paused_days_by(today)).sum()
+    }
+
+    /// The day the decision was communicated, when it was.
+    pub fn communicated_on(&self) -> Option<NaiveDate> {
+        self.decision.as_ref().and_then(|d| d.communicated_on)
+    }
+
+    /// The day by which the requester must hear the decision: the response deadline;
+    /// after an extension announced before the decision went out, the extended
+    /// deadline — the extension notice is the answer AVG 12(3) asks for within the
+    /// month.
+    pub fn decision_due(&self, deadlines: &Deadlines) -> NaiveDate {
+        decision_due(
+            deadlines,
+            self.extension.as_ref().map(|e| e.informed_on),
+            self.communicated_on(),
+        )
+    }
+
+    /// The deadline the request still has to meet, and which one it is: the decision
+    /// until it is communicated ([`Self::decision_due`]), then the execution deadline
+    /// until completion. A refusal not yet communicated still has to reach the
+    /// requester.
+    pub fn deadline_to_meet(&self, deadlines: &Deadlines) -> Option<(DeadlineKind, NaiveDate)> {
+        match self.status {
+            Status::Completed | Status::Withdrawn => None,
+            _ if self.communicated_on().is_none() => {
+                Some((DeadlineKind::Response, self.decision_due(deadlines)))
+            }
+            Status::Refused => None,
+            _ => Some((DeadlineKind::Execution, deadlines.execution)),
+        }
+    }
+
     pub fn active_suspension(&self) -> Option<&Suspension> {
         self.suspensions.iter().find(|s| s.resumed_on.is_none())
     }
@@ -374,16 +423,26 @@ impl Request {
         )
     }
 
-    /// The deadline the request still has to meet: the response deadline until a
-    /// decision is communicated, then the execution deadline until completion.
-    pub fn open_deadline(&self, deadlines: &Deadlines) -> Option<NaiveDate> {
-        if self.status.is_terminal() {
-            None
-        } else if self.decision.is_none() {
-            Some(deadlines.response)
-        } else {
-            Some(deadlines.execution)
+    /// While the clock stands still: the deadlines as they would be if what was asked
+    /// arrived on `day` (the running pause counted up to then). `None` when not paused.
+    pub fn deadlines_if_resumed_on(
+        &self,
+        day: NaiveDate,
+        periods: KindPeriods,
+        calendar: Calendar,
+    ) -> Option<Deadlines> {
+        self.active_suspension()?;
+        let mut resumed = self.clone();
+        for pause in resumed.suspensions.iter_mut().filter(|s| s.resumed_on.is_none()) {
+            pause.resumed_on = Some(day.max(pause.asked_on));
         }
+        Some(resumed.deadlines(periods, calendar))
+    }
+
+    /// The date of the deadline the request still has to meet
+    /// ([`Self::deadline_to_meet`]).
+    pub fn open_deadline(&self, deadlines: &Deadlines) -> Option<NaiveDate> {
+        self.deadline_to_meet(deadlines).map(|(_, date)| date)
     }
 
     /// Overdue: a deadline it still has to meet has passed. While the clock stands
@@ -421,7 +480,24 @@ impl Request {
             extended: self.extension.is_some(),
             legal_limit_passed: (open && deadlines.legal < paused_since.unwrap_or(today))
                 .then_some(deadlines.legal),
+            decision_untold: self.decision.is_some() && self.communicated_on().is_none(),
         }
+    }
+}
+
+/// The day by which the decision must reach the requester, from the facts a list has
+/// in its columns ([`Request::decision_due`]).
+pub fn decision_due(
+    deadlines: &Deadlines,
+    extension_informed_on: Option<NaiveDate>,
+    communicated_on: Option<NaiveDate>,
+) -> NaiveDate {
+    let extended_first = extension_informed_on
+        .is_some_and(|informed| communicated_on.is_none_or(|communicated| informed <= communicated));
+    if extended_first {
+        deadlines.execution.max(deadlines.response)
+    } else {
+        deadlines.response
     }
 }
 
@@ -482,6 +558,9 @@ pub struct ActionFacts {
     /// The legal limit, when it passed while the request was open: an extension can
     /// then only be recorded if it was announced before that day (the form says so).
     pub legal_limit_passed: Option<NaiveDate>,
+    /// A decision is recorded but not yet communicated: it is carried out once the
+    /// requester has been told.
+    pub decision_untold: bool,
 }
 
 impl ActionFacts {
@@ -534,6 +613,10 @@ impl ActionFacts {
             Extend if self.extended => Some(Message::new(
                 "the deadline was extended already; a request can be extended once",
                 "de termijn is al verlengd; dat kan maar één keer",
+            )),
+            Complete if self.decision_untold => Some(Message::new(
+                "the decision has not been communicated yet; send its letter (or record its posting) first",
+                "het besluit is nog niet meegedeeld; verstuur eerst de besluitbrief (of leg vast dat die is gepost)",
             )),
 
             _ => None,
@@ -692,14 +775,16 @@ pub fn transition(
             explanation,
             communicated_on,
         } => {
-            check_past_date(
-                "communicated_on",
-                communicated_on,
-                received,
-                RECEIPT,
-                today,
-                &mut issues,
-            );
+            if let Some(communicated_on) = communicated_on {
+                check_past_date(
+                    "communicated_on",
+                    communicated_on,
+                    received,
+                    RECEIPT,
+                    today,
+                    &mut issues,
+                );
+            }
             let explanation = optional_text("explanation", explanation.as_deref(), MAX_TEXT, &mut issues);
             let kind = request.kind.code();
             if outcome == Outcome::Granted {
@@ -786,11 +871,7 @@ pub fn transition(
                 &mut issues,
             );
             let completed_on = completed_on.unwrap_or(today);
-            let decided_on = request
-                .decision
-                .as_ref()
-                .map(|d| d.communicated_on)
-                .unwrap_or(received);
+            let decided_on = request.communicated_on().unwrap_or(received);
             check_past_date(
                 "completed_on",
                 completed_on,
@@ -994,7 +1075,8 @@ fn check_receipt_correction(
         request
             .decision
             .as_ref()
-            .map(|d| (d.communicated_on, ("the decision", "het besluit"))),
+            .and_then(|d| d.communicated_on)
+            .map(|day| (day, ("the decision", "het besluit"))),
     ];
     if let Some((first, (what_en, what_nl))) = recorded.into_iter().flatten().min_by_key(|(day, _)| *day) {
         if date > first {
@@ -1137,7 +1219,7 @@ mod tests {
                     },
                     grounds: vec![],
                     explanation: None,
-                    communicated_on: date("2026-11-20"),
+                    communicated_on: Some(date("2026-11-20")),
                 });
             }
             Status::Withdrawn => r.status = status,
@@ -1171,7 +1253,7 @@ mod tests {
                 outcome: Outcome::Granted,
                 grounds: vec![],
                 explanation: None,
-                communicated_on: date("2026-11-24"),
+                communicated_on: Some(date("2026-11-24")),
             },
             ActionName::Complete => Command::Complete {
                 summary: Some("copy sent".into()),
@@ -1424,7 +1506,7 @@ mod tests {
                 outcome,
                 grounds: grounds.iter().map(|g| g.to_string()).collect(),
                 explanation: explanation.map(str::to_string),
-                communicated_on: date("2026-11-24"),
+                communicated_on: Some(date("2026-11-24")),
             },
             &context(),
         )
@@ -1538,7 +1620,7 @@ mod tests {
                     outcome: Outcome::Granted,
                     grounds: vec![],
                     explanation: None,
-                    communicated_on: date(when),
+                    communicated_on: Some(date(when)),
                 },
                 &ctx,
             );
@@ -1735,7 +1817,7 @@ mod tests {
             outcome: Outcome::Granted,
             grounds: vec![],
             explanation: None,
-            communicated_on: date("2026-10-10"),
+            communicated_on: Some(date("2026-10-10")),
         });
         r.status = Status::InExecution;
         assert!(
@@ -1746,6 +1828,137 @@ mod tests {
         assert!(r.is_overdue(&d, date("2026-10-30")));
         r.status = Status::Completed;
         assert!(!r.is_overdue(&d, date("2027-01-01")));
+    }
+
+    #[test]
+    fn after_an_extension_told_in_time_the_decision_is_due_by_the_extended_deadline() {
+        let ctx = context();
+        let mut r = request(Kind::Access, Status::InAssessment);
+        r.received_on = date("2026-10-01");
+        let plain = r.deadlines(ctx.periods, ctx.calendar);
+        assert_eq!(
+            r.deadline_to_meet(&plain),
+            Some((DeadlineKind::Response, date("2026-10-15")))
+        );
+        let t = transition(
+            &r,
+            Command::Extend {
+                reason: Some("many files".into()),
+                informed_on: date("2026-10-14"),
+                until: None,
+            },
+            &Context {
+                now: Utc.with_ymd_and_hms(2026, 10, 14, 9, 0, 0).unwrap(),
+                ..ctx
+            },
+        )
+        .unwrap();
+        let extended = t.request.deadlines(ctx.periods, ctx.calendar);
+        // Three months from 1 October is 1 January, a holiday: Monday 4 January.
+        assert_eq!(extended.legal, date("2027-01-04"));
+        assert_eq!(extended.execution, extended.legal);
+        assert_eq!(
+            t.request.deadline_to_meet(&extended),
+            Some((DeadlineKind::Response, extended.execution)),
+            "the notice answered within the month; the decision follows by the extended date"
+        );
+        assert!(!t.request.is_overdue(&extended, date("2026-11-20")));
+        // An extension announced only after the decision leaves the decision's
+        // deadline where it was.
+        let mut decided_first = t.request.clone();
+        decided_first.decision = Some(Decision {
+            outcome: Outcome::Granted,
+            grounds: vec![],
+            explanation: None,
+            communicated_on: Some(date("2026-10-13")),
+        });
+        decided_first.status = Status::InExecution;
+        assert_eq!(decided_first.decision_due(&extended), extended.response);
+        assert_eq!(
+            decided_first.deadline_to_meet(&extended),
+            Some((DeadlineKind::Execution, extended.execution))
+        );
+    }
+
+    #[test]
+    fn a_decision_not_yet_communicated_still_has_to_reach_the_requester() {
+        let ctx = context();
+        let r = request(Kind::Access, Status::InAssessment);
+        let d = r.deadlines(ctx.periods, ctx.calendar);
+        for outcome in [Outcome::Granted, Outcome::Refused] {
+            let refused = outcome == Outcome::Refused;
+            let ground = crate::domain::grounds::CATALOGUE
+                .iter()
+                .find(|g| g.applies_to(r.kind.code()))
+                .expect("a ground for access");
+            let t = transition(
+                &r,
+                Command::Decide {
+                    outcome,
+                    grounds: if refused {
+                        vec![ground.code.to_string()]
+                    } else {
+                        vec![]
+                    },
+                    explanation: refused.then(|| "others' data".into()),
+                    communicated_on: None,
+                },
+                &ctx,
+            )
+            .unwrap();
+            assert_eq!(t.event.data["communicated_on"], Value::Null);
+            let untold = t.request;
+            assert_eq!(untold.communicated_on(), None);
+            assert_eq!(
+                untold.deadline_to_meet(&d),
+                Some((DeadlineKind::Response, d.response)),
+                "{outcome}: the response is still to be given"
+            );
+            assert!(untold.is_overdue(&d, d.response.succ_opt().unwrap()));
+            if !refused {
+                assert_eq!(untold.status, Status::InExecution);
+                assert!(
+                    !allowed_now(&untold).contains(&ActionName::Complete),
+                    "carried out only once told"
+                );
+                let mut told = untold.clone();
+                told.decision.as_mut().unwrap().communicated_on = Some(ctx.today());
+                assert!(allowed_now(&told).contains(&ActionName::Complete));
+                assert_eq!(
+                    told.deadline_to_meet(&d),
+                    Some((DeadlineKind::Execution, d.execution))
+                );
+            } else {
+                assert_eq!(untold.status, Status::Refused);
+                let mut told = untold.clone();
+                told.decision.as_mut().unwrap().communicated_on = Some(ctx.today());
+                assert_eq!(told.deadline_to_meet(&d), None);
+            }
+        }
+    }
+
+    #[test]
+    fn a_running_pause_counts_its_days_so_far() {
+        let r = request(Kind::Access, Status::AwaitingRequester);
+        // Paused since 18 November.
+        assert_eq!(r.paused_days(), 0, "not yet added to the deadlines");
+        assert_eq!(r.paused_days_by(date("2026-11-25")), 7);
+        let mut resumed = r.clone();
+        resumed.suspensions[0].resumed_on = Some(date("2026-11-20"));
+        assert_eq!(resumed.paused_days(), 2);
+        assert_eq!(resumed.paused_days_by(date("2026-11-25")), 2);
+        let ctx = context();
+        let now = r.deadlines(ctx.periods, ctx.calendar);
+        let then = r
+            .deadlines_if_resumed_on(date("2026-11-25"), ctx.periods, ctx.calendar)
+            .unwrap();
+        // Received 16 November: response 30 November; seven days later, 7 December.
+        assert_eq!(now.response, date("2026-11-30"));
+        assert_eq!(then.response, date("2026-12-07"));
+        assert_eq!(
+            resumed.deadlines_if_resumed_on(date("2026-11-25"), ctx.periods, ctx.calendar),
+            None
+        );
     }
 
     fn correct(

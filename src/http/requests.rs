@@ -20,7 +20,7 @@ use crate::domain::audit::AuditEvent;
 use crate::domain::deadlines::Deadlines;
 use crate::domain::intake::{AgeBand, PostalAddress, Relation};
 use crate::domain::kind::KindCode;
-use crate::domain::request::{ActionName, IdentityCheck, Outcome, Status, SuspendReason};
+use crate::domain::request::{decision_due, ActionName, IdentityCheck, Outcome, Status, SuspendReason};
 use crate::domain::team::TeamCode;
 use crate::domain::Language;
 use crate::service::commands::{
@@ -85,7 +85,9 @@ pub struct DecisionAnswer {
     /// Codes from `GET /api/v1/refusal-grounds`.
     pub grounds: Vec<String>,
     pub explanation: Option<String>,
-    pub communicated_on: NaiveDate,
+    /// The day the requester was told; `null` while the decision is recorded but not
+    /// yet communicated (sending its letter, or recording its posting, sets it).
+    pub communicated_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -630,7 +632,7 @@ fn csv_row(item: &RequestSummary) -> Vec<String> {
         value.map(|v| v.to_string()).unwrap_or_default()
     }
     let on_time = |done: Option<NaiveDate>, due: NaiveDate| text(done.map(|d| d <= due));
-    let decided_on = item.decision.as_ref().map(|d| d.communicated_on);
+    let decided_on = item.decision.as_ref().and_then(|d| d.communicated_on);
     let facts = &item.facts;
     vec![
         facts.reference.clone(),
@@ -652,7 +654,14 @@ fn csv_row(item: &RequestSummary) -> Vec<String> {
         text(item.extension.as_ref().and_then(|e| e.until)),
         text(item.decision.as_ref().map(|d| d.outcome)),
         text(decided_on),
-        on_time(decided_on, facts.deadlines.response),
+        on_time(
+            decided_on,
+            decision_due(
+                &facts.deadlines,
+                item.extension.as_ref().map(|e| e.informed_on),
+                decided_on,
+            ),
+        ),
         text(item.completed_on),
         on_time(item.completed_on, facts.deadlines.execution),
         text(item.closed_on),

@@ -265,8 +265,8 @@ pub async fn list(
             team: r.facts.team.to_string(),
             received: short_date(r.facts.received_on),
             relation: if full { r.relation.label_nl() } else { "—" },
-            unassigned: full && r.facts.assignee.is_none() && r.open_deadline.is_some(),
-            due: r.open_deadline.map(short_date),
+            unassigned: full && r.facts.assignee.is_none() && r.facts.open_deadline.is_some(),
+            due: r.facts.open_deadline.map(short_date),
             flag: if r.facts.past_legal_limit {
                 Some("Wettelijke termijn overschreden")
             } else if r.facts.overdue {

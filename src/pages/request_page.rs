@@ -117,8 +117,13 @@ struct RequestPage<'a> {
     relation: &'static str,
     age_band: &'static str,
     assignee: Option<String>,
-    deadlines: [(&'static str, String); 3],
+    /// The deadlines: name, date, and what the reader should know about it.
+    deadlines: Vec<(&'static str, String, Option<String>)>,
     open_due: Option<String>,
+    /// While the clock stands still: since when, why, and for how many days so far.
+    paused: Option<Paused>,
+    /// Days the clock stood still, a running pause included ("7 (loopt nog)").
+    paused_days: String,
     /// "Wettelijke termijn overschreden", "Termijn verstreken", "Termijn loopt bijna af".
     flag: Option<&'static str>,
     /// The flag is a deadline that passed (shown as a warning).
@@ -201,6 +206,51 @@ impl RequestPage<'_> {
     }
 }
 
+/// A request whose clock stands still, as its page says it.
+struct Paused {
+    since: String,
+    reason: &'static str,
+    days: String,
+}
+
+/// "1 dag", "7 dagen".
+fn days_in_words(days: u32) -> String {
+    if days == 1 {
+        "1 dag".to_string()
+    } else {
+        format!("{days} dagen")
+    }
+}
+
+/// The deadlines as the page lists them. While the clock stands still they are the
+/// dates the request would have if what was asked arrived today; after an extension
+/// announced before the decision, the response row says that the notice answered it.
+fn deadline_lines(view: &RequestView) -> Vec<(&'static str, String, Option<String>)> {
+    let r = &view.stored.request;
+    let (deadlines, note) = match view.if_resumed_today {
+        Some(resumed) => (resumed, Some("als het gevraagde vandaag binnenkomt".to_string())),
+        None => (view.deadlines, None),
+    };
+    let decision_due = r.decision_due(&deadlines);
+    let response_note = match &r.extension {
+        Some(extension) if decision_due != deadlines.response => Some(format!(
+            "beantwoord met de verlenging, gemeld op {}; het besluit moet de verzoeker uiterlijk {} bereiken",
+            long_date(extension.informed_on),
+            long_date(decision_due)
+        )),
+        _ => note.clone(),
+    };
+    vec![
+        (
+            "Antwoord of het verzoek wordt uitgevoerd",
+            long_date(deadlines.response),
+            response_note,
+        ),
+        ("Uitgevoerd", long_date(deadlines.execution), note.clone()),
+        ("Wettelijke termijn", long_date(deadlines.legal), note),
+    ]
+}
+
 /// How the decision reads on the page: outcome, date, grounds by name.
 fn decision_text(view: &RequestView) -> Option<String> {
     view.stored.request.decision.as_ref().map(|d| {
@@ -214,11 +264,13 @@ fn decision_text(view: &RequestView) -> Option<String> {
                     .map_or(code.as_str(), |g| g.label_nl)
             })
             .collect();
-        let mut text = format!(
-            "{}, meegedeeld op {}",
-            d.outcome.label_nl(),
-            long_date(d.communicated_on)
-        );
+        let mut text = match d.communicated_on {
+            Some(day) => format!("{}, meegedeeld op {}", d.outcome.label_nl(), long_date(day)),
+            None => format!(
+                "{}, nog niet meegedeeld; het telt als meegedeeld op de dag waarop de besluitbrief wordt verstuurd of gepost",
+                d.outcome.label_nl()
+            ),
+        };
         if !grounds.is_empty() {
             text.push_str(&format!("; gronden: {}", grounds.join("; ")));
         }
@@ -280,15 +332,20 @@ fn render(
         relation: intake.requester.relation.label_nl(),
         age_band: intake.subject.age_band.label_nl(),
         assignee: file.assignee_name,
-        deadlines: [
-            (
-                "Antwoord of het verzoek wordt uitgevoerd",
-                long_date(view.deadlines.response),
-            ),
-            ("Uitgevoerd", long_date(view.deadlines.execution)),
-            ("Wettelijke termijn", long_date(view.deadlines.legal)),
-        ],
-        open_due: open_due.map(long_date),
+        deadlines: deadline_lines(view),
+        open_due: open_due
+            .filter(|_| view.if_resumed_today.is_none())
+            .map(long_date),
+        paused: r.active_suspension().map(|pause| Paused {
+            since: long_date(pause.asked_on),
+            reason: pause.reason.label_nl(),
+            days: days_in_words(pause.paused_days_by(today)),
+        }),
+        paused_days: if r.active_suspension().is_some() {
+            format!("{} (loopt nog)", r.paused_days_by(today))
+        } else {
+            r.paused_days().to_string()
+        },
         flag: view.standing.flag_nl(),
         flag_is_late: view.standing.overdue || view.standing.past_legal_limit,
         today: super::dates::shown(today),
@@ -525,7 +582,7 @@ fn action_input(action: ActionName, pairs: &[(String, String)]) -> ActionInput {
             outcome: given("outcome"),
             grounds: all("grounds"),
             explanation: one("explanation"),
-            communicated_on: given_date("communicated_on"),
+            communicated_on: date("communicated_on"),
         }),
         ActionName::Complete => ActionInput::Complete(CompleteInput {
             summary: one("summary"),

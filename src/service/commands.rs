@@ -74,9 +74,11 @@ pub struct DecideInput {
     #[serde(default)]
     pub grounds: Vec<String>,
     pub explanation: Option<String>,
-    /// The day the decision was communicated.
-    #[schema(value_type = NaiveDate)]
-    pub communicated_on: String,
+    /// The day the decision was communicated. Leave it out while the decision is
+    /// still to be told: sending the decision letter (or recording its posting)
+    /// sets it, and the response reminders run until then.
+    #[schema(value_type = Option<NaiveDate>)]
+    pub communicated_on: Option<String>,
 }
 
 /// `complete`: what was done, and who else was told (AVG 19).
@@ -261,7 +263,10 @@ impl ActionInput {
             }
             ActionInput::Decide(given) => {
                 let outcome = issues.code::<Outcome>("outcome", &given.outcome);
-                let communicated_on = issues.date("communicated_on", &given.communicated_on);
+                let communicated_on = issues.optional_date(
+                    "communicated_on",
+                    given.communicated_on.as_deref().filter(|d| !d.trim().is_empty()),
+                );
                 outcome
                     .zip(communicated_on)
                     .map(|(outcome, communicated_on)| Command::Decide {

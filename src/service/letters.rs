@@ -1235,8 +1235,8 @@ fn record_sent_in(
         let version = stored.request.version;
         let moved = match letter.kind {
             LetterKind::Decision => stored.request.decision.as_mut().and_then(|d| {
-                (d.communicated_on != sent_on).then(|| {
-                    d.communicated_on = sent_on;
+                (d.communicated_on != Some(sent_on)).then(|| {
+                    d.communicated_on = Some(sent_on);
                     "communicated_on"
                 })
             }),
@@ -1259,6 +1259,12 @@ fn record_sent_in(
             if !requests::update(conn, &stored, &deadlines, next_reminder_at, version)? {
                 return Err(ServiceError::Stale { current: version });
             }
+            // The decision told: its response reminders still queued are not sent.
+            super::requests::cancel_stale_reminders(
+                conn,
+                &letter.request_id,
+                super::requests::reminders_still_due(&stored.request, &deadlines),
+            )?;
         }
     }
     append_event(

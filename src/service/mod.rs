@@ -205,10 +205,9 @@ pub fn reminder_subject(
     let logged_on = stored.created_at.with_timezone(&timezone).date_naive();
     ReminderSubject {
         request_id: r.id,
-        status: r.status,
-        decided: r.decision.is_some(),
+        paused: r.status == Status::AwaitingRequester,
+        to_meet: r.deadline_to_meet(deadlines),
         assignee: r.assignee.filter(|_| assignee_active),
-        deadlines: *deadlines,
         registered_on: logged_on.max(r.received_on),
         registered_at: stored.created_at,
     }

@@ -57,13 +57,10 @@ fn outcome_of(row: &ReportRow) -> ReportOutcome {
 fn figures(rows: &[&ReportRow], requests: Published) -> GroupFigures {
     let decided: Vec<&&ReportRow> = rows.iter().filter(|r| r.decided_on.is_some()).collect();
     let completed: Vec<&&ReportRow> = rows.iter().filter(|r| r.completed_on.is_some()).collect();
-    let on_time_decisions = decided
-        .iter()
-        .filter(|r| r.decided_on <= Some(r.response_due))
-        .count();
+    let on_time_decisions = decided.iter().filter(|r| r.decided_on_time == Some(true)).count();
     let on_time_completions = completed
         .iter()
-        .filter(|r| r.completed_on <= Some(r.execution_due))
+        .filter(|r| r.completed_on_time == Some(true))
         .count();
     let mut days: Vec<i64> = decided
         .iter()

@@ -37,6 +37,8 @@ pub struct RequestView {
     pub standing: Standing,
     pub allowed_actions: Vec<ActionName>,
     pub sight: View,
+    /// While the clock stands still: the deadlines if what was asked arrived today.
+    pub if_resumed_today: Option<Deadlines>,
 }
 
 impl RequestView {
@@ -46,12 +48,17 @@ impl RequestView {
         let today = context.today();
         let standing = stored.request.standing(&deadlines, today, rules.soon_until(now));
         let allowed_actions = stored.request.allowed_actions(&deadlines, today);
+        let if_resumed_today =
+            stored
+                .request
+                .deadlines_if_resumed_on(today, context.periods, context.calendar);
         RequestView {
             stored,
             deadlines,
             standing,
             allowed_actions,
             sight,
+            if_resumed_today,
         }
     }
 
@@ -59,6 +66,31 @@ impl RequestView {
     pub fn open_deadline(&self) -> Option<NaiveDate> {
         self.stored.request.open_deadline(&self.deadlines)
     }
+}
+
+/// The deadline whose reminders still apply: the one the request still has to meet,
+/// none while it is paused or closed.
+pub(crate) fn reminders_still_due(
+    request: &crate::domain::request::Request,
+    deadlines: &Deadlines,
+) -> Option<(DeadlineKind, NaiveDate)> {
+    (request.status != Status::AwaitingRequester)
+        .then(|| request.deadline_to_meet(deadlines))
+        .flatten()
+}
+
+/// Cancels the queued reminders of a request that no longer apply (`keep`: the
+/// deadline whose reminders still do).
+pub(crate) fn cancel_stale_reminders(
+    conn: &mut DbConnection,
+    id: &str,
+    keep: Option<(DeadlineKind, NaiveDate)>,
+) -> Result<(), ServiceError> {
+    let cancelled = notifications::cancel_stale(conn, id, keep)?;
+    if cancelled > 0 {
+        tracing::info!(cancelled, "stale reminders cancelled");
+    }
+    Ok(())
 }
 
 fn parse_id(id: &str) -> Result<String, ServiceError> {
@@ -395,22 +427,10 @@ fn act_in(
     }
     // Reminders queued for a deadline that moved, for a request that is closed or
     // paused, or for the team it left, will not be sent.
-    let keep = match next.request.status {
-        _ if moves_team => None,
-        Status::AwaitingRequester => None,
-        status if status.is_terminal() => None,
-        _ => next.request.open_deadline(&deadlines).map(|date| {
-            let deadline = if next.request.decision.is_some() {
-                DeadlineKind::Execution
-            } else {
-                DeadlineKind::Response
-            };
-            (deadline, date)
-        }),
-    };
-    let cancelled = notifications::cancel_stale(conn, id, keep)?;
-    if cancelled > 0 {
-        tracing::info!(cancelled, "stale reminders cancelled");
+    if moves_team {
+        cancel_stale_reminders(conn, id, None)?;
+    } else {
+        cancel_stale_reminders(conn, id, reminders_still_due(&next.request, &deadlines))?;
     }
     let event = transition.event;
     let appended = audit::append(
@@ -548,7 +568,8 @@ pub struct ExtensionSummary {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DecisionSummary {
     pub outcome: Outcome,
-    pub communicated_on: NaiveDate,
+    /// `null` while the decision is not yet communicated.
+    pub communicated_on: Option<NaiveDate>,
 }
 
 /// The workflow facts of a request that every reader who sees all of it gets, in a
@@ -573,6 +594,10 @@ pub struct RequestFacts {
     pub assignee: Option<Uuid>,
     pub received_on: NaiveDate,
     pub deadlines: Deadlines,
+    /// The deadline it still has to meet: the response until the decision is
+    /// communicated (after an extension announced first, the extended date), then the
+    /// execution deadline; none once closed.
+    pub open_deadline: Option<NaiveDate>,
     /// The deadline it still has to meet has passed (frozen while paused).
     pub overdue: bool,
     /// Still open after the legal limit of AVG 12(3) (frozen while paused).
@@ -607,6 +632,7 @@ impl RequestFacts {
             assignee: r.assignee,
             received_on: r.received_on,
             deadlines: view.deadlines,
+            open_deadline: view.open_deadline(),
             overdue: view.standing.overdue,
             past_legal_limit: view.standing.past_legal_limit,
             due_soon: view.standing.due_soon,
@@ -626,8 +652,6 @@ pub struct RequestSummary {
     pub facts: RequestFacts,
     /// Who asks, relative to the client.
     pub relation: Relation,
-    /// The deadline still to meet; none once closed.
-    pub open_deadline: Option<NaiveDate>,
     pub extension: Option<ExtensionSummary>,
     pub decision: Option<DecisionSummary>,
     pub completed_on: Option<NaiveDate>,
@@ -652,6 +676,7 @@ impl RequestSummary {
             assigned: record.assignee.is_some(),
             extended: record.extension_informed_on.is_some(),
             legal_limit_passed: standing.past_legal_limit.then_some(record.legal_due),
+            decision_untold: record.outcome.is_some() && record.decided_on.is_none(),
         };
         Ok(RequestSummary {
             facts: RequestFacts {
@@ -672,6 +697,7 @@ impl RequestSummary {
                 assignee: record.assignee_id()?,
                 received_on: record.received_on,
                 deadlines: record.deadlines(),
+                open_deadline: record.open_due,
                 overdue: standing.overdue,
                 past_legal_limit: standing.past_legal_limit,
                 due_soon: standing.due_soon,
@@ -682,18 +708,14 @@ impl RequestSummary {
                 updated_at: record.updated(),
             },
             relation: record.relation,
-            open_deadline: record.open_due,
             extension: record.extension_informed_on.map(|informed_on| ExtensionSummary {
                 informed_on,
                 until: record.extension_until,
             }),
-            decision: record
-                .outcome
-                .zip(record.decided_on)
-                .map(|(outcome, communicated_on)| DecisionSummary {
-                    outcome,
-                    communicated_on,
-                }),
+            decision: record.outcome.map(|outcome| DecisionSummary {
+                outcome,
+                communicated_on: record.decided_on,
+            }),
             completed_on: record.completed_on,
             closed_on: record.closed_on,
         })

@@ -197,7 +197,7 @@ fn synthetic(
                 outcome: Outcome::Granted,
                 grounds: vec![],
                 explanation: None,
-                communicated_on: decided,
+                communicated_on: Some(decided),
             });
         }
         33..=40 => {
@@ -215,7 +215,7 @@ fn synthetic(
                 outcome: Outcome::Refused,
                 grounds: vec!["manifestly_unfounded".into()],
                 explanation: Some("Synthetisch: kennelijk ongegrond".into()),
-                communicated_on: decided,
+                communicated_on: Some(decided),
             });
         }
         _ if request.assignee.is_some() => {
@@ -225,7 +225,7 @@ fn synthetic(
                 outcome: Outcome::Granted,
                 grounds: vec![],
                 explanation: None,
-                communicated_on: decided,
+                communicated_on: Some(decided),
             });
             request.completion = Some(Completion {
                 summary: "Synthetisch: uitgevoerd".into(),

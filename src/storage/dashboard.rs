@@ -420,10 +420,12 @@ pub struct ReportRow {
     pub status: Status,
     pub outcome: Option<Outcome>,
     pub received_on: NaiveDate,
-    pub response_due: NaiveDate,
-    pub execution_due: NaiveDate,
     pub decided_on: Option<NaiveDate>,
     pub completed_on: Option<NaiveDate>,
+    /// Whether the decision reached the requester in time (after an extension
+    /// announced first, by the extended date) and the completion met its deadline.
+    pub decided_on_time: Option<bool>,
+    pub completed_on_time: Option<bool>,
     /// Closed as a duplicate of this request.
     pub duplicate_of: Option<String>,
 }
@@ -439,10 +441,10 @@ pub fn year_rows(conn: &mut DbConnection, year: i32) -> Result<Vec<ReportRow>, S
             requests::status,
             requests::outcome,
             requests::received_on,
-            requests::response_due,
-            requests::execution_due,
             requests::decided_on,
             requests::completed_on,
+            requests::decided_on_time,
+            requests::completed_on_time,
             requests::duplicate_of,
         ))
         .load(conn)?)

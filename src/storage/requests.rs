@@ -183,7 +183,7 @@ impl RequestRecord {
     ) -> RequestRecord {
         let r = &stored.request;
         let options = r.kind.options();
-        let decided_on = r.decision.as_ref().map(|d| d.communicated_on);
+        let decided_on = r.communicated_on();
         let completed_on = r.completion.as_ref().map(|c| c.completed_on);
         let closed_on = match r.status {
             Status::Completed => completed_on,
@@ -224,7 +224,7 @@ impl RequestRecord {
             updated_at: stored.updated_at.naive_utc(),
             next_reminder_at: next_reminder_at.map(|at| at.naive_utc()),
             decision_days: decided_on.map(|d| (d - r.received_on).num_days() as i32),
-            decided_on_time: decided_on.map(|d| d <= deadlines.response),
+            decided_on_time: decided_on.map(|d| d <= r.decision_due(deadlines)),
             completion_days: completed_on.map(|d| (d - r.received_on).num_days() as i32),
             completed_on_time: completed_on.map(|d| d <= deadlines.execution),
             registered_by: stored.registered_by.map(|u| u.to_string()),
@@ -673,15 +673,12 @@ fn assemble(
             resume_to: s.resume_to,
         })
         .collect();
-    let decision = match (record.outcome, record.decided_on) {
-        (Some(outcome), Some(communicated_on)) => Some(Decision {
-            outcome,
-            grounds,
-            explanation: details.decision_explanation.clone(),
-            communicated_on,
-        }),
-        _ => None,
-    };
+    let decision = record.outcome.map(|outcome| Decision {
+        outcome,
+        grounds,
+        explanation: details.decision_explanation.clone(),
+        communicated_on: record.decided_on,
+    });
     let completion = record.completed_on.map(|completed_on| Completion {
         summary: details.completion_summary.clone().unwrap_or_default(),
         completed_on,

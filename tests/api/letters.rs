@@ -10,6 +10,8 @@ use std::process::Command;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use avg_loket::domain::calendar::Calendar;
+
 use crate::helpers::{registration, repository_file, spawn_app_with, today, TestApp};
 
 /// A service with the example organisation file and mail into `outbox`.
@@ -1362,4 +1364,120 @@ async fn the_organisation_file_is_read_again_when_it_changes() {
     assert!(text.contains("Stichting Welzijn Hoorn"), "{text}");
     let page = get(&app, &format!("/requests/{request}"), &[&session]).await;
     assert!(!page.text.contains("verzonnen stichting"));
+}
+
+/// The reminders of `request` in the outbox: (stage, deadline, deadline date, status).
+async fn reminders_of(app: &TestApp, request: &str) -> Vec<(String, String, String, String)> {
+    let r = app.get("/api/v1/notifications?per_page=500").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let mut rows: Vec<_> = r.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["request_id"] == request)
+        .map(|n| {
+            let text = |name: &str| n[name].as_str().unwrap_or("").to_string();
+            (
+                text("stage"),
+                text("deadline"),
+                text("deadline_date"),
+                text("status"),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// A decision recorded before it is told has no date: the response reminders keep
+/// running and the request cannot be completed. Posting its letter sets the date,
+/// cancels what was still queued about the response, and the execution deadline
+/// takes over.
+#[actix_web::test]
+async fn a_decision_is_communicated_by_its_letter_and_the_response_reminders_run_until_then() {
+    use avg_loket::service::reminders::{sweep, MailSettings};
+    use avg_loket::service::Rules;
+
+    let outbox = tempfile::tempdir().unwrap();
+    let app = letters_app(outbox.path(), &[]).await;
+    let today = today().to_string();
+    let request = assessed(&app, &with_address("access", &today)).await;
+    let decided = app
+        .act_ok(&request, "decide", &json!({"outcome": "granted"}))
+        .await;
+    assert_eq!(decided["status"], "in_execution");
+    assert_eq!(decided["decision"]["communicated_on"], Value::Null);
+    let response = decided["deadlines"]["response"].as_str().unwrap().to_string();
+    assert_eq!(
+        decided["open_deadline"], response,
+        "the answer is still to be given"
+    );
+    assert!(
+        !decided["allowed_actions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("complete")),
+        "carried out only once the requester is told: {}",
+        decided["allowed_actions"]
+    );
+    let refused = app
+        .act(&request, "complete", &json!({"summary": "kopie verstuurd"}))
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.text);
+    assert!(
+        refused.text.contains("has not been communicated yet"),
+        "{}",
+        refused.text
+    );
+
+    // On the response deadline the caseworker hears about it.
+    let settings = crate::helpers::test_settings(&app.database.url(), &[]);
+    let rules = Rules::from_settings(&settings);
+    let mail = MailSettings::from_settings(&settings);
+    let deadline: chrono::NaiveDate = response.parse().unwrap();
+    sweep(&app.db, &rules, &mail, rules.planner().moment(deadline))
+        .await
+        .unwrap();
+    assert_eq!(
+        reminders_of(&app, &request).await,
+        [(
+            "due_today".to_string(),
+            "response".to_string(),
+            response.clone(),
+            "queued".to_string()
+        )]
+    );
+
+    // The decision letter is posted today: that is the day the decision was told.
+    let letter = draft(&app, &request, &json!({"kind": "decision", "channel": "post"})).await;
+    let letter = complete_paragraphs(&app, &letter).await;
+    send_by_post(&app, &letter, &today).await;
+    let told = app.get(&format!("/api/v1/requests/{request}")).await.body;
+    assert_eq!(told["decision"]["communicated_on"], today);
+    assert_eq!(told["open_deadline"], told["deadlines"]["execution"]);
+    assert!(told["allowed_actions"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("complete")));
+    assert_eq!(
+        reminders_of(&app, &request).await,
+        [(
+            "due_today".to_string(),
+            "response".to_string(),
+            response.clone(),
+            "cancelled".to_string()
+        )],
+        "what was queued about the response is not sent"
+    );
+    let after = rules
+        .planner()
+        .moment(Calendar::GdprNl.add_working_days(deadline, 1));
+    sweep(&app.db, &rules, &mail, after).await.unwrap();
+    assert!(
+        reminders_of(&app, &request)
+            .await
+            .iter()
+            .all(|(stage, deadline, ..)| deadline != "response" || stage == "due_today"),
+        "no overdue mail about an answer that was given"
+    );
 }

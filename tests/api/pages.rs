@@ -1813,3 +1813,119 @@ async fn a_kept_form_is_forgotten_after_an_hour() {
         "nothing is kept for a browser without a session of ours"
     );
 }
+
+/// The request page tells the truth about the clock: a paused request says since when
+/// and why it stands still, counts the days so far, and lists the deadlines it gets if
+/// the answer arrives today; after an extension the response row says the notice
+/// answered it; a decision can be recorded without a date and then reads as not yet
+/// communicated — the form offers no date of its own.
+#[actix_web::test]
+async fn the_request_page_tells_the_truth_about_the_clock() {
+    use avg_loket::domain::calendar::Calendar;
+    use avg_loket::domain::deadlines::{deadline, Period};
+    use avg_loket::pages::labels::long_date;
+    use serde_json::json;
+
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let today = crate::helpers::today();
+    let received = today - chrono::Duration::days(10);
+    let asked = today - chrono::Duration::days(4);
+    let registered = app
+        .register(&crate::helpers::registration("access", &received.to_string()))
+        .await;
+    let id = registered["id"].as_str().unwrap().to_string();
+    let worker = app.create_user("caseworker", &["AMW"]).await;
+    app.act_ok(&id, "assign", &json!({"assignee": worker.id})).await;
+    app.act_ok(
+        &id,
+        "suspend",
+        &json!({"reason": "identity", "asked_on": asked.to_string()}),
+    )
+    .await;
+    let session = sign_in(&app, &worker.token).await;
+    let link = format!("/requests/{id}");
+
+    let page = get(&app, &link, &[&session]).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    shows(
+        &page,
+        &format!("Het verzoek staat stil sinds {}</strong>", long_date(asked)),
+    );
+    shows(&page, "(Identiteit nog niet vastgesteld): 4 dagen tot nu");
+    shows(&page, "<dt>Dagen stilgezet</dt><dd>4 (loopt nog)</dd>");
+    let if_today = deadline(received, Period::Days(14), 4, Calendar::GdprNl);
+    shows(
+        &page,
+        &format!(
+            "<dt>Antwoord of het verzoek wordt uitgevoerd</dt><dd>{} <span class=\"note\">(als het gevraagde vandaag binnenkomt)</span>",
+            long_date(if_today)
+        ),
+    );
+
+    // Resumed today and extended in time: the notice answered within the month.
+    app.act_ok(&id, "resume", &json!({"received_on": today.to_string()}))
+        .await;
+    app.act_ok(
+        &id,
+        "start_assessment",
+        &json!({"identity_verified_by": "known_client"}),
+    )
+    .await;
+    let extended = app
+        .act_ok(
+            &id,
+            "extend",
+            &json!({"reason": "omvangrijk dossier", "informed_on": today.to_string()}),
+        )
+        .await;
+    let page = get(&app, &link, &[&session]).await;
+    shows(&page, "<dt>Dagen stilgezet</dt><dd>4</dd>");
+    let until: chrono::NaiveDate = extended["deadlines"]["execution"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    shows(
+        &page,
+        &format!(
+            "(beantwoord met de verlenging, gemeld op {}; het besluit moet de verzoeker uiterlijk {} bereiken)",
+            long_date(today),
+            long_date(until)
+        ),
+    );
+    shows(
+        &page,
+        &format!(
+            "<dt>Eerstvolgende termijn</dt><dd><strong>{}</strong>",
+            long_date(until)
+        ),
+    );
+    // The decision form proposes no date on which nothing was sent.
+    shows(
+        &page,
+        "id=\"decide-communicated\" name=\"communicated_on\" type=\"text\" inputmode=\"numeric\" autocomplete=\"off\" aria-describedby=\"decide-communicated-hint\" value=\"\"",
+    );
+    let version = extended["version"].to_string();
+    let decided = post(
+        &app,
+        &format!("{link}/actions/decide"),
+        &[&session],
+        &[
+            ("csrf", &csrf_of(&page)),
+            ("version", &version),
+            ("outcome", "granted"),
+            ("communicated_on", ""),
+        ],
+    )
+    .await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.text);
+    let page = get(&app, &link, &[&session]).await;
+    shows(&page, "<dt>Besluit</dt><dd>Toegewezen, nog niet meegedeeld");
+    assert!(
+        !page.text.contains("id=\"actie-complete\""),
+        "carried out once told"
+    );
+    let api = app.get(&format!("/api/v1/requests/{id}")).await.body;
+    assert_eq!(api["decision"]["communicated_on"], serde_json::Value::Null);
+}

@@ -865,6 +865,75 @@ async fn a_dry_run_shows_what_a_moment_would_send_and_changes_nothing() {
     );
 }
 
+/// An extension announced within the month is the answer AVG 12(3) asks for: a dry
+/// run past the original response deadline plans no overdue or escalation mail about
+/// that request, while one that was not extended is overdue and escalated; the
+/// extended request is reminded before its new date.
+#[actix_web::test]
+async fn after_an_extension_told_in_time_the_reminders_follow_the_extended_deadline() {
+    let app = spawn_app().await;
+    let people = team(&app).await;
+    let extended = assigned_request(&app, &people).await;
+    let plain = assigned_request(&app, &people).await;
+    let today = crate::helpers::today().to_string();
+    let r = app
+        .act_ok(
+            extended["id"].as_str().unwrap(),
+            "extend",
+            &json!({"reason": "omvangrijk dossier", "informed_on": today}),
+        )
+        .await;
+    let new_date = date(&r["deadlines"]["execution"]);
+    let response = date(&plain["deadlines"]["response"]);
+    assert!(new_date > response);
+    assert_eq!(date(&r["open_deadline"]), new_date, "{}", r);
+    assert_eq!(r["overdue"], false);
+
+    let dir = tempfile::tempdir().unwrap();
+    let dry_run_at = |moment: DateTime<Utc>| {
+        let moment = moment.to_rfc3339();
+        let out = crate::cli::avg_loket(
+            dir.path(),
+            &[
+                ("AVG_LOKET_DATABASE_URL", &app.database.url()),
+                ("AVG_LOKET_MAIL_URL", &format!("file://{}", dir.path().display())),
+            ],
+        )
+        .args(["remind", "--once", "--now", &moment, "--dry-run"])
+        .output()
+        .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let lines_about = |said: &str, request: &Value| -> Vec<String> {
+        let reference = request["reference"].as_str().unwrap();
+        said.lines()
+            .filter(|line| line.starts_with(reference))
+            .map(str::to_string)
+            .collect()
+    };
+
+    let escalation = CAL.add_working_days(response, 5);
+    let said = dry_run_at(at(&app, escalation, 0));
+    let about_plain = lines_about(&said, &plain);
+    assert!(
+        about_plain.iter().any(|l| l.contains("\toverdue"))
+            && about_plain.iter().any(|l| l.contains("\tescalation")),
+        "{said}"
+    );
+    assert_eq!(lines_about(&said, &extended), Vec::<String>::new(), "{said}");
+
+    let said = dry_run_at(at(&app, CAL.sub_working_days(new_date, 3), 0));
+    assert_eq!(
+        lines_about(&said, &extended),
+        [format!(
+            "{}\tdue_soon\tresponse {new_date}\tworker-amw@zorg.example",
+            extended["reference"].as_str().unwrap()
+        )],
+        "{said}"
+    );
+}
+
 /// An organisation's submission server: STARTTLS with a certificate of its own
 /// authority (`AVG_LOKET_MAIL_CA_FILE`), then a password. Reminders go out over one
 /// connection that is kept between mails; a wrong password or a server that cannot
