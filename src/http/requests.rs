@@ -15,7 +15,7 @@ use super::json::{self, Json};
 use super::params::Params;
 use super::problem::{ApiError, FieldError};
 use crate::clock;
-use crate::domain::access::{ListScope, View};
+use crate::domain::access::View;
 use crate::domain::audit::AuditEvent;
 use crate::domain::deadlines::Deadlines;
 use crate::domain::intake::{AgeBand, PostalAddress, Relation};
@@ -691,37 +691,12 @@ async fn csv_export(
     auth: Auth,
     filter: ListFilter,
 ) -> Result<HttpResponse, ApiError> {
-    const PAGE: i64 = 1000;
-    if auth.0.list_scope() == ListScope::ByReferenceOnly {
-        return Err(ApiError::Forbidden(
-            "the CSV export is for the organisation's records, not the front desk".into(),
-        ));
-    }
-    let now = clock::now();
-    // The first page is read before answering, so an error is still a problem+json.
-    let first = service::list(&state.db, &state.rules, &auth.0, filter.clone(), 1, PAGE, now).await?;
+    let (first, rest) = service::export(&state.db, &state.rules, &auth.0, filter, clock::now()).await?;
     let header = csv_bytes([CSV_COLUMNS.iter().map(|c| c.to_string()).collect()])?;
     let first_chunk = csv_bytes(first.items.iter().map(csv_row))?;
-    let more = first.items.len() as i64 == PAGE;
-    let caller = auth.0.clone();
-    let rest = futures_util::stream::unfold((2_i64, more), move |(page, more)| {
-        let (state, caller, filter) = (state.clone(), caller.clone(), filter.clone());
-        async move {
-            if !more {
-                return None;
-            }
-            match service::list(&state.db, &state.rules, &caller, filter, page, PAGE, now).await {
-                Ok(list) => {
-                    let more = list.items.len() as i64 == PAGE;
-                    let chunk = csv_bytes(list.items.iter().map(csv_row));
-                    Some((chunk.map_err(actix_web::Error::from), (page + 1, more)))
-                }
-                Err(error) => {
-                    tracing::error!(%error, "CSV export stopped");
-                    Some((Err(ApiError::from(error).into()), (page, false)))
-                }
-            }
-        }
+    let rest = rest.map(|page| match page {
+        Ok(page) => csv_bytes(page.items.iter().map(csv_row)).map_err(actix_web::Error::from),
+        Err(error) => Err(ApiError::from(error).into()),
     });
     let body = futures_util::stream::iter([Ok::<_, actix_web::Error>(header), Ok(first_chunk)]).chain(rest);
     Ok(HttpResponse::Ok()

@@ -97,6 +97,8 @@ struct List<'a> {
     /// A filter that could not be read, by its field (`van`, `tot`): said beside it;
     /// the list is not searched until it is fixed.
     errors: Vec<(&'static str, String)>,
+    /// "Exporteren": the same filters, as a file for Excel.
+    export: String,
 }
 
 impl List<'_> {
@@ -116,9 +118,28 @@ impl List<'_> {
     }
 }
 
-fn page_link(query: &ListQuery, page: i64) -> String {
+/// The list's address with the filters that are set, at `page`.
+pub(super) fn page_link(query: &ListQuery, page: i64) -> String {
     let page = page.to_string();
-    let pairs: Vec<(&str, &str)> = [
+    let mut pairs = filters_set(query);
+    pairs.push(("pagina", page.as_str()));
+    format!(
+        "/requests?{}",
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    )
+}
+
+/// The export of what the list shows: the same filters, no page.
+fn export_link(query: &ListQuery) -> String {
+    format!(
+        "/requests/export?{}",
+        serde_urlencoded::to_string(filters_set(query)).unwrap_or_default()
+    )
+}
+
+/// The filters of `query` that are set, as (name, value).
+fn filters_set(query: &ListQuery) -> Vec<(&'static str, &str)> {
+    [
         ("wie", query.wie.as_str()),
         ("status", &query.status),
         ("kind", &query.kind),
@@ -131,12 +152,7 @@ fn page_link(query: &ListQuery, page: i64) -> String {
     ]
     .into_iter()
     .filter(|(_, value)| !value.is_empty())
-    .chain([("pagina", page.as_str())])
-    .collect();
-    format!(
-        "/requests?{}",
-        serde_urlencoded::to_string(pairs).unwrap_or_default()
-    )
+    .collect()
 }
 
 /// A date filter as typed (27-11-2026 or 2026-11-27); an error for its field when it
@@ -158,6 +174,60 @@ fn date_of(
         ));
     }
     date
+}
+
+/// What the filters of a list (or its export) come to.
+pub(super) struct Chosen {
+    pub filter: ListFilter,
+    /// "Mijn verzoeken": mine, and my teams' requests without a worker.
+    pub mine: bool,
+    /// A filter that could not be read, by its field.
+    pub errors: Vec<(&'static str, String)>,
+}
+
+/// The list filter the query asks for, in the caller's sight.
+pub(super) fn filter_of(
+    query: &ListQuery,
+    user: &WebUser,
+    rules: &crate::service::Rules,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Chosen {
+    let q = query.q.trim();
+    let status_only = user.caller.list_scope() == ListScope::ByReferenceOnly;
+    let (today, soon_until) = (rules.today(now), rules.soon_until(now));
+    let mine = !status_only
+        && (query.wie == "mij" || (query.wie.is_empty() && user.caller.role == Role::Caseworker));
+    let standing = match (query.stand.as_str(), query.verstreken.as_str()) {
+        ("open", _) => Some(ListStanding::Open),
+        ("wettelijk", _) => Some(ListStanding::PastLegalLimit { today }),
+        ("binnenkort", _) => Some(ListStanding::DueSoon {
+            from: today,
+            until: soon_until,
+        }),
+        ("zonder-behandelaar", _) => Some(ListStanding::Unassigned),
+        _ => None,
+    };
+    let overdue = query.stand == "verstreken" || query.verstreken == "ja";
+    let mut errors = Vec::new();
+    let received_from = date_of("van", &query.van, &mut errors);
+    let received_to = date_of("tot", &query.tot, &mut errors);
+    let filter = ListFilter {
+        statuses: Status::parse(&query.status).into_iter().collect(),
+        kinds: KindCode::parse(&query.kind).into_iter().collect(),
+        teams: TeamCode::parse(&query.team).into_iter().collect(),
+        mine_or_unassigned: mine.then_some(user.caller.user_id),
+        overdue_on: overdue.then_some(today),
+        standing,
+        q: (!q.is_empty()).then(|| q.chars().take(200).collect()),
+        received_from,
+        received_to,
+        sort: Sort {
+            key: SortKey::OpenDue,
+            descending: false,
+        },
+        ..Default::default()
+    };
+    Chosen { filter, mine, errors }
 }
 
 pub async fn list(
@@ -197,39 +267,7 @@ pub async fn list(
     if status_only && q.is_empty() {
         return Ok(page(StatusCode::OK, &Lookup { user: &user }));
     }
-    let (today, soon_until) = (state.rules.today(now), state.rules.soon_until(now));
-    let mine = !status_only
-        && (query.wie == "mij" || (query.wie.is_empty() && user.caller.role == Role::Caseworker));
-    let standing = match (query.stand.as_str(), query.verstreken.as_str()) {
-        ("open", _) => Some(ListStanding::Open),
-        ("wettelijk", _) => Some(ListStanding::PastLegalLimit { today }),
-        ("binnenkort", _) => Some(ListStanding::DueSoon {
-            from: today,
-            until: soon_until,
-        }),
-        ("zonder-behandelaar", _) => Some(ListStanding::Unassigned),
-        _ => None,
-    };
-    let overdue = query.stand == "verstreken" || query.verstreken == "ja";
-    let mut errors = Vec::new();
-    let received_from = date_of("van", &query.van, &mut errors);
-    let received_to = date_of("tot", &query.tot, &mut errors);
-    let filter = ListFilter {
-        statuses: Status::parse(&query.status).into_iter().collect(),
-        kinds: KindCode::parse(&query.kind).into_iter().collect(),
-        teams: TeamCode::parse(&query.team).into_iter().collect(),
-        mine_or_unassigned: mine.then_some(user.caller.user_id),
-        overdue_on: overdue.then_some(today),
-        standing,
-        q: (!q.is_empty()).then(|| q.chars().take(200).collect()),
-        received_from,
-        received_to,
-        sort: Sort {
-            key: SortKey::OpenDue,
-            descending: false,
-        },
-        ..Default::default()
-    };
+    let Chosen { filter, mine, errors } = filter_of(&query, &user, &state.rules, now);
     let page_number = query.pagina.parse::<i64>().unwrap_or(1).clamp(1, 1_000_000);
     let list = if errors.is_empty() {
         service::list(
@@ -300,6 +338,7 @@ pub async fn list(
             exact,
             page: page_number,
             next: (shown_to < total || !exact).then(|| page_link(&query, page_number + 1)),
+            export: export_link(&query),
             previous: (page_number > 1).then(|| page_link(&query, page_number - 1)),
             statuses: choices::<Status>(),
             kinds: choices::<KindCode>(),

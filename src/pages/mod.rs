@@ -16,6 +16,7 @@ use askama::Template;
 mod admin;
 pub mod dates;
 mod error;
+mod export;
 pub mod labels;
 mod letters;
 mod lists;
@@ -38,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/dashboard", web::get().to(oversight::dashboard))
         .route("/reports/annual", web::get().to(oversight::annual))
         .route("/reports/annual.csv", web::get().to(oversight::annual_csv))
+        .route("/requests/export", web::get().to(export::requests))
         .route("/requests/new", web::get().to(requests::new_form))
         .route("/requests/new", web::post().to(requests::register))
         .route("/requests/{id}/bevestiging", web::get().to(requests::registered))

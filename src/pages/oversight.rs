@@ -19,7 +19,6 @@ use crate::service::outbox;
 use crate::service::reports::{self, AnnualReport, GroupFigures};
 use crate::service::sessions::WebUser;
 use crate::service::ServiceError;
-use crate::web::download::download;
 use crate::web::state::AppState;
 
 /// One bar of a chart: its label, the number shown, and its length in pixels.
@@ -326,9 +325,5 @@ pub async fn annual_csv(
     query: web::Query<YearQuery>,
 ) -> Result<HttpResponse, PageError> {
     let report = report_for(&state, &user.0, &query).await?;
-    Ok(download(
-        &format!("avg-jaarverslag-{}.csv", report.year),
-        "text/csv; charset=utf-8",
-        reports::csv(&report)?,
-    ))
+    super::export::annual_report(&report)
 }

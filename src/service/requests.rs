@@ -656,6 +656,8 @@ pub struct RequestSummary {
     pub decision: Option<DecisionSummary>,
     pub completed_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
+    /// Closed as a duplicate of this request (registered twice), not withdrawn.
+    pub duplicate_of: Option<Uuid>,
 }
 
 fn uuid_of(column: &str, value: &str) -> Result<Uuid, StorageError> {
@@ -718,6 +720,11 @@ impl RequestSummary {
             }),
             completed_on: record.completed_on,
             closed_on: record.closed_on,
+            duplicate_of: record
+                .duplicate_of
+                .as_deref()
+                .map(|id| uuid_of("duplicate_of", id))
+                .transpose()?,
         })
     }
 }
@@ -772,6 +779,99 @@ pub async fn list(
         .read(move |conn| list_in(conn, &filter, page, per_page, today, soon_until))
         .await?;
     Ok(RequestList { items, total, sight })
+}
+
+/// One page of an export: the requests, and the names of their assignees.
+#[derive(Debug, Clone, Default)]
+pub struct ExportPage {
+    pub items: Vec<RequestSummary>,
+    pub assignee_names: std::collections::HashMap<Uuid, String>,
+}
+
+impl ExportPage {
+    /// The name of the request's assignee, if it has one.
+    pub fn assignee_of(&self, item: &RequestSummary) -> Option<&str> {
+        item.facts
+            .assignee
+            .and_then(|id| self.assignee_names.get(&id))
+            .map(String::as_str)
+    }
+}
+
+/// Requests an export reads at a time.
+const EXPORT_PAGE: i64 = 1000;
+
+/// Every request matching `filter` that the caller may see, in the list's order, for
+/// an export: the first page (read before anything is answered, so that a refusal is
+/// still an answer), then a stream of the others. The front desk looks requests up;
+/// it exports nothing.
+pub async fn export(
+    db: &Db,
+    rules: &Rules,
+    caller: &Caller,
+    filter: ListFilter,
+    now: DateTime<Utc>,
+) -> Result<
+    (
+        ExportPage,
+        impl futures_util::Stream<Item = Result<ExportPage, ServiceError>> + 'static,
+    ),
+    ServiceError,
+> {
+    if caller.list_scope() == ListScope::ByReferenceOnly {
+        return Err(ServiceError::Forbidden(Message::new(
+            "the export is for the organisation's records, not the front desk",
+            "exporteren is voor het overzicht van de organisatie, niet voor de balie",
+        )));
+    }
+    let first = export_page(db, rules, caller, &filter, 1, now).await?;
+    let more = first.items.len() as i64 == EXPORT_PAGE;
+    let (db, rules, caller) = (db.clone(), rules.clone(), caller.clone());
+    let rest = futures_util::stream::unfold((2_i64, more), move |(page, more)| {
+        let (db, rules, caller, filter) = (db.clone(), rules.clone(), caller.clone(), filter.clone());
+        async move {
+            if !more {
+                return None;
+            }
+            match export_page(&db, &rules, &caller, &filter, page, now).await {
+                Ok(next) => {
+                    let more = next.items.len() as i64 == EXPORT_PAGE;
+                    Some((Ok(next), (page + 1, more)))
+                }
+                Err(error) => {
+                    tracing::error!(%error, "export stopped");
+                    Some((Err(error), (page, false)))
+                }
+            }
+        }
+    });
+    Ok((first, rest))
+}
+
+async fn export_page(
+    db: &Db,
+    rules: &Rules,
+    caller: &Caller,
+    filter: &ListFilter,
+    page: i64,
+    now: DateTime<Utc>,
+) -> Result<ExportPage, ServiceError> {
+    let list = list(db, rules, caller, filter.clone(), page, EXPORT_PAGE, now).await?;
+    let mut ids: Vec<String> = list
+        .items
+        .iter()
+        .filter_map(|item| item.facts.assignee.map(|id| id.to_string()))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let names = db.read(move |conn| users::names_of(conn, &ids)).await?;
+    Ok(ExportPage {
+        items: list.items,
+        assignee_names: names
+            .into_iter()
+            .filter_map(|(id, name, _)| Uuid::parse_str(&id).ok().map(|id| (id, name)))
+            .collect(),
+    })
 }
 
 fn list_in(

@@ -945,14 +945,102 @@ async fn the_privacy_officer_sees_the_dashboard_with_charts_and_the_annual_repor
     assert_eq!(report.status, 200, "{}", report.text);
     shows(&report, "Jaarverslag 2026");
     shows(&report, "<td>&#60;5</td>");
+    shows(
+        &report,
+        "href=\"/reports/annual.csv?jaar=2026\" download>Exporteren</a>",
+    );
+    // The export opens in Dutch Excel: a byte order mark, `;`, Dutch words.
     let csv = get(&app, "/reports/annual.csv?jaar=2026", &[&session]).await;
     assert_eq!(csv.status, 200);
-    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    assert_eq!(csv.header("content-type").unwrap(), "text/csv; charset=utf-8");
     assert!(csv
         .header("content-disposition")
         .unwrap()
-        .contains("avg-jaarverslag-2026.csv"));
-    assert!(csv.text.lines().count() > 2, "{}", csv.text);
+        .contains("filename*=UTF-8''AVG%2Djaarverslag%202026%2Ecsv"));
+    assert!(
+        csv.text
+            .starts_with("\u{feff}Indeling;Groep;Verzoeken;Besluit op tijd;Op tijd uitgevoerd;Mediaan dagen tot besluit\r\n"),
+        "{}",
+        csv.text
+    );
+    assert!(csv.text.contains("\r\nSoort verzoek;Inzage;<5;"), "{}", csv.text);
+    assert!(
+        csv.text.contains("\r\nUitkomst;Dubbel geregistreerd;"),
+        "{}",
+        csv.text
+    );
+}
+
+/// "Exporteren" on the list gives what the list shows, with the same filters, as a file
+/// Dutch Excel opens as it should: UTF-8 with a byte order mark, `;`, Dutch headers and
+/// labels, the assignee's name, dates as dd-mm-jjjj. A filter that cannot be read goes
+/// back to the list, where it is said; the front desk exports nothing.
+#[actix_web::test]
+async fn the_list_is_exported_for_dutch_excel_with_the_same_filters() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let worker = app.create_user("caseworker", &["AMW"]).await;
+    let access = app
+        .register(&crate::helpers::registration("access", "2026-11-20"))
+        .await;
+    app.act_ok(
+        access["id"].as_str().unwrap(),
+        "assign",
+        &serde_json::json!({"assignee": worker.id}),
+    )
+    .await;
+    app.register(&crate::helpers::registration("erasure", "2026-10-01"))
+        .await;
+    let session = sign_in(&app, &app.admin.token).await;
+    let list = get(&app, "/requests?wie=alle&kind=access", &[&session]).await;
+    shows(
+        &list,
+        "<a href=\"/requests/export?wie=alle&#38;kind=access\" download>Exporteren</a>",
+    );
+
+    let csv = get(&app, "/requests/export?wie=alle&kind=access", &[&session]).await;
+    assert_eq!(csv.status, 200, "{}", csv.text);
+    assert_eq!(csv.header("content-type").unwrap(), "text/csv; charset=utf-8");
+    assert!(csv
+        .header("content-disposition")
+        .unwrap()
+        .starts_with("attachment; filename=\"AVG-verzoeken "));
+    let lines: Vec<&str> = csv.text.split("\r\n").collect();
+    assert_eq!(lines.len(), 3, "a header, one request, the end: {:?}", lines);
+    assert_eq!(
+        lines[0],
+        "\u{feff}Kenmerk;Soort verzoek;Nader;Kanaal;Wie vraagt;Status;Dubbel geregistreerd;Team;Behandelaar;\
+         Ontvangen op;Antwoord uiterlijk;Uitgevoerd uiterlijk;Wettelijke termijn;Eerstvolgende termijn;\
+         Stand;Dagen stilgezet;Verlenging gemeld op;Verlengd tot;Besluit;Besluit meegedeeld op;\
+         Besluit op tijd;Afgerond op;Op tijd uitgevoerd;Gesloten op"
+    );
+    let cells: Vec<&str> = lines[1].split(';').collect();
+    assert_eq!(cells[0], access["reference"].as_str().unwrap());
+    assert_eq!(cells[1], "Inzage");
+    assert_eq!(cells[5], "Ontvangen");
+    assert_eq!(cells[7], "AMW");
+    assert_eq!(cells[8], "Test caseworker");
+    assert_eq!(cells[9], "20-11-2026");
+    assert_eq!(cells[10], "04-12-2026", "14 days after 20 November");
+    assert_eq!(lines[2], "");
+
+    // Everything, all pages: both requests.
+    let all = get(&app, "/requests/export?wie=alle", &[&session]).await;
+    assert_eq!(all.text.split("\r\n").count(), 4, "{}", all.text);
+
+    // A date that cannot be read is said on the list, not exported as if absent.
+    let unread = get(&app, "/requests/export?wie=alle&van=31-02-2026", &[&session]).await;
+    assert_eq!(unread.status, StatusCode::SEE_OTHER);
+    let back = unread.header("location").unwrap();
+    assert!(back.starts_with("/requests?"), "{back}");
+    let list = get(&app, &back, &[&session]).await;
+    shows(&list, "‘31-02-2026’ is geen datum");
+
+    let desk = app.create_user("front_desk", &[]).await;
+    let desk_session = sign_in(&app, &desk.token).await;
+    let refused = get(&app, "/requests/export", &[&desk_session]).await;
+    assert_eq!(refused.status, 403);
+    shows(&refused, "Exporteren is voor het overzicht van de organisatie");
 }
 
 #[actix_web::test]
