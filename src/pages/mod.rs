@@ -156,6 +156,34 @@ struct Home<'a> {
     administers: bool,
 }
 
+/// The navigation bar of every page a signed-in user sees: the places their role may
+/// go, as (address, words).
+pub fn navigation(user: &WebUser) -> Vec<(&'static str, &'static str)> {
+    let caller = &user.caller;
+    let mut places = vec![(
+        "/requests",
+        if caller.list_scope() == ListScope::ByReferenceOnly {
+            "Opzoeken"
+        } else {
+            "Verzoeken"
+        },
+    )];
+    if caller.may_register_somewhere().is_ok() {
+        places.push(("/requests/new", "Nieuw verzoek"));
+    }
+    if caller.dashboard_scope().is_ok() {
+        places.push(("/dashboard", "Overzicht"));
+    }
+    if caller.may_read_reports().is_ok() {
+        places.push(("/reports/annual", "Jaarverslag"));
+    }
+    if caller.may_administer().is_ok() {
+        places.push(("/admin/users", "Gebruikers"));
+        places.push(("/admin/teams", "Teams"));
+    }
+    places
+}
+
 async fn home(user: SignedIn) -> HttpResponse {
     let user = user.0;
     let caller = &user.caller;

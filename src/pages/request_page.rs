@@ -644,9 +644,10 @@ fn action_input(action: ActionName, pairs: &[(String, String)]) -> ActionInput {
 
 /// The fields a correction changed, or the teams of a transfer, with the reason.
 fn change_in_words(change: &Change) -> Option<String> {
-    let what = match (&change.teams, change.fields.is_empty()) {
-        (Some((from, to)), _) => format!("van team {from} naar team {to}"),
-        (None, false) => format!(
+    let what = if let Some((from, to)) = &change.teams {
+        format!("van team {from} naar team {to}")
+    } else if !change.fields.is_empty() {
+        format!(
             "gewijzigd: {}",
             change
                 .fields
@@ -654,8 +655,21 @@ fn change_in_words(change: &Change) -> Option<String> {
                 .map(|f| super::labels::field(f))
                 .collect::<Vec<_>>()
                 .join(", ")
-        ),
-        (None, true) => return None,
+        )
+    } else if let Some(name) = &change.assignee {
+        format!("aan {name}")
+    } else if let Some(outcome) = change.outcome {
+        outcome.label_nl().to_string()
+    } else if let Some(reason) = change.pause_reason {
+        reason.label_nl().to_string()
+    } else if let Some((kind, channel)) = change.letter {
+        format!(
+            "{} ({})",
+            kind.label_nl(),
+            crate::domain::vocabulary::in_sentence(channel.label_nl())
+        )
+    } else {
+        return None;
     };
     Some(match &change.reason {
         Some(reason) => format!("{what}; reden: {reason}"),

@@ -245,6 +245,32 @@ struct Registered<'a> {
     response: String,
     execution: String,
     legal: String,
+    /// What to do with the reference now, as fits the way the request came in: the
+    /// words before and after it.
+    advice: (&'static str, &'static str),
+}
+
+/// What the front desk does with the reference, as fits the channel: a caller or a
+/// visitor hears it now; someone who wrote gets it in the acknowledgement.
+fn advice_for(channel: Channel) -> (&'static str, &'static str) {
+    match channel {
+        Channel::Phone => (
+            "Noem de beller het kenmerk",
+            "en de dag waarop hij of zij uiterlijk hoort of het verzoek wordt uitgevoerd.",
+        ),
+        Channel::InPerson => (
+            "Geef de verzoeker het kenmerk",
+            "mee, met de dag waarop hij of zij uiterlijk hoort of het verzoek wordt uitgevoerd.",
+        ),
+        Channel::Letter => (
+            "De verzoeker schreef een brief: het kenmerk",
+            "gaat mee in de ontvangstbevestiging, die de behandelaar per post stuurt vanuit het verzoek (Correspondentie).",
+        ),
+        Channel::Email | Channel::OnlineDossier | Channel::WebForm => (
+            "De verzoeker vroeg het digitaal: het kenmerk",
+            "gaat mee in de ontvangstbevestiging, die de behandelaar per e-mail stuurt vanuit het verzoek (Correspondentie).",
+        ),
+    }
 }
 
 pub async fn registered(
@@ -280,6 +306,7 @@ pub async fn registered(
             response: long_date(view.deadlines.response),
             execution: long_date(view.deadlines.execution),
             legal: long_date(view.deadlines.legal),
+            advice: advice_for(view.stored.intake.channel),
         },
     ))
 }

@@ -87,7 +87,7 @@ impl OrganisationSource {
             Ok(organisation) => organisation,
             Err(error) => {
                 return refused(
-                    format!("letters need the organisation file: {error}"),
+                    error.to_string(),
                     format!("brieven hebben het organisatiebestand nodig: {}", error.dutch()),
                 )
             }

@@ -16,6 +16,7 @@ use crate::domain::audit::{AuditEvent, RecordAction};
 use crate::domain::deadlines::Deadlines;
 use crate::domain::intake::{Channel, IntakeCorrection, Relation};
 use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
+use crate::domain::letters::{LetterChannel, LetterKind};
 use crate::domain::reminders::DeadlineKind;
 use crate::domain::request::{
     self, ActionFacts, ActionName, Command, Outcome, Request, Standing, Status, TransitionError,
@@ -913,6 +914,14 @@ pub struct Change {
     pub teams: Option<(String, String)>,
     /// The reason given.
     pub reason: Option<String>,
+    /// To whom it was assigned: the name (or the id, for a user no longer known).
+    pub assignee: Option<String>,
+    /// The outcome decided.
+    pub outcome: Option<Outcome>,
+    /// Why the clock was stopped.
+    pub pause_reason: Option<request::SuspendReason>,
+    /// The letter that was sent or queued, and how.
+    pub letter: Option<(LetterKind, LetterChannel)>,
 }
 
 /// What the request page shows: the request, and for those who see all of it the
@@ -975,6 +984,8 @@ fn case_file_in(
     let assignee = stored.request.assignee.map(|a| a.to_string());
     let mut actors: Vec<String> = events.iter().map(|e| e.actor.clone()).collect();
     actors.extend(assignee.clone());
+    let changes: Vec<Change> = events.iter().map(change_of).collect();
+    actors.extend(changes.iter().filter_map(|c| c.assignee.clone()));
     let names: std::collections::HashMap<String, (String, bool)> = users::names_of(conn, &actors)?
         .into_iter()
         .map(|(id, name, active)| (id, (name, active)))
@@ -987,13 +998,17 @@ fn case_file_in(
     let status = |code: &Option<String>| code.as_deref().and_then(|c| Status::parse(c).ok());
     let timeline = events
         .into_iter()
-        .map(|e| TimelineEntry {
+        .zip(changes)
+        .map(|(e, change)| TimelineEntry {
             occurred_at: e.occurred_at,
             from_status: status(&e.from_status),
             to_status: status(&e.to_status),
             change: Change {
                 reason: reasons.get(&e.id).cloned(),
-                ..change_of(&e)
+                assignee: change
+                    .assignee
+                    .map(|id| names.get(&id).map(|(name, _)| name.clone()).unwrap_or(id)),
+                ..change
             },
             actor: names
                 .get(&e.actor)
@@ -1021,6 +1036,15 @@ fn case_file_in(
 fn change_of(event: &AuditEvent) -> Change {
     let data: serde_json::Value = serde_json::from_str(&event.data).unwrap_or_default();
     let text = |value: &serde_json::Value| value.as_str().map(str::to_string);
+    let code = |name: &str| data[name].as_str().unwrap_or_default().to_string();
+    let is = |action: &str| event.action == action;
+    let letter = (is(RecordAction::LetterSent.code()) || is(RecordAction::LetterQueued.code()))
+        .then(|| {
+            LetterKind::parse(&code("kind"))
+                .ok()
+                .zip(LetterChannel::parse(&code("channel")).ok())
+        })
+        .flatten();
     Change {
         fields: data["fields"]
             .as_array()
@@ -1028,5 +1052,15 @@ fn change_of(event: &AuditEvent) -> Change {
             .unwrap_or_default(),
         teams: text(&data["from_team"]).zip(text(&data["to_team"])),
         reason: None,
+        assignee: is(ActionName::Assign.code())
+            .then(|| text(&data["assignee"]))
+            .flatten(),
+        outcome: is(ActionName::Decide.code())
+            .then(|| Outcome::parse(&code("outcome")).ok())
+            .flatten(),
+        pause_reason: is(ActionName::Suspend.code())
+            .then(|| request::SuspendReason::parse(&code("reason")).ok())
+            .flatten(),
+        letter,
     }
 }

@@ -1481,3 +1481,58 @@ async fn a_decision_is_communicated_by_its_letter_and_the_response_reminders_run
         "no overdue mail about an answer that was given"
     );
 }
+
+/// The timeline says to whom the request was assigned, which outcome was decided and
+/// which letter went out, and how; the confirmation after registering advises what
+/// fits the way the request came in; every page has the navigation bar.
+#[actix_web::test]
+async fn the_timeline_names_the_assignee_the_outcome_and_the_letter() {
+    use crate::pages::{get, shows, sign_in};
+
+    let outbox = tempfile::tempdir().unwrap();
+    let app = letters_app(outbox.path(), &[]).await;
+    let today = today().to_string();
+    let request = assessed(&app, &with_address("access", &today)).await;
+    app.act_ok(
+        &request,
+        "decide",
+        &json!({"outcome": "granted", "communicated_on": today}),
+    )
+    .await;
+    let letter = draft(&app, &request, &json!({"kind": "decision", "channel": "post"})).await;
+    let letter = complete_paragraphs(&app, &letter).await;
+    send_by_post(&app, &letter, &today).await;
+
+    let session = sign_in(&app, &app.admin.token).await;
+    let page = get(&app, &format!("/requests/{request}"), &[&session]).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    shows(&page, "<br><span class=\"detail\">aan Worker AMW</span>");
+    shows(&page, "<br><span class=\"detail\">Toegewezen</span>");
+    shows(&page, "<br><span class=\"detail\">Besluit (per post)</span>");
+    shows(&page, "<nav class=\"places\" aria-label=\"Menu\">");
+    shows(&page, "<li><a href=\"/reports/annual\">Jaarverslag</a></li>");
+
+    // A letter that came in: the reference goes out in the acknowledgement by post.
+    let mut by_letter = with_address("access", &today);
+    by_letter["channel"] = json!("letter");
+    let registered = app.register(&by_letter).await;
+    let confirmation = get(
+        &app,
+        &format!("/requests/{}/bevestiging", id(&registered)),
+        &[&session],
+    )
+    .await;
+    shows(&confirmation, "De verzoeker schreef een brief: het kenmerk");
+    shows(&confirmation, "per post stuurt vanuit het verzoek");
+    assert!(!confirmation.text.contains("Noem de beller"));
+    let mut by_phone = with_address("access", &today);
+    by_phone["channel"] = json!("phone");
+    let registered = app.register(&by_phone).await;
+    let confirmation = get(
+        &app,
+        &format!("/requests/{}/bevestiging", id(&registered)),
+        &[&session],
+    )
+    .await;
+    shows(&confirmation, "Noem de beller het kenmerk");
+}
