@@ -38,7 +38,7 @@ const screens = process.env.AVG_LOKET_SCREENSHOTS
 process.on("exit", () => fs.rmSync(work, { recursive: true, force: true }));
 const axeSource = fs.readFileSync(path.join(import.meta.dirname, "node_modules", "axe-core", "axe.min.js"), "utf8");
 
-fs.mkdirSync(path.join(work, "outbox"));
+fs.mkdirSync(path.join(work, "outbox"), { mode: 0o700 });
 const port = await new Promise((resolve) => {
   const server = net.createServer().listen(0, "127.0.0.1", () => {
     const { port } = server.address();
@@ -170,6 +170,29 @@ async function signIn(page, token) {
   await page.waitForURL(`${base}/`);
 }
 
+// How many requests the register holds (as the privacy officer sees them).
+async function total() {
+  const response = await fetch(`${base}/api/v1/requests?per_page=1`, {
+    headers: { authorization: `Bearer ${officer}` },
+  });
+  return (await response.json()).total;
+}
+
+// A day as people type it: 27-11-2026.
+const typed = (iso) => iso.split("-").reverse().join("-");
+
+// Half an hour without a click has passed for `email`'s sessions: they have ended
+// (the service reads its own clock, so the test moves the sessions back in time).
+function idle(email) {
+  execFileSync("python3", ["-c", `
+import sqlite3, sys, datetime
+db = sqlite3.connect(sys.argv[1])
+then = (datetime.datetime.utcnow() - datetime.timedelta(hours=2)).strftime("%Y-%m-%d %H:%M:%S.%f")
+db.execute("UPDATE web_sessions SET last_seen_at = ?, created_at = ? WHERE user_id = (SELECT id FROM users WHERE email = ?)", (then, then, sys.argv[2]))
+db.commit()
+`, path.join(work, "avg-loket.db"), email]);
+}
+
 async function shot(page, name) {
   fs.mkdirSync(screens, { recursive: true });
   await page.screenshot({ path: path.join(screens, `${name}.png`), fullPage: true });
@@ -214,6 +237,66 @@ try {
   const requestUrl = front.url().replace(/\/bevestiging$/, "");
   await accessible(front, "confirmation");
   await shot(front, "confirmation");
+  check((await front.textContent("main")).includes("Noem de beller het kenmerk"), "the advice fits a phone call");
+
+  // A long phone call: the session ends while "Nieuw verzoek" is filled in, the date of
+  // receipt typed the Dutch way. After signing in again the form is back with every
+  // value; nothing was registered until it is sent again, and then once.
+  const before = await total();
+  await front.goto(`${base}/requests/new`);
+  await front.selectOption("#kind", "access");
+  await front.selectOption("#team", "AMW");
+  await front.fill("#requester_name", "Piet Smit");
+  await front.fill("#requester_phone", "06-87654321");
+  await front.fill("#received_on", typed(daysAgo(1)));
+  await front.fill("#description", "Belde over het verslag van het huisbezoek");
+  idle("balie@zorg.example");
+  await front.click("text=Verzoek registreren");
+  await front.waitForURL(/\/login/);
+  check((await front.textContent("main")).includes("Uw sessie was verlopen"), "the sign-in page says the form is kept");
+  check((await total()) === before, "nothing was registered with the session ended");
+  await accessible(front, "sign-in after the session ended");
+  await front.fill("#token", desk);
+  await front.click("button[type=submit]");
+  await front.waitForURL(`${base}/requests/new`);
+  check((await front.inputValue("#requester_name")) === "Piet Smit"
+    && (await front.inputValue("#requester_phone")) === "06-87654321"
+    && (await front.inputValue("#received_on")) === typed(daysAgo(1))
+    && (await front.inputValue("#description")) === "Belde over het verslag van het huisbezoek"
+    && (await front.inputValue("#team")) === "AMW", "after signing in the form is back with every value");
+  await accessible(front, "the kept form, back after signing in");
+  await shot(front, "kept-form");
+  await front.click("text=Verzoek registreren");
+  await front.waitForURL(/\/bevestiging$/);
+  check((await total()) === before + 1, "one submit registers one request, with the Dutch date");
+  const inWords = new Date(`${daysAgo(1)}T12:00:00Z`).toLocaleDateString("nl-NL",
+    { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  check((await front.textContent("main")).includes(inWords),
+    `the confirmation gives the Dutch date as received (${inWords})`);
+
+  // A double click on "Verzoek registreren", and the same form sent twice at once:
+  // each registers one request, and both answers lead to the same confirmation.
+  await front.goto(`${base}/requests/new`);
+  await front.selectOption("#kind", "access");
+  await front.selectOption("#team", "AMW");
+  await front.fill("#requester_name", "Lotte Mulder");
+  const beforeDouble = await total();
+  await front.dblclick("text=Verzoek registreren");
+  await front.waitForURL(/\/bevestiging$/);
+  check((await total()) === beforeDouble + 1, "a double-clicked submit registers one request");
+  await front.goto(`${base}/requests/new`);
+  await front.selectOption("#kind", "access");
+  await front.selectOption("#team", "AMW");
+  await front.fill("#requester_name", "Noor Visser");
+  // What the browser would send, twice at once, with the browser's own cookies.
+  const fields = await front.evaluate(() =>
+    Object.fromEntries(new FormData(document.querySelector("form[action='/requests/new']"))));
+  const answers = await Promise.all([1, 2].map(() =>
+    front.request.post(`${base}/requests/new`, { form: fields, maxRedirects: 0 })));
+  const places = answers.map((answer) => [answer.status(), answer.headers()["location"]]);
+  check(places.every(([status, at]) => status === 303 && at === places[0][1]) && /\/bevestiging$/.test(places[0][1]),
+    `the same form sent twice at once leads twice to one confirmation (${JSON.stringify(places)})`);
+  check((await total()) === beforeDouble + 2, "and registered one request");
 
   // The caller spells their name: it was misheard. The front desk corrects what it
   // registered, and must say why.
@@ -397,6 +480,27 @@ try {
   await po.waitForURL(/stand=wettelijk/);
   check((await po.textContent("main")).includes(`${tile} verzoek`), `the tile's ${tile} request(s) are the list's`);
   await accessible(po, "list behind a dashboard tile");
+  // A Dutch date in the list's filter is read; one that is no date is said beside it.
+  await po.goto(`${base}/requests?wie=alle`);
+  await po.fill("#van", typed(daysAgo(1)));
+  await po.click("button:text-is('Zoeken')");
+  await po.waitForURL(/van=/);
+  check(!(await po.isVisible("#van-fout")) && (await po.inputValue("#van")) === typed(daysAgo(1)),
+    "a Dutch date in the list filter is accepted");
+  const fromYesterday = await po.textContent("table.list");
+  check(fromYesterday.includes(typed(today)) && !fromYesterday.includes(typed(daysAgo(60))),
+    "the list from yesterday has today's requests, not the one received 60 days ago");
+  await po.fill("#van", "31-02-2026");
+  await po.click("button:text-is('Zoeken')");
+  await po.waitForURL(/van=31/);
+  check(await po.isVisible("#van-fout"), "a date that does not exist is said beside the filter");
+  await accessible(po, "list with a filter that is no date");
+  await po.goto(`${base}/requests?wie=alle`);
+  await accessible(po, "list with Exporteren");
+  const exported = await po.request.get(`${base}/requests/export?wie=alle`);
+  const csv = await exported.body();
+  check(exported.status() === 200 && csv.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf]))
+    && csv.subarray(3).toString("utf8").startsWith("Kenmerk;Soort verzoek;"), "Exporteren gives a file for Dutch Excel");
   await po.goto(`${base}/reports/annual`);
   await accessible(po, "annual report");
   await shot(po, "annual-report");
