@@ -151,6 +151,23 @@ pub enum LogFormat {
     Json,
 }
 
+/// The header a trusted reverse proxy writes the client's address into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProxyHeader {
+    /// `X-Forwarded-For`: the proxy appends the address it saw; the right-most one is
+    /// the proxy's own word, anything left of it the client's.
+    XForwardedFor,
+    /// RFC 7239 `Forwarded: for=…`, the right-most element.
+    Forwarded,
+}
+
+/// The reverse proxy in front of avg-loket (`AVG_LOKET_TRUSTED_PROXY`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrustedProxy {
+    pub address: std::net::IpAddr,
+    pub header: ProxyHeader,
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub database_url: DatabaseUrl,
@@ -187,12 +204,16 @@ pub struct Settings {
     /// Whether the pages offer sign-in with a personal token
     /// (`AVG_LOKET_PAGE_TOKEN_SIGNIN`, default `true`); tokens stay for the API.
     pub page_token_signin: bool,
-    /// The reverse proxy whose `X-Forwarded-Proto` is believed (`AVG_LOKET_TRUSTED_PROXY`,
-    /// an IP address; none by default).
-    pub trusted_proxy: Option<std::net::IpAddr>,
+    /// The reverse proxy whose forwarding headers are believed
+    /// (`AVG_LOKET_TRUSTED_PROXY`, an IP address; none by default), and the header it
+    /// writes the client's address into (`AVG_LOKET_TRUSTED_PROXY_HEADER`).
+    pub trusted_proxy: Option<TrustedProxy>,
     /// Wrong tokens a client address may send a minute before it must wait
     /// (`AVG_LOKET_SIGNIN_FAILURES_PER_MINUTE`, default 10).
     pub signin_failures_per_minute: u32,
+    /// Sign-ins with the organisation's account a client address may start (or return
+    /// from) a minute (`AVG_LOKET_SIGNIN_STARTS_PER_MINUTE`, default 60).
+    pub signin_starts_per_minute: u32,
     /// Signing in with the organisation's account (`AVG_LOKET_OIDC_*`); `None` when
     /// `AVG_LOKET_OIDC_ISSUER` is not set.
     pub oidc: Option<OidcSettings>,
@@ -560,6 +581,15 @@ impl Settings {
                 other => Err(format!("'{other}' is not true or false")),
             },
         )?;
+        let proxy_header = parse_var(
+            "AVG_LOKET_TRUSTED_PROXY_HEADER",
+            &get("AVG_LOKET_TRUSTED_PROXY_HEADER", "x-forwarded-for"),
+            |v| match v.trim().to_ascii_lowercase().as_str() {
+                "x-forwarded-for" => Ok(ProxyHeader::XForwardedFor),
+                "forwarded" => Ok(ProxyHeader::Forwarded),
+                other => Err(format!("'{other}' is not x-forwarded-for or forwarded")),
+            },
+        )?;
         let trusted_proxy = Some(get("AVG_LOKET_TRUSTED_PROXY", ""))
             .filter(|v| !v.trim().is_empty())
             .map(|v| {
@@ -569,12 +599,22 @@ impl Settings {
                     })
                 })
             })
-            .transpose()?;
+            .transpose()?
+            .map(|address| TrustedProxy {
+                address,
+                header: proxy_header,
+            });
         let signin_failures_per_minute = number(
             "AVG_LOKET_SIGNIN_FAILURES_PER_MINUTE",
             get("AVG_LOKET_SIGNIN_FAILURES_PER_MINUTE", "10"),
             1,
             10_000,
+        )?;
+        let signin_starts_per_minute = number(
+            "AVG_LOKET_SIGNIN_STARTS_PER_MINUTE",
+            get("AVG_LOKET_SIGNIN_STARTS_PER_MINUTE", "60"),
+            1,
+            100_000,
         )?;
         let mail_ca_file = Some(get("AVG_LOKET_MAIL_CA_FILE", ""))
             .filter(|file| !file.trim().is_empty())
@@ -609,6 +649,7 @@ impl Settings {
             page_token_signin,
             trusted_proxy,
             signin_failures_per_minute,
+            signin_starts_per_minute,
             oidc,
         })
     }

@@ -60,7 +60,10 @@ impl Application {
             .port();
         let rules = Rules::from_settings(&settings);
         let letters = LetterSetup::load(&settings).map_err(StartupError::Letters)?;
-        let sign_in_limit = wiring::sign_in_limit::SignInLimit::new(settings.signin_failures_per_minute);
+        let sign_in_limit = wiring::sign_in_limit::SignInLimit::new(
+            settings.signin_failures_per_minute,
+            settings.signin_starts_per_minute,
+        );
         let oidc = settings
             .oidc
             .clone()

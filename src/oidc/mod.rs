@@ -9,6 +9,7 @@
 //! the provider cannot be reached, [`Provider::status`] says why and the next sign-in
 //! tries again.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::RwLock;
 use std::time::Duration as StdDuration;
 
@@ -111,6 +112,8 @@ pub struct Provider {
     post_logout: String,
     http: reqwest::Client,
     discovery: RwLock<Discovery>,
+    /// An outage of the provider has been recorded and has not ended yet.
+    outage: AtomicBool,
 }
 
 impl std::fmt::Debug for Provider {
@@ -144,6 +147,7 @@ impl Provider {
                 why: "not read yet".into(),
                 at: DateTime::<Utc>::MIN_UTC,
             }),
+            outage: AtomicBool::new(false),
         })
     }
 
@@ -158,6 +162,12 @@ impl Provider {
     /// The redirect URI to register at the provider.
     pub fn redirect_uri(&self) -> &str {
         self.redirect.as_str()
+    }
+
+    /// A sign-in failed because the provider cannot be reached: is this the first of a
+    /// new outage (to be recorded), rather than one more visitor during it?
+    pub fn outage_begins(&self) -> bool {
+        !self.outage.swap(true, Ordering::SeqCst)
     }
 
     /// `None` when the provider's metadata is at hand; otherwise why not.
@@ -175,6 +185,9 @@ impl Provider {
             Ok(metadata) => {
                 *self.discovery.write().expect("discovery lock") =
                     Discovery::Ready(Box::new(Discovered { metadata, at: now }));
+                if self.outage.swap(false, Ordering::SeqCst) {
+                    tracing::info!(issuer = %self.settings.issuer, "OpenID provider reachable again");
+                }
                 Ok(())
             }
             Err(error) => {

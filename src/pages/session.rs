@@ -42,7 +42,7 @@ fn over_tls(req: &HttpRequest) -> bool {
     let trusted = req
         .app_data::<web::Data<AppState>>()
         .and_then(|state| state.settings.trusted_proxy)
-        .is_some_and(|proxy| req.peer_addr().is_some_and(|peer| peer.ip() == proxy));
+        .is_some_and(|proxy| req.peer_addr().is_some_and(|peer| peer.ip() == proxy.address));
     if trusted {
         req.connection_info().scheme() == "https"
     } else {
@@ -501,11 +501,7 @@ pub async fn login(
             kept,
         ));
     }
-    let client = client_address(
-        req.peer_addr(),
-        &req.connection_info(),
-        state.settings.trusted_proxy,
-    );
+    let client = client_address(req.peer_addr(), req.headers(), state.settings.trusted_proxy);
     if let Some(wait) = client.and_then(|address| state.sign_in_limit.refused(address)) {
         return Ok(too_many(wait));
     }
@@ -624,12 +620,8 @@ fn provider_of(state: &AppState) -> Result<std::sync::Arc<crate::oidc::Provider>
 /// `GET /login/oidc`: to the organisation's sign-in page, with a fresh attempt.
 pub async fn oidc_begin(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
     let provider = provider_of(&state)?;
-    let client = client_address(
-        req.peer_addr(),
-        &req.connection_info(),
-        state.settings.trusted_proxy,
-    );
-    if let Some(wait) = client.and_then(|address| state.sign_in_limit.refused(address)) {
+    let client = client_address(req.peer_addr(), req.headers(), state.settings.trusted_proxy);
+    if let Some(wait) = client.and_then(|address| state.sign_in_limit.started(address)) {
         return Ok(too_many(wait));
     }
     match sign_in::begin(&state.db, &provider, clock::now()).await {
@@ -655,12 +647,8 @@ pub async fn oidc_callback(
     query: web::Query<Callback>,
 ) -> Result<HttpResponse, PageError> {
     let provider = provider_of(&state)?;
-    let client = client_address(
-        req.peer_addr(),
-        &req.connection_info(),
-        state.settings.trusted_proxy,
-    );
-    if let Some(wait) = client.and_then(|address| state.sign_in_limit.refused(address)) {
+    let client = client_address(req.peer_addr(), req.headers(), state.settings.trusted_proxy);
+    if let Some(wait) = client.and_then(|address| state.sign_in_limit.started(address)) {
         return Ok(too_many(wait));
     }
     let secret = req.cookie(ATTEMPT_COOKIE).map(|c| c.value().to_string());

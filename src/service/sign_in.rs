@@ -27,6 +27,9 @@ use crate::storage::{Db, DbConnection, StorageError};
 /// An attempt must come back within this long.
 pub const ATTEMPT_LIFETIME: Duration = Duration::minutes(10);
 
+/// At most this many sign-ins are kept under way; past it the oldest go.
+pub const ATTEMPTS_KEPT: i64 = 10_000;
+
 /// The audit actor of a refused sign-in (nobody is known, or nobody got in).
 pub const SIGN_IN_ACTOR: &str = "oidc";
 
@@ -78,7 +81,7 @@ pub async fn begin(db: &Db, provider: &Provider, now: DateTime<Utc>) -> Result<B
         created_at: now.naive_utc(),
     };
     let stale_before = (now - ATTEMPT_LIFETIME).naive_utc();
-    db.write(move |conn| users::insert_attempt(conn, &row, stale_before))
+    db.write(move |conn| users::insert_attempt(conn, &row, stale_before, ATTEMPTS_KEPT))
         .await?;
     Ok(Begun {
         provider_url: authorization.url,
@@ -280,6 +283,11 @@ async fn record_refusal(
     user_id: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<(), StorageError> {
+    // A provider that cannot be reached is one event per outage, not one per visitor.
+    if refusal == Refusal::ProviderUnreachable && !provider.outage_begins() {
+        tracing::debug!("sign-in refused: the provider is still unreachable");
+        return Ok(());
+    }
     tracing::info!(
         reason = refusal.code(),
         user_id = user_id.as_deref().unwrap_or("-"),

@@ -334,12 +334,31 @@ pub fn insert_attempt(
     conn: &mut DbConnection,
     row: &AttemptRow,
     stale_before: NaiveDateTime,
+    at_most: i64,
 ) -> Result<(), StorageError> {
     diesel::delete(oidc_attempts::table.filter(oidc_attempts::created_at.lt(stale_before))).execute(conn)?;
+    // Bounded in number too: past `at_most` attempts under way the oldest go (their
+    // browsers start again), so a flood cannot grow the table.
+    let oldest_kept: Option<NaiveDateTime> = oidc_attempts::table
+        .select(oidc_attempts::created_at)
+        .order(oidc_attempts::created_at.desc())
+        .offset(at_most - 1)
+        .limit(1)
+        .get_result(conn)
+        .optional()?;
+    if let Some(oldest_kept) = oldest_kept {
+        diesel::delete(oidc_attempts::table.filter(oidc_attempts::created_at.le(oldest_kept)))
+            .execute(conn)?;
+    }
     diesel::insert_into(oidc_attempts::table)
         .values(row)
         .execute(conn)?;
     Ok(())
+}
+
+/// How many sign-ins with the organisation's account are under way.
+pub fn attempts_under_way(conn: &mut DbConnection) -> Result<i64, StorageError> {
+    Ok(oidc_attempts::table.count().get_result(conn)?)
 }
 
 /// Takes an attempt out: it can be used once.

@@ -29,6 +29,7 @@
 //! | `upgrade` | the binary (`migrate`, `audit verify`, `serve`) and HTTP before and after | takes the register back to the oldest supported schema with the migrations' own down steps (diesel's migration harness), and calls `sweep` with the current moment to fill the outbox |
 //! | `probe` | HTTP and the binary | counts requests with diesel to prove a refused registration stored nothing; writes a user's name with a control character straight into the table, as a row from before the check would be |
 //! | `administration` | HTTP, as a browser without JavaScript | counts users with diesel to prove a refused form added nothing |
+//! | `hardening` | HTTP, with forged forwarding headers; as a browser through a real OpenID provider | reads audit events with diesel to count what an outage left; calls `storage::users::insert_attempt` with a small bound to show the sign-ins under way are bounded |
 //!
 //! The browser walk (`browser-tests/walk.mjs`, run by `.ci/run`) drives the pages in a
 //! real headless Chromium.
@@ -42,6 +43,7 @@ mod dashboard;
 mod duplicates;
 mod errors;
 mod faults;
+mod hardening;
 mod health;
 mod helpers;
 mod letter_layout;
