@@ -228,8 +228,11 @@ pub struct OidcSettings {
     pub client_id: String,
     /// `AVG_LOKET_OIDC_CLIENT_SECRET`, or the first line of `AVG_LOKET_OIDC_CLIENT_SECRET_FILE`.
     pub client_secret: String,
-    /// `AVG_LOKET_OIDC_REQUIRE_MFA=true`: the ID token's `amr` must show a second factor.
+    /// `AVG_LOKET_OIDC_REQUIRE_MFA=true`: the ID token must show a second factor.
     pub require_mfa: bool,
+    /// `AVG_LOKET_OIDC_MFA_ACR=LEVEL,LEVEL`: `acr` values that stand for a second factor
+    /// at this provider (besides `amr`).
+    pub mfa_acr: Vec<String>,
     /// `AVG_LOKET_OIDC_ROLE_GROUPS=privacy_officer=GROUP,caseworker=GROUP,…`: the role
     /// follows the provider's `groups` claim at each sign-in (the first listed that
     /// matches wins). Empty: roles are set in avg-loket.
@@ -246,6 +249,7 @@ impl fmt::Debug for OidcSettings {
             .field("client_id", &self.client_id)
             .field("client_secret", &"***")
             .field("require_mfa", &self.require_mfa)
+            .field("mfa_acr", &self.mfa_acr)
             .field("role_groups", &self.role_groups)
             .field("team_groups", &self.team_groups)
             .finish()
@@ -281,13 +285,22 @@ fn parse_oidc(get: &mut impl FnMut(&str, &str) -> String) -> Result<Option<OidcS
     }
     let issuer = parse_var("AVG_LOKET_OIDC_ISSUER", &issuer, |v| {
         let v = v.trim().trim_end_matches('/');
-        if v.starts_with("https://") || v.starts_with("http://127.0.0.1") || v.starts_with("http://localhost")
-        {
+        let refused = || {
+            format!(
+                "'{v}' is not an issuer URL (https://…, e.g. https://login.microsoftonline.com/TENANT/v2.0; plain http only for localhost, 127.0.0.1 or [::1])"
+            )
+        };
+        let url = openidconnect::url::Url::parse(v).map_err(|_| refused())?;
+        let this_machine = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+        let fits = match url.scheme() {
+            "https" => url.host_str().is_some(),
+            "http" => this_machine,
+            _ => false,
+        };
+        if fits && url.username().is_empty() && url.password().is_none() {
             Ok(v.to_string())
         } else {
-            Err(format!(
-                "'{v}' is not an issuer URL (https://…, e.g. https://login.microsoftonline.com/TENANT/v2.0; plain http only on this machine)"
-            ))
+            Err(refused())
         }
     })?;
     let client_id = parse_var(
@@ -329,6 +342,12 @@ fn parse_oidc(get: &mut impl FnMut(&str, &str) -> String) -> Result<Option<OidcS
             other => Err(format!("'{other}' is not true or false")),
         },
     )?;
+    let mfa_acr = get("AVG_LOKET_OIDC_MFA_ACR", "")
+        .split(',')
+        .map(str::trim)
+        .filter(|level| !level.is_empty())
+        .map(str::to_string)
+        .collect();
     let role_groups = parse_var(
         "AVG_LOKET_OIDC_ROLE_GROUPS",
         &get("AVG_LOKET_OIDC_ROLE_GROUPS", ""),
@@ -352,6 +371,7 @@ fn parse_oidc(get: &mut impl FnMut(&str, &str) -> String) -> Result<Option<OidcS
         client_id,
         client_secret,
         require_mfa,
+        mfa_acr,
         role_groups,
         team_groups,
     }))
@@ -816,6 +836,38 @@ mod tests {
         assert_eq!(s.timezone, chrono_tz::Europe::Amsterdam);
         assert_eq!(s.log_filter, "info");
         assert_eq!(s.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn plain_http_issuers_are_this_machine_exactly() {
+        let issuer = |value: &str| {
+            settings(&[
+                ("AVG_LOKET_OIDC_ISSUER", value),
+                ("AVG_LOKET_OIDC_CLIENT_ID", "x"),
+                ("AVG_LOKET_OIDC_CLIENT_SECRET", "y"),
+            ])
+            .map(|s| s.oidc.unwrap().issuer)
+        };
+        for good in [
+            "https://login.example.org/realms/zorg",
+            "http://localhost:8081",
+            "http://127.0.0.1:5556/dex",
+            "http://[::1]:9000",
+        ] {
+            assert_eq!(issuer(good).unwrap(), good);
+        }
+        for bad in [
+            "http://localhost.evil.example",
+            "http://127.0.0.1.evil.example",
+            "http://localhost@evil.example",
+            "http://evil.example/localhost",
+            "http://10.0.0.1",
+            "https://user:pw@login.example.org",
+            "ftp://login.example.org",
+        ] {
+            let error = issuer(bad).unwrap_err();
+            assert_eq!(error.variable, "AVG_LOKET_OIDC_ISSUER", "{bad}");
+        }
     }
 
     #[test]

@@ -314,9 +314,15 @@ impl Provider {
             other => other?,
         };
         let extra = extra_claims(&id_token);
-        let second_factor = claims
+        let methods: Vec<&str> = claims
             .auth_method_refs()
-            .is_some_and(|methods| methods.iter().any(|m| is_second_factor(m.as_str())));
+            .map(|methods| methods.iter().map(|m| m.as_str()).collect())
+            .unwrap_or_default();
+        let second_factor = is_second_factor(
+            &methods,
+            claims.auth_context_ref().map(|acr| acr.as_str()),
+            &self.settings.mfa_acr,
+        );
         if self.settings.require_mfa && !second_factor {
             return Err(Refusal::NoSecondFactor);
         }
@@ -367,25 +373,20 @@ impl Provider {
     }
 }
 
-/// RFC 8176 methods that are a second factor beside a password (`mfa` itself, a
-/// one-time code, a hardware or software key, a text message, biometrics …).
-fn is_second_factor(method: &str) -> bool {
-    matches!(
-        method,
-        "mfa"
-            | "otp"
-            | "hwk"
-            | "swk"
-            | "sms"
-            | "tel"
-            | "fpt"
-            | "face"
-            | "iris"
-            | "retina"
-            | "vbm"
-            | "sc"
-            | "mca"
-    )
+/// RFC 8176 methods that are something one knows: a password, a PIN, an answer.
+const KNOWLEDGE: [&str; 3] = ["pwd", "pin", "kba"];
+
+/// Did the sign-in take a second factor? `amr` says `mfa`; or it names two methods of
+/// which one is not something one knows (`pwd` with `otp`, `hwk` with `fpt`); or `acr`
+/// is a level the organisation configured as two-factor (`AVG_LOKET_OIDC_MFA_ACR`). A
+/// single method, whatever it is, is one factor.
+fn is_second_factor(methods: &[&str], acr: Option<&str>, accepted_acr: &[String]) -> bool {
+    let mut distinct: Vec<&str> = methods.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct.contains(&"mfa")
+        || (distinct.len() >= 2 && distinct.iter().any(|m| !KNOWLEDGE.contains(m)))
+        || acr.is_some_and(|acr| accepted_acr.iter().any(|a| a == acr))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -429,12 +430,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn second_factors_are_recognised_and_a_password_alone_is_not() {
-        assert!(is_second_factor("mfa"));
-        assert!(is_second_factor("otp"));
-        assert!(is_second_factor("hwk"));
-        assert!(!is_second_factor("pwd"));
-        assert!(!is_second_factor("pin"));
-        assert!(!is_second_factor("kba"));
+    fn a_second_factor_is_mfa_two_methods_or_a_configured_level_and_never_one_method() {
+        let none: [String; 0] = [];
+        assert!(is_second_factor(&["mfa"], None, &none));
+        assert!(is_second_factor(&["pwd", "mfa"], None, &none));
+        assert!(is_second_factor(&["pwd", "otp"], None, &none));
+        assert!(is_second_factor(&["hwk", "fpt"], None, &none));
+        for one in ["otp", "hwk", "pwd", "sms", "face"] {
+            assert!(!is_second_factor(&[one], None, &none), "{one} alone");
+        }
+        assert!(!is_second_factor(&["pwd", "pwd"], None, &none));
+        assert!(
+            !is_second_factor(&["pwd", "kba"], None, &none),
+            "two things one knows"
+        );
+        assert!(!is_second_factor(&[], None, &none));
+        let levels = ["http://schemas.example/loa/substantial".to_string()];
+        assert!(is_second_factor(
+            &["pwd"],
+            Some("http://schemas.example/loa/substantial"),
+            &levels
+        ));
+        assert!(!is_second_factor(
+            &["pwd"],
+            Some("http://schemas.example/loa/low"),
+            &levels
+        ));
+        assert!(!is_second_factor(
+            &["pwd"],
+            Some("http://schemas.example/loa/substantial"),
+            &none
+        ));
     }
 }

@@ -1,10 +1,10 @@
 //! Sign-in, tokens and transport hardened (issue 30): each weakness a live probe showed,
 //! shown again from outside and refused.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::helpers::{read, spawn_app_with, TestApp};
-use crate::sign_in::{events, free_port, Browser};
+use crate::sign_in::{app_with_provider, events, free_port, Browser};
 
 /// A GET of the API with a token and extra headers, as the client sent them.
 async fn get_with(app: &TestApp, token: &str, path: &str, headers: &[(&str, &str)]) -> u16 {
@@ -162,4 +162,32 @@ async fn sign_ins_under_way_are_bounded_in_number_and_age() {
     // An attempt older than its lifetime goes with the next one.
     insert_attempt(&mut conn, &row(100), start + chrono::Duration::seconds(50), 5).unwrap();
     assert_eq!(attempts_under_way(&mut conn).unwrap(), 1);
+}
+
+/// With a second factor required, one method is one factor whatever it is; `mfa`, two
+/// methods of which one is not a password, or an `acr` the organisation configured
+/// are two.
+#[actix_web::test]
+async fn one_method_is_not_a_second_factor_two_are_and_so_is_a_configured_level() {
+    let (app, provider) = app_with_provider(&[
+        ("AVG_LOKET_OIDC_REQUIRE_MFA", "true"),
+        ("AVG_LOKET_OIDC_MFA_ACR", "urn:zorg:loa:substantial"),
+    ])
+    .await;
+    crate::helpers::create_user_directly(&app.db, "Fleur de Boer", "fleur@zorg.example", "auditor", &[]);
+    let cases = [
+        (json!(["otp"]), None, 403),
+        (json!(["hwk"]), None, 403),
+        (json!(["pwd", "otp"]), None, 200),
+        (json!(["pwd"]), Some("urn:zorg:loa:substantial"), 200),
+        (json!(["pwd"]), Some("urn:zorg:loa:low"), 403),
+    ];
+    for (amr, acr, status) in cases {
+        provider
+            .account(json!({"sub": "fleur", "email": "fleur@zorg.example", "email_verified": true, "amr": amr, "acr": acr}))
+            .await;
+        let browser = Browser::new(&app);
+        let back = browser.through_provider("fleur", false).await;
+        assert_eq!(browser.get(&back).await.status, status, "amr {amr}, acr {acr:?}");
+    }
 }

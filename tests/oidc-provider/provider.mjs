@@ -11,7 +11,8 @@
 // `NAME` with e-mail `NAME@zorg.example` (verified), unless the test says otherwise.
 //
 // Test controls (loopback only, never part of a real provider):
-//   POST /_test/account  {"sub", "email", "email_verified", "groups"}  an account's claims
+//   POST /_test/account  {"sub", "email", "email_verified", "groups", "amr"?, "acr"?}  an
+//     account's claims; `amr` and `acr`, when given, are what its sign-ins report
 //   POST /_test/fault    {"fault": F}  tampers with the ID token of the next code exchanges:
 //     expired | wrong_issuer | wrong_audience | wrong_nonce | bad_signature | none
 import http from 'node:http';
@@ -156,10 +157,11 @@ server.on('request', async (req, res) => {
     }
     if (interaction && req.method === 'POST') {
       const form = new URLSearchParams(await readBody(req));
-      const amr = form.get('mfa') === 'on' ? ['pwd', 'mfa'] : ['pwd'];
-      await provider.interactionFinished(req, res, {
-        login: { accountId: form.get('login'), amr },
-      }, { mergeWithLastSubmission: false });
+      const account = accounts.get(form.get('login'));
+      const amr = account?.amr ?? (form.get('mfa') === 'on' ? ['pwd', 'mfa'] : ['pwd']);
+      const login = { accountId: form.get('login'), amr };
+      if (account?.acr) login.acr = account.acr;
+      await provider.interactionFinished(req, res, { login }, { mergeWithLastSubmission: false });
       return;
     }
     callback(req, res);
