@@ -58,6 +58,12 @@ impl Application {
                 source,
             })?
             .port();
+        if settings.base_url.starts_with("https://") && settings.trusted_proxy.is_none() {
+            tracing::warn!(
+                base_url = %settings.base_url,
+                "AVG_LOKET_BASE_URL is https but no AVG_LOKET_TRUSTED_PROXY is set: the limits and the log see the proxy's address, not the client's; name the proxy that terminates TLS"
+            );
+        }
         let rules = Rules::from_settings(&settings);
         let letters = LetterSetup::load(&settings).map_err(StartupError::Letters)?;
         let sign_in_limit = wiring::sign_in_limit::SignInLimit::new(

@@ -59,17 +59,45 @@ fn policy(req: &HttpRequest) -> SessionPolicy {
         })
 }
 
-fn cookie<'c>(req: &HttpRequest, name: &'c str, value: String, max_age: time::Duration) -> Cookie<'c> {
-    Cookie::build(name, value)
+/// The service is reached over https (`AVG_LOKET_BASE_URL`).
+fn https_base(req: &HttpRequest) -> bool {
+    req.app_data::<web::Data<AppState>>()
+        .is_some_and(|state| state.settings.base_url.starts_with("https://"))
+}
+
+/// Cookies are `Secure` whenever the service is reached over https, and when a page
+/// was asked for over TLS.
+fn secure(req: &HttpRequest) -> bool {
+    https_base(req) || over_tls(req)
+}
+
+/// A cookie's name: with `__Host-` in front when the service is reached over https, so
+/// that the browser takes it only from this host, over TLS, for path `/` — never one
+/// set by a neighbouring subdomain or over plain http.
+fn cookie_name(req: &HttpRequest, name: &str) -> String {
+    if https_base(req) {
+        format!("__Host-{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// The value of the cookie `name` (under its `__Host-` name over https).
+fn cookie_value(req: &HttpRequest, name: &str) -> Option<String> {
+    req.cookie(&cookie_name(req, name)).map(|c| c.value().to_string())
+}
+
+fn cookie(req: &HttpRequest, name: &str, value: String, max_age: time::Duration) -> Cookie<'static> {
+    Cookie::build(cookie_name(req, name), value)
         .path("/")
         .http_only(true)
-        .secure(over_tls(req))
+        .secure(secure(req))
         .same_site(SameSite::Strict)
         .max_age(max_age)
         .finish()
 }
 
-fn removal<'c>(req: &HttpRequest, name: &'c str) -> Cookie<'c> {
+fn removal(req: &HttpRequest, name: &str) -> Cookie<'static> {
     let mut spent = cookie(req, name, String::new(), time::Duration::ZERO);
     spent.make_removal();
     spent
@@ -143,7 +171,7 @@ impl FromRequest for SignedIn {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let secret = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
+        let secret = cookie_value(req, SESSION_COOKIE);
         let reading = matches!(*req.method(), Method::GET | Method::HEAD);
         let next = local_path(&req.uri().to_string()).filter(|_| reading && req.path() != "/");
         Box::pin(async move {
@@ -160,7 +188,7 @@ impl FromRequest for SignedIn {
 /// stale CSRF value), for the signed-in user: the form's fields, to fill it in again.
 /// Taken once; the field `_sent_to` says where the form was sent.
 pub async fn kept_form(state: &AppState, req: &HttpRequest, user: &WebUser) -> Option<Vec<(String, String)>> {
-    let secret = req.cookie(KEPT_COOKIE)?.value().to_string();
+    let secret = cookie_value(req, KEPT_COOKIE)?;
     sessions::take_kept_form(&state.db, &secret, &user.caller, req.path(), clock::now())
         .await
         .inspect_err(|error| tracing::error!(%error, "a kept form could not be read"))
@@ -298,7 +326,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CheckedForm<T> {
             }
             let pairs: Vec<(String, String)> =
                 serde_urlencoded::from_bytes(&bytes).map_err(|_| PageError::BadForm)?;
-            let session_secret = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
+            let session_secret = cookie_value(&req, SESSION_COOKIE);
             // The session ended while the form was filled in: keep what was typed
             // through the sign-in (the sign-out form has nothing to keep).
             // Signing out keeps nothing.
@@ -448,7 +476,7 @@ pub async fn login_form(state: web::Data<AppState>, req: HttpRequest) -> Result<
     if !state.settings.page_token_signin && state.oidc.is_none() {
         return Ok(token_signin_off(StatusCode::OK));
     }
-    let secret = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
+    let secret = cookie_value(&req, SESSION_COOKIE);
     let next = next_of(&req);
     if session_user(&state, secret).await?.is_some() {
         return Ok(see_other(next.as_deref().unwrap_or("/")));
@@ -459,8 +487,8 @@ pub async fn login_form(state: web::Data<AppState>, req: HttpRequest) -> Result<
 
 /// Does a form wait for this sign-in?
 async fn is_kept(state: &AppState, req: &HttpRequest) -> bool {
-    match req.cookie(KEPT_COOKIE) {
-        Some(kept) => sessions::form_is_kept(&state.db, kept.value(), clock::now())
+    match cookie_value(req, KEPT_COOKIE) {
+        Some(kept) => sessions::form_is_kept(&state.db, &kept, clock::now())
             .await
             .unwrap_or(false),
         None => false,
@@ -486,7 +514,7 @@ pub async fn login(
     if !state.settings.page_token_signin {
         return Ok(token_signin_off(StatusCode::FORBIDDEN));
     }
-    let expected = req.cookie(LOGIN_COOKIE).map(|c| c.value().to_string());
+    let expected = cookie_value(&req, LOGIN_COOKIE);
     if !expected.is_some_and(|expected| same_token(&expected, &form.csrf)) {
         return Err(PageError::BadForm);
     }
@@ -548,8 +576,8 @@ pub async fn logout(
     req: HttpRequest,
     form: CheckedForm,
 ) -> Result<HttpResponse, PageError> {
-    if let Some(secret) = req.cookie(SESSION_COOKIE) {
-        if let Err(error) = sessions::sign_out(&state.db, secret.value()).await {
+    if let Some(secret) = cookie_value(&req, SESSION_COOKIE) {
+        if let Err(error) = sessions::sign_out(&state.db, &secret).await {
             tracing::error!(%error, "sign-out failed");
         }
     }
@@ -569,24 +597,29 @@ pub async fn logout(
 const ATTEMPT_COOKIE: &str = "avg_loket_oidc";
 const ATTEMPT_PATH: &str = "/login/oidc";
 
-fn next_cookie(req: &HttpRequest, value: String, max_age: time::Duration) -> Cookie<'static> {
-    Cookie::build(NEXT_COOKIE, value)
-        .path(ATTEMPT_PATH)
+/// A cookie of the round trip through the provider: `Lax`, for path `/login/oidc` (or
+/// `/`, which a `__Host-` name requires, over https).
+fn round_trip_cookie(
+    req: &HttpRequest,
+    name: &str,
+    value: String,
+    max_age: time::Duration,
+) -> Cookie<'static> {
+    Cookie::build(cookie_name(req, name), value)
+        .path(if https_base(req) { "/" } else { ATTEMPT_PATH })
         .http_only(true)
-        .secure(over_tls(req))
+        .secure(secure(req))
         .same_site(SameSite::Lax)
         .max_age(max_age)
         .finish()
 }
 
+fn next_cookie(req: &HttpRequest, value: String, max_age: time::Duration) -> Cookie<'static> {
+    round_trip_cookie(req, NEXT_COOKIE, value, max_age)
+}
+
 fn attempt_cookie(req: &HttpRequest, value: String, max_age: time::Duration) -> Cookie<'static> {
-    Cookie::build(ATTEMPT_COOKIE, value)
-        .path(ATTEMPT_PATH)
-        .http_only(true)
-        .secure(over_tls(req))
-        .same_site(SameSite::Lax)
-        .max_age(max_age)
-        .finish()
+    round_trip_cookie(req, ATTEMPT_COOKIE, value, max_age)
 }
 
 /// A refused sign-in through the provider: a Dutch page that says why.
@@ -651,7 +684,7 @@ pub async fn oidc_callback(
     if let Some(wait) = client.and_then(|address| state.sign_in_limit.started(address)) {
         return Ok(too_many(wait));
     }
-    let secret = req.cookie(ATTEMPT_COOKIE).map(|c| c.value().to_string());
+    let secret = cookie_value(&req, ATTEMPT_COOKIE);
     let policy = SessionPolicy::from_settings(&state.settings);
     let outcome = sign_in::finish(
         &state.db,
@@ -666,9 +699,8 @@ pub async fn oidc_callback(
         Ok(signed) => {
             // A page of our own, not a redirect: the session cookie is `Strict`, and a
             // navigation that began at the provider's site would not carry it.
-            let next = req
-                .cookie(NEXT_COOKIE)
-                .and_then(|next| local_path(next.value()))
+            let next = cookie_value(&req, NEXT_COOKIE)
+                .and_then(|next| local_path(&next))
                 .unwrap_or_else(|| "/".to_string());
             let mut response = page(StatusCode::OK, &SignedInPage { next });
             let _ = response.add_cookie(&cookie(

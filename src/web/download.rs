@@ -4,7 +4,8 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 
-/// A file to download (`Content-Disposition: attachment`), e.g. a CSV export.
+/// A file to download (`Content-Disposition: attachment`), e.g. a CSV export; never
+/// kept by a cache.
 pub fn download(filename: &str, content_type: &str, body: String) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type)
@@ -12,6 +13,7 @@ pub fn download(filename: &str, content_type: &str, body: String) -> HttpRespons
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{filename}\""),
         ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(body)
 }
 

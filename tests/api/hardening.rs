@@ -191,3 +191,108 @@ async fn one_method_is_not_a_second_factor_two_are_and_so_is_a_configured_level(
         assert_eq!(browser.get(&back).await.status, status, "amr {amr}, acr {acr:?}");
     }
 }
+
+/// Reached over https, the service says so to the browser: HSTS on every answer,
+/// `Secure` cookies under `__Host-` names (path `/`, no domain) that the sign-in then
+/// reads back, and `Cache-Control: no-store` on the API's answers and on downloads.
+#[actix_web::test]
+async fn an_https_base_url_brings_hsts_secure_host_cookies_and_no_store() {
+    use crate::pages::{csrf_of, get, post, set_cookie};
+
+    let app = spawn_app_with(&[("AVG_LOKET_BASE_URL", "https://avg.zorg.example")]).await;
+    let form = get(&app, "/login", &[]).await;
+    assert_eq!(
+        form.header("strict-transport-security").as_deref(),
+        Some("max-age=31536000")
+    );
+    assert!(
+        set_cookie(&form, "avg_loket_login").is_none(),
+        "no plain name over https"
+    );
+    let (login, whole) = set_cookie(&form, "__Host-avg_loket_login").expect("a __Host- cookie");
+    assert!(
+        whole.contains("Secure") && whole.contains("Path=/") && !whole.contains("Domain"),
+        "{whole}"
+    );
+    let signed = post(
+        &app,
+        "/login",
+        &[&login],
+        &[("token", &app.admin.token), ("csrf", &csrf_of(&form))],
+    )
+    .await;
+    assert_eq!(signed.status, 303, "{}", signed.text);
+    let (session, whole) = set_cookie(&signed, "__Host-avg_loket_session").expect("the session cookie");
+    assert!(whole.contains("Secure") && whole.contains("HttpOnly") && whole.contains("SameSite=Strict"));
+    let home = get(&app, "/", &[&session]).await;
+    assert_eq!(
+        home.status, 200,
+        "the session is read back under its __Host- name"
+    );
+    assert_eq!(home.header("cache-control").as_deref(), Some("no-store"));
+
+    let me = app.get("/api/v1/me").await;
+    assert_eq!(me.header("cache-control").as_deref(), Some("no-store"));
+    assert_eq!(
+        me.header("strict-transport-security").as_deref(),
+        Some("max-age=31536000")
+    );
+    let report = app
+        .client
+        .get(app.url("/api/v1/reports/annual?year=2026"))
+        .insert_header(("authorization", format!("Bearer {}", app.admin.token)))
+        .insert_header(("accept", "text/csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(report.status(), 200);
+    assert_eq!(
+        report.headers().get("cache-control").unwrap().to_str().unwrap(),
+        "no-store"
+    );
+
+    // Over plain http (this machine) there is no HSTS, and the names are plain.
+    let plain = spawn_app_with(&[]).await;
+    let form = get(&plain, "/login", &[]).await;
+    assert!(form.header("strict-transport-security").is_none());
+    assert!(set_cookie(&form, "avg_loket_login").is_some());
+}
+
+/// `serve` with an https base URL and no trusted proxy says at start-up that the limits
+/// would see the proxy's address.
+#[test]
+fn serve_warns_when_https_comes_without_a_trusted_proxy() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("avg-loket.db").display());
+    let port = free_port().to_string();
+    let listen = format!("127.0.0.1:{port}");
+    let mut serve = crate::cli::avg_loket(
+        dir.path(),
+        &[
+            ("AVG_LOKET_DATABASE_URL", &database),
+            ("AVG_LOKET_LISTEN", &listen),
+            ("AVG_LOKET_BASE_URL", "https://avg.zorg.example"),
+        ],
+    )
+    .arg("serve")
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let mut said = String::new();
+    let mut lines = BufReader::new(serve.stderr.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        said.push_str(&line);
+        said.push('\n');
+        if line.contains("listening") {
+            break;
+        }
+    }
+    serve.kill().unwrap();
+    serve.wait().unwrap();
+    assert!(
+        said.contains("AVG_LOKET_BASE_URL is https but no AVG_LOKET_TRUSTED_PROXY is set"),
+        "{said}"
+    );
+}

@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use crate::helpers::{read, spawn_app, TestApp, TestResponse};
 
 /// The `name=value` of a `Set-Cookie` header named `name`, and the whole header.
-fn set_cookie(response: &TestResponse, name: &str) -> Option<(String, String)> {
+pub(crate) fn set_cookie(response: &TestResponse, name: &str) -> Option<(String, String)> {
     response
         .headers
         .get_all("set-cookie")
