@@ -11,7 +11,7 @@ use crate::domain::deadlines::{deadline, Period};
 use crate::domain::team::TeamCode;
 use crate::jobs::Background;
 use crate::mail::Mailer;
-use crate::service::admin::{self, Admin, NewTeamInput, NewUser, UserRef};
+use crate::service::admin::{self, Admin, NewTeamInput, NewUser, TokenTerm, UserRef};
 use crate::service::audit::Verification;
 use crate::service::reminders::{deliver_concurrently, sweep, MailSettings};
 use crate::service::retention::purge;
@@ -195,6 +195,13 @@ pub enum TokenCommand {
     Create {
         #[arg(long)]
         email: String,
+        /// Days it works: a personal token 90 by default (at most 365), a service
+        /// token 365 by default (at most 730).
+        #[arg(long)]
+        days: Option<i64>,
+        /// Makes it a service token for a script, under this name.
+        #[arg(long)]
+        service: Option<String>,
     },
     /// Revoke every token of a user.
     Revoke {
@@ -405,7 +412,7 @@ fn administer(command: Command, settings: &Settings) -> Result<(), CliError> {
             } => {
                 let new =
                     NewUser::parse(&name, &email, &role, &teams)?.with_reminders(reminders.as_deref())?;
-                let (view, token) = operator.create_user(&db, new, now).await?;
+                let (view, token) = operator.create_user_with_token(&db, new, now).await?;
                 println!(
                     "user {} added: {} ({}), teams: {}",
                     view.user.id,
@@ -413,7 +420,10 @@ fn administer(command: Command, settings: &Settings) -> Result<(), CliError> {
                     view.user.role,
                     team_list(&view.teams)
                 );
-                println!("API token (shown once; give it to the user, it cannot be shown again):");
+                println!(
+                    "API token, works until {} (shown once; give it to the user, it cannot be shown again):",
+                    token.expires_at.format("%Y-%m-%d %H:%M UTC")
+                );
                 println!("{}", token.token);
             }
             Command::User {
@@ -462,11 +472,22 @@ fn administer(command: Command, settings: &Settings) -> Result<(), CliError> {
                 }
             }
             Command::Token {
-                command: TokenCommand::Create { email },
+                command: TokenCommand::Create { email, days, service },
             } => {
                 let shown = email.trim().to_lowercase();
-                let token = operator.issue_token(&db, UserRef::Email(email), now).await?;
-                println!("token {} issued for {shown} (shown once):", token.id);
+                let term = TokenTerm::parse(days, service.as_deref())?;
+                let token = operator
+                    .issue_token(&db, UserRef::Email(email), term, now)
+                    .await?;
+                let kind = match &token.service_name {
+                    Some(name) => format!("service token '{}'", printable(name)),
+                    None => "token".to_string(),
+                };
+                println!(
+                    "{kind} {} issued for {shown}, works until {} (shown once):",
+                    token.id,
+                    token.expires_at.format("%Y-%m-%d %H:%M UTC")
+                );
                 println!("{}", token.token);
             }
             Command::Token {

@@ -202,7 +202,9 @@ pub struct Settings {
     /// … and after this long in any case (`AVG_LOKET_SESSION_MAX`, default `10h`).
     pub session_max: chrono::Duration,
     /// Whether the pages offer sign-in with a personal token
-    /// (`AVG_LOKET_PAGE_TOKEN_SIGNIN`, default `true`); tokens stay for the API.
+    /// (`AVG_LOKET_PAGE_TOKEN_SIGNIN`; default `true` without a provider, `false` with
+    /// `AVG_LOKET_OIDC_ISSUER`, whose second factor a token would skip); tokens stay for
+    /// the API.
     pub page_token_signin: bool,
     /// The reverse proxy whose forwarding headers are believed
     /// (`AVG_LOKET_TRUSTED_PROXY`, an IP address; none by default), and the header it
@@ -239,6 +241,9 @@ pub struct OidcSettings {
     pub role_groups: Vec<(crate::domain::access::Role, String)>,
     /// `AVG_LOKET_OIDC_TEAM_GROUPS=AMW=GROUP,JGZ=GROUP`: the teams follow the groups claim.
     pub team_groups: Vec<(crate::domain::team::TeamCode, String)>,
+    /// `AVG_LOKET_OIDC_ALLOWED_DOMAINS=zorg.example,…`: only accounts of these domains
+    /// sign in (Google's `hd` claim, else the verified e-mail address's domain).
+    pub allowed_domains: Vec<String>,
 }
 
 /// Never print the client secret.
@@ -252,6 +257,7 @@ impl fmt::Debug for OidcSettings {
             .field("mfa_acr", &self.mfa_acr)
             .field("role_groups", &self.role_groups)
             .field("team_groups", &self.team_groups)
+            .field("allowed_domains", &self.allowed_domains)
             .finish()
     }
 }
@@ -366,6 +372,45 @@ fn parse_oidc(get: &mut impl FnMut(&str, &str) -> String) -> Result<Option<OidcS
             })
         },
     )?;
+    // Keycloak sends a group by its name alone unless the groups mapper's "Full group
+    // path" is on: a group `fg` anywhere in the realm would then match. Ask the path.
+    if issuer.contains("/realms/") {
+        let names = role_groups
+            .iter()
+            .map(|(_, g)| ("AVG_LOKET_OIDC_ROLE_GROUPS", g))
+            .chain(team_groups.iter().map(|(_, g)| ("AVG_LOKET_OIDC_TEAM_GROUPS", g)));
+        for (name, group) in names {
+            if !group.starts_with('/') {
+                return Err(ConfigError::new(
+                    name,
+                    format!(
+                        "'{group}' is not a full group path: with Keycloak give the path (e.g. /zorg/{group}) and turn on \"Full group path\" in the client's groups mapper"
+                    ),
+                ));
+            }
+        }
+    }
+    let allowed_domains = parse_var(
+        "AVG_LOKET_OIDC_ALLOWED_DOMAINS",
+        &get("AVG_LOKET_OIDC_ALLOWED_DOMAINS", ""),
+        |v| {
+            v.split(',')
+                .map(|d| d.trim().trim_start_matches('@').to_lowercase())
+                .filter(|d| !d.is_empty())
+                .map(|d| {
+                    let fits = d.contains('.')
+                        && d.split('.').all(|label| {
+                            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                        });
+                    if fits {
+                        Ok(d)
+                    } else {
+                        Err(format!("'{d}' is not a domain (e.g. zorg.example)"))
+                    }
+                })
+                .collect::<Result<Vec<_>, _>>()
+        },
+    )?;
     Ok(Some(OidcSettings {
         issuer,
         client_id,
@@ -374,6 +419,7 @@ fn parse_oidc(get: &mut impl FnMut(&str, &str) -> String) -> Result<Option<OidcS
         mfa_acr,
         role_groups,
         team_groups,
+        allowed_domains,
     }))
 }
 
@@ -592,12 +638,14 @@ impl Settings {
             &get("AVG_LOKET_SESSION_MAX", "10h"),
             parse_span,
         )?;
+        // Default: on without a provider, off with one (a token would skip its second factor).
         let page_token_signin = parse_var(
             "AVG_LOKET_PAGE_TOKEN_SIGNIN",
-            &get("AVG_LOKET_PAGE_TOKEN_SIGNIN", "true"),
+            &get("AVG_LOKET_PAGE_TOKEN_SIGNIN", ""),
             |v| match v.trim() {
-                "true" => Ok(true),
-                "false" => Ok(false),
+                "" => Ok(None),
+                "true" => Ok(Some(true)),
+                "false" => Ok(Some(false)),
                 other => Err(format!("'{other}' is not true or false")),
             },
         )?;
@@ -666,7 +714,7 @@ impl Settings {
             mail_ca_file,
             session_idle,
             session_max,
-            page_token_signin,
+            page_token_signin: page_token_signin.unwrap_or(oidc.is_none()),
             trusted_proxy,
             signin_failures_per_minute,
             signin_starts_per_minute,

@@ -30,6 +30,8 @@ code_enum! {
         UserReactivated = ("user_reactivated", "Gebruiker weer actief", "User reactivated"),
         TeamRenamed = ("team_renamed", "Team hernoemd", "Team renamed"),
         SignedIn = ("signed_in", "Ingelogd", "Signed in"),
+        SignedOut = ("signed_out", "Uitgelogd", "Signed out"),
+        RoleWithdrawn = ("role_withdrawn", "Rol ingetrokken door de groepen", "Role withdrawn by the groups"),
         SignInRefused = ("sign_in_refused", "Inloggen geweigerd", "Sign-in refused"),
         IdentityBound = ("identity_bound", "Organisatie-account gekoppeld", "Organisation account bound"),
         IdentityUnbound = ("identity_unbound", "Koppeling met organisatie-account opgeheven", "Organisation account unbound"),

@@ -24,6 +24,7 @@ code_enum! {
         BoundElsewhere = ("bound_elsewhere", "Gebruiker hoort bij een ander account", "User bound to another account"),
         NoRole = ("no_role", "Geen rol volgens de groepen", "No role from the groups"),
         NoTeam = ("no_team", "Geen team volgens de groepen", "No team from the groups"),
+        DomainNotAllowed = ("domain_not_allowed", "Domein niet toegestaan", "Domain not allowed"),
     }
 }
 
@@ -43,6 +44,7 @@ impl Refusal {
             Refusal::Deactivated => "Uw account in avg-loket is gedeactiveerd. Neem contact op met de functionaris gegevensbescherming.",
             Refusal::UnverifiedEmail => "De inlogdienst heeft uw e-mailadres niet als bevestigd gemeld, dus avg-loket kan u niet koppelen. Vraag de functionaris gegevensbescherming om hulp.",
             Refusal::BoundElsewhere => "Uw gebruiker in avg-loket is al gekoppeld aan een ander organisatie-account. Vraag de functionaris gegevensbescherming om hulp.",
+            Refusal::DomainNotAllowed => "U bent ingelogd met een account van een domein dat avg-loket niet toelaat. Log in met het account van uw organisatie.",
             Refusal::NoRole | Refusal::NoTeam => "Uw organisatie-account zit niet in de groepen die toegang geven tot avg-loket. Vraag de functionaris gegevensbescherming om hulp.",
         }
     }

@@ -1,7 +1,7 @@
 //! Administration for the privacy officer: users and their tokens; and `/me`.
 
 use actix_web::http::header;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 
@@ -12,8 +12,10 @@ use crate::clock;
 use crate::domain::access::Role;
 use crate::domain::reminders::ReminderPreference;
 use crate::domain::team::TeamCode;
+use crate::domain::Message;
 use crate::service::admin::{
-    self, Admin, IssuedToken, NewUserInput, RemindersInput, Token as TokenRow, UserRef, UserView,
+    self, Admin, IssuedToken, NewTokenInput, NewUserInput, RemindersInput, Token as TokenRow, UserRef,
+    UserView,
 };
 use crate::web::state::AppState;
 
@@ -28,6 +30,10 @@ pub struct TokenAnswer {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When it stops working (`null`: a token from before tokens expired, revoked).
+    pub expires_at: Option<DateTime<Utc>>,
+    /// A service token for a script: its name (`null`: a personal token).
+    pub service: Option<String>,
 }
 
 impl From<&TokenRow> for TokenAnswer {
@@ -37,6 +43,8 @@ impl From<&TokenRow> for TokenAnswer {
             created_at: utc(token.created_at),
             last_used_at: token.last_used_at.map(utc),
             revoked_at: token.revoked_at.map(utc),
+            expires_at: token.expires_at.map(utc),
+            service: token.service_name.clone(),
         }
     }
 }
@@ -92,6 +100,10 @@ pub struct IssuedTokenAnswer {
     pub user_id: String,
     pub token: String,
     pub created_at: DateTime<Utc>,
+    /// It stops working at this moment.
+    pub expires_at: DateTime<Utc>,
+    /// A service token for a script: its name (`null`: a personal token).
+    pub service: Option<String>,
     pub note: String,
 }
 
@@ -102,15 +114,19 @@ impl From<&IssuedToken> for IssuedTokenAnswer {
             user_id: token.user_id.clone(),
             token: token.token.clone(),
             created_at: token.created_at,
+            expires_at: token.expires_at,
+            service: token.service_name.clone(),
             note: "the token is shown only now; it is stored as a hash and cannot be shown again".into(),
         }
     }
 }
 
+/// A user just added. No token: the user signs in with the organisation's account, or
+/// the operator gives a first one on the command line (`avg-loket token create`).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CreatedUser {
     pub user: UserAnswer,
-    pub token: IssuedTokenAnswer,
+    pub note: String,
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "administration",
@@ -125,11 +141,11 @@ pub async fn list(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse
 #[utoipa::path(post, path = "/api/v1/users", tag = "administration",
     request_body = NewUserInput,
     responses(
-        (status = 201, description = "The user and their first token (shown only now)", body = CreatedUser),
+        (status = 201, description = "The user (no token: they sign in with the organisation's account, or the operator gives them a first one with `avg-loket token create`)", body = CreatedUser),
         (status = 409, description = "A user with this e-mail address exists", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-/// Creates a user and answers with the user and their first token.
+/// Creates a user and answers with the user.
 pub async fn create(
     state: web::Data<AppState>,
     auth: Auth,
@@ -137,12 +153,12 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let admin = Admin::of(&auth.0)?;
     let new = body.0.parse()?;
-    let (view, token) = admin.create_user(&state.db, new, clock::now()).await?;
+    let view = admin.create_user(&state.db, new, clock::now()).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", view.user.id)))
         .json(CreatedUser {
             user: UserAnswer::from(&view),
-            token: IssuedTokenAnswer::from(&token),
+            note: "no token is made for the user: they sign in with the organisation's account, or the operator gives them a first one with `avg-loket token create --email ADDRESS`".into(),
         }))
 }
 
@@ -191,20 +207,38 @@ pub async fn deactivate(
 }
 
 #[utoipa::path(post, path = "/api/v1/users/{id}/tokens", tag = "administration",
-    params(("id" = String, Path, description = "The user's id (UUID)")),
+    params(("id" = String, Path, description = "The caller's own id (UUID): a token is made by its own user")),
+    request_body(content = Option<NewTokenInput>, description = "Optional: how many days it works, and a name that makes it a service token for a script"),
     responses(
-        (status = 201, description = "A new token, shown only now", body = IssuedTokenAnswer),
-        (status = 404, description = "No such user", body = crate::http::problem::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The user is deactivated", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 201, description = "A new token, shown only now, with its `expires_at`", body = IssuedTokenAnswer),
+        (status = 403, description = "Another user's id: nobody makes tokens on someone's behalf", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Ten tokens of the user work already", body = crate::http::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid `days` or `service`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
+/// A new token for the caller (every role), shown once.
 pub async fn issue_token(
     state: web::Data<AppState>,
     auth: Auth,
     id: web::Path<String>,
+    req: HttpRequest,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let token = Admin::of(&auth.0)?
-        .issue_token(&state.db, UserRef::Id(id.into_inner()), clock::now())
-        .await?;
+    if id.as_str() != auth.0.user_id.to_string() {
+        return Err(crate::service::ServiceError::Forbidden(Message::new(
+            "a token is made by its own user (POST /api/v1/users/{your id}/tokens), never on someone's behalf",
+            "een sleutel maakt de gebruiker zelf, nooit iemand anders",
+        ))
+        .into());
+    }
+    let input: NewTokenInput = if body.iter().all(u8::is_ascii_whitespace) {
+        NewTokenInput::default()
+    } else if !super::json::is_json(req.content_type()) {
+        return Err(ApiError::UnsupportedMediaType(req.content_type().to_string()));
+    } else {
+        super::json::parse(&body)?
+    };
+    let term = input.parse()?;
+    let token = admin::issue_own_token(&state.db, &auth.0, term, clock::now()).await?;
     Ok(HttpResponse::Created().json(IssuedTokenAnswer::from(&token)))
 }
 

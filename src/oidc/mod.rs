@@ -47,6 +47,10 @@ pub struct Identity {
     pub second_factor: bool,
     /// The `groups` claim (ids or names, as the provider sends them).
     pub groups: Vec<String>,
+    /// Google's `hd` claim: the Workspace domain of the account.
+    pub hosted_domain: Option<String>,
+    /// The ID token as it came, named (`id_token_hint`) when signing out at the provider.
+    pub id_token: String,
 }
 
 /// A sign-in on its way: where to send the browser, and what to keep until it returns.
@@ -333,6 +337,8 @@ impl Provider {
             email_verified: claims.email_verified() == Some(true) || extra.xms_edov == Some(true),
             second_factor,
             groups: extra.groups,
+            hosted_domain: extra.hd.map(|hd| hd.trim().to_lowercase()),
+            id_token: id_token.to_string(),
         })
     }
 
@@ -361,14 +367,21 @@ impl Provider {
     }
 
     /// Where to send the browser to sign out at the provider too (RP-initiated
-    /// logout), when the provider offers it.
-    pub async fn end_session_url(&self, now: DateTime<Utc>) -> Option<String> {
+    /// logout), when the provider offers it. `id_token_hint` names the session that
+    /// ends, so that the provider may send the browser back without asking.
+    pub async fn end_session_url(&self, now: DateTime<Utc>, id_token_hint: Option<&str>) -> Option<String> {
         let metadata = self.metadata(now).await.ok()?;
         let endpoint = metadata.additional_metadata().end_session_endpoint.clone()?;
         let mut url = endpoint.url().clone();
-        url.query_pairs_mut()
-            .append_pair("client_id", &self.settings.client_id)
-            .append_pair("post_logout_redirect_uri", &self.post_logout);
+        {
+            let mut query = url.query_pairs_mut();
+            if let Some(hint) = id_token_hint {
+                query.append_pair("id_token_hint", hint);
+            }
+            query
+                .append_pair("client_id", &self.settings.client_id)
+                .append_pair("post_logout_redirect_uri", &self.post_logout);
+        }
         Some(url.to_string())
     }
 }
@@ -396,6 +409,9 @@ struct ExtraClaims {
     /// Microsoft Entra ID: the e-mail domain is verified by the tenant.
     #[serde(default)]
     xms_edov: Option<bool>,
+    /// Google: the Workspace domain.
+    #[serde(default)]
+    hd: Option<String>,
 }
 
 /// `groups` and `xms_edov`, read from the payload of an ID token whose signature and

@@ -17,8 +17,8 @@ use crate::clock;
 use crate::domain::access::Role;
 use crate::domain::reminders::ReminderPreference;
 use crate::service::admin::{
-    self, Admin, IssuedToken, NewTeamInput, NewUser, RemindersInput, Team, Token, UserChange, UserRef,
-    UserView,
+    self, Admin, IssuedToken, NewTeamInput, NewUser, RemindersInput, Team, Token, TokenTerm, UserChange,
+    UserRef, UserView,
 };
 use crate::service::sessions::WebUser;
 use crate::service::ServiceError;
@@ -66,16 +66,32 @@ struct TokenLine {
     created: String,
     last_used: String,
     revoked: Option<String>,
+    /// "werkt tot 06-03-2027 10:00" or "verlopen 06-03-2027 10:00".
+    term: String,
+    /// Still works: may be revoked.
+    live: bool,
+    /// A service token: the script's name.
+    service: Option<String>,
 }
 
-fn token_lines(tokens: &[Token]) -> Vec<TokenLine> {
+fn token_lines(tokens: &[Token], now: chrono::DateTime<chrono::Utc>) -> Vec<TokenLine> {
     let mut lines: Vec<TokenLine> = tokens
         .iter()
-        .map(|t| TokenLine {
-            id: t.id.clone(),
-            created: moment(Some(t.created_at)),
-            last_used: moment(t.last_used_at),
-            revoked: t.revoked_at.map(|at| moment(Some(at))),
+        .map(|t| {
+            let expired = t.expires_at.is_none_or(|end| end <= now.naive_utc());
+            TokenLine {
+                id: t.id.clone(),
+                created: moment(Some(t.created_at)),
+                last_used: moment(t.last_used_at),
+                revoked: t.revoked_at.map(|at| moment(Some(at))),
+                term: match (t.expires_at, expired) {
+                    (Some(end), false) => format!("werkt tot {}", moment(Some(end))),
+                    (Some(end), true) => format!("verlopen {}", moment(Some(end))),
+                    (None, _) => "verlopen".into(),
+                },
+                live: t.revoked_at.is_none() && !expired,
+                service: t.service_name.clone(),
+            }
         })
         .collect();
     // Newest first: the one just issued on top.
@@ -164,6 +180,8 @@ struct TokenIssued<'a> {
     who: String,
     token: IssuedToken,
     back: String,
+    /// "06-03-2027 10:00": when it stops working.
+    expires: String,
 }
 
 /// The one moment a token is shown.
@@ -174,6 +192,7 @@ fn token_page(user: &WebUser, heading: &str, who: String, token: IssuedToken, ba
             user,
             heading,
             who,
+            expires: moment(Some(token.expires_at.naive_utc())),
             token,
             back,
         },
@@ -188,7 +207,8 @@ fn refusal(error: ServiceError) -> Result<String, PageError> {
     }
 }
 
-/// `POST /admin/users`: adds a user and shows their first token once.
+/// `POST /admin/users`: adds a user, then their page. No token: the user signs in with
+/// the organisation's account, or the operator gives a first one on the command line.
 pub async fn add_user(
     state: web::Data<AppState>,
     form: CheckedForm<UserForm>,
@@ -200,13 +220,7 @@ pub async fn add_user(
         Err(error) => Err(error),
     };
     match created {
-        Ok((view, token)) => Ok(token_page(
-            &form.user,
-            "Gebruiker toegevoegd",
-            view.user.name.clone(),
-            token,
-            format!("/admin/users/{}", view.user.id),
-        )),
+        Ok(view) => Ok(see_other(&format!("/admin/users/{}?toegevoegd=1", view.user.id))),
         Err(error) => {
             let message = refusal(error)?;
             users_page(
@@ -232,6 +246,10 @@ struct UserPage<'a> {
     roles: Vec<Choice>,
     open_requests_held: i64,
     error: Option<String>,
+    /// Just added: how the user gets in.
+    added: bool,
+    /// Sign-in with the organisation's account is configured.
+    oidc: bool,
 }
 
 async fn user_page(
@@ -240,6 +258,7 @@ async fn user_page(
     id: String,
     status: StatusCode,
     error: Option<String>,
+    added: bool,
 ) -> Result<HttpResponse, PageError> {
     let admin = administrator(user)?;
     let (view, tokens) = admin.user(&state.db, UserRef::Id(id.clone())).await?;
@@ -252,22 +271,32 @@ async fn user_page(
         &UserPage {
             user,
             shown,
-            tokens: token_lines(&tokens),
+            tokens: token_lines(&tokens, clock::now()),
             teams,
             roles: choices::<Role>(),
             open_requests_held: held,
             error,
+            added,
+            oidc: state.oidc.is_some(),
         },
     ))
 }
 
 /// `GET /admin/users/{id}`.
+#[derive(Debug, Default, Deserialize)]
+pub struct UserQuery {
+    #[serde(default)]
+    toegevoegd: Option<String>,
+}
+
 pub async fn user(
     state: web::Data<AppState>,
     user: SignedIn,
     path: web::Path<String>,
+    query: web::Query<UserQuery>,
 ) -> Result<HttpResponse, PageError> {
-    user_page(&state, &user.0, path.into_inner(), StatusCode::OK, None).await
+    let added = query.toegevoegd.is_some();
+    user_page(&state, &user.0, path.into_inner(), StatusCode::OK, None, added).await
 }
 
 /// After a change: back to the user's page, or that page again with why not.
@@ -281,7 +310,7 @@ async fn back_to_user(
         Ok(()) => Ok(see_other(&format!("/admin/users/{id}"))),
         Err(error) => {
             let message = refusal(error)?;
-            user_page(state, user, id, StatusCode::CONFLICT, Some(message)).await
+            user_page(state, user, id, StatusCode::CONFLICT, Some(message), false).await
         }
     }
 }
@@ -363,32 +392,6 @@ async fn user_step(
         UserStep::Unbind => admin.unbind_identity(&state.db, who, now).await.map(|_| ()),
     };
     back_to_user(state, &form.user, id, outcome).await
-}
-
-/// `POST /admin/users/{id}/tokens`: a new token, shown once.
-pub async fn issue_token(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: CheckedForm,
-) -> Result<HttpResponse, PageError> {
-    let admin = administrator(&form.user)?;
-    let id = path.into_inner();
-    match admin
-        .issue_token(&state.db, UserRef::Id(id.clone()), clock::now())
-        .await
-    {
-        Ok(token) => {
-            let (view, _) = admin.user(&state.db, UserRef::Id(id.clone())).await?;
-            Ok(token_page(
-                &form.user,
-                "Nieuwe sleutel",
-                view.user.name,
-                token,
-                format!("/admin/users/{id}"),
-            ))
-        }
-        Err(error) => back_to_user(&state, &form.user, id, Err(error)).await,
-    }
 }
 
 /// `POST /admin/users/{id}/tokens/{token}/revoke`.
@@ -661,6 +664,18 @@ struct SettingsPage<'a> {
     tokens: Vec<TokenLine>,
     saved: bool,
     error: Option<String>,
+    /// The new-token form as typed, and what must change (field, Dutch message).
+    token_form: TokenForm,
+    token_errors: Vec<(String, String)>,
+}
+
+impl SettingsPage<'_> {
+    fn token_error(&self, field: &str) -> Option<&str> {
+        self.token_errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
 }
 
 async fn settings_page(
@@ -670,6 +685,27 @@ async fn settings_page(
     saved: bool,
     error: Option<String>,
 ) -> Result<HttpResponse, PageError> {
+    settings_page_with(
+        state,
+        user,
+        status,
+        saved,
+        error,
+        TokenForm::default(),
+        Vec::new(),
+    )
+    .await
+}
+
+async fn settings_page_with(
+    state: &AppState,
+    user: &WebUser,
+    status: StatusCode,
+    saved: bool,
+    error: Option<String>,
+    token_form: TokenForm,
+    token_errors: Vec<(String, String)>,
+) -> Result<HttpResponse, PageError> {
     let (view, tokens) = admin::my_account(&state.db, &user.caller).await?;
     Ok(page(
         status,
@@ -678,11 +714,33 @@ async fn settings_page(
             me: line(&view),
             reminders: view.user.reminders.code(),
             preferences: choices::<ReminderPreference>(),
-            tokens: token_lines(&tokens),
+            tokens: token_lines(&tokens, clock::now()),
             saved,
             error,
+            token_form,
+            token_errors,
         },
     ))
+}
+
+/// The new-token form of "Mijn instellingen": how long it works (days), and a name
+/// that makes it a service token for a script.
+#[derive(Debug, Default, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    service: String,
+}
+
+impl TokenForm {
+    fn days_or_default(&self) -> &str {
+        if self.days.trim().is_empty() {
+            "90"
+        } else {
+            self.days.trim()
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -734,17 +792,62 @@ pub async fn set_reminders(
 /// `POST /settings/tokens`: a token of one's own, shown once.
 pub async fn issue_own_token(
     state: web::Data<AppState>,
-    form: CheckedForm,
+    form: CheckedForm<TokenForm>,
 ) -> Result<HttpResponse, PageError> {
-    let token = admin::issue_own_token(&state.db, &form.user.caller, clock::now()).await?;
-    let name = form.user.name.clone();
-    Ok(token_page(
-        &form.user,
-        "Nieuwe sleutel",
-        name,
-        token,
-        "/settings".into(),
-    ))
+    let days = match form.form.days.trim() {
+        "" => Ok(None),
+        typed => typed.parse::<i64>().map(Some).map_err(|_| {
+            ServiceError::invalid(
+                "days",
+                "not a number of days",
+                "vul een aantal dagen in, bijvoorbeeld 90",
+            )
+        }),
+    };
+    let issued = match days.and_then(|days| TokenTerm::parse(days, Some(form.form.service.as_str()))) {
+        Ok(term) => admin::issue_own_token(&state.db, &form.user.caller, term, clock::now()).await,
+        Err(error) => Err(error),
+    };
+    match issued {
+        Ok(token) => {
+            let name = form.user.name.clone();
+            Ok(token_page(
+                &form.user,
+                "Nieuwe sleutel",
+                name,
+                token,
+                "/settings".into(),
+            ))
+        }
+        Err(ServiceError::Invalid(issues)) => {
+            let errors = issues.into_iter().map(|i| (i.field, i.message.nl)).collect();
+            let CheckedForm { user, form, .. } = form;
+            settings_page_with(
+                &state,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                false,
+                None,
+                form,
+                errors,
+            )
+            .await
+        }
+        Err(error) => {
+            let message = refusal(error)?;
+            let CheckedForm { user, form, .. } = form;
+            settings_page_with(
+                &state,
+                &user,
+                StatusCode::CONFLICT,
+                false,
+                Some(message),
+                form,
+                Vec::new(),
+            )
+            .await
+        }
+    }
 }
 
 /// `POST /settings/tokens/{id}/revoke`.

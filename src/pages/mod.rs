@@ -65,7 +65,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/users/{id}/deactivate", web::post().to(admin::deactivate))
         .route("/admin/users/{id}/reactivate", web::post().to(admin::reactivate))
         .route("/admin/users/{id}/unbind", web::post().to(admin::unbind))
-        .route("/admin/users/{id}/tokens", web::post().to(admin::issue_token))
         .route(
             "/admin/users/{id}/tokens/{token}/revoke",
             web::post().to(admin::revoke_token),

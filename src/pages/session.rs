@@ -17,7 +17,7 @@ use super::{page, see_other, Message, PageError};
 use crate::clock;
 use crate::oidc::{Callback, Refusal};
 use crate::service::admin::{random_hex, AuthError};
-use crate::service::sessions::{self, same_token, SessionPolicy, WebUser};
+use crate::service::sessions::{self, same_token, SessionPolicy, SignOut, WebUser};
 use crate::service::sign_in::{self, SignInError};
 use crate::web::sign_in_limit::client_address;
 use crate::web::state::AppState;
@@ -534,7 +534,8 @@ pub async fn login(
         return Ok(too_many(wait));
     }
     let policy = SessionPolicy::from_settings(&state.settings);
-    match sessions::sign_in(&state.db, &form.token, policy, clock::now()).await {
+    let replaces = cookie_value(&req, SESSION_COOKIE);
+    match sessions::sign_in(&state.db, &form.token, replaces, policy, clock::now()).await {
         Ok(signed) => {
             let mut response = see_other(next.as_deref().unwrap_or("/"));
             let _ = response.add_cookie(&cookie(
@@ -571,25 +572,56 @@ pub async fn login(
     }
 }
 
+/// `POST /logout`: ends this browser's session — also after it went idle: signing
+/// out always works. A session begun with the organisation's account signs out there
+/// too (RP-initiated logout, naming the session with `id_token_hint`); the provider
+/// sends the browser back to /login. A page of our own leads there rather than a
+/// redirect, which the form's `form-action 'self'` would let the browser refuse.
 pub async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
-    form: CheckedForm,
+    form: web::Form<LogoutForm>,
 ) -> Result<HttpResponse, PageError> {
-    if let Some(secret) = cookie_value(&req, SESSION_COOKIE) {
-        if let Err(error) = sessions::sign_out(&state.db, &secret).await {
-            tracing::error!(%error, "sign-out failed");
+    let now = clock::now();
+    let ended = match cookie_value(&req, SESSION_COOKIE) {
+        Some(secret) => match sessions::sign_out(&state.db, &secret, &form.csrf, now).await {
+            Ok(SignOut::Ended(ended)) => Some(ended),
+            Ok(SignOut::NoSession) => None,
+            // Not this session's form (another site's, or a stale page): it stays.
+            Ok(SignOut::WrongForm) => return Err(PageError::BadForm),
+            Err(error) => {
+                tracing::error!(%error, "sign-out failed");
+                return Err(PageError::Unavailable);
+            }
+        },
+        None => None,
+    };
+    let at_provider = match (&state.oidc, &ended) {
+        (Some(provider), Some(ended)) if ended.with_provider => {
+            provider.end_session_url(now, ended.id_token.as_deref()).await
         }
-    }
-    // Signed in with the organisation's account: sign out there too, where the
-    // provider offers it (RP-initiated logout); it sends the browser back to /login.
-    let at_provider = match (&state.oidc, form.user.with_provider) {
-        (Some(provider), true) => provider.end_session_url(clock::now()).await,
         _ => None,
     };
-    let mut response = see_other(at_provider.as_deref().unwrap_or("/login"));
+    let mut response = match at_provider {
+        Some(next) => page(StatusCode::OK, &SignedOutPage { next }),
+        None => see_other("/login"),
+    };
     let _ = response.add_cookie(&removal(&req, SESSION_COOKIE));
     Ok(response)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LogoutForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Signed out here; on to sign out at the organisation's provider.
+#[derive(Template)]
+#[template(path = "pages/signed_out.html")]
+struct SignedOutPage {
+    /// The provider's sign-out address.
+    next: String,
 }
 
 /// The cookie that ties a sign-in through the provider to this browser. `Lax`, not
@@ -632,7 +664,8 @@ fn refused_page(refusal: Refusal) -> HttpResponse {
         | Refusal::NoTeam
         | Refusal::BoundElsewhere
         | Refusal::UnverifiedEmail
-        | Refusal::NoSecondFactor => StatusCode::FORBIDDEN,
+        | Refusal::NoSecondFactor
+        | Refusal::DomainNotAllowed => StatusCode::FORBIDDEN,
         _ => StatusCode::BAD_REQUEST,
     };
     page(
@@ -656,6 +689,13 @@ pub async fn oidc_begin(state: web::Data<AppState>, req: HttpRequest) -> Result<
     let client = client_address(req.peer_addr(), req.headers(), state.settings.trusted_proxy);
     if let Some(wait) = client.and_then(|address| state.sign_in_limit.started(address)) {
         return Ok(too_many(wait));
+    }
+    // Signing in again in this browser ends the session it had. (The way back from the
+    // provider's site does not carry the `Strict` session cookie; this page's does.)
+    if let Some(old) = cookie_value(&req, SESSION_COOKIE) {
+        if let Err(error) = sessions::end(&state.db, &old).await {
+            tracing::error!(%error, "the earlier session could not be ended");
+        }
     }
     match sign_in::begin(&state.db, &provider, clock::now()).await {
         Ok(begun) => {
@@ -691,6 +731,7 @@ pub async fn oidc_callback(
         &provider,
         secret,
         query.into_inner(),
+        cookie_value(&req, SESSION_COOKIE),
         policy,
         clock::now(),
     )

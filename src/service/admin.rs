@@ -20,6 +20,7 @@ use crate::domain::reminders::ReminderPreference;
 use crate::domain::team::{TeamCode, TeamName};
 use crate::domain::vocabulary::in_sentence;
 use crate::domain::FieldIssue;
+use crate::domain::Message;
 use crate::storage::teams::{self, NewTeam, TeamRow};
 use crate::storage::users::{self, TokenRow, UserRow};
 use crate::storage::{requests, sessions, Db, DbConnection, StorageError};
@@ -74,6 +75,90 @@ pub struct RemindersInput {
     #[schema(value_type = ReminderPreference)]
     pub reminders: String,
 }
+
+/// A new token as asked for (`POST /api/v1/users/{id}/tokens`; the body may be left out).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTokenInput {
+    /// How many days the token works: a personal token 90 by default and 365 at most;
+    /// a service token 365 by default and 730 at most.
+    pub days: Option<i64>,
+    /// Makes it a service token, for a script, under this name (e.g. `maandrapport`).
+    pub service: Option<String>,
+}
+
+/// How long a new token works, and whether it is a script's: checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenTerm {
+    pub days: i64,
+    pub service: Option<String>,
+}
+
+impl TokenTerm {
+    pub const PERSONAL_DAYS: i64 = 90;
+    pub const PERSONAL_MAX_DAYS: i64 = 365;
+    pub const SERVICE_DAYS: i64 = 365;
+    pub const SERVICE_MAX_DAYS: i64 = 730;
+
+    /// A personal token of the default term.
+    pub fn personal() -> TokenTerm {
+        TokenTerm {
+            days: Self::PERSONAL_DAYS,
+            service: None,
+        }
+    }
+
+    pub fn parse(days: Option<i64>, service: Option<&str>) -> Result<TokenTerm, ServiceError> {
+        let mut issues = Vec::new();
+        let service = match service.map(str::trim) {
+            None | Some("") => None,
+            Some(name) if name.chars().count() > 100 || name.chars().any(char::is_control) => {
+                issues.push(FieldIssue::new(
+                    "service",
+                    "a service name is one line of at most 100 characters",
+                    "de naam van een script is één regel van hoogstens 100 tekens",
+                ));
+                None
+            }
+            Some(name) => Some(name.to_string()),
+        };
+        let (default, max) = if service.is_some() {
+            (Self::SERVICE_DAYS, Self::SERVICE_MAX_DAYS)
+        } else {
+            (Self::PERSONAL_DAYS, Self::PERSONAL_MAX_DAYS)
+        };
+        let days = days.unwrap_or(default);
+        if !(1..=max).contains(&days) {
+            let (en, nl) = if service.is_some() {
+                ("a service token", "een sleutel voor een script")
+            } else {
+                (
+                    "a personal token (a service token, named with `service`, may work up to 730)",
+                    "een persoonlijke sleutel (een sleutel voor een script, met een naam, tot 730)",
+                )
+            };
+            issues.push(FieldIssue::new(
+                "days",
+                format!("{en} works 1 to {max} days"),
+                format!("{nl} werkt 1 tot en met {max} dagen"),
+            ));
+        }
+        if issues.is_empty() {
+            Ok(TokenTerm { days, service })
+        } else {
+            Err(ServiceError::Invalid(issues))
+        }
+    }
+}
+
+impl NewTokenInput {
+    pub fn parse(&self) -> Result<TokenTerm, ServiceError> {
+        TokenTerm::parse(self.days, self.service.as_deref())
+    }
+}
+
+/// At most this many tokens of one user work at the same time.
+pub const LIVE_TOKENS_PER_USER: i64 = 10;
 
 /// A new team as given (`POST /api/v1/teams`).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -190,6 +275,8 @@ pub struct IssuedToken {
     pub user_id: String,
     pub token: String,
     pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub service_name: Option<String>,
 }
 
 /// Which user: by id (the API) or by e-mail address (the command line).
@@ -209,13 +296,23 @@ fn record(
     super::record_in(conn, actor, action, now, &data)
 }
 
-fn issue_token_in(
+/// Issues a token for `user_id` (checked active by the caller) of `term`: at most
+/// [`LIVE_TOKENS_PER_USER`] work at once.
+pub fn issue_token_in(
     conn: &mut DbConnection,
     actor: &str,
     user_id: &str,
+    term: TokenTerm,
     now: DateTime<Utc>,
 ) -> Result<IssuedToken, ServiceError> {
+    if users::live_tokens_of(conn, user_id, now.naive_utc())? >= LIVE_TOKENS_PER_USER {
+        return Err(ServiceError::conflict(
+            format!("{LIVE_TOKENS_PER_USER} tokens of this user work already; revoke one first"),
+            format!("er werken al {LIVE_TOKENS_PER_USER} sleutels van deze gebruiker; trek er eerst een in"),
+        ));
+    }
     let (token, hash) = new_token();
+    let expires_at = now + Duration::days(term.days);
     let row = TokenRow {
         id: Uuid::now_v7().to_string(),
         user_id: user_id.to_string(),
@@ -223,30 +320,36 @@ fn issue_token_in(
         created_at: now.naive_utc(),
         last_used_at: None,
         revoked_at: None,
+        expires_at: Some(expires_at.naive_utc()),
+        service_name: term.service.clone(),
     };
     users::insert_token(conn, &row)?;
+    // The service name is the organisation's own label for a script, not personal data.
     record(
         conn,
         actor,
         RecordAction::TokenIssued,
         now,
-        json!({"token_id": row.id, "user_id": user_id}),
+        json!({"token_id": row.id, "user_id": user_id, "days": term.days, "service": term.service}),
     )?;
     Ok(IssuedToken {
         id: row.id,
         user_id: user_id.to_string(),
         token,
         created_at: now,
+        expires_at,
+        service_name: term.service,
     })
 }
 
-/// Creates a user and their first token.
+/// Creates a user (no token: the user signs in with the organisation's account, or the
+/// operator gives a first token on the command line).
 pub fn create_user_in(
     conn: &mut DbConnection,
     actor: &str,
     new: NewUser,
     now: DateTime<Utc>,
-) -> Result<(UserView, IssuedToken), ServiceError> {
+) -> Result<UserView, ServiceError> {
     let missing = unknown_teams(conn, &new.teams)?;
     if !missing.is_empty() {
         return Err(ServiceError::Invalid(missing));
@@ -261,6 +364,7 @@ pub fn create_user_in(
         deactivated_at: None,
         reminders: new.reminders,
         last_signed_in_at: None,
+        role_withdrawn_at: None,
     };
     if !users::insert(conn, &user, &new.teams)? {
         return Err(ServiceError::conflict(
@@ -275,14 +379,10 @@ pub fn create_user_in(
         now,
         json!({"user_id": user.id, "role": user.role, "teams": new.teams}),
     )?;
-    let token = issue_token_in(conn, actor, &user.id, now)?;
-    Ok((
-        UserView {
-            user,
-            teams: new.teams,
-        },
-        token,
-    ))
+    Ok(UserView {
+        user,
+        teams: new.teams,
+    })
 }
 
 fn find_user_in(conn: &mut DbConnection, who: &UserRef) -> Result<UserView, ServiceError> {
@@ -338,6 +438,7 @@ fn deactivate_user_in(
     keep_a_privacy_officer(conn, &view.user)?;
     if view.user.active {
         users::deactivate(conn, &view.user.id, now.naive_utc())?;
+        let revoked = users::revoke_tokens_of(conn, &view.user.id, now.naive_utc())?;
         sessions::delete_of_user(conn, &view.user.id)?;
         requests::reschedule_reminders_of(conn, &view.user.id, reminders_at.naive_utc())?;
         record(
@@ -345,7 +446,7 @@ fn deactivate_user_in(
             actor,
             RecordAction::UserDeactivated,
             now,
-            json!({"user_id": view.user.id, "open_requests_held": held}),
+            json!({"user_id": view.user.id, "open_requests_held": held, "tokens_revoked": revoked}),
         )?;
         view.user.active = false;
         view.user.deactivated_at = Some(now.naive_utc());
@@ -464,13 +565,16 @@ fn unbind_identity_in(
 ) -> Result<UserView, ServiceError> {
     let view = find_user_in(conn, who)?;
     if users::unbind_identity(conn, &view.user.id)? {
-        let ended = sessions::delete_oidc_sessions_of_user(conn, &view.user.id)?;
+        // Tokens made while signed in with the old account go with it: whoever held
+        // that account may have made them.
+        let revoked = users::revoke_tokens_of(conn, &view.user.id, now.naive_utc())?;
+        let ended = sessions::delete_of_user(conn, &view.user.id)?;
         record(
             conn,
             actor,
             RecordAction::IdentityUnbound,
             now,
-            json!({"user_id": view.user.id, "sessions_ended": ended}),
+            json!({"user_id": view.user.id, "sessions_ended": ended, "tokens_revoked": revoked}),
         )?;
     }
     Ok(view)
@@ -499,6 +603,7 @@ fn issue_token_for_in(
     conn: &mut DbConnection,
     actor: &str,
     who: &UserRef,
+    term: TokenTerm,
     now: DateTime<Utc>,
 ) -> Result<IssuedToken, ServiceError> {
     let view = find_user_in(conn, who)?;
@@ -508,7 +613,13 @@ fn issue_token_for_in(
             "de gebruiker is gedeactiveerd; een sleutel zou niet werken",
         ));
     }
-    issue_token_in(conn, actor, &view.user.id, now)
+    if view.user.role_withdrawn_at.is_some() {
+        return Err(ServiceError::conflict(
+            "the organisation's groups give this user no role; a token would not work",
+            "de groepen van de organisatie geven deze gebruiker geen rol; een sleutel zou niet werken",
+        ));
+    }
+    issue_token_in(conn, actor, &view.user.id, term, now)
 }
 
 fn revoke_token_in(
@@ -634,13 +745,47 @@ impl Admin {
         db: &Db,
         new: NewUser,
         now: DateTime<Utc>,
-    ) -> Result<(UserView, IssuedToken), ServiceError> {
+    ) -> Result<UserView, ServiceError> {
         let actor = self.actor.clone();
         let created = db
             .write(move |conn| create_user_in(conn, &actor, new, now))
             .await?;
+        tracing::info!(user_id = %created.user.id, role = %created.user.role, "user created");
+        Ok(created)
+    }
+
+    /// Creates a user and their first token, shown once to the operator on the command
+    /// line (`avg-loket user add`); for the operator only.
+    pub async fn create_user_with_token(
+        &self,
+        db: &Db,
+        new: NewUser,
+        now: DateTime<Utc>,
+    ) -> Result<(UserView, IssuedToken), ServiceError> {
+        self.operator_only()?;
+        let actor = self.actor.clone();
+        let created = db
+            .write(move |conn| {
+                let view = create_user_in(conn, &actor, new, now)?;
+                let token = issue_token_in(conn, &actor, &view.user.id, TokenTerm::personal(), now)?;
+                Ok::<_, ServiceError>((view, token))
+            })
+            .await?;
         tracing::info!(user_id = %created.0.user.id, role = %created.0.user.role, "user created");
         Ok(created)
+    }
+
+    /// Only the operator on the machine itself issues a token for someone else: the
+    /// privacy officer does not act as another user.
+    fn operator_only(&self) -> Result<(), ServiceError> {
+        if self.actor == OPERATOR {
+            Ok(())
+        } else {
+            Err(ServiceError::Forbidden(Message::new(
+                "a token is made by its own user (or by the operator on the command line), never on someone's behalf",
+                "een sleutel maakt de gebruiker zelf (of de beheerder op de server), nooit iemand anders",
+            )))
+        }
     }
 
     pub async fn list_users(&self, db: &Db) -> Result<Vec<UserView>, ServiceError> {
@@ -677,15 +822,18 @@ impl Admin {
             .await
     }
 
-    /// Issues another token for an active user.
+    /// Issues another token for an active user: the operator only
+    /// (`avg-loket token create`).
     pub async fn issue_token(
         &self,
         db: &Db,
         who: UserRef,
+        term: TokenTerm,
         now: DateTime<Utc>,
     ) -> Result<IssuedToken, ServiceError> {
+        self.operator_only()?;
         let actor = self.actor.clone();
-        db.write(move |conn| issue_token_for_in(conn, &actor, &who, now))
+        db.write(move |conn| issue_token_for_in(conn, &actor, &who, term, now))
             .await
     }
 
@@ -825,10 +973,11 @@ pub async fn my_account(db: &Db, caller: &Caller) -> Result<(UserView, Vec<Token
 pub async fn issue_own_token(
     db: &Db,
     caller: &Caller,
+    term: TokenTerm,
     now: DateTime<Utc>,
 ) -> Result<IssuedToken, ServiceError> {
     let me = caller.user_id.to_string();
-    db.write(move |conn| issue_token_for_in(conn, &me, &UserRef::Id(me.clone()), now))
+    db.write(move |conn| issue_token_for_in(conn, &me, &UserRef::Id(me.clone()), term, now))
         .await
 }
 
@@ -884,8 +1033,14 @@ pub enum AuthError {
     Unknown,
     #[error("this token was revoked")]
     Revoked,
+    #[error(
+        "this token has expired; make a new one (Mijn instellingen, or POST /api/v1/users/{{id}}/tokens)"
+    )]
+    Expired,
     #[error("this user was deactivated")]
     Deactivated,
+    #[error("this user has no role now: the organisation's groups give none")]
+    NoRole,
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -924,8 +1079,14 @@ pub async fn authenticate(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Ca
     if token.revoked_at.is_some() {
         return Err(AuthError::Revoked);
     }
+    if token.expires_at.is_none_or(|end| now.naive_utc() >= end) {
+        return Err(AuthError::Expired);
+    }
     if !user.active {
         return Err(AuthError::Deactivated);
+    }
+    if user.role_withdrawn_at.is_some() {
+        return Err(AuthError::NoRole);
     }
     let stale = token
         .last_used_at

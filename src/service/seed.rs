@@ -79,7 +79,7 @@ fn workers(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Vec<(TeamCode,
                         role.code(),
                         &[code.to_string()],
                     )?;
-                    create_user_in(conn, SEED_ACTOR, new, now)?.0.user.id
+                    create_user_in(conn, SEED_ACTOR, new, now)?.user.id
                 }
             };
             ids.push(

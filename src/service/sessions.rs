@@ -62,29 +62,53 @@ impl WebUser {
     }
 }
 
-/// Checks `token` and opens a session for its user.
+/// How a session begins: with a token, or with the organisation's account (its ID
+/// token kept to name the session when signing out there).
+#[derive(Debug, Clone)]
+pub enum Via {
+    Token,
+    Provider { id_token: String },
+}
+
+impl Via {
+    fn code(&self) -> &'static str {
+        match self {
+            Via::Token => "token",
+            Via::Provider { .. } => "oidc",
+        }
+    }
+}
+
+/// Checks `token` and opens a session for its user. `replaces`: the secret of the
+/// session this browser had, which ends (one session per browser).
 pub async fn sign_in(
     db: &Db,
     token: &str,
+    replaces: Option<String>,
     policy: SessionPolicy,
     now: DateTime<Utc>,
 ) -> Result<SignedIn, AuthError> {
     let caller = authenticate(db, token, now).await?;
     let user_id = caller.user_id.to_string();
     Ok(db
-        .write(move |conn| open_session_in(conn, &user_id, "token", policy, now))
+        .write(move |conn| open_session_in(conn, &user_id, Via::Token, replaces.as_deref(), policy, now))
         .await?)
 }
 
-/// Opens a session for a user who proved who they are (`via`: `token` or `oidc`),
-/// notes the sign-in on the user and in the audit trail.
+/// Opens a session for a user who proved who they are, notes the sign-in on the user
+/// and in the audit trail. The browser's earlier session (`replaces`, its secret) ends.
 pub(crate) fn open_session_in(
     conn: &mut DbConnection,
     user_id: &str,
-    via: &str,
+    via: Via,
+    replaces: Option<&str>,
     policy: SessionPolicy,
     now: DateTime<Utc>,
 ) -> Result<SignedIn, StorageError> {
+    if let Some(old) = replaces {
+        sessions::delete(conn, &hash_token(old))?;
+    }
+    let method = via.code();
     let secret = random_hex();
     let expires_at = now + policy.max;
     let row = SessionRow {
@@ -94,7 +118,11 @@ pub(crate) fn open_session_in(
         created_at: now.naive_utc(),
         expires_at: expires_at.naive_utc(),
         last_seen_at: Some(now.naive_utc()),
-        signed_in_with: via.to_string(),
+        signed_in_with: method.to_string(),
+        id_token: match via {
+            Via::Token => None,
+            Via::Provider { id_token } => Some(id_token),
+        },
     };
     // An ended session's row stays an hour past its end, so that a form sent just
     // after it ended is still known to be its user's (`keep_form`).
@@ -106,7 +134,7 @@ pub(crate) fn open_session_in(
         user_id,
         RecordAction::SignedIn,
         now,
-        &serde_json::json!({"user_id": user_id, "method": via}),
+        &serde_json::json!({"user_id": user_id, "method": method}),
     )?;
     Ok(SignedIn { secret, expires_at })
 }
@@ -142,7 +170,7 @@ pub async fn user_of(
         return Ok(None);
     };
     let last_seen = session.last_seen_at.unwrap_or(session.created_at);
-    if !user.active || now.naive_utc() >= last_seen + policy.idle {
+    if !user.active || user.role_withdrawn_at.is_some() || now.naive_utc() >= last_seen + policy.idle {
         return Ok(None);
     }
     if now.naive_utc() - last_seen >= TOUCH_EVERY {
@@ -157,11 +185,64 @@ pub async fn user_of(
     }))
 }
 
-/// Ends the session of `secret` (nothing when there is none).
-pub async fn sign_out(db: &Db, secret: &str) -> Result<(), StorageError> {
+/// Ends the session of `secret`, if any, without more (a new sign-in in its browser).
+pub async fn end(db: &Db, secret: &str) -> Result<(), StorageError> {
     let hash = hash_token(secret);
     db.write(move |conn| sessions::delete(conn, &hash).map(|_| ()))
         .await
+}
+
+/// A session ended at sign-out.
+#[derive(Debug, Clone)]
+pub struct SignedOut {
+    /// Begun with the organisation's account: its ID token, to sign out there too.
+    pub id_token: Option<String>,
+    pub with_provider: bool,
+}
+
+/// What sign-out found.
+#[derive(Debug, Clone)]
+pub enum SignOut {
+    /// The session ended.
+    Ended(SignedOut),
+    /// No session of ours under this secret (ended already, or never).
+    NoSession,
+    /// The form's CSRF value is not the session's: nothing changed.
+    WrongForm,
+}
+
+/// Ends the session of `secret` when `csrf` is its form value — also after it went
+/// idle or passed its end, while its row is kept: signing out always works. An audit
+/// event records the sign-out.
+pub async fn sign_out(
+    db: &Db,
+    secret: &str,
+    csrf: &str,
+    now: DateTime<Utc>,
+) -> Result<SignOut, StorageError> {
+    let hash = hash_token(secret);
+    let csrf = csrf.to_string();
+    db.write(move |conn| {
+        let Some(session) = sessions::find(conn, &hash)? else {
+            return Ok(SignOut::NoSession);
+        };
+        if !same_token(&session.csrf_token, &csrf) {
+            return Ok(SignOut::WrongForm);
+        }
+        sessions::delete(conn, &hash)?;
+        super::record_in(
+            conn,
+            &session.user_id,
+            RecordAction::SignedOut,
+            now,
+            &serde_json::json!({"user_id": session.user_id, "method": session.signed_in_with}),
+        )?;
+        Ok(SignOut::Ended(SignedOut {
+            with_provider: session.signed_in_with == "oidc",
+            id_token: session.id_token,
+        }))
+    })
+    .await
 }
 
 /// How long a form sent after its session ended is kept for its user.

@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
 use super::admin::{change_user_in, hash_token, random_hex, UserChange, UserRef};
-use super::sessions::{open_session_in, SessionPolicy, SignedIn};
+use super::sessions::{open_session_in, SessionPolicy, SignedIn, Via};
 use super::ServiceError;
 use crate::configuration::OidcSettings;
 use crate::domain::access::Role;
@@ -91,11 +91,13 @@ pub async fn begin(db: &Db, provider: &Provider, now: DateTime<Utc>) -> Result<B
 
 /// Finishes a sign-in: the browser came back with `callback` and (maybe) the cookie
 /// of [`begin`]. A session for an admitted user, or the refusal (recorded).
+/// `replaces`: the secret of the session this browser had, which ends.
 pub async fn finish(
     db: &Db,
     provider: &Provider,
     browser_secret: Option<String>,
     callback: Callback,
+    replaces: Option<String>,
     policy: SessionPolicy,
     now: DateTime<Utc>,
 ) -> Result<SignedIn, SignInError> {
@@ -108,7 +110,7 @@ pub async fn finish(
     };
     let settings = provider.settings().clone();
     let admitted = db
-        .write(move |conn| admit_in(conn, &settings, &identity, policy, now))
+        .write(move |conn| admit_in(conn, &settings, identity, replaces.as_deref(), policy, now))
         .await?;
     match admitted {
         Ok(signed) => Ok(signed),
@@ -155,13 +157,17 @@ type Admission = Result<SignedIn, (Refusal, Option<String>)>;
 fn admit_in(
     conn: &mut DbConnection,
     settings: &OidcSettings,
-    identity: &Identity,
+    identity: Identity,
+    replaces: Option<&str>,
     policy: SessionPolicy,
     now: DateTime<Utc>,
 ) -> Result<Admission, SignInError> {
+    if !domain_allowed(settings, &identity) {
+        return Ok(Err((Refusal::DomainNotAllowed, None)));
+    }
     let user = match users::find_by_identity(conn, &identity.issuer, &identity.subject)? {
         Some(bound) => bound,
-        None => match bind_in(conn, identity, now)? {
+        None => match bind_in(conn, &identity, now)? {
             Ok(user) => user,
             Err(refused) => return Ok(Err(refused)),
         },
@@ -172,7 +178,31 @@ fn admit_in(
     if let Err(refusal) = follow_groups_in(conn, settings, &user, &identity.groups, now)? {
         return Ok(Err((refusal, Some(user.id))));
     }
-    Ok(Ok(open_session_in(conn, &user.id, "oidc", policy, now)?))
+    let via = Via::Provider {
+        id_token: identity.id_token,
+    };
+    Ok(Ok(open_session_in(conn, &user.id, via, replaces, policy, now)?))
+}
+
+/// With `AVG_LOKET_OIDC_ALLOWED_DOMAINS` set: the account's domain is one of them —
+/// Google's `hd` claim when the provider sends one (always for Google), otherwise the
+/// domain of a verified e-mail address.
+pub fn domain_allowed(settings: &OidcSettings, identity: &Identity) -> bool {
+    if settings.allowed_domains.is_empty() {
+        return true;
+    }
+    let google = settings.issuer == "https://accounts.google.com";
+    let domain = match (&identity.hosted_domain, google) {
+        (Some(hd), _) => Some(hd.as_str()),
+        (None, true) => None,
+        (None, false) => identity
+            .email
+            .as_deref()
+            .filter(|_| identity.email_verified)
+            .and_then(|email| email.rsplit_once('@'))
+            .map(|(_, domain)| domain),
+    };
+    domain.is_some_and(|domain| settings.allowed_domains.iter().any(|allowed| allowed == domain))
 }
 
 /// The first sign-in: the user with the verified e-mail address, bound to the subject.
@@ -224,9 +254,16 @@ fn follow_groups_in(
     } else {
         match role_from_groups(&settings.role_groups, groups) {
             Some(role) => role,
-            None => return Ok(Err(Refusal::NoRole)),
+            None => {
+                withdraw_role_in(conn, user, now)?;
+                return Ok(Err(Refusal::NoRole));
+            }
         }
     };
+    if user.role_withdrawn_at.is_some() {
+        // The groups give a role again.
+        users::set_role_withdrawn(conn, &user.id, None)?;
+    }
     let current_teams = users::teams_of(conn, &user.id)?;
     let teams: Vec<TeamCode> = if !role.is_worker() {
         Vec::new()
@@ -254,6 +291,28 @@ fn follow_groups_in(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// The groups give the user no role: they have none until they do. Their tokens are
+/// revoked and their sessions end; the stored role stays for when a group gives one
+/// again (then the groups decide it). Not even the last privacy officer keeps access:
+/// the operator on the command line remains.
+fn withdraw_role_in(conn: &mut DbConnection, user: &UserRow, now: DateTime<Utc>) -> Result<(), SignInError> {
+    if user.role_withdrawn_at.is_some() {
+        return Ok(());
+    }
+    users::set_role_withdrawn(conn, &user.id, Some(now.naive_utc()))?;
+    let revoked = users::revoke_tokens_of(conn, &user.id, now.naive_utc())?;
+    let ended = crate::storage::sessions::delete_of_user(conn, &user.id)?;
+    super::record_in(
+        conn,
+        SIGN_IN_ACTOR,
+        RecordAction::RoleWithdrawn,
+        now,
+        &json!({"user_id": user.id, "tokens_revoked": revoked, "sessions_ended": ended}),
+    )?;
+    tracing::info!(user_id = %user.id, "the groups give no role: access withdrawn");
+    Ok(())
 }
 
 /// The first role of the mapping whose group the user is in.

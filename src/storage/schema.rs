@@ -170,6 +170,7 @@ diesel::table! {
         oidc_issuer -> Nullable<Text>,
         oidc_subject -> Nullable<Text>,
         last_signed_in_at -> Nullable<Timestamp>,
+        role_withdrawn_at -> Nullable<Timestamp>,
     }
 }
 
@@ -198,6 +199,8 @@ diesel::table! {
         created_at -> Timestamp,
         last_used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+        service_name -> Nullable<Text>,
     }
 }
 
@@ -210,6 +213,7 @@ diesel::table! {
         expires_at -> Timestamp,
         last_seen_at -> Nullable<Timestamp>,
         signed_in_with -> Text,
+        id_token -> Nullable<Text>,
     }
 }
 

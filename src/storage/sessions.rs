@@ -20,6 +20,8 @@ pub struct SessionRow {
     pub last_seen_at: Option<NaiveDateTime>,
     /// `token` or `oidc`: how the session began.
     pub signed_in_with: String,
+    /// Begun with the organisation's account: its ID token, named when signing out there.
+    pub id_token: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &SessionRow) -> Result<(), StorageError> {
@@ -40,6 +42,15 @@ pub fn find_live(
         .filter(web_sessions::id_hash.eq(id_hash))
         .filter(web_sessions::expires_at.gt(now))
         .select((SessionRow::as_select(), UserRow::as_select()))
+        .get_result(conn)
+        .optional()?)
+}
+
+/// The session with this hash, ended or not (while its row is kept).
+pub fn find(conn: &mut DbConnection, id_hash: &str) -> Result<Option<SessionRow>, StorageError> {
+    Ok(web_sessions::table
+        .find(id_hash)
+        .select(SessionRow::as_select())
         .get_result(conn)
         .optional()?)
 }

@@ -22,6 +22,8 @@ pub struct UserRow {
     pub reminders: ReminderPreference,
     /// The last time they signed in to the pages (a token or their organisation account).
     pub last_signed_in_at: Option<NaiveDateTime>,
+    /// The provider's groups gave them no role: they have none until they do.
+    pub role_withdrawn_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -33,6 +35,10 @@ pub struct TokenRow {
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
+    /// It stops working then (`None`: a token from before expiry, revoked).
+    pub expires_at: Option<NaiveDateTime>,
+    /// A token for a script, named as such (`None`: a person's own token).
+    pub service_name: Option<String>,
 }
 
 /// Inserts a user with their teams; `Ok(false)` when the e-mail address is taken.
@@ -175,6 +181,32 @@ pub fn revoke_tokens_of(
     )
     .set(api_tokens::revoked_at.eq(Some(now)))
     .execute(conn)?)
+}
+
+/// How many tokens of a user still work at `now` (not revoked, not expired).
+pub fn live_tokens_of(
+    conn: &mut DbConnection,
+    user_id: &str,
+    now: NaiveDateTime,
+) -> Result<i64, StorageError> {
+    Ok(api_tokens::table
+        .filter(api_tokens::user_id.eq(user_id))
+        .filter(api_tokens::revoked_at.is_null())
+        .filter(api_tokens::expires_at.gt(now))
+        .count()
+        .get_result(conn)?)
+}
+
+/// The provider's groups gave the user no role (`Some`), or gave one again (`None`).
+pub fn set_role_withdrawn(
+    conn: &mut DbConnection,
+    id: &str,
+    at: Option<NaiveDateTime>,
+) -> Result<(), StorageError> {
+    diesel::update(users::table.find(id))
+        .set(users::role_withdrawn_at.eq(at))
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn set_reminders(

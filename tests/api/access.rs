@@ -246,9 +246,22 @@ async fn probe(app: &TestApp, w: &World, name: &str, role: &str) -> u16 {
             )
             .await,
         ),
+        "issue own token" => {
+            let me = app.get_as(token, "/api/v1/me").await;
+            let id = me.body["id"].as_str().unwrap().to_string();
+            status(
+                app.post_json_as(token, &format!("/api/v1/users/{id}/tokens"), &json!({"days": 30}))
+                    .await,
+            )
+        }
         "revoke token" => {
+            let colleague = app.get_as(&w.colleague.token, "/api/v1/me").await;
             let issued = app
-                .post_json(&format!("/api/v1/users/{}/tokens", w.colleague.id), &json!({}))
+                .post_json_as(
+                    &w.colleague.token,
+                    &format!("/api/v1/users/{}/tokens", colleague.body["id"].as_str().unwrap()),
+                    &json!({}),
+                )
                 .await;
             let token_id = issued.body["id"].as_str().unwrap().to_string();
             status(
@@ -338,7 +351,8 @@ const MATRIX: &[(&str, [u16; 5])] = &[
     ("get user", [403, 403, 403, 200, 403]),
     ("create user", [403, 403, 403, 201, 403]),
     ("deactivate user", [403, 403, 403, 200, 403]),
-    ("issue token", [403, 403, 403, 201, 403]),
+    ("issue token", [403, 403, 403, 403, 403]),
+    ("issue own token", [201, 201, 201, 201, 201]),
     ("revoke token", [403, 403, 403, 204, 403]),
     ("notifications", [403, 403, 403, 200, 403]),
     ("me", [200, 200, 200, 200, 200]),
@@ -440,9 +454,13 @@ async fn revoked_tokens_and_deactivated_users_are_401() {
     assert_eq!(app.get_as(&user.token, "/api/v1/teams").await.status, 200);
 
     let second = app
-        .post_json(&format!("/api/v1/users/{}/tokens", user.id), &json!({}))
+        .post_json_as(
+            &user.token,
+            &format!("/api/v1/users/{}/tokens", user.id),
+            &json!({}),
+        )
         .await;
-    assert_eq!(second.status, 201);
+    assert_eq!(second.status, 201, "{}", second.text);
     let second_token = second.body["token"].as_str().unwrap().to_string();
     let second_id = second.body["id"].as_str().unwrap().to_string();
     assert_eq!(app.get_as(&second_token, "/api/v1/teams").await.status, 200);
@@ -468,11 +486,21 @@ async fn revoked_tokens_and_deactivated_users_are_401() {
     assert_eq!(deactivated.body["active"], false);
     let refused = app.get_as(&user.token, "/api/v1/teams").await;
     refused.assert_problem(401);
-    assert!(refused.body["detail"].as_str().unwrap().contains("deactivated"));
-    let again = app
-        .post_json(&format!("/api/v1/users/{}/tokens", user.id), &json!({}))
-        .await;
-    again.assert_problem(409);
+    let detail = refused.body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("revoked"),
+        "deactivation revokes the tokens: {detail}"
+    );
+    let tokens = app.get(&format!("/api/v1/users/{}", user.id)).await;
+    assert!(
+        tokens.body["tokens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["revoked_at"].is_string()),
+        "deactivation revokes every token: {}",
+        tokens.text
+    );
 }
 
 #[actix_web::test]

@@ -221,18 +221,32 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
 
 /// Creates a user through the service layer, as `avg-loket user add` does.
 pub fn create_user_directly(db: &Db, name: &str, email: &str, role: &str, teams: &[&str]) -> TestUser {
-    use avg_loket::service::admin::{create_user_in, NewUser};
+    use avg_loket::service::admin::{create_user_in, issue_token_in, NewUser, TokenTerm};
     let teams: Vec<String> = teams.iter().map(|t| t.to_string()).collect();
     let new = NewUser::parse(name, email, role, &teams).expect("valid user");
     let mut conn = db.get().unwrap();
+    let now = avg_loket::clock::now();
     let (view, token) = avg_loket::storage::write_transaction(&mut conn, |c| {
-        create_user_in(c, "test", new, avg_loket::clock::now())
+        let view = create_user_in(c, "test", new, now)?;
+        let token = issue_token_in(c, "test", &view.user.id, TokenTerm::personal(), now)?;
+        Ok::<_, avg_loket::service::ServiceError>((view, token))
     })
     .expect("user created");
     TestUser {
         id: view.user.id,
         token: token.token,
     }
+}
+
+/// A first token for a user, as the operator gives it (`avg-loket token create`).
+pub fn issue_token_directly(db: &Db, user_id: &str) -> String {
+    use avg_loket::service::admin::{issue_token_in, TokenTerm};
+    let mut conn = db.get().unwrap();
+    avg_loket::storage::write_transaction(&mut conn, |c| {
+        issue_token_in(c, "cli", user_id, TokenTerm::personal(), avg_loket::clock::now())
+    })
+    .expect("token issued")
+    .token
 }
 
 fn bearer(token: &str) -> (&'static str, String) {
@@ -333,9 +347,11 @@ impl TestApp {
             serde_json::json!({"name": format!("Test {role}"), "email": email, "role": role, "teams": teams});
         let response = self.post_json("/api/v1/users", &body).await;
         assert_eq!(response.status, 201, "{}", response.text);
+        assert!(response.body.get("token").is_none(), "{}", response.text);
+        let id = response.body["user"]["id"].as_str().unwrap().to_string();
         TestUser {
-            id: response.body["user"]["id"].as_str().unwrap().to_string(),
-            token: response.body["token"]["token"].as_str().unwrap().to_string(),
+            token: issue_token_directly(&self.db, &id),
+            id,
         }
     }
 

@@ -162,9 +162,11 @@ async fn forms_without_a_valid_csrf_token_change_nothing_and_answer_403() {
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{bad}");
         assert_eq!(get(&app, "/", &[&session]).await.status, 200, "still signed in");
     }
-    // Without a session at all.
+    // Without a session at all: nothing to end, on to the sign-in page.
     let anonymous = post(&app, "/logout", &[], &[("csrf", &csrf)]).await;
-    assert_eq!(anonymous.status, StatusCode::FORBIDDEN);
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert_eq!(anonymous.header("location").as_deref(), Some("/login"));
+    assert_eq!(get(&app, "/", &[&session]).await.status, 200, "still signed in");
 
     // With it, the session ends, on the server too.
     let out = post(&app, "/logout", &[&session], &[("csrf", &csrf)]).await;
@@ -1455,7 +1457,9 @@ async fn a_session_ends_when_idle_and_after_its_maximum_whatever_the_activity() 
         max: Duration::hours(10),
     };
     let t0 = chrono::Utc::now();
-    let session = sign_in(&app.db, &app.admin.token, policy, t0).await.unwrap();
+    let session = sign_in(&app.db, &app.admin.token, None, policy, t0)
+        .await
+        .unwrap();
     let at = |minutes: i64| t0 + Duration::minutes(minutes);
     let live = |minutes: i64| {
         let (db, secret) = (app.db.clone(), session.secret.clone());
@@ -1471,7 +1475,9 @@ async fn a_session_ends_when_idle_and_after_its_maximum_whatever_the_activity() 
     assert!(!live(89).await, "31 minutes after the last use: idle too long");
 
     // Used every 20 minutes for a working day: still ended at the maximum.
-    let busy = sign_in(&app.db, &app.admin.token, policy, t0).await.unwrap();
+    let busy = sign_in(&app.db, &app.admin.token, None, policy, t0)
+        .await
+        .unwrap();
     let mut minutes = 0;
     while minutes < 600 {
         let user = user_of(&app.db, &busy.secret, policy, at(minutes)).await.unwrap();
@@ -1810,6 +1816,7 @@ async fn a_kept_form_is_forgotten_after_an_hour() {
     let session = avg_loket::service::sessions::sign_in(
         &app.db,
         &app.admin.token,
+        None,
         avg_loket::service::sessions::SessionPolicy {
             idle: chrono::Duration::minutes(30),
             max: chrono::Duration::hours(10),
@@ -1864,6 +1871,7 @@ async fn a_kept_form_is_forgotten_after_an_hour() {
             avg_loket::service::sessions::sign_in(
                 &app.db,
                 &app.admin.token,
+                None,
                 avg_loket::service::sessions::SessionPolicy {
                     idle: chrono::Duration::minutes(30),
                     max: chrono::Duration::hours(10),

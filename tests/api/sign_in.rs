@@ -261,7 +261,7 @@ fn reasons(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
-fn sessions(app: &TestApp) -> i64 {
+pub fn sessions(app: &TestApp) -> i64 {
     use avg_loket::storage::schema::web_sessions;
     let mut conn = app.db.get().unwrap();
     web_sessions::table.count().get_result(&mut *conn).unwrap()
@@ -329,7 +329,7 @@ async fn a_link_opened_while_signed_out_lands_on_its_page_after_the_organisation
 
 #[actix_web::test]
 async fn a_colleague_signs_in_with_the_organisation_account_and_the_binding_decides_afterwards() {
-    let (app, provider) = app_with_provider(&[]).await;
+    let (app, provider) = app_with_provider(&[("AVG_LOKET_PAGE_TOKEN_SIGNIN", "true")]).await;
     app.create_team("AMW").await;
     let anne = crate::helpers::create_user_directly(
         &app.db,
@@ -349,7 +349,7 @@ async fn a_colleague_signs_in_with_the_organisation_account_and_the_binding_deci
     );
     assert!(
         login.text.contains("Persoonlijke sleutel"),
-        "token sign-in stays on by default"
+        "turned on beside the provider (AVG_LOKET_PAGE_TOKEN_SIGNIN=true)"
     );
 
     let landed = browser.sign_in("anne").await;
@@ -631,7 +631,7 @@ async fn roles_and_teams_follow_the_provider_groups_at_each_sign_in() {
     assert_eq!(changed.len(), 1);
     assert_eq!(changed[0]["role"], "manager");
 
-    // Out of every group that gives access: refused, and the role is not touched.
+    // Out of every group that gives access: refused; the stored role waits for a group.
     provider
         .account(json!({"sub": "gijs", "email": "gijs@zorg.example", "email_verified": true, "groups": ["g-other"]}))
         .await;
@@ -674,7 +674,7 @@ async fn the_last_privacy_officer_keeps_the_role_whatever_the_groups_say() {
 
 #[actix_web::test]
 async fn signing_out_ends_the_session_here_and_at_the_provider() {
-    let (app, provider) = app_with_provider(&[]).await;
+    let (app, provider) = app_with_provider(&[("AVG_LOKET_PAGE_TOKEN_SIGNIN", "true")]).await;
     let browser = Browser::new(&app);
     assert_eq!(browser.sign_in("fg").await.status, 200);
     let home = browser.get("/").await;
@@ -683,12 +683,23 @@ async fn signing_out_ends_the_session_here_and_at_the_provider() {
         .captures(&home.text)
         .expect("a form with the session's CSRF token")[1]
         .to_string();
+    // A page of our own leads on to the provider (a redirect after the form would
+    // cross the page's `form-action 'self'`).
     let out = browser.post("/logout", &[("csrf", &csrf)]).await;
-    assert_eq!(out.status, 303);
-    let location = out.location.unwrap();
+    assert_eq!(out.status, 200, "{}", out.text);
+    let location = regex::Regex::new(r#"content="0;url=([^"]+)""#)
+        .unwrap()
+        .captures(&out.text)
+        .expect("the page leads on to the provider")[1]
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
     assert!(
         location.starts_with(&format!("{}/session/end?", provider.issuer)),
         "{location}"
+    );
+    assert!(
+        location.contains("id_token_hint=ey"),
+        "the session is named: {location}"
     );
     assert!(location.contains("client_id=avg-loket"));
     assert!(location.contains(&format!(
@@ -697,6 +708,22 @@ async fn signing_out_ends_the_session_here_and_at_the_provider() {
     )));
     assert!(!browser.signed_in().await);
     assert_eq!(sessions(&app), 0);
+    // The provider asks to confirm, then sends the browser back to /login.
+    let prompt = browser.get(&location).await;
+    assert_eq!(prompt.status, 200, "{}", prompt.text);
+    let xsrf = regex::Regex::new(r#"name="xsrf" value="([^"]+)""#)
+        .unwrap()
+        .captures(&prompt.text)
+        .expect("the provider's confirmation form")[1]
+        .to_string();
+    let back = browser
+        .post(
+            &format!("{}/session/end/confirm", provider.issuer),
+            &[("xsrf", &xsrf), ("logout", "yes")],
+        )
+        .await;
+    assert!(back.url.ends_with("/login"), "back at avg-loket: {}", back.url);
+    assert_eq!(back.status, 200);
 
     // A session begun with a token signs out here only.
     let token_browser = Browser::new(&app);
@@ -719,12 +746,17 @@ async fn signing_out_ends_the_session_here_and_at_the_provider() {
         .to_string();
     let out = token_browser.post("/logout", &[("csrf", &csrf)]).await;
     assert!(out.url.ends_with("/login"), "{}", out.url);
-    assert_eq!(
-        events(&app, "signed_in")
+    let methods = |action: &str| {
+        events(&app, action)
             .iter()
             .map(|e| e["method"].as_str().unwrap().to_string())
-            .collect::<Vec<_>>(),
-        vec!["oidc", "token"]
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(methods("signed_in"), vec!["oidc", "token"]);
+    assert_eq!(
+        methods("signed_out"),
+        vec!["oidc", "token"],
+        "sign-out is audited"
     );
 }
 
@@ -736,6 +768,7 @@ async fn a_provider_out_of_reach_at_start_up_does_not_stop_the_service() {
         ("AVG_LOKET_OIDC_ISSUER", &issuer),
         ("AVG_LOKET_OIDC_CLIENT_ID", "avg-loket"),
         ("AVG_LOKET_OIDC_CLIENT_SECRET", "geheim"),
+        ("AVG_LOKET_PAGE_TOKEN_SIGNIN", "true"),
     ])
     .await;
     // The API works.

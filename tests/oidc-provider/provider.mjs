@@ -61,7 +61,7 @@ const provider = new Provider(issuer, {
   pkce: { required: () => true },
   // Like Entra ID and Keycloak: the e-mail claims in the ID token itself.
   conformIdTokenClaims: false,
-  claims: { sid: null, openid: ['sub', 'amr', 'acr', 'auth_time'], email: ['email', 'email_verified'], profile: ['name', 'groups'] },
+  claims: { sid: null, openid: ['sub', 'amr', 'acr', 'auth_time', 'hd'], email: ['email', 'email_verified'], profile: ['name', 'groups'] },
   features: {
     devInteractions: { enabled: false },
     rpInitiatedLogout: { enabled: true },
@@ -79,7 +79,7 @@ const provider = new Provider(issuer, {
       accountId: ctx.oidc.session.accountId,
     });
     grant.addOIDCScope('openid email profile');
-    grant.addOIDCClaims(['email', 'email_verified', 'name', 'groups', 'amr', 'acr', 'auth_time']);
+    grant.addOIDCClaims(['email', 'email_verified', 'name', 'groups', 'amr', 'acr', 'auth_time', 'hd']);
     await grant.save();
     return grant;
   },
