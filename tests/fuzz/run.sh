@@ -13,7 +13,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 per_role="${1:-40}"
 bin="${AVG_LOKET_BIN:-target/debug/avg-loket}"
-venv="target/fuzz-venv"
+venv="$PWD/target/fuzz-venv"
+# schemathesis keeps its example cache (.schemathesis/) where it runs: under target/,
+# never in the repository.
+cache_dir="target/fuzz-cache"
+mkdir -p "$cache_dir"
 version="4.32.5"
 
 if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$version"; then
@@ -55,10 +59,10 @@ run() {
     local role="$1"
     shift
     local log="$work/$role.log"
-    if ! "$venv/bin/schemathesis" run "$base/api/openapi.json" \
+    if ! (cd "$cache_dir" && "$venv/bin/schemathesis" run "$base/api/openapi.json" \
         -H "Authorization: Bearer ${tokens[$role]}" --checks "$checks" \
         --workers 1 --max-time "$per_role" --warnings off \
-        --phases examples,coverage,fuzzing "$@" >"$log" 2>&1; then
+        --phases examples,coverage,fuzzing "$@") >"$log" 2>&1; then
         failed=1
         cat "$log"
     fi
