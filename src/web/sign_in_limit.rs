@@ -75,7 +75,11 @@ pub struct SignInLimit {
     failures: Bounded,
     starts: Bounded,
     clock: DefaultClock,
-    blocked: Mutex<HashMap<IpAddr, Block>>,
+    /// Addresses over the limit of wrong tokens: their tokens wait.
+    failures_blocked: Mutex<HashMap<IpAddr, Block>>,
+    /// Addresses over the limit of sign-in starts: their starts wait, and nothing else
+    /// (colleagues behind the same address keep using their tokens).
+    starts_blocked: Mutex<HashMap<IpAddr, Block>>,
 }
 
 fn per_minute(limit: u32) -> Quota {
@@ -90,13 +94,19 @@ impl SignInLimit {
             failures: Bounded::new(per_minute(failures)),
             starts: Bounded::new(per_minute(starts)),
             clock: DefaultClock::default(),
-            blocked: Mutex::new(HashMap::new()),
+            failures_blocked: Mutex::new(HashMap::new()),
+            starts_blocked: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Is `address` refused now? The seconds until it may try again; the refusal is counted.
+    /// Are tokens from `address` refused now (too many wrong ones)? The seconds until
+    /// it may try again; the refusal is counted.
     pub fn refused(&self, address: IpAddr) -> Option<u64> {
-        let mut blocked = self.blocked.lock().unwrap_or_else(|p| p.into_inner());
+        Self::refused_in(&self.failures_blocked, address)
+    }
+
+    fn refused_in(blocks: &Mutex<HashMap<IpAddr, Block>>, address: IpAddr) -> Option<u64> {
+        let mut blocked = blocks.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
         match blocked.get_mut(&address) {
             Some(block) if block.until > now => {
@@ -114,22 +124,44 @@ impl SignInLimit {
 
     /// Records a wrong token from `address`; the seconds to wait when it crossed the limit.
     pub fn failed(&self, address: IpAddr) -> Option<u64> {
-        self.count(&self.failures, address, "failed sign-ins rate-limited")
+        self.count(
+            &self.failures,
+            &self.failures_blocked,
+            address,
+            "failed sign-ins rate-limited",
+        )
     }
 
     /// Records a sign-in begun at (or returned from) the organisation's provider by
-    /// `address`: refused, with the seconds to wait, once it is over the limit.
+    /// `address`: refused, with the seconds to wait, once it is over the limit. Only
+    /// starts wait then: tokens from the same address (an office behind one address)
+    /// are not held up by someone else's starts.
     pub fn started(&self, address: IpAddr) -> Option<u64> {
+        // An address over the limit of wrong tokens or refused sign-ins starts none.
         if let Some(wait) = self.refused(address) {
             return Some(wait);
         }
-        self.count(&self.starts, address, "sign-in starts rate-limited")
+        if let Some(wait) = Self::refused_in(&self.starts_blocked, address) {
+            return Some(wait);
+        }
+        self.count(
+            &self.starts,
+            &self.starts_blocked,
+            address,
+            "sign-in starts rate-limited",
+        )
     }
 
-    fn count(&self, limiter: &Bounded, address: IpAddr, what: &str) -> Option<u64> {
+    fn count(
+        &self,
+        limiter: &Bounded,
+        blocks: &Mutex<HashMap<IpAddr, Block>>,
+        address: IpAddr,
+        what: &str,
+    ) -> Option<u64> {
         let not_until = limiter.check(address).err()?;
         let wait = not_until.wait_time_from(self.clock.now());
-        let mut blocked = self.blocked.lock().unwrap_or_else(|p| p.into_inner());
+        let mut blocked = blocks.lock().unwrap_or_else(|p| p.into_inner());
         if blocked.len() > REMEMBERED {
             let now = Instant::now();
             blocked.retain(|_, block| block.until > now);
@@ -288,9 +320,10 @@ mod tests {
             assert_eq!(limit.started(one), None);
         }
         assert!(limit.started(one).is_some(), "the sixth start is over the limit");
-        assert!(
-            limit.refused(one).is_some(),
-            "and tokens from that address wait too"
+        assert_eq!(
+            limit.refused(one),
+            None,
+            "tokens from that address (colleagues behind one office address) are not held up"
         );
         for n in 0..(REMEMBERED as u32 + 100) {
             limit.started(IpAddr::from(n.to_be_bytes()));
