@@ -1,6 +1,6 @@
 //! Settings from the environment (and an optional `.env` file).
 //!
-//! Every variable has the name and default of `API.md`. Parsing is strict: a value
+//! Every variable has the name and default the README's table gives. Parsing is strict: a value
 //! that cannot be used stops start-up with a message that names the variable, so an
 //! operator never runs with a half-understood configuration.
 

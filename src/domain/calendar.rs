@@ -163,7 +163,6 @@ impl Calendar {
         day
     }
 
-    /// The working day `n` working days before `date` (for "due in 3 working days").
     /// Working days from `a` to `b`, either way round: the days after the earlier one,
     /// up to and including the later one, that are working days.
     pub fn working_days_between(self, a: NaiveDate, b: NaiveDate) -> u32 {
@@ -179,6 +178,7 @@ impl Calendar {
         days
     }
 
+    /// The working day `n` working days before `date` (for "due in 3 working days").
     pub fn sub_working_days(self, date: NaiveDate, n: u32) -> NaiveDate {
         let mut day = date;
         let mut left = n;

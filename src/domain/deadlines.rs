@@ -308,4 +308,96 @@ mod tests {
             );
         }
     }
+
+    /// Properties that hold for every day of receipt, period, pause and calendar, not
+    /// only for the worked examples.
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn a_day() -> impl Strategy<Value = NaiveDate> {
+            (0u64..365 * 40).prop_map(|n| NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + Days::new(n))
+        }
+
+        fn a_period() -> impl Strategy<Value = Period> {
+            prop_oneof![
+                (1u32..=120).prop_map(Period::Days),
+                (1u32..=6).prop_map(Period::Months)
+            ]
+        }
+
+        fn a_calendar() -> impl Strategy<Value = Calendar> {
+            prop_oneof![Just(Calendar::GdprNl), Just(Calendar::Atw)]
+        }
+
+        proptest! {
+            // A failing case is shown in the test's output; nothing is written to disk.
+            #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn a_deadline_is_the_first_working_day_on_or_after_the_periods_end(
+                received in a_day(), period in a_period(), paused in 0u32..90, calendar in a_calendar(),
+            ) {
+                let end = period.raw_end(received) + Days::new(paused.into());
+                let due = deadline(received, period, paused, calendar);
+                prop_assert!(calendar.is_working_day(due));
+                prop_assert!(due >= end);
+                let mut day = end;
+                while day < due {
+                    prop_assert!(!calendar.is_working_day(day), "{day} is a working day before {due}");
+                    day = day.succ_opt().unwrap();
+                }
+            }
+
+            #[test]
+            fn a_longer_pause_or_a_later_receipt_never_brings_a_deadline_forward(
+                received in a_day(), later in 0u64..60, period in a_period(),
+                paused in 0u32..90, more in 0u32..90, calendar in a_calendar(),
+            ) {
+                let due = deadline(received, period, paused, calendar);
+                prop_assert!(deadline(received, period, paused + more, calendar) >= due);
+                prop_assert!(deadline(received + Days::new(later), period, paused, calendar) >= due);
+            }
+
+            #[test]
+            fn a_requests_deadlines_keep_their_order_and_an_extension_only_adds_time(
+                received in a_day(), paused in 0u32..90, until in proptest::option::of(0u64..150),
+                calendar in a_calendar(),
+            ) {
+                let periods = KindPeriods::default();
+                let facts = DeadlineFacts {
+                    received_on: received,
+                    paused_days: paused,
+                    extended: false,
+                    extended_until: None,
+                };
+                let plain = request_deadlines(facts, periods, calendar);
+                let extended = request_deadlines(
+                    DeadlineFacts {
+                        extended: true,
+                        extended_until: until.map(|d| received + Days::new(d)),
+                        ..facts
+                    },
+                    periods,
+                    calendar,
+                );
+                for d in [plain, extended] {
+                    prop_assert!(d.response <= d.execution && d.execution <= d.legal, "{d:?}");
+                }
+                prop_assert_eq!(extended.response, plain.response);
+                prop_assert!(extended.execution >= plain.execution);
+                prop_assert!(extended.legal >= plain.legal);
+            }
+
+            #[test]
+            fn working_days_counted_forward_and_back_meet(
+                from in a_day(), n in 0u32..60, calendar in a_calendar(),
+            ) {
+                let start = calendar.next_working_day_from(from);
+                let ahead = calendar.add_working_days(start, n);
+                prop_assert_eq!(calendar.working_days_between(start, ahead), n);
+                prop_assert_eq!(calendar.sub_working_days(ahead, n), start);
+            }
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! The refusal-ground catalogue (`GROUNDS.md`): a refusal or partial refusal names one
+//! The refusal-ground catalogue (`GET /api/v1/refusal-grounds`; docs/lifecycle.md, `decide`): a refusal or partial refusal names one
 //! or more of these plus a written explanation.
 
 use serde::Serialize;

@@ -1,4 +1,4 @@
-//! Letters to the requester (LETTERS.md): which letter fits which moment, what it
+//! Letters to the requester (docs/letters.md): which letter fits which moment, what it
 //! must say, and how a draft is composed from the case.
 //!
 //! A letter's body comes from a template (`templates/letters/{nl,en}/{name}.txt`, or
@@ -25,7 +25,7 @@ use super::vocabulary::{date_in_words, in_sentence, Language};
 use super::{FieldIssue, Message};
 
 code_enum! {
-    /// The letters of LETTERS.md.
+    /// The letters of docs/letters.md.
     pub enum LetterKind ("letter kind") {
         Acknowledgement = ("acknowledgement", "Ontvangstbevestiging", "Acknowledgement"),
         InformationRequest = ("information_request", "Verzoek om aanvullende informatie", "Request for information"),
@@ -1095,7 +1095,7 @@ fn parse_body(body: &str) -> (String, Vec<Block>) {
     (subject, blocks)
 }
 
-/// What this letter must say (LETTERS.md), each with the words that show it.
+/// What this letter must say (docs/letters.md), each with the words that show it.
 fn elements(
     kind: LetterKind,
     template: &str,

@@ -10,6 +10,7 @@ pub mod access;
 pub mod audit;
 pub mod calendar;
 pub mod deadlines;
+pub mod glossary;
 pub mod grounds;
 pub mod intake;
 pub mod kind;

@@ -1,7 +1,7 @@
 //! The organisation that answers the requests: its letterhead, its privacy officer
 //! (functionaris gegevensbescherming), the judicial route its decisions name, its own
 //! complaint procedure and the standard texts its completion letters start from
-//! (LETTERS.md). An operator writes them in the organisation file
+//! (docs/letters.md). An operator writes them in the organisation file
 //! (`AVG_LOKET_ORGANISATION_FILE`, TOML); this module holds the file's shape
 //! ([`OrganisationFile`]) and the rules that turn it into an [`Organisation`], naming
 //! every field that breaks one. Reading the file is the configuration's business.

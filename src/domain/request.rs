@@ -1,7 +1,7 @@
 //! A request's lifecycle as one pure transition function.
 //!
 //! `transition(request, command, actor, context)` validates the command against the
-//! rules of SPEC.md and returns the new request plus the audit event it causes, or an
+//! rules of docs/lifecycle.md and returns the new request plus the audit event it causes, or an
 //! error: either the action is not allowed now (with the actions that are), or the
 //! input breaks a rule (with the fields). Nothing here touches a database or a clock.
 
@@ -40,7 +40,7 @@ impl Status {
 }
 
 code_enum! {
-    /// The lifecycle actions of SPEC.md.
+    /// The lifecycle actions of docs/lifecycle.md.
     pub enum ActionName ("action") {
         Assign = ("assign", "Toewijzen", "Assign"),
         StartAssessment = ("start_assessment", "Beoordeling starten", "Start the assessment"),
@@ -624,6 +624,449 @@ impl ActionFacts {
     }
 }
 
+/// One transition under way: the request before and after, what is wrong with the
+/// input, and what the step records besides the event. Each command is a method.
+struct Step<'a> {
+    request: &'a Request,
+    context: &'a Context,
+    today: NaiveDate,
+    next: Request,
+    issues: Vec<FieldIssue>,
+    deadlines_moved: bool,
+    kept_reason: Option<String>,
+}
+
+impl Step<'_> {
+    /// `assign`: gives the request to a caseworker or manager.
+    fn assign(&mut self, assignee: Uuid) -> Value {
+        let request = self.request;
+        let Step { next, .. } = self;
+        next.assignee = Some(assignee);
+        json!({"assignee": assignee, "previous_assignee": request.assignee})
+    }
+
+    /// `start_assessment`: starts the assessment, with how the requester's identity was checked.
+    fn start_assessment(&mut self, identity_verified_by: IdentityCheck, note: Option<String>) -> Value {
+        let Step { next, issues, .. } = self;
+        next.status = Status::InAssessment;
+        next.identity_verified_by = Some(identity_verified_by);
+        next.assessment_note = optional_text("note", note.as_deref(), MAX_TEXT, issues);
+        json!({"identity_verified_by": identity_verified_by})
+    }
+
+    /// `suspend`: pauses the clock while the requester is asked for something (AVG 12(6)).
+    fn suspend(&mut self, reason: SuspendReason, asked_on: NaiveDate) -> Value {
+        let request = self.request;
+        let today = self.today;
+        let received = self.request.received_on;
+        let Step { next, issues, .. } = self;
+        let last_resume = request.suspensions.iter().filter_map(|s| s.resumed_on).max();
+        match last_resume {
+            Some(resumed) => check_past_date(
+                "asked_on",
+                asked_on,
+                resumed,
+                ("the end of the previous pause", "het einde van de vorige pauze"),
+                today,
+                issues,
+            ),
+            None => check_past_date("asked_on", asked_on, received, RECEIPT, today, issues),
+        }
+        next.suspensions.push(Suspension {
+            reason,
+            asked_on,
+            resumed_on: None,
+            resume_to: request.status,
+        });
+        next.status = Status::AwaitingRequester;
+        json!({"reason": reason, "asked_on": asked_on})
+    }
+
+    /// `resume`: resumes the clock: what was asked came in.
+    fn resume(&mut self, received_on: NaiveDate) -> Value {
+        let request = self.request;
+        let context = self.context;
+        let today = self.today;
+        let Step {
+            next,
+            issues,
+            deadlines_moved,
+            ..
+        } = self;
+        let open = request
+            .active_suspension()
+            .expect("awaiting_requester has an open pause");
+        check_past_date(
+            "received_on",
+            received_on,
+            open.asked_on,
+            (
+                "the day the information was asked",
+                "de dag waarop erom is gevraagd",
+            ),
+            today,
+            issues,
+        );
+        let index = next
+            .suspensions
+            .iter()
+            .position(|s| s.resumed_on.is_none())
+            .expect("open pause");
+        next.suspensions[index].resumed_on = Some(received_on);
+        next.status = open.resume_to;
+        *deadlines_moved = true;
+        let paused = next.suspensions[index].paused_days();
+        let deadlines = next.deadlines(context.periods, context.calendar);
+        json!({"received_on": received_on, "paused_days": paused, "deadlines": deadlines})
+    }
+
+    /// `extend`: extends the legal limit (AVG 12(3)), told within the first month.
+    fn extend(&mut self, reason: Option<String>, informed_on: NaiveDate, until: Option<NaiveDate>) -> Value {
+        let request = self.request;
+        let context = self.context;
+        let today = self.today;
+        let received = self.request.received_on;
+        let Step {
+            next,
+            issues,
+            deadlines_moved,
+            ..
+        } = self;
+        let reason = required_text("reason", reason.as_deref(), MAX_REASON, issues);
+        let current = request.deadlines(context.periods, context.calendar);
+        check_past_date("informed_on", informed_on, received, RECEIPT, today, issues);
+        if informed_on > current.legal {
+            issues.push(FieldIssue::new(
+                "informed_on",
+                format!(
+                    "the requester must be told of an extension within the first month (AVG 12(3)), which ended on {}",
+                    current.legal
+                ),
+                format!(
+                    "de verzoeker moet een verlenging binnen de eerste maand horen (artikel 12, lid 3, AVG); die liep af op {}",
+                    date_in_words(current.legal)
+                ),
+            ));
+        }
+        next.extension = Some(Extension {
+            reason: reason.unwrap_or_default(),
+            informed_on,
+            until: None,
+        });
+        let extended = next.deadlines(context.periods, context.calendar);
+        if let Some(until) = until {
+            if until < current.execution {
+                issues.push(FieldIssue::new(
+                    "until",
+                    format!(
+                        "{until} lies before the current execution deadline {}",
+                        current.execution
+                    ),
+                    format!(
+                        "{} ligt vóór de huidige uitvoeringstermijn ({})",
+                        date_in_words(until),
+                        date_in_words(current.execution)
+                    ),
+                ));
+            } else if until > extended.legal {
+                issues.push(FieldIssue::new(
+                    "until",
+                    format!("{until} lies after the extended legal limit {}", extended.legal),
+                    format!(
+                        "{} ligt na de verlengde wettelijke termijn ({})",
+                        date_in_words(until),
+                        date_in_words(extended.legal)
+                    ),
+                ));
+            }
+        }
+        if let Some(extension) = next.extension.as_mut() {
+            extension.until = until;
+        }
+        *deadlines_moved = true;
+        let deadlines = next.deadlines(context.periods, context.calendar);
+        json!({"informed_on": informed_on, "until": until, "deadlines": deadlines})
+    }
+
+    /// `decide`: records the decision, with grounds for a (partial) refusal.
+    fn decide(
+        &mut self,
+        outcome: Outcome,
+        grounds: Vec<String>,
+        explanation: Option<String>,
+        communicated_on: Option<NaiveDate>,
+    ) -> Value {
+        let request = self.request;
+        let today = self.today;
+        let received = self.request.received_on;
+        let Step { next, issues, .. } = self;
+        if let Some(communicated_on) = communicated_on {
+            check_past_date(
+                "communicated_on",
+                communicated_on,
+                received,
+                RECEIPT,
+                today,
+                issues,
+            );
+        }
+        let explanation = optional_text("explanation", explanation.as_deref(), MAX_TEXT, issues);
+        let kind = request.kind.code();
+        if outcome == Outcome::Granted {
+            if !grounds.is_empty() {
+                issues.push(FieldIssue::new(
+                    "grounds",
+                    "a granted request has no refusal grounds",
+                    "een toegewezen verzoek heeft geen gronden voor afwijzing",
+                ));
+            }
+        } else {
+            if request.kind.is_absolute() {
+                issues.push(FieldIssue::new(
+                    "outcome",
+                    "an objection to direct marketing cannot be refused, not even in part (AVG 21(3))",
+                    "bezwaar tegen direct marketing kan niet worden afgewezen, ook niet gedeeltelijk (artikel 21, lid 3, AVG)",
+                ));
+            }
+            if grounds.is_empty() {
+                issues.push(FieldIssue::new(
+                    "grounds",
+                    "a (partial) refusal names at least one ground",
+                    "kies bij een (gedeeltelijke) afwijzing minstens één grond",
+                ));
+            }
+            if explanation.is_none() && !issues.iter().any(|i| i.field == "explanation") {
+                issues.push(FieldIssue::new(
+                    "explanation",
+                    "a (partial) refusal is explained to the requester",
+                    "licht een (gedeeltelijke) afwijzing toe voor de verzoeker",
+                ));
+            }
+        }
+        let mut seen = Vec::new();
+        for (index, code) in grounds.iter().enumerate() {
+            let field = format!("grounds[{index}]");
+            match grounds::find(code) {
+                None => issues.push(FieldIssue::new(
+                    field,
+                    format!("unknown refusal ground '{code}'"),
+                    format!("'{code}' is geen grond uit de lijst"),
+                )),
+                Some(ground) if !ground.applies_to(kind) => issues.push(FieldIssue::new(
+                    field,
+                    format!("'{code}' is not a ground for a request of kind {}", kind.code()),
+                    format!(
+                        "'{}' is geen grond voor een verzoek om {}",
+                        ground.label_nl,
+                        super::vocabulary::in_sentence(kind.label_nl())
+                    ),
+                )),
+                Some(ground) if seen.contains(code) => issues.push(FieldIssue::new(
+                    field,
+                    format!("'{code}' is named twice"),
+                    format!("'{}' staat er twee keer", ground.label_nl),
+                )),
+                Some(_) => seen.push(code.clone()),
+            }
+        }
+        next.status = if outcome == Outcome::Refused {
+            Status::Refused
+        } else {
+            Status::InExecution
+        };
+        next.decision = Some(Decision {
+            outcome,
+            grounds: grounds.clone(),
+            explanation,
+            communicated_on,
+        });
+        json!({"outcome": outcome, "grounds": grounds, "communicated_on": communicated_on})
+    }
+
+    /// `complete`: records that the request was carried out.
+    fn complete(
+        &mut self,
+        summary: Option<String>,
+        recipients_informed: Vec<String>,
+        recipients_note: Option<String>,
+        completed_on: Option<NaiveDate>,
+    ) -> Value {
+        let request = self.request;
+        let today = self.today;
+        let received = self.request.received_on;
+        let Step { next, issues, .. } = self;
+        let summary = required_text("summary", summary.as_deref(), MAX_TEXT, issues);
+        let recipients_note = optional_text("recipients_note", recipients_note.as_deref(), MAX_TEXT, issues);
+        let completed_on = completed_on.unwrap_or(today);
+        let decided_on = request.communicated_on().unwrap_or(received);
+        check_past_date(
+            "completed_on",
+            completed_on,
+            decided_on,
+            (
+                "the date the decision was communicated",
+                "de datum waarop het besluit is meegedeeld",
+            ),
+            today,
+            issues,
+        );
+        if recipients_informed.len() > MAX_RECIPIENTS {
+            issues.push(FieldIssue::new(
+                "recipients_informed",
+                format!("at most {MAX_RECIPIENTS} recipients"),
+                format!("hoogstens {MAX_RECIPIENTS} ontvangers"),
+            ));
+        }
+        let recipients: Vec<String> = recipients_informed
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                super::intake::required_line(
+                    &format!("recipients_informed[{i}]"),
+                    Some(r),
+                    MAX_RECIPIENT,
+                    issues,
+                )
+            })
+            .collect();
+        if request.kind.code().informs_recipients() && recipients.is_empty() && recipients_note.is_none() {
+            issues.push(FieldIssue::new(
+                "recipients_informed",
+                "name the recipients that were informed (AVG 19), or explain in recipients_note why that was impossible or disproportionate",
+                "noem de ontvangers die zijn geïnformeerd (artikel 19 AVG), of leg uit waarom dat onmogelijk of onevenredig was",
+            ));
+        }
+        next.status = Status::Completed;
+        next.completion = Some(Completion {
+            summary: summary.unwrap_or_default(),
+            completed_on,
+            recipients_informed: recipients.clone(),
+            recipients_note: recipients_note.clone(),
+        });
+        json!({
+            "completed_on": completed_on,
+            "recipients_informed": recipients.len(),
+            "recipients_note": recipients_note.is_some(),
+        })
+    }
+
+    /// `withdraw`: ends the request without a decision: withdrawn, or a duplicate.
+    fn withdraw(&mut self, reason: Option<String>, on: NaiveDate, duplicate_of: Option<Uuid>) -> Value {
+        let request = self.request;
+        let today = self.today;
+        let received = self.request.received_on;
+        let Step { next, issues, .. } = self;
+        let reason = match duplicate_of {
+            // A duplicate needs no reason: it is the other request.
+            Some(_) => optional_text("reason", reason.as_deref(), MAX_REASON, issues),
+            None => required_text("reason", reason.as_deref(), MAX_REASON, issues),
+        };
+        if duplicate_of == Some(request.id) {
+            issues.push(FieldIssue::new(
+                "duplicate_of",
+                "a request cannot be a duplicate of itself",
+                "een verzoek kan geen dubbel van zichzelf zijn",
+            ));
+        }
+        check_past_date("on", on, received, RECEIPT, today, issues);
+        next.status = Status::Withdrawn;
+        if let Some(open) = next.suspensions.iter_mut().find(|s| s.resumed_on.is_none()) {
+            open.resumed_on = Some(on.max(open.asked_on));
+        }
+        next.withdrawal = Some(Withdrawal {
+            reason: reason.unwrap_or_default(),
+            on,
+            duplicate_of,
+        });
+        match duplicate_of {
+            Some(other) => json!({"on": on, "duplicate_of": other}),
+            None => json!({"on": on}),
+        }
+    }
+
+    /// `correct`: fixes what was registered (the intake, or the date of receipt).
+    fn correct(
+        &mut self,
+        reason: Option<String>,
+        received_on: Option<NaiveDate>,
+        intake_changed: Vec<&'static str>,
+    ) -> Value {
+        let request = self.request;
+        let context = self.context;
+        let received = self.request.received_on;
+        let Step {
+            next,
+            issues,
+            deadlines_moved,
+            kept_reason,
+            ..
+        } = self;
+        *kept_reason = required_text("reason", reason.as_deref(), MAX_REASON, issues);
+        let mut changed = intake_changed;
+        if request.status.is_terminal() {
+            let facts = changed
+                .iter()
+                .copied()
+                .filter(|field| !CONTACT_DETAILS.contains(field))
+                .chain(
+                    received_on
+                        .filter(|date| *date != received)
+                        .map(|_| "received_on"),
+                );
+            for field in facts.collect::<Vec<_>>() {
+                issues.push(FieldIssue::new(
+                    field,
+                    "the request is closed: only the requester's contact details (name, e-mail, phone, address, language) can still be corrected",
+                    "het verzoek is afgesloten: alleen de contactgegevens van de verzoeker (naam, e-mail, telefoon, adres, taal) kunnen nog worden gecorrigeerd",
+                ));
+            }
+        }
+        if let Some(date) = received_on.filter(|date| *date != received) {
+            check_receipt_correction(request, date, context, issues);
+            next.received_on = date;
+            changed.push("received_on");
+            *deadlines_moved = true;
+        }
+        if changed.is_empty() {
+            issues.push(FieldIssue::new(
+                "changes",
+                "nothing differs from the registration: change at least one detail",
+                "er is niets gewijzigd ten opzichte van de registratie: pas ten minste één gegeven aan",
+            ));
+        }
+        let mut data = json!({"fields": changed});
+        if *deadlines_moved {
+            data["deadlines"] = json!(next.deadlines(context.periods, context.calendar));
+        }
+        data
+    }
+
+    /// `transfer`: moves the request to another team.
+    fn transfer(&mut self, team: TeamCode, reason: Option<String>, keep_assignee: bool) -> Value {
+        let request = self.request;
+        let Step {
+            next,
+            issues,
+            kept_reason,
+            ..
+        } = self;
+        *kept_reason = required_text("reason", reason.as_deref(), MAX_REASON, issues);
+        if team == request.team {
+            issues.push(FieldIssue::new(
+                "team",
+                format!("the request is in team {team} already"),
+                format!("het verzoek hoort al bij team {team}"),
+            ));
+        }
+        let assignee_cleared = request.assignee.is_some() && !keep_assignee;
+        if assignee_cleared {
+            next.assignee = None;
+        }
+        next.team = team.clone();
+        json!({"from_team": request.team, "to_team": team, "assignee_cleared": assignee_cleared})
+    }
+}
+
 /// Applies one action to a request.
 pub fn transition(
     request: &Request,
@@ -641,385 +1084,63 @@ pub fn transition(
             allowed: facts.allowed_actions(),
         });
     }
-    let received = request.received_on;
-    let mut next = request.clone();
-    let mut issues = Vec::new();
-    let mut deadlines_moved = false;
-    let mut kept_reason = None;
+    let mut step = Step {
+        request,
+        context,
+        today,
+        next: request.clone(),
+        issues: Vec::new(),
+        deadlines_moved: false,
+        kept_reason: None,
+    };
     let data = match command {
-        Command::Assign { assignee } => {
-            next.assignee = Some(assignee);
-            json!({"assignee": assignee, "previous_assignee": request.assignee})
-        }
+        Command::Assign { assignee } => step.assign(assignee),
         Command::StartAssessment {
             identity_verified_by,
             note,
-        } => {
-            next.status = Status::InAssessment;
-            next.identity_verified_by = Some(identity_verified_by);
-            next.assessment_note = optional_text("note", note.as_deref(), MAX_TEXT, &mut issues);
-            json!({"identity_verified_by": identity_verified_by})
-        }
-        Command::Suspend { reason, asked_on } => {
-            let last_resume = request.suspensions.iter().filter_map(|s| s.resumed_on).max();
-            match last_resume {
-                Some(resumed) => check_past_date(
-                    "asked_on",
-                    asked_on,
-                    resumed,
-                    ("the end of the previous pause", "het einde van de vorige pauze"),
-                    today,
-                    &mut issues,
-                ),
-                None => check_past_date("asked_on", asked_on, received, RECEIPT, today, &mut issues),
-            }
-            next.suspensions.push(Suspension {
-                reason,
-                asked_on,
-                resumed_on: None,
-                resume_to: request.status,
-            });
-            next.status = Status::AwaitingRequester;
-            json!({"reason": reason, "asked_on": asked_on})
-        }
-        Command::Resume { received_on } => {
-            let open = request
-                .active_suspension()
-                .expect("awaiting_requester has an open pause");
-            check_past_date(
-                "received_on",
-                received_on,
-                open.asked_on,
-                (
-                    "the day the information was asked",
-                    "de dag waarop erom is gevraagd",
-                ),
-                today,
-                &mut issues,
-            );
-            let index = next
-                .suspensions
-                .iter()
-                .position(|s| s.resumed_on.is_none())
-                .expect("open pause");
-            next.suspensions[index].resumed_on = Some(received_on);
-            next.status = open.resume_to;
-            deadlines_moved = true;
-            let paused = next.suspensions[index].paused_days();
-            let deadlines = next.deadlines(context.periods, context.calendar);
-            json!({"received_on": received_on, "paused_days": paused, "deadlines": deadlines})
-        }
+        } => step.start_assessment(identity_verified_by, note),
+        Command::Suspend { reason, asked_on } => step.suspend(reason, asked_on),
+        Command::Resume { received_on } => step.resume(received_on),
         Command::Extend {
             reason,
             informed_on,
             until,
-        } => {
-            let reason = required_text("reason", reason.as_deref(), MAX_REASON, &mut issues);
-            let current = request.deadlines(context.periods, context.calendar);
-            check_past_date("informed_on", informed_on, received, RECEIPT, today, &mut issues);
-            if informed_on > current.legal {
-                issues.push(FieldIssue::new(
-                    "informed_on",
-                    format!(
-                        "the requester must be told of an extension within the first month (AVG 12(3)), which ended on {}",
-                        current.legal
-                    ),
-                    format!(
-                        "de verzoeker moet een verlenging binnen de eerste maand horen (artikel 12, lid 3, AVG); die liep af op {}",
-                        date_in_words(current.legal)
-                    ),
-                ));
-            }
-            next.extension = Some(Extension {
-                reason: reason.unwrap_or_default(),
-                informed_on,
-                until: None,
-            });
-            let extended = next.deadlines(context.periods, context.calendar);
-            if let Some(until) = until {
-                if until < current.execution {
-                    issues.push(FieldIssue::new(
-                        "until",
-                        format!(
-                            "{until} lies before the current execution deadline {}",
-                            current.execution
-                        ),
-                        format!(
-                            "{} ligt vóór de huidige uitvoeringstermijn ({})",
-                            date_in_words(until),
-                            date_in_words(current.execution)
-                        ),
-                    ));
-                } else if until > extended.legal {
-                    issues.push(FieldIssue::new(
-                        "until",
-                        format!("{until} lies after the extended legal limit {}", extended.legal),
-                        format!(
-                            "{} ligt na de verlengde wettelijke termijn ({})",
-                            date_in_words(until),
-                            date_in_words(extended.legal)
-                        ),
-                    ));
-                }
-            }
-            if let Some(extension) = next.extension.as_mut() {
-                extension.until = until;
-            }
-            deadlines_moved = true;
-            let deadlines = next.deadlines(context.periods, context.calendar);
-            json!({"informed_on": informed_on, "until": until, "deadlines": deadlines})
-        }
+        } => step.extend(reason, informed_on, until),
         Command::Decide {
             outcome,
             grounds,
             explanation,
             communicated_on,
-        } => {
-            if let Some(communicated_on) = communicated_on {
-                check_past_date(
-                    "communicated_on",
-                    communicated_on,
-                    received,
-                    RECEIPT,
-                    today,
-                    &mut issues,
-                );
-            }
-            let explanation = optional_text("explanation", explanation.as_deref(), MAX_TEXT, &mut issues);
-            let kind = request.kind.code();
-            if outcome == Outcome::Granted {
-                if !grounds.is_empty() {
-                    issues.push(FieldIssue::new(
-                        "grounds",
-                        "a granted request has no refusal grounds",
-                        "een toegewezen verzoek heeft geen gronden voor afwijzing",
-                    ));
-                }
-            } else {
-                if request.kind.is_absolute() {
-                    issues.push(FieldIssue::new(
-                        "outcome",
-                        "an objection to direct marketing cannot be refused, not even in part (AVG 21(3))",
-                        "bezwaar tegen direct marketing kan niet worden afgewezen, ook niet gedeeltelijk (artikel 21, lid 3, AVG)",
-                    ));
-                }
-                if grounds.is_empty() {
-                    issues.push(FieldIssue::new(
-                        "grounds",
-                        "a (partial) refusal names at least one ground",
-                        "kies bij een (gedeeltelijke) afwijzing minstens één grond",
-                    ));
-                }
-                if explanation.is_none() && !issues.iter().any(|i| i.field == "explanation") {
-                    issues.push(FieldIssue::new(
-                        "explanation",
-                        "a (partial) refusal is explained to the requester",
-                        "licht een (gedeeltelijke) afwijzing toe voor de verzoeker",
-                    ));
-                }
-            }
-            let mut seen = Vec::new();
-            for (index, code) in grounds.iter().enumerate() {
-                let field = format!("grounds[{index}]");
-                match grounds::find(code) {
-                    None => issues.push(FieldIssue::new(
-                        field,
-                        format!("unknown refusal ground '{code}'"),
-                        format!("'{code}' is geen grond uit de lijst"),
-                    )),
-                    Some(ground) if !ground.applies_to(kind) => issues.push(FieldIssue::new(
-                        field,
-                        format!("'{code}' is not a ground for a request of kind {}", kind.code()),
-                        format!(
-                            "'{}' is geen grond voor een verzoek om {}",
-                            ground.label_nl,
-                            super::vocabulary::in_sentence(kind.label_nl())
-                        ),
-                    )),
-                    Some(ground) if seen.contains(code) => issues.push(FieldIssue::new(
-                        field,
-                        format!("'{code}' is named twice"),
-                        format!("'{}' staat er twee keer", ground.label_nl),
-                    )),
-                    Some(_) => seen.push(code.clone()),
-                }
-            }
-            next.status = if outcome == Outcome::Refused {
-                Status::Refused
-            } else {
-                Status::InExecution
-            };
-            next.decision = Some(Decision {
-                outcome,
-                grounds: grounds.clone(),
-                explanation,
-                communicated_on,
-            });
-            json!({"outcome": outcome, "grounds": grounds, "communicated_on": communicated_on})
-        }
+        } => step.decide(outcome, grounds, explanation, communicated_on),
         Command::Complete {
             summary,
             recipients_informed,
             recipients_note,
             completed_on,
-        } => {
-            let summary = required_text("summary", summary.as_deref(), MAX_TEXT, &mut issues);
-            let recipients_note = optional_text(
-                "recipients_note",
-                recipients_note.as_deref(),
-                MAX_TEXT,
-                &mut issues,
-            );
-            let completed_on = completed_on.unwrap_or(today);
-            let decided_on = request.communicated_on().unwrap_or(received);
-            check_past_date(
-                "completed_on",
-                completed_on,
-                decided_on,
-                (
-                    "the date the decision was communicated",
-                    "de datum waarop het besluit is meegedeeld",
-                ),
-                today,
-                &mut issues,
-            );
-            if recipients_informed.len() > MAX_RECIPIENTS {
-                issues.push(FieldIssue::new(
-                    "recipients_informed",
-                    format!("at most {MAX_RECIPIENTS} recipients"),
-                    format!("hoogstens {MAX_RECIPIENTS} ontvangers"),
-                ));
-            }
-            let recipients: Vec<String> = recipients_informed
-                .iter()
-                .enumerate()
-                .filter_map(|(i, r)| {
-                    super::intake::required_line(
-                        &format!("recipients_informed[{i}]"),
-                        Some(r),
-                        MAX_RECIPIENT,
-                        &mut issues,
-                    )
-                })
-                .collect();
-            if request.kind.code().informs_recipients() && recipients.is_empty() && recipients_note.is_none()
-            {
-                issues.push(FieldIssue::new(
-                    "recipients_informed",
-                    "name the recipients that were informed (AVG 19), or explain in recipients_note why that was impossible or disproportionate",
-                    "noem de ontvangers die zijn geïnformeerd (artikel 19 AVG), of leg uit waarom dat onmogelijk of onevenredig was",
-                ));
-            }
-            next.status = Status::Completed;
-            next.completion = Some(Completion {
-                summary: summary.unwrap_or_default(),
-                completed_on,
-                recipients_informed: recipients.clone(),
-                recipients_note: recipients_note.clone(),
-            });
-            json!({
-                "completed_on": completed_on,
-                "recipients_informed": recipients.len(),
-                "recipients_note": recipients_note.is_some(),
-            })
-        }
+        } => step.complete(summary, recipients_informed, recipients_note, completed_on),
         Command::Withdraw {
             reason,
             on,
             duplicate_of,
-        } => {
-            let reason = match duplicate_of {
-                // A duplicate needs no reason: it is the other request.
-                Some(_) => optional_text("reason", reason.as_deref(), MAX_REASON, &mut issues),
-                None => required_text("reason", reason.as_deref(), MAX_REASON, &mut issues),
-            };
-            if duplicate_of == Some(request.id) {
-                issues.push(FieldIssue::new(
-                    "duplicate_of",
-                    "a request cannot be a duplicate of itself",
-                    "een verzoek kan geen dubbel van zichzelf zijn",
-                ));
-            }
-            check_past_date("on", on, received, RECEIPT, today, &mut issues);
-            next.status = Status::Withdrawn;
-            if let Some(open) = next.suspensions.iter_mut().find(|s| s.resumed_on.is_none()) {
-                open.resumed_on = Some(on.max(open.asked_on));
-            }
-            next.withdrawal = Some(Withdrawal {
-                reason: reason.unwrap_or_default(),
-                on,
-                duplicate_of,
-            });
-            match duplicate_of {
-                Some(other) => json!({"on": on, "duplicate_of": other}),
-                None => json!({"on": on}),
-            }
-        }
+        } => step.withdraw(reason, on, duplicate_of),
         Command::Correct {
             reason,
             received_on,
             intake_changed,
-        } => {
-            kept_reason = required_text("reason", reason.as_deref(), MAX_REASON, &mut issues);
-            let mut changed = intake_changed;
-            if request.status.is_terminal() {
-                let facts = changed
-                    .iter()
-                    .copied()
-                    .filter(|field| !CONTACT_DETAILS.contains(field))
-                    .chain(
-                        received_on
-                            .filter(|date| *date != received)
-                            .map(|_| "received_on"),
-                    );
-                for field in facts.collect::<Vec<_>>() {
-                    issues.push(FieldIssue::new(
-                        field,
-                        "the request is closed: only the requester's contact details (name, e-mail, phone, address, language) can still be corrected",
-                        "het verzoek is afgesloten: alleen de contactgegevens van de verzoeker (naam, e-mail, telefoon, adres, taal) kunnen nog worden gecorrigeerd",
-                    ));
-                }
-            }
-            if let Some(date) = received_on.filter(|date| *date != received) {
-                check_receipt_correction(request, date, context, &mut issues);
-                next.received_on = date;
-                changed.push("received_on");
-                deadlines_moved = true;
-            }
-            if changed.is_empty() {
-                issues.push(FieldIssue::new(
-                    "changes",
-                    "nothing differs from the registration: change at least one detail",
-                    "er is niets gewijzigd ten opzichte van de registratie: pas ten minste één gegeven aan",
-                ));
-            }
-            let mut data = json!({"fields": changed});
-            if deadlines_moved {
-                data["deadlines"] = json!(next.deadlines(context.periods, context.calendar));
-            }
-            data
-        }
+        } => step.correct(reason, received_on, intake_changed),
         Command::Transfer {
             team,
             reason,
             keep_assignee,
-        } => {
-            kept_reason = required_text("reason", reason.as_deref(), MAX_REASON, &mut issues);
-            if team == request.team {
-                issues.push(FieldIssue::new(
-                    "team",
-                    format!("the request is in team {team} already"),
-                    format!("het verzoek hoort al bij team {team}"),
-                ));
-            }
-            let assignee_cleared = request.assignee.is_some() && !keep_assignee;
-            if assignee_cleared {
-                next.assignee = None;
-            }
-            next.team = team.clone();
-            json!({"from_team": request.team, "to_team": team, "assignee_cleared": assignee_cleared})
-        }
+        } => step.transfer(team, reason, keep_assignee),
     };
+    let Step {
+        mut next,
+        issues,
+        deadlines_moved,
+        kept_reason,
+        ..
+    } = step;
     if !issues.is_empty() {
         return Err(TransitionError::Invalid(issues));
     }
@@ -2076,5 +2197,71 @@ mod tests {
             invalid_fields(transition(&r, transfer(&r.team, false, None), &ctx)),
             ["reason", "team"]
         );
+    }
+
+    /// Random walks through the lifecycle: whatever the order of actions, an action is
+    /// refused as not allowed exactly when `allowed_actions` leaves it out, every step
+    /// taken moves the version by one and records where it came from, and a closed
+    /// request stays closed.
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn a_kind() -> impl Strategy<Value = Kind> {
+            prop_oneof![
+                Just(Kind::Access),
+                Just(Kind::Restriction {
+                    related_request: None
+                }),
+                Just(Kind::Portability),
+                any::<bool>().prop_map(|direct_marketing| Kind::Objection { direct_marketing }),
+                prop_oneof![Just(ErasureScope::Data), Just(ErasureScope::WholeFile)]
+                    .prop_map(|scope| Kind::Erasure { scope }),
+                prop_oneof![
+                    Just(RectificationMode::Correct),
+                    Just(RectificationMode::Supplement)
+                ]
+                .prop_map(|mode| Kind::Rectification { mode }),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn a_walk_of_actions_keeps_to_allowed_actions_and_versions(
+                kind in a_kind(),
+                walk in proptest::collection::vec(0..ActionName::ALL.len(), 1..25),
+            ) {
+                let ctx = context();
+                let mut current = request(kind, Status::Received);
+                for step in walk {
+                    let action = ActionName::ALL[step];
+                    let allowed = allowed_now(&current);
+                    match transition(&current, command(action), &ctx) {
+                        Ok(t) => {
+                            prop_assert!(allowed.contains(&action), "{action} taken in {}", current.status);
+                            prop_assert_eq!(t.request.version, current.version + 1);
+                            prop_assert_eq!(t.event.from_status, Some(current.status));
+                            prop_assert_eq!(t.event.to_status, t.request.status);
+                            if current.status.is_terminal() {
+                                prop_assert_eq!(t.request.status, current.status, "a closed request reopened");
+                            }
+                            current = t.request;
+                        }
+                        Err(TransitionError::NotAllowed { allowed: listed, status, .. }) => {
+                            prop_assert!(!allowed.contains(&action), "{action} refused in {}", current.status);
+                            prop_assert_eq!(listed, allowed);
+                            prop_assert_eq!(status, current.status);
+                        }
+                        // A valid command for the action may still not fit this request
+                        // (an extension asked twice): the request is unchanged either way.
+                        Err(TransitionError::Invalid(_)) => {
+                            prop_assert!(allowed.contains(&action));
+                        }
+                    }
+                }
+            }
+        }
     }
 }

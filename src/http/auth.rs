@@ -9,7 +9,7 @@ use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use super::problem::ApiError;
 use crate::clock;
 use crate::domain::access::Caller;
-use crate::service::admin::{self, AuthError};
+use crate::service::auth::{self, AuthError};
 use crate::web::sign_in_limit::client_address;
 use crate::web::state::AppState;
 
@@ -88,7 +88,7 @@ async fn caller_of(req: &ServiceRequest) -> Result<Caller, ApiError> {
     if let Some(wait) = client.and_then(|address| state.sign_in_limit.refused(address)) {
         return Err(limited(wait));
     }
-    match admin::authenticate(&state.db, token, clock::now()).await {
+    match auth::authenticate(&state.db, token, clock::now()).await {
         Ok(caller) => Ok(caller),
         Err(AuthError::Storage(e)) => Err(ApiError::from(crate::service::ServiceError::from(e))),
         Err(other) => match client.and_then(|address| state.sign_in_limit.failed(address)) {

@@ -17,7 +17,6 @@ use crate::domain::request::decision_due;
 use crate::service::reports::{AnnualReport, GroupFigures};
 use crate::service::requests::{self as service, ExportPage, RequestSummary};
 use crate::service::ServiceError;
-use crate::storage::StorageError;
 use crate::web::download::attachment;
 use crate::web::state::AppState;
 
@@ -30,7 +29,7 @@ const CONTENT_TYPE: &str = "text/csv; charset=utf-8";
 /// that Excel would take for a formula (it starts with `=`, `+`, `-` or `@`) is
 /// written with a leading apostrophe, so that a name can never become a formula.
 fn excel_rows(rows: impl IntoIterator<Item = Vec<String>>) -> Result<Bytes, ServiceError> {
-    let fail = |e: csv::Error| ServiceError::Storage(StorageError::Corrupt(format!("CSV: {e}")));
+    let fail = |e: csv::Error| ServiceError::internal(format!("CSV: {e}"));
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')
         .terminator(csv::Terminator::CRLF)
@@ -47,7 +46,7 @@ fn excel_rows(rows: impl IntoIterator<Item = Vec<String>>) -> Result<Bytes, Serv
     }
     let bytes = writer
         .into_inner()
-        .map_err(|e| ServiceError::Storage(StorageError::Corrupt(format!("CSV: {e}"))))?;
+        .map_err(|e| ServiceError::internal(format!("CSV: {e}")))?;
     Ok(Bytes::from(bytes))
 }
 

@@ -209,7 +209,7 @@ pub async fn show(
                 letter.paragraphs.insert(name.to_string(), text);
             }
         }
-        notice = Some(super::request_page::KEPT.to_string());
+        notice = Some(super::KEPT.to_string());
     }
     Ok(render(&user, &letter, &state, notice, Vec::new(), StatusCode::OK))
 }

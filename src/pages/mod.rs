@@ -33,6 +33,9 @@ use crate::domain::access::ListScope;
 use crate::domain::vocabulary::in_sentence;
 use crate::service::sessions::WebUser;
 
+/// What a page says over a form that was kept while its sender signed in again.
+pub(crate) const KEPT: &str = "Wat u had ingevuld staat weer klaar. Het is nog niet opgeslagen: controleer het en verstuur het opnieuw.";
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/requests", web::get().to(lists::list))

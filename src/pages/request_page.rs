@@ -526,7 +526,7 @@ pub async fn show(
 /// the notice that it was not yet sent.
 fn kept_action(pairs: Vec<(String, String)>) -> Posted {
     let mut posted = Posted {
-        notice: Some(KEPT.to_string()),
+        notice: Some(super::KEPT.to_string()),
         ..Default::default()
     };
     for (name, value) in pairs {
@@ -538,9 +538,6 @@ fn kept_action(pairs: Vec<(String, String)>) -> Posted {
     }
     posted
 }
-
-/// What a page says over a form that was kept while its sender signed in again.
-pub const KEPT: &str = "Wat u had ingevuld staat weer klaar. Het is nog niet opgeslagen: controleer het en verstuur het opnieuw.";
 
 /// The input of `action` from its form: the form's fields carry the input's names;
 /// empty fields are left out, the recipients come one per line.

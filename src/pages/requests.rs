@@ -175,7 +175,7 @@ pub async fn new_form(
             &form,
             HashMap::new(),
             StatusCode::OK,
-            Some(super::request_page::KEPT),
+            Some(super::KEPT),
         )
         .await;
     }

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::{page, see_other, Message, PageError};
 use crate::clock;
 use crate::oidc::{Callback, Refusal};
-use crate::service::admin::{random_hex, AuthError};
+use crate::service::auth::{random_hex, AuthError};
 use crate::service::sessions::{self, same_token, SessionPolicy, SignOut, WebUser};
 use crate::service::sign_in::{self, SignInError};
 use crate::web::sign_in_limit::client_address;

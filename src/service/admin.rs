@@ -1,5 +1,5 @@
-//! Users, teams and tokens: the privacy officer's administration, and turning a
-//! bearer token into a caller.
+//! Users, teams and tokens: the privacy officer's administration, and a user's own
+//! tokens (turning a token into a caller is [`super::auth`]).
 //!
 //! Administration is done by an [`Admin`]: the privacy officer signed in to the API
 //! (or, later, the pages) — [`Admin::of`] checks that — or the operator at the command
@@ -9,7 +9,6 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::{Rules, ServiceError};
@@ -31,25 +30,6 @@ pub use crate::storage::users::TokenRow as Token;
 
 /// The audit actor of command-line administration.
 pub const OPERATOR: &str = "cli";
-
-/// A token says who you are; it is shown once and stored only as its SHA-256.
-/// 32 random bytes = 256 bits, as hex behind a recognisable prefix.
-pub fn new_token() -> (String, String) {
-    let token = format!("avgl_{}", random_hex());
-    let hash = hash_token(&token);
-    (token, hash)
-}
-
-/// 32 random bytes (256 bits) as hex: tokens, session secrets, CSRF tokens.
-pub fn random_hex() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
-    hex::encode(bytes)
-}
-
-pub fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 /// A new user as given (`POST /api/v1/users`).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -311,7 +291,7 @@ pub fn issue_token_in(
             format!("er werken al {LIVE_TOKENS_PER_USER} sleutels van deze gebruiker; trek er eerst een in"),
         ));
     }
-    let (token, hash) = new_token();
+    let (token, hash) = super::auth::new_token();
     let expires_at = now + Duration::days(term.days);
     let row = TokenRow {
         id: Uuid::now_v7().to_string(),
@@ -1025,78 +1005,6 @@ pub async fn team(db: &Db, code: &str) -> Result<TeamRow, ServiceError> {
     db.read(move |conn| Ok::<_, ServiceError>(teams::find(conn, &parsed)?))
         .await?
         .ok_or_else(missing)
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum AuthError {
-    #[error("this token is not known")]
-    Unknown,
-    #[error("this token was revoked")]
-    Revoked,
-    #[error(
-        "this token has expired; make a new one (Mijn instellingen, or POST /api/v1/users/{{id}}/tokens)"
-    )]
-    Expired,
-    #[error("this user was deactivated")]
-    Deactivated,
-    #[error("this user has no role now: the organisation's groups give none")]
-    NoRole,
-    #[error(transparent)]
-    Storage(#[from] StorageError),
-}
-
-impl From<diesel::result::Error> for AuthError {
-    fn from(error: diesel::result::Error) -> Self {
-        AuthError::Storage(error.into())
-    }
-}
-
-/// How stale `last_used_at` may get before a request records its use (one write a
-/// minute per token at most, not one per request).
-const TOUCH_AFTER: Duration = Duration::seconds(60);
-
-/// The caller of a user row, if the user is active.
-pub fn caller_of(user: &UserRow, teams: Vec<TeamCode>) -> Result<Caller, StorageError> {
-    let user_id =
-        Uuid::parse_str(&user.id).map_err(|_| StorageError::Corrupt("users.id is not a UUID".into()))?;
-    Ok(Caller {
-        user_id,
-        role: user.role,
-        teams,
-    })
-}
-
-fn token_in(conn: &mut DbConnection, hash: &str) -> Result<(TokenRow, UserRow, Vec<TeamCode>), AuthError> {
-    let (token, user) = users::token_by_hash(conn, hash)?.ok_or(AuthError::Unknown)?;
-    let teams = users::teams_of(conn, &user.id)?;
-    Ok((token, user, teams))
-}
-
-/// The caller behind a bearer token.
-pub async fn authenticate(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Caller, AuthError> {
-    let hash = hash_token(token.trim());
-    let (token, user, teams) = db.read(move |conn| token_in(conn, &hash)).await?;
-    if token.revoked_at.is_some() {
-        return Err(AuthError::Revoked);
-    }
-    if token.expires_at.is_none_or(|end| now.naive_utc() >= end) {
-        return Err(AuthError::Expired);
-    }
-    if !user.active {
-        return Err(AuthError::Deactivated);
-    }
-    if user.role_withdrawn_at.is_some() {
-        return Err(AuthError::NoRole);
-    }
-    let stale = token
-        .last_used_at
-        .is_none_or(|used| now.naive_utc() - used > TOUCH_AFTER);
-    if stale {
-        let id = token.id.clone();
-        let at = now.naive_utc();
-        db.write(move |conn| users::touch_token(conn, &id, at)).await?;
-    }
-    Ok(caller_of(&user, teams)?)
 }
 
 /// Is `assignee` an active caseworker or manager of `team`? One answer for every way

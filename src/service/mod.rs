@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod auth;
 pub mod backup;
 pub mod commands;
 pub mod dashboard;
@@ -146,6 +147,11 @@ impl ServiceError {
 
     pub fn conflict(en: impl Into<String>, nl: impl Into<String>) -> Self {
         ServiceError::Conflict(Message::new(en, nl))
+    }
+
+    /// Something that should not happen (a bug, a broken stream): a 500, logged.
+    pub fn internal(detail: impl Into<String>) -> Self {
+        ServiceError::Storage(StorageError::Corrupt(detail.into()))
     }
 
     /// The database could not be reached (try again later), as opposed to a bug.

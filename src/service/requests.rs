@@ -26,7 +26,7 @@ use crate::domain::Message;
 use crate::storage::requests::{self as store, RequestRecord, StoredRequest};
 use crate::storage::{audit, notifications, teams, users, Db, DbConnection, StorageError};
 
-pub use crate::storage::requests::{ListFilter, ListStanding, Sort, SortKey, Total};
+pub use crate::storage::lists::{ListFilter, ListStanding, Sort, SortKey, Total};
 
 /// A request as its reader sees it: the stored facts, what follows from them today,
 /// and how much of it the reader may see.
@@ -765,7 +765,7 @@ pub async fn list(
             // answer would tell who handles what.
             if filter.assignee.is_some()
                 || filter.mine_or_unassigned.is_some()
-                || filter.standing == Some(store::ListStanding::Unassigned)
+                || filter.standing == Some(ListStanding::Unassigned)
             {
                 return Err(ServiceError::Forbidden(Message::new(
                     "the front desk sees the status of requests, not who handles them: it cannot filter by assignee",
@@ -883,7 +883,7 @@ fn list_in(
     today: NaiveDate,
     soon_until: NaiveDate,
 ) -> Result<(Vec<RequestSummary>, Total), ServiceError> {
-    let (records, total) = store::list(conn, filter, page, per_page)?;
+    let (records, total) = crate::storage::lists::list(conn, filter, page, per_page)?;
     let items = records
         .into_iter()
         .map(|record| RequestSummary::of(record, today, soon_until))

@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::admin::{authenticate, caller_of, hash_token, random_hex, AuthError};
+use super::auth::{authenticate, caller_of, hash_token, random_hex, AuthError};
 use crate::domain::access::Caller;
 use crate::domain::audit::RecordAction;
 use crate::domain::team::TeamCode;

@@ -13,7 +13,8 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
-use super::admin::{change_user_in, hash_token, random_hex, UserChange, UserRef};
+use super::admin::{change_user_in, UserChange, UserRef};
+use super::auth::{hash_token, random_hex};
 use super::sessions::{open_session_in, SessionPolicy, SignedIn, Via};
 use super::ServiceError;
 use crate::configuration::OidcSettings;

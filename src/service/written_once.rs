@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 
-use super::admin::hash_token;
+use super::auth::hash_token;
 use crate::storage::written_once::{self as store, KeyedCall};
 use crate::storage::{Db, StorageError};
 

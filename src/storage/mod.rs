@@ -18,7 +18,7 @@ pub mod dashboard;
 mod group_commit;
 pub mod kept_forms;
 pub mod letters;
-mod list_plans;
+pub mod lists;
 pub mod notifications;
 pub mod requests;
 pub mod schema;

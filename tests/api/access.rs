@@ -518,7 +518,7 @@ async fn tokens_are_stored_only_as_hashes_and_shown_only_once() {
         .select(api_tokens::token_hash)
         .load(&mut *conn)
         .unwrap();
-    assert!(hashes.contains(&avg_loket::service::admin::hash_token(&user.token)));
+    assert!(hashes.contains(&avg_loket::service::auth::hash_token(&user.token)));
     assert!(!hashes.iter().any(|h| h.contains(&user.token[5..])));
     let events: Vec<String> = audit_events::table
         .select(audit_events::data)

@@ -318,7 +318,7 @@ fn token_in(text: &str) -> String {
 /// nobody — not the privacy officer — makes one on someone's behalf.
 #[actix_web::test]
 async fn tokens_expire_are_capped_and_are_made_by_their_own_user_only() {
-    use avg_loket::service::admin::{authenticate, AuthError};
+    use avg_loket::service::auth::{authenticate, AuthError};
     let app = crate::helpers::spawn_app().await;
     let me = app.admin.id.clone();
     let mine = format!("/api/v1/users/{me}/tokens");

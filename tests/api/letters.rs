@@ -122,7 +122,7 @@ fn sha256(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// What each letter must say (LETTERS.md), as words its PDF must contain, beyond the
+/// What each letter must say (docs/letters.md), as words its PDF must contain, beyond the
 /// common part every letter carries.
 const COMMON: [&str; 8] = [
     "Stichting Welzijn Voorbeeldstad",

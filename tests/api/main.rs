@@ -17,7 +17,7 @@
 //! | `retention` | HTTP and the binary (`avg-loket purge --now`) | reads the personal-data columns with diesel to prove they are empty |
 //! | `openapi` | HTTP for the served document | generates the document in-process to compare it with `docs/openapi.json` |
 //! | `schema` | — | runs the migrations of both backends and lists the columns |
-//! | `setup` | — | reads the README, `Cargo.toml`, `Cargo.lock` (and the manifests cargo unpacked for it), the `Dockerfile` and `docker-compose.yml` |
+//! | `setup` | — | reads the README, `Cargo.toml`, `Cargo.lock` (and the manifests cargo unpacked for it), the `Dockerfile` and `docker-compose.yml`; and every tracked source and document, for the documents they name |
 //! | `duplicates` | HTTP and the pages | — |
 //! | `walkthrough` | the shell blocks of the README's "A first request" and of `docs/api.md`, run verbatim by `bash` with the built binary and `curl` | — |
 //! | `letters` | HTTP and the pages; the PDFs read with `pdftotext` and `qpdf`; e-mail through a real SMTP server over TLS on 127.0.0.1 (a CA of the test's own, trusted with `AVG_LOKET_MAIL_CA_FILE`); `avg-loket purge` and `audit verify` | calls `service::letters::deliver` with a chosen `now`, as the background loop does |
@@ -29,7 +29,7 @@
 //! | `upgrade` | the binary (`migrate`, `audit verify`, `serve`) and HTTP before and after | takes the register back to the oldest supported schema with the migrations' own down steps (diesel's migration harness), and calls `sweep` with the current moment to fill the outbox |
 //! | `probe` | HTTP and the binary | counts requests with diesel to prove a refused registration stored nothing; writes a user's name with a control character straight into the table, as a row from before the check would be |
 //! | `administration` | HTTP, as a browser without JavaScript | counts users with diesel to prove a refused form added nothing |
-//! | `hardening` | HTTP, with forged forwarding headers; as a browser through a real OpenID provider | reads audit events with diesel to count what an outage left; calls `storage::users::insert_attempt` with a small bound to show the sign-ins under way are bounded |
+//! | `hardening` | HTTP, with forged forwarding headers; as a browser through a real OpenID provider and its logout prompt | reads audit events with diesel to count what an outage left; calls `storage::users::insert_attempt` with a small bound to show the sign-ins under way are bounded; calls `service::auth::authenticate` with a chosen `now` and moves a token's expiry and a session's last use back with diesel (time cannot be moved from outside); gives a first token as the operator does (`helpers::issue_token_directly`) |
 //!
 //! The browser walk (`browser-tests/walk.mjs`, run by `.ci/run`) drives the pages in a
 //! real headless Chromium.

@@ -1838,7 +1838,7 @@ async fn a_kept_form_is_forgotten_after_an_hour() {
     .unwrap()
     .unwrap();
     let now = chrono::Utc::now();
-    let caller = avg_loket::service::admin::authenticate(&app.db, &app.admin.token, now)
+    let caller = avg_loket::service::auth::authenticate(&app.db, &app.admin.token, now)
         .await
         .unwrap();
     assert_eq!(

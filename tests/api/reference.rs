@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::cli::BIN;
 use crate::helpers::spawn_app;
 
-/// The worked examples of SPEC.md, with the answer on each calendar.
+/// The worked examples of docs/deadlines.md, with the answer on each calendar.
 const EXAMPLES: &[(&str, &str, &str, &str, &str)] = &[
     // received, period, paused days, gdpr-nl, atw
     ("2026-03-05", "months=1", "0", "2026-04-07", "2026-04-07"),

@@ -44,7 +44,7 @@ fn canonical_type(declared: &str) -> &'static str {
         "timestamp" | "timestamp without time zone" => "timestamp",
         "double precision" | "double" | "real" | "float8" => "double",
         "bytea" | "blob" | "binary" => "binary",
-        other => panic!("column type {other} is not one both backends share (see STACK.md)"),
+        other => panic!("column type {other} is not one both backends share (see docs/architecture.md, storage on two backends)"),
     }
 }
 

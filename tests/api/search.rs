@@ -331,7 +331,7 @@ async fn a_search_with_list_filters_follows_the_request_through_its_changes() {
 
 /// A search by name in the order of receipt reads the date of the page's last request
 /// from the name keys and looks up only the requests from that date on
-/// (`list_plans::bounded_by_keys`): every page, in both directions, with a filter, by a
+/// (`lists::plans::bounded_by_keys`): every page, in both directions, with a filter, by a
 /// caller who sees one team, holds what the same list read whole holds — ties on the
 /// date, a request with many keys that match, and the request found by its client
 /// number included.

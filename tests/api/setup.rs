@@ -143,3 +143,147 @@ fn the_container_images_are_pinned_and_restart_and_the_dependencies_have_a_layer
         );
     }
 }
+
+/// Every document a source file, test, script or document names (`docs/api.md`,
+/// `letters.md`, `README.md`) is in the repository: the product's documentation stands
+/// on its own.
+#[test]
+fn every_document_named_is_in_the_repository() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let listed = std::process::Command::new("git")
+        .args(["ls-files", "-z"])
+        .current_dir(root)
+        .output()
+        .expect("git lists the tracked files");
+    let tracked: Vec<String> = String::from_utf8(listed.stdout)
+        .unwrap()
+        .split('\0')
+        .filter(|f| !f.is_empty())
+        .map(str::to_string)
+        .collect();
+    assert!(
+        tracked.iter().any(|f| f == "README.md"),
+        "run inside the repository"
+    );
+    let documents: Vec<&String> = tracked.iter().filter(|f| f.ends_with(".md")).collect();
+    let named = regex::Regex::new(r"[A-Za-z0-9_./-]*[A-Za-z0-9_-]\.md\b").unwrap();
+    let mut missing = Vec::new();
+    for file in &tracked {
+        let readable = [".rs", ".md", ".mjs", ".py", ".sh", ".toml", ".html", ".yml"]
+            .iter()
+            .any(|ext| file.ends_with(ext))
+            || file.starts_with(".ci/");
+        if !readable || file.contains("node_modules") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(root.join(file)) else {
+            continue;
+        };
+        for found in named.find_iter(&text) {
+            let name = found.as_str().trim_start_matches("./").trim_start_matches('/');
+            // A path from the root, or a name beside the naming file or anywhere in docs/.
+            let exists = documents.iter().any(|d| {
+                d.as_str() == name
+                    || d.ends_with(&format!("/{name}"))
+                    || std::path::Path::new(file).parent().map(|p| p.join(name))
+                        == Some(std::path::PathBuf::from(d.as_str()))
+            });
+            if !exists {
+                missing.push(format!("{file} names {name}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "documents named but not in the repository:\n{}",
+        missing.join("\n")
+    );
+}
+
+/// The layers of docs/architecture.md ("Which module may import which"), checked on the
+/// source: a forbidden `crate::…` path anywhere in a module's files fails the build's
+/// tests, not only a reader's eye.
+#[test]
+fn no_module_imports_what_the_architecture_forbids() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    // (module, what it never names; `web/mod.rs` alone mounts the two adapters)
+    let rules: [(&str, &[&str]); 9] = [
+        (
+            "domain",
+            &[
+                "storage",
+                "service",
+                "http",
+                "pages",
+                "web",
+                "mail",
+                "jobs",
+                "oidc",
+                "cli",
+                "startup",
+                "configuration",
+                "clock",
+            ],
+        ),
+        (
+            "storage",
+            &[
+                "service", "http", "pages", "web", "mail", "jobs", "oidc", "cli", "startup", "clock",
+            ],
+        ),
+        (
+            "service",
+            &["http", "pages", "web", "jobs", "cli", "startup", "clock"],
+        ),
+        ("http", &["pages", "storage", "jobs", "cli", "startup"]),
+        ("pages", &["http", "storage", "jobs", "cli", "startup"]),
+        (
+            "mail",
+            &[
+                "storage", "service", "http", "pages", "web", "jobs", "oidc", "cli", "startup",
+            ],
+        ),
+        (
+            "oidc",
+            &[
+                "storage", "service", "http", "pages", "web", "mail", "jobs", "cli", "startup",
+            ],
+        ),
+        ("jobs", &["http", "pages", "web", "cli", "startup"]),
+        ("web", &["jobs", "cli", "startup"]),
+    ];
+    let path = regex::Regex::new(r"crate::([a-z_]+)").unwrap();
+    let mut broken = Vec::new();
+    for (module, never) in rules {
+        let mut files = vec![root.join(module)];
+        while let Some(next) = files.pop() {
+            if next.is_dir() {
+                files.extend(std::fs::read_dir(&next).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            if next.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&next).unwrap();
+            let mounts_adapters = module == "web" && next.ends_with("web/mod.rs");
+            for (n, line) in text.lines().enumerate() {
+                for found in path.captures_iter(line) {
+                    let named = &found[1];
+                    let adapter = named == "http" || named == "pages";
+                    if never.contains(&named) || (module == "web" && adapter && !mounts_adapters) {
+                        broken.push(format!(
+                            "{}:{}: {module} names crate::{named}",
+                            next.strip_prefix(&root).unwrap().display(),
+                            n + 1
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "imports the layers forbid (docs/architecture.md):\n{}",
+        broken.join("\n")
+    );
+}

@@ -29,13 +29,13 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::{key_range, ListFilter, ListStanding, Search, Sort, SortKey, COUNT_LIMIT};
+use crate::domain::intake::client_key;
+use crate::domain::kind::KindCode;
+use crate::domain::request::Status;
 use crate::storage::requests::RequestRecord;
 use crate::storage::schema::requests;
 use crate::storage::sql::RawSql;
 use crate::storage::{DbConnection, StorageError};
-use crate::domain::intake::client_key;
-use crate::domain::kind::KindCode;
-use crate::domain::request::Status;
 
 /// Where a list's matches are looked for first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -560,8 +560,8 @@ pub(super) fn list(
     let every_team;
     let filter = if reach == Reach::History && filter.teams.is_empty() && filter.visible_teams.is_none() {
         every_team = ListFilter {
-            teams: super::schema::teams::table
-                .select(super::schema::teams::code)
+            teams: crate::storage::schema::teams::table
+                .select(crate::storage::schema::teams::code)
                 .load(conn)?,
             ..filter.clone()
         };
