@@ -14,7 +14,7 @@ use super::{Rules, ServiceError};
 use crate::domain::access::{Caller, Denied, ListScope, View};
 use crate::domain::audit::{AuditEvent, RecordAction};
 use crate::domain::deadlines::Deadlines;
-use crate::domain::intake::{Channel, IntakeCorrection, Relation};
+use crate::domain::intake::{Channel, Intake, IntakeCorrection, Relation};
 use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
 use crate::domain::letters::{LetterChannel, LetterKind};
 use crate::domain::reminders::DeadlineKind;
@@ -22,7 +22,7 @@ use crate::domain::request::{
     self, ActionFacts, ActionName, Command, Outcome, Request, Standing, Status, TransitionError,
 };
 use crate::domain::team::TeamCode;
-use crate::domain::Message;
+use crate::domain::{FieldIssue, Message};
 use crate::storage::requests::{self as store, RequestRecord, StoredRequest};
 use crate::storage::{audit, notifications, teams, users, Db, DbConnection, StorageError};
 
@@ -321,65 +321,7 @@ fn act_in(
     }
     let mut intake = current.intake.clone();
     // Problems with the corrected details, reported with those of the rest.
-    let mut intake_issues = Vec::new();
-    match &mut command {
-        Command::Assign { assignee } => check_assignee(conn, *assignee, &r.team)?,
-        Command::Transfer {
-            team, keep_assignee, ..
-        } => {
-            if teams::find(conn, team)?.is_none() {
-                return Err(ServiceError::invalid(
-                    "team",
-                    format!("there is no team with code {team}"),
-                    format!("er is geen team met code {team}"),
-                ));
-            }
-            *keep_assignee = match r.assignee {
-                Some(assignee) => check_assignee(conn, assignee, team).is_ok(),
-                None => false,
-            };
-        }
-        Command::Correct { intake_changed, .. } => {
-            let (corrected, changed, issues) = intake.corrected(&correction.unwrap_or_default());
-            (intake, *intake_changed, intake_issues) = (corrected, changed, issues);
-        }
-        // The other request must be one the caller sees, and not itself closed as a
-        // duplicate (two requests closed as each other's duplicate leave none).
-        Command::Withdraw {
-            duplicate_of: Some(other),
-            ..
-        } if *other != r.id => {
-            let other_id = other.to_string();
-            let unknown = || {
-                ServiceError::invalid(
-                    "duplicate_of",
-                    format!("there is no request {other_id} that you can see"),
-                    "er is geen verzoek met dat kenmerk dat u kunt zien",
-                )
-            };
-            let found = load_visible_in(conn, caller, &other_id).map_err(|_| unknown())?;
-            if found
-                .0
-                .request
-                .withdrawal
-                .as_ref()
-                .is_some_and(|w| w.duplicate_of.is_some())
-            {
-                return Err(ServiceError::invalid(
-                    "duplicate_of",
-                    format!(
-                        "{} is itself closed as a duplicate; name the request that stays",
-                        found.0.request.reference
-                    ),
-                    format!(
-                        "{} is zelf gesloten als dubbel; noem het verzoek dat blijft",
-                        found.0.request.reference
-                    ),
-                ));
-            }
-        }
-        _ => {}
-    }
+    let intake_issues = prepare_in(conn, caller, r, &mut command, correction, &mut intake)?;
     if let Some(expected) = if_match {
         if expected != r.version {
             return Err(ServiceError::Stale { current: r.version });
@@ -450,6 +392,85 @@ fn act_in(
         store::add_change_reason(conn, &appended.id, id, reason)?;
     }
     Ok(next)
+}
+
+/// What an action needs from the database before the rules are applied: an assignee
+/// who fits the team, a team that exists (and whether the assignee stays in it), the
+/// corrected intake, a duplicate the caller sees. Returns the problems with a
+/// corrected intake, to report with the rest.
+fn prepare_in(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    r: &Request,
+    command: &mut Command,
+    correction: Option<IntakeCorrection>,
+    intake: &mut Intake,
+) -> Result<Vec<FieldIssue>, ServiceError> {
+    let mut intake_issues = Vec::new();
+    match command {
+        Command::Assign { assignee } => check_assignee(conn, *assignee, &r.team)?,
+        Command::Transfer {
+            team, keep_assignee, ..
+        } => {
+            if teams::find(conn, team)?.is_none() {
+                return Err(ServiceError::invalid(
+                    "team",
+                    format!("there is no team with code {team}"),
+                    format!("er is geen team met code {team}"),
+                ));
+            }
+            *keep_assignee = match r.assignee {
+                Some(assignee) => check_assignee(conn, assignee, team).is_ok(),
+                None => false,
+            };
+        }
+        Command::Correct { intake_changed, .. } => {
+            let (corrected, changed, issues) = intake.corrected(&correction.unwrap_or_default());
+            (*intake, *intake_changed, intake_issues) = (corrected, changed, issues);
+        }
+        // The other request must be one the caller sees, and not itself closed as a
+        // duplicate (two requests closed as each other's duplicate leave none).
+        Command::Withdraw {
+            duplicate_of: Some(other),
+            ..
+        } if *other != r.id => check_duplicate_of_in(conn, caller, *other)?,
+        _ => {}
+    }
+    Ok(intake_issues)
+}
+
+/// The request a duplicate is closed for: one the caller sees, and not itself closed
+/// as a duplicate (two requests closed as each other's duplicate leave none).
+fn check_duplicate_of_in(conn: &mut DbConnection, caller: &Caller, other: Uuid) -> Result<(), ServiceError> {
+    let other_id = other.to_string();
+    let unknown = || {
+        ServiceError::invalid(
+            "duplicate_of",
+            format!("there is no request {other_id} that you can see"),
+            "er is geen verzoek met dat kenmerk dat u kunt zien",
+        )
+    };
+    let found = load_visible_in(conn, caller, &other_id).map_err(|_| unknown())?;
+    if found
+        .0
+        .request
+        .withdrawal
+        .as_ref()
+        .is_some_and(|w| w.duplicate_of.is_some())
+    {
+        return Err(ServiceError::invalid(
+            "duplicate_of",
+            format!(
+                "{} is itself closed as a duplicate; name the request that stays",
+                found.0.request.reference
+            ),
+            format!(
+                "{} is zelf gesloten als dubbel; noem het verzoek dat blijft",
+                found.0.request.reference
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Loads a request the caller may see; anything else is "not found".

@@ -100,30 +100,7 @@ fn synthetic(
     staff: &[Uuid],
     today: NaiveDate,
 ) -> (Request, Intake) {
-    let kind = match rng.below(100) {
-        0..=44 => Kind::Access,
-        45..=59 => Kind::Rectification {
-            mode: if rng.chance(50) {
-                RectificationMode::Correct
-            } else {
-                RectificationMode::Supplement
-            },
-        },
-        60..=79 => Kind::Erasure {
-            scope: if rng.chance(70) {
-                ErasureScope::Data
-            } else {
-                ErasureScope::WholeFile
-            },
-        },
-        80..=87 => Kind::Restriction {
-            related_request: None,
-        },
-        88..=93 => Kind::Portability,
-        _ => Kind::Objection {
-            direct_marketing: rng.chance(20),
-        },
-    };
+    let kind = synthetic_kind(rng);
     let received_on = today - Days::new(rng.below(3 * 365));
     let age = (today - received_on).num_days() as u64;
     let day = |offset: u64| (received_on + Days::new(offset.min(age))).min(today);
@@ -246,7 +223,42 @@ fn synthetic(
             pause.resumed_on.get_or_insert(pause.asked_on + Days::new(3));
         }
     }
-    let intake = Intake {
+    let intake = synthetic_intake(rng, n);
+    (request, intake)
+}
+
+/// A kind of request, about as often as organisations see each.
+fn synthetic_kind(rng: &mut Rng) -> Kind {
+    match rng.below(100) {
+        0..=44 => Kind::Access,
+        45..=59 => Kind::Rectification {
+            mode: if rng.chance(50) {
+                RectificationMode::Correct
+            } else {
+                RectificationMode::Supplement
+            },
+        },
+        60..=79 => Kind::Erasure {
+            scope: if rng.chance(70) {
+                ErasureScope::Data
+            } else {
+                ErasureScope::WholeFile
+            },
+        },
+        80..=87 => Kind::Restriction {
+            related_request: None,
+        },
+        88..=93 => Kind::Portability,
+        _ => Kind::Objection {
+            direct_marketing: rng.chance(20),
+        },
+    }
+}
+
+/// The intake of synthetic request `n`: a channel, a requester with a synthetic name,
+/// an adult client with a numbered reference.
+fn synthetic_intake(rng: &mut Rng, n: usize) -> Intake {
+    Intake {
         channel: [
             Channel::Phone,
             Channel::Letter,
@@ -269,8 +281,7 @@ fn synthetic(
             parents_informed: None,
         },
         description: None,
-    };
-    (request, intake)
+    }
 }
 
 /// A name as a register of Dutch clients holds them ("M. van der Berg", "A. Yılmaz"):
