@@ -84,7 +84,33 @@ pub fn markdown() -> String {
         &mut out,
         "Controller types (`controller_type` in the organisation file)",
     );
+    grounds(&mut out);
     out
+}
+
+/// The refusal-ground catalogue: what a (partial) refusal may name, for which kinds,
+/// under which article (`GET /api/v1/refusal-grounds` gives the same).
+fn grounds(out: &mut String) {
+    out.push_str(
+        "\n## Refusal grounds (`grounds` of a decision)\n\n\
+         A refusal or partial refusal names one or more of these, valid for the request's \
+         kind, and explains in its own words how it applies.\n\n\
+         | code | Nederlands | English | article | kinds |\n|---|---|---|---|---|\n",
+    );
+    for ground in super::grounds::CATALOGUE {
+        let kinds = match ground.only_for {
+            None => "every kind".to_string(),
+            Some(kinds) => kinds
+                .iter()
+                .map(|k| format!("`{}`", k.code()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            ground.code, ground.label_nl, ground.label_en, ground.reference, kinds
+        ));
+    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! The refusal-ground catalogue (`GET /api/v1/refusal-grounds`; docs/lifecycle.md, `decide`): a refusal or partial refusal names one
+//! The refusal-ground catalogue (`GET /api/v1/refusal-grounds`; the table in
+//! docs/vocabulary.md): a refusal or partial refusal names one
 //! or more of these plus a written explanation.
 
 use serde::Serialize;
