@@ -1096,6 +1096,354 @@ fn parse_body(body: &str) -> (String, Vec<Block>) {
 }
 
 /// What this letter must say (docs/letters.md), each with the words that show it.
+/// One text an element must show.
+fn one(text: String) -> Option<Vec<String>> {
+    Some(vec![text])
+}
+
+/// The elements a letter of one kind must show, gathered per kind: the case, the
+/// organisation, the free paragraphs and the language, and the list so far.
+struct Needles<'a> {
+    case: &'a Case<'a>,
+    organisation: &'a Organisation,
+    p: &'a BTreeMap<&'a str, String>,
+    language: Language,
+    list: Vec<Element>,
+}
+
+impl Needles<'_> {
+    fn add(&mut self, code: &str, en: &str, nl_label: &str, needles: Option<Vec<String>>) {
+        self.list.push(Element::new(code, en, nl_label, needles));
+    }
+
+    fn nl(&self) -> bool {
+        self.language == Language::Dutch
+    }
+
+    fn day(&self, d: NaiveDate) -> String {
+        letter_date(d, self.language)
+    }
+
+    fn phrase(&self, nl_words: &str, en_words: &str) -> Option<Vec<String>> {
+        Some(vec![words(self.language, nl_words, en_words)])
+    }
+
+    fn paragraph(&self, name: &str) -> Option<Vec<String>> {
+        self.p
+            .get(name)
+            .filter(|t| !t.is_empty())
+            .map(|t| vec![t.clone()])
+    }
+
+    fn acknowledgement(&mut self) {
+        let request = self.case.request;
+        let case = self.case;
+        self.add(
+            "right",
+            "the right invoked (its article)",
+            "het recht dat de verzoeker gebruikt (het artikel)",
+            self.phrase(
+                &format!(
+                    "artikel {}",
+                    request.kind.code().article().trim_start_matches("AVG ")
+                ),
+                &format!(
+                    "Article {}",
+                    request.kind.code().article().trim_start_matches("AVG ")
+                ),
+            ),
+        );
+        self.add(
+            "response_deadline",
+            "the date by which they hear whether the request is granted",
+            "de datum waarop de verzoeker hoort of het verzoek wordt uitgevoerd",
+            one(self.day(case.response_deadline)),
+        );
+        self.add(
+            "legal_limit",
+            "the legal limit",
+            "de wettelijke termijn",
+            one(self.day(case.legal_deadline)),
+        );
+        self.add(
+            "identity",
+            "that more information may be asked to confirm identity",
+            "dat om meer informatie kan worden gevraagd om de identiteit vast te stellen",
+            self.phrase("identiteit", "identity"),
+        );
+    }
+
+    fn information_request(&mut self) {
+        let request = self.case.request;
+        let reason = request.suspensions.last().map(|s| s.reason);
+        match reason {
+            Some(SuspendReason::Identity) => {
+                self.add(
+                    "why",
+                    "why it is needed (reasonable doubt about identity, AVG 12(6))",
+                    "waarom het nodig is (gerede twijfel over de identiteit, artikel 12, lid 6, AVG)",
+                    self.phrase("twijfel", "doubt"),
+                );
+                self.add(
+                    "no_bsn",
+                    "that the BSN is never needed and may be covered, as may the photo",
+                    "dat het BSN nooit nodig is en mag worden afgedekt, net als de pasfoto",
+                    Some(if self.nl() {
+                        vec!["BSN".into(), "pasfoto".into()]
+                    } else {
+                        vec!["BSN".into(), "photo".into()]
+                    }),
+                );
+            }
+            Some(SuspendReason::Representation) => self.add(
+                "why",
+                "why it is needed (proof of representation)",
+                "waarom het nodig is (bewijs van vertegenwoordiging)",
+                self.phrase("vertegenwoordig", "represent"),
+            ),
+            _ => self.add(
+                "why",
+                "what is unclear",
+                "wat er onduidelijk is",
+                self.paragraph("needed"),
+            ),
+        }
+        self.add(
+            "needed",
+            "the minimum that is needed",
+            "wat er minimaal nodig is",
+            self.paragraph("needed"),
+        );
+        self.add(
+            "how_to_send",
+            "how to send it safely",
+            "hoe de verzoeker het veilig kan sturen",
+            self.paragraph("how_to_send"),
+        );
+        self.add(
+            "clock_stopped",
+            "that the period stands still until it arrives",
+            "dat de termijn stilstaat tot het binnen is",
+            self.phrase("staat stil", "stands still"),
+        );
+    }
+
+    fn extension_notice(&mut self) {
+        let request = self.case.request;
+        let case = self.case;
+        self.add(
+            "extended",
+            "that the period is extended, and by how long",
+            "dat de termijn wordt verlengd, en met hoeveel",
+            self.phrase("twee maanden", "two months"),
+        );
+        self.add(
+            "new_date",
+            "the new date",
+            "de nieuwe datum",
+            request
+                .extension
+                .as_ref()
+                .map(|e| vec![self.day(e.until.unwrap_or(case.legal_deadline))]),
+        );
+        self.add(
+            "reasons",
+            "the reasons for the extension",
+            "de redenen van de verlenging",
+            self.paragraph("reasons"),
+        );
+    }
+
+    fn decision(&mut self) {
+        let request = self.case.request;
+        let case = self.case;
+        let organisation = self.organisation;
+        let language = self.language;
+        let Some(decision) = &request.decision else {
+            return;
+        };
+        self.add(
+            "outcome",
+            "the outcome",
+            "de uitkomst",
+            self.phrase(
+                match decision.outcome {
+                    Outcome::Granted => "voeren uw verzoek uit",
+                    Outcome::PartiallyGranted => "voor een deel",
+                    Outcome::Refused => "niet uit",
+                },
+                match decision.outcome {
+                    Outcome::Granted => "we will carry out",
+                    Outcome::PartiallyGranted => "in part",
+                    Outcome::Refused => "will not carry out",
+                },
+            ),
+        );
+        if decision.outcome != Outcome::Granted {
+            for code in &decision.grounds {
+                if let Some(ground) = grounds::find(code) {
+                    self.add(
+                        &format!("ground.{code}"),
+                        &format!("the ground '{}' with its legal reference", ground.label_en),
+                        &format!("de grond ‘{}’ met het wetsartikel", ground.label_nl),
+                        Some(vec![
+                            ground
+                                .plain(language, case.client.behalf_name())
+                                .trim_end_matches('.')
+                                .to_string(),
+                            ground.reference_for(request.kind.code(), language).to_string(),
+                        ]),
+                    );
+                }
+            }
+            self.add(
+                "explanation",
+                "the explanation for this case",
+                "de uitleg voor deze situatie",
+                self.paragraph("explanation"),
+            );
+            self.add(
+                "complaint_authority",
+                "the complaint to the Autoriteit Persoonsgegevens",
+                "de klacht bij de Autoriteit Persoonsgegevens",
+                one("autoriteitpersoonsgegevens.nl".into()),
+            );
+            let (route_en, route_nl) = match organisation.controller_type {
+                ControllerType::Private => (["petition", "six weeks"], ["verzoekschrift", "zes weken"]),
+                ControllerType::PublicBody => (["objection", "six weeks"], ["bezwaar", "zes weken"]),
+            };
+            self.add(
+                "judicial_route",
+                "the route to the court (or the objection for a public body), within six weeks",
+                "de weg naar de rechter (of bezwaar bij een bestuursorgaan), binnen zes weken",
+                Some(
+                    if self.nl() { route_nl } else { route_en }
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect(),
+                ),
+            );
+            if let Some(url) = &organisation.complaints_url {
+                self.add(
+                    "own_complaints",
+                    "the organisation's own complaint procedure",
+                    "de eigen klachtenregeling van de organisatie",
+                    one(url.clone()),
+                );
+            }
+        }
+    }
+
+    fn completion(&mut self, template: &str) {
+        let request = self.case.request;
+        match template {
+            "completion_access" => {
+                self.add(
+                    "what_was_done",
+                    "what was done",
+                    "wat er is gedaan",
+                    self.paragraph("what_was_done"),
+                );
+                for (name, en) in ACCESS_TEXTS {
+                    self.add(name, en, access_label_nl(name), self.paragraph(name));
+                }
+                self.add(
+                    "rights",
+                    "the rights to rectification, erasure, restriction and objection",
+                    "de rechten op rectificatie, verwijdering, beperking en bezwaar",
+                    self.phrase("bezwaar", "object"),
+                );
+                self.add(
+                    "complaint_authority",
+                    "the right to complain to the Autoriteit Persoonsgegevens",
+                    "het recht om te klagen bij de Autoriteit Persoonsgegevens",
+                    one("autoriteitpersoonsgegevens.nl".into()),
+                );
+            }
+            "completion_portability" => {
+                self.add(
+                    "format",
+                    "the format of the data",
+                    "het formaat van de gegevens",
+                    self.paragraph("format"),
+                );
+                self.add(
+                    "delivery",
+                    "how the data were delivered",
+                    "hoe de gegevens zijn geleverd",
+                    self.paragraph("delivery"),
+                );
+            }
+            "completion_objection" => self.add(
+                "what_was_done",
+                "what was done",
+                "wat er is gedaan",
+                self.paragraph("what_was_done"),
+            ),
+            _ => {
+                self.add(
+                    "what_was_done",
+                    "what was done",
+                    "wat er is gedaan",
+                    self.paragraph("what_was_done"),
+                );
+                if matches!(
+                    request.kind,
+                    Kind::Rectification {
+                        mode: RectificationMode::Supplement
+                    }
+                ) {
+                    self.add(
+                        "statement_added",
+                        "that their statement was added to the file",
+                        "dat de verklaring aan het dossier is toegevoegd",
+                        self.phrase("verklaring", "statement"),
+                    );
+                } else {
+                    self.add("recipients_informed", "that the recipients were informed (AVG 19) and that they may ask who they are", "dat de ontvangers zijn geïnformeerd (artikel 19 AVG) en dat de verzoeker mag vragen wie dat zijn", self.phrase("wie dat zijn", "who they are"));
+                }
+            }
+        };
+    }
+
+    fn withdrawal_confirmation(&mut self) {
+        let request = self.case.request;
+        self.add(
+            "withdrawn_on",
+            "that the request was withdrawn on that date",
+            "dat het verzoek op die datum is ingetrokken",
+            request.withdrawal.as_ref().map(|w| vec![self.day(w.on)]),
+        );
+        self.add(
+            "initiative",
+            "at whose initiative",
+            "op wiens initiatief",
+            self.paragraph("initiative"),
+        );
+        self.add(
+            "new_request",
+            "that a new request is always possible",
+            "dat een nieuw verzoek altijd mogelijk is",
+            self.phrase("nieuw verzoek", "new request"),
+        );
+    }
+
+    fn restriction_lifting(&mut self) {
+        self.add(
+            "lifted_from",
+            "from when the restriction is lifted",
+            "vanaf wanneer de beperking wordt opgeheven",
+            self.paragraph("lifted_from"),
+        );
+        self.add(
+            "reason",
+            "why it is lifted (AVG 18(3))",
+            "waarom de beperking wordt opgeheven (artikel 18, lid 3, AVG)",
+            self.paragraph("reason"),
+        );
+    }
+}
+
 fn elements(
     kind: LetterKind,
     template: &str,
@@ -1108,9 +1456,6 @@ fn elements(
     let request = case.request;
     let nl = language == Language::Dutch;
     let day = |d: NaiveDate| letter_date(d, language);
-    let one = |text: String| Some(vec![text]);
-    let phrase = |nl_words: &str, en_words: &str| Some(vec![words(language, nl_words, en_words)]);
-    let paragraph = |name: &str| p.get(name).filter(|t| !t.is_empty()).map(|t| vec![t.clone()]);
     let mut list = vec![
         Element::new(
             "organisation",
@@ -1189,300 +1534,23 @@ fn elements(
             },
         ));
     }
-    let mut add = |code: &str, en: &str, nl_label: &str, needles: Option<Vec<String>>| {
-        list.push(Element::new(code, en, nl_label, needles));
+    let mut needles = Needles {
+        case,
+        organisation,
+        p,
+        language,
+        list,
     };
     match kind {
-        LetterKind::Acknowledgement => {
-            add(
-                "right",
-                "the right invoked (its article)",
-                "het recht dat de verzoeker gebruikt (het artikel)",
-                phrase(
-                    &format!(
-                        "artikel {}",
-                        request.kind.code().article().trim_start_matches("AVG ")
-                    ),
-                    &format!(
-                        "Article {}",
-                        request.kind.code().article().trim_start_matches("AVG ")
-                    ),
-                ),
-            );
-            add(
-                "response_deadline",
-                "the date by which they hear whether the request is granted",
-                "de datum waarop de verzoeker hoort of het verzoek wordt uitgevoerd",
-                one(day(case.response_deadline)),
-            );
-            add(
-                "legal_limit",
-                "the legal limit",
-                "de wettelijke termijn",
-                one(day(case.legal_deadline)),
-            );
-            add(
-                "identity",
-                "that more information may be asked to confirm identity",
-                "dat om meer informatie kan worden gevraagd om de identiteit vast te stellen",
-                phrase("identiteit", "identity"),
-            );
-        }
-        LetterKind::InformationRequest => {
-            let reason = request.suspensions.last().map(|s| s.reason);
-            match reason {
-                Some(SuspendReason::Identity) => {
-                    add(
-                        "why",
-                        "why it is needed (reasonable doubt about identity, AVG 12(6))",
-                        "waarom het nodig is (gerede twijfel over de identiteit, artikel 12, lid 6, AVG)",
-                        phrase("twijfel", "doubt"),
-                    );
-                    add(
-                        "no_bsn",
-                        "that the BSN is never needed and may be covered, as may the photo",
-                        "dat het BSN nooit nodig is en mag worden afgedekt, net als de pasfoto",
-                        Some(if nl {
-                            vec!["BSN".into(), "pasfoto".into()]
-                        } else {
-                            vec!["BSN".into(), "photo".into()]
-                        }),
-                    );
-                }
-                Some(SuspendReason::Representation) => add(
-                    "why",
-                    "why it is needed (proof of representation)",
-                    "waarom het nodig is (bewijs van vertegenwoordiging)",
-                    phrase("vertegenwoordig", "represent"),
-                ),
-                _ => add(
-                    "why",
-                    "what is unclear",
-                    "wat er onduidelijk is",
-                    paragraph("needed"),
-                ),
-            }
-            add(
-                "needed",
-                "the minimum that is needed",
-                "wat er minimaal nodig is",
-                paragraph("needed"),
-            );
-            add(
-                "how_to_send",
-                "how to send it safely",
-                "hoe de verzoeker het veilig kan sturen",
-                paragraph("how_to_send"),
-            );
-            add(
-                "clock_stopped",
-                "that the period stands still until it arrives",
-                "dat de termijn stilstaat tot het binnen is",
-                phrase("staat stil", "stands still"),
-            );
-        }
-        LetterKind::ExtensionNotice => {
-            add(
-                "extended",
-                "that the period is extended, and by how long",
-                "dat de termijn wordt verlengd, en met hoeveel",
-                phrase("twee maanden", "two months"),
-            );
-            add(
-                "new_date",
-                "the new date",
-                "de nieuwe datum",
-                request
-                    .extension
-                    .as_ref()
-                    .map(|e| vec![day(e.until.unwrap_or(case.legal_deadline))]),
-            );
-            add(
-                "reasons",
-                "the reasons for the extension",
-                "de redenen van de verlenging",
-                paragraph("reasons"),
-            );
-        }
-        LetterKind::Decision => {
-            let Some(decision) = &request.decision else {
-                return list;
-            };
-            add(
-                "outcome",
-                "the outcome",
-                "de uitkomst",
-                phrase(
-                    match decision.outcome {
-                        Outcome::Granted => "voeren uw verzoek uit",
-                        Outcome::PartiallyGranted => "voor een deel",
-                        Outcome::Refused => "niet uit",
-                    },
-                    match decision.outcome {
-                        Outcome::Granted => "we will carry out",
-                        Outcome::PartiallyGranted => "in part",
-                        Outcome::Refused => "will not carry out",
-                    },
-                ),
-            );
-            if decision.outcome != Outcome::Granted {
-                for code in &decision.grounds {
-                    if let Some(ground) = grounds::find(code) {
-                        add(
-                            &format!("ground.{code}"),
-                            &format!("the ground '{}' with its legal reference", ground.label_en),
-                            &format!("de grond ‘{}’ met het wetsartikel", ground.label_nl),
-                            Some(vec![
-                                ground
-                                    .plain(language, case.client.behalf_name())
-                                    .trim_end_matches('.')
-                                    .to_string(),
-                                ground.reference_for(request.kind.code(), language).to_string(),
-                            ]),
-                        );
-                    }
-                }
-                add(
-                    "explanation",
-                    "the explanation for this case",
-                    "de uitleg voor deze situatie",
-                    paragraph("explanation"),
-                );
-                add(
-                    "complaint_authority",
-                    "the complaint to the Autoriteit Persoonsgegevens",
-                    "de klacht bij de Autoriteit Persoonsgegevens",
-                    one("autoriteitpersoonsgegevens.nl".into()),
-                );
-                let (route_en, route_nl) = match organisation.controller_type {
-                    ControllerType::Private => (["petition", "six weeks"], ["verzoekschrift", "zes weken"]),
-                    ControllerType::PublicBody => (["objection", "six weeks"], ["bezwaar", "zes weken"]),
-                };
-                add(
-                    "judicial_route",
-                    "the route to the court (or the objection for a public body), within six weeks",
-                    "de weg naar de rechter (of bezwaar bij een bestuursorgaan), binnen zes weken",
-                    Some(
-                        if nl { route_nl } else { route_en }
-                            .iter()
-                            .map(|s| s.to_string())
-                            .collect(),
-                    ),
-                );
-                if let Some(url) = &organisation.complaints_url {
-                    add(
-                        "own_complaints",
-                        "the organisation's own complaint procedure",
-                        "de eigen klachtenregeling van de organisatie",
-                        one(url.clone()),
-                    );
-                }
-            }
-        }
-        LetterKind::Completion => match template {
-            "completion_access" => {
-                add(
-                    "what_was_done",
-                    "what was done",
-                    "wat er is gedaan",
-                    paragraph("what_was_done"),
-                );
-                for (name, en) in ACCESS_TEXTS {
-                    add(name, en, access_label_nl(name), paragraph(name));
-                }
-                add(
-                    "rights",
-                    "the rights to rectification, erasure, restriction and objection",
-                    "de rechten op rectificatie, verwijdering, beperking en bezwaar",
-                    phrase("bezwaar", "object"),
-                );
-                add(
-                    "complaint_authority",
-                    "the right to complain to the Autoriteit Persoonsgegevens",
-                    "het recht om te klagen bij de Autoriteit Persoonsgegevens",
-                    one("autoriteitpersoonsgegevens.nl".into()),
-                );
-            }
-            "completion_portability" => {
-                add(
-                    "format",
-                    "the format of the data",
-                    "het formaat van de gegevens",
-                    paragraph("format"),
-                );
-                add(
-                    "delivery",
-                    "how the data were delivered",
-                    "hoe de gegevens zijn geleverd",
-                    paragraph("delivery"),
-                );
-            }
-            "completion_objection" => add(
-                "what_was_done",
-                "what was done",
-                "wat er is gedaan",
-                paragraph("what_was_done"),
-            ),
-            _ => {
-                add(
-                    "what_was_done",
-                    "what was done",
-                    "wat er is gedaan",
-                    paragraph("what_was_done"),
-                );
-                if matches!(
-                    request.kind,
-                    Kind::Rectification {
-                        mode: RectificationMode::Supplement
-                    }
-                ) {
-                    add(
-                        "statement_added",
-                        "that their statement was added to the file",
-                        "dat de verklaring aan het dossier is toegevoegd",
-                        phrase("verklaring", "statement"),
-                    );
-                } else {
-                    add("recipients_informed", "that the recipients were informed (AVG 19) and that they may ask who they are", "dat de ontvangers zijn geïnformeerd (artikel 19 AVG) en dat de verzoeker mag vragen wie dat zijn", phrase("wie dat zijn", "who they are"));
-                }
-            }
-        },
-        LetterKind::WithdrawalConfirmation => {
-            add(
-                "withdrawn_on",
-                "that the request was withdrawn on that date",
-                "dat het verzoek op die datum is ingetrokken",
-                request.withdrawal.as_ref().map(|w| vec![day(w.on)]),
-            );
-            add(
-                "initiative",
-                "at whose initiative",
-                "op wiens initiatief",
-                paragraph("initiative"),
-            );
-            add(
-                "new_request",
-                "that a new request is always possible",
-                "dat een nieuw verzoek altijd mogelijk is",
-                phrase("nieuw verzoek", "new request"),
-            );
-        }
-        LetterKind::RestrictionLifting => {
-            add(
-                "lifted_from",
-                "from when the restriction is lifted",
-                "vanaf wanneer de beperking wordt opgeheven",
-                paragraph("lifted_from"),
-            );
-            add(
-                "reason",
-                "why it is lifted (AVG 18(3))",
-                "waarom de beperking wordt opgeheven (artikel 18, lid 3, AVG)",
-                paragraph("reason"),
-            );
-        }
+        LetterKind::Acknowledgement => needles.acknowledgement(),
+        LetterKind::InformationRequest => needles.information_request(),
+        LetterKind::ExtensionNotice => needles.extension_notice(),
+        LetterKind::Decision => needles.decision(),
+        LetterKind::Completion => needles.completion(template),
+        LetterKind::WithdrawalConfirmation => needles.withdrawal_confirmation(),
+        LetterKind::RestrictionLifting => needles.restriction_lifting(),
     }
-    list
+    needles.list
 }
 
 fn access_label_nl(name: &str) -> &'static str {
