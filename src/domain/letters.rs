@@ -813,7 +813,6 @@ pub fn compose(
     let template = kind.template(case.request).map_err(|NotNow(m)| m.en)?;
     let request = case.request;
     let day = |d: NaiveDate| letter_date(d, language);
-    let kind_words = in_sentence(request.kind.code().label(language));
     let p: BTreeMap<&str, String> = paragraph_names(template)
         .into_iter()
         .map(|name| {
@@ -826,86 +825,11 @@ pub fn compose(
             )
         })
         .collect();
-    let (route_en, route_nl) = organisation.controller_type.judicial_route();
-    let behalf = case.client.behalf_name();
-    let decision = request.decision.as_ref().map(|d| {
-        json!({
-            "outcome": d.outcome.code(),
-            "grounds": d.grounds.iter().filter_map(|code| grounds::find(code)).map(|g| json!({
-                "label": g.label(language),
-                "plain": g.plain(language, behalf),
-                "reference": g.reference_for(request.kind.code(), language),
-                "cited": cited(g, request.kind.code(), language, behalf),
-            })).collect::<Vec<_>>(),
-            "communicated_on": d.communicated_on.map(day),
-        })
-    });
-    let client = client_context(case, language);
-    let context = json!({
-        "org": {
-            "name": organisation.name,
-            "phone": organisation.phone,
-            "email": organisation.email,
-            "website": organisation.website,
-            "complaints_url": organisation.complaints_url,
-            "public_body": organisation.controller_type == ControllerType::PublicBody,
-            "judicial_route": words(language, route_nl, route_en),
-            "privacy_officer": {
-                "name": organisation.privacy_officer.name,
-                "email": organisation.privacy_officer.email,
-                "phone": organisation.privacy_officer.phone,
-            },
-        },
-        "requester": {"name": case.requester_name},
-        "client": client,
-        "request": {
-            "reference": request.reference,
-            "kind": kind_words,
-            "kind_code": request.kind.code().code(),
-            "asked": asked(&request.kind, behalf, language),
-            "article": request.kind.code().article().trim_start_matches("AVG ").to_string(),
-            "received_on": day(request.received_on),
-            "response_deadline": day(case.response_deadline),
-            "legal_deadline": day(case.legal_deadline),
-            "direct_marketing": matches!(request.kind, Kind::Objection { direct_marketing: true }),
-            "supplement": matches!(request.kind, Kind::Rectification { mode: RectificationMode::Supplement }),
-            "whole_file": matches!(request.kind, Kind::Erasure { scope: ErasureScope::WholeFile }),
-        },
-        "suspension": request.suspensions.last().map(|s| json!({
-            "reason": s.reason.code(),
-            "asked_on": day(s.asked_on),
-        })),
-        "extension": request.extension.as_ref().map(|e| json!({
-            "informed_on": day(e.informed_on),
-            "until": day(e.until.unwrap_or(case.legal_deadline)),
-        })),
-        "decision": decision,
-        "completion": request.completion.as_ref().map(|c| json!({
-            "completed_on": day(c.completed_on),
-            "recipients": c.recipients_informed,
-        })),
-        "withdrawal": request.withdrawal.as_ref().map(|w| json!({"on": day(w.on)})),
-        "p": p,
-    });
+    let context = template_context(case, organisation, &p, language);
     let body = templates.render(language, template, &context)?;
     let (subject, blocks) = parse_body(&body);
     let nl = language == Language::Dutch;
-    let mut recipient = vec![case.requester_name.to_string()];
-    match (channel, case.address) {
-        (LetterChannel::Post, Some(address)) => {
-            recipient.push(address.line.clone());
-            recipient.push(format!("{} {}", address.postcode, address.city));
-        }
-        (LetterChannel::Email, _) => {
-            if let Some(email) = case.requester_email {
-                recipient.push(format!(
-                    "{} {email}",
-                    if nl { "Per e-mail:" } else { "By e-mail:" }
-                ));
-            }
-        }
-        _ => {}
-    }
+    let recipient = recipient_lines(case, channel, nl);
     let mut sender_lines = organisation.address.clone();
     sender_lines.push(format!("{} {}", organisation.postcode, organisation.city));
     let mut contact = vec![organisation.phone.clone(), organisation.email.clone()];
@@ -1011,6 +935,102 @@ pub fn compose(
         text,
         layout,
         missing,
+    })
+}
+
+/// Who the letter is addressed to: the requester's name, and the postal address or
+/// the e-mail address the letter goes to.
+fn recipient_lines(case: &Case<'_>, channel: LetterChannel, nl: bool) -> Vec<String> {
+    let mut recipient = vec![case.requester_name.to_string()];
+    match (channel, case.address) {
+        (LetterChannel::Post, Some(address)) => {
+            recipient.push(address.line.clone());
+            recipient.push(format!("{} {}", address.postcode, address.city));
+        }
+        (LetterChannel::Email, _) => {
+            if let Some(email) = case.requester_email {
+                recipient.push(format!(
+                    "{} {email}",
+                    if nl { "Per e-mail:" } else { "By e-mail:" }
+                ));
+            }
+        }
+        _ => {}
+    }
+    recipient
+}
+
+/// What a template is rendered with: the organisation, the requester and client, the
+/// request and where it stands, and the free paragraphs (`p`).
+fn template_context(
+    case: &Case<'_>,
+    organisation: &Organisation,
+    p: &BTreeMap<&str, String>,
+    language: Language,
+) -> Value {
+    let request = case.request;
+    let day = |d: NaiveDate| letter_date(d, language);
+    let kind_words = in_sentence(request.kind.code().label(language));
+    let (route_en, route_nl) = organisation.controller_type.judicial_route();
+    let behalf = case.client.behalf_name();
+    let decision = request.decision.as_ref().map(|d| {
+        json!({
+            "outcome": d.outcome.code(),
+            "grounds": d.grounds.iter().filter_map(|code| grounds::find(code)).map(|g| json!({
+                "label": g.label(language),
+                "plain": g.plain(language, behalf),
+                "reference": g.reference_for(request.kind.code(), language),
+                "cited": cited(g, request.kind.code(), language, behalf),
+            })).collect::<Vec<_>>(),
+            "communicated_on": d.communicated_on.map(day),
+        })
+    });
+    let client = client_context(case, language);
+    json!({
+        "org": {
+            "name": organisation.name,
+            "phone": organisation.phone,
+            "email": organisation.email,
+            "website": organisation.website,
+            "complaints_url": organisation.complaints_url,
+            "public_body": organisation.controller_type == ControllerType::PublicBody,
+            "judicial_route": words(language, route_nl, route_en),
+            "privacy_officer": {
+                "name": organisation.privacy_officer.name,
+                "email": organisation.privacy_officer.email,
+                "phone": organisation.privacy_officer.phone,
+            },
+        },
+        "requester": {"name": case.requester_name},
+        "client": client,
+        "request": {
+            "reference": request.reference,
+            "kind": kind_words,
+            "kind_code": request.kind.code().code(),
+            "asked": asked(&request.kind, behalf, language),
+            "article": request.kind.code().article().trim_start_matches("AVG ").to_string(),
+            "received_on": day(request.received_on),
+            "response_deadline": day(case.response_deadline),
+            "legal_deadline": day(case.legal_deadline),
+            "direct_marketing": matches!(request.kind, Kind::Objection { direct_marketing: true }),
+            "supplement": matches!(request.kind, Kind::Rectification { mode: RectificationMode::Supplement }),
+            "whole_file": matches!(request.kind, Kind::Erasure { scope: ErasureScope::WholeFile }),
+        },
+        "suspension": request.suspensions.last().map(|s| json!({
+            "reason": s.reason.code(),
+            "asked_on": day(s.asked_on),
+        })),
+        "extension": request.extension.as_ref().map(|e| json!({
+            "informed_on": day(e.informed_on),
+            "until": day(e.until.unwrap_or(case.legal_deadline)),
+        })),
+        "decision": decision,
+        "completion": request.completion.as_ref().map(|c| json!({
+            "completed_on": day(c.completed_on),
+            "recipients": c.recipients_informed,
+        })),
+        "withdrawal": request.withdrawal.as_ref().map(|w| json!({"on": day(w.on)})),
+        "p": p,
     })
 }
 
