@@ -12,7 +12,6 @@ use crate::clock;
 use crate::domain::access::Role;
 use crate::domain::reminders::ReminderPreference;
 use crate::domain::team::TeamCode;
-use crate::domain::Message;
 use crate::service::admin::{
     self, Admin, IssuedToken, NewTokenInput, NewUserInput, RemindersInput, Token as TokenRow, UserRef,
     UserView,
@@ -223,13 +222,8 @@ pub async fn issue_token(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    if id.as_str() != auth.0.user_id.to_string() {
-        return Err(crate::service::ServiceError::Forbidden(Message::new(
-            "a token is made by its own user (POST /api/v1/users/{your id}/tokens), never on someone's behalf",
-            "een sleutel maakt de gebruiker zelf, nooit iemand anders",
-        ))
-        .into());
-    }
+    // Refused before the body is read: the answer is the same whatever it holds.
+    admin::is_own(&auth.0, &id)?;
     let input: NewTokenInput = if body.iter().all(u8::is_ascii_whitespace) {
         NewTokenInput::default()
     } else if !super::json::is_json(req.content_type()) {
@@ -238,7 +232,7 @@ pub async fn issue_token(
         super::json::parse(&body)?
     };
     let term = input.parse()?;
-    let token = admin::issue_own_token(&state.db, &auth.0, term, clock::now()).await?;
+    let token = admin::issue_own_token(&state.db, &auth.0, &id, term, clock::now()).await?;
     Ok(HttpResponse::Created().json(IssuedTokenAnswer::from(&token)))
 }
 

@@ -805,7 +805,10 @@ pub async fn issue_own_token(
         }),
     };
     let issued = match days.and_then(|days| TokenTerm::parse(days, Some(form.form.service.as_str()))) {
-        Ok(term) => admin::issue_own_token(&state.db, &form.user.caller, term, clock::now()).await,
+        Ok(term) => {
+            let me = form.user.caller.user_id.to_string();
+            admin::issue_own_token(&state.db, &form.user.caller, &me, term, clock::now()).await
+        }
         Err(error) => Err(error),
     };
     match issued {

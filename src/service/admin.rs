@@ -418,8 +418,7 @@ fn deactivate_user_in(
     keep_a_privacy_officer(conn, &view.user)?;
     if view.user.active {
         users::deactivate(conn, &view.user.id, now.naive_utc())?;
-        let revoked = users::revoke_tokens_of(conn, &view.user.id, now.naive_utc())?;
-        sessions::delete_of_user(conn, &view.user.id)?;
+        let (revoked, _) = cut_off_in(conn, &view.user.id, now)?;
         requests::reschedule_reminders_of(conn, &view.user.id, reminders_at.naive_utc())?;
         record(
             conn,
@@ -432,6 +431,18 @@ fn deactivate_user_in(
         view.user.deactivated_at = Some(now.naive_utc());
     }
     Ok((view, held))
+}
+
+/// Every token of a user revoked and every session ended, at once: deactivation,
+/// a lifted binding, groups that give no role. How many of each.
+pub(crate) fn cut_off_in(
+    conn: &mut DbConnection,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(usize, usize), StorageError> {
+    let revoked = users::revoke_tokens_of(conn, user_id, now.naive_utc())?;
+    let ended = sessions::delete_of_user(conn, user_id)?;
+    Ok((revoked, ended))
 }
 
 /// The last active privacy officer stays one: someone must be able to administer.
@@ -547,8 +558,7 @@ fn unbind_identity_in(
     if users::unbind_identity(conn, &view.user.id)? {
         // Tokens made while signed in with the old account go with it: whoever held
         // that account may have made them.
-        let revoked = users::revoke_tokens_of(conn, &view.user.id, now.naive_utc())?;
-        let ended = sessions::delete_of_user(conn, &view.user.id)?;
+        let (revoked, ended) = cut_off_in(conn, &view.user.id, now)?;
         record(
             conn,
             actor,
@@ -761,10 +771,7 @@ impl Admin {
         if self.actor == OPERATOR {
             Ok(())
         } else {
-            Err(ServiceError::Forbidden(Message::new(
-                "a token is made by its own user (or by the operator on the command line), never on someone's behalf",
-                "een sleutel maakt de gebruiker zelf (of de beheerder op de server), nooit iemand anders",
-            )))
+            Err(not_on_behalf())
         }
     }
 
@@ -949,13 +956,33 @@ pub async fn my_account(db: &Db, caller: &Caller) -> Result<(UserView, Vec<Token
     db.read(move |conn| user_and_tokens_in(conn, &who)).await
 }
 
-/// A new token for the caller themself (shown once).
+/// Nobody makes a token on someone else's behalf (the operator at the command line
+/// aside): it would be a key that acts as them.
+fn not_on_behalf() -> ServiceError {
+    ServiceError::Forbidden(Message::new(
+        "a token is made by its own user (or by the operator on the command line), never on someone's behalf",
+        "een sleutel maakt de gebruiker zelf (of de beheerder op de server), nooit iemand anders",
+    ))
+}
+
+/// Is `user_id` the caller? Only then may they make a token for it.
+pub fn is_own(caller: &Caller, user_id: &str) -> Result<(), ServiceError> {
+    if caller.user_id.to_string() == user_id {
+        Ok(())
+    } else {
+        Err(not_on_behalf())
+    }
+}
+
+/// A new token for `user_id`, who must be the caller (shown once).
 pub async fn issue_own_token(
     db: &Db,
     caller: &Caller,
+    user_id: &str,
     term: TokenTerm,
     now: DateTime<Utc>,
 ) -> Result<IssuedToken, ServiceError> {
+    is_own(caller, user_id)?;
     let me = caller.user_id.to_string();
     db.write(move |conn| issue_token_for_in(conn, &me, &UserRef::Id(me.clone()), term, now))
         .await

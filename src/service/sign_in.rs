@@ -13,7 +13,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
-use super::admin::{change_user_in, UserChange, UserRef};
+use super::admin::{change_user_in, cut_off_in, UserChange, UserRef};
 use super::auth::{hash_token, random_hex};
 use super::sessions::{open_session_in, SessionPolicy, SignedIn, Via};
 use super::ServiceError;
@@ -303,8 +303,7 @@ fn withdraw_role_in(conn: &mut DbConnection, user: &UserRow, now: DateTime<Utc>)
         return Ok(());
     }
     users::set_role_withdrawn(conn, &user.id, Some(now.naive_utc()))?;
-    let revoked = users::revoke_tokens_of(conn, &user.id, now.naive_utc())?;
-    let ended = crate::storage::sessions::delete_of_user(conn, &user.id)?;
+    let (revoked, ended) = cut_off_in(conn, &user.id, now)?;
     super::record_in(
         conn,
         SIGN_IN_ACTOR,
