@@ -17,7 +17,7 @@ fn user_count(app: &TestApp) -> i64 {
 }
 
 /// The first `avgl_…` token on a page.
-fn token_on(text: &str) -> String {
+pub(crate) fn token_on(text: &str) -> String {
     let at = text.find("avgl_").expect("a token on the page");
     text[at..at + 69].to_string()
 }

@@ -3,7 +3,9 @@
 
 use serde_json::{json, Value};
 
+use crate::administration::token_on;
 use crate::helpers::{read, spawn_app_with, TestApp};
+use crate::pages::csrf_in;
 use crate::sign_in::{app_with_provider, events, free_port, Browser};
 
 /// A GET of the API with a token and extra headers, as the client sent them.
@@ -299,20 +301,6 @@ fn serve_warns_when_https_comes_without_a_trusted_proxy() {
     );
 }
 
-/// The CSRF value of a page's forms, as the browser sees it.
-fn csrf_in(text: &str) -> String {
-    regex::Regex::new(r#"name="csrf" value="([0-9a-f]+)""#)
-        .unwrap()
-        .captures(text)
-        .expect("a form with the session's CSRF value")[1]
-        .to_string()
-}
-
-fn token_in(text: &str) -> String {
-    let at = text.find("avgl_").expect("a token on the page");
-    text[at..at + 69].to_string()
-}
-
 /// Tokens expire (90 days by default, a year at most; a named service token two
 /// years at most), at most ten work at once, and each is made by its own user only:
 /// nobody — not the privacy officer — makes one on someone's behalf.
@@ -460,7 +448,7 @@ async fn a_token_of_ones_own_on_the_settings_page_says_how_long_it_works() {
     assert_eq!(made.status.as_u16(), 201, "{}", made.text);
     assert!(made.text.contains("Hij werkt tot "), "{}", made.text);
     assert!(made.text.contains("het script <strong>Maandrapport</strong>"));
-    let token = token_in(&made.text);
+    let token = token_on(&made.text);
     assert_eq!(app.get_as(&token, "/api/v1/me").await.status, 200);
     let page = get(&app, "/settings", &[&session]).await;
     assert!(page.text.contains("script: Maandrapport"), "{}", page.text);
@@ -477,7 +465,7 @@ async fn make_token(browser: &Browser) -> String {
         )
         .await;
     assert_eq!(made.status, 201, "{}", made.text);
-    token_in(&made.text)
+    token_on(&made.text)
 }
 
 /// A token made in a session through the provider goes when the binding is lifted,

@@ -22,8 +22,13 @@ pub(crate) fn shows(page: &TestResponse, text: &str) {
 
 /// The value of the hidden `csrf` field of a page.
 pub(crate) fn csrf_of(page: &TestResponse) -> String {
-    let at = page.text.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
-    page.text[at..at + 64].to_string()
+    csrf_in(&page.text)
+}
+
+/// The CSRF value of the forms in a page's text.
+pub(crate) fn csrf_in(text: &str) -> String {
+    let at = text.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
+    text[at..at + 64].to_string()
 }
 
 /// A browser-like client that shows redirects instead of following them.
