@@ -13,7 +13,8 @@ use crate::jobs::Background;
 use crate::mail::Mailer;
 use crate::service::admin::{self, Admin, NewTeamInput, NewUser, TokenTerm, UserRef};
 use crate::service::audit::Verification;
-use crate::service::reminders::{deliver_concurrently, sweep, MailSettings};
+use crate::service::delivery::{deliver_concurrently, MailSettings, Outbox};
+use crate::service::reminders::sweep;
 use crate::service::retention::purge;
 use crate::service::Rules;
 use crate::service::ServiceError;
@@ -681,21 +682,19 @@ fn remind(
         let started = std::time::Instant::now();
         let swept = sweep(&db, &rules, &mail, now).await?;
         let swept_in = started.elapsed();
-                let delivered = if delivery {
-            deliver_concurrently(&db, &mailer, &mail, clock).await?
+        let delivered = if delivery {
+            let letters = crate::service::letters::LetterSetup::load(&settings).map_err(CliError::Letters)?;
+            let outbox = Outbox {
+                db: &db,
+                rules: &rules,
+                letters: &letters,
+                mailer: &mailer,
+                settings: &mail,
+            };
+            deliver_concurrently(&outbox, clock).await?
         } else {
             Default::default()
         };
-        if delivery {
-            let letters = crate::service::letters::LetterSetup::load(&settings).map_err(CliError::Letters)?;
-            let sent = crate::service::letters::deliver(&db, &rules, &letters, &mailer, &mail, clock).await?;
-            if sent != Default::default() {
-                println!(
-                    "letters: {} sent, {} to retry, {} failed",
-                    sent.sent, sent.retried, sent.failed
-                );
-            }
-        }
         println!(
             "sweep at {}: {} request(s) due, {} reminder(s) queued, {} digest(s) in {:.2} s; delivery: {} sent, {} to retry, {} failed in {:.2} s",
             now.to_rfc3339(),

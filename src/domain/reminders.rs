@@ -86,6 +86,12 @@ impl Stage {
                     "een dagoverzicht is geen herinnering aan een termijn",
                 ))
             }
+            StageFamily::Letter => {
+                return Err(Invalid::new(
+                    "a letter is no reminder stage of a deadline",
+                    "een brief is geen herinnering aan een termijn",
+                ))
+            }
         })
     }
 
@@ -103,7 +109,8 @@ impl Stage {
 
 code_enum! {
     /// The kinds of mail in the outbox: one per reminder stage (every repetition of
-    /// an overdue reminder is of the family `overdue`), and the morning digest.
+    /// an overdue reminder is of the family `overdue`), the morning digest, and a
+    /// letter to the requester sent by e-mail.
     pub enum StageFamily ("reminder stage") {
         DueSoon = ("due_soon", "Termijn verloopt binnenkort", "Deadline soon"),
         DueToday = ("due_today", "Termijn verloopt vandaag", "Deadline today"),
@@ -111,14 +118,17 @@ code_enum! {
         Escalation = ("escalation", "Escalatie: termijn verlopen", "Escalation: deadline passed"),
         Unassigned = ("unassigned", "Nog niet toegewezen", "Not yet assigned"),
         Digest = ("digest", "Dagoverzicht", "Daily digest"),
+        Letter = ("letter", "Brief aan de verzoeker", "Letter to the requester"),
     }
 }
 
-/// What a mail in the outbox is: a reminder at a stage of a deadline, or a digest.
+/// What a mail in the outbox is: a reminder at a stage of a deadline, a digest, or
+/// the e-mail that carries a letter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MailStage {
     Reminder(Stage),
     Digest,
+    Letter,
 }
 
 impl MailStage {
@@ -127,12 +137,15 @@ impl MailStage {
         match self {
             MailStage::Reminder(stage) => stage.code(),
             MailStage::Digest => StageFamily::Digest.code().to_string(),
+            MailStage::Letter => StageFamily::Letter.code().to_string(),
         }
     }
 
     pub fn parse(code: &str) -> Result<MailStage, Invalid> {
         if code == StageFamily::Digest.code() {
             Ok(MailStage::Digest)
+        } else if code == StageFamily::Letter.code() {
+            Ok(MailStage::Letter)
         } else {
             Stage::parse(code).map(MailStage::Reminder)
         }
@@ -142,6 +155,7 @@ impl MailStage {
         match self {
             MailStage::Reminder(stage) => stage.family(),
             MailStage::Digest => StageFamily::Digest,
+            MailStage::Letter => StageFamily::Letter,
         }
     }
 }

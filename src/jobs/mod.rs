@@ -7,8 +7,9 @@ use tokio::sync::watch;
 use crate::clock;
 use crate::domain::deadlines::Period;
 use crate::mail::Mailer;
-use crate::service::letters::{self, LetterSetup};
-use crate::service::reminders::{deliver_concurrently, sweep, MailSettings};
+use crate::service::delivery::{deliver_concurrently, next_due, MailSettings, Outbox};
+use crate::service::letters::LetterSetup;
+use crate::service::reminders::sweep;
 use crate::service::retention::purge;
 use crate::service::Rules;
 use crate::storage::Db;
@@ -17,15 +18,8 @@ use crate::storage::Db;
 /// due sooner — a retry, or the lease of a worker that may have died (so that its
 /// mails go out within [`LEASE`](crate::service::delivery::LEASE) and a second, not
 /// a whole interval later). At least a second.
-async fn next_look(db: &Db, interval: std::time::Duration) -> std::time::Duration {
-    let soonest = [
-        crate::service::reminders::next_due(db).await,
-        letters::next_due(db).await,
-    ]
-    .into_iter()
-    .filter_map(|due| due.ok().flatten())
-    .min();
-    match soonest {
+async fn next_look(db: &Db, letters: &LetterSetup, interval: std::time::Duration) -> std::time::Duration {
+    match next_due(db, letters).await.ok().flatten() {
         Some(at) => (at - clock::now() + chrono::Duration::seconds(1))
             .to_std()
             .unwrap_or_default()
@@ -75,15 +69,17 @@ impl Background {
                     if let Err(error) = sweep(&db, &rules, &mail, now).await {
                         tracing::error!(%error, "reminder sweep failed");
                     }
-                    if let Err(error) = deliver_concurrently(&db, &mailer, &mail, clock::now).await {
+                    let outbox = Outbox {
+                        db: &db,
+                        rules: &rules,
+                        letters: &letters,
+                        mailer: &mailer,
+                        settings: &mail,
+                    };
+                    if let Err(error) = deliver_concurrently(&outbox, clock::now).await {
                         tracing::error!(%error, "mail delivery failed");
                     }
-                    if let Err(error) =
-                        letters::deliver(&db, &rules, &letters, &mailer, &mail, clock::now).await
-                    {
-                        tracing::error!(%error, "letter delivery failed");
-                    }
-                    next_look(&db, interval).await
+                    next_look(&db, &letters, interval).await
                 };
                 // A stop abandons a long round (a backlog of thousands of mails) at its
                 // next await: every database write is a transaction of its own, and a

@@ -16,32 +16,32 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::configuration::MailUrl;
-pub use templates::{render_digest, render_reminder, DigestItem, MailFacts, Reader, Rendered};
+pub use templates::{
+    render_digest, render_letter_cover, render_reminder, CoverFacts, DigestItem, MailFacts, Reader, Rendered,
+};
 
-/// A mail as handed to the transport.
+/// A mail as handed to the transport: a reminder or digest (text and HTML), or the
+/// cover of a letter (text, the letter attached as PDF, replies to the organisation).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingMail {
     /// Stable per outbox row: becomes the Message-ID, so a receiver can drop the
     /// rare duplicate of an at-least-once delivery.
     pub id: String,
     pub to: String,
+    /// Where replies go, when not to the sender.
+    pub reply_to: Option<String>,
     pub subject: String,
     pub text: String,
+    /// The HTML alternative; empty for a text-only mail.
     pub html: String,
+    pub attachment: Option<Attachment>,
 }
 
-/// A letter to the requester as handed to the transport: a short cover text with
-/// the letter attached as PDF.
+/// A file sent with a mail: the PDF of a letter.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutgoingLetter {
-    /// The letter's id: becomes the Message-ID.
-    pub id: String,
-    pub to: String,
-    pub reply_to: String,
-    pub subject: String,
-    pub text: String,
-    pub pdf: Vec<u8>,
+pub struct Attachment {
     pub file_name: String,
+    pub pdf: Vec<u8>,
 }
 
 /// How mail leaves the building.
@@ -95,6 +95,7 @@ impl Mailer {
 
     /// Sends one mail; returns its Message-ID.
     pub async fn send(&self, from: &Mailbox, mail: &OutgoingMail) -> Result<String, String> {
+        use lettre::message::{header::ContentType, Attachment as Part, SinglePart};
         let message_id = format!("<{}@avg-loket>", mail.id);
         if let Mailer::Memory(sent) = self {
             sent.lock().unwrap_or_else(|p| p.into_inner()).push(mail.clone());
@@ -104,16 +105,34 @@ impl Mailer {
             .to
             .parse()
             .map_err(|e| format!("bad recipient address: {e}"))?;
-        let message = Message::builder()
+        let mut builder = Message::builder()
             .from(from.clone())
             .to(to)
             .subject(&mail.subject)
-            .message_id(Some(message_id.clone()))
-            .multipart(MultiPart::alternative_plain_html(
+            .message_id(Some(message_id.clone()));
+        if let Some(reply_to) = &mail.reply_to {
+            builder = builder.reply_to(
+                reply_to
+                    .parse()
+                    .map_err(|e| format!("bad reply-to address: {e}"))?,
+            );
+        }
+        let message = match (&mail.attachment, mail.html.is_empty()) {
+            (None, false) => builder.multipart(MultiPart::alternative_plain_html(
                 mail.text.clone(),
                 mail.html.clone(),
-            ))
-            .map_err(|e| format!("cannot build the message: {e}"))?;
+            )),
+            (None, true) => builder.singlepart(SinglePart::plain(mail.text.clone())),
+            (Some(file), _) => {
+                let pdf = ContentType::parse("application/pdf").expect("a valid content type");
+                builder.multipart(
+                    MultiPart::mixed()
+                        .singlepart(SinglePart::plain(mail.text.clone()))
+                        .singlepart(Part::new(file.file_name.clone()).body(file.pdf.clone(), pdf)),
+                )
+            }
+        }
+        .map_err(|e| format!("cannot build the message: {e}"))?;
         self.transmit(message).await?;
         Ok(message_id)
     }
@@ -131,45 +150,6 @@ impl Mailer {
             Mailer::Smtp(pool) => pool.send(message.envelope(), &message.formatted()).await,
             Mailer::Memory(_) => unreachable!("memory mail is kept before a message is built"),
         }
-    }
-
-    /// Sends a letter with its PDF attached; returns its Message-ID.
-    pub async fn send_letter(&self, from: &Mailbox, letter: &OutgoingLetter) -> Result<String, String> {
-        use lettre::message::{header::ContentType, Attachment, SinglePart};
-        let message_id = format!("<letter-{}@avg-loket>", letter.id);
-        if let Mailer::Memory(sent) = self {
-            sent.lock().unwrap_or_else(|p| p.into_inner()).push(OutgoingMail {
-                id: letter.id.clone(),
-                to: letter.to.clone(),
-                subject: letter.subject.clone(),
-                text: letter.text.clone(),
-                html: String::new(),
-            });
-            return Ok(message_id);
-        }
-        let to: Mailbox = letter
-            .to
-            .parse()
-            .map_err(|e| format!("bad recipient address: {e}"))?;
-        let reply_to: Mailbox = letter
-            .reply_to
-            .parse()
-            .map_err(|e| format!("bad reply-to address: {e}"))?;
-        let pdf = ContentType::parse("application/pdf").expect("a valid content type");
-        let message = Message::builder()
-            .from(from.clone())
-            .reply_to(reply_to)
-            .to(to)
-            .subject(&letter.subject)
-            .message_id(Some(message_id.clone()))
-            .multipart(
-                MultiPart::mixed()
-                    .singlepart(SinglePart::plain(letter.text.clone()))
-                    .singlepart(Attachment::new(letter.file_name.clone()).body(letter.pdf.clone(), pdf)),
-            )
-            .map_err(|e| format!("cannot build the message: {e}"))?;
-        self.transmit(message).await?;
-        Ok(message_id)
     }
 }
 

@@ -200,6 +200,7 @@ macro_rules! stage_templates {
             match stage {
                 $(StageFamily::$path => Ok(($text { nl, m }.render()?, $html { nl, m, subject }.render()?)),)+
                 StageFamily::Digest => unreachable!("a digest is rendered by render_digest"),
+                StageFamily::Letter => unreachable!("a letter's cover is rendered by render_letter_cover"),
             }
         }
     };
@@ -307,6 +308,46 @@ pub fn render_digest(language: Language, today: NaiveDate, items: &[DigestItem])
     .render()
     .expect("digest html renders");
     Rendered { subject, text, html }
+}
+
+/// Everything the e-mail that carries a letter may say: the letter itself is the
+/// PDF. Never the letter's own subject line, which may name the client (a mailbox
+/// shows subjects where others can see them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoverFacts {
+    pub reference: String,
+    /// What the letter is, in a sentence ("besluit op uw verzoek").
+    pub letter: String,
+    pub organisation: String,
+    pub phone: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/letter_cover_subject.txt", escape = "none")]
+struct CoverSubject<'a> {
+    nl: bool,
+    c: &'a CoverFacts,
+}
+
+#[derive(Template)]
+#[template(path = "mail/letter_cover.txt", escape = "none")]
+struct CoverText<'a> {
+    nl: bool,
+    c: &'a CoverFacts,
+}
+
+/// The e-mail that carries a letter: a subject and a short text, no HTML.
+pub fn render_letter_cover(language: Language, facts: &CoverFacts) -> Rendered {
+    let nl = language == Language::Dutch;
+    Rendered {
+        subject: CoverSubject { nl, c: facts }
+            .render()
+            .expect("the cover subject renders"),
+        text: CoverText { nl, c: facts }
+            .render()
+            .expect("the cover text renders"),
+        html: String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -453,5 +494,38 @@ mod tests {
         assert!(!manager.contains("teammanager ontvangt"), "{manager}");
         assert!(manager.contains("als teammanager van team AMW"), "{manager}");
         assert!(text(Reader::StandIn).contains("geen actieve teammanager"));
+    }
+
+    #[test]
+    fn a_letters_cover_names_the_reference_and_the_organisation_and_nothing_of_the_letter() {
+        let facts = CoverFacts {
+            reference: "AVG-2026-00042".into(),
+            letter: "besluit".into(),
+            organisation: "MEE Zuid-Limburg".into(),
+            phone: "088 - 1234567".into(),
+        };
+        let nl = render_letter_cover(Language::Dutch, &facts);
+        assert_eq!(
+            nl.subject,
+            "Uw verzoek AVG-2026-00042: besluit (MEE Zuid-Limburg)"
+        );
+        assert_eq!(
+            nl.text,
+            "Beste heer, mevrouw,\n\nIn de bijlage vindt u een brief van MEE Zuid-Limburg over uw verzoek. De brief is een PDF-bestand.\n\nHeeft u vragen? Beantwoord dan deze e-mail, of bel 088 - 1234567.\n\nMet vriendelijke groet,\nMEE Zuid-Limburg\n"
+        );
+        assert!(nl.html.is_empty());
+        let en = render_letter_cover(Language::English, &facts);
+        assert_eq!(
+            en.subject,
+            "Your request AVG-2026-00042: besluit (MEE Zuid-Limburg)"
+        );
+        assert!(en
+            .text
+            .starts_with("Dear Sir or Madam,\n\nAttached is a letter from MEE Zuid-Limburg"));
+        assert!(
+            en.text.ends_with("Kind regards,\nMEE Zuid-Limburg\n"),
+            "{:?}",
+            en.text
+        );
     }
 }

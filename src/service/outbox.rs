@@ -44,7 +44,8 @@ impl From<NotificationRow> for OutboxMail {
         OutboxMail {
             id: row.id,
             request_id: row.request_id,
-            recipient_id: row.recipient_id,
+            // The list holds reminders and digests only, each with a recipient.
+            recipient_id: row.recipient_id.unwrap_or_default(),
             recipient_email: row.recipient_email,
             stage: row.stage,
             deadline: row.deadline,

@@ -5,10 +5,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use lettre::message::Mailbox;
 use uuid::Uuid;
 
-use super::delivery::{lease_from, within_limit};
+use super::delivery::MailSettings;
 use super::{reminder_subject, Rules, ServiceError};
 use crate::domain::access::Role;
 use crate::domain::deadlines::Deadlines;
@@ -16,34 +15,10 @@ use crate::domain::reminders::{
     reminder_key, Audience, DeadlineKind, DueReminder, MailStage, OutboxStatus, ReminderPreference,
 };
 use crate::domain::team::TeamCode;
-use crate::domain::Language;
-use crate::mail::{self, DigestItem, MailFacts, OutgoingMail, Reader};
+use crate::mail::{self, DigestItem, MailFacts, Reader};
 use crate::storage::notifications::{self, NotificationRow, Recipient};
 use crate::storage::requests::{self as store, StoredRequest};
 use crate::storage::{Db, DbConnection, StorageError};
-
-/// How the mails are written.
-#[derive(Debug, Clone)]
-pub struct MailSettings {
-    pub language: Language,
-    pub base_url: String,
-    pub from: Mailbox,
-    pub max_attempts: u32,
-}
-
-impl MailSettings {
-    pub fn from_settings(settings: &crate::configuration::Settings) -> Self {
-        MailSettings {
-            language: settings.language,
-            base_url: settings.base_url.clone(),
-            from: settings
-                .mail_from
-                .parse()
-                .expect("AVG_LOKET_MAIL_FROM was checked at start-up"),
-            max_attempts: settings.mail_max_attempts,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SweepReport {
@@ -177,7 +152,7 @@ fn outbox_row(
         id: Uuid::now_v7().to_string(),
         key,
         request_id: request_id.map(str::to_string),
-        recipient_id: recipient.0.to_string(),
+        recipient_id: Some(recipient.0.to_string()),
         recipient_email: recipient.1.to_string(),
         stage,
         deadline: deadline.map(|(kind, _)| kind),
@@ -194,6 +169,7 @@ fn outbox_row(
         digest_id: None,
         created_at: now.naive_utc(),
         sent_at: None,
+        letter_id: None,
     }
 }
 
@@ -384,11 +360,11 @@ fn write_digests(
     let mut written = 0;
     let mut start = 0;
     while start < held.len() {
-        let recipient = held[start].recipient_id.clone();
+        let recipient = held[start].recipient_id.clone().unwrap_or_default();
         let end = start
             + held[start..]
                 .iter()
-                .take_while(|n| n.recipient_id == recipient)
+                .take_while(|n| n.recipient_id.as_deref() == Some(recipient.as_str()))
                 .count();
         let group = &held[start..end];
         start = end;
@@ -407,7 +383,7 @@ fn write_digests(
                 deadline_date,
                 stage: match row.stage {
                     MailStage::Reminder(stage) => stage,
-                    MailStage::Digest => continue,
+                    MailStage::Digest | MailStage::Letter => continue,
                 },
                 audiences: vec![],
                 at: now,
@@ -442,152 +418,4 @@ fn write_digests(
         notifications::mark_digested(conn, &ids, &digest_id)?;
     }
     Ok(written)
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct DeliveryReport {
-    pub sent: usize,
-    pub retried: usize,
-    pub failed: usize,
-}
-
-/// Mails taken per claim. The lease is renewed after each mail
-/// ([`super::delivery`]), so the batch size does not bound how long a claim lasts.
-const DELIVERY_BATCH: i64 = 50;
-
-/// Exponential backoff with jitter: 30 s, 1 min, 2 min, … capped at 6 hours, each
-/// ±20 %.
-pub fn backoff(attempt: u32) -> chrono::Duration {
-    let base = 30_i64.saturating_mul(1_i64 << attempt.saturating_sub(1).min(20));
-    let capped = base.min(6 * 3600);
-    let mut byte = [0u8; 1];
-    let _ = getrandom::fill(&mut byte);
-    let jitter = (i64::from(byte[0]) - 128) * capped / 640; // ±20 %
-    chrono::Duration::seconds((capped + jitter).max(1))
-}
-
-/// Delivers the mails that are due, until none are left. `now` is the clock, read for
-/// each claim and each mail: a mail's `sent_at` is the moment it went out, and the
-/// lease on the rest of the batch is renewed after every mail.
-pub async fn deliver(
-    db: &Db,
-    mailer: &mail::Mailer,
-    settings: &MailSettings,
-    now: impl Fn() -> DateTime<Utc>,
-) -> Result<DeliveryReport, ServiceError> {
-    let mut report = DeliveryReport::default();
-    loop {
-        let claimed_at = now();
-        let mut held = lease_from(claimed_at);
-        let batch = db
-            .write(move |conn| {
-                Ok::<_, ServiceError>(notifications::claim(
-                    conn,
-                    claimed_at.naive_utc(),
-                    held,
-                    DELIVERY_BATCH,
-                )?)
-            })
-            .await?;
-        if batch.is_empty() {
-            break;
-        }
-        let mut rest: Vec<String> = batch.iter().map(|row| row.id.clone()).collect();
-        for row in batch {
-            if !rest.contains(&row.id) {
-                continue; // its lease ran out and another worker has it
-            }
-            rest.retain(|id| id != &row.id);
-            let outgoing = OutgoingMail {
-                id: row.id.clone(),
-                to: row.recipient_email.clone(),
-                subject: row.subject.clone(),
-                text: row.body_text.clone(),
-                html: row.body_html.clone(),
-            };
-            let result = within_limit(mailer.send(&settings.from, &outgoing))
-                .await
-                .map_err(|e| redact_addresses(&e));
-            let done_at = now();
-            let attempts = row.attempts as u32 + 1;
-            // Sent, or failed with the moment of the next attempt (none: failed for good).
-            let outcome = result.map_err(|error| {
-                let retry_at =
-                    (attempts < settings.max_attempts).then(|| (done_at + backoff(attempts)).naive_utc());
-                tracing::warn!(notification = %row.id, attempts, retry = retry_at.is_some(), error = %error, "mail delivery failed");
-                (error, retry_at)
-            });
-            match &outcome {
-                Ok(_) => report.sent += 1,
-                Err((_, Some(_))) => report.retried += 1,
-                Err((_, None)) => report.failed += 1,
-            }
-            let renewed_until = lease_from(done_at);
-            let waiting = std::mem::take(&mut rest);
-            rest = db
-                .write(move |conn| {
-                    match outcome {
-                        Ok(message_id) => {
-                            notifications::mark_sent(conn, &row.id, &message_id, done_at.naive_utc())?
-                        }
-                        Err((error, retry_at)) => {
-                            notifications::mark_attempt_failed(conn, &row.id, &error, retry_at)?
-                        }
-                    }
-                    Ok::<_, ServiceError>(notifications::renew(conn, &waiting, held, renewed_until)?)
-                })
-                .await?;
-            held = renewed_until;
-        }
-    }
-    if report != DeliveryReport::default() {
-        tracing::info!(
-            sent = report.sent,
-            retried = report.retried,
-            failed = report.failed,
-            "mail delivery"
-        );
-    }
-    Ok(report)
-}
-
-/// Mails sent at once: each sender claims its own batch (claims never overlap, as
-/// between instances), the SMTP pool gives each a connection, and on SQLite their
-/// outcomes share commits. One sender waited for each server's answer and each commit
-/// in turn (docs/performance.md).
-pub const SENDERS: usize = 4;
-
-/// [`deliver`] with [`SENDERS`] senders at once.
-pub async fn deliver_concurrently(
-    db: &Db,
-    mailer: &mail::Mailer,
-    settings: &MailSettings,
-    now: impl Fn() -> DateTime<Utc> + Copy,
-) -> Result<DeliveryReport, ServiceError> {
-    let senders = (0..SENDERS).map(|_| deliver(db, mailer, settings, now));
-    let mut total = DeliveryReport::default();
-    for report in futures_util::future::join_all(senders).await {
-        let report = report?;
-        total.sent += report.sent;
-        total.retried += report.retried;
-        total.failed += report.failed;
-    }
-    Ok(total)
-}
-
-/// When the outbox next has a mail due (a retry, or a lease that may run out), so that
-/// the background loop can look again then rather than a whole interval later.
-pub async fn next_due(db: &Db) -> Result<Option<DateTime<Utc>>, ServiceError> {
-    let at = db
-        .read(|conn| Ok::<_, ServiceError>(notifications::next_due(conn)?))
-        .await?;
-    Ok(at.map(|at| DateTime::from_naive_utc_and_offset(at, Utc)))
-}
-
-/// Error texts from mail servers can quote addresses; logs and the outbox keep none.
-pub fn redact_addresses(text: &str) -> String {
-    text.split(' ')
-        .map(|word| if word.contains('@') { "<address>" } else { word })
-        .collect::<Vec<_>>()
-        .join(" ")
 }

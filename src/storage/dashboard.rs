@@ -307,11 +307,13 @@ pub fn open_figures(
         // Digests belong to no request: only a caller who sees everything counts them.
         None => notifications::table
             .filter(notifications::status.eq(OutboxStatus::Failed))
+            .filter(notifications::letter_id.is_null())
             .count()
             .get_result(conn)?,
         Some(teams) => notifications::table
             .inner_join(requests::table.on(notifications::request_id.eq(requests::id.nullable())))
             .filter(notifications::status.eq(OutboxStatus::Failed))
+            .filter(notifications::letter_id.is_null())
             .filter(requests::team.eq_any(teams))
             .count()
             .get_result(conn)?,

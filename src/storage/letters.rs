@@ -1,5 +1,6 @@
 //! Letters to the requester: drafts, letters that went out (text and PDF as sent),
-//! and the delivery state of those sent by e-mail.
+//! and the delivery state of those sent by e-mail as their pages show it (the mail
+//! itself is a row of the outbox, `notifications`).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -30,8 +31,6 @@ pub struct LetterRow {
     pub sha256: Option<String>,
     pub sent_on: Option<NaiveDate>,
     pub attempts: i32,
-    pub next_attempt_at: Option<NaiveDateTime>,
-    pub claimed_until: Option<NaiveDateTime>,
     pub last_error: Option<String>,
     pub message_id: Option<String>,
     pub created_by: String,
@@ -154,7 +153,6 @@ pub struct Final<'a> {
     /// The date printed on the letter.
     pub dated_on: NaiveDate,
     pub sent_on: Option<NaiveDate>,
-    pub next_attempt_at: Option<NaiveDateTime>,
 }
 
 /// Makes a draft final; false when it is no longer a draft.
@@ -176,7 +174,6 @@ pub fn finalise(
         letters::sha256.eq(Some(letter.sha256)),
         letters::dated_on.eq(Some(letter.dated_on)),
         letters::sent_on.eq(letter.sent_on),
-        letters::next_attempt_at.eq(letter.next_attempt_at),
         letters::updated_at.eq(at),
     ))
     .execute(conn)?;
@@ -206,95 +203,6 @@ pub fn record_posted(
     Ok(changed == 1)
 }
 
-/// Claims up to `limit` queued letters due for an attempt, for `lease`.
-pub fn claim(
-    conn: &mut DbConnection,
-    now: NaiveDateTime,
-    lease_until: NaiveDateTime,
-    limit: i64,
-) -> Result<Vec<LetterRow>, StorageError> {
-    let due: Vec<String> = letters::table
-        .filter(letters::status.eq(LetterStatus::Queued))
-        .filter(letters::channel.eq(LetterChannel::Email))
-        .filter(letters::next_attempt_at.le(now))
-        .filter(
-            letters::claimed_until
-                .is_null()
-                .or(letters::claimed_until.lt(now)),
-        )
-        .order(letters::next_attempt_at.asc())
-        .limit(limit)
-        .select(letters::id)
-        .load(conn)?;
-    let mut claimed = Vec::new();
-    for id in due {
-        let taken = diesel::update(
-            letters::table
-                .find(&id)
-                .filter(letters::status.eq(LetterStatus::Queued))
-                .filter(
-                    letters::claimed_until
-                        .is_null()
-                        .or(letters::claimed_until.lt(now)),
-                ),
-        )
-        .set(letters::claimed_until.eq(Some(lease_until)))
-        .execute(conn)?;
-        if taken == 1 {
-            claimed.extend(find_full(conn, &id)?);
-        }
-    }
-    Ok(claimed)
-}
-
-/// Extends the lease on those of `ids` this worker still holds (leased until `held`)
-/// to `until`; returns the ids it still holds.
-pub fn renew(
-    conn: &mut DbConnection,
-    ids: &[String],
-    held: NaiveDateTime,
-    until: NaiveDateTime,
-) -> Result<Vec<String>, StorageError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mine = letters::table
-        .filter(letters::id.eq_any(ids))
-        .filter(letters::status.eq(LetterStatus::Queued))
-        .filter(letters::claimed_until.eq(Some(held)))
-        .select(letters::id);
-    // Locked on PostgreSQL, so that a claim elsewhere (SKIP LOCKED) passes them by;
-    // SQLite's write transaction is exclusive anyway.
-    let still: Vec<String> = match conn {
-        DbConnection::Postgresql(pg) => mine.for_update().load(pg)?,
-        DbConnection::Sqlite(lite) => mine.load(lite)?,
-    };
-    diesel::update(letters::table.filter(letters::id.eq_any(&still)))
-        .set(letters::claimed_until.eq(Some(until)))
-        .execute(conn)?;
-    Ok(still)
-}
-
-/// The next moment a queued letter becomes due: its next attempt, or the end of the
-/// lease another worker holds on it.
-pub fn next_due(conn: &mut DbConnection) -> Result<Option<NaiveDateTime>, StorageError> {
-    let rows: Vec<(Option<NaiveDateTime>, Option<NaiveDateTime>)> = letters::table
-        .filter(letters::status.eq(LetterStatus::Queued))
-        .filter(letters::channel.eq(LetterChannel::Email))
-        .select((letters::next_attempt_at, letters::claimed_until))
-        .order(letters::next_attempt_at.asc())
-        .limit(1000)
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(next, lease)| match (next, lease) {
-            (Some(next), Some(lease)) => Some(next.max(lease)),
-            (next, None) => next,
-            (None, lease) => lease,
-        })
-        .min())
-}
-
 /// A queued letter went out.
 pub fn mark_sent(
     conn: &mut DbConnection,
@@ -309,7 +217,6 @@ pub fn mark_sent(
             letters::sent_on.eq(Some(sent_on)),
             letters::message_id.eq(Some(message_id)),
             letters::attempts.eq(letters::attempts + 1),
-            letters::claimed_until.eq(None::<NaiveDateTime>),
             letters::last_error.eq(None::<String>),
             letters::updated_at.eq(at),
         ))
@@ -317,25 +224,23 @@ pub fn mark_sent(
     Ok(())
 }
 
-/// An attempt failed: try again at `retry_at`, or fail for good when `None`.
+/// An attempt failed: the outbox tries again, or (`for_good`) gives up.
 pub fn mark_attempt_failed(
     conn: &mut DbConnection,
     id: &str,
     error: &str,
-    retry_at: Option<NaiveDateTime>,
+    for_good: bool,
     at: NaiveDateTime,
 ) -> Result<(), StorageError> {
-    let status = if retry_at.is_some() {
-        LetterStatus::Queued
-    } else {
+    let status = if for_good {
         LetterStatus::Failed
+    } else {
+        LetterStatus::Queued
     };
     diesel::update(letters::table.find(id))
         .set((
             letters::status.eq(status),
             letters::attempts.eq(letters::attempts + 1),
-            letters::next_attempt_at.eq(retry_at),
-            letters::claimed_until.eq(None::<NaiveDateTime>),
             letters::last_error.eq(Some(error)),
             letters::updated_at.eq(at),
         ))

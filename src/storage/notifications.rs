@@ -1,4 +1,6 @@
-//! The `notifications` table: the mail outbox.
+//! The `notifications` table: the one outbox of every mail — reminders and digests to
+//! staff, and the e-mails that carry letters to requesters — with one claim, one
+//! lease and one record of each attempt.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -16,7 +18,10 @@ pub struct NotificationRow {
     pub id: String,
     pub key: String,
     pub request_id: Option<String>,
-    pub recipient_id: String,
+    /// The staff member a reminder or digest is for; none for a letter.
+    pub recipient_id: Option<String>,
+    /// The staff member's address; empty for a letter, whose requester's address is
+    /// read from the request when it is sent (the outbox keeps no copy).
     pub recipient_email: String,
     #[diesel(serialize_as = String, deserialize_as = String)]
     pub stage: MailStage,
@@ -34,6 +39,43 @@ pub struct NotificationRow {
     pub digest_id: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    /// The letter this mail carries (rendered when it is sent).
+    pub letter_id: Option<String>,
+}
+
+/// Queues the e-mail that carries a letter, due `at`: one per letter (its key).
+pub fn queue_letter(
+    conn: &mut DbConnection,
+    letter_id: &str,
+    request_id: &str,
+    at: NaiveDateTime,
+) -> Result<(), StorageError> {
+    diesel::insert_into(notifications::table)
+        .values(NotificationRow {
+            id: letter_id.to_string(),
+            key: format!("letter|{letter_id}"),
+            request_id: Some(request_id.to_string()),
+            recipient_id: None,
+            recipient_email: String::new(),
+            stage: MailStage::Letter,
+            deadline: None,
+            deadline_date: None,
+            subject: String::new(),
+            body_text: String::new(),
+            body_html: String::new(),
+            status: OutboxStatus::Queued,
+            attempts: 0,
+            next_attempt_at: at,
+            claimed_until: None,
+            last_error: None,
+            message_id: None,
+            digest_id: None,
+            created_at: at,
+            sent_at: None,
+            letter_id: Some(letter_id.to_string()),
+        })
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Inserts a row unless its key exists; `Ok(true)` when it was new.
@@ -135,6 +177,7 @@ pub fn cancel_stale(
 ) -> Result<usize, StorageError> {
     let pending = notifications::table
         .filter(notifications::request_id.eq(request_id))
+        .filter(notifications::letter_id.is_null())
         .filter(notifications::status.eq_any([OutboxStatus::Queued, OutboxStatus::Held]));
     let cancelled = match keep {
         None => diesel::update(pending)
@@ -211,17 +254,33 @@ pub fn mark_digested(conn: &mut DbConnection, ids: &[String], digest_id: &str) -
     Ok(())
 }
 
+/// The rows that are not letters' mails, and those too `with_letters`.
+fn letters_if(
+    with_letters: bool,
+) -> diesel::dsl::Or<
+    diesel::dsl::IsNull<notifications::letter_id>,
+    diesel::dsl::AsExprOf<bool, diesel::sql_types::Bool>,
+> {
+    use diesel::IntoSql;
+    notifications::letter_id
+        .is_null()
+        .or(with_letters.into_sql::<diesel::sql_types::Bool>())
+}
+
 /// Takes up to `limit` mails that are due for (another) attempt and marks them as
 /// being sent until `lease_until`; a worker that dies leaves them to be taken again
 /// after the lease. On PostgreSQL the rows are locked with `FOR UPDATE SKIP LOCKED`,
-/// so several instances never take the same row.
+/// so several instances never take the same row. The mails of letters are taken only
+/// `with_letters` (they wait while letters cannot leave).
 pub fn claim(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     lease_until: NaiveDateTime,
     limit: i64,
+    with_letters: bool,
 ) -> Result<Vec<NotificationRow>, StorageError> {
     let due = notifications::table
+        .filter(letters_if(with_letters))
         .filter(
             notifications::status
                 .eq(OutboxStatus::Queued)
@@ -283,14 +342,16 @@ pub fn renew(
 }
 
 /// The next moment a mail becomes due: a queued one's next attempt, or the end of a
-/// lease that another worker may let run out.
-pub fn next_due(conn: &mut DbConnection) -> Result<Option<NaiveDateTime>, StorageError> {
+/// lease that another worker may let run out (letters' mails only `with_letters`).
+pub fn next_due(conn: &mut DbConnection, with_letters: bool) -> Result<Option<NaiveDateTime>, StorageError> {
     let queued: Option<NaiveDateTime> = notifications::table
         .filter(notifications::status.eq(OutboxStatus::Queued))
+        .filter(letters_if(with_letters))
         .select(diesel::dsl::min(notifications::next_attempt_at))
         .first(conn)?;
     let leased: Option<NaiveDateTime> = notifications::table
         .filter(notifications::status.eq(OutboxStatus::Sending))
+        .filter(letters_if(with_letters))
         .select(diesel::dsl::min(notifications::claimed_until))
         .first(conn)?;
     Ok(queued.into_iter().chain(leased).min())
@@ -343,6 +404,8 @@ pub fn mark_attempt_failed(
     Ok(())
 }
 
+/// The reminders and digests in `statuses` (all when empty), newest first: what the
+/// privacy officer reads as the outbox (letters are shown with their request).
 pub fn list(
     conn: &mut DbConnection,
     statuses: &[OutboxStatus],
@@ -350,7 +413,9 @@ pub fn list(
     per_page: i64,
 ) -> Result<(Vec<NotificationRow>, i64), StorageError> {
     let filtered = || {
-        let mut query = notifications::table.into_boxed();
+        let mut query = notifications::table
+            .filter(notifications::letter_id.is_null())
+            .into_boxed();
         if !statuses.is_empty() {
             query = query.filter(notifications::status.eq_any(statuses.to_vec()));
         }
@@ -366,9 +431,11 @@ pub fn list(
     Ok((rows, total))
 }
 
-/// How many mails are in each state.
+/// How many reminders and digests are in each state (the letters are counted with
+/// the letters).
 pub fn counts(conn: &mut DbConnection) -> Result<Vec<(OutboxStatus, i64)>, StorageError> {
     Ok(notifications::table
+        .filter(notifications::letter_id.is_null())
         .group_by(notifications::status)
         .select((notifications::status, diesel::dsl::count_star()))
         .load(conn)?)

@@ -222,7 +222,7 @@ diesel::table! {
         id -> Text,
         key -> Text,
         request_id -> Nullable<Text>,
-        recipient_id -> Text,
+        recipient_id -> Nullable<Text>,
         recipient_email -> Text,
         stage -> Text,
         deadline -> Nullable<Text>,
@@ -239,6 +239,7 @@ diesel::table! {
         digest_id -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        letter_id -> Nullable<Text>,
     }
 }
 
@@ -256,8 +257,6 @@ diesel::table! {
         sha256 -> Nullable<Text>,
         sent_on -> Nullable<Date>,
         attempts -> Integer,
-        next_attempt_at -> Nullable<Timestamp>,
-        claimed_until -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
         message_id -> Nullable<Text>,
         created_by -> Text,

@@ -776,7 +776,9 @@ async fn the_files_the_service_writes_are_readable_by_its_own_user_only() {
     served.terminate();
     // A morning's reminders: the request has nobody yet, its team manager or the
     // privacy officer hears; the mail lands in the file outbox.
-    run(&["remind", "--once", "--now", "2026-12-07T08:00:00+01:00"]);
+    // (A fortnight on: the request is unassigned and overdue by then, whatever today is.)
+    let later = (chrono::Utc::now() + chrono::Duration::days(14)).to_rfc3339();
+    run(&["remind", "--once", "--now", &later]);
     run(&["backup", "--to", "kopie.db"]);
 
     let outbox = dir.path().join("mail-outbox");

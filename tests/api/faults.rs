@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::helpers::{registration, TestDatabase};
-use crate::smtp_sink::{free_port, SmtpSink};
+use crate::smtp_sink::{free_port, SmtpSink, Tls};
 
 const BIN: &str = env!("CARGO_BIN_EXE_avg-loket");
 
@@ -251,65 +251,69 @@ async fn kill_9_under_eight_writers_loses_no_acknowledged_request_three_times_ov
 #[ignore = "needs PostgreSQL (two instances on one database): .ci/run runs it with AVG_LOKET_TEST_POSTGRES_URL"]
 async fn two_instances_deliver_a_mornings_reminders_once_when_one_is_killed_mid_delivery() {
     const MAILS: usize = 300;
+    const LETTERS: usize = 40;
     let database = TestDatabase::create();
     assert!(database.is_postgres(), "set AVG_LOKET_TEST_POSTGRES_URL");
     let url = database.url();
     prepared(&url);
-    // The morning's reminders, decided by the sweep and waiting in the outbox.
-    {
-        use avg_loket::domain::reminders::{MailStage, OutboxStatus, Stage};
-        use avg_loket::storage::notifications::{insert_if_new, NotificationRow};
-        use avg_loket::storage::schema::users;
+    // The morning's reminders, decided by the sweep, and letters to requesters, sent
+    // by their caseworkers: all waiting in the one outbox.
+    run(&url, &["seed", "--requests", "2000"]);
+    let db = avg_loket::storage::Db::connect(&avg_loket::configuration::DatabaseUrl::parse(&url).unwrap(), 1)
+        .unwrap();
+    let letter_ids = {
+        use avg_loket::storage::schema::{requests, users};
         use diesel::prelude::*;
-        let db =
-            avg_loket::storage::Db::connect(&avg_loket::configuration::DatabaseUrl::parse(&url).unwrap(), 1)
-                .unwrap();
         let mut conn = db.get().unwrap();
-        let recipient: String = users::table.select(users::id).first(&mut *conn).unwrap();
-        let now = avg_loket::clock::now().naive_utc();
-        for i in 0..MAILS {
-            let row = NotificationRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                key: format!("morning|{i}"),
-                request_id: None,
-                recipient_id: recipient.clone(),
-                recipient_email: "fg@zorg.example".into(),
-                stage: MailStage::Reminder(Stage::DueSoon),
-                deadline: None,
-                deadline_date: None,
-                subject: format!("herinnering {i}"),
-                body_text: "x".into(),
-                body_html: "<p>x</p>".into(),
-                status: OutboxStatus::Queued,
-                attempts: 0,
-                next_attempt_at: now,
-                claimed_until: None,
-                last_error: None,
-                message_id: None,
-                digest_id: None,
-                created_at: now,
-                sent_at: None,
-            };
-            assert!(insert_if_new(&mut conn, &row).unwrap());
-        }
-    }
-    // A mail server that takes 40 ms a message: 300 mails are 12 s of work.
+        let recipient: String = users::table
+            .filter(users::email.eq("fg@zorg.example"))
+            .select(users::id)
+            .first(&mut *conn)
+            .unwrap();
+        // Open requests: retention, which runs when `serve` starts, leaves them be.
+        let request_ids: Vec<String> = requests::table
+            .filter(requests::closed_on.is_null())
+            .select(requests::id)
+            .limit(LETTERS as i64)
+            .load(&mut *conn)
+            .unwrap();
+        // The seeded register sends no reminders of its own: the outbox holds what the
+        // test puts there.
+        diesel::update(requests::table)
+            .set(requests::next_reminder_at.eq(None::<chrono::NaiveDateTime>))
+            .execute(&mut *conn)
+            .unwrap();
+        drop(conn);
+        let now = avg_loket::clock::now();
+        crate::helpers::queue_reminders(&db, &recipient, MAILS, now, "herinnering");
+        crate::helpers::queue_letters(&db, &request_ids, &recipient, now)
+    };
+    assert_eq!(letter_ids.len(), LETTERS);
+    // A mail server over TLS (letters leave only encrypted) that takes 40 ms a message:
+    // 340 mails are 14 s of work.
     let smtp_port = free_port();
-    let sink = SmtpSink::start_slow(smtp_port, Duration::from_millis(40));
-    let mail_url = format!("smtp://127.0.0.1:{smtp_port}?tls=none");
+    let tls = Tls::new();
+    let sink = SmtpSink::start_tls_with(smtp_port, &tls, Duration::from_millis(40));
+    let trust = tempfile::tempdir().unwrap();
+    let ca_file = trust.path().join("ca.pem");
+    std::fs::write(&ca_file, &tls.ca_pem).unwrap();
+    let mail_url = format!("smtps://127.0.0.1:{smtp_port}");
+    let organisation = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("organisation.example.toml");
     let settings = [
         ("AVG_LOKET_MAIL_URL", mail_url.as_str()),
+        ("AVG_LOKET_MAIL_CA_FILE", ca_file.to_str().unwrap()),
+        ("AVG_LOKET_ORGANISATION_FILE", organisation.to_str().unwrap()),
         ("AVG_LOKET_SWEEP_INTERVAL_SECONDS", "2"),
     ];
     let mut first = Serve::start(&url, &settings).await;
-    let _second = Serve::start(&url, &settings).await;
+    let second = Serve::start(&url, &settings).await;
     while sink.messages().len() < MAILS / 5 {
         actix_web::rt::time::sleep(Duration::from_millis(10)).await;
     }
     first.kill();
     let killed = Instant::now();
     let deadline = killed + Duration::from_secs(90);
-    while sink.messages().len() < MAILS && Instant::now() < deadline {
+    while sink.messages().len() < MAILS + LETTERS && Instant::now() < deadline {
         actix_web::rt::time::sleep(Duration::from_millis(100)).await;
     }
     // Let anything that would come twice come.
@@ -340,7 +344,7 @@ async fn two_instances_deliver_a_mornings_reminders_once_when_one_is_killed_mid_
         .max()
         .unwrap_or_default();
     println!(
-        "two instances, one killed: {MAILS} expected, {} delivered, {} received twice with the same Message-ID, {} under different Message-IDs; the last {:.1} s after the kill",
+        "two instances, one killed: {MAILS} reminders and {LETTERS} letters expected, {} delivered, {} received twice with the same Message-ID, {} under different Message-IDs; the last {:.1} s after the kill",
         ids_by_subject.len(),
         repeated,
         under_two_ids,
@@ -348,9 +352,17 @@ async fn two_instances_deliver_a_mornings_reminders_once_when_one_is_killed_mid_
     );
     assert_eq!(
         ids_by_subject.len(),
-        MAILS,
-        "every reminder reaches the mail server"
+        MAILS + LETTERS,
+        "every reminder and every letter reaches the mail server; the other instance logged:\n{}",
+        second.log()
     );
+    let letters_received = ids_by_subject
+        .keys()
+        .filter(|s| s.starts_with("Uw verzoek"))
+        .count();
+    assert_eq!(letters_received, LETTERS, "each letter under its own subject");
+    // Each letter is recorded as sent once: its state, and one `letter_sent` event.
+    assert_eq!(letters_sent(&db), (LETTERS as i64, LETTERS as i64));
     assert_eq!(under_two_ids, 0, "none twice under different Message-IDs");
     assert!(
         last_after_kill <= Duration::from_secs(60),
@@ -361,28 +373,55 @@ async fn two_instances_deliver_a_mornings_reminders_once_when_one_is_killed_mid_
 #[actix_web::test]
 async fn a_mail_server_down_for_many_rounds_gets_each_mail_once_when_back_and_the_hopeless_ones_on_the_dashboard(
 ) {
-    use avg_loket::configuration::MailUrl;
+    use crate::helpers::{deliver_outbox, queue_letters, queue_reminders};
     use avg_loket::mail::Mailer;
-    use avg_loket::service::reminders::{deliver, MailSettings};
     use avg_loket::storage::schema::notifications;
     use diesel::prelude::*;
-    let app = crate::helpers::spawn_app().await;
+    let organisation = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("organisation.example.toml");
+    let app =
+        crate::helpers::spawn_app_with(&[("AVG_LOKET_ORGANISATION_FILE", organisation.to_str().unwrap())])
+            .await;
     let t0 = avg_loket::clock::now();
     let recipient = app.admin.id.clone();
-    queue_outbox(&app, &recipient, 20, t0, "outage");
-    let settings =
-        crate::helpers::test_settings(&app.database.url(), &[("AVG_LOKET_MAIL_MAX_ATTEMPTS", "8")]);
-    let mail = MailSettings::from_settings(&settings);
+    app.create_team("AMW").await;
+    let mut requests = Vec::new();
+    for i in 0..7 {
+        let mut body = registration("access", &crate::helpers::today().to_string());
+        body["requester"]["name"] = format!("Verzoeker {i}").into();
+        body["subject"]["client_reference"] = format!("D-{i}").into();
+        let registered = app.post_json("/api/v1/requests", &body).await;
+        assert_eq!(registered.status, 201, "{}", registered.text);
+        requests.push(registered.body["id"].as_str().unwrap().to_string());
+    }
+    // Twenty reminders and five letters: the mail server is over TLS, for the letters
+    // leave only encrypted, and down at first.
+    queue_reminders(&app.db, &recipient, 20, t0, "outage");
+    queue_letters(&app.db, &requests[..5], &recipient, t0);
     let port = free_port();
-    let mailer =
-        Mailer::from_url(&MailUrl::parse(&format!("smtp://127.0.0.1:{port}?tls=none")).unwrap()).unwrap();
+    let tls = Tls::new();
+    let trust = tempfile::tempdir().unwrap();
+    let ca_file = trust.path().join("ca.pem");
+    std::fs::write(&ca_file, &tls.ca_pem).unwrap();
+    let with = |port: u16| {
+        crate::helpers::test_settings(
+            &app.database.url(),
+            &[
+                ("AVG_LOKET_MAIL_MAX_ATTEMPTS", "8"),
+                ("AVG_LOKET_MAIL_URL", &format!("smtps://127.0.0.1:{port}")),
+                ("AVG_LOKET_MAIL_CA_FILE", ca_file.to_str().unwrap()),
+                ("AVG_LOKET_ORGANISATION_FILE", organisation.to_str().unwrap()),
+            ],
+        )
+    };
+    let settings = with(port);
+    let mailer = Mailer::from_settings(&settings).unwrap();
 
     // Down: a round every minute for ten minutes. Each mail is tried when its back-off
     // allows, not every round.
     let mut attempts_made = 0;
     for minute in 0..10 {
         let now = t0 + chrono::Duration::minutes(minute);
-        let report = deliver(&app.db, &mailer, &mail, move || now).await.unwrap();
+        let report = deliver_outbox(&app.db, &settings, &mailer, move || now).await;
         assert_eq!(report.sent, 0);
         attempts_made += report.retried + report.failed;
     }
@@ -393,83 +432,78 @@ async fn a_mail_server_down_for_many_rounds_gets_each_mail_once_when_back_and_th
             .load(&mut *conn)
             .unwrap()
     };
+    assert_eq!(attempts.len(), 25);
     assert!(
         attempts.iter().all(|a| (2..=7).contains(a)),
-        "backed off, none given up: {attempts:?}"
+        "backed off, none given up, letters as reminders: {attempts:?}"
     );
     assert!(
-        attempts_made < 20 * 10,
+        attempts_made < 25 * 10,
         "fewer attempts than rounds × mails: {attempts_made}"
     );
+    let letter = app
+        .get(&format!("/api/v1/requests/{}/letters", requests[0]))
+        .await;
+    assert_eq!(letter.body["items"][0]["status"], "queued", "{}", letter.text);
+    assert!(
+        letter.body["items"][0]["attempts"].as_i64().unwrap() >= 2,
+        "{}",
+        letter.text
+    );
 
-    // Back: every mail once.
-    let sink = SmtpSink::start(port);
+    // Back: every mail once, each letter recorded as sent once.
+    let sink = SmtpSink::start_tls_with(port, &tls, Duration::ZERO);
     let back = t0 + chrono::Duration::minutes(20);
-    let report = deliver(&app.db, &mailer, &mail, move || back).await.unwrap();
-    let again = deliver(&app.db, &mailer, &mail, move || back + chrono::Duration::hours(1))
-        .await
-        .unwrap();
+    let report = deliver_outbox(&app.db, &settings, &mailer, move || back).await;
+    let again = deliver_outbox(&app.db, &settings, &mailer, move || {
+        back + chrono::Duration::hours(1)
+    })
+    .await;
     let received = sink.messages().len();
     println!(
-        "mail server down for 10 rounds: 20 mails queued, {attempts_made} attempts while down (back-off), {} delivered when back, {} more afterwards",
+        "mail server down for 10 rounds: 20 reminders and 5 letters queued, {attempts_made} attempts while down (back-off), {} delivered when back, {} more afterwards",
         report.sent, again.sent
     );
-    assert_eq!((report.sent, received, again.sent), (20, 20, 0));
+    assert_eq!((report.sent, received, again.sent), (25, 25, 0));
+    assert_eq!(letters_sent(&app.db), (5, 5));
 
     // A server that stays away: past the attempt limit a mail is failed, and the
-    // privacy officer sees it on the dashboard.
+    // privacy officer sees it on the dashboard: the reminders among the failed mails,
+    // the letters among the letters.
     let t1 = t0 + chrono::Duration::days(1);
-    queue_outbox(&app, &recipient, 3, t1, "hopeless");
-    let away =
-        Mailer::from_url(&MailUrl::parse(&format!("smtp://127.0.0.1:{}?tls=none", free_port())).unwrap())
-            .unwrap();
+    queue_reminders(&app.db, &recipient, 3, t1, "hopeless");
+    queue_letters(&app.db, &requests[5..], &recipient, t1);
+    let away = with(free_port());
+    let away_mailer = Mailer::from_settings(&away).unwrap();
     for hour in 0..48 {
         let now = t1 + chrono::Duration::hours(hour);
-        deliver(&app.db, &away, &mail, move || now).await.unwrap();
+        deliver_outbox(&app.db, &away, &away_mailer, move || now).await;
     }
     let failed = app.get("/api/v1/notifications?status=failed").await;
     assert_eq!(failed.body["total"], 3, "{}", failed.text);
     let dashboard = app.get("/api/v1/dashboard").await;
     assert_eq!(dashboard.status, 200, "{}", dashboard.text);
     assert_eq!(dashboard.body["failed_mails"], 3, "{}", dashboard.text);
+    assert_eq!(dashboard.body["letters"]["failed"], 2, "{}", dashboard.text);
+    assert_eq!(letters_sent(&app.db), (5, 5));
 }
 
-/// `count` mails due at `now` in the outbox, as a sweep would write them.
-pub fn queue_outbox(
-    app: &crate::helpers::TestApp,
-    recipient: &str,
-    count: usize,
-    now: chrono::DateTime<chrono::Utc>,
-    key: &str,
-) {
-    use avg_loket::domain::reminders::{MailStage, OutboxStatus, Stage};
-    use avg_loket::storage::notifications::{insert_if_new, NotificationRow};
-    let mut conn = app.db.get().unwrap();
-    for i in 0..count {
-        let row = NotificationRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            key: format!("{key}|{i}"),
-            request_id: None,
-            recipient_id: recipient.to_string(),
-            recipient_email: "fg@zorg.example".into(),
-            stage: MailStage::Reminder(Stage::DueSoon),
-            deadline: None,
-            deadline_date: None,
-            subject: format!("{key} {i}"),
-            body_text: "x".into(),
-            body_html: "<p>x</p>".into(),
-            status: OutboxStatus::Queued,
-            attempts: 0,
-            next_attempt_at: now.naive_utc(),
-            claimed_until: None,
-            last_error: None,
-            message_id: None,
-            digest_id: None,
-            created_at: now.naive_utc(),
-            sent_at: None,
-        };
-        assert!(insert_if_new(&mut conn, &row).unwrap());
-    }
+/// The letters recorded as sent: (letters `sent`, `letter_sent` events).
+fn letters_sent(db: &avg_loket::storage::Db) -> (i64, i64) {
+    use avg_loket::storage::schema::{audit_events, letters};
+    use diesel::prelude::*;
+    let mut conn = db.get().unwrap();
+    let sent: i64 = letters::table
+        .filter(letters::status.eq("sent"))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    let events: i64 = audit_events::table
+        .filter(audit_events::action.eq("letter_sent"))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    (sent, events)
 }
 
 /// Stops or starts the local PostgreSQL server (as root, as `.ci/run` runs).

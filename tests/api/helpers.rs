@@ -462,3 +462,126 @@ pub fn repository_file(path: &str) -> String {
     std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
         .unwrap_or_else(|error| panic!("{path}: {error}"))
 }
+
+/// Delivers the outbox (reminders, digests and letters) with `now` as the clock, as
+/// one sender of the background loop does.
+pub async fn deliver_outbox(
+    db: &Db,
+    settings: &Settings,
+    mailer: &avg_loket::mail::Mailer,
+    now: impl Fn() -> chrono::DateTime<chrono::Utc>,
+) -> avg_loket::service::delivery::DeliveryReport {
+    use avg_loket::service::delivery::{deliver, MailSettings, Outbox};
+    let letters = avg_loket::service::letters::LetterSetup::load(settings).expect("the letter set-up");
+    let rules = avg_loket::service::Rules::from_settings(settings);
+    let mail = MailSettings::from_settings(settings);
+    let outbox = Outbox {
+        db,
+        rules: &rules,
+        letters: &letters,
+        mailer,
+        settings: &mail,
+    };
+    deliver(&outbox, now).await.expect("deliver")
+}
+
+/// Puts `count` reminders due at `now` for `recipient` straight into the outbox, as a
+/// sweep would: keys `{key}|0`, `{key}|1`, …, subjects `{key} 0`, `{key} 1`, ….
+pub fn queue_reminders(
+    db: &Db,
+    recipient: &str,
+    count: usize,
+    now: chrono::DateTime<chrono::Utc>,
+    key: &str,
+) {
+    use avg_loket::domain::reminders::{MailStage, OutboxStatus, Stage};
+    use avg_loket::storage::notifications::{insert_if_new, NotificationRow};
+    let mut conn = db.get().unwrap();
+    for i in 0..count {
+        let row = NotificationRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            key: format!("{key}|{i}"),
+            request_id: None,
+            recipient_id: Some(recipient.to_string()),
+            recipient_email: "staff@zorg.example".into(),
+            stage: MailStage::Reminder(Stage::DueSoon),
+            deadline: None,
+            deadline_date: None,
+            subject: format!("{key} {i}"),
+            body_text: "x".into(),
+            body_html: "<p>x</p>".into(),
+            status: OutboxStatus::Queued,
+            attempts: 0,
+            next_attempt_at: now.naive_utc(),
+            claimed_until: None,
+            last_error: None,
+            message_id: None,
+            digest_id: None,
+            created_at: now.naive_utc(),
+            sent_at: None,
+            letter_id: None,
+        };
+        assert!(insert_if_new(&mut conn, &row).unwrap());
+    }
+}
+
+/// Makes a final letter by e-mail (an acknowledgement; its PDF a stand-in) for each of
+/// `requests` and queues its mail, as sending a letter does; the requester of the
+/// `i`-th request gets the address `verzoeker{i}@example.nl`, and the requests send no
+/// reminders of their own (so that the outbox holds what the test put there). Returns
+/// the letters' ids.
+pub fn queue_letters(
+    db: &Db,
+    requests: &[String],
+    author: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<String> {
+    use avg_loket::domain::letters::{LetterChannel, LetterKind, LetterStatus};
+    use avg_loket::domain::vocabulary::Language;
+    use avg_loket::storage::letters::{insert, LetterRow};
+    use avg_loket::storage::schema::{request_details, requests as requests_table};
+    use diesel::prelude::*;
+    let mut conn = db.get().unwrap();
+    let mut ids = Vec::new();
+    for (i, request) in requests.iter().enumerate() {
+        let changed = diesel::update(request_details::table.find(request))
+            .set(request_details::requester_email.eq(Some(format!("verzoeker{i}@example.nl"))))
+            .execute(&mut *conn)
+            .unwrap();
+        assert_eq!(changed, 1, "the request {request} has its details");
+        diesel::update(requests_table::table.find(request))
+            .set(requests_table::next_reminder_at.eq(None::<chrono::NaiveDateTime>))
+            .execute(&mut *conn)
+            .unwrap();
+        let id = uuid::Uuid::now_v7().to_string();
+        let pdf = format!("%PDF-1.7 stand-in for letter {i}").into_bytes();
+        insert(
+            &mut conn,
+            &LetterRow {
+                id: id.clone(),
+                request_id: request.clone(),
+                kind: LetterKind::Acknowledgement,
+                status: LetterStatus::Queued,
+                channel: LetterChannel::Email,
+                language: Language::Dutch,
+                paragraphs: None,
+                body: Some("Ontvangstbevestiging".into()),
+                sha256: Some(avg_loket::service::letters::sha256_hex(&pdf)),
+                pdf: Some(pdf),
+                sent_on: None,
+                attempts: 0,
+                last_error: None,
+                message_id: None,
+                created_by: author.to_string(),
+                created_at: now.naive_utc(),
+                updated_at: now.naive_utc(),
+                purged_at: None,
+                dated_on: Some(now.date_naive()),
+            },
+        )
+        .unwrap();
+        avg_loket::storage::notifications::queue_letter(&mut conn, &id, request, now.naive_utc()).unwrap();
+        ids.push(id);
+    }
+    ids
+}

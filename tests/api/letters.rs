@@ -552,14 +552,8 @@ async fn a_refusal_by_email_reaches_an_smtp_server_over_tls_with_the_pdf_whose_h
     let mut with_organisation = mail_settings.to_vec();
     with_organisation.push(("AVG_LOKET_ORGANISATION_FILE", organisation.to_str().unwrap()));
     let settings = crate::helpers::test_settings(&app.database.url(), &with_organisation);
-    let setup = avg_loket::service::letters::LetterSetup::load(&settings).unwrap();
-    let rules = avg_loket::service::Rules::from_settings(&settings);
-    let mail = avg_loket::service::reminders::MailSettings::from_settings(&settings);
     let mailer = avg_loket::mail::Mailer::from_settings(&settings).unwrap();
-    let report =
-        avg_loket::service::letters::deliver(&app.db, &rules, &setup, &mailer, &mail, chrono::Utc::now)
-            .await
-            .unwrap();
+    let report = crate::helpers::deliver_outbox(&app.db, &settings, &mailer, chrono::Utc::now).await;
     assert_eq!(report.sent, 1);
     assert_eq!(app.get("/api/v1/dashboard").await.body["letters"]["queued"], 0);
 
@@ -1395,7 +1389,8 @@ async fn reminders_of(app: &TestApp, request: &str) -> Vec<(String, String, Stri
 /// takes over.
 #[actix_web::test]
 async fn a_decision_is_communicated_by_its_letter_and_the_response_reminders_run_until_then() {
-    use avg_loket::service::reminders::{sweep, MailSettings};
+    use avg_loket::service::delivery::MailSettings;
+    use avg_loket::service::reminders::sweep;
     use avg_loket::service::Rules;
 
     let outbox = tempfile::tempdir().unwrap();

@@ -7,7 +7,8 @@ use serde_json::{json, Value};
 use avg_loket::configuration::{MailUrl, Settings};
 use avg_loket::domain::calendar::Calendar;
 use avg_loket::mail::Mailer;
-use avg_loket::service::reminders::{deliver, sweep, DeliveryReport, MailSettings, SweepReport};
+use avg_loket::service::delivery::{DeliveryReport, MailSettings};
+use avg_loket::service::reminders::{sweep, SweepReport};
 use avg_loket::service::Rules;
 
 use crate::helpers::{registration, spawn_app, test_settings, TestApp};
@@ -33,10 +34,7 @@ async fn sweep_at(app: &TestApp, now: DateTime<Utc>) -> SweepReport {
 }
 
 async fn deliver_at(app: &TestApp, mailer: &Mailer, now: DateTime<Utc>) -> DeliveryReport {
-    let s = settings(app);
-    deliver(&app.db, mailer, &MailSettings::from_settings(&s), move || now)
-        .await
-        .expect("deliver")
+    crate::helpers::deliver_outbox(&app.db, &settings(app), mailer, move || now).await
 }
 
 /// (stage, recipient, status, deadline date) of every mail in the outbox, oldest first.
@@ -482,34 +480,7 @@ async fn a_mail_that_keeps_failing_is_marked_failed_and_stays_visible() {
 /// Puts `count` mails due at `now` for `recipient` straight into the outbox, as a
 /// sweep would ("mail 0", "mail 1", …).
 fn queue_mails(app: &TestApp, recipient: &str, count: usize, now: DateTime<Utc>) {
-    use avg_loket::domain::reminders::{MailStage, OutboxStatus, Stage};
-    use avg_loket::storage::notifications::{insert_if_new, NotificationRow};
-    let mut conn = app.db.get().unwrap();
-    for i in 0..count {
-        let row = NotificationRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            key: format!("bulk|{i}"),
-            request_id: None,
-            recipient_id: recipient.to_string(),
-            recipient_email: "worker@zorg.example".into(),
-            stage: MailStage::Reminder(Stage::DueSoon),
-            deadline: None,
-            deadline_date: None,
-            subject: format!("mail {i}"),
-            body_text: "x".into(),
-            body_html: "<p>x</p>".into(),
-            status: OutboxStatus::Queued,
-            attempts: 0,
-            next_attempt_at: now.naive_utc(),
-            claimed_until: None,
-            last_error: None,
-            message_id: None,
-            digest_id: None,
-            created_at: now.naive_utc(),
-            sent_at: None,
-        };
-        assert!(insert_if_new(&mut conn, &row).unwrap());
-    }
+    crate::helpers::queue_reminders(&app.db, recipient, count, now, "mail");
 }
 
 #[actix_web::test]
@@ -525,14 +496,17 @@ async fn a_dead_workers_mails_go_out_once_its_short_lease_ends_each_stamped_when
     // A worker claims all ten and dies before sending any.
     {
         let mut conn = app.db.get().unwrap();
-        let claimed = notifications::claim(&mut conn, t0.naive_utc(), lease_from(t0), 50).unwrap();
+        let claimed = notifications::claim(&mut conn, t0.naive_utc(), lease_from(t0), 50, true).unwrap();
         assert_eq!(claimed.len(), 10);
     }
     assert!(
         LEASE <= chrono::Duration::seconds(60),
         "free again within a minute"
     );
-    let due = avg_loket::service::reminders::next_due(&app.db).await.unwrap();
+    let letters = avg_loket::service::letters::LetterSetup::load(&settings(&app)).unwrap();
+    let due = avg_loket::service::delivery::next_due(&app.db, &letters)
+        .await
+        .unwrap();
     assert_eq!(due, Some(t0 + LEASE), "the loop looks again when the lease ends");
 
     let (mailer, sent) = Mailer::memory();
@@ -543,10 +517,7 @@ async fn a_dead_workers_mails_go_out_once_its_short_lease_ends_each_stamped_when
     let ticks = std::sync::atomic::AtomicI64::new(0);
     let start = t0 + LEASE + chrono::Duration::seconds(1);
     let clock = || start + chrono::Duration::seconds(ticks.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
-    let s = settings(&app);
-    let report = deliver(&app.db, &mailer, &MailSettings::from_settings(&s), clock)
-        .await
-        .unwrap();
+    let report = crate::helpers::deliver_outbox(&app.db, &settings(&app), &mailer, clock).await;
     assert_eq!(report.sent, 10);
     assert_eq!(sent.lock().unwrap().len(), 10, "each once");
     let stamps: Vec<chrono::NaiveDateTime> = {
@@ -579,14 +550,14 @@ async fn a_lease_is_renewed_only_by_the_worker_that_still_holds_it() {
     let t0 = avg_loket::clock::now();
     queue_mails(&app, &people.worker, 3, t0);
     let mut conn = app.db.get().unwrap();
-    let first = notifications::claim(&mut conn, t0.naive_utc(), lease_from(t0), 50).unwrap();
+    let first = notifications::claim(&mut conn, t0.naive_utc(), lease_from(t0), 50, true).unwrap();
     let ids: Vec<String> = first.iter().map(|r| r.id.clone()).collect();
     let t1 = t0 + chrono::Duration::seconds(30);
     let renewed = notifications::renew(&mut conn, &ids, lease_from(t0), lease_from(t1)).unwrap();
     assert_eq!(renewed.len(), 3, "the holder keeps its batch");
     // The holder goes quiet; its lease ends; a second worker takes the mails.
     let t2 = t1 + chrono::Duration::seconds(60);
-    let second = notifications::claim(&mut conn, t2.naive_utc(), lease_from(t2), 50).unwrap();
+    let second = notifications::claim(&mut conn, t2.naive_utc(), lease_from(t2), 50, true).unwrap();
     assert_eq!(second.len(), 3);
     let late = notifications::renew(&mut conn, &ids, lease_from(t1), lease_from(t2)).unwrap();
     assert!(
@@ -604,14 +575,12 @@ async fn two_delivery_workers_deliver_500_mails_without_duplicates() {
     // Two instances: each its own connection pool on the same database.
     let s = settings(&app);
     let second = avg_loket::storage::Db::connect(&s.database_url, 4).unwrap();
-    let mail = MailSettings::from_settings(&s);
     let (mailer, sent) = Mailer::memory();
     let (a, b) = futures_util::future::join(
-        deliver(&app.db, &mailer, &mail, move || now),
-        deliver(&second, &mailer, &mail, move || now),
+        crate::helpers::deliver_outbox(&app.db, &s, &mailer, move || now),
+        crate::helpers::deliver_outbox(&second, &s, &mailer, move || now),
     )
     .await;
-    let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.sent + b.sent, 500);
     let sent = sent.lock().unwrap();
     let mut subjects: Vec<&str> = sent.iter().map(|m| m.subject.as_str()).collect();

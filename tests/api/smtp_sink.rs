@@ -164,11 +164,36 @@ fn server_config() -> (String, Arc<rustls::ServerConfig>) {
     (ca_pem, Arc::new(config))
 }
 
+/// A test authority and a server certificate it signed: made before the sink starts
+/// when the client must trust it first (a mail server that is down at the start).
+pub struct Tls {
+    /// The authority's PEM, for `AVG_LOKET_MAIL_CA_FILE`.
+    pub ca_pem: String,
+    config: Arc<rustls::ServerConfig>,
+}
+
+impl Tls {
+    pub fn new() -> Tls {
+        let (ca_pem, config) = server_config();
+        Tls { ca_pem, config }
+    }
+}
+
 impl SmtpSink {
     /// A sink that speaks SMTP over implicit TLS (`smtps://`) only; returns it and the
     /// PEM of the authority its certificate is signed by.
     pub fn start_tls(port: u16) -> (SmtpSink, String) {
-        let (ca_pem, config) = server_config();
+        let tls = Tls::new();
+        (
+            Self::start_tls_with(port, &tls, std::time::Duration::ZERO),
+            tls.ca_pem,
+        )
+    }
+
+    /// A sink over implicit TLS with the certificate of `tls`, taking `pause` over each
+    /// message as a busy server does.
+    pub fn start_tls_with(port: u16, tls: &Tls, pause: std::time::Duration) -> SmtpSink {
+        let config = tls.config.clone();
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind SMTP sink");
         let received = Arc::new(Mutex::new(Vec::new()));
         let store = received.clone();
@@ -179,16 +204,11 @@ impl SmtpSink {
                     let Ok(connection) = rustls::ServerConnection::new(config) else {
                         return;
                     };
-                    let _ = session(
-                        rustls::StreamOwned::new(connection, stream),
-                        &store,
-                        std::time::Duration::ZERO,
-                        None,
-                    );
+                    let _ = session(rustls::StreamOwned::new(connection, stream), &store, pause, None);
                 });
             }
         });
-        (SmtpSink { received }, ca_pem)
+        SmtpSink { received }
     }
 }
 

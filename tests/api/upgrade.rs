@@ -95,15 +95,18 @@ async fn a_years_work(app: &TestApp) -> Vec<String> {
     }
     // The outbox: reminders sent (with their Message-ID and moment) and still queued.
     let now = avg_loket::clock::now();
-    crate::faults::queue_outbox(app, &app.admin.id, 12, now, "sent");
+    crate::helpers::queue_reminders(&app.db, &app.admin.id, 12, now, "sent");
     let settings = crate::helpers::test_settings(&app.database.url(), &[]);
-    let mail = avg_loket::service::reminders::MailSettings::from_settings(&settings);
     let (mailer, _) = avg_loket::mail::Mailer::memory();
-    let sent = avg_loket::service::reminders::deliver(&app.db, &mailer, &mail, move || now)
-        .await
-        .unwrap();
+    let sent = crate::helpers::deliver_outbox(&app.db, &settings, &mailer, move || now).await;
     assert_eq!(sent.sent, 12);
-    crate::faults::queue_outbox(app, &app.admin.id, 8, now + chrono::Duration::hours(20), "queued");
+    crate::helpers::queue_reminders(
+        &app.db,
+        &app.admin.id,
+        8,
+        now + chrono::Duration::hours(20),
+        "queued",
+    );
     ids
 }
 

@@ -426,8 +426,6 @@ pub async fn create(
                 sha256: None,
                 sent_on: None,
                 attempts: 0,
-                next_attempt_at: None,
-                claimed_until: None,
                 last_error: None,
                 message_id: None,
                 created_by: author,

@@ -18,7 +18,7 @@ mod drafts;
 mod sending;
 mod setup;
 
-pub use delivery::{deliver, next_due, LetterDelivery};
+pub(crate) use delivery::{cover_mail, delivered_in};
 pub use drafts::{
     create, discard, get, list, update, LetterChange, LetterView, MissingElement, NewLetterInput, SendInput,
 };

@@ -17,7 +17,7 @@ use crate::service::input::Issues;
 use crate::service::{Rules, ServiceError};
 use crate::storage::letters::{self as store, LetterInfo};
 use crate::storage::requests::{self as requests, StoredRequest};
-use crate::storage::{audit, Db, DbConnection};
+use crate::storage::{audit, notifications, Db, DbConnection};
 
 use super::access::{denied, may_write, not_found, parse_id};
 use super::drafts::{
@@ -223,9 +223,13 @@ pub(super) async fn make_final(
             sha256: &sha256,
             dated_on: date,
             sent_on: posted.then_some(date),
-            next_attempt_at: (info.channel == LetterChannel::Email).then(|| now.naive_utc()),
         };
         store::finalise(conn, &id, &letter, now.naive_utc())?;
+        if info.channel == LetterChannel::Email {
+            // Its e-mail joins the outbox in the same transaction: a letter made
+            // final is always on its way.
+            notifications::queue_letter(conn, &id, &info.request_id, now.naive_utc())?;
+        }
         also(conn, &current, &sha256)?;
         let info = store::find(conn, &id)?.ok_or_else(|| not_found(&id))?;
         Ok::<_, ServiceError>(LetterView::of(&info, None, BTreeMap::new()))
