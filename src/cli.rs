@@ -295,7 +295,7 @@ impl From<ServiceError> for CliError {
 /// Connects and brings the schema up to date, so that administration works on a
 /// fresh install before the first `serve`.
 fn admin_db(settings: &Settings) -> Result<Db, CliError> {
-    let db = Db::connect(&settings.database_url, 2)?;
+    let db = Db::connect(&settings.database.url, 2)?;
     db.migrate()?;
     Ok(db)
 }
@@ -513,14 +513,14 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
                 (None, Some(months)) => Period::Months(months),
                 (None, None) => unreachable!("clap requires --days or --months"),
             };
-            let calendar = args.calendar.unwrap_or(settings.calendar);
+            let calendar = args.calendar.unwrap_or(settings.rules.calendar);
             println!("{}", deadline(args.received, period, args.paused_days, calendar));
             Ok(())
         }
         Command::Organisation {
             command: OrganisationCommand::Check { file },
         } => {
-            let path = file.unwrap_or_else(|| settings.organisation_file.clone());
+            let path = file.unwrap_or_else(|| settings.organisation.file.clone());
             let organisation = crate::configuration::load_organisation(&path)?;
             // The overrides are tried on a sample of every letter in both languages.
             let templates = crate::service::letters::templates_of(&settings).map_err(CliError::Letters)?;
@@ -573,7 +573,7 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
             Ok(())
         }
         Command::Backup { to } => {
-            let db = Db::connect(&settings.database_url, 1)?;
+            let db = Db::connect(&settings.database.url, 1)?;
             let started = std::time::Instant::now();
             let copy = block_on(async move { Ok(crate::service::backup::copy_to(&db, &to).await?) })?;
             println!(
@@ -590,7 +590,7 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
             let rules = Rules::from_settings(&settings);
             let now = args.now.unwrap_or_else(clock::now);
             let count = actix_web::rt::System::new().block_on(async move {
-                purge(&db, &rules, settings.retention, admin::OPERATOR, now).await
+                purge(&db, &rules, settings.rules.retention, admin::OPERATOR, now).await
             })?;
             println!("{count} closed request(s) anonymised");
             Ok(())
@@ -598,7 +598,7 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
-            let db = Db::connect(&settings.database_url, 1)?;
+            let db = Db::connect(&settings.database.url, 1)?;
             match block_on(async move { Ok(crate::service::audit::verify(&db).await?) })? {
                 Verification::Intact { events } => {
                     println!("audit trail intact: {events} events verified");
@@ -614,14 +614,14 @@ pub fn run(cli: Cli, settings: Settings) -> Result<(), CliError> {
 /// outbox, which an earlier version created with the system's default mode.
 fn restrict_existing_files(settings: &Settings) {
     let mut paths = Vec::new();
-    if let crate::configuration::DatabaseUrl::Sqlite(path) = &settings.database_url {
+    if let crate::configuration::DatabaseUrl::Sqlite(path) = &settings.database.url {
         for suffix in ["", "-wal", "-shm", "-journal"] {
             let mut name = path.as_os_str().to_owned();
             name.push(suffix);
             paths.push(std::path::PathBuf::from(name));
         }
     }
-    if let crate::configuration::MailUrl::File(dir) = &settings.mail_url {
+    if let crate::configuration::MailUrl::File(dir) = &settings.mail.url {
         paths.push(dir.clone());
     }
     for path in paths {
@@ -640,7 +640,7 @@ fn restrict_existing_files(settings: &Settings) {
 fn serve(settings: Settings) -> Result<(), CliError> {
     restrict_existing_files(&settings);
     actix_web::rt::System::new().block_on(async move {
-        let backend = settings.database_url.backend_name();
+        let backend = settings.database.url.backend_name();
         let application = Application::build(settings.clone())?;
         let mailer = Mailer::from_settings(&settings).map_err(CliError::Mail)?;
         let background = Background::start(
@@ -648,12 +648,12 @@ fn serve(settings: Settings) -> Result<(), CliError> {
             Rules::from_settings(&settings),
             MailSettings::from_settings(&settings),
             mailer,
-            settings.sweep_interval,
-            settings.retention,
+            settings.rules.sweep_interval,
+            settings.rules.retention,
             application.letters(),
         );
         tracing::info!(
-            address = %format!("{}:{}", settings.listen.ip(), application.port()),
+            address = %format!("{}:{}", settings.server.listen.ip(), application.port()),
             database = backend,
             "listening"
         );
@@ -740,15 +740,15 @@ fn dry_run(settings: Settings, now: chrono::DateTime<chrono::Utc>) -> Result<(),
 }
 
 fn migrate(settings: Settings) -> Result<(), CliError> {
-    let db = Db::connect(&settings.database_url, 1)?;
+    let db = Db::connect(&settings.database.url, 1)?;
     let applied = db.migrate()?;
     if applied.is_empty() {
-        println!("database {} is up to date", settings.database_url);
+        println!("database {} is up to date", settings.database.url);
     } else {
         println!(
             "applied {} migration(s) to {}: {}",
             applied.len(),
-            settings.database_url,
+            settings.database.url,
             applied.join(", ")
         );
     }

@@ -42,38 +42,39 @@ impl Application {
     /// Connects to the database, runs pending migrations and binds the listener
     /// (port 0 picks a free port, as the tests do).
     pub fn build(settings: Settings) -> Result<Self, StartupError> {
-        let db = Db::connect(&settings.database_url, settings.database_pool_size)?;
+        let db = Db::connect(&settings.database.url, settings.database.pool_size)?;
         let applied = db.migrate()?;
         if !applied.is_empty() {
             tracing::info!(count = applied.len(), "database migrations applied");
         }
-        let listener = TcpListener::bind(settings.listen).map_err(|source| StartupError::Listen {
-            address: settings.listen.to_string(),
+        let listener = TcpListener::bind(settings.server.listen).map_err(|source| StartupError::Listen {
+            address: settings.server.listen.to_string(),
             source,
         })?;
         let port = listener
             .local_addr()
             .map_err(|source| StartupError::Listen {
-                address: settings.listen.to_string(),
+                address: settings.server.listen.to_string(),
                 source,
             })?
             .port();
-        if settings.base_url.starts_with("https://") && settings.trusted_proxy.is_none() {
+        if settings.server.base_url.starts_with("https://") && settings.server.trusted_proxy.is_none() {
             tracing::warn!(
-                base_url = %settings.base_url,
+                base_url = %settings.server.base_url,
                 "AVG_LOKET_BASE_URL is https but no AVG_LOKET_TRUSTED_PROXY is set: the limits and the log see the proxy's address, not the client's; name the proxy that terminates TLS"
             );
         }
         let rules = Rules::from_settings(&settings);
         let letters = LetterSetup::load(&settings).map_err(StartupError::Letters)?;
         let sign_in_limit = wiring::sign_in_limit::SignInLimit::new(
-            settings.signin_failures_per_minute,
-            settings.signin_starts_per_minute,
+            settings.sign_in.failures_per_minute,
+            settings.sign_in.starts_per_minute,
         );
         let oidc = settings
+            .sign_in
             .oidc
             .clone()
-            .map(|oidc| crate::oidc::Provider::new(oidc, &settings.base_url).map(Arc::new))
+            .map(|oidc| crate::oidc::Provider::new(oidc, &settings.server.base_url).map(Arc::new))
             .transpose()
             .map_err(StartupError::Oidc)?;
         let state = web::Data::new(AppState {

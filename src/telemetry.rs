@@ -12,12 +12,12 @@ use tracing_subscriber::EnvFilter;
 use crate::configuration::{LogFormat, Settings};
 
 pub fn init(settings: &Settings) {
-    let filter = EnvFilter::try_new(&settings.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_new(&settings.server.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(true);
-    let _ = match settings.log_format {
+    let _ = match settings.server.log_format {
         LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).try_init(),
         LogFormat::Json => builder
             .json()

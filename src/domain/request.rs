@@ -445,12 +445,13 @@ impl Request {
         self.deadline_to_meet(deadlines).map(|(_, date)| date)
     }
 
-    /// Overdue: a deadline it still has to meet has passed. While the clock stands
-    /// still the answer is frozen at the day the pause began.
+    /// Overdue: a deadline it still has to meet has passed ([`overdue`]).
     pub fn is_overdue(&self, deadlines: &Deadlines, today: NaiveDate) -> bool {
-        let reference_day = self.active_suspension().map(|s| s.asked_on).unwrap_or(today);
-        self.open_deadline(deadlines)
-            .is_some_and(|due| due < reference_day)
+        overdue(
+            self.open_deadline(deadlines),
+            self.active_suspension().map(|s| s.asked_on),
+            today,
+        )
     }
 
     /// Where the request stands against its deadlines on `today`; `soon_until` is the
@@ -1236,6 +1237,15 @@ fn check_receipt_correction(
             ));
         }
     }
+}
+
+/// The overdue rule: the deadline still to meet (`open_due`, none once nothing is left
+/// to meet) has passed — counted to the day a pause began while the request is paused,
+/// for the clock stands still then. Lists and the dashboard ask the database the same
+/// question in SQL (`storage::sql::OVERDUE`), since they filter millions of rows there.
+pub fn overdue(open_due: Option<NaiveDate>, paused_since: Option<NaiveDate>, today: NaiveDate) -> bool {
+    let reference_day = paused_since.unwrap_or(today);
+    open_due.is_some_and(|due| due < reference_day)
 }
 
 #[cfg(test)]

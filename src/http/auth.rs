@@ -80,7 +80,11 @@ async fn caller_of(req: &ServiceRequest) -> Result<Caller, ApiError> {
         .ok_or_else(|| {
             ApiError::Unauthorized("the Authorization header must be: Bearer <your token>".into())
         })?;
-    let client = client_address(req.peer_addr(), req.headers(), state.settings.trusted_proxy);
+    let client = client_address(
+        req.peer_addr(),
+        req.headers(),
+        state.settings.server.trusted_proxy,
+    );
     let limited = |retry_after: u64| ApiError::TooManyRequests {
         detail: format!("too many wrong tokens from this address; try again in {retry_after} seconds"),
         retry_after,

@@ -146,7 +146,7 @@ pub async fn deadline_calculator(
     let days = params.integer("days", 1, 3650);
     let months = params.integer("months", 1, 120);
     let paused_days = params.integer("paused_days", 0, 3650).unwrap_or(0);
-    let calendar = calendar_param(&mut params, state.settings.calendar);
+    let calendar = calendar_param(&mut params, state.settings.rules.calendar);
     let has = |name: &str| {
         req.query_string()
             .split('&')
@@ -208,7 +208,7 @@ pub async fn holidays(
 ) -> Result<HttpResponse, ApiError> {
     let mut params = Params::of(&req)?;
     let year = params.integer("year", i64::from(FIRST_YEAR), i64::from(LAST_YEAR) - 1);
-    let calendar = calendar_param(&mut params, state.settings.calendar);
+    let calendar = calendar_param(&mut params, state.settings.rules.calendar);
     if year.is_none() && !params.errors.iter().any(|e| e.field == "year") {
         params
             .errors

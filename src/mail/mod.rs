@@ -63,14 +63,14 @@ impl Mailer {
     /// The transport of the settings: `AVG_LOKET_MAIL_URL`, trusting the certificate
     /// authority of `AVG_LOKET_MAIL_CA_FILE` besides the usual ones when it is set.
     pub fn from_settings(settings: &crate::configuration::Settings) -> Result<Mailer, String> {
-        let root = match &settings.mail_ca_file {
+        let root = match &settings.mail.ca_file {
             Some(path) => Some(
                 std::fs::read(path)
                     .map_err(|e| format!("AVG_LOKET_MAIL_CA_FILE: {}: {e}", path.display()))?,
             ),
             None => None,
         };
-        Mailer::with_root(&settings.mail_url, root.as_deref())
+        Mailer::with_root(&settings.mail.url, root.as_deref())
     }
 
     /// As [`Mailer::from_url`], trusting also the certificate authority `root` (PEM)

@@ -41,7 +41,7 @@ type Pending<T> = Pin<Box<dyn Future<Output = Result<T, PageError>>>>;
 fn over_tls(req: &HttpRequest) -> bool {
     let trusted = req
         .app_data::<web::Data<AppState>>()
-        .and_then(|state| state.settings.trusted_proxy)
+        .and_then(|state| state.settings.server.trusted_proxy)
         .is_some_and(|proxy| req.peer_addr().is_some_and(|peer| peer.ip() == proxy.address));
     if trusted {
         req.connection_info().scheme() == "https"
@@ -62,7 +62,7 @@ fn policy(req: &HttpRequest) -> SessionPolicy {
 /// The service is reached over https (`AVG_LOKET_BASE_URL`).
 fn https_base(req: &HttpRequest) -> bool {
     req.app_data::<web::Data<AppState>>()
-        .is_some_and(|state| state.settings.base_url.starts_with("https://"))
+        .is_some_and(|state| state.settings.server.base_url.starts_with("https://"))
 }
 
 /// Cookies are `Secure` whenever the service is reached over https, and when a page
@@ -424,7 +424,7 @@ fn login_page(
         status,
         &Login {
             csrf: &csrf,
-            token_form: state.is_none_or(|state| state.settings.page_token_signin),
+            token_form: state.is_none_or(|state| state.settings.sign_in.page_token),
             oidc: provider.is_some(),
             oidc_problem: provider.and_then(|provider| provider.status()),
             idle: in_words(policy(req).idle),
@@ -473,7 +473,7 @@ fn token_signin_off(status: StatusCode) -> HttpResponse {
 }
 
 pub async fn login_form(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
-    if !state.settings.page_token_signin && state.oidc.is_none() {
+    if !state.settings.sign_in.page_token && state.oidc.is_none() {
         return Ok(token_signin_off(StatusCode::OK));
     }
     let secret = cookie_value(&req, SESSION_COOKIE);
@@ -511,7 +511,7 @@ pub async fn login(
     req: HttpRequest,
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, PageError> {
-    if !state.settings.page_token_signin {
+    if !state.settings.sign_in.page_token {
         return Ok(token_signin_off(StatusCode::FORBIDDEN));
     }
     let expected = cookie_value(&req, LOGIN_COOKIE);
@@ -529,7 +529,11 @@ pub async fn login(
             kept,
         ));
     }
-    let client = client_address(req.peer_addr(), req.headers(), state.settings.trusted_proxy);
+    let client = client_address(
+        req.peer_addr(),
+        req.headers(),
+        state.settings.server.trusted_proxy,
+    );
     if let Some(wait) = client.and_then(|address| state.sign_in_limit.refused(address)) {
         return Ok(too_many(wait));
     }
@@ -686,7 +690,11 @@ fn provider_of(state: &AppState) -> Result<std::sync::Arc<crate::oidc::Provider>
 /// `GET /login/oidc`: to the organisation's sign-in page, with a fresh attempt.
 pub async fn oidc_begin(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
     let provider = provider_of(&state)?;
-    let client = client_address(req.peer_addr(), req.headers(), state.settings.trusted_proxy);
+    let client = client_address(
+        req.peer_addr(),
+        req.headers(),
+        state.settings.server.trusted_proxy,
+    );
     if let Some(wait) = client.and_then(|address| state.sign_in_limit.started(address)) {
         return Ok(too_many(wait));
     }
@@ -720,7 +728,11 @@ pub async fn oidc_callback(
     query: web::Query<Callback>,
 ) -> Result<HttpResponse, PageError> {
     let provider = provider_of(&state)?;
-    let client = client_address(req.peer_addr(), req.headers(), state.settings.trusted_proxy);
+    let client = client_address(
+        req.peer_addr(),
+        req.headers(),
+        state.settings.server.trusted_proxy,
+    );
     if let Some(wait) = client.and_then(|address| state.sign_in_limit.started(address)) {
         return Ok(too_many(wait));
     }

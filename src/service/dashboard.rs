@@ -375,6 +375,6 @@ fn gauges_in(
         overdue_response: figures.overdue_response,
         overdue_execution: figures.overdue_execution,
         past_legal_limit: figures.past_legal_limit,
-        outbox: notifications::counts(conn)?.into_iter().collect(),
+        outbox: notifications::counts(conn, true)?.into_iter().collect(),
     })
 }

@@ -34,13 +34,14 @@ pub struct MailSettings {
 impl MailSettings {
     pub fn from_settings(settings: &crate::configuration::Settings) -> Self {
         MailSettings {
-            language: settings.language,
-            base_url: settings.base_url.clone(),
+            language: settings.organisation.language,
+            base_url: settings.server.base_url.clone(),
             from: settings
-                .mail_from
+                .mail
+                .from
                 .parse()
                 .expect("AVG_LOKET_MAIL_FROM was checked at start-up"),
-            max_attempts: settings.mail_max_attempts,
+            max_attempts: settings.mail.max_attempts,
         }
     }
 }
@@ -183,11 +184,14 @@ pub async fn deliver(
                 continue; // its lease ran out and another worker has it
             }
             rest.retain(|id| id != &row.id);
-            let result = match compose(outbox, &row).await? {
-                Ok((from, mail)) => within_limit(outbox.mailer.send(&from, &mail))
+            // A mail that cannot be composed (its letter unreadable for now) counts as a
+            // failed attempt of its own, not as the end of the round for the others.
+            let result = match compose(outbox, &row).await {
+                Ok(Ok((from, mail))) => within_limit(outbox.mailer.send(&from, &mail))
                     .await
                     .map_err(|e| redact_addresses(&e)),
-                Err(reason) => Err(reason),
+                Ok(Err(reason)) => Err(reason),
+                Err(error) => Err(format!("the mail could not be composed: {error}")),
             };
             let done_at = now();
             let attempts = row.attempts as u32 + 1;
@@ -205,8 +209,9 @@ pub async fn deliver(
             }
             let renewed_until = lease_from(done_at);
             let waiting = std::mem::take(&mut rest);
+            let id = row.id.clone();
             let rules = rules.clone();
-            rest = db
+            let recorded = db
                 .write(move |conn| {
                     match &outcome {
                         Ok(message_id) => {
@@ -225,7 +230,16 @@ pub async fn deliver(
                     }
                     Ok::<_, ServiceError>(notifications::renew(conn, &waiting, held, renewed_until)?)
                 })
-                .await?;
+                .await;
+            match recorded {
+                Ok(still_held) => rest = still_held,
+                Err(error) => {
+                    // Nothing of this mail's outcome is stored: it and the rest of the
+                    // batch are taken again when their leases end. The next claim goes on.
+                    tracing::error!(notification = %id, %error, "recording a delivery failed");
+                    break;
+                }
+            }
             held = renewed_until;
         }
     }

@@ -52,10 +52,10 @@ pub struct Rules {
 impl Rules {
     pub fn from_settings(settings: &Settings) -> Self {
         Rules {
-            calendar: settings.calendar,
-            periods: settings.periods.clone(),
-            timezone: settings.timezone,
-            reminders: settings.reminders,
+            calendar: settings.rules.calendar,
+            periods: settings.rules.periods.clone(),
+            timezone: settings.rules.timezone,
+            reminders: settings.rules.reminders,
         }
     }
 

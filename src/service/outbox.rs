@@ -95,7 +95,7 @@ fn outbox_in(
 ) -> Result<Outbox, ServiceError> {
     let (rows, total) = store::list(conn, statuses, page, per_page)?;
     let mut counts: BTreeMap<OutboxStatus, i64> = OutboxStatus::ALL.iter().map(|&s| (s, 0)).collect();
-    counts.extend(store::counts(conn)?);
+    counts.extend(store::counts(conn, false)?);
     Ok(Outbox {
         items: rows.into_iter().map(OutboxMail::from).collect(),
         page,

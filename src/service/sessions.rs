@@ -28,8 +28,8 @@ pub struct SessionPolicy {
 impl SessionPolicy {
     pub fn from_settings(settings: &crate::configuration::Settings) -> SessionPolicy {
         SessionPolicy {
-            idle: settings.session_idle,
-            max: settings.session_max,
+            idle: settings.sessions.idle,
+            max: settings.sessions.max,
         }
     }
 }

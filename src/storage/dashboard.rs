@@ -8,7 +8,7 @@ use diesel::sqlite::Sqlite;
 
 use super::requests::RequestRecord;
 use super::schema::{notifications, requests};
-use super::sql::RawSql;
+use super::sql::{RawSql, OVERDUE};
 use super::{DbConnection, StorageError};
 use crate::domain::kind::KindCode;
 use crate::domain::reminders::OutboxStatus;
@@ -88,12 +88,6 @@ pub struct WindowFigures {
     /// Extensions announced since the start of the window, per kind.
     pub extensions: Vec<(KindCode, i64)>,
 }
-
-/// Open requests whose deadline still to meet has passed (frozen while paused). The
-/// `?` is today. A pause begins on a day that is not in the future, so an overdue
-/// request's deadline always lies before today: the leading range lets the index skip
-/// every request that is not due yet.
-const OVERDUE: &str = "open_due < ? AND (suspended_since IS NULL OR open_due < suspended_since)";
 
 /// One dashboard query, written once: `{index}` names the index SQLite must use
 /// (`INDEXED BY`; PostgreSQL's planner, with its statistics, needs no hint), `{teams}`

@@ -261,6 +261,15 @@ pub fn purge_request(
             .filter(letters::status.eq(LetterStatus::Draft)),
     )
     .execute(conn)?;
+    // A letter by e-mail still waiting will not go: its content is gone.
+    diesel::update(
+        letters::table
+            .filter(letters::request_id.eq(request_id))
+            .filter(letters::status.eq(LetterStatus::Queued))
+            .filter(letters::channel.eq(LetterChannel::Email)),
+    )
+    .set(letters::status.eq(LetterStatus::Failed))
+    .execute(conn)?;
     diesel::update(letters::table.filter(letters::request_id.eq(request_id)))
         .set((
             letters::paragraphs.eq(None::<String>),

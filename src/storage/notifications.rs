@@ -431,12 +431,30 @@ pub fn list(
     Ok((rows, total))
 }
 
-/// How many reminders and digests are in each state (the letters are counted with
-/// the letters).
-pub fn counts(conn: &mut DbConnection) -> Result<Vec<(OutboxStatus, i64)>, StorageError> {
+/// How many mails are in each state: the reminders and digests, and `with_letters`
+/// the letters' mails too (the metrics count every mail; the privacy officer's outbox
+/// shows staff mails, the letters being shown with their requests).
+pub fn counts(conn: &mut DbConnection, with_letters: bool) -> Result<Vec<(OutboxStatus, i64)>, StorageError> {
     Ok(notifications::table
-        .filter(notifications::letter_id.is_null())
+        .filter(letters_if(with_letters))
         .group_by(notifications::status)
         .select((notifications::status, diesel::dsl::count_star()))
         .load(conn)?)
+}
+
+/// Retention removed a request's personal data: a letter's mail still waiting will not
+/// go (its content is gone), and no error text of its mails outlives it.
+pub fn forget_request(conn: &mut DbConnection, request_id: &str) -> Result<(), StorageError> {
+    diesel::update(
+        notifications::table
+            .filter(notifications::request_id.eq(request_id))
+            .filter(notifications::letter_id.is_not_null())
+            .filter(notifications::status.eq(OutboxStatus::Queued)),
+    )
+    .set(notifications::status.eq(OutboxStatus::Cancelled))
+    .execute(conn)?;
+    diesel::update(notifications::table.filter(notifications::request_id.eq(request_id)))
+        .set(notifications::last_error.eq(None::<String>))
+        .execute(conn)?;
+    Ok(())
 }

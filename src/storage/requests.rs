@@ -275,10 +275,9 @@ impl RequestRecord {
         }
     }
 
-    /// As [`Request::is_overdue`], from the stored columns.
+    /// The overdue rule ([`crate::domain::request::overdue`]), from the stored columns.
     pub fn is_overdue(&self, today: NaiveDate) -> bool {
-        let reference_day = self.suspended_since.unwrap_or(today);
-        self.open_due.is_some_and(|due| due < reference_day)
+        crate::domain::request::overdue(self.open_due, self.suspended_since, today)
     }
 
     pub fn created(&self) -> DateTime<Utc> {

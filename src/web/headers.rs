@@ -21,7 +21,7 @@ pub async fn security_headers(
     let api = req.path().starts_with("/api/v1");
     let https = req
         .app_data::<actix_web::web::Data<super::state::AppState>>()
-        .is_some_and(|state| state.settings.base_url.starts_with("https://"));
+        .is_some_and(|state| state.settings.server.base_url.starts_with("https://"));
     let mut response = next.call(req).await?;
     let headers = response.headers_mut();
     if api {

@@ -614,7 +614,7 @@ fn keycloak_group_mappings_name_full_paths() {
     assert!(error.contains("AVG_LOKET_OIDC_ROLE_GROUPS"), "{error}");
     assert!(error.contains("Full group path"), "{error}");
     let fine = settings("privacy_officer=/zorg/fg").unwrap();
-    assert!(!fine.page_token_signin, "off by default with a provider");
+    assert!(!fine.sign_in.page_token, "off by default with a provider");
     let domains = Settings::from_lookup(|name| match name {
         "AVG_LOKET_OIDC_ISSUER" => Some("https://accounts.google.com".into()),
         "AVG_LOKET_OIDC_CLIENT_ID" => Some("avg-loket".into()),

@@ -790,6 +790,29 @@ async fn retention_removes_the_letters_and_keeps_their_hash() {
         &json!({"kind": "withdrawal_confirmation", "channel": "post"}),
     )
     .await;
+    // A letter by e-mail still waiting in the outbox, its last attempt refused with
+    // the server's words.
+    let waiting =
+        crate::helpers::queue_letters(&app.db, &[request.to_string()], &app.admin.id, chrono::Utc::now())
+            .remove(0);
+    let outbox_row = || {
+        use avg_loket::storage::schema::notifications as n;
+        use diesel::prelude::*;
+        n::table
+            .find(&waiting)
+            .select((n::status, n::last_error))
+            .first::<(String, Option<String>)>(&mut *app.db.get().unwrap())
+            .unwrap()
+    };
+    {
+        use avg_loket::storage::schema::notifications as n;
+        use diesel::prelude::*;
+        diesel::update(n::table.find(&waiting))
+            .set(n::last_error.eq(Some("550 mailbox of jan.jansen unknown")))
+            .execute(&mut *app.db.get().unwrap())
+            .unwrap();
+    }
+    assert_eq!(outbox_row().0, "queued");
 
     let out = Command::new(crate::cli::BIN)
         .args(["purge"])
@@ -808,6 +831,11 @@ async fn retention_removes_the_letters_and_keeps_their_hash() {
     app.get(&format!("/api/v1/letters/{}", id(&spare)))
         .await
         .assert_problem(404);
+    // The waiting letter will not go (its content is gone), and the server's words
+    // are gone with the rest.
+    let r = app.get(&format!("/api/v1/letters/{waiting}")).await;
+    assert_eq!(r.body["status"], "failed", "{}", r.text);
+    assert_eq!(outbox_row(), ("cancelled".to_string(), None));
     let r = app
         .act(&request, "correct", &json!({"reason": "adres", "requester": {"address": {"line": "Kerkstraat 7", "postcode": "5678 CD", "city": "Andersdorp"}}}))
         .await;

@@ -574,7 +574,7 @@ async fn two_delivery_workers_deliver_500_mails_without_duplicates() {
     queue_mails(&app, &people.worker, 500, now);
     // Two instances: each its own connection pool on the same database.
     let s = settings(&app);
-    let second = avg_loket::storage::Db::connect(&s.database_url, 4).unwrap();
+    let second = avg_loket::storage::Db::connect(&s.database.url, 4).unwrap();
     let (mailer, sent) = Mailer::memory();
     let (a, b) = futures_util::future::join(
         crate::helpers::deliver_outbox(&app.db, &s, &mailer, move || now),

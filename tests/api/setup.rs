@@ -4,8 +4,6 @@
 //! dependencies in a layer of their own, restarts on failure, and the README says how
 //! to create the first team and users inside it.
 
-use std::path::PathBuf;
-
 use crate::helpers::repository_file;
 
 /// `1.95` or `1.95.0` as (1, 95, 0).
@@ -27,14 +25,49 @@ fn declared_rust_version() -> (u32, u32, u32) {
     version(toml_value(&repository_file("Cargo.toml"), "rust-version").expect("rust-version in Cargo.toml"))
 }
 
-/// Where cargo unpacked the registry's crates.
-fn registry_sources() -> Vec<PathBuf> {
-    let home = std::env::var("CARGO_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap()).join(".cargo"));
-    std::fs::read_dir(home.join("registry").join("src"))
-        .map(|dirs| dirs.filter_map(|d| d.ok()).map(|d| d.path()).collect())
-        .unwrap_or_default()
+/// The platform this machine builds for, as `rustc` names it.
+fn host_triple() -> String {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let out = std::process::Command::new(rustc)
+        .arg("-vV")
+        .output()
+        .expect("rustc -vV runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.lines()
+        .find_map(|line| line.strip_prefix("host: "))
+        .expect("rustc -vV names the host")
+        .trim()
+        .to_string()
+}
+
+/// The Rust version each locked registry crate built on this platform declares, as
+/// `cargo metadata` reads it (offline, from the lock file and the crates this build
+/// fetched; crates only another platform needs are never fetched here): (name, version,
+/// rust-version if declared).
+fn locked_rust_versions() -> Vec<(String, String, Option<String>)> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let host = host_triple();
+    let out = std::process::Command::new(cargo)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .args(["--filter-platform", &host])
+        .output()
+        .expect("cargo metadata runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["source"].as_str().is_some_and(|s| s.starts_with("registry+")))
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["version"].as_str().unwrap().to_string(),
+                p["rust_version"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -47,32 +80,17 @@ fn the_readme_asks_for_the_rust_version_that_cargo_toml_declares_and_the_lock_ne
         "the README's prerequisites name Rust {major}.{minor}"
     );
 
-    // Every crate in Cargo.lock from the registry, as cargo unpacked it for this build.
-    let sources = registry_sources();
-    let lock = repository_file("Cargo.lock");
-    let (mut checked, mut too_new) = (0, Vec::new());
-    for package in lock.split("[[package]]").skip(1) {
-        if !package.contains("source = \"registry+") {
-            continue;
-        }
-        let name = toml_value(package, "name").unwrap();
-        let locked = toml_value(package, "version").unwrap();
-        let Some(manifest) = sources
-            .iter()
-            .map(|s| s.join(format!("{name}-{locked}")).join("Cargo.toml"))
-            .find(|m| m.exists())
-        else {
-            continue; // not needed on this platform, so never unpacked
-        };
-        checked += 1;
-        let text = std::fs::read_to_string(manifest).unwrap();
-        if let Some(needs) = toml_value(&text, "rust-version") {
-            if version(needs) > declared {
-                too_new.push(format!("{name} {locked} needs Rust {needs}"));
-            }
-        }
-    }
-    assert!(checked > 100, "only {checked} locked crates found unpacked");
+    // Every crate from the registry that the lock file holds.
+    let locked = locked_rust_versions();
+    let checked = locked.len();
+    let too_new: Vec<String> = locked
+        .iter()
+        .filter_map(|(name, locked, needs)| {
+            let needs = needs.as_deref()?;
+            (version(needs) > declared).then(|| format!("{name} {locked} needs Rust {needs}"))
+        })
+        .collect();
+    assert!(checked > 100, "only {checked} locked crates from the registry");
     assert!(too_new.is_empty(), "rust-version is too old: {too_new:?}");
 
     let dockerfile = repository_file("Dockerfile");

@@ -125,7 +125,7 @@ impl LetterSetup {
     /// right, which is noticed without a restart; a broken override is an error: the
     /// service should not start with it.
     pub fn load(settings: &Settings) -> Result<LetterSetup, String> {
-        let path = settings.organisation_file.clone();
+        let path = settings.organisation.file.clone();
         let read = OrganisationSource::read_now(&path);
         if let Err(why) = &read.organisation {
             tracing::warn!(reason = %why.en, "letters are off until the organisation file is in place");
@@ -137,7 +137,7 @@ impl LetterSetup {
                 read: std::sync::RwLock::new(read),
             }),
             templates,
-            email: email_allowed(&settings.mail_url),
+            email: email_allowed(&settings.mail.url),
         })
     }
 
@@ -155,7 +155,7 @@ impl LetterSetup {
 /// The letter templates: the built-in ones with the overrides of
 /// `AVG_LOKET_LETTER_TEMPLATES` in their place.
 pub fn templates_of(settings: &Settings) -> Result<Templates, String> {
-    let overrides = match &settings.letter_templates {
+    let overrides = match &settings.organisation.letter_templates {
         Some(folder) => read_overrides(folder)?,
         None => Vec::new(),
     };

@@ -217,12 +217,7 @@ fn clauses(filter: &ListFilter, reach: Reach, mode: Mode, sqlite: bool, sort: So
         w.push("open_due IS NOT NULL", []);
     }
     if let Some(today) = filter.overdue_on {
-        // Overdue: the deadline still to meet passed, counted to the start of a pause
-        // while paused; either way it lies before today (the range the index reads).
-        w.push(
-            "open_due < ? AND ((suspended_since IS NULL AND open_due < ?) OR open_due < suspended_since)",
-            [Value::Date(today), Value::Date(today)],
-        );
+        w.push(crate::storage::sql::OVERDUE, [Value::Date(today)]);
     }
     if let Some(date) = filter.due_before {
         w.push("open_due < ?", [Value::Date(date)]);
