@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod deadlines;
 pub mod glossary;
 pub mod grounds;
+pub mod ids;
 pub mod intake;
 pub mod kind;
 pub mod letters;

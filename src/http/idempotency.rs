@@ -46,8 +46,8 @@ pub async fn once(
     let body = req.extract::<web::Bytes>().await?;
     let fingerprint = written_once::fingerprint(req.method().as_str(), req.path(), &body);
     req.set_payload(actix_web::dev::Payload::from(body));
-    let user = caller.user_id.to_string();
-    let begun = written_once::begin_call(&state.db, &user, &key, fingerprint, clock::now()).await;
+    let user = crate::domain::ids::UserId::from(caller.user_id);
+    let begun = written_once::begin_call(&state.db, user, &key, fingerprint, clock::now()).await;
     match begun {
         Ok(Call::First) => {}
         Ok(Call::Answered(answer)) => {
@@ -97,7 +97,7 @@ pub async fn once(
         content_type,
         body: bytes.to_vec(),
     };
-    if let Err(error) = written_once::answered(&state.db, &user, &key, answer).await {
+    if let Err(error) = written_once::answered(&state.db, user, &key, answer).await {
         tracing::error!(%error, "the answer to a call with an idempotency key was not kept");
     }
     Ok(ServiceResponse::new(req, head.set_body(BoxBody::new(bytes))))

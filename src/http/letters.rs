@@ -33,7 +33,7 @@ pub async fn list(
         &state.rules,
         &state.letters,
         &auth.0,
-        &id,
+        crate::service::requests::request_id(&id)?,
         clock::now(),
     )
     .await?;
@@ -61,7 +61,7 @@ pub async fn create(
         &state.rules,
         &state.letters,
         &auth.0,
-        &id,
+        crate::service::requests::request_id(&id)?,
         body.0,
         clock::now(),
     )
@@ -87,7 +87,7 @@ pub async fn get(
         &state.rules,
         &state.letters,
         &auth.0,
-        &id,
+        crate::service::letters::letter_id(&id)?,
         clock::now(),
     )
     .await?;
@@ -114,7 +114,7 @@ pub async fn update(
         &state.rules,
         &state.letters,
         &auth.0,
-        &id,
+        crate::service::letters::letter_id(&id)?,
         body.0,
         clock::now(),
     )
@@ -134,7 +134,7 @@ pub async fn discard(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    letters::discard(&state.db, &auth.0, &id).await?;
+    letters::discard(&state.db, &auth.0, crate::service::letters::letter_id(&id)?).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -154,7 +154,7 @@ pub async fn pdf(
         &state.rules,
         &state.letters,
         &auth.0,
-        &id,
+        crate::service::letters::letter_id(&id)?,
         clock::now(),
     )
     .await?;
@@ -179,7 +179,7 @@ pub async fn finalise(
         &state.rules,
         &state.letters,
         &auth.0,
-        &id,
+        crate::service::letters::letter_id(&id)?,
         clock::now(),
     )
     .await?;
@@ -206,7 +206,7 @@ pub async fn send(
         &state.rules,
         &state.letters,
         &auth.0,
-        &id,
+        crate::service::letters::letter_id(&id)?,
         body.0,
         clock::now(),
     )

@@ -343,7 +343,8 @@ pub async fn register(
 ) -> Result<HttpResponse, ApiError> {
     let view = service::register(&state.db, &state.rules, &auth.0, body.0, clock::now()).await?;
     let id = view.stored.request.id.to_string();
-    let duplicates = service::possible_duplicates(&state.db, &auth.0, &id).await?;
+    let duplicates =
+        service::possible_duplicates(&state.db, &auth.0, crate::service::requests::request_id(&id)?).await?;
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, format!("/api/v1/requests/{id}")));
     Ok(respond_with(response, &view, Some(duplicates)))
@@ -360,7 +361,14 @@ pub async fn get(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = service::get(&state.db, &state.rules, &auth.0, &id, clock::now()).await?;
+    let view = service::get(
+        &state.db,
+        &state.rules,
+        &auth.0,
+        crate::service::requests::request_id(&id)?,
+        clock::now(),
+    )
+    .await?;
     Ok(respond(HttpResponse::Ok(), &view))
 }
 
@@ -575,7 +583,7 @@ pub async fn act(
         &state.db,
         &state.rules,
         &auth.0,
-        &id,
+        crate::service::requests::request_id(&id)?,
         input,
         expected,
         clock::now(),
@@ -595,7 +603,7 @@ pub async fn events(
     auth: Auth,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let items = service::events(&state.db, &auth.0, &id).await?;
+    let items = service::events(&state.db, &auth.0, crate::service::requests::request_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(EventList { items }))
 }
 

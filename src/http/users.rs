@@ -38,7 +38,7 @@ pub struct TokenAnswer {
 impl From<&TokenRow> for TokenAnswer {
     fn from(token: &TokenRow) -> Self {
         TokenAnswer {
-            id: token.id.clone(),
+            id: token.id.to_string(),
             created_at: utc(token.created_at),
             last_used_at: token.last_used_at.map(utc),
             revoked_at: token.revoked_at.map(utc),
@@ -72,7 +72,7 @@ pub struct UserAnswer {
 impl From<&UserView> for UserAnswer {
     fn from(view: &UserView) -> Self {
         UserAnswer {
-            id: view.user.id.clone(),
+            id: view.user.id.to_string(),
             name: view.user.name.clone(),
             email: view.user.email.clone(),
             role: view.user.role,
@@ -109,8 +109,8 @@ pub struct IssuedTokenAnswer {
 impl From<&IssuedToken> for IssuedTokenAnswer {
     fn from(token: &IssuedToken) -> Self {
         IssuedTokenAnswer {
-            id: token.id.clone(),
-            user_id: token.user_id.clone(),
+            id: token.id.to_string(),
+            user_id: token.user_id.to_string(),
             token: token.token.clone(),
             created_at: token.created_at,
             expires_at: token.expires_at,
@@ -173,10 +173,12 @@ pub async fn get(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let admin = Admin::of(&auth.0)?;
-    let (view, tokens) = admin.user(&state.db, UserRef::Id(id.into_inner())).await?;
+    let (view, tokens) = admin
+        .user(&state.db, UserRef::Id(crate::service::admin::user_id(&id)?))
+        .await?;
     let mut answer = UserAnswer::from(&view);
     answer.tokens = Some(tokens.iter().map(TokenAnswer::from).collect());
-    answer.open_requests_held = Some(admin.requests_held(&state.db, view.user.id.clone()).await?);
+    answer.open_requests_held = Some(admin.requests_held(&state.db, view.user.id).await?);
     Ok(HttpResponse::Ok().json(answer))
 }
 
@@ -196,7 +198,7 @@ pub async fn deactivate(
         .deactivate_user(
             &state.db,
             &state.rules,
-            UserRef::Id(id.into_inner()),
+            UserRef::Id(crate::service::admin::user_id(&id)?),
             clock::now(),
         )
         .await?;
@@ -223,7 +225,7 @@ pub async fn issue_token(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     // Refused before the body is read: the answer is the same whatever it holds.
-    admin::is_own(&auth.0, &id)?;
+    admin::is_own(&auth.0, crate::service::admin::user_id(&id)?)?;
     let input: NewTokenInput = if body.iter().all(u8::is_ascii_whitespace) {
         NewTokenInput::default()
     } else if !super::json::is_json(req.content_type()) {
@@ -232,7 +234,14 @@ pub async fn issue_token(
         super::json::parse(&body)?
     };
     let term = input.parse()?;
-    let token = admin::issue_own_token(&state.db, &auth.0, &id, term, clock::now()).await?;
+    let token = admin::issue_own_token(
+        &state.db,
+        &auth.0,
+        crate::service::admin::user_id(&id)?,
+        term,
+        clock::now(),
+    )
+    .await?;
     Ok(HttpResponse::Created().json(IssuedTokenAnswer::from(&token)))
 }
 
@@ -248,7 +257,7 @@ pub async fn revoke_token(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     Admin::of(&auth.0)?
-        .revoke_token(&state.db, id.into_inner(), clock::now())
+        .revoke_token(&state.db, crate::service::admin::token_id(&id)?, clock::now())
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -268,7 +277,14 @@ pub async fn set_reminders(
     id: web::Path<String>,
     body: Json<RemindersInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let view = admin::set_reminders(&state.db, &auth.0, id.into_inner(), body.0, clock::now()).await?;
+    let view = admin::set_reminders(
+        &state.db,
+        &auth.0,
+        crate::service::admin::user_id(&id)?,
+        body.0,
+        clock::now(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(UserAnswer::from(&view)))
 }
 

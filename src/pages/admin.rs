@@ -49,7 +49,7 @@ struct UserLine {
 
 fn line(view: &UserView) -> UserLine {
     UserLine {
-        id: view.user.id.clone(),
+        id: view.user.id.to_string(),
         name: view.user.name.clone(),
         email: view.user.email.clone(),
         role: view.user.role.label_nl(),
@@ -80,7 +80,7 @@ fn token_lines(tokens: &[Token], now: chrono::DateTime<chrono::Utc>) -> Vec<Toke
         .map(|t| {
             let expired = t.expires_at.is_none_or(|end| end <= now.naive_utc());
             TokenLine {
-                id: t.id.clone(),
+                id: t.id.to_string(),
                 created: moment(Some(t.created_at)),
                 last_used: moment(t.last_used_at),
                 revoked: t.revoked_at.map(|at| moment(Some(at))),
@@ -261,11 +261,12 @@ async fn user_page(
     added: bool,
 ) -> Result<HttpResponse, PageError> {
     let admin = administrator(user)?;
-    let (view, tokens) = admin.user(&state.db, UserRef::Id(id.clone())).await?;
+    let id = admin::user_id(&id)?;
+    let (view, tokens) = admin.user(&state.db, UserRef::Id(id)).await?;
     let held = admin.requests_held(&state.db, id).await?;
     let teams = admin::teams(&state.db).await?;
     let mut shown = line(&view);
-    shown.bound = admin::is_bound(&state.db, &view.user.id).await?;
+    shown.bound = admin::is_bound(&state.db, view.user.id).await?;
     Ok(page(
         status,
         &UserPage {
@@ -331,7 +332,7 @@ pub async fn change_user(
     let id = path.into_inner();
     let outcome = match UserChange::parse(&form.form.role, &teams_of(&form.pairs)) {
         Ok(change) => admin
-            .change_user(&state.db, UserRef::Id(id.clone()), change, clock::now())
+            .change_user(&state.db, UserRef::Id(admin::user_id(&id)?), change, clock::now())
             .await
             .map(|_| ()),
         Err(error) => Err(error),
@@ -381,7 +382,7 @@ async fn user_step(
     step: UserStep,
 ) -> Result<HttpResponse, PageError> {
     let admin = administrator(&form.user)?;
-    let who = UserRef::Id(id.clone());
+    let who = UserRef::Id(admin::user_id(&id)?);
     let now = clock::now();
     let outcome = match step {
         UserStep::Deactivate => admin
@@ -402,7 +403,9 @@ pub async fn revoke_token(
 ) -> Result<HttpResponse, PageError> {
     let admin = administrator(&form.user)?;
     let (id, token) = path.into_inner();
-    let outcome = admin.revoke_token(&state.db, token, clock::now()).await;
+    let outcome = admin
+        .revoke_token(&state.db, crate::service::admin::token_id(&token)?, clock::now())
+        .await;
     back_to_user(&state, &form.user, id, outcome).await
 }
 
@@ -616,7 +619,8 @@ async fn move_manager(
         return back_to_team(state, &form.user, code, outcome).await;
     };
     let team = admin::team(&state.db, &code).await?;
-    let (view, _) = admin.user(&state.db, UserRef::Id(user_id.clone())).await?;
+    let user_id = admin::user_id(&user_id)?;
+    let (view, _) = admin.user(&state.db, UserRef::Id(user_id)).await?;
     let mut teams: Vec<String> = view
         .teams
         .iter()
@@ -773,7 +777,15 @@ pub async fn set_reminders(
     let input = RemindersInput {
         reminders: form.form.reminders.clone(),
     };
-    match admin::set_reminders(&state.db, &form.user.caller, me, input, clock::now()).await {
+    match admin::set_reminders(
+        &state.db,
+        &form.user.caller,
+        crate::service::admin::user_id(&me)?,
+        input,
+        clock::now(),
+    )
+    .await
+    {
         Ok(_) => Ok(see_other("/settings?opgeslagen=1")),
         Err(error) => {
             let message = refusal(error)?;
@@ -807,7 +819,14 @@ pub async fn issue_own_token(
     let issued = match days.and_then(|days| TokenTerm::parse(days, Some(form.form.service.as_str()))) {
         Ok(term) => {
             let me = form.user.caller.user_id.to_string();
-            admin::issue_own_token(&state.db, &form.user.caller, &me, term, clock::now()).await
+            admin::issue_own_token(
+                &state.db,
+                &form.user.caller,
+                crate::service::admin::user_id(&me)?,
+                term,
+                clock::now(),
+            )
+            .await
         }
         Err(error) => Err(error),
     };
@@ -859,6 +878,12 @@ pub async fn revoke_own_token(
     path: web::Path<String>,
     form: CheckedForm,
 ) -> Result<HttpResponse, PageError> {
-    admin::revoke_own_token(&state.db, &form.user.caller, path.into_inner(), clock::now()).await?;
+    admin::revoke_own_token(
+        &state.db,
+        &form.user.caller,
+        crate::service::admin::token_id(&path)?,
+        clock::now(),
+    )
+    .await?;
     Ok(see_other("/settings"))
 }

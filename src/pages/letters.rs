@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::labels::long_date;
 use super::{filled, page, see_other, CheckedForm, PageError, SignedIn};
 use crate::clock;
+use crate::domain::ids::RequestId;
 use crate::domain::letters::{LetterChannel, LetterKind, LetterStatus};
 use crate::domain::Language;
 use crate::service::letters::{self as service, LetterChange, LetterView, NewLetterInput, SendInput};
@@ -45,7 +46,7 @@ impl LetterLine {
 }
 
 /// The request's letters for its page; none when the caller may not read them.
-pub async fn lines(state: &AppState, user: &WebUser, request_id: &str) -> Vec<LetterLine> {
+pub async fn lines(state: &AppState, user: &WebUser, request_id: RequestId) -> Vec<LetterLine> {
     service::list(
         &state.db,
         &state.rules,
@@ -85,7 +86,7 @@ pub async fn create(
         &state.rules,
         &state.letters,
         &sent.user.caller,
-        &id,
+        crate::service::requests::request_id(&id)?,
         input,
         clock::now(),
     )
@@ -197,7 +198,7 @@ pub async fn show(
         &state.rules,
         &state.letters,
         &user.caller,
-        &id,
+        crate::service::letters::letter_id(&id)?,
         clock::now(),
     )
     .await?;
@@ -237,7 +238,7 @@ pub async fn save(
         &state.rules,
         &state.letters,
         &sent.user.caller,
-        &id,
+        crate::service::letters::letter_id(&id)?,
         change,
         now,
     )
@@ -266,7 +267,15 @@ async fn refused(
     issues: Vec<crate::domain::FieldIssue>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<HttpResponse, PageError> {
-    let letter = service::get(&state.db, &state.rules, &state.letters, &user.caller, id, now).await?;
+    let letter = service::get(
+        &state.db,
+        &state.rules,
+        &state.letters,
+        &user.caller,
+        crate::service::letters::letter_id(id)?,
+        now,
+    )
+    .await?;
     let errors = issues.into_iter().map(|i| i.message.nl).collect();
     Ok(render(
         user,
@@ -295,7 +304,7 @@ pub async fn send(
         &state.rules,
         &state.letters,
         &sent.user.caller,
-        &id,
+        crate::service::letters::letter_id(&id)?,
         SendInput { sent_on },
         now,
     )
@@ -325,7 +334,7 @@ pub async fn finalise(
         &state.rules,
         &state.letters,
         &sent.user.caller,
-        &id,
+        crate::service::letters::letter_id(&id)?,
         now,
     )
     .await
@@ -351,11 +360,16 @@ pub async fn discard(
         &state.rules,
         &state.letters,
         &sent.user.caller,
-        &id,
+        crate::service::letters::letter_id(&id)?,
         now,
     )
     .await?;
-    service::discard(&state.db, &sent.user.caller, &id).await?;
+    service::discard(
+        &state.db,
+        &sent.user.caller,
+        crate::service::letters::letter_id(&id)?,
+    )
+    .await?;
     Ok(see_other(&format!(
         "/requests/{}#correspondentie",
         letter.request_id
@@ -373,7 +387,7 @@ pub async fn pdf(
         &state.rules,
         &state.letters,
         &user.0.caller,
-        &id,
+        crate::service::letters::letter_id(&id)?,
         clock::now(),
     )
     .await?;

@@ -512,8 +512,9 @@ pub async fn show(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let user = user.0;
-    let file = service::case_file(&state.db, &state.rules, &user.caller, &id, clock::now()).await?;
-    let letters = lines(&state, &user, &id).await;
+    let id = service::request_id(&id)?;
+    let file = service::case_file(&state.db, &state.rules, &user.caller, id, clock::now()).await?;
+    let letters = lines(&state, &user, id).await;
     // An action's form sent after the session ended: shown again as it was typed.
     let posted = match super::session::kept_form(&state, &req, &user).await {
         Some(pairs) => kept_action(pairs),
@@ -739,7 +740,17 @@ pub async fn act(
         }
     }
     let input = action_input(action, &named);
-    let posted = match service::act(&state.db, &state.rules, &user.caller, &id, input, expected, now).await {
+    let posted = match service::act(
+        &state.db,
+        &state.rules,
+        &user.caller,
+        crate::service::requests::request_id(&id)?,
+        input,
+        expected,
+        now,
+    )
+    .await
+    {
         // Moved out of the caller's sight: the list says where it went.
         Ok(view) if user.caller.view_of_request(&view.stored.on()).is_none() => {
             let r = &view.stored.request;
@@ -777,6 +788,7 @@ async fn refused_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let id = service::request_id(id)?;
     let file = service::case_file(&state.db, &state.rules, &user.caller, id, now).await?;
     let letters = lines(state, user, id).await;
     Ok(render(state, user, file, letters, posted, status))

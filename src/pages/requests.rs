@@ -280,15 +280,26 @@ pub async fn registered(
 ) -> Result<HttpResponse, PageError> {
     let user = user.0;
     let now = clock::now();
-    let view = service::get(&state.db, &state.rules, &user.caller, &id, now).await?;
+    let view = service::get(
+        &state.db,
+        &state.rules,
+        &user.caller,
+        crate::service::requests::request_id(&id)?,
+        now,
+    )
+    .await?;
     let duplicates = if view.stored.request.status.is_terminal() {
         Vec::new()
     } else {
-        service::possible_duplicates(&state.db, &user.caller, &id)
-            .await?
-            .into_iter()
-            .map(|d| (d.id.to_string(), d.reference))
-            .collect()
+        service::possible_duplicates(
+            &state.db,
+            &user.caller,
+            crate::service::requests::request_id(&id)?,
+        )
+        .await?
+        .into_iter()
+        .map(|d| (d.id.to_string(), d.reference))
+        .collect()
     };
     let r = &view.stored.request;
     Ok(page(

@@ -204,8 +204,8 @@ struct FormKey(String);
 /// first use still under way is waited for a few seconds, then the form's page).
 async fn first_use(state: &AppState, user: &WebUser, key: &str, path: &str) -> Option<String> {
     use crate::service::written_once;
-    let user_id = user.caller.user_id.to_string();
-    match written_once::use_form_key(&state.db, &user_id, key, clock::now()).await {
+    let user_id = crate::domain::ids::UserId::from(user.caller.user_id);
+    match written_once::use_form_key(&state.db, user_id, key, clock::now()).await {
         Ok(None) => None,
         Ok(Some(Some(location))) => Some(location),
         Ok(Some(None)) => {

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::{Rules, ServiceError};
 use crate::domain::access::{Caller, Role};
 use crate::domain::audit::RecordAction;
+use crate::domain::ids::{TokenId, UserId};
 use crate::domain::intake::{check_email, required_line};
 use crate::domain::reminders::ReminderPreference;
 use crate::domain::team::{TeamCode, TeamName};
@@ -251,8 +252,8 @@ pub struct UserView {
 /// A token just issued: the only moment its text exists outside the caller's hands.
 #[derive(Debug, Clone)]
 pub struct IssuedToken {
-    pub id: String,
-    pub user_id: String,
+    pub id: TokenId,
+    pub user_id: UserId,
     pub token: String,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
@@ -262,8 +263,27 @@ pub struct IssuedToken {
 /// Which user: by id (the API) or by e-mail address (the command line).
 #[derive(Debug, Clone)]
 pub enum UserRef {
-    Id(String),
+    Id(UserId),
     Email(String),
+}
+
+/// The user ID in a path or a form, parsed where it enters: anything that is not an ID
+/// names a user who does not exist.
+pub fn user_id(text: &str) -> Result<UserId, ServiceError> {
+    UserId::parse(text).map_err(|_| user_not_found(text))
+}
+
+/// The token ID in a path or a form, likewise.
+pub fn token_id(text: &str) -> Result<TokenId, ServiceError> {
+    TokenId::parse(text).map_err(|_| token_not_found(text))
+}
+
+fn user_not_found(id: impl std::fmt::Display) -> ServiceError {
+    ServiceError::NotFound(format!("no user with id {id}"))
+}
+
+fn token_not_found(id: impl std::fmt::Display) -> ServiceError {
+    ServiceError::NotFound(format!("no token with id {id}"))
 }
 
 fn record(
@@ -281,7 +301,7 @@ fn record(
 pub fn issue_token_in(
     conn: &mut DbConnection,
     actor: &str,
-    user_id: &str,
+    user_id: UserId,
     term: TokenTerm,
     now: DateTime<Utc>,
 ) -> Result<IssuedToken, ServiceError> {
@@ -294,8 +314,8 @@ pub fn issue_token_in(
     let (token, hash) = super::auth::new_token();
     let expires_at = now + Duration::days(term.days);
     let row = TokenRow {
-        id: Uuid::now_v7().to_string(),
-        user_id: user_id.to_string(),
+        id: TokenId::from(Uuid::now_v7()),
+        user_id,
         token_hash: hash,
         created_at: now.naive_utc(),
         last_used_at: None,
@@ -314,7 +334,7 @@ pub fn issue_token_in(
     )?;
     Ok(IssuedToken {
         id: row.id,
-        user_id: user_id.to_string(),
+        user_id,
         token,
         created_at: now,
         expires_at,
@@ -335,7 +355,7 @@ pub fn create_user_in(
         return Err(ServiceError::Invalid(missing));
     }
     let user = UserRow {
-        id: Uuid::now_v7().to_string(),
+        id: UserId::from(Uuid::now_v7()),
         name: new.name,
         email: new.email,
         role: new.role,
@@ -367,19 +387,14 @@ pub fn create_user_in(
 
 fn find_user_in(conn: &mut DbConnection, who: &UserRef) -> Result<UserView, ServiceError> {
     let user = match who {
-        UserRef::Id(id) => Uuid::parse_str(id)
-            .ok()
-            .map(|_| users::find(conn, id))
-            .transpose()?
-            .flatten()
-            .ok_or_else(|| ServiceError::NotFound(format!("no user with id {id}")))?,
+        UserRef::Id(id) => users::find(conn, *id)?.ok_or_else(|| user_not_found(id))?,
         UserRef::Email(email) => {
             let email = email.trim().to_lowercase();
             users::find_by_email(conn, &email)?
                 .ok_or_else(|| ServiceError::NotFound(format!("no user with e-mail address {email}")))?
         }
     };
-    let teams = users::teams_of(conn, &user.id)?;
+    let teams = users::teams_of(conn, user.id)?;
     Ok(UserView { user, teams })
 }
 
@@ -391,7 +406,7 @@ fn set_reminders_in(
     now: DateTime<Utc>,
 ) -> Result<UserView, ServiceError> {
     let mut view = find_user_in(conn, who)?;
-    users::set_reminders(conn, &view.user.id, preference)?;
+    users::set_reminders(conn, view.user.id, preference)?;
     record(
         conn,
         actor,
@@ -414,12 +429,12 @@ fn deactivate_user_in(
     reminders_at: DateTime<Utc>,
 ) -> Result<(UserView, i64), ServiceError> {
     let mut view = find_user_in(conn, who)?;
-    let held = requests::open_assigned_to(conn, &view.user.id)?;
+    let held = requests::open_assigned_to(conn, view.user.id)?;
     keep_a_privacy_officer(conn, &view.user)?;
     if view.user.active {
-        users::deactivate(conn, &view.user.id, now.naive_utc())?;
-        let (revoked, _) = cut_off_in(conn, &view.user.id, now)?;
-        requests::reschedule_reminders_of(conn, &view.user.id, reminders_at.naive_utc())?;
+        users::deactivate(conn, view.user.id, now.naive_utc())?;
+        let (revoked, _) = cut_off_in(conn, view.user.id, now)?;
+        requests::reschedule_reminders_of(conn, view.user.id, reminders_at.naive_utc())?;
         record(
             conn,
             actor,
@@ -437,7 +452,7 @@ fn deactivate_user_in(
 /// a lifted binding, groups that give no role. How many of each.
 pub(crate) fn cut_off_in(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: UserId,
     now: DateTime<Utc>,
 ) -> Result<(usize, usize), StorageError> {
     let revoked = users::revoke_tokens_of(conn, user_id, now.naive_utc())?;
@@ -510,7 +525,7 @@ pub(crate) fn change_user_in(
     if !missing.is_empty() {
         return Err(ServiceError::Invalid(missing));
     }
-    users::set_role_and_teams(conn, &view.user.id, change.role, &change.teams)?;
+    users::set_role_and_teams(conn, view.user.id, change.role, &change.teams)?;
     record(
         conn,
         actor,
@@ -531,8 +546,8 @@ fn reactivate_user_in(
 ) -> Result<UserView, ServiceError> {
     let mut view = find_user_in(conn, who)?;
     if !view.user.active {
-        users::reactivate(conn, &view.user.id)?;
-        let revoked = users::revoke_tokens_of(conn, &view.user.id, now.naive_utc())?;
+        users::reactivate(conn, view.user.id)?;
+        let revoked = users::revoke_tokens_of(conn, view.user.id, now.naive_utc())?;
         record(
             conn,
             actor,
@@ -555,10 +570,10 @@ fn unbind_identity_in(
     now: DateTime<Utc>,
 ) -> Result<UserView, ServiceError> {
     let view = find_user_in(conn, who)?;
-    if users::unbind_identity(conn, &view.user.id)? {
+    if users::unbind_identity(conn, view.user.id)? {
         // Tokens made while signed in with the old account go with it: whoever held
         // that account may have made them.
-        let (revoked, ended) = cut_off_in(conn, &view.user.id, now)?;
+        let (revoked, ended) = cut_off_in(conn, view.user.id, now)?;
         record(
             conn,
             actor,
@@ -609,20 +624,19 @@ fn issue_token_for_in(
             "de groepen van de organisatie geven deze gebruiker geen rol; een sleutel zou niet werken",
         ));
     }
-    issue_token_in(conn, actor, &view.user.id, term, now)
+    issue_token_in(conn, actor, view.user.id, term, now)
 }
 
 fn revoke_token_in(
     conn: &mut DbConnection,
     actor: &str,
-    token_id: &str,
+    token_id: TokenId,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let token = users::find_token(conn, token_id)?
-        .ok_or_else(|| ServiceError::NotFound(format!("no token with id {token_id}")))?;
-    if users::revoke_token(conn, &token.id, now.naive_utc())? {
+    let token = users::find_token(conn, token_id)?.ok_or_else(|| token_not_found(token_id))?;
+    if users::revoke_token(conn, token.id, now.naive_utc())? {
         // A session may have begun with this token, and it may have been stolen.
-        sessions::delete_token_sessions_of_user(conn, &token.user_id)?;
+        sessions::delete_token_sessions_of_user(conn, token.user_id)?;
         record(
             conn,
             actor,
@@ -641,8 +655,8 @@ fn revoke_tokens_of_in(
     now: DateTime<Utc>,
 ) -> Result<(UserView, usize), ServiceError> {
     let view = find_user_in(conn, who)?;
-    let count = users::revoke_tokens_of(conn, &view.user.id, now.naive_utc())?;
-    sessions::delete_token_sessions_of_user(conn, &view.user.id)?;
+    let count = users::revoke_tokens_of(conn, view.user.id, now.naive_utc())?;
+    sessions::delete_token_sessions_of_user(conn, view.user.id)?;
     if count > 0 {
         record(
             conn,
@@ -697,7 +711,7 @@ fn user_and_tokens_in(
     who: &UserRef,
 ) -> Result<(UserView, Vec<TokenRow>), ServiceError> {
     let view = find_user_in(conn, who)?;
-    let tokens = users::tokens_of(conn, &view.user.id)?;
+    let tokens = users::tokens_of(conn, view.user.id)?;
     Ok((view, tokens))
 }
 
@@ -757,7 +771,7 @@ impl Admin {
         let created = db
             .write(move |conn| {
                 let view = create_user_in(conn, &actor, new, now)?;
-                let token = issue_token_in(conn, &actor, &view.user.id, TokenTerm::personal(), now)?;
+                let token = issue_token_in(conn, &actor, view.user.id, TokenTerm::personal(), now)?;
                 Ok::<_, ServiceError>((view, token))
             })
             .await?;
@@ -804,8 +818,8 @@ impl Admin {
     }
 
     /// How many open requests a user still holds (assigned to them).
-    pub async fn requests_held(&self, db: &Db, user_id: String) -> Result<i64, ServiceError> {
-        db.read(move |conn| Ok::<_, ServiceError>(requests::open_assigned_to(conn, &user_id)?))
+    pub async fn requests_held(&self, db: &Db, user_id: UserId) -> Result<i64, ServiceError> {
+        db.read(move |conn| Ok::<_, ServiceError>(requests::open_assigned_to(conn, user_id)?))
             .await
     }
 
@@ -827,11 +841,11 @@ impl Admin {
     pub async fn revoke_token(
         &self,
         db: &Db,
-        token_id: String,
+        token_id: TokenId,
         now: DateTime<Utc>,
     ) -> Result<(), ServiceError> {
         let actor = self.actor.clone();
-        db.write(move |conn| revoke_token_in(conn, &actor, &token_id, now))
+        db.write(move |conn| revoke_token_in(conn, &actor, token_id, now))
             .await
     }
 
@@ -928,13 +942,13 @@ impl Admin {
 pub async fn set_reminders(
     db: &Db,
     caller: &Caller,
-    user_id: String,
+    user_id: UserId,
     input: RemindersInput,
     now: DateTime<Utc>,
 ) -> Result<UserView, ServiceError> {
-    let by = if caller.user_id.to_string() == user_id {
+    let by = if UserId::from(caller.user_id) == user_id {
         Admin {
-            actor: user_id.clone(),
+            actor: user_id.to_string(),
         }
     } else {
         Admin::of(caller)?
@@ -944,15 +958,14 @@ pub async fn set_reminders(
 }
 
 /// Whether a user is bound to an organisation account (signed in with it once).
-pub async fn is_bound(db: &Db, user_id: &str) -> Result<bool, ServiceError> {
-    let id = user_id.to_string();
-    db.read(move |conn| Ok::<_, ServiceError>(users::identity_of(conn, &id)?.is_some()))
+pub async fn is_bound(db: &Db, user_id: UserId) -> Result<bool, ServiceError> {
+    db.read(move |conn| Ok::<_, ServiceError>(users::identity_of(conn, user_id)?.is_some()))
         .await
 }
 
 /// The caller's own account and tokens ("Mijn instellingen").
 pub async fn my_account(db: &Db, caller: &Caller) -> Result<(UserView, Vec<TokenRow>), ServiceError> {
-    let who = UserRef::Id(caller.user_id.to_string());
+    let who = UserRef::Id(UserId::from(caller.user_id));
     db.read(move |conn| user_and_tokens_in(conn, &who)).await
 }
 
@@ -966,8 +979,8 @@ fn not_on_behalf() -> ServiceError {
 }
 
 /// Is `user_id` the caller? Only then may they make a token for it.
-pub fn is_own(caller: &Caller, user_id: &str) -> Result<(), ServiceError> {
-    if caller.user_id.to_string() == user_id {
+pub fn is_own(caller: &Caller, user_id: UserId) -> Result<(), ServiceError> {
+    if UserId::from(caller.user_id) == user_id {
         Ok(())
     } else {
         Err(not_on_behalf())
@@ -978,13 +991,13 @@ pub fn is_own(caller: &Caller, user_id: &str) -> Result<(), ServiceError> {
 pub async fn issue_own_token(
     db: &Db,
     caller: &Caller,
-    user_id: &str,
+    user_id: UserId,
     term: TokenTerm,
     now: DateTime<Utc>,
 ) -> Result<IssuedToken, ServiceError> {
     is_own(caller, user_id)?;
     let me = caller.user_id.to_string();
-    db.write(move |conn| issue_token_for_in(conn, &me, &UserRef::Id(me.clone()), term, now))
+    db.write(move |conn| issue_token_for_in(conn, &me, &UserRef::Id(user_id), term, now))
         .await
 }
 
@@ -992,20 +1005,20 @@ pub async fn issue_own_token(
 pub async fn revoke_own_token(
     db: &Db,
     caller: &Caller,
-    token_id: String,
+    token_id: TokenId,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let me = caller.user_id.to_string();
-    db.write(move |conn| match users::find_token(conn, &token_id)? {
-        Some(token) if token.user_id == me => revoke_token_in(conn, &me, &token_id, now),
-        _ => Err(ServiceError::NotFound(format!("no token with id {token_id}"))),
+    let me = UserId::from(caller.user_id);
+    db.write(move |conn| match users::find_token(conn, token_id)? {
+        Some(token) if token.user_id == me => revoke_token_in(conn, &me.to_string(), token_id, now),
+        _ => Err(token_not_found(token_id)),
     })
     .await
 }
 
 /// The caller as a user (every role).
 pub async fn me(db: &Db, caller: &Caller) -> Result<UserView, ServiceError> {
-    let who = UserRef::Id(caller.user_id.to_string());
+    let who = UserRef::Id(UserId::from(caller.user_id));
     db.read(move |conn| find_user_in(conn, &who)).await
 }
 
@@ -1039,8 +1052,8 @@ pub async fn team(db: &Db, code: &str) -> Result<TeamRow, ServiceError> {
 /// learns is only that this id cannot handle a request of this team — never whether
 /// someone outside their sight exists, nor their role or teams.
 pub fn check_assignee(conn: &mut DbConnection, assignee: Uuid, team: &TeamCode) -> Result<(), ServiceError> {
-    let fits = match users::find(conn, &assignee.to_string())? {
-        Some(user) if user.active && user.role.is_worker() => users::teams_of(conn, &user.id)?.contains(team),
+    let fits = match users::find(conn, UserId::from(assignee))? {
+        Some(user) if user.active && user.role.is_worker() => users::teams_of(conn, user.id)?.contains(team),
         _ => false,
     };
     if fits {

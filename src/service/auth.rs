@@ -6,7 +6,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
-use uuid::Uuid;
 
 use crate::domain::access::Caller;
 use crate::domain::team::TeamCode;
@@ -62,10 +61,8 @@ const TOUCH_AFTER: Duration = Duration::seconds(60);
 
 /// The caller of a user row, if the user is active.
 pub fn caller_of(user: &UserRow, teams: Vec<TeamCode>) -> Result<Caller, StorageError> {
-    let user_id =
-        Uuid::parse_str(&user.id).map_err(|_| StorageError::Corrupt("users.id is not a UUID".into()))?;
     Ok(Caller {
-        user_id,
+        user_id: user.id.uuid(),
         role: user.role,
         teams,
     })
@@ -73,7 +70,7 @@ pub fn caller_of(user: &UserRow, teams: Vec<TeamCode>) -> Result<Caller, Storage
 
 fn token_in(conn: &mut DbConnection, hash: &str) -> Result<(TokenRow, UserRow, Vec<TeamCode>), AuthError> {
     let (token, user) = users::token_by_hash(conn, hash)?.ok_or(AuthError::Unknown)?;
-    let teams = users::teams_of(conn, &user.id)?;
+    let teams = users::teams_of(conn, user.id)?;
     Ok((token, user, teams))
 }
 
@@ -97,9 +94,9 @@ pub async fn authenticate(db: &Db, token: &str, now: DateTime<Utc>) -> Result<Ca
         .last_used_at
         .is_none_or(|used| now.naive_utc() - used > TOUCH_AFTER);
     if stale {
-        let id = token.id.clone();
+        let id = token.id;
         let at = now.naive_utc();
-        db.write(move |conn| users::touch_token(conn, &id, at)).await?;
+        db.write(move |conn| users::touch_token(conn, id, at)).await?;
     }
     Ok(caller_of(&user, teams)?)
 }

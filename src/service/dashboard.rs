@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::{Rules, ServiceError};
 use crate::domain::access::Caller;
+use crate::domain::ids::UserId;
 use crate::domain::kind::KindCode;
 use crate::domain::reminders::{DeadlineKind, OutboxStatus};
 use crate::domain::request::Status;
@@ -221,14 +222,12 @@ fn overdue_of(figures: &OpenFigures, today: NaiveDate) -> Result<Overdue, Servic
         .map(|r| {
             let due = r.open_due.unwrap_or(r.response_due);
             Ok(OverdueRequest {
-                id: Uuid::parse_str(&r.id).map_err(|_| {
-                    crate::storage::StorageError::Corrupt(format!("requests.id '{}' is not a UUID", r.id))
-                })?,
+                id: r.id.uuid(),
                 reference: r.reference.clone(),
                 kind: r.kind,
                 team: r.team.clone(),
                 status: r.status,
-                assignee: r.assignee_id()?,
+                assignee: r.assignee_id(),
                 deadline: if r.decided_on.is_some() {
                     DeadlineKind::Execution
                 } else {
@@ -253,7 +252,7 @@ fn overdue_of(figures: &OpenFigures, today: NaiveDate) -> Result<Overdue, Servic
 fn sight_in(
     conn: &mut DbConnection,
     teams: &Option<Vec<TeamCode>>,
-) -> Result<(Vec<TeamCode>, Vec<String>), ServiceError> {
+) -> Result<(Vec<TeamCode>, Vec<UserId>), ServiceError> {
     Ok((store::sight(conn, teams)?, users::inactive_ids(conn)?))
 }
 

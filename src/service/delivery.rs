@@ -17,6 +17,7 @@ use lettre::message::Mailbox;
 
 use super::letters::{self, LetterSetup};
 use super::{Rules, ServiceError};
+use crate::domain::ids::MailId;
 use crate::domain::Language;
 use crate::mail::{Mailer, OutgoingMail};
 use crate::storage::notifications::{self, NotificationRow};
@@ -134,7 +135,7 @@ async fn compose(
         None => Ok(Ok((
             outbox.settings.from.clone(),
             OutgoingMail {
-                id: row.id.clone(),
+                id: row.id.to_string(),
                 to: row.recipient_email.clone(),
                 reply_to: None,
                 subject: row.subject.clone(),
@@ -144,7 +145,7 @@ async fn compose(
             },
         ))),
         Some(letter_id) => {
-            letters::cover_mail(outbox.db, outbox.letters, &outbox.settings.from, letter_id).await
+            letters::cover_mail(outbox.db, outbox.letters, &outbox.settings.from, *letter_id).await
         }
     }
 }
@@ -178,12 +179,12 @@ pub async fn deliver(
         if batch.is_empty() {
             break;
         }
-        let mut rest: Vec<String> = batch.iter().map(|row| row.id.clone()).collect();
+        let mut rest: Vec<MailId> = batch.iter().map(|row| row.id).collect();
         for row in batch {
             if !rest.contains(&row.id) {
                 continue; // its lease ran out and another worker has it
             }
-            rest.retain(|id| id != &row.id);
+            rest.retain(|id| *id != row.id);
             // A mail that cannot be composed (its letter unreadable for now) counts as a
             // failed attempt of its own, not as the end of the round for the others.
             let result = match compose(outbox, &row).await {
@@ -209,16 +210,16 @@ pub async fn deliver(
             }
             let renewed_until = lease_from(done_at);
             let waiting = std::mem::take(&mut rest);
-            let id = row.id.clone();
+            let id = row.id;
             let rules = rules.clone();
             let recorded = db
                 .write(move |conn| {
                     match &outcome {
                         Ok(message_id) => {
-                            notifications::mark_sent(conn, &row.id, message_id, done_at.naive_utc())?
+                            notifications::mark_sent(conn, row.id, message_id, done_at.naive_utc())?
                         }
                         Err((error, retry_at)) => {
-                            notifications::mark_attempt_failed(conn, &row.id, error, *retry_at)?
+                            notifications::mark_attempt_failed(conn, row.id, error, *retry_at)?
                         }
                     }
                     if let Some(letter_id) = &row.letter_id {
@@ -226,7 +227,7 @@ pub async fn deliver(
                             .as_ref()
                             .map(String::as_str)
                             .map_err(|(error, retry_at)| (error.as_str(), retry_at.is_none()));
-                        letters::delivered_in(conn, &rules, letter_id, outcome, done_at)?;
+                        letters::delivered_in(conn, &rules, *letter_id, outcome, done_at)?;
                     }
                     Ok::<_, ServiceError>(notifications::renew(conn, &waiting, held, renewed_until)?)
                 })

@@ -42,10 +42,10 @@ fn utc(naive: NaiveDateTime) -> DateTime<Utc> {
 impl From<NotificationRow> for OutboxMail {
     fn from(row: NotificationRow) -> Self {
         OutboxMail {
-            id: row.id,
-            request_id: row.request_id,
+            id: row.id.to_string(),
+            request_id: row.request_id.map(|id| id.to_string()),
             // The list holds reminders and digests only, each with a recipient.
-            recipient_id: row.recipient_id.unwrap_or_default(),
+            recipient_id: row.recipient_id.map(|id| id.to_string()).unwrap_or_default(),
             recipient_email: row.recipient_email,
             stage: row.stage,
             deadline: row.deadline,

@@ -11,6 +11,7 @@ use super::delivery::MailSettings;
 use super::{reminder_subject, Rules, ServiceError};
 use crate::domain::access::Role;
 use crate::domain::deadlines::Deadlines;
+use crate::domain::ids::{MailId, RequestId, UserId};
 use crate::domain::reminders::{
     reminder_key, Audience, DeadlineKind, DueReminder, MailStage, OutboxStatus, ReminderPreference,
 };
@@ -40,7 +41,7 @@ const BATCH: i64 = 100;
 #[derive(Default)]
 struct Directory {
     /// Active users by id (`None`: no such active user).
-    users: HashMap<String, Option<Recipient>>,
+    users: HashMap<UserId, Option<Recipient>>,
     managers: HashMap<TeamCode, Vec<Recipient>>,
     privacy_officers: Option<Vec<Recipient>>,
 }
@@ -48,10 +49,10 @@ struct Directory {
 impl Directory {
     /// The user, if active.
     fn active_user(&mut self, conn: &mut DbConnection, id: Uuid) -> Result<Option<Recipient>, StorageError> {
-        let id = id.to_string();
-        if !self.users.contains_key(&id) {
-            let user = notifications::active_user(conn, &id)?;
-            self.users.insert(id.clone(), user);
+        let id = UserId::from(id);
+        if let std::collections::hash_map::Entry::Vacant(e) = self.users.entry(id) {
+            let user = notifications::active_user(conn, id)?;
+            e.insert(user);
         }
         Ok(self.users[&id].clone())
     }
@@ -84,7 +85,7 @@ impl Directory {
             Some(id) => self.active_user(conn, id)?,
             None => None,
         };
-        let assignee_id = assignee.as_ref().map(|(id, _, _)| id.clone());
+        let assignee_id = assignee.as_ref().map(|(id, _, _)| *id);
         let mut managers = Vec::new();
         if audiences.contains(&Audience::Managers) {
             managers = self.managers(conn, &stored.request.team)?;
@@ -141,18 +142,18 @@ fn facts(
 /// A new outbox row, queued for delivery at `now`.
 fn outbox_row(
     key: String,
-    request_id: Option<&str>,
-    recipient: (&str, &str),
+    request_id: Option<RequestId>,
+    recipient: (UserId, &str),
     stage: MailStage,
     deadline: Option<(DeadlineKind, NaiveDate)>,
     rendered: &mail::Rendered,
     now: DateTime<Utc>,
 ) -> NotificationRow {
     NotificationRow {
-        id: Uuid::now_v7().to_string(),
+        id: MailId::from(Uuid::now_v7()),
         key,
-        request_id: request_id.map(str::to_string),
-        recipient_id: Some(recipient.0.to_string()),
+        request_id,
+        recipient_id: Some(recipient.0),
         recipient_email: recipient.1.to_string(),
         stage,
         deadline: deadline.map(|(kind, _)| kind),
@@ -184,7 +185,7 @@ fn sweep_request(
     now: DateTime<Utc>,
     rows: &mut Vec<NotificationRow>,
 ) -> Result<Option<DateTime<Utc>>, ServiceError> {
-    let id = &stored.request.id.to_string();
+    let id = RequestId::from(stored.request.id);
     let context = rules.context(stored.request.kind.code(), now);
     let deadlines = stored.request.deadlines(context.periods, context.calendar);
     let assignee_active = match stored.request.assignee {
@@ -197,7 +198,7 @@ fn sweep_request(
     );
     let today = context.today();
     for due in &schedule.due {
-        let mut sent_to: Vec<String> = Vec::new();
+        let mut sent_to: Vec<UserId> = Vec::new();
         for (reader, recipients) in directory.readers(conn, stored, &due.audiences)? {
             let facts = facts(rules, mail, stored, due, &deadlines, today, reader);
             let rendered = mail::render_reminder(due.stage.family(), mail.language, &facts);
@@ -209,13 +210,13 @@ fn sweep_request(
                     stored.request.id,
                     due.deadline,
                     due.stage,
-                    &user_id,
+                    user_id.as_str(),
                     due.deadline_date,
                 );
                 let mut row = outbox_row(
                     key,
                     Some(id),
-                    (&user_id, &email),
+                    (user_id, &email),
                     MailStage::Reminder(due.stage),
                     Some((due.deadline, due.deadline_date)),
                     &rendered,
@@ -248,7 +249,7 @@ fn sweep_batch_in(
     let mut moments = Vec::with_capacity(ids.len());
     for stored in store::load_many(conn, &ids)? {
         let next = sweep_request(conn, &mut directory, rules, mail, &stored, now, &mut rows)?;
-        moments.push((stored.request.id.to_string(), next.map(|at| at.naive_utc())));
+        moments.push((RequestId::from(stored.request.id), next.map(|at| at.naive_utc())));
     }
     let queued = notifications::insert_many_if_new(conn, &rows)?;
     notifications::set_next_reminders(conn, &moments)?;
@@ -292,7 +293,10 @@ fn plan_in(
         let mut references = HashMap::new();
         for stored in store::load_many(conn, chunk)? {
             sweep_request(conn, &mut directory, rules, mail, &stored, now, &mut rows)?;
-            references.insert(stored.request.id.to_string(), stored.request.reference.clone());
+            references.insert(
+                RequestId::from(stored.request.id),
+                stored.request.reference.clone(),
+            );
         }
         let keys: Vec<String> = rows.iter().map(|r| r.key.clone()).collect();
         let queued = notifications::existing_keys(conn, &keys)?;
@@ -360,11 +364,15 @@ fn write_digests(
     let mut written = 0;
     let mut start = 0;
     while start < held.len() {
-        let recipient = held[start].recipient_id.clone().unwrap_or_default();
+        // Held rows are reminders, each for a member of staff.
+        let Some(recipient) = held[start].recipient_id else {
+            start += 1;
+            continue;
+        };
         let end = start
             + held[start..]
                 .iter()
-                .take_while(|n| n.recipient_id.as_deref() == Some(recipient.as_str()))
+                .take_while(|n| n.recipient_id == Some(recipient))
                 .count();
         let group = &held[start..end];
         start = end;
@@ -373,7 +381,7 @@ fn write_digests(
             let Some(request_id) = &row.request_id else {
                 continue;
             };
-            let Some(stored) = store::load(conn, request_id)? else {
+            let Some(stored) = store::load(conn, *request_id)? else {
                 continue;
             };
             let deadline = row.deadline.unwrap_or(DeadlineKind::Response);
@@ -400,22 +408,22 @@ fn write_digests(
             ));
         }
         let rendered = mail::render_digest(mail.language, today, &items);
-        let digest_id = Uuid::now_v7().to_string();
+        let digest_id = MailId::from(Uuid::now_v7());
         let mut row = outbox_row(
             format!("digest|{recipient}|{today}|{}", group.len()),
             None,
-            (&recipient, &group[0].recipient_email),
+            (recipient, &group[0].recipient_email),
             MailStage::Digest,
             None,
             &rendered,
             now,
         );
-        row.id = digest_id.clone();
+        row.id = digest_id;
         if notifications::insert_if_new(conn, &row)? {
             written += 1;
         }
-        let ids: Vec<String> = group.iter().map(|n| n.id.clone()).collect();
-        notifications::mark_digested(conn, &ids, &digest_id)?;
+        let ids: Vec<MailId> = group.iter().map(|n| n.id).collect();
+        notifications::mark_digested(conn, &ids, digest_id)?;
     }
     Ok(written)
 }

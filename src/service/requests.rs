@@ -14,6 +14,7 @@ use super::{Rules, ServiceError};
 use crate::domain::access::{Caller, Denied, ListScope, View};
 use crate::domain::audit::{AuditEvent, RecordAction};
 use crate::domain::deadlines::Deadlines;
+use crate::domain::ids::{RequestId, UserId};
 use crate::domain::intake::{Channel, Intake, IntakeCorrection, Relation};
 use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
 use crate::domain::letters::{LetterChannel, LetterKind};
@@ -84,7 +85,7 @@ pub(crate) fn reminders_still_due(
 /// deadline whose reminders still do).
 pub(crate) fn cancel_stale_reminders(
     conn: &mut DbConnection,
-    id: &str,
+    id: RequestId,
     keep: Option<(DeadlineKind, NaiveDate)>,
 ) -> Result<(), ServiceError> {
     let cancelled = notifications::cancel_stale(conn, id, keep)?;
@@ -94,19 +95,19 @@ pub(crate) fn cancel_stale_reminders(
     Ok(())
 }
 
-fn parse_id(id: &str) -> Result<String, ServiceError> {
-    Uuid::parse_str(id)
-        .map(|u| u.to_string())
-        .map_err(|_| not_found(id))
+/// The request ID in a path or a form, parsed where it enters: anything that is not an
+/// ID names a request that does not exist.
+pub fn request_id(text: &str) -> Result<RequestId, ServiceError> {
+    RequestId::parse(text).map_err(|_| not_found(text))
 }
 
-fn not_found(id: &str) -> ServiceError {
+fn not_found(id: impl std::fmt::Display) -> ServiceError {
     ServiceError::NotFound(format!("no request with id {id}"))
 }
 
 /// Outside the caller's sight is "not found"; a visible request they may not touch
 /// this way is "forbidden".
-fn denied(id: &str) -> impl Fn(Denied) -> ServiceError + '_ {
+fn denied(id: RequestId) -> impl Fn(Denied) -> ServiceError {
     move |denied| match denied {
         Denied::NotFound => not_found(id),
         other => other.into(),
@@ -149,7 +150,7 @@ pub async fn register(
 /// Is `related` a request a restriction can be linked to, by this caller? A request
 /// outside the caller's sight reads exactly as one that does not exist.
 fn check_related_in(conn: &mut DbConnection, caller: &Caller, related: Uuid) -> Result<(), ServiceError> {
-    let record = store::find_record(conn, &related.to_string())?
+    let record = store::find_record(conn, RequestId::from(related))?
         .filter(|record| caller.view_of(&record.team).is_some());
     match record.map(|r| r.kind) {
         None => Err(ServiceError::invalid(
@@ -257,14 +258,13 @@ pub async fn act(
     db: &Db,
     rules: &Rules,
     caller: &Caller,
-    id: &str,
+    id: RequestId,
     input: ActionInput,
     if_match: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<RequestView, ServiceError> {
     let action = input.action();
     let (command, correction) = input.into_command()?;
-    let id = parse_id(id)?;
     let span = tracing::info_span!(
         "act",
         request_id = %id,
@@ -276,7 +276,7 @@ pub async fn act(
         let stored = db
             .write(move |conn| {
                 let command = Checked { command, correction };
-                act_in(conn, &rules_in, &caller_in, &id, command, if_match, now)
+                act_in(conn, &rules_in, &caller_in, id, command, if_match, now)
             })
             .await?;
         tracing::info!(status = %stored.request.status, "action taken");
@@ -298,7 +298,7 @@ fn act_in(
     conn: &mut DbConnection,
     rules: &Rules,
     caller: &Caller,
-    id: &str,
+    id: RequestId,
     checked: Checked,
     if_match: Option<i64>,
     now: DateTime<Utc>,
@@ -379,7 +379,7 @@ fn act_in(
     let appended = audit::append(
         conn,
         audit::NewEvent {
-            request_id: Some(id),
+            request_id: Some(id.as_str()),
             actor: &caller.user_id.to_string(),
             occurred_at: now,
             action: &event.action,
@@ -389,7 +389,7 @@ fn act_in(
         },
     )?;
     if let Some(reason) = &transition.reason {
-        store::add_change_reason(conn, &appended.id, id, reason)?;
+        store::add_change_reason(conn, &appended, id, reason)?;
     }
     Ok(next)
 }
@@ -442,7 +442,7 @@ fn prepare_in(
 /// The request a duplicate is closed for: one the caller sees, and not itself closed
 /// as a duplicate (two requests closed as each other's duplicate leave none).
 fn check_duplicate_of_in(conn: &mut DbConnection, caller: &Caller, other: Uuid) -> Result<(), ServiceError> {
-    let other_id = other.to_string();
+    let other_id = RequestId::from(other);
     let unknown = || {
         ServiceError::invalid(
             "duplicate_of",
@@ -450,7 +450,7 @@ fn check_duplicate_of_in(conn: &mut DbConnection, caller: &Caller, other: Uuid) 
             "er is geen verzoek met dat kenmerk dat u kunt zien",
         )
     };
-    let found = load_visible_in(conn, caller, &other_id).map_err(|_| unknown())?;
+    let found = load_visible_in(conn, caller, other_id).map_err(|_| unknown())?;
     if found
         .0
         .request
@@ -477,7 +477,7 @@ fn check_duplicate_of_in(conn: &mut DbConnection, caller: &Caller, other: Uuid) 
 fn load_visible_in(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: RequestId,
 ) -> Result<(StoredRequest, View), ServiceError> {
     let stored = store::load(conn, id)?.ok_or_else(|| not_found(id))?;
     let sight = caller
@@ -499,12 +499,11 @@ pub struct PossibleDuplicate {
 pub async fn possible_duplicates(
     db: &Db,
     caller: &Caller,
-    id: &str,
+    id: RequestId,
 ) -> Result<Vec<PossibleDuplicate>, ServiceError> {
-    let id = parse_id(id)?;
     let caller = caller.clone();
     db.read(move |conn| {
-        let (stored, _) = load_visible_in(conn, &caller, &id)?;
+        let (stored, _) = load_visible_in(conn, &caller, id)?;
         Ok(store::possible_duplicates(conn, &stored)?
             .into_iter()
             .filter(|other| caller.view_of_request(&other.on()).is_some())
@@ -522,14 +521,13 @@ pub async fn get(
     db: &Db,
     rules: &Rules,
     caller: &Caller,
-    id: &str,
+    id: RequestId,
     now: DateTime<Utc>,
 ) -> Result<RequestView, ServiceError> {
-    let id = parse_id(id)?;
     let span = tracing::info_span!("read", request_id = %id);
     let caller = caller.clone();
     let (stored, sight) = db
-        .read(move |conn| load_visible_in(conn, &caller, &id))
+        .read(move |conn| load_visible_in(conn, &caller, id))
         .instrument(span)
         .await?;
     Ok(RequestView::of(stored, rules, now, sight))
@@ -560,20 +558,23 @@ fn by_reference_in(
 ) -> Result<(StoredRequest, View), ServiceError> {
     let missing = || ServiceError::NotFound(format!("no request with reference {reference}"));
     let id = store::id_by_reference(conn, reference)?.ok_or_else(missing)?;
-    load_visible_in(conn, caller, &id).map_err(|_| missing())
+    load_visible_in(conn, caller, id).map_err(|_| missing())
 }
 
 /// The audit events of a request, oldest first (not for the front desk).
-pub async fn events(db: &Db, caller: &Caller, id: &str) -> Result<Vec<AuditEvent>, ServiceError> {
-    let id = parse_id(id)?;
+pub async fn events(db: &Db, caller: &Caller, id: RequestId) -> Result<Vec<AuditEvent>, ServiceError> {
     let span = tracing::info_span!("events", request_id = %id);
     let caller = caller.clone();
-    db.read(move |conn| events_in(conn, &caller, &id))
+    db.read(move |conn| events_in(conn, &caller, id))
         .instrument(span)
         .await
 }
 
-fn events_in(conn: &mut DbConnection, caller: &Caller, id: &str) -> Result<Vec<AuditEvent>, ServiceError> {
+fn events_in(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    id: RequestId,
+) -> Result<Vec<AuditEvent>, ServiceError> {
     let record = store::find_record(conn, id)?.ok_or_else(|| not_found(id))?;
     caller.may_read_events(&record.team).map_err(denied(id))?;
     Ok(audit::for_request(conn, id)?)
@@ -682,10 +683,6 @@ pub struct RequestSummary {
     pub duplicate_of: Option<Uuid>,
 }
 
-fn uuid_of(column: &str, value: &str) -> Result<Uuid, StorageError> {
-    Uuid::parse_str(value).map_err(|_| StorageError::Corrupt(format!("{column}: '{value}' is not a UUID")))
-}
-
 impl RequestSummary {
     fn of(record: RequestRecord, today: NaiveDate, soon_until: NaiveDate) -> Result<Self, StorageError> {
         let standing = Standing::of(
@@ -704,21 +701,17 @@ impl RequestSummary {
         };
         Ok(RequestSummary {
             facts: RequestFacts {
-                id: uuid_of("id", &record.id)?,
+                id: record.id.uuid(),
                 reference: record.reference.clone(),
                 kind: record.kind,
                 mode: record.mode,
                 scope: record.scope,
                 direct_marketing: record.direct_marketing,
-                related_request: record
-                    .related_request
-                    .as_deref()
-                    .map(|id| uuid_of("related_request", id))
-                    .transpose()?,
+                related_request: record.related_request.map(RequestId::uuid),
                 channel: record.channel,
                 status: record.status,
                 team: record.team.clone(),
-                assignee: record.assignee_id()?,
+                assignee: record.assignee_id(),
                 received_on: record.received_on,
                 deadlines: record.deadlines(),
                 open_deadline: record.open_due,
@@ -742,11 +735,7 @@ impl RequestSummary {
             }),
             completed_on: record.completed_on,
             closed_on: record.closed_on,
-            duplicate_of: record
-                .duplicate_of
-                .as_deref()
-                .map(|id| uuid_of("duplicate_of", id))
-                .transpose()?,
+            duplicate_of: record.duplicate_of.map(RequestId::uuid),
         })
     }
 }
@@ -879,20 +868,17 @@ async fn export_page(
     now: DateTime<Utc>,
 ) -> Result<ExportPage, ServiceError> {
     let list = list(db, rules, caller, filter.clone(), page, EXPORT_PAGE, now).await?;
-    let mut ids: Vec<String> = list
+    let mut ids: Vec<UserId> = list
         .items
         .iter()
-        .filter_map(|item| item.facts.assignee.map(|id| id.to_string()))
+        .filter_map(|item| item.facts.assignee.map(UserId::from))
         .collect();
     ids.sort();
     ids.dedup();
     let names = db.read(move |conn| users::names_of(conn, &ids)).await?;
     Ok(ExportPage {
         items: list.items,
-        assignee_names: names
-            .into_iter()
-            .filter_map(|(id, name, _)| Uuid::parse_str(&id).ok().map(|id| (id, name)))
-            .collect(),
+        assignee_names: names.into_iter().map(|(id, name, _)| (id.uuid(), name)).collect(),
     })
 }
 
@@ -963,14 +949,13 @@ pub async fn case_file(
     db: &Db,
     rules: &Rules,
     caller: &Caller,
-    id: &str,
+    id: RequestId,
     now: DateTime<Utc>,
 ) -> Result<CaseFile, ServiceError> {
-    let id = parse_id(id)?;
     let span = tracing::info_span!("case_file", request_id = %id);
     let caller = caller.clone();
     let (stored, sight, parts) = db
-        .read(move |conn| case_file_in(conn, &caller, &id))
+        .read(move |conn| case_file_in(conn, &caller, id))
         .instrument(span)
         .await?;
     Ok(CaseFile {
@@ -994,7 +979,7 @@ struct CaseFileParts {
 fn case_file_in(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: RequestId,
 ) -> Result<(StoredRequest, View, CaseFileParts), ServiceError> {
     let (stored, sight) = load_visible_in(conn, caller, id)?;
     if sight != View::Full {
@@ -1007,11 +992,16 @@ fn case_file_in(
     actors.extend(assignee.clone());
     let changes: Vec<Change> = events.iter().map(change_of).collect();
     actors.extend(changes.iter().filter_map(|c| c.assignee.clone()));
-    let names: std::collections::HashMap<String, (String, bool)> = users::names_of(conn, &actors)?
+    // Actors are the users' IDs as the audit trail holds them (or a job's name).
+    let actor_ids: Vec<UserId> = actors.iter().filter_map(|a| UserId::parse(a).ok()).collect();
+    let names: std::collections::HashMap<String, (String, bool)> = users::names_of(conn, &actor_ids)?
         .into_iter()
-        .map(|(id, name, active)| (id, (name, active)))
+        .map(|(id, name, active)| (id.to_string(), (name, active)))
         .collect();
-    let workers = users::workers_of(conn, &stored.request.team)?;
+    let workers = users::workers_of(conn, &stored.request.team)?
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect();
     let teams = teams::list(conn)?
         .into_iter()
         .map(|t| (t.code.to_string(), t.name))

@@ -33,9 +33,9 @@ fn purge_batch_in(
 ) -> Result<usize, ServiceError> {
     let ids = store::due_for_anonymisation(conn, cutoff, BATCH)?;
     for id in &ids {
-        store::anonymise(conn, id, now.naive_utc())?;
-        crate::storage::letters::purge_request(conn, id, now.naive_utc())?;
-        crate::storage::notifications::forget_request(conn, id)?;
+        store::anonymise(conn, *id, now.naive_utc())?;
+        crate::storage::letters::purge_request(conn, *id, now.naive_utc())?;
+        crate::storage::notifications::forget_request(conn, *id)?;
     }
     if !ids.is_empty() {
         let data = json!({"anonymised": ids.len(), "closed_before": cutoff, "requests": ids});

@@ -82,10 +82,7 @@ fn workers(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Vec<(TeamCode,
                     create_user_in(conn, SEED_ACTOR, new, now)?.user.id
                 }
             };
-            ids.push(
-                Uuid::parse_str(&id)
-                    .map_err(|e| ServiceError::invalid("seed", e.to_string(), e.to_string()))?,
-            );
+            ids.push(id.uuid());
         }
         result.push((team, ids));
     }

@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::auth::{authenticate, caller_of, hash_token, random_hex, AuthError};
 use crate::domain::access::Caller;
 use crate::domain::audit::RecordAction;
+use crate::domain::ids::UserId;
 use crate::domain::team::TeamCode;
 use crate::storage::kept_forms::{self, KeptFormRow};
 use crate::storage::sessions::{self, SessionRow};
@@ -89,9 +90,9 @@ pub async fn sign_in(
     now: DateTime<Utc>,
 ) -> Result<SignedIn, AuthError> {
     let caller = authenticate(db, token, now).await?;
-    let user_id = caller.user_id.to_string();
+    let user_id = UserId::from(caller.user_id);
     Ok(db
-        .write(move |conn| open_session_in(conn, &user_id, Via::Token, replaces.as_deref(), policy, now))
+        .write(move |conn| open_session_in(conn, user_id, Via::Token, replaces.as_deref(), policy, now))
         .await?)
 }
 
@@ -99,7 +100,7 @@ pub async fn sign_in(
 /// and in the audit trail. The browser's earlier session (`replaces`, its secret) ends.
 pub(crate) fn open_session_in(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: UserId,
     via: Via,
     replaces: Option<&str>,
     policy: SessionPolicy,
@@ -113,7 +114,7 @@ pub(crate) fn open_session_in(
     let expires_at = now + policy.max;
     let row = SessionRow {
         id_hash: hash_token(&secret),
-        user_id: user_id.to_string(),
+        user_id,
         csrf_token: random_hex(),
         created_at: now.naive_utc(),
         expires_at: expires_at.naive_utc(),
@@ -131,7 +132,7 @@ pub(crate) fn open_session_in(
     users::signed_in(conn, user_id, now.naive_utc())?;
     super::record_in(
         conn,
-        user_id,
+        user_id.as_str(),
         RecordAction::SignedIn,
         now,
         &serde_json::json!({"user_id": user_id, "method": method}),
@@ -149,7 +150,7 @@ fn live_session_in(
     let Some((session, user)) = sessions::find_live(conn, hash, now)? else {
         return Ok(None);
     };
-    let teams = users::teams_of(conn, &user.id)?;
+    let teams = users::teams_of(conn, user.id)?;
     Ok(Some((session, user, teams)))
 }
 
@@ -232,7 +233,7 @@ pub async fn sign_out(
         sessions::delete(conn, &hash)?;
         super::record_in(
             conn,
-            &session.user_id,
+            session.user_id.as_str(),
             RecordAction::SignedOut,
             now,
             &serde_json::json!({"user_id": session.user_id, "method": session.signed_in_with}),

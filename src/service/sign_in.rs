@@ -20,6 +20,7 @@ use super::ServiceError;
 use crate::configuration::OidcSettings;
 use crate::domain::access::Role;
 use crate::domain::audit::RecordAction;
+use crate::domain::ids::UserId;
 use crate::domain::team::TeamCode;
 use crate::oidc::{Callback, Identity, Provider, Refusal};
 use crate::storage::users::{self, AttemptRow, UserRow};
@@ -152,7 +153,7 @@ async fn identify(
         .await)
 }
 
-type Admission = Result<SignedIn, (Refusal, Option<String>)>;
+type Admission = Result<SignedIn, (Refusal, Option<UserId>)>;
 
 /// Who this identity is in avg-loket, and a session if they may come in.
 fn admit_in(
@@ -182,7 +183,7 @@ fn admit_in(
     let via = Via::Provider {
         id_token: identity.id_token,
     };
-    Ok(Ok(open_session_in(conn, &user.id, via, replaces, policy, now)?))
+    Ok(Ok(open_session_in(conn, user.id, via, replaces, policy, now)?))
 }
 
 /// With `AVG_LOKET_OIDC_ALLOWED_DOMAINS` set: the account's domain is one of them —
@@ -211,7 +212,7 @@ fn bind_in(
     conn: &mut DbConnection,
     identity: &Identity,
     now: DateTime<Utc>,
-) -> Result<Result<UserRow, (Refusal, Option<String>)>, SignInError> {
+) -> Result<Result<UserRow, (Refusal, Option<UserId>)>, SignInError> {
     let Some(email) = identity.email.as_deref().filter(|e| !e.is_empty()) else {
         return Ok(Err((Refusal::UnknownUser, None)));
     };
@@ -221,16 +222,16 @@ fn bind_in(
     if !identity.email_verified {
         return Ok(Err((Refusal::UnverifiedEmail, Some(user.id))));
     }
-    if users::identity_of(conn, &user.id)?.is_some() {
+    if users::identity_of(conn, user.id)?.is_some() {
         return Ok(Err((Refusal::BoundElsewhere, Some(user.id))));
     }
     if !user.active {
         return Ok(Err((Refusal::Deactivated, Some(user.id))));
     }
-    users::bind_identity(conn, &user.id, &identity.issuer, &identity.subject)?;
+    users::bind_identity(conn, user.id, &identity.issuer, &identity.subject)?;
     super::record_in(
         conn,
-        &user.id,
+        user.id.as_str(),
         RecordAction::IdentityBound,
         now,
         &json!({"user_id": user.id, "provider": identity.issuer}),
@@ -263,9 +264,9 @@ fn follow_groups_in(
     };
     if user.role_withdrawn_at.is_some() {
         // The groups give a role again.
-        users::set_role_withdrawn(conn, &user.id, None)?;
+        users::set_role_withdrawn(conn, user.id, None)?;
     }
-    let current_teams = users::teams_of(conn, &user.id)?;
+    let current_teams = users::teams_of(conn, user.id)?;
     let teams: Vec<TeamCode> = if !role.is_worker() {
         Vec::new()
     } else if settings.team_groups.is_empty() {
@@ -280,7 +281,7 @@ fn follow_groups_in(
         return Ok(Ok(()));
     }
     let change = UserChange { role, teams };
-    match change_user_in(conn, SIGN_IN_ACTOR, &UserRef::Id(user.id.clone()), change, now) {
+    match change_user_in(conn, SIGN_IN_ACTOR, &UserRef::Id(user.id), change, now) {
         Ok(_) => Ok(Ok(())),
         Err(ServiceError::Conflict(_)) => {
             tracing::warn!(user_id = %user.id, "the groups would demote the last active privacy officer; the role is kept");
@@ -302,8 +303,8 @@ fn withdraw_role_in(conn: &mut DbConnection, user: &UserRow, now: DateTime<Utc>)
     if user.role_withdrawn_at.is_some() {
         return Ok(());
     }
-    users::set_role_withdrawn(conn, &user.id, Some(now.naive_utc()))?;
-    let (revoked, ended) = cut_off_in(conn, &user.id, now)?;
+    users::set_role_withdrawn(conn, user.id, Some(now.naive_utc()))?;
+    let (revoked, ended) = cut_off_in(conn, user.id, now)?;
     super::record_in(
         conn,
         SIGN_IN_ACTOR,
@@ -339,7 +340,7 @@ async fn record_refusal(
     db: &Db,
     provider: &Provider,
     refusal: Refusal,
-    user_id: Option<String>,
+    user_id: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<(), StorageError> {
     // A provider that cannot be reached is one event per outage, not one per visitor.
@@ -349,7 +350,7 @@ async fn record_refusal(
     }
     tracing::info!(
         reason = refusal.code(),
-        user_id = user_id.as_deref().unwrap_or("-"),
+        user_id = user_id.as_ref().map_or("-", UserId::as_str),
         "sign-in refused"
     );
     let data = json!({"provider": provider.issuer(), "reason": refusal.code(), "user_id": user_id});

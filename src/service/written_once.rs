@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 
 use super::auth::hash_token;
+use crate::domain::ids::UserId;
 use crate::storage::written_once::{self as store, KeyedCall};
 use crate::storage::{Db, StorageError};
 
@@ -49,14 +50,14 @@ pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
 /// Registers a call under `key` for `user_id`, or says how it was made before.
 pub async fn begin_call(
     db: &Db,
-    user_id: &str,
+    user_id: UserId,
     key: &str,
     fingerprint: String,
     now: DateTime<Utc>,
 ) -> Result<Call, StorageError> {
-    let (user_id, key) = (user_id.to_string(), key.to_string());
+    let key = key.to_string();
     db.write(move |conn| {
-        if let Some(earlier) = store::find_call(conn, &user_id, &key)? {
+        if let Some(earlier) = store::find_call(conn, user_id, &key)? {
             let fresh = earlier.created_at >= (now - REMEMBERED).naive_utc();
             if fresh {
                 return Ok(if earlier.fingerprint != fingerprint {
@@ -74,7 +75,7 @@ pub async fn begin_call(
                     }
                 });
             }
-            store::forget_call(conn, &user_id, &key)?;
+            store::forget_call(conn, user_id, &key)?;
         }
         store::insert_call(
             conn,
@@ -97,11 +98,11 @@ pub async fn begin_call(
 
 /// Keeps the answer of the first call with `key`; an answer of a failure on our side
 /// (5xx) is not kept, so that a retry with the key is carried out.
-pub async fn answered(db: &Db, user_id: &str, key: &str, answer: Answer) -> Result<(), StorageError> {
-    let (user_id, key) = (user_id.to_string(), key.to_string());
+pub async fn answered(db: &Db, user_id: UserId, key: &str, answer: Answer) -> Result<(), StorageError> {
+    let key = key.to_string();
     db.write(move |conn| {
         if answer.status >= 500 {
-            return store::forget_call(conn, &user_id, &key);
+            return store::forget_call(conn, user_id, &key);
         }
         store::answer_call(
             conn,
@@ -125,18 +126,18 @@ pub async fn answered(db: &Db, user_id: &str, key: &str, answer: Answer) -> Resu
 /// where the first use led (`Some(None)` while it is under way or led nowhere).
 pub async fn use_form_key(
     db: &Db,
-    user_id: &str,
+    user_id: UserId,
     key: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Option<String>>, StorageError> {
-    let (hash, user_id) = (hash_token(key), user_id.to_string());
+    let hash = hash_token(key);
     db.write(move |conn| {
         if let Some((owner, outcome)) = store::find_form_key(conn, &hash)? {
             // A key is 128 random bits: one of another user's is not guessed; should
             // it happen, the form is carried out as the first.
             return Ok((owner == user_id).then_some(outcome));
         }
-        store::insert_form_key(conn, &hash, &user_id, now.naive_utc())?;
+        store::insert_form_key(conn, &hash, user_id, now.naive_utc())?;
         Ok::<_, StorageError>(None)
     })
     .await

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::schema::{audit_events, audit_head};
 use super::{DbConnection, StorageError};
 use crate::domain::audit::{AuditEvent, ChainBreak, ChainVerifier};
+use crate::domain::ids::RequestId;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_events)]
@@ -125,7 +126,7 @@ pub fn append(conn: &mut DbConnection, event: NewEvent<'_>) -> Result<AuditEvent
 }
 
 /// The events of one request, oldest first.
-pub fn for_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<AuditEvent>, StorageError> {
+pub fn for_request(conn: &mut DbConnection, request_id: RequestId) -> Result<Vec<AuditEvent>, StorageError> {
     let rows = audit_events::table
         .filter(audit_events::request_id.eq(request_id))
         .order(audit_events::seq.asc())

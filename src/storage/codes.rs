@@ -9,6 +9,7 @@ use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 
 use crate::domain::access::Role;
+use crate::domain::ids::{EventId, LetterId, MailId, RequestId, TokenId, UserId};
 use crate::domain::intake::{AgeBand, Channel, Relation};
 use crate::domain::kind::{ErasureScope, KindCode, RectificationMode};
 use crate::domain::letters::{LetterChannel, LetterKind, LetterStatus};
@@ -69,6 +70,12 @@ text_column! {
     LetterStatus as LetterStatusColumn: |v| v.code();
     LetterChannel as LetterChannelColumn: |v| v.code();
     Language as LanguageColumn: |v| v.code();
+    RequestId as RequestIdColumn: |v| v.as_str();
+    LetterId as LetterIdColumn: |v| v.as_str();
+    UserId as UserIdColumn: |v| v.as_str();
+    TokenId as TokenIdColumn: |v| v.as_str();
+    MailId as MailIdColumn: |v| v.as_str();
+    EventId as EventIdColumn: |v| v.as_str();
 }
 
 /// A mail's stage is written as its code (`overdue_week_2` is not a fixed string), so

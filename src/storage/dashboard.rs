@@ -10,6 +10,7 @@ use super::requests::RequestRecord;
 use super::schema::{notifications, requests};
 use super::sql::{RawSql, OVERDUE};
 use super::{DbConnection, StorageError};
+use crate::domain::ids::{RequestId, UserId};
 use crate::domain::kind::KindCode;
 use crate::domain::reminders::OutboxStatus;
 use crate::domain::request::{Outcome, Status};
@@ -25,7 +26,7 @@ pub struct OpenCount {
     #[diesel(sql_type = Text)]
     pub kind: KindCode,
     #[diesel(sql_type = Nullable<Text>)]
-    pub assignee: Option<String>,
+    pub assignee: Option<UserId>,
     #[diesel(sql_type = BigInt)]
     pub count: i64,
 }
@@ -61,7 +62,7 @@ struct Count {
 #[derive(Debug, Clone, QueryableByName)]
 struct Id {
     #[diesel(sql_type = Text)]
-    id: String,
+    id: RequestId,
 }
 
 /// The figures about open requests, as of `today`.
@@ -278,7 +279,7 @@ pub fn open_figures(
             response: 0,
             execution: 0,
         });
-    let mut ids: Vec<String> = Vec::new();
+    let mut ids: Vec<RequestId> = Vec::new();
     for team in sight {
         let oldest = OLDEST_OVERDUE.load::<Id>(conn, std::slice::from_ref(team), &[today])?;
         ids.extend(oldest.into_iter().map(|row| row.id));

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 
 use super::schema::{letters, requests};
 use super::{DbConnection, StorageError};
+use crate::domain::ids::{LetterId, RequestId, UserId};
 use crate::domain::letters::{LetterChannel, LetterKind, LetterStatus};
 use crate::domain::team::TeamCode;
 use crate::domain::vocabulary::Language;
@@ -15,8 +16,8 @@ use crate::domain::vocabulary::Language;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = letters, treat_none_as_null = true)]
 pub struct LetterRow {
-    pub id: String,
-    pub request_id: String,
+    pub id: LetterId,
+    pub request_id: RequestId,
     pub kind: LetterKind,
     pub status: LetterStatus,
     pub channel: LetterChannel,
@@ -33,7 +34,7 @@ pub struct LetterRow {
     pub attempts: i32,
     pub last_error: Option<String>,
     pub message_id: Option<String>,
-    pub created_by: String,
+    pub created_by: UserId,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub purged_at: Option<NaiveDateTime>,
@@ -45,8 +46,8 @@ pub struct LetterRow {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = letters)]
 pub struct LetterInfo {
-    pub id: String,
-    pub request_id: String,
+    pub id: LetterId,
+    pub request_id: RequestId,
     pub kind: LetterKind,
     pub status: LetterStatus,
     pub channel: LetterChannel,
@@ -57,7 +58,7 @@ pub struct LetterInfo {
     pub sent_on: Option<NaiveDate>,
     pub attempts: i32,
     pub last_error: Option<String>,
-    pub created_by: String,
+    pub created_by: UserId,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub purged_at: Option<NaiveDateTime>,
@@ -69,7 +70,7 @@ pub fn insert(conn: &mut DbConnection, row: &LetterRow) -> Result<(), StorageErr
     Ok(())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<LetterInfo>, StorageError> {
+pub fn find(conn: &mut DbConnection, id: LetterId) -> Result<Option<LetterInfo>, StorageError> {
     Ok(letters::table
         .find(id)
         .select(LetterInfo::as_select())
@@ -77,7 +78,7 @@ pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<LetterInfo>, Sto
         .optional()?)
 }
 
-pub fn find_full(conn: &mut DbConnection, id: &str) -> Result<Option<LetterRow>, StorageError> {
+pub fn find_full(conn: &mut DbConnection, id: LetterId) -> Result<Option<LetterRow>, StorageError> {
     Ok(letters::table
         .find(id)
         .select(LetterRow::as_select())
@@ -86,7 +87,7 @@ pub fn find_full(conn: &mut DbConnection, id: &str) -> Result<Option<LetterRow>,
 }
 
 /// The PDF of a final letter.
-pub fn pdf(conn: &mut DbConnection, id: &str) -> Result<Option<Vec<u8>>, StorageError> {
+pub fn pdf(conn: &mut DbConnection, id: LetterId) -> Result<Option<Vec<u8>>, StorageError> {
     Ok(letters::table
         .find(id)
         .select(letters::pdf)
@@ -96,7 +97,7 @@ pub fn pdf(conn: &mut DbConnection, id: &str) -> Result<Option<Vec<u8>>, Storage
 }
 
 /// A request's letters, newest first.
-pub fn of_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<LetterInfo>, StorageError> {
+pub fn of_request(conn: &mut DbConnection, request_id: RequestId) -> Result<Vec<LetterInfo>, StorageError> {
     Ok(letters::table
         .filter(letters::request_id.eq(request_id))
         .order((letters::created_at.desc(), letters::id.desc()))
@@ -107,7 +108,7 @@ pub fn of_request(conn: &mut DbConnection, request_id: &str) -> Result<Vec<Lette
 /// Changes a draft's paragraphs, channel or language; false when it is no longer a draft.
 pub fn update_draft(
     conn: &mut DbConnection,
-    id: &str,
+    id: LetterId,
     paragraphs: &str,
     channel: LetterChannel,
     language: Language,
@@ -130,7 +131,7 @@ pub fn update_draft(
 
 /// Discards a letter that never went out: a draft, or a letter by post made final
 /// (printed) but not posted; false otherwise.
-pub fn delete_unsent(conn: &mut DbConnection, id: &str) -> Result<bool, StorageError> {
+pub fn delete_unsent(conn: &mut DbConnection, id: LetterId) -> Result<bool, StorageError> {
     let deleted = diesel::delete(
         letters::table.find(id).filter(
             letters::status.eq(LetterStatus::Draft).or(letters::status
@@ -158,7 +159,7 @@ pub struct Final<'a> {
 /// Makes a draft final; false when it is no longer a draft.
 pub fn finalise(
     conn: &mut DbConnection,
-    id: &str,
+    id: LetterId,
     letter: &Final<'_>,
     at: NaiveDateTime,
 ) -> Result<bool, StorageError> {
@@ -184,7 +185,7 @@ pub fn finalise(
 /// False when it is not a final letter by post waiting to be posted.
 pub fn record_posted(
     conn: &mut DbConnection,
-    id: &str,
+    id: LetterId,
     sent_on: NaiveDate,
     at: NaiveDateTime,
 ) -> Result<bool, StorageError> {
@@ -206,7 +207,7 @@ pub fn record_posted(
 /// A queued letter went out.
 pub fn mark_sent(
     conn: &mut DbConnection,
-    id: &str,
+    id: LetterId,
     sent_on: NaiveDate,
     message_id: &str,
     at: NaiveDateTime,
@@ -227,7 +228,7 @@ pub fn mark_sent(
 /// An attempt failed: the outbox tries again, or (`for_good`) gives up.
 pub fn mark_attempt_failed(
     conn: &mut DbConnection,
-    id: &str,
+    id: LetterId,
     error: &str,
     for_good: bool,
     at: NaiveDateTime,
@@ -252,7 +253,7 @@ pub fn mark_attempt_failed(
 /// went out keep kind, channel, dates and hash.
 pub fn purge_request(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: RequestId,
     at: NaiveDateTime,
 ) -> Result<(), StorageError> {
     diesel::delete(

@@ -9,17 +9,18 @@ use super::schema::{notifications, requests, team_members, users};
 use super::sql::RawSql;
 use super::{DbConnection, StorageError};
 use crate::domain::access::Role;
+use crate::domain::ids::{LetterId, MailId, RequestId, UserId};
 use crate::domain::reminders::{DeadlineKind, MailStage, OutboxStatus, ReminderPreference};
 use crate::domain::team::TeamCode;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = notifications)]
 pub struct NotificationRow {
-    pub id: String,
+    pub id: MailId,
     pub key: String,
-    pub request_id: Option<String>,
+    pub request_id: Option<RequestId>,
     /// The staff member a reminder or digest is for; none for a letter.
-    pub recipient_id: Option<String>,
+    pub recipient_id: Option<UserId>,
     /// The staff member's address; empty for a letter, whose requester's address is
     /// read from the request when it is sent (the outbox keeps no copy).
     pub recipient_email: String,
@@ -36,25 +37,25 @@ pub struct NotificationRow {
     pub claimed_until: Option<NaiveDateTime>,
     pub last_error: Option<String>,
     pub message_id: Option<String>,
-    pub digest_id: Option<String>,
+    pub digest_id: Option<MailId>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
     /// The letter this mail carries (rendered when it is sent).
-    pub letter_id: Option<String>,
+    pub letter_id: Option<LetterId>,
 }
 
 /// Queues the e-mail that carries a letter, due `at`: one per letter (its key).
 pub fn queue_letter(
     conn: &mut DbConnection,
-    letter_id: &str,
-    request_id: &str,
+    letter_id: LetterId,
+    request_id: RequestId,
     at: NaiveDateTime,
 ) -> Result<(), StorageError> {
     diesel::insert_into(notifications::table)
         .values(NotificationRow {
-            id: letter_id.to_string(),
+            id: MailId::from(letter_id.uuid()),
             key: format!("letter|{letter_id}"),
-            request_id: Some(request_id.to_string()),
+            request_id: Some(request_id),
             recipient_id: None,
             recipient_email: String::new(),
             stage: MailStage::Letter,
@@ -72,7 +73,7 @@ pub fn queue_letter(
             digest_id: None,
             created_at: at,
             sent_at: None,
-            letter_id: Some(letter_id.to_string()),
+            letter_id: Some(letter_id),
         })
         .execute(conn)?;
     Ok(())
@@ -118,7 +119,7 @@ pub fn insert_many_if_new(conn: &mut DbConnection, rows: &[NotificationRow]) -> 
 /// Sets `next_reminder_at` of many requests in one statement per 500.
 pub fn set_next_reminders(
     conn: &mut DbConnection,
-    moments: &[(String, Option<NaiveDateTime>)],
+    moments: &[(RequestId, Option<NaiveDateTime>)],
 ) -> Result<(), StorageError> {
     for chunk in moments.chunks(500) {
         let mut query = RawSql::new(format!(
@@ -127,10 +128,10 @@ pub fn set_next_reminders(
             vec!["?"; chunk.len()].join(", ")
         ));
         for (id, at) in chunk {
-            query = query.text(id.clone()).timestamp(*at);
+            query = query.text(id.to_string()).timestamp(*at);
         }
         for (id, _) in chunk {
-            query = query.text(id.clone());
+            query = query.text(id.to_string());
         }
         query.execute(conn)?;
     }
@@ -159,7 +160,7 @@ pub fn requests_due(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     limit: i64,
-) -> Result<Vec<String>, StorageError> {
+) -> Result<Vec<RequestId>, StorageError> {
     Ok(requests::table
         .filter(requests::next_reminder_at.le(now))
         .order(requests::next_reminder_at.asc())
@@ -172,7 +173,7 @@ pub fn requests_due(
 /// them when `keep` is `None`, otherwise those about another deadline or date.
 pub fn cancel_stale(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: RequestId,
     keep: Option<(DeadlineKind, NaiveDate)>,
 ) -> Result<usize, StorageError> {
     let pending = notifications::table
@@ -198,7 +199,7 @@ pub fn cancel_stale(
 }
 
 /// A recipient: user id, address and reminder preference.
-pub type Recipient = (String, String, ReminderPreference);
+pub type Recipient = (UserId, String, ReminderPreference);
 
 /// Active users with `role` in `team` (id, e-mail, reminder preference).
 pub fn team_members_with_role(
@@ -226,7 +227,7 @@ pub fn users_with_role(conn: &mut DbConnection, role: Role) -> Result<Vec<Recipi
         .load(conn)?)
 }
 
-pub fn active_user(conn: &mut DbConnection, id: &str) -> Result<Option<Recipient>, StorageError> {
+pub fn active_user(conn: &mut DbConnection, id: UserId) -> Result<Option<Recipient>, StorageError> {
     Ok(users::table
         .filter(users::id.eq(id))
         .filter(users::active.eq(true))
@@ -244,7 +245,7 @@ pub fn held(conn: &mut DbConnection) -> Result<Vec<NotificationRow>, StorageErro
         .load(conn)?)
 }
 
-pub fn mark_digested(conn: &mut DbConnection, ids: &[String], digest_id: &str) -> Result<(), StorageError> {
+pub fn mark_digested(conn: &mut DbConnection, ids: &[MailId], digest_id: MailId) -> Result<(), StorageError> {
     diesel::update(notifications::table.filter(notifications::id.eq_any(ids)))
         .set((
             notifications::status.eq(OutboxStatus::Digested),
@@ -292,7 +293,7 @@ pub fn claim(
         .order(notifications::next_attempt_at.asc())
         .limit(limit)
         .select(notifications::id);
-    let ids: Vec<String> = match conn {
+    let ids: Vec<MailId> = match conn {
         DbConnection::Postgresql(pg) => due.for_update().skip_locked().load(pg)?,
         DbConnection::Sqlite(lite) => due.load(lite)?,
     };
@@ -317,10 +318,10 @@ pub fn claim(
 /// another worker took is not among them.
 pub fn renew(
     conn: &mut DbConnection,
-    ids: &[String],
+    ids: &[MailId],
     held: NaiveDateTime,
     until: NaiveDateTime,
-) -> Result<Vec<String>, StorageError> {
+) -> Result<Vec<MailId>, StorageError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -331,7 +332,7 @@ pub fn renew(
         .select(notifications::id);
     // Locked on PostgreSQL, so that a claim elsewhere (SKIP LOCKED) passes them by;
     // SQLite's write transaction is exclusive anyway.
-    let still: Vec<String> = match conn {
+    let still: Vec<MailId> = match conn {
         DbConnection::Postgresql(pg) => mine.for_update().load(pg)?,
         DbConnection::Sqlite(lite) => mine.load(lite)?,
     };
@@ -359,7 +360,7 @@ pub fn next_due(conn: &mut DbConnection, with_letters: bool) -> Result<Option<Na
 
 pub fn mark_sent(
     conn: &mut DbConnection,
-    id: &str,
+    id: MailId,
     message_id: &str,
     now: NaiveDateTime,
 ) -> Result<(), StorageError> {
@@ -379,7 +380,7 @@ pub fn mark_sent(
 /// Records a failed attempt: queued again at `retry_at`, or failed for good.
 pub fn mark_attempt_failed(
     conn: &mut DbConnection,
-    id: &str,
+    id: MailId,
     error: &str,
     retry_at: Option<NaiveDateTime>,
 ) -> Result<(), StorageError> {
@@ -444,7 +445,7 @@ pub fn counts(conn: &mut DbConnection, with_letters: bool) -> Result<Vec<(Outbox
 
 /// Retention removed a request's personal data: a letter's mail still waiting will not
 /// go (its content is gone), and no error text of its mails outlives it.
-pub fn forget_request(conn: &mut DbConnection, request_id: &str) -> Result<(), StorageError> {
+pub fn forget_request(conn: &mut DbConnection, request_id: RequestId) -> Result<(), StorageError> {
     diesel::update(
         notifications::table
             .filter(notifications::request_id.eq(request_id))

@@ -11,7 +11,9 @@ use super::schema::{
 use super::sql::RawSql;
 use super::{DbConnection, StorageError};
 use crate::domain::access::OnRequest;
+use crate::domain::audit::AuditEvent;
 use crate::domain::deadlines::Deadlines;
+use crate::domain::ids::{RequestId, UserId};
 use crate::domain::intake::{
     client_key, fold, intake_keys, request_keys, AgeBand, Channel, Intake, PostalAddress, Relation,
     Requester, Subject,
@@ -28,17 +30,17 @@ use crate::domain::Language;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = requests, treat_none_as_null = true)]
 pub struct RequestRecord {
-    pub id: String,
+    pub id: RequestId,
     pub reference: String,
     pub kind: KindCode,
     pub mode: Option<RectificationMode>,
     pub scope: Option<ErasureScope>,
     pub direct_marketing: Option<bool>,
-    pub related_request: Option<String>,
+    pub related_request: Option<RequestId>,
     pub channel: Channel,
     pub status: Status,
     pub team: TeamCode,
-    pub assignee: Option<String>,
+    pub assignee: Option<UserId>,
     pub received_on: NaiveDate,
     pub relation: Relation,
     pub age_band: AgeBand,
@@ -65,16 +67,16 @@ pub struct RequestRecord {
     pub decided_on_time: Option<bool>,
     pub completion_days: Option<i32>,
     pub completed_on_time: Option<bool>,
-    pub registered_by: Option<String>,
+    pub registered_by: Option<UserId>,
     /// Closed as a duplicate of this request.
-    pub duplicate_of: Option<String>,
+    pub duplicate_of: Option<RequestId>,
 }
 
 /// One row of `request_details`: the personal data and free text.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = request_details, treat_none_as_null = true)]
 struct DetailsRecord {
-    request_id: String,
+    request_id: RequestId,
     requester_name: Option<String>,
     requester_email: Option<String>,
     requester_phone: Option<String>,
@@ -102,7 +104,7 @@ struct DetailsRecord {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = suspensions)]
 struct SuspensionRecord {
-    request_id: String,
+    request_id: RequestId,
     number: i32,
     reason: SuspendReason,
     asked_on: NaiveDate,
@@ -133,10 +135,6 @@ impl StoredRequest {
             registered_by: self.registered_by,
         }
     }
-}
-
-fn parse_uuid(column: &str, value: &str) -> Result<Uuid, StorageError> {
-    Uuid::parse_str(value).map_err(|_| StorageError::Corrupt(format!("{column}: '{value}' is not a UUID")))
 }
 
 fn utc(naive: NaiveDateTime) -> DateTime<Utc> {
@@ -192,17 +190,17 @@ impl RequestRecord {
             _ => None,
         };
         RequestRecord {
-            id: r.id.to_string(),
+            id: r.id.into(),
             reference: r.reference.clone(),
             kind: r.kind.code(),
             mode: options.mode,
             scope: options.scope,
             direct_marketing: options.direct_marketing,
-            related_request: options.related_request.map(|id| id.to_string()),
+            related_request: options.related_request.map(RequestId::from),
             channel: stored.intake.channel,
             status: r.status,
             team: r.team.clone(),
-            assignee: r.assignee.map(|a| a.to_string()),
+            assignee: r.assignee.map(UserId::from),
             received_on: r.received_on,
             relation: stored.intake.requester.relation,
             age_band: stored.intake.subject.age_band,
@@ -227,12 +225,12 @@ impl RequestRecord {
             decided_on_time: decided_on.map(|d| d <= r.decision_due(deadlines)),
             completion_days: completed_on.map(|d| (d - r.received_on).num_days() as i32),
             completed_on_time: completed_on.map(|d| d <= deadlines.execution),
-            registered_by: stored.registered_by.map(|u| u.to_string()),
+            registered_by: stored.registered_by.map(UserId::from),
             duplicate_of: r
                 .withdrawal
                 .as_ref()
                 .and_then(|w| w.duplicate_of)
-                .map(|id| id.to_string()),
+                .map(RequestId::from),
         }
     }
 
@@ -251,20 +249,13 @@ impl RequestRecord {
                 direct_marketing: self.direct_marketing.unwrap_or(false),
             },
             KindCode::Restriction => Kind::Restriction {
-                related_request: self
-                    .related_request
-                    .as_deref()
-                    .map(|id| parse_uuid("related_request", id))
-                    .transpose()?,
+                related_request: self.related_request.map(RequestId::uuid),
             },
         })
     }
 
-    pub fn assignee_id(&self) -> Result<Option<Uuid>, StorageError> {
-        self.assignee
-            .as_deref()
-            .map(|a| parse_uuid("assignee", a))
-            .transpose()
+    pub fn assignee_id(&self) -> Option<Uuid> {
+        self.assignee.map(UserId::uuid)
     }
 
     pub fn deadlines(&self) -> Deadlines {
@@ -293,7 +284,7 @@ fn details_of(stored: &StoredRequest) -> DetailsRecord {
     let r = &stored.request;
     let intake = &stored.intake;
     DetailsRecord {
-        request_id: r.id.to_string(),
+        request_id: r.id.into(),
         requester_name: Some(intake.requester.name.clone()),
         requester_email: intake.requester.email.clone(),
         requester_phone: intake.requester.phone.clone(),
@@ -317,7 +308,7 @@ fn details_of(stored: &StoredRequest) -> DetailsRecord {
 }
 
 /// Removes the child rows (pauses, grounds, recipients) of a request.
-fn delete_children(conn: &mut DbConnection, id: &str) -> Result<(), StorageError> {
+fn delete_children(conn: &mut DbConnection, id: RequestId) -> Result<(), StorageError> {
     diesel::delete(suspensions::table.filter(suspensions::request_id.eq(id))).execute(conn)?;
     diesel::delete(decision_grounds::table.filter(decision_grounds::request_id.eq(id))).execute(conn)?;
     diesel::delete(recipients::table.filter(recipients::request_id.eq(id))).execute(conn)?;
@@ -327,10 +318,10 @@ fn delete_children(conn: &mut DbConnection, id: &str) -> Result<(), StorageError
 /// Writes the child rows (pauses, grounds, recipients) of `stored`.
 fn write_children(conn: &mut DbConnection, stored: &StoredRequest) -> Result<(), StorageError> {
     let r = &stored.request;
-    let id = r.id.to_string();
+    let id = RequestId::from(r.id);
     for (number, s) in r.suspensions.iter().enumerate() {
         let record = SuspensionRecord {
-            request_id: id.clone(),
+            request_id: id,
             number: number as i32 + 1,
             reason: s.reason,
             asked_on: s.asked_on,
@@ -345,7 +336,7 @@ fn write_children(conn: &mut DbConnection, stored: &StoredRequest) -> Result<(),
         for (position, ground) in decision.grounds.iter().enumerate() {
             diesel::insert_into(decision_grounds::table)
                 .values((
-                    decision_grounds::request_id.eq(&id),
+                    decision_grounds::request_id.eq(id),
                     decision_grounds::position.eq(position as i32 + 1),
                     decision_grounds::ground.eq(ground),
                 ))
@@ -356,7 +347,7 @@ fn write_children(conn: &mut DbConnection, stored: &StoredRequest) -> Result<(),
         for (position, name) in completion.recipients_informed.iter().enumerate() {
             diesel::insert_into(recipients::table)
                 .values((
-                    recipients::request_id.eq(&id),
+                    recipients::request_id.eq(id),
                     recipients::position.eq(position as i32 + 1),
                     recipients::name.eq(name),
                 ))
@@ -386,7 +377,7 @@ pub fn insert(
         .into_iter()
         .map(|key| NewKey {
             key,
-            request_id: &record.id,
+            request_id: record.id,
             columns: KeyColumns::of(&record),
         })
         .collect();
@@ -409,7 +400,7 @@ pub fn insert(
 #[diesel(table_name = requester_keys)]
 struct NewKey<'a> {
     key: String,
-    request_id: &'a str,
+    request_id: RequestId,
     #[diesel(embed)]
     columns: KeyColumns<'a>,
 }
@@ -438,7 +429,11 @@ impl<'a> KeyColumns<'a> {
 /// Writes the name keys of a stored request, each carrying the request's list columns
 /// (status, kind, team, date of receipt) so that a search by name with those filters
 /// reads the keys alone (migration 000015).
-fn insert_requester_keys(conn: &mut DbConnection, id: &str, keys: Vec<String>) -> Result<(), StorageError> {
+fn insert_requester_keys(
+    conn: &mut DbConnection,
+    id: RequestId,
+    keys: Vec<String>,
+) -> Result<(), StorageError> {
     // A row at a time: the connection that serves both databases has no multi-row
     // insert; two names have a handful of keys.
     for key in keys {
@@ -447,7 +442,7 @@ fn insert_requester_keys(conn: &mut DbConnection, id: &str, keys: Vec<String>) -
              SELECT ?, id, status, kind, team, received_on FROM requests WHERE id = ?",
         )
         .text(key)
-        .text(id)
+        .text(id.to_string())
         .execute(conn)?;
     }
     Ok(())
@@ -474,7 +469,7 @@ fn follow_in_requester_keys(conn: &mut DbConnection, record: &RequestRecord) -> 
 /// Finds the request under its requester's and client's (corrected) names from now on.
 pub fn replace_requester_keys(
     conn: &mut DbConnection,
-    id: &str,
+    id: RequestId,
     intake: &Intake,
 ) -> Result<(), StorageError> {
     diesel::delete(requester_keys::table.filter(requester_keys::request_id.eq(id))).execute(conn)?;
@@ -487,7 +482,7 @@ pub fn fill_missing_requester_keys(conn: &mut DbConnection, batch: i64) -> Resul
     let mut filled = 0;
     let mut after = String::new();
     loop {
-        let names: Vec<(String, Option<String>, Option<String>)> = request_details::table
+        let names: Vec<(RequestId, Option<String>, Option<String>)> = request_details::table
             .filter(request_details::request_id.gt(&after))
             .filter(request_details::requester_name.is_not_null())
             .order(request_details::request_id.asc())
@@ -501,9 +496,9 @@ pub fn fill_missing_requester_keys(conn: &mut DbConnection, batch: i64) -> Resul
         let Some((last, ..)) = names.last() else {
             return Ok(filled);
         };
-        after = last.clone();
-        let ids: Vec<&String> = names.iter().map(|(id, ..)| id).collect();
-        let have: std::collections::HashSet<String> = requester_keys::table
+        after = last.to_string();
+        let ids: Vec<RequestId> = names.iter().map(|(id, ..)| *id).collect();
+        let have: std::collections::HashSet<RequestId> = requester_keys::table
             .filter(requester_keys::request_id.eq_any(ids))
             .select(requester_keys::request_id)
             .distinct()
@@ -512,7 +507,7 @@ pub fn fill_missing_requester_keys(conn: &mut DbConnection, batch: i64) -> Resul
             .collect();
         for (id, name, subject_name) in &names {
             if let (false, Some(name)) = (have.contains(id), name) {
-                insert_requester_keys(conn, id, request_keys(name, subject_name.as_deref()))?;
+                insert_requester_keys(conn, *id, request_keys(name, subject_name.as_deref()))?;
                 filled += 1;
             }
         }
@@ -522,13 +517,13 @@ pub fn fill_missing_requester_keys(conn: &mut DbConnection, batch: i64) -> Resul
 /// Keeps the reason of a correction or transfer beside its audit event.
 pub fn add_change_reason(
     conn: &mut DbConnection,
-    event_id: &str,
-    request_id: &str,
+    event: &AuditEvent,
+    request_id: RequestId,
     reason: &str,
 ) -> Result<(), StorageError> {
     diesel::insert_into(change_reasons::table)
         .values((
-            change_reasons::event_id.eq(event_id),
+            change_reasons::event_id.eq(&event.id),
             change_reasons::request_id.eq(request_id),
             change_reasons::reason.eq(reason),
         ))
@@ -536,10 +531,10 @@ pub fn add_change_reason(
     Ok(())
 }
 
-/// The reasons given for the corrections and transfers of a request, by event id.
+/// The reasons given for the corrections and transfers of a request, by event ID.
 pub fn change_reasons_of(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: RequestId,
 ) -> Result<std::collections::HashMap<String, String>, StorageError> {
     Ok(change_reasons::table
         .filter(change_reasons::request_id.eq(request_id))
@@ -558,10 +553,10 @@ pub fn update(
     next_reminder_at: Option<DateTime<Utc>>,
     expected_version: i64,
 ) -> Result<bool, StorageError> {
-    let id = stored.request.id.to_string();
+    let id = RequestId::from(stored.request.id);
     let record = RequestRecord::of(stored, deadlines, next_reminder_at);
     let changed = diesel::update(
-        requests::table.filter(requests::id.eq(&id).and(requests::version.eq(expected_version))),
+        requests::table.filter(requests::id.eq(id).and(requests::version.eq(expected_version))),
     )
     .set(&record)
     .execute(conn)?;
@@ -569,15 +564,15 @@ pub fn update(
         return Ok(false);
     }
     follow_in_requester_keys(conn, &record)?;
-    diesel::update(request_details::table.find(&id))
+    diesel::update(request_details::table.find(id))
         .set(&details_of(stored))
         .execute(conn)?;
-    delete_children(conn, &id)?;
+    delete_children(conn, id)?;
     write_children(conn, stored)?;
     Ok(true)
 }
 
-pub fn find_record(conn: &mut DbConnection, id: &str) -> Result<Option<RequestRecord>, StorageError> {
+pub fn find_record(conn: &mut DbConnection, id: RequestId) -> Result<Option<RequestRecord>, StorageError> {
     Ok(requests::table
         .find(id)
         .select(RequestRecord::as_select())
@@ -586,52 +581,52 @@ pub fn find_record(conn: &mut DbConnection, id: &str) -> Result<Option<RequestRe
 }
 
 /// The full request, or `None` when there is no such id.
-pub fn load(conn: &mut DbConnection, id: &str) -> Result<Option<StoredRequest>, StorageError> {
-    Ok(load_many(conn, &[id.to_string()])?.pop())
+pub fn load(conn: &mut DbConnection, id: RequestId) -> Result<Option<StoredRequest>, StorageError> {
+    Ok(load_many(conn, &[id])?.pop())
 }
 
 /// The full requests of `ids` that exist, in the order of `ids`: five queries for
 /// the lot (the reminder sweep loads 1,000 at a time).
-pub fn load_many(conn: &mut DbConnection, ids: &[String]) -> Result<Vec<StoredRequest>, StorageError> {
+pub fn load_many(conn: &mut DbConnection, ids: &[RequestId]) -> Result<Vec<StoredRequest>, StorageError> {
     use std::collections::HashMap;
-    let mut records: HashMap<String, RequestRecord> = requests::table
+    let mut records: HashMap<RequestId, RequestRecord> = requests::table
         .filter(requests::id.eq_any(ids))
         .select(RequestRecord::as_select())
         .load(conn)?
         .into_iter()
-        .map(|r| (r.id.clone(), r))
+        .map(|r| (r.id, r))
         .collect();
-    let mut details: HashMap<String, DetailsRecord> = request_details::table
+    let mut details: HashMap<RequestId, DetailsRecord> = request_details::table
         .filter(request_details::request_id.eq_any(ids))
         .select(DetailsRecord::as_select())
         .load(conn)?
         .into_iter()
-        .map(|d| (d.request_id.clone(), d))
+        .map(|d| (d.request_id, d))
         .collect();
-    let mut pauses: HashMap<String, Vec<SuspensionRecord>> = HashMap::new();
+    let mut pauses: HashMap<RequestId, Vec<SuspensionRecord>> = HashMap::new();
     for pause in suspensions::table
         .filter(suspensions::request_id.eq_any(ids))
         .order((suspensions::request_id, suspensions::number.asc()))
         .select(SuspensionRecord::as_select())
         .load::<SuspensionRecord>(conn)?
     {
-        pauses.entry(pause.request_id.clone()).or_default().push(pause);
+        pauses.entry(pause.request_id).or_default().push(pause);
     }
-    let mut grounds: HashMap<String, Vec<String>> = HashMap::new();
+    let mut grounds: HashMap<RequestId, Vec<String>> = HashMap::new();
     for (id, ground) in decision_grounds::table
         .filter(decision_grounds::request_id.eq_any(ids))
         .order((decision_grounds::request_id, decision_grounds::position.asc()))
         .select((decision_grounds::request_id, decision_grounds::ground))
-        .load::<(String, String)>(conn)?
+        .load::<(RequestId, String)>(conn)?
     {
         grounds.entry(id).or_default().push(ground);
     }
-    let mut informed: HashMap<String, Vec<String>> = HashMap::new();
+    let mut informed: HashMap<RequestId, Vec<String>> = HashMap::new();
     for (id, name) in recipients::table
         .filter(recipients::request_id.eq_any(ids))
         .order((recipients::request_id, recipients::position.asc()))
         .select((recipients::request_id, recipients::name))
-        .load::<(String, String)>(conn)?
+        .load::<(RequestId, String)>(conn)?
     {
         informed.entry(id).or_default().push(name);
     }
@@ -688,20 +683,17 @@ fn assemble(
         Status::Withdrawn => record.closed_on.map(|on| Withdrawal {
             reason: details.withdrawal_reason.clone().unwrap_or_default(),
             on,
-            duplicate_of: record
-                .duplicate_of
-                .as_deref()
-                .and_then(|id| Uuid::parse_str(id).ok()),
+            duplicate_of: record.duplicate_of.map(RequestId::uuid),
         }),
         _ => None,
     };
     let request = Request {
-        id: parse_uuid("id", &record.id)?,
+        id: record.id.uuid(),
         reference: record.reference.clone(),
         kind: record.kind()?,
         status,
         team: record.team.clone(),
-        assignee: record.assignee_id()?,
+        assignee: record.assignee_id(),
         received_on: record.received_on,
         identity_verified_by: record.identity_verified_by,
         assessment_note: details.assessment_note.clone(),
@@ -755,10 +747,7 @@ fn assemble(
         created_at: record.created(),
         updated_at: record.updated(),
         anonymised_at: details.anonymised_at.map(utc),
-        registered_by: record
-            .registered_by
-            .as_deref()
-            .and_then(|id| Uuid::parse_str(id).ok()),
+        registered_by: record.registered_by.map(UserId::uuid),
     })
 }
 
@@ -778,14 +767,14 @@ pub fn possible_duplicates(
         })
     };
     let (requester, client) = (fold(&intake.requester.name), client_name(intake));
-    let id = stored.request.id.to_string();
+    let id = RequestId::from(stored.request.id);
     let open = ["completed", "refused", "withdrawn"];
     let kind = stored.request.kind.code();
-    let mut candidates: Vec<String> = requester_keys::table
+    let mut candidates: Vec<RequestId> = requester_keys::table
         .filter(requester_keys::key.eq_any([&requester, &client]))
         .filter(requester_keys::kind.eq(kind))
         .filter(requester_keys::status.ne_all(open))
-        .filter(requester_keys::request_id.ne(&id))
+        .filter(requester_keys::request_id.ne(id))
         .select(requester_keys::request_id)
         .distinct()
         .limit(50)
@@ -797,10 +786,10 @@ pub fn possible_duplicates(
                 .filter(request_details::client_key.eq(number))
                 .filter(requests::kind.eq(kind))
                 .filter(requests::status.ne_all(open))
-                .filter(requests::id.ne(&id))
+                .filter(requests::id.ne(id))
                 .select(requests::id)
                 .limit(50)
-                .load::<String>(conn)?,
+                .load::<RequestId>(conn)?,
         );
     }
     candidates.sort();
@@ -834,7 +823,7 @@ pub fn possible_duplicates(
     Ok(found)
 }
 
-pub fn id_by_reference(conn: &mut DbConnection, reference: &str) -> Result<Option<String>, StorageError> {
+pub fn id_by_reference(conn: &mut DbConnection, reference: &str) -> Result<Option<RequestId>, StorageError> {
     Ok(requests::table
         .filter(requests::reference.eq(reference))
         .select(requests::id)
@@ -847,7 +836,7 @@ pub fn due_for_anonymisation(
     conn: &mut DbConnection,
     closed_before: NaiveDate,
     limit: i64,
-) -> Result<Vec<String>, StorageError> {
+) -> Result<Vec<RequestId>, StorageError> {
     // The partial index `requests_retention_idx` holds exactly these, by closing day.
     Ok(requests::table
         .filter(requests::anonymised_at.is_null())
@@ -860,7 +849,7 @@ pub fn due_for_anonymisation(
 
 /// Removes the personal data and free text of a request, keeping kinds, dates,
 /// outcomes and grounds (in `requests` and `decision_grounds`) for the statistics.
-pub fn anonymise(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<(), StorageError> {
+pub fn anonymise(conn: &mut DbConnection, id: RequestId, at: NaiveDateTime) -> Result<(), StorageError> {
     use super::schema::request_details::dsl as d;
     diesel::update(d::request_details.find(id))
         .set((
@@ -899,7 +888,7 @@ pub fn count(conn: &mut DbConnection) -> Result<i64, StorageError> {
 }
 
 /// How many open requests are assigned to `user_id`.
-pub fn open_assigned_to(conn: &mut DbConnection, user_id: &str) -> Result<i64, StorageError> {
+pub fn open_assigned_to(conn: &mut DbConnection, user_id: UserId) -> Result<i64, StorageError> {
     Ok(requests::table
         .filter(requests::assignee.eq(user_id))
         .filter(requests::open_due.is_not_null())
@@ -911,7 +900,7 @@ pub fn open_assigned_to(conn: &mut DbConnection, user_id: &str) -> Result<i64, S
 /// assignee was deactivated: they are unassigned now).
 pub fn reschedule_reminders_of(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: UserId,
     at: NaiveDateTime,
 ) -> Result<usize, StorageError> {
     Ok(diesel::update(

@@ -6,12 +6,13 @@ use diesel::prelude::*;
 use super::schema::{users, web_sessions};
 use super::users::UserRow;
 use super::{DbConnection, StorageError};
+use crate::domain::ids::UserId;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = web_sessions)]
 pub struct SessionRow {
     pub id_hash: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub csrf_token: String,
     pub created_at: NaiveDateTime,
     /// The absolute end: `AVG_LOKET_SESSION_MAX` after sign-in.
@@ -75,13 +76,16 @@ pub fn delete_expired(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usi
 }
 
 /// Ends every session of a user (deactivation).
-pub fn delete_of_user(conn: &mut DbConnection, user_id: &str) -> Result<usize, StorageError> {
+pub fn delete_of_user(conn: &mut DbConnection, user_id: UserId) -> Result<usize, StorageError> {
     Ok(diesel::delete(web_sessions::table.filter(web_sessions::user_id.eq(user_id))).execute(conn)?)
 }
 
 /// Ends the sessions of a user that began with a token (a token was revoked; a
 /// session through the organisation's account does not rest on one).
-pub fn delete_token_sessions_of_user(conn: &mut DbConnection, user_id: &str) -> Result<usize, StorageError> {
+pub fn delete_token_sessions_of_user(
+    conn: &mut DbConnection,
+    user_id: UserId,
+) -> Result<usize, StorageError> {
     Ok(diesel::delete(
         web_sessions::table
             .filter(web_sessions::user_id.eq(user_id))
@@ -91,7 +95,7 @@ pub fn delete_token_sessions_of_user(conn: &mut DbConnection, user_id: &str) -> 
 }
 
 /// Ends a user's sessions begun with the organisation's account; how many.
-pub fn delete_oidc_sessions_of_user(conn: &mut DbConnection, user_id: &str) -> Result<usize, StorageError> {
+pub fn delete_oidc_sessions_of_user(conn: &mut DbConnection, user_id: UserId) -> Result<usize, StorageError> {
     Ok(diesel::delete(
         web_sessions::table
             .filter(web_sessions::user_id.eq(user_id))

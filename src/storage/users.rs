@@ -6,13 +6,14 @@ use diesel::prelude::*;
 use super::schema::{api_tokens, oidc_attempts, team_members, users};
 use super::{DbConnection, StorageError};
 use crate::domain::access::Role;
+use crate::domain::ids::{TokenId, UserId};
 use crate::domain::reminders::ReminderPreference;
 use crate::domain::team::TeamCode;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = users)]
 pub struct UserRow {
-    pub id: String,
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub role: Role,
@@ -29,8 +30,8 @@ pub struct UserRow {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = api_tokens)]
 pub struct TokenRow {
-    pub id: String,
-    pub user_id: String,
+    pub id: TokenId,
+    pub user_id: UserId,
     pub token_hash: String,
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
@@ -59,7 +60,7 @@ pub fn insert(conn: &mut DbConnection, user: &UserRow, teams: &[TeamCode]) -> Re
     Ok(true)
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, StorageError> {
+pub fn find(conn: &mut DbConnection, id: UserId) -> Result<Option<UserRow>, StorageError> {
     Ok(users::table
         .find(id)
         .select(UserRow::as_select())
@@ -75,7 +76,7 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> Result<Option<User
         .optional()?)
 }
 
-pub fn teams_of(conn: &mut DbConnection, user_id: &str) -> Result<Vec<TeamCode>, StorageError> {
+pub fn teams_of(conn: &mut DbConnection, user_id: UserId) -> Result<Vec<TeamCode>, StorageError> {
     Ok(team_members::table
         .filter(team_members::user_id.eq(user_id))
         .order(team_members::team.asc())
@@ -89,7 +90,7 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<(UserRow, Vec<TeamCode>)>, St
         .order((users::name.asc(), users::email.asc()))
         .select(UserRow::as_select())
         .load(conn)?;
-    let memberships: Vec<(String, TeamCode)> = team_members::table
+    let memberships: Vec<(UserId, TeamCode)> = team_members::table
         .order(team_members::team.asc())
         .select((team_members::user_id, team_members::team))
         .load(conn)?;
@@ -107,7 +108,7 @@ pub fn list(conn: &mut DbConnection) -> Result<Vec<(UserRow, Vec<TeamCode>)>, St
 }
 
 /// Marks a user inactive; `Ok(false)` when there is no such user.
-pub fn deactivate(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<bool, StorageError> {
+pub fn deactivate(conn: &mut DbConnection, id: UserId, now: NaiveDateTime) -> Result<bool, StorageError> {
     let changed = diesel::update(users::table.find(id))
         .set((users::active.eq(false), users::deactivated_at.eq(Some(now))))
         .execute(conn)?;
@@ -134,14 +135,14 @@ pub fn token_by_hash(
         .optional()?)
 }
 
-pub fn touch_token(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<(), StorageError> {
+pub fn touch_token(conn: &mut DbConnection, id: TokenId, now: NaiveDateTime) -> Result<(), StorageError> {
     diesel::update(api_tokens::table.find(id))
         .set(api_tokens::last_used_at.eq(Some(now)))
         .execute(conn)?;
     Ok(())
 }
 
-pub fn find_token(conn: &mut DbConnection, id: &str) -> Result<Option<TokenRow>, StorageError> {
+pub fn find_token(conn: &mut DbConnection, id: TokenId) -> Result<Option<TokenRow>, StorageError> {
     Ok(api_tokens::table
         .find(id)
         .select(TokenRow::as_select())
@@ -149,7 +150,7 @@ pub fn find_token(conn: &mut DbConnection, id: &str) -> Result<Option<TokenRow>,
         .optional()?)
 }
 
-pub fn tokens_of(conn: &mut DbConnection, user_id: &str) -> Result<Vec<TokenRow>, StorageError> {
+pub fn tokens_of(conn: &mut DbConnection, user_id: UserId) -> Result<Vec<TokenRow>, StorageError> {
     Ok(api_tokens::table
         .filter(api_tokens::user_id.eq(user_id))
         .order(api_tokens::created_at.asc())
@@ -158,7 +159,7 @@ pub fn tokens_of(conn: &mut DbConnection, user_id: &str) -> Result<Vec<TokenRow>
 }
 
 /// Revokes one token; `Ok(false)` when it was revoked already or does not exist.
-pub fn revoke_token(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Result<bool, StorageError> {
+pub fn revoke_token(conn: &mut DbConnection, id: TokenId, now: NaiveDateTime) -> Result<bool, StorageError> {
     let changed =
         diesel::update(api_tokens::table.filter(api_tokens::id.eq(id).and(api_tokens::revoked_at.is_null())))
             .set(api_tokens::revoked_at.eq(Some(now)))
@@ -169,7 +170,7 @@ pub fn revoke_token(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> Re
 /// Revokes every live token of a user; returns how many.
 pub fn revoke_tokens_of(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: UserId,
     now: NaiveDateTime,
 ) -> Result<usize, StorageError> {
     Ok(diesel::update(
@@ -186,7 +187,7 @@ pub fn revoke_tokens_of(
 /// How many tokens of a user still work at `now` (not revoked, not expired).
 pub fn live_tokens_of(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: UserId,
     now: NaiveDateTime,
 ) -> Result<i64, StorageError> {
     Ok(api_tokens::table
@@ -200,7 +201,7 @@ pub fn live_tokens_of(
 /// The provider's groups gave the user no role (`Some`), or gave one again (`None`).
 pub fn set_role_withdrawn(
     conn: &mut DbConnection,
-    id: &str,
+    id: UserId,
     at: Option<NaiveDateTime>,
 ) -> Result<(), StorageError> {
     diesel::update(users::table.find(id))
@@ -211,7 +212,7 @@ pub fn set_role_withdrawn(
 
 pub fn set_reminders(
     conn: &mut DbConnection,
-    id: &str,
+    id: UserId,
     preference: ReminderPreference,
 ) -> Result<(), StorageError> {
     diesel::update(users::table.find(id))
@@ -221,7 +222,7 @@ pub fn set_reminders(
 }
 
 /// Active caseworkers and managers of `team` (id, name), by name: who can be assigned.
-pub fn workers_of(conn: &mut DbConnection, team: &TeamCode) -> Result<Vec<(String, String)>, StorageError> {
+pub fn workers_of(conn: &mut DbConnection, team: &TeamCode) -> Result<Vec<(UserId, String)>, StorageError> {
     Ok(users::table
         .inner_join(team_members::table)
         .filter(team_members::team.eq(team))
@@ -235,8 +236,8 @@ pub fn workers_of(conn: &mut DbConnection, team: &TeamCode) -> Result<Vec<(Strin
 /// The names of users by id, and whether each is active (for the timeline of a request).
 pub fn names_of(
     conn: &mut DbConnection,
-    ids: &[String],
-) -> Result<Vec<(String, String, bool)>, StorageError> {
+    ids: &[UserId],
+) -> Result<Vec<(UserId, String, bool)>, StorageError> {
     Ok(users::table
         .filter(users::id.eq_any(ids))
         .select((users::id, users::name, users::active))
@@ -245,7 +246,7 @@ pub fn names_of(
 
 /// The ids of every deactivated user (a handful: the dashboard counts the open requests
 /// they still hold as unassigned).
-pub fn inactive_ids(conn: &mut DbConnection) -> Result<Vec<String>, StorageError> {
+pub fn inactive_ids(conn: &mut DbConnection) -> Result<Vec<UserId>, StorageError> {
     Ok(users::table
         .filter(users::active.eq(false))
         .select(users::id)
@@ -253,7 +254,7 @@ pub fn inactive_ids(conn: &mut DbConnection) -> Result<Vec<String>, StorageError
 }
 
 /// Marks a user active again.
-pub fn reactivate(conn: &mut DbConnection, id: &str) -> Result<bool, StorageError> {
+pub fn reactivate(conn: &mut DbConnection, id: UserId) -> Result<bool, StorageError> {
     let changed = diesel::update(users::table.find(id))
         .set((
             users::active.eq(true),
@@ -266,7 +267,7 @@ pub fn reactivate(conn: &mut DbConnection, id: &str) -> Result<bool, StorageErro
 /// Gives a user another role and teams (the teams replace the old ones).
 pub fn set_role_and_teams(
     conn: &mut DbConnection,
-    id: &str,
+    id: UserId,
     role: Role,
     teams: &[TeamCode],
 ) -> Result<(), StorageError> {
@@ -306,7 +307,7 @@ pub fn find_by_identity(
 }
 
 /// The provider and subject a user is bound to, if any.
-pub fn identity_of(conn: &mut DbConnection, id: &str) -> Result<Option<(String, String)>, StorageError> {
+pub fn identity_of(conn: &mut DbConnection, id: UserId) -> Result<Option<(String, String)>, StorageError> {
     let found: Option<(Option<String>, Option<String>)> = users::table
         .find(id)
         .select((users::oidc_issuer, users::oidc_subject))
@@ -318,7 +319,7 @@ pub fn identity_of(conn: &mut DbConnection, id: &str) -> Result<Option<(String, 
 /// Binds a user to a provider's subject.
 pub fn bind_identity(
     conn: &mut DbConnection,
-    id: &str,
+    id: UserId,
     issuer: &str,
     subject: &str,
 ) -> Result<(), StorageError> {
@@ -332,7 +333,7 @@ pub fn bind_identity(
 }
 
 /// Forgets a user's binding to a provider's subject; whether there was one.
-pub fn unbind_identity(conn: &mut DbConnection, id: &str) -> Result<bool, StorageError> {
+pub fn unbind_identity(conn: &mut DbConnection, id: UserId) -> Result<bool, StorageError> {
     let changed = diesel::update(users::table.find(id).filter(users::oidc_subject.is_not_null()))
         .set((
             users::oidc_issuer.eq(None::<String>),
@@ -343,7 +344,7 @@ pub fn unbind_identity(conn: &mut DbConnection, id: &str) -> Result<bool, Storag
 }
 
 /// Records a sign-in to the pages.
-pub fn signed_in(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> Result<(), StorageError> {
+pub fn signed_in(conn: &mut DbConnection, id: UserId, at: NaiveDateTime) -> Result<(), StorageError> {
     diesel::update(users::table.find(id))
         .set(users::last_signed_in_at.eq(Some(at)))
         .execute(conn)?;

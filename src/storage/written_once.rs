@@ -5,12 +5,13 @@ use diesel::prelude::*;
 
 use super::schema::{form_keys, idempotency_keys};
 use super::{DbConnection, StorageError};
+use crate::domain::ids::UserId;
 
 /// A call made with an `Idempotency-Key`, and once it is answered, its answer.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = idempotency_keys)]
 pub struct KeyedCall {
-    pub user_id: String,
+    pub user_id: UserId,
     pub key: String,
     /// SHA-256 of the method, the path and the body.
     pub fingerprint: String,
@@ -26,7 +27,7 @@ pub struct KeyedCall {
 /// The call kept under `user_id` and `key`, if any.
 pub fn find_call(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: UserId,
     key: &str,
 ) -> Result<Option<KeyedCall>, StorageError> {
     Ok(idempotency_keys::table
@@ -58,7 +59,7 @@ pub fn answer_call(conn: &mut DbConnection, call: &KeyedCall) -> Result<(), Stor
 }
 
 /// Forgets a call (it failed on our side: a retry with its key may try again).
-pub fn forget_call(conn: &mut DbConnection, user_id: &str, key: &str) -> Result<(), StorageError> {
+pub fn forget_call(conn: &mut DbConnection, user_id: UserId, key: &str) -> Result<(), StorageError> {
     diesel::delete(idempotency_keys::table.find((user_id, key))).execute(conn)?;
     Ok(())
 }
@@ -67,7 +68,7 @@ pub fn forget_call(conn: &mut DbConnection, user_id: &str, key: &str) -> Result<
 pub fn find_form_key(
     conn: &mut DbConnection,
     key_hash: &str,
-) -> Result<Option<(String, Option<String>)>, StorageError> {
+) -> Result<Option<(UserId, Option<String>)>, StorageError> {
     Ok(form_keys::table
         .find(key_hash)
         .select((form_keys::user_id, form_keys::outcome))
@@ -78,7 +79,7 @@ pub fn find_form_key(
 pub fn insert_form_key(
     conn: &mut DbConnection,
     key_hash: &str,
-    user_id: &str,
+    user_id: UserId,
     at: NaiveDateTime,
 ) -> Result<(), StorageError> {
     diesel::insert_into(form_keys::table)

@@ -228,12 +228,12 @@ pub fn create_user_directly(db: &Db, name: &str, email: &str, role: &str, teams:
     let now = avg_loket::clock::now();
     let (view, token) = avg_loket::storage::write_transaction(&mut conn, |c| {
         let view = create_user_in(c, "test", new, now)?;
-        let token = issue_token_in(c, "test", &view.user.id, TokenTerm::personal(), now)?;
+        let token = issue_token_in(c, "test", view.user.id, TokenTerm::personal(), now)?;
         Ok::<_, avg_loket::service::ServiceError>((view, token))
     })
     .expect("user created");
     TestUser {
-        id: view.user.id,
+        id: view.user.id.to_string(),
         token: token.token,
     }
 }
@@ -243,6 +243,7 @@ pub fn issue_token_directly(db: &Db, user_id: &str) -> String {
     use avg_loket::service::admin::{issue_token_in, TokenTerm};
     let mut conn = db.get().unwrap();
     avg_loket::storage::write_transaction(&mut conn, |c| {
+        let user_id = avg_loket::domain::ids::UserId::parse(user_id).expect("a user's id");
         issue_token_in(c, "cli", user_id, TokenTerm::personal(), avg_loket::clock::now())
     })
     .expect("token issued")
@@ -494,15 +495,16 @@ pub fn queue_reminders(
     now: chrono::DateTime<chrono::Utc>,
     key: &str,
 ) {
+    use avg_loket::domain::ids::UserId;
     use avg_loket::domain::reminders::{MailStage, OutboxStatus, Stage};
     use avg_loket::storage::notifications::{insert_if_new, NotificationRow};
     let mut conn = db.get().unwrap();
     for i in 0..count {
         let row = NotificationRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: uuid::Uuid::now_v7().into(),
             key: format!("{key}|{i}"),
             request_id: None,
-            recipient_id: Some(recipient.to_string()),
+            recipient_id: Some(UserId::parse(recipient).expect("a user's id")),
             recipient_email: "staff@zorg.example".into(),
             stage: MailStage::Reminder(Stage::DueSoon),
             deadline: None,
@@ -536,6 +538,7 @@ pub fn queue_letters(
     author: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<String> {
+    use avg_loket::domain::ids::{LetterId, RequestId, UserId};
     use avg_loket::domain::letters::{LetterChannel, LetterKind, LetterStatus};
     use avg_loket::domain::vocabulary::Language;
     use avg_loket::storage::letters::{insert, LetterRow};
@@ -544,6 +547,7 @@ pub fn queue_letters(
     let mut conn = db.get().unwrap();
     let mut ids = Vec::new();
     for (i, request) in requests.iter().enumerate() {
+        let request = RequestId::parse(request).expect("a request's id");
         let changed = diesel::update(request_details::table.find(request))
             .set(request_details::requester_email.eq(Some(format!("verzoeker{i}@example.nl"))))
             .execute(&mut *conn)
@@ -553,13 +557,13 @@ pub fn queue_letters(
             .set(requests_table::next_reminder_at.eq(None::<chrono::NaiveDateTime>))
             .execute(&mut *conn)
             .unwrap();
-        let id = uuid::Uuid::now_v7().to_string();
+        let id = LetterId::from(uuid::Uuid::now_v7());
         let pdf = format!("%PDF-1.7 stand-in for letter {i}").into_bytes();
         insert(
             &mut conn,
             &LetterRow {
-                id: id.clone(),
-                request_id: request.clone(),
+                id,
+                request_id: request,
                 kind: LetterKind::Acknowledgement,
                 status: LetterStatus::Queued,
                 channel: LetterChannel::Email,
@@ -572,7 +576,7 @@ pub fn queue_letters(
                 attempts: 0,
                 last_error: None,
                 message_id: None,
-                created_by: author.to_string(),
+                created_by: UserId::parse(author).expect("a user's id"),
                 created_at: now.naive_utc(),
                 updated_at: now.naive_utc(),
                 purged_at: None,
@@ -580,8 +584,8 @@ pub fn queue_letters(
             },
         )
         .unwrap();
-        avg_loket::storage::notifications::queue_letter(&mut conn, &id, request, now.naive_utc()).unwrap();
-        ids.push(id);
+        avg_loket::storage::notifications::queue_letter(&mut conn, id, request, now.naive_utc()).unwrap();
+        ids.push(id.to_string());
     }
     ids
 }

@@ -551,7 +551,7 @@ async fn a_lease_is_renewed_only_by_the_worker_that_still_holds_it() {
     queue_mails(&app, &people.worker, 3, t0);
     let mut conn = app.db.get().unwrap();
     let first = notifications::claim(&mut conn, t0.naive_utc(), lease_from(t0), 50, true).unwrap();
-    let ids: Vec<String> = first.iter().map(|r| r.id.clone()).collect();
+    let ids: Vec<_> = first.iter().map(|r| r.id).collect();
     let t1 = t0 + chrono::Duration::seconds(30);
     let renewed = notifications::renew(&mut conn, &ids, lease_from(t0), lease_from(t1)).unwrap();
     assert_eq!(renewed.len(), 3, "the holder keeps its batch");

@@ -1,25 +1,26 @@
 //! Who may read and write which letters, and the answers for a letter or request
 //! that is not there (or not to be seen).
 
-use uuid::Uuid;
+use std::fmt::Display;
 
 use crate::domain::access::{Caller, Denied, View};
+use crate::domain::ids::LetterId;
 use crate::domain::letters::LetterKind;
 use crate::service::ServiceError;
 use crate::storage::requests::StoredRequest;
 
-pub(super) fn not_found(id: &str) -> ServiceError {
+/// The letter ID in a path or a form, parsed where it enters: anything that is not an
+/// ID names a letter that does not exist.
+pub fn letter_id(text: &str) -> Result<LetterId, ServiceError> {
+    LetterId::parse(text).map_err(|_| not_found(text))
+}
+
+pub(super) fn not_found(id: impl Display) -> ServiceError {
     ServiceError::NotFound(format!("no letter with id {id}"))
 }
 
-pub(super) fn request_not_found(id: &str) -> ServiceError {
+pub(super) fn request_not_found(id: impl Display) -> ServiceError {
     ServiceError::NotFound(format!("no request with id {id}"))
-}
-
-pub(super) fn parse_id(id: &str, missing: fn(&str) -> ServiceError) -> Result<String, ServiceError> {
-    Uuid::parse_str(id)
-        .map(|u| u.to_string())
-        .map_err(|_| missing(id))
 }
 
 /// May the caller read this request's letters? Letters carry the requester's name and
@@ -59,7 +60,7 @@ pub(super) fn may_write(caller: &Caller, stored: &StoredRequest, kind: LetterKin
     allowed.and_then(|()| may_read(caller, stored, Some(kind)))
 }
 
-pub(super) fn denied(id: &str) -> impl Fn(Denied) -> ServiceError + '_ {
+pub(super) fn denied(id: LetterId) -> impl Fn(Denied) -> ServiceError {
     move |denied| match denied {
         Denied::NotFound => not_found(id),
         other => other.into(),

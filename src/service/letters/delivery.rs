@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use lettre::message::Mailbox;
 
+use crate::domain::ids::LetterId;
 use crate::domain::letters;
 use crate::domain::organisation::Organisation;
 use crate::domain::vocabulary::Language;
@@ -26,16 +27,15 @@ pub(crate) async fn cover_mail(
     db: &Db,
     setup: &LetterSetup,
     fallback: &Mailbox,
-    id: &str,
+    id: LetterId,
 ) -> Result<Result<(Mailbox, OutgoingMail), String>, ServiceError> {
     let Ok(organisation) = setup.organisation() else {
         return Ok(Err("the organisation profile is missing".to_string()));
     };
-    let id = id.to_string();
     let (letter, stored) = db
         .read(move |conn| {
-            let letter = store::find_full(conn, &id)?.ok_or_else(|| not_found(&id))?;
-            let stored = requests::load(conn, &letter.request_id)?;
+            let letter = store::find_full(conn, id)?.ok_or_else(|| not_found(id))?;
+            let stored = requests::load(conn, letter.request_id)?;
             Ok::<_, ServiceError>((letter, stored))
         })
         .await?;
@@ -89,7 +89,7 @@ fn mail_from(organisation: &Organisation, fallback: &Mailbox) -> Mailbox {
 pub(crate) fn delivered_in(
     conn: &mut DbConnection,
     rules: &Rules,
-    id: &str,
+    id: LetterId,
     outcome: Result<&str, (&str, bool)>,
     at: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
@@ -99,7 +99,15 @@ pub(crate) fn delivered_in(
             store::mark_sent(conn, id, today, message_id, at.naive_utc())?;
             let info = store::find(conn, id)?.ok_or_else(|| not_found(id))?;
             let sha256 = info.sha256.clone().unwrap_or_default();
-            record_sent_in(conn, rules, &info.created_by.clone(), &info, today, &sha256, at)
+            record_sent_in(
+                conn,
+                rules,
+                info.created_by.clone().as_str(),
+                &info,
+                today,
+                &sha256,
+                at,
+            )
         }
         Err((error, for_good)) => Ok(store::mark_attempt_failed(
             conn,

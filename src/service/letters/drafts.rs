@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::domain::access::{Caller, Denied};
 use crate::domain::deadlines::{request_deadlines, DeadlineFacts};
+use crate::domain::ids::{LetterId, RequestId, UserId};
 use crate::domain::letters::{
     self, check_paragraphs, compose, default_paragraphs, Case, Client, Composed, LetterChannel, LetterKind,
     LetterStatus, NotNow, Signatory,
@@ -22,7 +23,7 @@ use crate::storage::letters::{self as store, LetterInfo, LetterRow};
 use crate::storage::requests::{self as requests, StoredRequest};
 use crate::storage::{teams, users, Db, DbConnection};
 
-use super::access::{denied, may_read, may_write, not_found, parse_id, request_not_found};
+use super::access::{denied, may_read, may_write, not_found, request_not_found};
 use super::setup::{organisation, LetterSetup};
 
 /// A letter as the API and the pages show it.
@@ -79,8 +80,8 @@ impl LetterView {
         paragraphs: BTreeMap<String, String>,
     ) -> LetterView {
         LetterView {
-            id: info.id.clone(),
-            request_id: info.request_id.clone(),
+            id: info.id.to_string(),
+            request_id: info.request_id.to_string(),
             kind: info.kind,
             status: info.status,
             channel: info.channel,
@@ -107,7 +108,7 @@ impl LetterView {
             sha256: info.sha256.clone(),
             attempts: info.attempts,
             last_error: info.last_error.clone(),
-            created_by: info.created_by.clone(),
+            created_by: info.created_by.to_string(),
             created_at: utc(info.created_at),
             updated_at: utc(info.updated_at),
             purged_at: info.purged_at.map(utc),
@@ -165,7 +166,7 @@ pub(super) fn material_in(
     conn: &mut DbConnection,
     rules: &Rules,
     stored: StoredRequest,
-    author: &str,
+    author: UserId,
     now: DateTime<Utc>,
 ) -> Result<Material, ServiceError> {
     let r = &stored.request;
@@ -293,15 +294,14 @@ pub async fn list(
     rules: &Rules,
     setup: &LetterSetup,
     caller: &Caller,
-    request_id: &str,
+    request_id: RequestId,
     now: DateTime<Utc>,
 ) -> Result<Vec<LetterView>, ServiceError> {
-    let request_id = parse_id(request_id, request_not_found)?;
     let (caller, rules, setup) = (caller.clone(), rules.clone(), setup.clone());
     db.read(move |conn| {
-        let stored = requests::load(conn, &request_id)?.ok_or_else(|| request_not_found(&request_id))?;
-        may_read(&caller, &stored, None).map_err(|_| request_not_found(&request_id))?;
-        let rows = store::of_request(conn, &request_id)?;
+        let stored = requests::load(conn, request_id)?.ok_or_else(|| request_not_found(request_id))?;
+        may_read(&caller, &stored, None).map_err(|_| request_not_found(request_id))?;
+        let rows = store::of_request(conn, request_id)?;
         let every_kind = caller.role != crate::domain::access::Role::FrontDesk;
         let mut views = Vec::new();
         let mut material = None;
@@ -341,7 +341,7 @@ pub(super) fn view_in(
         return Ok(LetterView::of(info, None, paragraphs_of(info)));
     };
     if material.is_none() {
-        *material = Some(material_in(conn, rules, stored, &info.created_by, now)?);
+        *material = Some(material_in(conn, rules, stored, info.created_by, now)?);
     }
     let material = material.as_ref().expect("just set");
     let today = rules.today(now);
@@ -369,11 +369,10 @@ pub async fn create(
     rules: &Rules,
     setup: &LetterSetup,
     caller: &Caller,
-    request_id: &str,
+    request_id: RequestId,
     input: NewLetterInput,
     now: DateTime<Utc>,
 ) -> Result<LetterView, ServiceError> {
-    let request_id = parse_id(request_id, request_not_found)?;
     let mut issues = Issues::default();
     let kind = issues.code::<LetterKind>("kind", &input.kind);
     let channel = parse_channel(&mut issues, input.channel.as_deref());
@@ -383,15 +382,15 @@ pub async fn create(
     let (caller, rules, setup) = (caller.clone(), rules.clone(), setup.clone());
     let view = db
         .write(move |conn| {
-            let stored = requests::load(conn, &request_id)?.ok_or_else(|| request_not_found(&request_id))?;
+            let stored = requests::load(conn, request_id)?.ok_or_else(|| request_not_found(request_id))?;
             may_write(&caller, &stored, kind).map_err(|denied| match denied {
-                Denied::NotFound => request_not_found(&request_id),
+                Denied::NotFound => request_not_found(request_id),
                 other => other.into(),
             })?;
             let template = template_of(kind, &stored.request)?;
             let given = check_paragraphs(template, &input.paragraphs).map_err(ServiceError::Invalid)?;
-            let author = caller.user_id.to_string();
-            let material = material_in(conn, &rules, stored, &author, now)?;
+            let author = UserId::from(caller.user_id);
+            let material = material_in(conn, &rules, stored, author, now)?;
             let language = language.unwrap_or(material.stored.intake.requester.language);
             let channel = channel.unwrap_or(LetterChannel::answering(material.stored.intake.channel));
             let mut paragraphs = default_paragraphs(template, &material.case(), &organisation, language);
@@ -414,8 +413,8 @@ pub async fn create(
                 true,
             )?;
             let row = LetterRow {
-                id: Uuid::now_v7().to_string(),
-                request_id: request_id.clone(),
+                id: LetterId::from(Uuid::now_v7()),
+                request_id,
                 kind,
                 status: LetterStatus::Draft,
                 channel,
@@ -435,7 +434,7 @@ pub async fn create(
                 dated_on: None,
             };
             store::insert(conn, &row)?;
-            let info = store::find(conn, &row.id)?.ok_or_else(|| not_found(&row.id))?;
+            let info = store::find(conn, row.id)?.ok_or_else(|| not_found(row.id.as_str()))?;
             Ok::<_, ServiceError>(LetterView::of(&info, Some(&composed), all))
         })
         .await?;
@@ -447,10 +446,10 @@ pub async fn create(
 pub(super) fn load_in(
     conn: &mut DbConnection,
     caller: &Caller,
-    id: &str,
+    id: LetterId,
 ) -> Result<(LetterInfo, StoredRequest), ServiceError> {
     let info = store::find(conn, id)?.ok_or_else(|| not_found(id))?;
-    let stored = requests::load(conn, &info.request_id)?.ok_or_else(|| not_found(id))?;
+    let stored = requests::load(conn, info.request_id)?.ok_or_else(|| not_found(id))?;
     may_read(caller, &stored, Some(info.kind)).map_err(denied(id))?;
     Ok((info, stored))
 }
@@ -461,13 +460,12 @@ pub async fn get(
     rules: &Rules,
     setup: &LetterSetup,
     caller: &Caller,
-    id: &str,
+    id: LetterId,
     now: DateTime<Utc>,
 ) -> Result<LetterView, ServiceError> {
-    let id = parse_id(id, not_found)?;
     let (caller, rules, setup) = (caller.clone(), rules.clone(), setup.clone());
     db.read(move |conn| {
-        let (info, stored) = load_in(conn, &caller, &id)?;
+        let (info, stored) = load_in(conn, &caller, id)?;
         view_in(conn, &rules, &setup, &info, stored, &mut None, now)
     })
     .await
@@ -492,19 +490,18 @@ pub async fn update(
     rules: &Rules,
     setup: &LetterSetup,
     caller: &Caller,
-    id: &str,
+    id: LetterId,
     change: LetterChange,
     now: DateTime<Utc>,
 ) -> Result<LetterView, ServiceError> {
-    let id = parse_id(id, not_found)?;
     let mut issues = Issues::default();
     let channel = parse_channel(&mut issues, change.channel.as_deref());
     let language = parse_language(&mut issues, change.language.as_deref());
     let (channel, language) = issues.into_result((|| Some((channel?, language?)))())?;
     let (caller, rules, setup) = (caller.clone(), rules.clone(), setup.clone());
     db.write(move |conn| {
-        let (info, stored) = load_in(conn, &caller, &id)?;
-        may_write(&caller, &stored, info.kind).map_err(denied(&id))?;
+        let (info, stored) = load_in(conn, &caller, id)?;
+        may_write(&caller, &stored, info.kind).map_err(denied(id))?;
         if info.status != LetterStatus::Draft {
             return Err(no_longer_draft(&info));
         }
@@ -522,13 +519,13 @@ pub async fn update(
         let json = serde_json::to_string(&paragraphs).expect("a map serialises");
         store::update_draft(
             conn,
-            &id,
+            id,
             &json,
             channel.unwrap_or(info.channel),
             language.unwrap_or(info.language),
             now.naive_utc(),
         )?;
-        let info = store::find(conn, &id)?.ok_or_else(|| not_found(&id))?;
+        let info = store::find(conn, id)?.ok_or_else(|| not_found(id))?;
         view_in(conn, &rules, &setup, &info, stored, &mut None, now)
     })
     .await
@@ -536,13 +533,12 @@ pub async fn update(
 
 /// Discards a letter that never went out: a draft, or a letter by post made final
 /// but not posted (a misprint).
-pub async fn discard(db: &Db, caller: &Caller, id: &str) -> Result<(), ServiceError> {
-    let id = parse_id(id, not_found)?;
+pub async fn discard(db: &Db, caller: &Caller, id: LetterId) -> Result<(), ServiceError> {
     let caller = caller.clone();
     db.write(move |conn| {
-        let (info, stored) = load_in(conn, &caller, &id)?;
-        may_write(&caller, &stored, info.kind).map_err(denied(&id))?;
-        if !store::delete_unsent(conn, &id)? {
+        let (info, stored) = load_in(conn, &caller, id)?;
+        may_write(&caller, &stored, info.kind).map_err(denied(id))?;
+        if !store::delete_unsent(conn, id)? {
             return Err(no_longer_draft(&info));
         }
         Ok(())

@@ -18,6 +18,7 @@ mod drafts;
 mod sending;
 mod setup;
 
+pub use access::letter_id;
 pub(crate) use delivery::{cover_mail, delivered_in};
 pub use drafts::{
     create, discard, get, list, update, LetterChange, LetterView, MissingElement, NewLetterInput, SendInput,

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::access::Caller;
 use crate::domain::audit::RecordAction;
+use crate::domain::ids::{LetterId, RequestId};
 use crate::domain::intake::check_past_date;
 use crate::domain::letters::{self, Composed, LetterChannel, LetterKind, LetterStatus};
 use crate::domain::organisation::Organisation;
@@ -19,7 +20,7 @@ use crate::storage::letters::{self as store, LetterInfo};
 use crate::storage::requests::{self as requests, StoredRequest};
 use crate::storage::{audit, notifications, Db, DbConnection};
 
-use super::access::{denied, may_write, not_found, parse_id};
+use super::access::{denied, may_write, not_found};
 use super::drafts::{
     composed_draft, load_in, material_in, no_longer_draft, paragraphs_of, LetterView, SendInput,
 };
@@ -32,14 +33,13 @@ pub async fn pdf(
     rules: &Rules,
     setup: &LetterSetup,
     caller: &Caller,
-    id: &str,
+    id: LetterId,
     now: DateTime<Utc>,
 ) -> Result<(Vec<u8>, String), ServiceError> {
-    let id = parse_id(id, not_found)?;
     let (caller_in, rules_in, setup_in) = (caller.clone(), rules.clone(), setup.clone());
     let prepared = db
         .read(move |conn| {
-            let (info, stored) = load_in(conn, &caller_in, &id)?;
+            let (info, stored) = load_in(conn, &caller_in, id)?;
             let name = letters::file_name(
                 &stored.request.reference,
                 info.kind,
@@ -47,7 +47,7 @@ pub async fn pdf(
                 info.status == LetterStatus::Draft,
             );
             if info.status != LetterStatus::Draft {
-                let bytes = store::pdf(conn, &id)?.ok_or_else(|| {
+                let bytes = store::pdf(conn, id)?.ok_or_else(|| {
                     ServiceError::NotFound(
                         "the letter's PDF was removed by retention (its hash is kept)".into(),
                     )
@@ -55,7 +55,7 @@ pub async fn pdf(
                 return Ok(Err((bytes, name)));
             }
             let organisation = organisation(&setup_in)?;
-            let material = material_in(conn, &rules_in, stored, &info.created_by, now)?;
+            let material = material_in(conn, &rules_in, stored, info.created_by, now)?;
             let (composed, _) = composed_draft(
                 &setup_in,
                 &organisation,
@@ -83,13 +83,13 @@ pub async fn pdf(
 pub(super) async fn render(
     setup: &LetterSetup,
     composed: Composed,
-    ident: String,
+    ident: LetterId,
     date: NaiveDate,
 ) -> Result<Vec<u8>, ServiceError> {
     use chrono::Datelike;
     let logo = setup.logo();
     let started = std::time::Instant::now();
-    let letter_id = ident.clone();
+    let letter_id = ident;
     let bytes = tokio::task::spawn_blocking(move || {
         let json = composed.layout.to_string();
         let letter = avg_loket_letter_pdf::Letter {
@@ -99,7 +99,7 @@ pub(super) async fn render(
                 bytes: &l.1,
             }),
             date: (date.year(), date.month() as u8, date.day() as u8),
-            ident: &ident,
+            ident: ident.as_str(),
         };
         avg_loket_letter_pdf::render(&letter)
     })
@@ -144,7 +144,7 @@ pub(super) fn compose_final(
     field: &str,
     now: DateTime<Utc>,
 ) -> Result<Composed, ServiceError> {
-    let material = material_in(conn, rules, stored, &info.created_by, now)?;
+    let material = material_in(conn, rules, stored, info.created_by, now)?;
     let mut problems = Vec::new();
     check_past_date(
         field,
@@ -204,11 +204,11 @@ pub(super) async fn make_final(
     also: impl FnOnce(&mut DbConnection, &LetterInfo, &str) -> Result<(), ServiceError> + Send + 'static,
 ) -> Result<LetterView, ServiceError> {
     let text = composed.text.clone();
-    let bytes = render(setup, composed, info.id.clone(), date).await?;
+    let bytes = render(setup, composed, info.id, date).await?;
     let sha256 = sha256_hex(&bytes);
     db.write(move |conn| {
-        let id = info.id.clone();
-        let current = store::find(conn, &id)?.ok_or_else(|| not_found(&id))?;
+        let id = info.id;
+        let current = store::find(conn, id)?.ok_or_else(|| not_found(id.as_str()))?;
         if current.status != LetterStatus::Draft || current.updated_at != info.updated_at {
             return Err(ServiceError::conflict(
                 "the letter was changed meanwhile; look at it again before sending",
@@ -224,14 +224,14 @@ pub(super) async fn make_final(
             dated_on: date,
             sent_on: posted.then_some(date),
         };
-        store::finalise(conn, &id, &letter, now.naive_utc())?;
+        store::finalise(conn, id, &letter, now.naive_utc())?;
         if info.channel == LetterChannel::Email {
             // Its e-mail joins the outbox in the same transaction: a letter made
             // final is always on its way.
-            notifications::queue_letter(conn, &id, &info.request_id, now.naive_utc())?;
+            notifications::queue_letter(conn, id, info.request_id, now.naive_utc())?;
         }
         also(conn, &current, &sha256)?;
-        let info = store::find(conn, &id)?.ok_or_else(|| not_found(&id))?;
+        let info = store::find(conn, id)?.ok_or_else(|| not_found(id.as_str()))?;
         Ok::<_, ServiceError>(LetterView::of(&info, None, BTreeMap::new()))
     })
     .await
@@ -245,17 +245,16 @@ pub async fn finalise(
     rules: &Rules,
     setup: &LetterSetup,
     caller: &Caller,
-    id: &str,
+    id: LetterId,
     now: DateTime<Utc>,
 ) -> Result<LetterView, ServiceError> {
-    let id = parse_id(id, not_found)?;
     let today = rules.today(now);
     let organisation = organisation(setup)?;
     let (caller_in, rules_in, setup_in) = (caller.clone(), rules.clone(), setup.clone());
     let (info, composed) = db
         .read(move |conn| {
-            let (info, stored) = load_in(conn, &caller_in, &id)?;
-            may_write(&caller_in, &stored, info.kind).map_err(denied(&id))?;
+            let (info, stored) = load_in(conn, &caller_in, id)?;
+            may_write(&caller_in, &stored, info.kind).map_err(denied(id))?;
             if info.status != LetterStatus::Draft {
                 return Err(no_longer_draft(&info));
             }
@@ -297,11 +296,10 @@ pub async fn send(
     rules: &Rules,
     setup: &LetterSetup,
     caller: &Caller,
-    id: &str,
+    id: LetterId,
     input: SendInput,
     now: DateTime<Utc>,
 ) -> Result<LetterView, ServiceError> {
-    let id = parse_id(id, not_found)?;
     let today = rules.today(now);
     let mut issues = Issues::default();
     let sent_on = issues.optional_date("sent_on", input.sent_on.as_deref());
@@ -309,11 +307,11 @@ pub async fn send(
     let organisation = organisation(setup)?;
     // Read and compose outside the write: rendering is CPU work.
     let (caller_in, rules_in, setup_in) = (caller.clone(), rules.clone(), setup.clone());
-    let id_in = id.clone();
+    let id_in = id;
     let prepared = db
         .read(move |conn| {
-            let (info, stored) = load_in(conn, &caller_in, &id_in)?;
-            may_write(&caller_in, &stored, info.kind).map_err(denied(&id_in))?;
+            let (info, stored) = load_in(conn, &caller_in, id_in)?;
+            may_write(&caller_in, &stored, info.kind).map_err(denied(id_in))?;
             match (info.status, info.channel) {
                 (LetterStatus::Draft, LetterChannel::Post) => {
                     let date = sent_on.unwrap_or(today);
@@ -351,7 +349,7 @@ pub async fn send(
                         &mut problems,
                     );
                     if info.kind == LetterKind::ExtensionNotice {
-                        let material = material_in(conn, &rules_in, stored, &info.created_by, now)?;
+                        let material = material_in(conn, &rules_in, stored, info.created_by, now)?;
                         problems.extend(first_month_issue("sent_on", date, material.first_month));
                     }
                     if !problems.is_empty() {
@@ -375,13 +373,13 @@ pub async fn send(
                     return record_sent_in(conn, &rules_in, &actor, letter, date, sha256, now);
                 }
                 let data = json!({"letter_id": letter.id, "kind": letter.kind, "channel": letter.channel, "sha256": sha256});
-                append_event(conn, &letter.request_id, &actor, RecordAction::LetterQueued.code(), &data, now)
+                append_event(conn, letter.request_id, &actor, RecordAction::LetterQueued.code(), &data, now)
             })
             .await?
         }
         Prepared::Posted(info, date) => {
             db.write(move |conn| {
-                if !store::record_posted(conn, &info.id, date, now.naive_utc())? {
+                if !store::record_posted(conn, info.id, date, now.naive_utc())? {
                     return Err(ServiceError::conflict(
                         "the letter was recorded as posted meanwhile",
                         "de verzending van de brief is intussen al vastgelegd",
@@ -389,7 +387,7 @@ pub async fn send(
                 }
                 let sha256 = info.sha256.clone().unwrap_or_default();
                 record_sent_in(conn, &rules_in, &actor, &info, date, &sha256, now)?;
-                let info = store::find(conn, &info.id)?.ok_or_else(|| not_found(&info.id))?;
+                let info = store::find(conn, info.id)?.ok_or_else(|| not_found(info.id.as_str()))?;
                 Ok::<_, ServiceError>(LetterView::of(&info, None, BTreeMap::new()))
             })
             .await?
@@ -409,7 +407,7 @@ pub(super) enum Prepared {
 
 pub(super) fn append_event(
     conn: &mut DbConnection,
-    request_id: &str,
+    request_id: RequestId,
     actor: &str,
     action: &str,
     data: &serde_json::Value,
@@ -419,7 +417,7 @@ pub(super) fn append_event(
     audit::append(
         conn,
         audit::NewEvent {
-            request_id: Some(request_id),
+            request_id: Some(request_id.as_str()),
             actor,
             occurred_at: now,
             action,
@@ -449,7 +447,7 @@ pub(super) fn record_sent_in(
         "sent_on": sent_on,
         "sha256": sha256,
     });
-    if let Some(mut stored) = requests::load(conn, &letter.request_id)? {
+    if let Some(mut stored) = requests::load(conn, letter.request_id)? {
         let version = stored.request.version;
         let moved = match letter.kind {
             LetterKind::Decision => stored.request.decision.as_mut().and_then(|d| {
@@ -480,14 +478,14 @@ pub(super) fn record_sent_in(
             // The decision told: its response reminders still queued are not sent.
             crate::service::requests::cancel_stale_reminders(
                 conn,
-                &letter.request_id,
+                letter.request_id,
                 crate::service::requests::reminders_still_due(&stored.request, &deadlines),
             )?;
         }
     }
     append_event(
         conn,
-        &letter.request_id,
+        letter.request_id,
         actor,
         RecordAction::LetterSent.code(),
         &data,

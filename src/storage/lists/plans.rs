@@ -29,6 +29,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::{key_range, ListFilter, ListStanding, Search, Sort, SortKey, COUNT_LIMIT};
+use crate::domain::ids::RequestId;
 use crate::domain::intake::client_key;
 use crate::domain::kind::KindCode;
 use crate::domain::request::Status;
@@ -452,7 +453,7 @@ struct Counted {
 #[derive(QueryableByName)]
 struct Id {
     #[diesel(sql_type = diesel::sql_types::Text)]
-    id: String,
+    id: RequestId,
 }
 
 fn is_sqlite(conn: &DbConnection) -> bool {
@@ -498,7 +499,7 @@ fn page_ids(
     extra: &str,
     offset: i64,
     limit: i64,
-) -> Result<Vec<String>, StorageError> {
+) -> Result<Vec<RequestId>, StorageError> {
     let sqlite = is_sqlite(conn);
     let sort = Sort {
         key,
@@ -530,7 +531,7 @@ fn page_ids(
 }
 
 /// The records of `ids`, in that order.
-fn records(conn: &mut DbConnection, ids: Vec<String>) -> Result<Vec<RequestRecord>, StorageError> {
+fn records(conn: &mut DbConnection, ids: Vec<RequestId>) -> Result<Vec<RequestRecord>, StorageError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -656,7 +657,7 @@ fn by_open_deadline(
     walk: bool,
     offset: i64,
     limit: i64,
-) -> Result<Vec<String>, StorageError> {
+) -> Result<Vec<RequestId>, StorageError> {
     let open_reach = match reach {
         Reach::Search(_) | Reach::Reference => reach,
         _ => Reach::Open,
