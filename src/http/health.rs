@@ -1,10 +1,9 @@
 //! `GET /healthz` (the process answers) and `GET /readyz` (the database answers too).
 
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use serde::Serialize;
 
-use super::problem::ApiError;
-use crate::web::state::AppState;
+use super::{Answer, State};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Health {
@@ -26,7 +25,7 @@ pub async fn healthz() -> HttpResponse {
 
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses((status = 200, description = "The database answers", body = Health)))]
-pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn readyz(state: State) -> Answer {
     crate::service::ready(&state.db).await?;
     Ok(HttpResponse::Ok().json(Health {
         status: "ready",

@@ -7,10 +7,8 @@ use serde::Serialize;
 
 use super::auth::Auth;
 use super::json::Json;
-use super::problem::ApiError;
-use crate::clock;
+use super::{Answer, State};
 use crate::service::letters::{self, LetterChange, LetterView, NewLetterInput, SendInput};
-use crate::web::state::AppState;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LetterList {
@@ -23,20 +21,8 @@ pub struct LetterList {
         (status = 200, description = "The request's letters, drafts and sent, newest first (the front desk: acknowledgements only)", body = LetterList),
         (status = 404, description = "No such request, or not visible to the caller", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn list(
-    state: web::Data<AppState>,
-    auth: Auth,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let items = letters::list(
-        &state.db,
-        &state.rules,
-        &state.letters,
-        &auth.0,
-        crate::service::requests::request_id(&id)?,
-        clock::now(),
-    )
-    .await?;
+pub async fn list(state: State, auth: Auth, id: web::Path<String>) -> Answer {
+    let items = letters::list(&state.ctx(&auth.0), crate::service::requests::request_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(LetterList { items }))
 }
 
@@ -50,20 +36,11 @@ pub async fn list(
         (status = 409, description = "The letter does not fit the request now (a decision letter before the decision), or letters are not set up (no organisation file)", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn create(
-    state: web::Data<AppState>,
-    auth: Auth,
-    id: web::Path<String>,
-    body: Json<NewLetterInput>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn create(state: State, auth: Auth, id: web::Path<String>, body: Json<NewLetterInput>) -> Answer {
     let view = letters::create(
-        &state.db,
-        &state.rules,
-        &state.letters,
-        &auth.0,
+        &state.ctx(&auth.0),
         crate::service::requests::request_id(&id)?,
         body.0,
-        clock::now(),
     )
     .await?;
     Ok(HttpResponse::Created()
@@ -77,20 +54,8 @@ pub async fn create(
         (status = 200, description = "The letter: a draft as it would go out now, a final letter as it went out", body = LetterView),
         (status = 404, description = "No such letter, or not visible to the caller", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn get(
-    state: web::Data<AppState>,
-    auth: Auth,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let view = letters::get(
-        &state.db,
-        &state.rules,
-        &state.letters,
-        &auth.0,
-        crate::service::letters::letter_id(&id)?,
-        clock::now(),
-    )
-    .await?;
+pub async fn get(state: State, auth: Auth, id: web::Path<String>) -> Answer {
+    let view = letters::get(&state.ctx(&auth.0), letters::letter_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -103,22 +68,8 @@ pub async fn get(
         (status = 409, description = "The letter is no longer a draft", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields (an unknown paragraph), each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn update(
-    state: web::Data<AppState>,
-    auth: Auth,
-    id: web::Path<String>,
-    body: Json<LetterChange>,
-) -> Result<HttpResponse, ApiError> {
-    let view = letters::update(
-        &state.db,
-        &state.rules,
-        &state.letters,
-        &auth.0,
-        crate::service::letters::letter_id(&id)?,
-        body.0,
-        clock::now(),
-    )
-    .await?;
+pub async fn update(state: State, auth: Auth, id: web::Path<String>, body: Json<LetterChange>) -> Answer {
+    let view = letters::update(&state.ctx(&auth.0), letters::letter_id(&id)?, body.0).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -129,12 +80,8 @@ pub async fn update(
         (status = 404, description = "No such letter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 409, description = "The letter is no longer a draft", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn discard(
-    state: web::Data<AppState>,
-    auth: Auth,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    letters::discard(&state.db, &auth.0, crate::service::letters::letter_id(&id)?).await?;
+pub async fn discard(state: State, auth: Auth, id: web::Path<String>) -> Answer {
+    letters::discard(&state.ctx(&auth.0), letters::letter_id(&id)?).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -144,20 +91,8 @@ pub async fn discard(
         (status = 200, description = "PDF/A-2b: a draft marked as a draft; a final letter byte for byte as it went out. Saved as `AVG-2026-00004 besluit.pdf` (`Content-Disposition`, the letter's language; a draft `… (concept).pdf`)", content_type = "application/pdf", body = Vec<u8>),
         (status = 404, description = "No such letter, or its PDF was removed by retention", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn pdf(
-    state: web::Data<AppState>,
-    auth: Auth,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let (bytes, name) = letters::pdf(
-        &state.db,
-        &state.rules,
-        &state.letters,
-        &auth.0,
-        crate::service::letters::letter_id(&id)?,
-        clock::now(),
-    )
-    .await?;
+pub async fn pdf(state: State, auth: Auth, id: web::Path<String>) -> Answer {
+    let (bytes, name) = letters::pdf(&state.ctx(&auth.0), letters::letter_id(&id)?).await?;
     Ok(crate::web::download::pdf(&name, bytes))
 }
 
@@ -169,20 +104,8 @@ pub async fn pdf(
         (status = 409, description = "The letter is no longer a draft, goes by e-mail (made final when sent), or changed meanwhile", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A mandatory element is missing (`missing.CODE` in `errors`, one per element), or an extension notice is past the first month", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn finalise(
-    state: web::Data<AppState>,
-    auth: Auth,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let view = letters::finalise(
-        &state.db,
-        &state.rules,
-        &state.letters,
-        &auth.0,
-        crate::service::letters::letter_id(&id)?,
-        clock::now(),
-    )
-    .await?;
+pub async fn finalise(state: State, auth: Auth, id: web::Path<String>) -> Answer {
+    let view = letters::finalise(&state.ctx(&auth.0), letters::letter_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(view))
 }
 
@@ -195,21 +118,7 @@ pub async fn finalise(
         (status = 409, description = "The letter went out already, or changed meanwhile", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A mandatory element is missing (`missing.CODE` in `errors`, one per element), or `sent_on` is wrong", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn send(
-    state: web::Data<AppState>,
-    auth: Auth,
-    id: web::Path<String>,
-    body: Json<SendInput>,
-) -> Result<HttpResponse, ApiError> {
-    let view = letters::send(
-        &state.db,
-        &state.rules,
-        &state.letters,
-        &auth.0,
-        crate::service::letters::letter_id(&id)?,
-        body.0,
-        clock::now(),
-    )
-    .await?;
+pub async fn send(state: State, auth: Auth, id: web::Path<String>, body: Json<SendInput>) -> Answer {
+    let view = letters::send(&state.ctx(&auth.0), letters::letter_id(&id)?, body.0).await?;
     Ok(HttpResponse::Ok().json(view))
 }

@@ -2,16 +2,16 @@
 //! latency, open requests by status, overdue requests, and the mail outbox.
 //! No token: bind it or proxy it privately.
 
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 
 use super::problem::ApiError;
+use super::{Answer, State};
 use crate::clock;
 use crate::service::dashboard;
-use crate::web::state::AppState;
 
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text format: HTTP requests by route and status, latency histogram, open requests by status, overdue, outbox queued/failed", body = String, content_type = "text/plain; version=0.0.4")))]
-pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn metrics(state: State) -> Answer {
     let gauges = dashboard::gauges(&state.db, &state.rules, clock::now()).await?;
     let body = state
         .metrics

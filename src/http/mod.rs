@@ -25,6 +25,12 @@ use actix_web::{web, HttpRequest};
 
 use problem::{ApiError, FieldError};
 
+/// What a handler is given to reach the service: the state both adapters share.
+pub type State = web::Data<crate::web::state::AppState>;
+
+/// What a handler answers: a response, or a problem (`application/problem+json`).
+pub type Answer = Result<actix_web::HttpResponse, ApiError>;
+
 /// The routes of the API.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(health::healthz))

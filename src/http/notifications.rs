@@ -1,13 +1,12 @@
 //! `GET /api/v1/notifications`: the mail outbox, for the privacy officer.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 
 use super::auth::Auth;
 use super::params::Params;
-use super::problem::ApiError;
+use super::{Answer, State};
 use crate::domain::reminders::OutboxStatus;
 use crate::service::outbox::{self, Outbox};
-use crate::web::state::AppState;
 
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "oversight",
     params(
@@ -19,11 +18,7 @@ use crate::web::state::AppState;
         (status = 200, description = "The outbox: reminders and digests, newest first", body = Outbox),
         (status = 422, description = "An unknown, repeated or invalid query parameter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn list(
-    state: web::Data<AppState>,
-    auth: Auth,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: State, auth: Auth, req: HttpRequest) -> Answer {
     auth.0.may_read_outbox()?;
     let mut params = Params::of(&req)?;
     let statuses = params.codes::<OutboxStatus>("status");

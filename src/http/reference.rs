@@ -1,18 +1,18 @@
 //! Reference data and calculators: the refusal-ground catalogue, the deadline
 //! calculator and the holidays of a year.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::auth::Auth;
 use super::params::Params;
 use super::problem::{ApiError, FieldError};
+use super::{Answer, State};
 use crate::domain::calendar::{Calendar, FIRST_YEAR, LAST_YEAR};
 use crate::domain::deadlines::{deadline, Period};
 use crate::domain::grounds::{RefusalGround, CATALOGUE};
 use crate::domain::kind::KindCode;
-use crate::web::state::AppState;
 
 /// A refusal ground of the catalogue.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -82,7 +82,7 @@ pub struct Holidays {
         (status = 200, description = "The refusal-ground catalogue", body = GroundList),
         (status = 422, description = "An unknown, repeated or invalid query parameter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn refusal_grounds(_auth: Auth, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn refusal_grounds(_auth: Auth, req: HttpRequest) -> Answer {
     let mut params = Params::of(&req)?;
     let kind = params.text("kind");
     let kind = match kind.as_deref().map(KindCode::parse) {
@@ -136,11 +136,7 @@ fn year_in_range(params: &mut Params, field: &'static str, year: i32) -> bool {
         (status = 200, description = "The deadline, counted the way the law counts", body = DeadlineCalculation),
         (status = 422, description = "An unknown, repeated or invalid query parameter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn deadline_calculator(
-    state: web::Data<AppState>,
-    _auth: Auth,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
+pub async fn deadline_calculator(state: State, _auth: Auth, req: HttpRequest) -> Answer {
     let mut params = Params::of(&req)?;
     let received = params.date("received");
     let days = params.integer("days", 1, 3650);
@@ -201,11 +197,7 @@ pub async fn deadline_calculator(
         (status = 200, description = "The public holidays that are not working days", body = Holidays),
         (status = 422, description = "An unknown, repeated or invalid query parameter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn holidays(
-    state: web::Data<AppState>,
-    _auth: Auth,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
+pub async fn holidays(state: State, _auth: Auth, req: HttpRequest) -> Answer {
     let mut params = Params::of(&req)?;
     let year = params.integer("year", i64::from(FIRST_YEAR), i64::from(LAST_YEAR) - 1);
     let calendar = calendar_param(&mut params, state.settings.rules.calendar);

@@ -1,15 +1,15 @@
 //! `GET /api/v1/reports/annual?year=Y`: anonymous aggregate figures for funders
 //! (municipalities), with small cells suppressed; JSON or `Accept: text/csv`.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse};
 
 use super::auth::Auth;
 use super::params::Params;
 use super::problem::{ApiError, FieldError};
+use super::{Answer, State};
 use crate::domain::report::ReportYear;
 use crate::service::reports::{self, AnnualReport};
 use crate::web::download::{download, wants_csv};
-use crate::web::state::AppState;
 
 #[utoipa::path(get, path = "/api/v1/reports/annual", tag = "oversight",
     params(("year" = i32, Query, description = "The year of receipt")),
@@ -20,11 +20,7 @@ use crate::web::state::AppState;
         )),
         (status = 422, description = "An unknown, repeated or invalid query parameter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn annual_report(
-    state: web::Data<AppState>,
-    auth: Auth,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
+pub async fn annual_report(state: State, auth: Auth, req: HttpRequest) -> Answer {
     // The question is checked before who asks it, as for every list: a bad year is
     // 422 for everyone, and only a good one meets the 403.
     let mut params = Params::of(&req)?;

@@ -14,6 +14,7 @@ use super::auth::Auth;
 use super::json::{self, Json};
 use super::params::Params;
 use super::problem::{ApiError, FieldError};
+use super::{Answer, State};
 use crate::clock;
 use crate::domain::access::View;
 use crate::domain::audit::AuditEvent;
@@ -32,7 +33,6 @@ use crate::service::requests::{
     self as service, ListFilter, PossibleDuplicate, RequestFacts, RequestSummary, RequestView, Sort,
 };
 use crate::web::download::wants_csv;
-use crate::web::state::AppState;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RequesterAnswer {
@@ -336,15 +336,11 @@ fn respond_with(
         (status = 201, description = "Registered; `Location` names the new request. The front desk gets its status and deadlines only. `possible_duplicates` lists the open requests of the same kind for the same requester or client", body = RequestAnswer),
         (status = 422, description = "Invalid fields, each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn register(
-    state: web::Data<AppState>,
-    auth: Auth,
-    body: Json<RegistrationInput>,
-) -> Result<HttpResponse, ApiError> {
-    let view = service::register(&state.db, &state.rules, &auth.0, body.0, clock::now()).await?;
+pub async fn register(state: State, auth: Auth, body: Json<RegistrationInput>) -> Answer {
+    let view = service::register(&state.ctx(&auth.0), body.0).await?;
     let id = view.stored.request.id.to_string();
     let duplicates =
-        service::possible_duplicates(&state.db, &auth.0, crate::service::requests::request_id(&id)?).await?;
+        service::possible_duplicates(&state.ctx(&auth.0), crate::service::requests::request_id(&id)?).await?;
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, format!("/api/v1/requests/{id}")));
     Ok(respond_with(response, &view, Some(duplicates)))
@@ -356,19 +352,8 @@ pub async fn register(
         (status = 200, description = "The request (the front desk gets its status only); `ETag` carries its version", body = RequestAnswer),
         (status = 404, description = "No such request, or not one the caller may see", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn get(
-    state: web::Data<AppState>,
-    auth: Auth,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let view = service::get(
-        &state.db,
-        &state.rules,
-        &auth.0,
-        crate::service::requests::request_id(&id)?,
-        clock::now(),
-    )
-    .await?;
+pub async fn get(state: State, auth: Auth, id: web::Path<String>) -> Answer {
+    let view = service::get(&state.ctx(&auth.0), crate::service::requests::request_id(&id)?).await?;
     Ok(respond(HttpResponse::Ok(), &view))
 }
 
@@ -379,12 +364,8 @@ pub async fn get(
         (status = 404, description = "No such request, or not one the caller may see", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 /// `GET /api/v1/requests/by-reference/{reference}`: the front desk's look-up.
-pub async fn by_reference(
-    state: web::Data<AppState>,
-    auth: Auth,
-    reference: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let view = service::by_reference(&state.db, &state.rules, &auth.0, &reference, clock::now()).await?;
+pub async fn by_reference(state: State, auth: Auth, reference: web::Path<String>) -> Answer {
+    let view = service::by_reference(&state.ctx(&auth.0), &reference).await?;
     Ok(respond(HttpResponse::Ok(), &view))
 }
 
@@ -488,11 +469,7 @@ fn search_text(params: &mut Params) -> Option<String> {
         )),
         (status = 422, description = "An unknown, repeated or invalid query parameter", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn list(
-    state: web::Data<AppState>,
-    auth: Auth,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: State, auth: Auth, req: HttpRequest) -> Answer {
     let now = clock::now();
     let mut params = Params::of(&req)?;
     let filter = list_filter(&mut params, state.rules.today(now));
@@ -502,7 +479,7 @@ pub async fn list(
     if wants_csv(&req) {
         return csv_export(state, auth, filter).await;
     }
-    let list = service::list(&state.db, &state.rules, &auth.0, filter, page, per_page, now).await?;
+    let list = service::list(&state.ctx(&auth.0), filter, page, per_page).await?;
     let sight = list.sight;
     let items = list
         .items
@@ -555,12 +532,12 @@ fn action_input(action: ActionName, body: &Bytes) -> Result<ActionInput, ApiErro
         (status = 422, description = "Invalid fields, each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn act(
-    state: web::Data<AppState>,
+    state: State,
     auth: Auth,
     req: HttpRequest,
     path: web::Path<(String, String)>,
     body: Bytes,
-) -> Result<HttpResponse, ApiError> {
+) -> Answer {
     let (id, action) = path.into_inner();
     let action = ActionName::parse(&action).map_err(|_| {
         let known: Vec<&str> = ActionName::ALL.iter().map(|a| a.code()).collect();
@@ -580,13 +557,10 @@ pub async fn act(
     let expected = if_match(&req)?;
     let input = action_input(action, &body)?;
     let view = service::act(
-        &state.db,
-        &state.rules,
-        &auth.0,
+        &state.ctx(&auth.0),
         crate::service::requests::request_id(&id)?,
         input,
         expected,
-        clock::now(),
     )
     .await?;
     Ok(respond(HttpResponse::Ok(), &view))
@@ -598,12 +572,8 @@ pub async fn act(
         (status = 200, description = "The request's audit trail, oldest first", body = EventList),
         (status = 404, description = "No such request, or not one the caller may see", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn events(
-    state: web::Data<AppState>,
-    auth: Auth,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let items = service::events(&state.db, &auth.0, crate::service::requests::request_id(&id)?).await?;
+pub async fn events(state: State, auth: Auth, id: web::Path<String>) -> Answer {
+    let items = service::events(&state.ctx(&auth.0), crate::service::requests::request_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(EventList { items }))
 }
 
@@ -694,12 +664,8 @@ fn csv_bytes(rows: impl IntoIterator<Item = Vec<String>>) -> Result<Bytes, ApiEr
 
 /// `Accept: text/csv`: every matching request (same filters and order), streamed in
 /// pages, UTF-8 with a header row.
-async fn csv_export(
-    state: web::Data<AppState>,
-    auth: Auth,
-    filter: ListFilter,
-) -> Result<HttpResponse, ApiError> {
-    let (first, rest) = service::export(&state.db, &state.rules, &auth.0, filter, clock::now()).await?;
+async fn csv_export(state: State, auth: Auth, filter: ListFilter) -> Answer {
+    let (first, rest) = service::export(&state.ctx(&auth.0), filter).await?;
     let header = csv_bytes([CSV_COLUMNS.iter().map(|c| c.to_string()).collect()])?;
     let first_chunk = csv_bytes(first.items.iter().map(csv_row))?;
     let rest = rest.map(|page| match page {

@@ -7,11 +7,10 @@ use serde::Serialize;
 
 use super::auth::Auth;
 use super::json::Json;
-use super::problem::ApiError;
+use super::{Answer, State};
 use crate::clock;
 use crate::domain::team::TeamCode;
 use crate::service::admin::{self, Admin, NewTeamInput, Team as TeamRow};
-use crate::web::state::AppState;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TeamAnswer {
@@ -43,11 +42,7 @@ pub struct TeamList {
         (status = 422, description = "Invalid fields, each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 /// Privacy officer only.
-pub async fn create(
-    state: web::Data<AppState>,
-    auth: Auth,
-    body: Json<NewTeamInput>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn create(state: State, auth: Auth, body: Json<NewTeamInput>) -> Answer {
     let row = Admin::of(&auth.0)?
         .create_team(&state.db, body.0, clock::now())
         .await?;
@@ -59,7 +54,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/teams", tag = "administration",
     responses((status = 200, description = "All teams", body = TeamList)))]
 /// Every role: the front desk picks the team when registering.
-pub async fn list(state: web::Data<AppState>, _auth: Auth) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: State, _auth: Auth) -> Answer {
     let rows = admin::teams(&state.db).await?;
     Ok(HttpResponse::Ok().json(TeamList {
         items: rows.into_iter().map(TeamAnswer::from).collect(),
@@ -72,11 +67,7 @@ pub async fn list(state: web::Data<AppState>, _auth: Auth) -> Result<HttpRespons
         (status = 200, description = "The team", body = TeamAnswer),
         (status = 404, description = "No such team", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn get(
-    state: web::Data<AppState>,
-    _auth: Auth,
-    code: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn get(state: State, _auth: Auth, code: web::Path<String>) -> Answer {
     let row = admin::team(&state.db, &code).await?;
     Ok(HttpResponse::Ok().json(TeamAnswer::from(row)))
 }

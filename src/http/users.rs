@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::auth::Auth;
 use super::json::Json;
 use super::problem::ApiError;
+use super::{Answer, State};
 use crate::clock;
 use crate::domain::access::Role;
 use crate::domain::reminders::ReminderPreference;
@@ -16,7 +17,6 @@ use crate::service::admin::{
     self, Admin, IssuedToken, NewTokenInput, NewUserInput, RemindersInput, Token as TokenRow, UserRef,
     UserView,
 };
-use crate::web::state::AppState;
 
 fn utc(naive: NaiveDateTime) -> DateTime<Utc> {
     DateTime::from_naive_utc_and_offset(naive, Utc)
@@ -130,7 +130,7 @@ pub struct CreatedUser {
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "administration",
     responses((status = 200, description = "All users", body = UserList)))]
-pub async fn list(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+pub async fn list(state: State, auth: Auth) -> Answer {
     let users = Admin::of(&auth.0)?.list_users(&state.db).await?;
     Ok(HttpResponse::Ok().json(UserList {
         items: users.iter().map(UserAnswer::from).collect(),
@@ -145,11 +145,7 @@ pub async fn list(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse
         (status = 422, description = "Invalid fields, each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 /// Creates a user and answers with the user.
-pub async fn create(
-    state: web::Data<AppState>,
-    auth: Auth,
-    body: Json<NewUserInput>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn create(state: State, auth: Auth, body: Json<NewUserInput>) -> Answer {
     let admin = Admin::of(&auth.0)?;
     let new = body.0.parse()?;
     let view = admin.create_user(&state.db, new, clock::now()).await?;
@@ -167,11 +163,7 @@ pub async fn create(
         (status = 200, description = "The user and their tokens (never the secrets)", body = UserAnswer),
         (status = 404, description = "No such user", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn get(
-    state: web::Data<AppState>,
-    auth: Auth,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn get(state: State, auth: Auth, id: web::Path<String>) -> Answer {
     let admin = Admin::of(&auth.0)?;
     let (view, tokens) = admin
         .user(&state.db, UserRef::Id(crate::service::admin::user_id(&id)?))
@@ -189,11 +181,7 @@ pub async fn get(
         (status = 404, description = "No such user", body = crate::http::problem::Problem, content_type = "application/problem+json"),
         (status = 409, description = "Deactivating would leave no active privacy officer, or the user is inactive already", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn deactivate(
-    state: web::Data<AppState>,
-    auth: Auth,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn deactivate(state: State, auth: Auth, id: web::Path<String>) -> Answer {
     let (view, held) = Admin::of(&auth.0)?
         .deactivate_user(
             &state.db,
@@ -218,12 +206,12 @@ pub async fn deactivate(
     ))]
 /// A new token for the caller (every role), shown once.
 pub async fn issue_token(
-    state: web::Data<AppState>,
+    state: State,
     auth: Auth,
     id: web::Path<String>,
     req: HttpRequest,
     body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
+) -> Answer {
     // Refused before the body is read: the answer is the same whatever it holds.
     admin::is_own(&auth.0, crate::service::admin::user_id(&id)?)?;
     let input: NewTokenInput = if body.iter().all(u8::is_ascii_whitespace) {
@@ -251,11 +239,7 @@ pub async fn issue_token(
         (status = 204, description = "Revoked"),
         (status = 404, description = "No such token", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn revoke_token(
-    state: web::Data<AppState>,
-    auth: Auth,
-    id: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn revoke_token(state: State, auth: Auth, id: web::Path<String>) -> Answer {
     Admin::of(&auth.0)?
         .revoke_token(&state.db, crate::service::admin::token_id(&id)?, clock::now())
         .await?;
@@ -272,11 +256,11 @@ pub async fn revoke_token(
     ))]
 /// How a user receives reminders: the privacy officer for anyone, a user for themself.
 pub async fn set_reminders(
-    state: web::Data<AppState>,
+    state: State,
     auth: Auth,
     id: web::Path<String>,
     body: Json<RemindersInput>,
-) -> Result<HttpResponse, ApiError> {
+) -> Answer {
     let view = admin::set_reminders(
         &state.db,
         &auth.0,
@@ -291,7 +275,7 @@ pub async fn set_reminders(
 #[utoipa::path(get, path = "/api/v1/me", tag = "administration",
     responses((status = 200, description = "The caller", body = UserAnswer)))]
 /// `GET /api/v1/me`: who the token belongs to (every role).
-pub async fn me(state: web::Data<AppState>, auth: Auth) -> Result<HttpResponse, ApiError> {
+pub async fn me(state: State, auth: Auth) -> Answer {
     let view = admin::me(&state.db, &auth.0).await?;
     Ok(HttpResponse::Ok().json(UserAnswer::from(&view)))
 }

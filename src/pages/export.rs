@@ -171,7 +171,7 @@ pub async fn requests(
         // The list says beside the field what could not be read.
         return Ok(see_other(&super::lists::page_link(&query, 1)));
     }
-    let (first, rest) = service::export(&state.db, &state.rules, &user.caller, chosen.filter, now)
+    let (first, rest) = service::export(&state.ctx(&user.caller), chosen.filter)
         .await
         .map_err(|error| PageError::from(error).forbidden_says(NO_EXPORT))?;
     let start = excel_start(

@@ -47,17 +47,10 @@ impl LetterLine {
 
 /// The request's letters for its page; none when the caller may not read them.
 pub async fn lines(state: &AppState, user: &WebUser, request_id: RequestId) -> Vec<LetterLine> {
-    service::list(
-        &state.db,
-        &state.rules,
-        &state.letters,
-        &user.caller,
-        request_id,
-        clock::now(),
-    )
-    .await
-    .map(|views| views.iter().map(LetterLine::of).collect())
-    .unwrap_or_default()
+    service::list(&state.ctx(&user.caller), request_id)
+        .await
+        .map(|views| views.iter().map(LetterLine::of).collect())
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,13 +75,9 @@ pub async fn create(
         paragraphs: Default::default(),
     };
     let view = service::create(
-        &state.db,
-        &state.rules,
-        &state.letters,
-        &sent.user.caller,
+        &state.ctx(&sent.user.caller),
         crate::service::requests::request_id(&id)?,
         input,
-        clock::now(),
     )
     .await?;
     Ok(see_other(&format!("/letters/{}", view.id)))
@@ -193,15 +182,7 @@ pub async fn show(
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
     let user = user.0;
-    let mut letter = service::get(
-        &state.db,
-        &state.rules,
-        &state.letters,
-        &user.caller,
-        crate::service::letters::letter_id(&id)?,
-        clock::now(),
-    )
-    .await?;
+    let mut letter = service::get(&state.ctx(&user.caller), service::letter_id(&id)?).await?;
     // The free paragraphs typed before the session ended: shown again, not saved.
     let mut notice = None;
     if let Some(pairs) = super::session::kept_form(&state, &req, &user).await {
@@ -232,18 +213,7 @@ pub async fn save(
         channel: value("channel").and_then(|v| filled(&v)),
         language: value("language").and_then(|v| filled(&v)),
     };
-    let now = clock::now();
-    match service::update(
-        &state.db,
-        &state.rules,
-        &state.letters,
-        &sent.user.caller,
-        crate::service::letters::letter_id(&id)?,
-        change,
-        now,
-    )
-    .await
-    {
+    match service::update(&state.ctx(&sent.user.caller), service::letter_id(&id)?, change).await {
         Ok(letter) => Ok(see_other(&format!(
             "/letters/{}#{}",
             letter.id,
@@ -253,7 +223,7 @@ pub async fn save(
                 "ontbreekt"
             }
         ))),
-        Err(ServiceError::Invalid(issues)) => refused(&state, &sent.user, &id, None, issues, now).await,
+        Err(ServiceError::Invalid(issues)) => refused(&state, &sent.user, &id, None, issues).await,
         Err(other) => Err(other.into()),
     }
 }
@@ -265,17 +235,8 @@ async fn refused(
     id: &str,
     notice: Option<String>,
     issues: Vec<crate::domain::FieldIssue>,
-    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<HttpResponse, PageError> {
-    let letter = service::get(
-        &state.db,
-        &state.rules,
-        &state.letters,
-        &user.caller,
-        crate::service::letters::letter_id(id)?,
-        now,
-    )
-    .await?;
+    let letter = service::get(&state.ctx(&user.caller), service::letter_id(id)?).await?;
     let errors = issues.into_iter().map(|i| i.message.nl).collect();
     Ok(render(
         user,
@@ -298,15 +259,10 @@ pub async fn send(
         .iter()
         .find(|(k, _)| k == "sent_on")
         .and_then(|(_, v)| filled(&super::dates::iso(v)));
-    let now = clock::now();
     match service::send(
-        &state.db,
-        &state.rules,
-        &state.letters,
-        &sent.user.caller,
-        crate::service::letters::letter_id(&id)?,
+        &state.ctx(&sent.user.caller),
+        service::letter_id(&id)?,
         SendInput { sent_on },
-        now,
     )
     .await
     {
@@ -316,7 +272,7 @@ pub async fn send(
         ))),
         Err(ServiceError::Invalid(issues)) => {
             let notice = Some("De brief is niet verstuurd.".to_string());
-            refused(&state, &sent.user, &id, notice, issues, now).await
+            refused(&state, &sent.user, &id, notice, issues).await
         }
         Err(other) => Err(other.into()),
     }
@@ -328,21 +284,11 @@ pub async fn finalise(
     id: web::Path<String>,
     sent: CheckedForm,
 ) -> Result<HttpResponse, PageError> {
-    let now = clock::now();
-    match service::finalise(
-        &state.db,
-        &state.rules,
-        &state.letters,
-        &sent.user.caller,
-        crate::service::letters::letter_id(&id)?,
-        now,
-    )
-    .await
-    {
+    match service::finalise(&state.ctx(&sent.user.caller), service::letter_id(&id)?).await {
         Ok(letter) => Ok(see_other(&format!("/letters/{}#versturen", letter.id))),
         Err(ServiceError::Invalid(issues)) => {
             let notice = Some("De brief is nog niet definitief.".to_string());
-            refused(&state, &sent.user, &id, notice, issues, now).await
+            refused(&state, &sent.user, &id, notice, issues).await
         }
         Err(other) => Err(other.into()),
     }
@@ -354,22 +300,8 @@ pub async fn discard(
     id: web::Path<String>,
     sent: CheckedForm,
 ) -> Result<HttpResponse, PageError> {
-    let now = clock::now();
-    let letter = service::get(
-        &state.db,
-        &state.rules,
-        &state.letters,
-        &sent.user.caller,
-        crate::service::letters::letter_id(&id)?,
-        now,
-    )
-    .await?;
-    service::discard(
-        &state.db,
-        &sent.user.caller,
-        crate::service::letters::letter_id(&id)?,
-    )
-    .await?;
+    let letter = service::get(&state.ctx(&sent.user.caller), service::letter_id(&id)?).await?;
+    service::discard(&state.ctx(&sent.user.caller), service::letter_id(&id)?).await?;
     Ok(see_other(&format!(
         "/requests/{}#correspondentie",
         letter.request_id
@@ -382,15 +314,7 @@ pub async fn pdf(
     user: SignedIn,
     id: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let (bytes, name) = service::pdf(
-        &state.db,
-        &state.rules,
-        &state.letters,
-        &user.0.caller,
-        crate::service::letters::letter_id(&id)?,
-        clock::now(),
-    )
-    .await?;
+    let (bytes, name) = service::pdf(&state.ctx(&user.0.caller), service::letter_id(&id)?).await?;
     Ok(crate::web::download::pdf(&name, bytes))
 }
 

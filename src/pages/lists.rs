@@ -239,8 +239,7 @@ pub async fn list(
     let query = query.into_inner();
     let now = clock::now();
     if !query.reference.trim().is_empty() {
-        return match service::by_reference(&state.db, &state.rules, &user.caller, &query.reference, now).await
-        {
+        return match service::by_reference(&state.ctx(&user.caller), &query.reference).await {
             Ok(view) => Ok(see_other(&format!("/requests/{}", view.stored.request.id))),
             Err(ServiceError::NotFound(_)) => Ok(page(
                 StatusCode::NOT_FOUND,
@@ -270,16 +269,7 @@ pub async fn list(
     let Chosen { filter, mine, errors } = filter_of(&query, &user, &state.rules, now);
     let page_number = query.pagina.parse::<i64>().unwrap_or(1).clamp(1, 1_000_000);
     let list = if errors.is_empty() {
-        service::list(
-            &state.db,
-            &state.rules,
-            &user.caller,
-            filter,
-            page_number,
-            PER_PAGE,
-            now,
-        )
-        .await?
+        service::list(&state.ctx(&user.caller), filter, page_number, PER_PAGE).await?
     } else {
         service::RequestList {
             items: Vec::new(),

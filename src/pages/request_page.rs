@@ -513,7 +513,7 @@ pub async fn show(
 ) -> Result<HttpResponse, PageError> {
     let user = user.0;
     let id = service::request_id(&id)?;
-    let file = service::case_file(&state.db, &state.rules, &user.caller, id, clock::now()).await?;
+    let file = service::case_file(&state.ctx(&user.caller), id).await?;
     let letters = lines(&state, &user, id).await;
     // An action's form sent after the session ended: shown again as it was typed.
     let posted = match super::session::kept_form(&state, &req, &user).await {
@@ -714,14 +714,13 @@ pub async fn act(
         .iter()
         .find(|(k, _)| k == "version")
         .and_then(|(_, v)| v.parse::<i64>().ok());
-    let now = clock::now();
     // The other request of a duplicate is named by its reference on the page.
     let mut named = pairs.clone();
     if let Some((_, typed)) = named
         .iter_mut()
         .find(|(k, v)| k == "duplicate_of" && !v.trim().is_empty())
     {
-        match service::by_reference(&state.db, &state.rules, &user.caller, typed, now).await {
+        match service::by_reference(&state.ctx(&user.caller), typed).await {
             Ok(other) => *typed = other.stored.request.id.to_string(),
             Err(ServiceError::NotFound(_)) => {
                 let posted = Posted {
@@ -734,20 +733,17 @@ pub async fn act(
                     )]),
                     ..Default::default()
                 };
-                return refused_page(&state, &user, &id, action, posted, pairs, now).await;
+                return refused_page(&state, &user, &id, action, posted, pairs).await;
             }
             Err(other) => return Err(other.into()),
         }
     }
     let input = action_input(action, &named);
     let posted = match service::act(
-        &state.db,
-        &state.rules,
-        &user.caller,
+        &state.ctx(&user.caller),
         crate::service::requests::request_id(&id)?,
         input,
         expected,
-        now,
     )
     .await
     {
@@ -766,7 +762,7 @@ pub async fn act(
         Ok(_) => return Ok(see_other(&format!("/requests/{id}"))),
         Err(error) => refusal(error)?,
     };
-    refused_page(&state, &user, &id, action, posted, pairs, now).await
+    refused_page(&state, &user, &id, action, posted, pairs).await
 }
 
 /// The request page with the refused action's form as it was typed, and why.
@@ -777,7 +773,6 @@ async fn refused_page(
     action: ActionName,
     mut posted: Posted,
     pairs: Vec<(String, String)>,
-    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<HttpResponse, PageError> {
     posted.action = action.code().to_string();
     for (name, value) in pairs {
@@ -789,7 +784,7 @@ async fn refused_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let id = service::request_id(id)?;
-    let file = service::case_file(&state.db, &state.rules, &user.caller, id, now).await?;
+    let file = service::case_file(&state.ctx(&user.caller), id).await?;
     let letters = lines(state, user, id).await;
     Ok(render(state, user, file, letters, posted, status))
 }

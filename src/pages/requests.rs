@@ -202,7 +202,7 @@ pub async fn register(
         }
         map
     };
-    match service::register(&state.db, &state.rules, &user.caller, form.input(), clock::now()).await {
+    match service::register(&state.ctx(&user.caller), form.input()).await {
         Ok(view) => Ok(see_other(&format!(
             "/requests/{}/bevestiging",
             view.stored.request.id
@@ -281,19 +281,15 @@ pub async fn registered(
     let user = user.0;
     let now = clock::now();
     let view = service::get(
-        &state.db,
-        &state.rules,
-        &user.caller,
+        &state.ctx(&user.caller),
         crate::service::requests::request_id(&id)?,
-        now,
     )
     .await?;
     let duplicates = if view.stored.request.status.is_terminal() {
         Vec::new()
     } else {
         service::possible_duplicates(
-            &state.db,
-            &user.caller,
+            &state.ctx(&user.caller),
             crate::service::requests::request_id(&id)?,
         )
         .await?

@@ -40,6 +40,35 @@ use crate::domain::{FieldIssue, Invalid, Message};
 use crate::storage::requests::StoredRequest;
 use crate::storage::StorageError;
 
+/// What every use case on a request or letter is given, in place of a row of
+/// positional arguments: the register, the rules that count its deadlines, the
+/// letters' set-up, who asks, and the moment they ask (the domain reads no clock, so
+/// the adapters pass it in).
+#[derive(Clone, Copy)]
+pub struct Ctx<'a> {
+    pub db: &'a crate::storage::Db,
+    pub rules: &'a Rules,
+    pub letters: &'a letters::LetterSetup,
+    pub caller: &'a crate::domain::access::Caller,
+    pub now: DateTime<Utc>,
+}
+
+impl<'a> Ctx<'a> {
+    /// All of it at once: register, rules, letters' set-up, caller, moment.
+    #[allow(clippy::type_complexity)]
+    pub fn parts(
+        &self,
+    ) -> (
+        &'a crate::storage::Db,
+        &'a Rules,
+        &'a letters::LetterSetup,
+        &'a crate::domain::access::Caller,
+        DateTime<Utc>,
+    ) {
+        (self.db, self.rules, self.letters, self.caller, self.now)
+    }
+}
+
 /// How deadlines are counted here: calendar, periods per kind, local time zone.
 #[derive(Debug, Clone)]
 pub struct Rules {

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::admin::check_assignee;
 use super::commands::ActionInput;
 use super::registration::{Registration, RegistrationInput};
-use super::{Rules, ServiceError};
+use super::{Ctx, Rules, ServiceError};
 use crate::domain::access::{Caller, Denied, ListScope, View};
 use crate::domain::audit::{AuditEvent, RecordAction};
 use crate::domain::deadlines::Deadlines;
@@ -25,7 +25,7 @@ use crate::domain::request::{
 use crate::domain::team::TeamCode;
 use crate::domain::{FieldIssue, Message};
 use crate::storage::requests::{self as store, RequestRecord, StoredRequest};
-use crate::storage::{audit, notifications, teams, users, Db, DbConnection, StorageError};
+use crate::storage::{audit, notifications, teams, users, DbConnection, StorageError};
 
 pub use crate::storage::lists::{ListFilter, ListStanding, Sort, SortKey, Total};
 
@@ -115,13 +115,8 @@ fn denied(id: RequestId) -> impl Fn(Denied) -> ServiceError {
 }
 
 /// Registers a request from what the front desk gave.
-pub async fn register(
-    db: &Db,
-    rules: &Rules,
-    caller: &Caller,
-    input: RegistrationInput,
-    now: DateTime<Utc>,
-) -> Result<RequestView, ServiceError> {
+pub async fn register(cx: &Ctx<'_>, input: RegistrationInput) -> Result<RequestView, ServiceError> {
+    let (db, rules, _, caller, now) = cx.parts();
     let registration = input.parse(rules.today(now))?;
     let span = tracing::info_span!(
         "register",
@@ -255,14 +250,12 @@ fn register_in(
 /// Takes one lifecycle action. With `if_match`, the request must still be at that
 /// version; either way a change made meanwhile is never overwritten.
 pub async fn act(
-    db: &Db,
-    rules: &Rules,
-    caller: &Caller,
+    cx: &Ctx<'_>,
     id: RequestId,
     input: ActionInput,
     if_match: Option<i64>,
-    now: DateTime<Utc>,
 ) -> Result<RequestView, ServiceError> {
+    let (db, rules, _, caller, now) = cx.parts();
     let action = input.action();
     let (command, correction) = input.into_command()?;
     let span = tracing::info_span!(
@@ -497,10 +490,10 @@ pub struct PossibleDuplicate {
 /// caller can see (`storage::requests::possible_duplicates`): said when a request is
 /// registered, so that a double registration is closed as a duplicate, not withdrawn.
 pub async fn possible_duplicates(
-    db: &Db,
-    caller: &Caller,
+    cx: &Ctx<'_>,
     id: RequestId,
 ) -> Result<Vec<PossibleDuplicate>, ServiceError> {
+    let (db, _, _, caller, _) = cx.parts();
     let caller = caller.clone();
     db.read(move |conn| {
         let (stored, _) = load_visible_in(conn, &caller, id)?;
@@ -517,13 +510,8 @@ pub async fn possible_duplicates(
 }
 
 /// One request, as far as the caller may see it.
-pub async fn get(
-    db: &Db,
-    rules: &Rules,
-    caller: &Caller,
-    id: RequestId,
-    now: DateTime<Utc>,
-) -> Result<RequestView, ServiceError> {
+pub async fn get(cx: &Ctx<'_>, id: RequestId) -> Result<RequestView, ServiceError> {
+    let (db, rules, _, caller, now) = cx.parts();
     let span = tracing::info_span!("read", request_id = %id);
     let caller = caller.clone();
     let (stored, sight) = db
@@ -534,13 +522,8 @@ pub async fn get(
 }
 
 /// The front desk's look-up: one request by its reference.
-pub async fn by_reference(
-    db: &Db,
-    rules: &Rules,
-    caller: &Caller,
-    reference: &str,
-    now: DateTime<Utc>,
-) -> Result<RequestView, ServiceError> {
+pub async fn by_reference(cx: &Ctx<'_>, reference: &str) -> Result<RequestView, ServiceError> {
+    let (db, rules, _, caller, now) = cx.parts();
     let caller = caller.clone();
     // Typed as a person types it: any case, the leading zeros left out.
     let reference =
@@ -562,7 +545,8 @@ fn by_reference_in(
 }
 
 /// The audit events of a request, oldest first (not for the front desk).
-pub async fn events(db: &Db, caller: &Caller, id: RequestId) -> Result<Vec<AuditEvent>, ServiceError> {
+pub async fn events(cx: &Ctx<'_>, id: RequestId) -> Result<Vec<AuditEvent>, ServiceError> {
+    let (db, _, _, caller, _) = cx.parts();
     let span = tracing::info_span!("events", request_id = %id);
     let caller = caller.clone();
     db.read(move |conn| events_in(conn, &caller, id))
@@ -750,14 +734,12 @@ pub struct RequestList {
 
 /// A page of the requests the caller may see.
 pub async fn list(
-    db: &Db,
-    rules: &Rules,
-    caller: &Caller,
+    cx: &Ctx<'_>,
     mut filter: ListFilter,
     page: i64,
     per_page: i64,
-    now: DateTime<Utc>,
 ) -> Result<RequestList, ServiceError> {
+    let (db, rules, _, caller, now) = cx.parts();
     let sight = match caller.list_scope() {
         ListScope::All => View::Full,
         ListScope::Teams(teams) => {
@@ -817,11 +799,8 @@ const EXPORT_PAGE: i64 = 1000;
 /// still an answer), then a stream of the others. The front desk looks requests up;
 /// it exports nothing.
 pub async fn export(
-    db: &Db,
-    rules: &Rules,
-    caller: &Caller,
+    cx: &Ctx<'_>,
     filter: ListFilter,
-    now: DateTime<Utc>,
 ) -> Result<
     (
         ExportPage,
@@ -829,22 +808,30 @@ pub async fn export(
     ),
     ServiceError,
 > {
+    let (db, rules, setup, caller, now) = cx.parts();
     if caller.list_scope() == ListScope::ByReferenceOnly {
         return Err(ServiceError::Forbidden(Message::new(
             "the export is for the organisation's records, not the front desk",
             "exporteren is voor het overzicht van de organisatie, niet voor de balie",
         )));
     }
-    let first = export_page(db, rules, caller, &filter, 1, now).await?;
+    let first = export_page(cx, &filter, 1).await?;
     let more = first.items.len() as i64 == EXPORT_PAGE;
-    let (db, rules, caller) = (db.clone(), rules.clone(), caller.clone());
+    let owned = (db.clone(), rules.clone(), setup.clone(), caller.clone());
     let rest = futures_util::stream::unfold((2_i64, more), move |(page, more)| {
-        let (db, rules, caller, filter) = (db.clone(), rules.clone(), caller.clone(), filter.clone());
+        let ((db, rules, letters, caller), filter) = (owned.clone(), filter.clone());
         async move {
             if !more {
                 return None;
             }
-            match export_page(&db, &rules, &caller, &filter, page, now).await {
+            let cx = Ctx {
+                db: &db,
+                rules: &rules,
+                letters: &letters,
+                caller: &caller,
+                now,
+            };
+            match export_page(&cx, &filter, page).await {
                 Ok(next) => {
                     let more = next.items.len() as i64 == EXPORT_PAGE;
                     Some((Ok(next), (page + 1, more)))
@@ -859,15 +846,9 @@ pub async fn export(
     Ok((first, rest))
 }
 
-async fn export_page(
-    db: &Db,
-    rules: &Rules,
-    caller: &Caller,
-    filter: &ListFilter,
-    page: i64,
-    now: DateTime<Utc>,
-) -> Result<ExportPage, ServiceError> {
-    let list = list(db, rules, caller, filter.clone(), page, EXPORT_PAGE, now).await?;
+async fn export_page(cx: &Ctx<'_>, filter: &ListFilter, page: i64) -> Result<ExportPage, ServiceError> {
+    let list = list(cx, filter.clone(), page, EXPORT_PAGE).await?;
+    let db = cx.db;
     let mut ids: Vec<UserId> = list
         .items
         .iter()
@@ -945,13 +926,8 @@ pub struct CaseFile {
 }
 
 /// The case file of a request the caller may see.
-pub async fn case_file(
-    db: &Db,
-    rules: &Rules,
-    caller: &Caller,
-    id: RequestId,
-    now: DateTime<Utc>,
-) -> Result<CaseFile, ServiceError> {
+pub async fn case_file(cx: &Ctx<'_>, id: RequestId) -> Result<CaseFile, ServiceError> {
+    let (db, rules, _, caller, now) = cx.parts();
     let span = tracing::info_span!("case_file", request_id = %id);
     let caller = caller.clone();
     let (stored, sight, parts) = db

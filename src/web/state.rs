@@ -17,3 +17,16 @@ pub struct AppState {
     /// The organisation's OpenID Connect provider, when `AVG_LOKET_OIDC_ISSUER` is set.
     pub oidc: Option<std::sync::Arc<crate::oidc::Provider>>,
 }
+
+impl AppState {
+    /// What a use case is given for `caller`, now.
+    pub fn ctx<'a>(&'a self, caller: &'a crate::domain::access::Caller) -> crate::service::Ctx<'a> {
+        crate::service::Ctx {
+            db: &self.db,
+            rules: &self.rules,
+            letters: &self.letters,
+            caller,
+            now: crate::clock::now(),
+        }
+    }
+}

@@ -18,10 +18,11 @@ use crate::domain::organisation::Organisation;
 use crate::domain::request::Request;
 use crate::domain::vocabulary::Language;
 use crate::service::input::Issues;
+use crate::service::Ctx;
 use crate::service::{Rules, ServiceError};
 use crate::storage::letters::{self as store, LetterInfo, LetterRow};
 use crate::storage::requests::{self as requests, StoredRequest};
-use crate::storage::{teams, users, Db, DbConnection};
+use crate::storage::{teams, users, DbConnection};
 
 use super::access::{denied, may_read, may_write, not_found, request_not_found};
 use super::setup::{organisation, LetterSetup};
@@ -289,14 +290,8 @@ pub(super) fn parse_language(issues: &mut Issues, value: Option<&str>) -> Option
 }
 
 /// A request's letters, newest first, as far as the caller may read them.
-pub async fn list(
-    db: &Db,
-    rules: &Rules,
-    setup: &LetterSetup,
-    caller: &Caller,
-    request_id: RequestId,
-    now: DateTime<Utc>,
-) -> Result<Vec<LetterView>, ServiceError> {
+pub async fn list(cx: &Ctx<'_>, request_id: RequestId) -> Result<Vec<LetterView>, ServiceError> {
+    let (db, rules, setup, caller, now) = cx.parts();
     let (caller, rules, setup) = (caller.clone(), rules.clone(), setup.clone());
     db.read(move |conn| {
         let stored = requests::load(conn, request_id)?.ok_or_else(|| request_not_found(request_id))?;
@@ -365,14 +360,11 @@ pub(super) fn view_in(
 
 /// Drafts a letter, pre-filled from the request.
 pub async fn create(
-    db: &Db,
-    rules: &Rules,
-    setup: &LetterSetup,
-    caller: &Caller,
+    cx: &Ctx<'_>,
     request_id: RequestId,
     input: NewLetterInput,
-    now: DateTime<Utc>,
 ) -> Result<LetterView, ServiceError> {
+    let (db, rules, setup, caller, now) = cx.parts();
     let mut issues = Issues::default();
     let kind = issues.code::<LetterKind>("kind", &input.kind);
     let channel = parse_channel(&mut issues, input.channel.as_deref());
@@ -455,14 +447,8 @@ pub(super) fn load_in(
 }
 
 /// One letter.
-pub async fn get(
-    db: &Db,
-    rules: &Rules,
-    setup: &LetterSetup,
-    caller: &Caller,
-    id: LetterId,
-    now: DateTime<Utc>,
-) -> Result<LetterView, ServiceError> {
+pub async fn get(cx: &Ctx<'_>, id: LetterId) -> Result<LetterView, ServiceError> {
+    let (db, rules, setup, caller, now) = cx.parts();
     let (caller, rules, setup) = (caller.clone(), rules.clone(), setup.clone());
     db.read(move |conn| {
         let (info, stored) = load_in(conn, &caller, id)?;
@@ -485,15 +471,8 @@ pub(super) fn no_longer_draft(info: &LetterInfo) -> ServiceError {
 }
 
 /// Changes a draft.
-pub async fn update(
-    db: &Db,
-    rules: &Rules,
-    setup: &LetterSetup,
-    caller: &Caller,
-    id: LetterId,
-    change: LetterChange,
-    now: DateTime<Utc>,
-) -> Result<LetterView, ServiceError> {
+pub async fn update(cx: &Ctx<'_>, id: LetterId, change: LetterChange) -> Result<LetterView, ServiceError> {
+    let (db, rules, setup, caller, now) = cx.parts();
     let mut issues = Issues::default();
     let channel = parse_channel(&mut issues, change.channel.as_deref());
     let language = parse_language(&mut issues, change.language.as_deref());
@@ -533,7 +512,8 @@ pub async fn update(
 
 /// Discards a letter that never went out: a draft, or a letter by post made final
 /// but not posted (a misprint).
-pub async fn discard(db: &Db, caller: &Caller, id: LetterId) -> Result<(), ServiceError> {
+pub async fn discard(cx: &Ctx<'_>, id: LetterId) -> Result<(), ServiceError> {
+    let Ctx { db, caller, .. } = *cx;
     let caller = caller.clone();
     db.write(move |conn| {
         let (info, stored) = load_in(conn, &caller, id)?;

@@ -7,7 +7,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::domain::access::Caller;
 use crate::domain::audit::RecordAction;
 use crate::domain::ids::{LetterId, RequestId};
 use crate::domain::intake::check_past_date;
@@ -15,6 +14,7 @@ use crate::domain::letters::{self, Composed, LetterChannel, LetterKind, LetterSt
 use crate::domain::organisation::Organisation;
 use crate::domain::FieldIssue;
 use crate::service::input::Issues;
+use crate::service::Ctx;
 use crate::service::{Rules, ServiceError};
 use crate::storage::letters::{self as store, LetterInfo};
 use crate::storage::requests::{self as requests, StoredRequest};
@@ -28,14 +28,8 @@ use super::setup::{organisation, LetterSetup};
 
 /// A letter's PDF and the name to save it under: a draft rendered now (marked as a
 /// draft), a final letter byte for byte as it went out.
-pub async fn pdf(
-    db: &Db,
-    rules: &Rules,
-    setup: &LetterSetup,
-    caller: &Caller,
-    id: LetterId,
-    now: DateTime<Utc>,
-) -> Result<(Vec<u8>, String), ServiceError> {
+pub async fn pdf(cx: &Ctx<'_>, id: LetterId) -> Result<(Vec<u8>, String), ServiceError> {
+    let (db, rules, setup, caller, now) = cx.parts();
     let (caller_in, rules_in, setup_in) = (caller.clone(), rules.clone(), setup.clone());
     let prepared = db
         .read(move |conn| {
@@ -240,14 +234,8 @@ pub(super) async fn make_final(
 /// Makes a draft by post final: the letter dated today, rendered without "CONCEPT",
 /// to print and post. Its posting is recorded afterwards ([`send`]), which never
 /// changes the letter. Refused (422) while a mandatory element is missing.
-pub async fn finalise(
-    db: &Db,
-    rules: &Rules,
-    setup: &LetterSetup,
-    caller: &Caller,
-    id: LetterId,
-    now: DateTime<Utc>,
-) -> Result<LetterView, ServiceError> {
+pub async fn finalise(cx: &Ctx<'_>, id: LetterId) -> Result<LetterView, ServiceError> {
+    let (db, rules, setup, caller, now) = cx.parts();
     let today = rules.today(now);
     let organisation = organisation(setup)?;
     let (caller_in, rules_in, setup_in) = (caller.clone(), rules.clone(), setup.clone());
@@ -291,15 +279,8 @@ pub async fn finalise(
 /// it; a draft by post is made final dated `sent_on` and recorded as posted that day
 /// in one step (for a letter printed from elsewhere). Refused (422) while a
 /// mandatory element is missing.
-pub async fn send(
-    db: &Db,
-    rules: &Rules,
-    setup: &LetterSetup,
-    caller: &Caller,
-    id: LetterId,
-    input: SendInput,
-    now: DateTime<Utc>,
-) -> Result<LetterView, ServiceError> {
+pub async fn send(cx: &Ctx<'_>, id: LetterId, input: SendInput) -> Result<LetterView, ServiceError> {
+    let (db, rules, setup, caller, now) = cx.parts();
     let today = rules.today(now);
     let mut issues = Issues::default();
     let sent_on = issues.optional_date("sent_on", input.sent_on.as_deref());
