@@ -684,13 +684,7 @@ fn remind(
         let swept_in = started.elapsed();
         let delivered = if delivery {
             let letters = crate::service::letters::LetterSetup::load(&settings).map_err(CliError::Letters)?;
-            let outbox = Outbox {
-                db: &db,
-                rules: &rules,
-                letters: &letters,
-                mailer: &mailer,
-                settings: &mail,
-            };
+            let outbox = Outbox::new(&db, &rules, &letters, &mailer, &mail);
             deliver_concurrently(&outbox, clock).await?
         } else {
             Default::default()

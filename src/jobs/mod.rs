@@ -69,13 +69,7 @@ impl Background {
                     if let Err(error) = sweep(&db, &rules, &mail, now).await {
                         tracing::error!(%error, "reminder sweep failed");
                     }
-                    let outbox = Outbox {
-                        db: &db,
-                        rules: &rules,
-                        letters: &letters,
-                        mailer: &mailer,
-                        settings: &mail,
-                    };
+                    let outbox = Outbox::new(&db, &rules, &letters, &mailer, &mail);
                     if let Err(error) = deliver_concurrently(&outbox, clock::now).await {
                         tracing::error!(%error, "mail delivery failed");
                     }

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::labels::{choices, Choice};
 use super::{filled, page, see_other, CheckedForm, PageError, SignedIn};
+use super::{Answer, State};
 use crate::clock;
 use crate::domain::access::Role;
 use crate::domain::reminders::ReminderPreference;
@@ -141,7 +142,7 @@ async fn users_page(
     form: UserForm,
     chosen_teams: Vec<String>,
     error: Option<String>,
-) -> Result<HttpResponse, PageError> {
+) -> Answer {
     let admin = administrator(user)?;
     let users = admin.list_users(&state.db).await?;
     let teams = admin::teams(&state.db).await?;
@@ -160,7 +161,7 @@ async fn users_page(
 }
 
 /// `GET /admin/users`: every user, and the form to add one.
-pub async fn users(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResponse, PageError> {
+pub async fn users(state: State, user: SignedIn) -> Answer {
     users_page(
         &state,
         &user.0,
@@ -209,10 +210,7 @@ fn refusal(error: ServiceError) -> Result<String, PageError> {
 
 /// `POST /admin/users`: adds a user, then their page. No token: the user signs in with
 /// the organisation's account, or the operator gives a first one on the command line.
-pub async fn add_user(
-    state: web::Data<AppState>,
-    form: CheckedForm<UserForm>,
-) -> Result<HttpResponse, PageError> {
+pub async fn add_user(state: State, form: CheckedForm<UserForm>) -> Answer {
     let admin = administrator(&form.user)?;
     let teams = teams_of(&form.pairs);
     let created = match NewUser::parse(&form.form.name, &form.form.email, &form.form.role, &teams) {
@@ -259,7 +257,7 @@ async fn user_page(
     status: StatusCode,
     error: Option<String>,
     added: bool,
-) -> Result<HttpResponse, PageError> {
+) -> Answer {
     let admin = administrator(user)?;
     let id = admin::user_id(&id)?;
     let (view, tokens) = admin.user(&state.db, UserRef::Id(id)).await?;
@@ -291,11 +289,11 @@ pub struct UserQuery {
 }
 
 pub async fn user(
-    state: web::Data<AppState>,
+    state: State,
     user: SignedIn,
     path: web::Path<String>,
     query: web::Query<UserQuery>,
-) -> Result<HttpResponse, PageError> {
+) -> Answer {
     let added = query.toegevoegd.is_some();
     user_page(&state, &user.0, path.into_inner(), StatusCode::OK, None, added).await
 }
@@ -306,7 +304,7 @@ async fn back_to_user(
     user: &WebUser,
     id: String,
     outcome: Result<(), ServiceError>,
-) -> Result<HttpResponse, PageError> {
+) -> Answer {
     match outcome {
         Ok(()) => Ok(see_other(&format!("/admin/users/{id}"))),
         Err(error) => {
@@ -323,11 +321,7 @@ pub struct RoleForm {
 }
 
 /// `POST /admin/users/{id}`: another role and teams.
-pub async fn change_user(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: CheckedForm<RoleForm>,
-) -> Result<HttpResponse, PageError> {
+pub async fn change_user(state: State, path: web::Path<String>, form: CheckedForm<RoleForm>) -> Answer {
     let admin = administrator(&form.user)?;
     let id = path.into_inner();
     let outcome = match UserChange::parse(&form.form.role, &teams_of(&form.pairs)) {
@@ -341,29 +335,17 @@ pub async fn change_user(
 }
 
 /// `POST /admin/users/{id}/deactivate`.
-pub async fn deactivate(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: CheckedForm,
-) -> Result<HttpResponse, PageError> {
+pub async fn deactivate(state: State, path: web::Path<String>, form: CheckedForm) -> Answer {
     user_step(&state, path.into_inner(), form, UserStep::Deactivate).await
 }
 
 /// `POST /admin/users/{id}/reactivate`.
-pub async fn reactivate(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: CheckedForm,
-) -> Result<HttpResponse, PageError> {
+pub async fn reactivate(state: State, path: web::Path<String>, form: CheckedForm) -> Answer {
     user_step(&state, path.into_inner(), form, UserStep::Reactivate).await
 }
 
 /// `POST /admin/users/{id}/unbind`: the next sign-in binds the account anew.
-pub async fn unbind(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: CheckedForm,
-) -> Result<HttpResponse, PageError> {
+pub async fn unbind(state: State, path: web::Path<String>, form: CheckedForm) -> Answer {
     user_step(&state, path.into_inner(), form, UserStep::Unbind).await
 }
 
@@ -375,12 +357,7 @@ enum UserStep {
 }
 
 /// One step on a user's access, then back to their page (with the refusal, if any).
-async fn user_step(
-    state: &AppState,
-    id: String,
-    form: CheckedForm,
-    step: UserStep,
-) -> Result<HttpResponse, PageError> {
+async fn user_step(state: &AppState, id: String, form: CheckedForm, step: UserStep) -> Answer {
     let admin = administrator(&form.user)?;
     let who = UserRef::Id(admin::user_id(&id)?);
     let now = clock::now();
@@ -396,11 +373,7 @@ async fn user_step(
 }
 
 /// `POST /admin/users/{id}/tokens/{token}/revoke`.
-pub async fn revoke_token(
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-    form: CheckedForm,
-) -> Result<HttpResponse, PageError> {
+pub async fn revoke_token(state: State, path: web::Path<(String, String)>, form: CheckedForm) -> Answer {
     let admin = administrator(&form.user)?;
     let (id, token) = path.into_inner();
     let outcome = admin
@@ -433,7 +406,7 @@ async fn teams_page(
     code: String,
     name: String,
     error: Option<String>,
-) -> Result<HttpResponse, PageError> {
+) -> Answer {
     let admin = administrator(user)?;
     let users = admin.list_users(&state.db).await?;
     let teams = admin::teams(&state.db)
@@ -469,7 +442,7 @@ async fn teams_page(
 }
 
 /// `GET /admin/teams`.
-pub async fn teams(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResponse, PageError> {
+pub async fn teams(state: State, user: SignedIn) -> Answer {
     teams_page(
         &state,
         &user.0,
@@ -490,10 +463,7 @@ pub struct TeamForm {
 }
 
 /// `POST /admin/teams`.
-pub async fn add_team(
-    state: web::Data<AppState>,
-    form: CheckedForm<TeamForm>,
-) -> Result<HttpResponse, PageError> {
+pub async fn add_team(state: State, form: CheckedForm<TeamForm>) -> Answer {
     let admin = administrator(&form.user)?;
     let input = NewTeamInput {
         code: form.form.code.trim().to_uppercase(),
@@ -533,7 +503,7 @@ async fn team_page(
     code: String,
     status: StatusCode,
     error: Option<String>,
-) -> Result<HttpResponse, PageError> {
+) -> Answer {
     let admin = administrator(user)?;
     let team = admin::team(&state.db, &code).await?;
     let users = admin.list_users(&state.db).await?;
@@ -558,11 +528,7 @@ async fn team_page(
 }
 
 /// `GET /admin/teams/{code}`.
-pub async fn team(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    path: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+pub async fn team(state: State, user: SignedIn, path: web::Path<String>) -> Answer {
     team_page(&state, &user.0, path.into_inner(), StatusCode::OK, None).await
 }
 
@@ -571,7 +537,7 @@ async fn back_to_team(
     user: &WebUser,
     code: String,
     outcome: Result<(), ServiceError>,
-) -> Result<HttpResponse, PageError> {
+) -> Answer {
     match outcome {
         Ok(()) => Ok(see_other(&format!("/admin/teams/{code}"))),
         Err(error) => {
@@ -582,11 +548,7 @@ async fn back_to_team(
 }
 
 /// `POST /admin/teams/{code}`: a new name.
-pub async fn rename_team(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: CheckedForm<TeamForm>,
-) -> Result<HttpResponse, PageError> {
+pub async fn rename_team(state: State, path: web::Path<String>, form: CheckedForm<TeamForm>) -> Answer {
     let admin = administrator(&form.user)?;
     let code = path.into_inner();
     let outcome = admin
@@ -603,12 +565,7 @@ pub struct ManagerForm {
 }
 
 /// A manager joins or leaves the team (their other teams stay).
-async fn move_manager(
-    state: &AppState,
-    form: CheckedForm<ManagerForm>,
-    code: String,
-    join: bool,
-) -> Result<HttpResponse, PageError> {
+async fn move_manager(state: &AppState, form: CheckedForm<ManagerForm>, code: String, join: bool) -> Answer {
     let admin = administrator(&form.user)?;
     let Some(user_id) = filled(&form.form.user_id) else {
         let outcome = Err(ServiceError::Invalid(vec![crate::domain::FieldIssue::new(
@@ -641,20 +598,12 @@ async fn move_manager(
 }
 
 /// `POST /admin/teams/{code}/managers`.
-pub async fn add_manager(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: CheckedForm<ManagerForm>,
-) -> Result<HttpResponse, PageError> {
+pub async fn add_manager(state: State, path: web::Path<String>, form: CheckedForm<ManagerForm>) -> Answer {
     move_manager(&state, form, path.into_inner(), true).await
 }
 
 /// `POST /admin/teams/{code}/managers/remove`.
-pub async fn remove_manager(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: CheckedForm<ManagerForm>,
-) -> Result<HttpResponse, PageError> {
+pub async fn remove_manager(state: State, path: web::Path<String>, form: CheckedForm<ManagerForm>) -> Answer {
     move_manager(&state, form, path.into_inner(), false).await
 }
 
@@ -688,7 +637,7 @@ async fn settings_page(
     status: StatusCode,
     saved: bool,
     error: Option<String>,
-) -> Result<HttpResponse, PageError> {
+) -> Answer {
     settings_page_with(
         state,
         user,
@@ -709,7 +658,7 @@ async fn settings_page_with(
     error: Option<String>,
     token_form: TokenForm,
     token_errors: Vec<(String, String)>,
-) -> Result<HttpResponse, PageError> {
+) -> Answer {
     let (view, tokens) = admin::my_account(&state.db, &user.caller).await?;
     Ok(page(
         status,
@@ -754,11 +703,7 @@ pub struct SettingsQuery {
 }
 
 /// `GET /settings`: "Mijn instellingen".
-pub async fn settings(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    query: web::Query<SettingsQuery>,
-) -> Result<HttpResponse, PageError> {
+pub async fn settings(state: State, user: SignedIn, query: web::Query<SettingsQuery>) -> Answer {
     settings_page(&state, &user.0, StatusCode::OK, query.opgeslagen.is_some(), None).await
 }
 
@@ -769,10 +714,7 @@ pub struct RemindersForm {
 }
 
 /// `POST /settings/reminders`.
-pub async fn set_reminders(
-    state: web::Data<AppState>,
-    form: CheckedForm<RemindersForm>,
-) -> Result<HttpResponse, PageError> {
+pub async fn set_reminders(state: State, form: CheckedForm<RemindersForm>) -> Answer {
     let me = form.user.caller.user_id.to_string();
     let input = RemindersInput {
         reminders: form.form.reminders.clone(),
@@ -802,10 +744,7 @@ pub async fn set_reminders(
 }
 
 /// `POST /settings/tokens`: a token of one's own, shown once.
-pub async fn issue_own_token(
-    state: web::Data<AppState>,
-    form: CheckedForm<TokenForm>,
-) -> Result<HttpResponse, PageError> {
+pub async fn issue_own_token(state: State, form: CheckedForm<TokenForm>) -> Answer {
     let days = match form.form.days.trim() {
         "" => Ok(None),
         typed => typed.parse::<i64>().map(Some).map_err(|_| {
@@ -873,11 +812,7 @@ pub async fn issue_own_token(
 }
 
 /// `POST /settings/tokens/{id}/revoke`.
-pub async fn revoke_own_token(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: CheckedForm,
-) -> Result<HttpResponse, PageError> {
+pub async fn revoke_own_token(state: State, path: web::Path<String>, form: CheckedForm) -> Answer {
     admin::revoke_own_token(
         &state.db,
         &form.user.caller,

@@ -5,20 +5,20 @@
 //! of ids, and dates as dd-mm-jjjj. The API's CSV (codes, ISO dates, commas) is for
 //! programs and stays as it is.
 
+use actix_web::web;
 use actix_web::web::Bytes;
-use actix_web::{web, HttpResponse};
 use futures_util::StreamExt;
 
 use super::dates::shown;
 use super::lists::{filter_of, ListQuery};
 use super::{see_other, PageError, SignedIn};
+use super::{Answer, State};
 use crate::clock;
 use crate::domain::request::decision_due;
 use crate::service::reports::{AnnualReport, GroupFigures};
 use crate::service::requests::{self as service, ExportPage, RequestSummary};
 use crate::service::ServiceError;
 use crate::web::download::attachment;
-use crate::web::state::AppState;
 
 /// The byte order mark that tells Excel the file is UTF-8.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -158,11 +158,7 @@ const NO_EXPORT: &str = "Exporteren is voor het overzicht van de organisatie; de
 
 /// `GET /requests/export`: every request the list shows with the same filters, in its
 /// order and the caller's sight, streamed a thousand at a time.
-pub async fn requests(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    query: web::Query<ListQuery>,
-) -> Result<HttpResponse, PageError> {
+pub async fn requests(state: State, user: SignedIn, query: web::Query<ListQuery>) -> Answer {
     let user = user.0;
     let query = query.into_inner();
     let now = clock::now();
@@ -211,7 +207,7 @@ fn days(value: Option<f64>) -> String {
 }
 
 /// The annual report as Dutch Excel reads it: one row per group, the groups by name.
-pub fn annual_report(report: &AnnualReport) -> Result<HttpResponse, PageError> {
+pub fn annual_report(report: &AnnualReport) -> Answer {
     let row = |dimension: &str, group: String, f: &GroupFigures| {
         vec![
             dimension.to_string(),

@@ -9,7 +9,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::labels::long_date;
-use super::{filled, page, see_other, CheckedForm, PageError, SignedIn};
+use super::{filled, page, see_other, CheckedForm, SignedIn};
+use super::{Answer, State};
 use crate::clock;
 use crate::domain::ids::RequestId;
 use crate::domain::letters::{LetterChannel, LetterKind, LetterStatus};
@@ -63,11 +64,7 @@ pub struct NewLetterForm {
 }
 
 /// `POST /requests/{id}/letters`: drafts the letter and opens it.
-pub async fn create(
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-    sent: CheckedForm<NewLetterForm>,
-) -> Result<HttpResponse, PageError> {
+pub async fn create(state: State, id: web::Path<String>, sent: CheckedForm<NewLetterForm>) -> Answer {
     let input = NewLetterInput {
         kind: sent.form.kind.clone(),
         channel: filled(&sent.form.channel),
@@ -176,11 +173,11 @@ fn render(
 
 /// `GET /letters/{id}`.
 pub async fn show(
-    state: web::Data<AppState>,
+    state: State,
     req: actix_web::HttpRequest,
     user: SignedIn,
     id: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+) -> Answer {
     let user = user.0;
     let mut letter = service::get(&state.ctx(&user.caller), service::letter_id(&id)?).await?;
     // The free paragraphs typed before the session ended: shown again, not saved.
@@ -197,11 +194,7 @@ pub async fn show(
 }
 
 /// `POST /letters/{id}`: saves the free paragraphs, channel and language.
-pub async fn save(
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-    sent: CheckedForm,
-) -> Result<HttpResponse, PageError> {
+pub async fn save(state: State, id: web::Path<String>, sent: CheckedForm) -> Answer {
     let pairs = &sent.pairs;
     let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let paragraphs = pairs
@@ -235,7 +228,7 @@ async fn refused(
     id: &str,
     notice: Option<String>,
     issues: Vec<crate::domain::FieldIssue>,
-) -> Result<HttpResponse, PageError> {
+) -> Answer {
     let letter = service::get(&state.ctx(&user.caller), service::letter_id(id)?).await?;
     let errors = issues.into_iter().map(|i| i.message.nl).collect();
     Ok(render(
@@ -249,11 +242,7 @@ async fn refused(
 }
 
 /// `POST /letters/{id}/send`.
-pub async fn send(
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-    sent: CheckedForm,
-) -> Result<HttpResponse, PageError> {
+pub async fn send(state: State, id: web::Path<String>, sent: CheckedForm) -> Answer {
     let sent_on = sent
         .pairs
         .iter()
@@ -279,11 +268,7 @@ pub async fn send(
 }
 
 /// `POST /letters/{id}/definitief`: makes a letter by post final, to print and post.
-pub async fn finalise(
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-    sent: CheckedForm,
-) -> Result<HttpResponse, PageError> {
+pub async fn finalise(state: State, id: web::Path<String>, sent: CheckedForm) -> Answer {
     match service::finalise(&state.ctx(&sent.user.caller), service::letter_id(&id)?).await {
         Ok(letter) => Ok(see_other(&format!("/letters/{}#versturen", letter.id))),
         Err(ServiceError::Invalid(issues)) => {
@@ -295,11 +280,7 @@ pub async fn finalise(
 }
 
 /// `POST /letters/{id}/discard`.
-pub async fn discard(
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-    sent: CheckedForm,
-) -> Result<HttpResponse, PageError> {
+pub async fn discard(state: State, id: web::Path<String>, sent: CheckedForm) -> Answer {
     let letter = service::get(&state.ctx(&sent.user.caller), service::letter_id(&id)?).await?;
     service::discard(&state.ctx(&sent.user.caller), service::letter_id(&id)?).await?;
     Ok(see_other(&format!(
@@ -309,11 +290,7 @@ pub async fn discard(
 }
 
 /// `GET /letters/{id}/pdf`: the preview of a draft, or the letter as sent.
-pub async fn pdf(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    id: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+pub async fn pdf(state: State, user: SignedIn, id: web::Path<String>) -> Answer {
     let (bytes, name) = service::pdf(&state.ctx(&user.0.caller), service::letter_id(&id)?).await?;
     Ok(crate::web::download::pdf(&name, bytes))
 }

@@ -1,12 +1,13 @@
 //! "Mijn verzoeken", the team list and the look-up by reference, at `/requests`.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::web;
 use askama::Template;
 use serde::Deserialize;
 
 use super::labels::{choices, short_date, Choice};
-use super::{page, see_other, Message, PageError, SignedIn};
+use super::{page, see_other, Message, SignedIn};
+use super::{Answer, State};
 use crate::clock;
 use crate::domain::access::{ListScope, Role, View};
 use crate::domain::kind::KindCode;
@@ -16,7 +17,6 @@ use crate::service::admin;
 use crate::service::requests::{self as service, ListFilter, ListStanding, Sort, SortKey};
 use crate::service::sessions::WebUser;
 use crate::service::ServiceError;
-use crate::web::state::AppState;
 
 const PER_PAGE: i64 = 50;
 
@@ -230,11 +230,7 @@ pub(super) fn filter_of(
     Chosen { filter, mine, errors }
 }
 
-pub async fn list(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    query: web::Query<ListQuery>,
-) -> Result<HttpResponse, PageError> {
+pub async fn list(state: State, user: SignedIn, query: web::Query<ListQuery>) -> Answer {
     let user = user.0;
     let query = query.into_inner();
     let now = clock::now();

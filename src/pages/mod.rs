@@ -33,6 +33,12 @@ use crate::domain::access::ListScope;
 use crate::domain::vocabulary::in_sentence;
 use crate::service::sessions::WebUser;
 
+/// What a page handler is given to reach the service: the state both adapters share.
+pub type State = actix_web::web::Data<crate::web::state::AppState>;
+
+/// What a page handler answers: a page, or the page of what went wrong.
+pub type Answer = Result<actix_web::HttpResponse, error::PageError>;
+
 /// What a page says over a form that was kept while its sender signed in again.
 pub(crate) const KEPT: &str = "Wat u had ingevuld staat weer klaar. Het is nog niet opgeslagen: controleer het en verstuur het opnieuw.";
 

@@ -3,13 +3,14 @@
 //! results the API answers with.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::web;
 use askama::Template;
 use chrono::Datelike;
 use serde::Deserialize;
 
 use super::labels::{count, long_date, short_date};
 use super::{page, PageError, SignedIn};
+use super::{Answer, State};
 use crate::clock;
 use crate::domain::kind::KindCode;
 use crate::domain::report::{Published, ReportYear};
@@ -119,7 +120,7 @@ fn days(value: Option<f64>) -> String {
 const NO_DASHBOARD: &str =
     "Het overzicht is er voor behandelaars, teammanagers en de functionaris gegevensbescherming.";
 
-pub async fn dashboard(state: web::Data<AppState>, user: SignedIn) -> Result<HttpResponse, PageError> {
+pub async fn dashboard(state: State, user: SignedIn) -> Answer {
     let user = user.0;
     let caller = &user.caller;
     let figures = dashboard::dashboard(&state.db, &state.rules, caller, clock::now())
@@ -278,11 +279,7 @@ async fn report_for(state: &AppState, user: &WebUser, query: &YearQuery) -> Resu
     Ok(reports::annual_report(&state.db, &user.caller, year).await?)
 }
 
-pub async fn annual(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    query: web::Query<YearQuery>,
-) -> Result<HttpResponse, PageError> {
+pub async fn annual(state: State, user: SignedIn, query: web::Query<YearQuery>) -> Answer {
     let user = user.0;
     let report = report_for(&state, &user, &query).await?;
     let cell = |published: &Published| published.to_string();
@@ -319,11 +316,7 @@ pub async fn annual(
     ))
 }
 
-pub async fn annual_csv(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    query: web::Query<YearQuery>,
-) -> Result<HttpResponse, PageError> {
+pub async fn annual_csv(state: State, user: SignedIn, query: web::Query<YearQuery>) -> Answer {
     let report = report_for(&state, &user.0, &query).await?;
     super::export::annual_report(&report)
 }

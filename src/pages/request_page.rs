@@ -12,6 +12,7 @@ use chrono_tz::Europe::Amsterdam;
 
 use super::labels::{choices, long_date, short_date, Choice};
 use super::{page, see_other, CheckedForm, PageError, SignedIn};
+use super::{Answer, State};
 use crate::clock;
 use crate::domain::access::{Role, View};
 use crate::domain::audit::action_label;
@@ -506,11 +507,11 @@ fn render(
 }
 
 pub async fn show(
-    state: web::Data<AppState>,
+    state: State,
     req: actix_web::HttpRequest,
     user: SignedIn,
     id: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+) -> Answer {
     let user = user.0;
     let id = service::request_id(&id)?;
     let file = service::case_file(&state.ctx(&user.caller), id).await?;
@@ -702,11 +703,7 @@ fn refusal(error: ServiceError) -> Result<Posted, PageError> {
     }
 }
 
-pub async fn act(
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-    sent: CheckedForm,
-) -> Result<HttpResponse, PageError> {
+pub async fn act(state: State, path: web::Path<(String, String)>, sent: CheckedForm) -> Answer {
     let (user, pairs) = (sent.user, sent.pairs);
     let (id, action_code) = path.into_inner();
     let action = ActionName::parse(&action_code).map_err(|_| PageError::NotFound)?;
@@ -773,7 +770,7 @@ async fn refused_page(
     action: ActionName,
     mut posted: Posted,
     pairs: Vec<(String, String)>,
-) -> Result<HttpResponse, PageError> {
+) -> Answer {
     posted.action = action.code().to_string();
     for (name, value) in pairs {
         posted.values.entry(name).or_default().push(value);

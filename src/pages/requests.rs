@@ -3,12 +3,13 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::web;
 use askama::Template;
 use serde::Deserialize;
 
 use super::labels::{choices, fields_to_fix, long_date, Choice};
 use super::{filled, page, see_other, CheckedForm, PageError, SignedIn};
+use super::{Answer, State};
 use crate::clock;
 use crate::domain::intake::{AgeBand, Channel, Relation};
 use crate::domain::kind::{ErasureScope, KindCode, RectificationMode};
@@ -129,7 +130,7 @@ async fn form_page(
     errors: HashMap<String, String>,
     status: StatusCode,
     notice: Option<&str>,
-) -> Result<HttpResponse, PageError> {
+) -> Answer {
     let teams = admin::teams_to_register_for(&state.db, &user.caller)
         .await?
         .into_iter()
@@ -155,11 +156,7 @@ async fn form_page(
 
 const MAY_NOT_REGISTER: &str = "Een auditor registreert geen verzoeken.";
 
-pub async fn new_form(
-    state: web::Data<AppState>,
-    req: actix_web::HttpRequest,
-    user: SignedIn,
-) -> Result<HttpResponse, PageError> {
+pub async fn new_form(state: State, req: actix_web::HttpRequest, user: SignedIn) -> Answer {
     let user = user.0;
     user.caller
         .may_register_somewhere()
@@ -190,10 +187,7 @@ pub async fn new_form(
     form_page(&state, &user, &form, HashMap::new(), StatusCode::OK, None).await
 }
 
-pub async fn register(
-    state: web::Data<AppState>,
-    sent: CheckedForm<NewRequestForm>,
-) -> Result<HttpResponse, PageError> {
+pub async fn register(state: State, sent: CheckedForm<NewRequestForm>) -> Answer {
     let (user, form) = (sent.user, sent.form);
     let errors = |fields: Vec<(String, String)>| -> HashMap<String, String> {
         let mut map = HashMap::new();
@@ -273,11 +267,7 @@ fn advice_for(channel: Channel) -> (&'static str, &'static str) {
     }
 }
 
-pub async fn registered(
-    state: web::Data<AppState>,
-    user: SignedIn,
-    id: web::Path<String>,
-) -> Result<HttpResponse, PageError> {
+pub async fn registered(state: State, user: SignedIn, id: web::Path<String>) -> Answer {
     let user = user.0;
     let now = clock::now();
     let view = service::get(

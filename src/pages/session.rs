@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::{page, see_other, Message, PageError};
+use super::{Answer, State};
 use crate::clock;
 use crate::oidc::{Callback, Refusal};
 use crate::service::auth::{random_hex, AuthError};
@@ -472,7 +473,7 @@ fn token_signin_off(status: StatusCode) -> HttpResponse {
     )
 }
 
-pub async fn login_form(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn login_form(state: State, req: HttpRequest) -> Answer {
     if !state.settings.sign_in.page_token && state.oidc.is_none() {
         return Ok(token_signin_off(StatusCode::OK));
     }
@@ -506,11 +507,7 @@ pub struct LoginForm {
     naar: String,
 }
 
-pub async fn login(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    form: web::Form<LoginForm>,
-) -> Result<HttpResponse, PageError> {
+pub async fn login(state: State, req: HttpRequest, form: web::Form<LoginForm>) -> Answer {
     if !state.settings.sign_in.page_token {
         return Ok(token_signin_off(StatusCode::FORBIDDEN));
     }
@@ -581,11 +578,7 @@ pub async fn login(
 /// too (RP-initiated logout, naming the session with `id_token_hint`); the provider
 /// sends the browser back to /login. A page of our own leads there rather than a
 /// redirect, which the form's `form-action 'self'` would let the browser refuse.
-pub async fn logout(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    form: web::Form<LogoutForm>,
-) -> Result<HttpResponse, PageError> {
+pub async fn logout(state: State, req: HttpRequest, form: web::Form<LogoutForm>) -> Answer {
     let now = clock::now();
     let ended = match cookie_value(&req, SESSION_COOKIE) {
         Some(secret) => match sessions::sign_out(&state.db, &secret, &form.csrf, now).await {
@@ -688,7 +681,7 @@ fn provider_of(state: &AppState) -> Result<std::sync::Arc<crate::oidc::Provider>
 }
 
 /// `GET /login/oidc`: to the organisation's sign-in page, with a fresh attempt.
-pub async fn oidc_begin(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn oidc_begin(state: State, req: HttpRequest) -> Answer {
     let provider = provider_of(&state)?;
     let client = client_address(
         req.peer_addr(),
@@ -722,11 +715,7 @@ pub async fn oidc_begin(state: web::Data<AppState>, req: HttpRequest) -> Result<
 
 /// `GET /login/oidc/callback`: the redirect URI. A session for an admitted user,
 /// otherwise a Dutch page that says why (and an audit event).
-pub async fn oidc_callback(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    query: web::Query<Callback>,
-) -> Result<HttpResponse, PageError> {
+pub async fn oidc_callback(state: State, req: HttpRequest, query: web::Query<Callback>) -> Answer {
     let provider = provider_of(&state)?;
     let client = client_address(
         req.peer_addr(),

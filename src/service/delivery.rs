@@ -58,6 +58,24 @@ pub struct Outbox<'a> {
     pub settings: &'a MailSettings,
 }
 
+impl<'a> Outbox<'a> {
+    pub fn new(
+        db: &'a Db,
+        rules: &'a Rules,
+        letters: &'a LetterSetup,
+        mailer: &'a Mailer,
+        settings: &'a MailSettings,
+    ) -> Self {
+        Outbox {
+            db,
+            rules,
+            letters,
+            mailer,
+            settings,
+        }
+    }
+}
+
 /// What one delivery round did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DeliveryReport {
