@@ -242,6 +242,9 @@ impl NewUserInput {
     }
 }
 
+/// What an administration step ends in.
+type Done<T> = Result<T, ServiceError>;
+
 /// A user with their teams.
 #[derive(Debug, Clone)]
 pub struct UserView {
@@ -730,7 +733,7 @@ pub struct Admin {
 
 impl Admin {
     /// The caller, if they may administer (the privacy officer).
-    pub fn of(caller: &Caller) -> Result<Admin, ServiceError> {
+    pub fn of(caller: &Caller) -> Done<Admin> {
         caller.may_administer()?;
         Ok(Admin {
             actor: caller.user_id.to_string(),
@@ -744,12 +747,17 @@ impl Admin {
         }
     }
 
-    pub async fn create_user(
+    /// Carries out `change` in one write transaction, as this administrator.
+    async fn write<T: Send + 'static>(
         &self,
         db: &Db,
-        new: NewUser,
-        now: DateTime<Utc>,
-    ) -> Result<UserView, ServiceError> {
+        change: impl FnOnce(&mut DbConnection, &str) -> Done<T> + Send + 'static,
+    ) -> Done<T> {
+        let actor = self.actor.clone();
+        db.write(move |conn| change(conn, &actor)).await
+    }
+
+    pub async fn create_user(&self, db: &Db, new: NewUser, now: DateTime<Utc>) -> Done<UserView> {
         let actor = self.actor.clone();
         let created = db
             .write(move |conn| create_user_in(conn, &actor, new, now))
@@ -765,7 +773,7 @@ impl Admin {
         db: &Db,
         new: NewUser,
         now: DateTime<Utc>,
-    ) -> Result<(UserView, IssuedToken), ServiceError> {
+    ) -> Done<(UserView, IssuedToken)> {
         self.operator_only()?;
         let actor = self.actor.clone();
         let created = db
@@ -781,7 +789,7 @@ impl Admin {
 
     /// Only the operator on the machine itself issues a token for someone else: the
     /// privacy officer does not act as another user.
-    fn operator_only(&self) -> Result<(), ServiceError> {
+    fn operator_only(&self) -> Done<()> {
         if self.actor == OPERATOR {
             Ok(())
         } else {
@@ -789,12 +797,12 @@ impl Admin {
         }
     }
 
-    pub async fn list_users(&self, db: &Db) -> Result<Vec<UserView>, ServiceError> {
+    pub async fn list_users(&self, db: &Db) -> Done<Vec<UserView>> {
         db.read(list_users_in).await
     }
 
     /// A user and their tokens (never the secrets).
-    pub async fn user(&self, db: &Db, who: UserRef) -> Result<(UserView, Vec<TokenRow>), ServiceError> {
+    pub async fn user(&self, db: &Db, who: UserRef) -> Done<(UserView, Vec<TokenRow>)> {
         db.read(move |conn| user_and_tokens_in(conn, &who)).await
     }
 
@@ -807,7 +815,7 @@ impl Admin {
         rules: &Rules,
         who: UserRef,
         now: DateTime<Utc>,
-    ) -> Result<(UserView, i64), ServiceError> {
+    ) -> Done<(UserView, i64)> {
         let actor = self.actor.clone();
         let reminders_at = rules.planner().first_moment_from(now);
         let (view, held) = db
@@ -818,7 +826,7 @@ impl Admin {
     }
 
     /// How many open requests a user still holds (assigned to them).
-    pub async fn requests_held(&self, db: &Db, user_id: UserId) -> Result<i64, ServiceError> {
+    pub async fn requests_held(&self, db: &Db, user_id: UserId) -> Done<i64> {
         db.read(move |conn| Ok::<_, ServiceError>(requests::open_assigned_to(conn, user_id)?))
             .await
     }
@@ -831,21 +839,16 @@ impl Admin {
         who: UserRef,
         term: TokenTerm,
         now: DateTime<Utc>,
-    ) -> Result<IssuedToken, ServiceError> {
+    ) -> Done<IssuedToken> {
         self.operator_only()?;
-        let actor = self.actor.clone();
-        db.write(move |conn| issue_token_for_in(conn, &actor, &who, term, now))
-            .await
+        self.write(db, move |conn, actor| {
+            issue_token_for_in(conn, actor, &who, term, now)
+        })
+        .await
     }
 
-    pub async fn revoke_token(
-        &self,
-        db: &Db,
-        token_id: TokenId,
-        now: DateTime<Utc>,
-    ) -> Result<(), ServiceError> {
-        let actor = self.actor.clone();
-        db.write(move |conn| revoke_token_in(conn, &actor, token_id, now))
+    pub async fn revoke_token(&self, db: &Db, token_id: TokenId, now: DateTime<Utc>) -> Done<()> {
+        self.write(db, move |conn, actor| revoke_token_in(conn, actor, token_id, now))
             .await
     }
 
@@ -855,9 +858,8 @@ impl Admin {
         db: &Db,
         who: UserRef,
         now: DateTime<Utc>,
-    ) -> Result<(UserView, usize), ServiceError> {
-        let actor = self.actor.clone();
-        db.write(move |conn| revoke_tokens_of_in(conn, &actor, &who, now))
+    ) -> Done<(UserView, usize)> {
+        self.write(db, move |conn, actor| revoke_tokens_of_in(conn, actor, &who, now))
             .await
     }
 
@@ -867,11 +869,12 @@ impl Admin {
         who: UserRef,
         given: &str,
         now: DateTime<Utc>,
-    ) -> Result<UserView, ServiceError> {
+    ) -> Done<UserView> {
         let preference = preference(Some(given))?;
-        let actor = self.actor.clone();
-        db.write(move |conn| set_reminders_in(conn, &actor, &who, preference, now))
-            .await
+        self.write(db, move |conn, actor| {
+            set_reminders_in(conn, actor, &who, preference, now)
+        })
+        .await
     }
 
     /// Gives a user another role and teams (not the last privacy officer's role).
@@ -881,35 +884,24 @@ impl Admin {
         who: UserRef,
         change: UserChange,
         now: DateTime<Utc>,
-    ) -> Result<UserView, ServiceError> {
-        let actor = self.actor.clone();
-        db.write(move |conn| change_user_in(conn, &actor, &who, change, now))
-            .await
+    ) -> Done<UserView> {
+        self.write(db, move |conn, actor| {
+            change_user_in(conn, actor, &who, change, now)
+        })
+        .await
     }
 
     /// Lets a deactivated user in again. Tokens from before stay unusable (they are
     /// revoked): a new one is issued when needed, or the user signs in with their
     /// organisation account.
-    pub async fn reactivate_user(
-        &self,
-        db: &Db,
-        who: UserRef,
-        now: DateTime<Utc>,
-    ) -> Result<UserView, ServiceError> {
-        let actor = self.actor.clone();
-        db.write(move |conn| reactivate_user_in(conn, &actor, &who, now))
+    pub async fn reactivate_user(&self, db: &Db, who: UserRef, now: DateTime<Utc>) -> Done<UserView> {
+        self.write(db, move |conn, actor| reactivate_user_in(conn, actor, &who, now))
             .await
     }
 
     /// Forgets the user's organisation account (a wrong or replaced binding).
-    pub async fn unbind_identity(
-        &self,
-        db: &Db,
-        who: UserRef,
-        now: DateTime<Utc>,
-    ) -> Result<UserView, ServiceError> {
-        let actor = self.actor.clone();
-        db.write(move |conn| unbind_identity_in(conn, &actor, &who, now))
+    pub async fn unbind_identity(&self, db: &Db, who: UserRef, now: DateTime<Utc>) -> Done<UserView> {
+        self.write(db, move |conn, actor| unbind_identity_in(conn, actor, &who, now))
             .await
     }
 
@@ -919,21 +911,18 @@ impl Admin {
         code: String,
         name: String,
         now: DateTime<Utc>,
-    ) -> Result<TeamRow, ServiceError> {
-        let actor = self.actor.clone();
-        db.write(move |conn| rename_team_in(conn, &actor, &code, &name, now))
-            .await
+    ) -> Done<TeamRow> {
+        self.write(db, move |conn, actor| {
+            rename_team_in(conn, actor, &code, &name, now)
+        })
+        .await
     }
 
-    pub async fn create_team(
-        &self,
-        db: &Db,
-        input: NewTeamInput,
-        now: DateTime<Utc>,
-    ) -> Result<TeamRow, ServiceError> {
-        let actor = self.actor.clone();
-        db.write(move |conn| create_team_in(conn, &actor, &input.code, &input.name, now))
-            .await
+    pub async fn create_team(&self, db: &Db, input: NewTeamInput, now: DateTime<Utc>) -> Done<TeamRow> {
+        self.write(db, move |conn, actor| {
+            create_team_in(conn, actor, &input.code, &input.name, now)
+        })
+        .await
     }
 }
 
