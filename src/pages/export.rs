@@ -158,8 +158,7 @@ const NO_EXPORT: &str = "Exporteren is voor het overzicht van de organisatie; de
 
 /// `GET /requests/export`: every request the list shows with the same filters, in its
 /// order and the caller's sight, streamed a thousand at a time.
-pub async fn requests(state: State, user: SignedIn, query: web::Query<ListQuery>) -> Answer {
-    let user = user.0;
+pub async fn requests(state: State, SignedIn(user): SignedIn, query: web::Query<ListQuery>) -> Answer {
     let query = query.into_inner();
     let now = clock::now();
     let chosen = filter_of(&query, &user, &state.rules, now);

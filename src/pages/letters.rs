@@ -175,10 +175,9 @@ fn render(
 pub async fn show(
     state: State,
     req: actix_web::HttpRequest,
-    user: SignedIn,
+    SignedIn(user): SignedIn,
     id: web::Path<String>,
 ) -> Answer {
-    let user = user.0;
     let mut letter = service::get(&state.ctx(&user.caller), service::letter_id(&id)?).await?;
     // The free paragraphs typed before the session ended: shown again, not saved.
     let mut notice = None;

@@ -230,8 +230,7 @@ pub(super) fn filter_of(
     Chosen { filter, mine, errors }
 }
 
-pub async fn list(state: State, user: SignedIn, query: web::Query<ListQuery>) -> Answer {
-    let user = user.0;
+pub async fn list(state: State, SignedIn(user): SignedIn, query: web::Query<ListQuery>) -> Answer {
     let query = query.into_inner();
     let now = clock::now();
     if !query.reference.trim().is_empty() {

@@ -120,8 +120,7 @@ fn days(value: Option<f64>) -> String {
 const NO_DASHBOARD: &str =
     "Het overzicht is er voor behandelaars, teammanagers en de functionaris gegevensbescherming.";
 
-pub async fn dashboard(state: State, user: SignedIn) -> Answer {
-    let user = user.0;
+pub async fn dashboard(state: State, SignedIn(user): SignedIn) -> Answer {
     let caller = &user.caller;
     let figures = dashboard::dashboard(&state.db, &state.rules, caller, clock::now())
         .await
@@ -279,8 +278,7 @@ async fn report_for(state: &AppState, user: &WebUser, query: &YearQuery) -> Resu
     Ok(reports::annual_report(&state.db, &user.caller, year).await?)
 }
 
-pub async fn annual(state: State, user: SignedIn, query: web::Query<YearQuery>) -> Answer {
-    let user = user.0;
+pub async fn annual(state: State, SignedIn(user): SignedIn, query: web::Query<YearQuery>) -> Answer {
     let report = report_for(&state, &user, &query).await?;
     let cell = |published: &Published| published.to_string();
     Ok(page(

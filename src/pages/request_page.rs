@@ -509,10 +509,9 @@ fn render(
 pub async fn show(
     state: State,
     req: actix_web::HttpRequest,
-    user: SignedIn,
+    SignedIn(user): SignedIn,
     id: web::Path<String>,
 ) -> Answer {
-    let user = user.0;
     let id = service::request_id(&id)?;
     let file = service::case_file(&state.ctx(&user.caller), id).await?;
     let letters = lines(&state, &user, id).await;

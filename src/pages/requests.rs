@@ -156,8 +156,7 @@ async fn form_page(
 
 const MAY_NOT_REGISTER: &str = "Een auditor registreert geen verzoeken.";
 
-pub async fn new_form(state: State, req: actix_web::HttpRequest, user: SignedIn) -> Answer {
-    let user = user.0;
+pub async fn new_form(state: State, req: actix_web::HttpRequest, SignedIn(user): SignedIn) -> Answer {
     user.caller
         .may_register_somewhere()
         .map_err(|denied| PageError::from(ServiceError::from(denied)).forbidden_says(MAY_NOT_REGISTER))?;
@@ -267,8 +266,7 @@ fn advice_for(channel: Channel) -> (&'static str, &'static str) {
     }
 }
 
-pub async fn registered(state: State, user: SignedIn, id: web::Path<String>) -> Answer {
-    let user = user.0;
+pub async fn registered(state: State, SignedIn(user): SignedIn, id: web::Path<String>) -> Answer {
     let now = clock::now();
     let view = service::get(
         &state.ctx(&user.caller),

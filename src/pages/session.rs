@@ -680,16 +680,24 @@ fn provider_of(state: &AppState) -> Result<std::sync::Arc<crate::oidc::Provider>
     state.oidc.clone().ok_or(PageError::NotFound)
 }
 
-/// `GET /login/oidc`: to the organisation's sign-in page, with a fresh attempt.
-pub async fn oidc_begin(state: State, req: HttpRequest) -> Answer {
-    let provider = provider_of(&state)?;
+/// Too many sign-ins begun from this address (or through this proxy) lately: the page
+/// that says when to try again.
+fn too_many_starts(state: &AppState, req: &HttpRequest) -> Option<HttpResponse> {
     let client = client_address(
         req.peer_addr(),
         req.headers(),
         state.settings.server.trusted_proxy,
     );
-    if let Some(wait) = client.and_then(|address| state.sign_in_limit.started(address)) {
-        return Ok(too_many(wait));
+    client
+        .and_then(|address| state.sign_in_limit.started(address))
+        .map(too_many)
+}
+
+/// `GET /login/oidc`: to the organisation's sign-in page, with a fresh attempt.
+pub async fn oidc_begin(state: State, req: HttpRequest) -> Answer {
+    let provider = provider_of(&state)?;
+    if let Some(refused) = too_many_starts(&state, &req) {
+        return Ok(refused);
     }
     // Signing in again in this browser ends the session it had. (The way back from the
     // provider's site does not carry the `Strict` session cookie; this page's does.)
@@ -717,13 +725,8 @@ pub async fn oidc_begin(state: State, req: HttpRequest) -> Answer {
 /// otherwise a Dutch page that says why (and an audit event).
 pub async fn oidc_callback(state: State, req: HttpRequest, query: web::Query<Callback>) -> Answer {
     let provider = provider_of(&state)?;
-    let client = client_address(
-        req.peer_addr(),
-        req.headers(),
-        state.settings.server.trusted_proxy,
-    );
-    if let Some(wait) = client.and_then(|address| state.sign_in_limit.started(address)) {
-        return Ok(too_many(wait));
+    if let Some(refused) = too_many_starts(&state, &req) {
+        return Ok(refused);
     }
     let secret = cookie_value(&req, ATTEMPT_COOKIE);
     let policy = SessionPolicy::from_settings(&state.settings);
@@ -756,7 +759,12 @@ pub async fn oidc_callback(state: State, req: HttpRequest, query: web::Query<Cal
         Err(SignInError::Refused(refusal)) => {
             let limited = match refusal {
                 Refusal::ProviderUnreachable => None,
-                _ => client.and_then(|address| state.sign_in_limit.failed(address)),
+                _ => client_address(
+                    req.peer_addr(),
+                    req.headers(),
+                    state.settings.server.trusted_proxy,
+                )
+                .and_then(|address| state.sign_in_limit.failed(address)),
             };
             match limited {
                 Some(wait) => too_many(wait),
