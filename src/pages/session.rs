@@ -329,12 +329,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for CheckedForm<T> {
                 serde_urlencoded::from_bytes(&bytes).map_err(|_| PageError::BadForm)?;
             let session_secret = cookie_value(&req, SESSION_COOKIE);
             // The session ended while the form was filled in: keep what was typed
-            // through the sign-in (the sign-out form has nothing to keep).
-            // Signing out keeps nothing.
-            let keeps = req.path() != "/logout";
+            // through the sign-in. (Signing out is not a checked form: it keeps nothing.)
             let user = match signed_in.await {
                 Ok(SignedIn(user)) => user,
-                Err(PageError::NotSignedIn { .. }) if keeps && session_secret.is_some() => {
+                Err(PageError::NotSignedIn { .. }) if session_secret.is_some() => {
                     return Err(keep(&state, &req, session_secret, pairs, false).await);
                 }
                 Err(other) => return Err(other),
@@ -345,9 +343,6 @@ impl<T: DeserializeOwned + 'static> FromRequest for CheckedForm<T> {
                 .map(|(_, value)| value.as_str())
                 .unwrap_or_default();
             if !same_token(&user.csrf_token, csrf) {
-                if !keeps {
-                    return Err(PageError::BadForm);
-                }
                 // A form of an earlier session (the same person signed in again in
                 // another tab): shown again, filled in, to be sent once more. A post
                 // from another site carries no session cookie (`SameSite=Strict`).
