@@ -263,12 +263,8 @@ pub async fn deliver(
         }
     }
     if report != DeliveryReport::default() {
-        tracing::info!(
-            sent = report.sent,
-            retried = report.retried,
-            failed = report.failed,
-            "mail delivery"
-        );
+        let (sent, retried, failed) = (report.sent, report.retried, report.failed);
+        tracing::info!(sent, retried, failed, "mail delivery");
     }
     Ok(report)
 }
