@@ -9,6 +9,7 @@ use super::auth::Auth;
 use super::json::Json;
 use super::{Answer, State};
 use crate::service::letters::{self, LetterChange, LetterView, NewLetterInput, SendInput};
+use crate::service::requests::request_id;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LetterList {
@@ -22,7 +23,7 @@ pub struct LetterList {
         (status = 404, description = "No such request, or not visible to the caller", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list(state: State, auth: Auth, id: web::Path<String>) -> Answer {
-    let items = letters::list(&state.ctx(&auth.0), crate::service::requests::request_id(&id)?).await?;
+    let items = letters::list(&state.ctx(&auth.0), request_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(LetterList { items }))
 }
 
@@ -37,12 +38,7 @@ pub async fn list(state: State, auth: Auth, id: web::Path<String>) -> Answer {
         (status = 422, description = "Invalid fields, each listed in `errors`", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(state: State, auth: Auth, id: web::Path<String>, body: Json<NewLetterInput>) -> Answer {
-    let view = letters::create(
-        &state.ctx(&auth.0),
-        crate::service::requests::request_id(&id)?,
-        body.0,
-    )
-    .await?;
+    let view = letters::create(&state.ctx(&auth.0), request_id(&id)?, body.0).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/letters/{}", view.id)))
         .json(view))

@@ -339,8 +339,7 @@ fn respond_with(
 pub async fn register(state: State, auth: Auth, body: Json<RegistrationInput>) -> Answer {
     let view = service::register(&state.ctx(&auth.0), body.0).await?;
     let id = view.stored.request.id.to_string();
-    let duplicates =
-        service::possible_duplicates(&state.ctx(&auth.0), crate::service::requests::request_id(&id)?).await?;
+    let duplicates = service::possible_duplicates(&state.ctx(&auth.0), service::request_id(&id)?).await?;
     let mut response = HttpResponse::Created();
     response.insert_header((header::LOCATION, format!("/api/v1/requests/{id}")));
     Ok(respond_with(response, &view, Some(duplicates)))
@@ -353,7 +352,7 @@ pub async fn register(state: State, auth: Auth, body: Json<RegistrationInput>) -
         (status = 404, description = "No such request, or not one the caller may see", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get(state: State, auth: Auth, id: web::Path<String>) -> Answer {
-    let view = service::get(&state.ctx(&auth.0), crate::service::requests::request_id(&id)?).await?;
+    let view = service::get(&state.ctx(&auth.0), service::request_id(&id)?).await?;
     Ok(respond(HttpResponse::Ok(), &view))
 }
 
@@ -556,13 +555,7 @@ pub async fn act(
     }
     let expected = if_match(&req)?;
     let input = action_input(action, &body)?;
-    let view = service::act(
-        &state.ctx(&auth.0),
-        crate::service::requests::request_id(&id)?,
-        input,
-        expected,
-    )
-    .await?;
+    let view = service::act(&state.ctx(&auth.0), service::request_id(&id)?, input, expected).await?;
     Ok(respond(HttpResponse::Ok(), &view))
 }
 
@@ -573,7 +566,7 @@ pub async fn act(
         (status = 404, description = "No such request, or not one the caller may see", body = crate::http::problem::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn events(state: State, auth: Auth, id: web::Path<String>) -> Answer {
-    let items = service::events(&state.ctx(&auth.0), crate::service::requests::request_id(&id)?).await?;
+    let items = service::events(&state.ctx(&auth.0), service::request_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(EventList { items }))
 }
 

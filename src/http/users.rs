@@ -165,9 +165,7 @@ pub async fn create(state: State, auth: Auth, body: Json<NewUserInput>) -> Answe
     ))]
 pub async fn get(state: State, auth: Auth, id: web::Path<String>) -> Answer {
     let admin = Admin::of(&auth.0)?;
-    let (view, tokens) = admin
-        .user(&state.db, UserRef::Id(crate::service::admin::user_id(&id)?))
-        .await?;
+    let (view, tokens) = admin.user(&state.db, UserRef::Id(admin::user_id(&id)?)).await?;
     let mut answer = UserAnswer::from(&view);
     answer.tokens = Some(tokens.iter().map(TokenAnswer::from).collect());
     answer.open_requests_held = Some(admin.requests_held(&state.db, view.user.id).await?);
@@ -186,7 +184,7 @@ pub async fn deactivate(state: State, auth: Auth, id: web::Path<String>) -> Answ
         .deactivate_user(
             &state.db,
             &state.rules,
-            UserRef::Id(crate::service::admin::user_id(&id)?),
+            UserRef::Id(admin::user_id(&id)?),
             clock::now(),
         )
         .await?;
@@ -213,7 +211,8 @@ pub async fn issue_token(
     body: web::Bytes,
 ) -> Answer {
     // Refused before the body is read: the answer is the same whatever it holds.
-    admin::is_own(&auth.0, crate::service::admin::user_id(&id)?)?;
+    let id = admin::user_id(&id)?;
+    admin::is_own(&auth.0, id)?;
     let input: NewTokenInput = if body.iter().all(u8::is_ascii_whitespace) {
         NewTokenInput::default()
     } else if !super::json::is_json(req.content_type()) {
@@ -222,14 +221,7 @@ pub async fn issue_token(
         super::json::parse(&body)?
     };
     let term = input.parse()?;
-    let token = admin::issue_own_token(
-        &state.db,
-        &auth.0,
-        crate::service::admin::user_id(&id)?,
-        term,
-        clock::now(),
-    )
-    .await?;
+    let token = admin::issue_own_token(&state.db, &auth.0, id, term, clock::now()).await?;
     Ok(HttpResponse::Created().json(IssuedTokenAnswer::from(&token)))
 }
 
@@ -241,7 +233,7 @@ pub async fn issue_token(
     ))]
 pub async fn revoke_token(state: State, auth: Auth, id: web::Path<String>) -> Answer {
     Admin::of(&auth.0)?
-        .revoke_token(&state.db, crate::service::admin::token_id(&id)?, clock::now())
+        .revoke_token(&state.db, admin::token_id(&id)?, clock::now())
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -261,14 +253,7 @@ pub async fn set_reminders(
     id: web::Path<String>,
     body: Json<RemindersInput>,
 ) -> Answer {
-    let view = admin::set_reminders(
-        &state.db,
-        &auth.0,
-        crate::service::admin::user_id(&id)?,
-        body.0,
-        clock::now(),
-    )
-    .await?;
+    let view = admin::set_reminders(&state.db, &auth.0, admin::user_id(&id)?, body.0, clock::now()).await?;
     Ok(HttpResponse::Ok().json(UserAnswer::from(&view)))
 }
 

@@ -377,7 +377,7 @@ pub async fn revoke_token(state: State, path: web::Path<(String, String)>, form:
     let admin = administrator(&form.user)?;
     let (id, token) = path.into_inner();
     let outcome = admin
-        .revoke_token(&state.db, crate::service::admin::token_id(&token)?, clock::now())
+        .revoke_token(&state.db, admin::token_id(&token)?, clock::now())
         .await;
     back_to_user(&state, &form.user, id, outcome).await
 }
@@ -722,7 +722,7 @@ pub async fn set_reminders(state: State, form: CheckedForm<RemindersForm>) -> An
     match admin::set_reminders(
         &state.db,
         &form.user.caller,
-        crate::service::admin::user_id(&me)?,
+        admin::user_id(&me)?,
         input,
         clock::now(),
     )
@@ -761,7 +761,7 @@ pub async fn issue_own_token(state: State, form: CheckedForm<TokenForm>) -> Answ
             admin::issue_own_token(
                 &state.db,
                 &form.user.caller,
-                crate::service::admin::user_id(&me)?,
+                admin::user_id(&me)?,
                 term,
                 clock::now(),
             )
@@ -816,7 +816,7 @@ pub async fn revoke_own_token(state: State, path: web::Path<String>, form: Check
     admin::revoke_own_token(
         &state.db,
         &form.user.caller,
-        crate::service::admin::token_id(&path)?,
+        admin::token_id(&path)?,
         clock::now(),
     )
     .await?;

@@ -4,7 +4,7 @@
 //! as it was sent, with its PDF.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -16,6 +16,7 @@ use crate::domain::ids::RequestId;
 use crate::domain::letters::{LetterChannel, LetterKind, LetterStatus};
 use crate::domain::Language;
 use crate::service::letters::{self as service, LetterChange, LetterView, NewLetterInput, SendInput};
+use crate::service::requests::request_id;
 use crate::service::sessions::WebUser;
 use crate::service::ServiceError;
 use crate::web::state::AppState;
@@ -71,12 +72,7 @@ pub async fn create(state: State, id: web::Path<String>, sent: CheckedForm<NewLe
         language: filled(&sent.form.language),
         paragraphs: Default::default(),
     };
-    let view = service::create(
-        &state.ctx(&sent.user.caller),
-        crate::service::requests::request_id(&id)?,
-        input,
-    )
-    .await?;
+    let view = service::create(&state.ctx(&sent.user.caller), request_id(&id)?, input).await?;
     Ok(see_other(&format!("/letters/{}", view.id)))
 }
 
@@ -172,12 +168,7 @@ fn render(
 }
 
 /// `GET /letters/{id}`.
-pub async fn show(
-    state: State,
-    req: actix_web::HttpRequest,
-    SignedIn(user): SignedIn,
-    id: web::Path<String>,
-) -> Answer {
+pub async fn show(state: State, req: HttpRequest, SignedIn(user): SignedIn, id: web::Path<String>) -> Answer {
     let mut letter = service::get(&state.ctx(&user.caller), service::letter_id(&id)?).await?;
     // The free paragraphs typed before the session ended: shown again, not saved.
     let mut notice = None;

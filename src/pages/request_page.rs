@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono_tz::Europe::Amsterdam;
 
@@ -506,12 +506,7 @@ fn render(
     page(status, &template)
 }
 
-pub async fn show(
-    state: State,
-    req: actix_web::HttpRequest,
-    SignedIn(user): SignedIn,
-    id: web::Path<String>,
-) -> Answer {
+pub async fn show(state: State, req: HttpRequest, SignedIn(user): SignedIn, id: web::Path<String>) -> Answer {
     let id = service::request_id(&id)?;
     let file = service::case_file(&state.ctx(&user.caller), id).await?;
     let letters = lines(&state, &user, id).await;
@@ -737,7 +732,7 @@ pub async fn act(state: State, path: web::Path<(String, String)>, sent: CheckedF
     let input = action_input(action, &named);
     let posted = match service::act(
         &state.ctx(&user.caller),
-        crate::service::requests::request_id(&id)?,
+        service::request_id(&id)?,
         input,
         expected,
     )

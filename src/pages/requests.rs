@@ -268,22 +268,15 @@ fn advice_for(channel: Channel) -> (&'static str, &'static str) {
 
 pub async fn registered(state: State, SignedIn(user): SignedIn, id: web::Path<String>) -> Answer {
     let now = clock::now();
-    let view = service::get(
-        &state.ctx(&user.caller),
-        crate::service::requests::request_id(&id)?,
-    )
-    .await?;
+    let view = service::get(&state.ctx(&user.caller), service::request_id(&id)?).await?;
     let duplicates = if view.stored.request.status.is_terminal() {
         Vec::new()
     } else {
-        service::possible_duplicates(
-            &state.ctx(&user.caller),
-            crate::service::requests::request_id(&id)?,
-        )
-        .await?
-        .into_iter()
-        .map(|d| (d.id.to_string(), d.reference))
-        .collect()
+        service::possible_duplicates(&state.ctx(&user.caller), service::request_id(&id)?)
+            .await?
+            .into_iter()
+            .map(|d| (d.id.to_string(), d.reference))
+            .collect()
     };
     let r = &view.stored.request;
     Ok(page(
