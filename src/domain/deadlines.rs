@@ -186,24 +186,18 @@ mod tests {
 
     #[test]
     fn atw_differs_where_good_friday_or_a_decree_day_falls() {
-        // 2026-03-06 + 28 days = Friday 3 April 2026, Good Friday.
-        assert_eq!(
-            deadline(date("2026-03-06"), Period::Days(28), 0, Calendar::GdprNl),
-            date("2026-04-03")
-        );
-        assert_eq!(
-            deadline(date("2026-03-06"), Period::Days(28), 0, Calendar::Atw),
-            date("2026-04-07")
-        );
-        // 2026-05-01 + 14 days = Friday 15 May 2026, a decree day.
-        assert_eq!(
-            deadline(date("2026-05-01"), Period::Days(14), 0, Calendar::GdprNl),
-            date("2026-05-15")
-        );
-        assert_eq!(
-            deadline(date("2026-05-01"), Period::Days(14), 0, Calendar::Atw),
-            date("2026-05-18")
-        );
+        // (received, days, under the GDPR's count, under the Algemene termijnenwet)
+        let cases = [
+            // + 28 days = Friday 3 April 2026, Good Friday.
+            ("2026-03-06", 28, "2026-04-03", "2026-04-07"),
+            // + 14 days = Friday 15 May 2026, a decree day.
+            ("2026-05-01", 14, "2026-05-15", "2026-05-18"),
+        ];
+        for (received, days, gdpr, atw) in cases {
+            let due = |calendar| deadline(date(received), Period::Days(days), 0, calendar);
+            assert_eq!(due(Calendar::GdprNl), date(gdpr), "{received} + {days} days");
+            assert_eq!(due(Calendar::Atw), date(atw), "{received} + {days} days (Atw)");
+        }
     }
 
     #[test]

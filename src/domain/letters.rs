@@ -1625,11 +1625,13 @@ pub mod samples {
     use crate::domain::request::{Completion, Decision, Extension, Status, Suspension, Withdrawal};
     use crate::domain::team::TeamCode;
 
-    fn date(s: &str) -> NaiveDate {
+    /// A date as written in the samples (`2026-12-01`).
+    pub(crate) fn date(s: &str) -> NaiveDate {
         s.parse().unwrap()
     }
 
-    fn request(kind: Kind) -> Request {
+    /// A request of `kind`, received 1 December 2026, as the samples have it.
+    pub(crate) fn request(kind: Kind) -> Request {
         Request::received(
             uuid::Uuid::nil(),
             "AVG-2026-00012".into(),
@@ -1840,26 +1842,10 @@ pub mod samples {
 
 #[cfg(test)]
 mod tests {
-    use super::samples::{cases as every_case, clients, compose_sample};
+    use super::samples::{cases as every_case, clients, compose_sample, date, request};
     use super::*;
     use crate::domain::organisation::OrganisationFile;
     use crate::domain::request::{Decision, Extension};
-    use crate::domain::team::TeamCode;
-
-    fn date(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn request(kind: Kind) -> Request {
-        Request::received(
-            uuid::Uuid::nil(),
-            "AVG-2026-00012".into(),
-            kind,
-            TeamCode::parse("WMO").unwrap(),
-            None,
-            date("2026-12-01"),
-        )
-    }
 
     fn compose_for(
         kind: LetterKind,

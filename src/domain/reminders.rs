@@ -604,22 +604,15 @@ mod tests {
     fn keys_differ_by_every_part() {
         let k = |d, s, r, day| reminder_key(Uuid::nil(), d, s, r, date(day));
         let base = k(DeadlineKind::Response, Stage::DueSoon, "u1", "2026-11-16");
-        assert_ne!(
-            base,
-            k(DeadlineKind::Execution, Stage::DueSoon, "u1", "2026-11-16")
-        );
-        assert_ne!(
-            base,
-            k(DeadlineKind::Response, Stage::DueToday, "u1", "2026-11-16")
-        );
-        assert_ne!(
-            base,
-            k(DeadlineKind::Response, Stage::DueSoon, "u2", "2026-11-16")
-        );
-        assert_ne!(
-            base,
-            k(DeadlineKind::Response, Stage::DueSoon, "u1", "2026-11-17")
-        );
+        let others = [
+            k(DeadlineKind::Execution, Stage::DueSoon, "u1", "2026-11-16"),
+            k(DeadlineKind::Response, Stage::DueToday, "u1", "2026-11-16"),
+            k(DeadlineKind::Response, Stage::DueSoon, "u2", "2026-11-16"),
+            k(DeadlineKind::Response, Stage::DueSoon, "u1", "2026-11-17"),
+        ];
+        for other in others {
+            assert_ne!(base, other);
+        }
         assert_eq!(
             base,
             k(DeadlineKind::Response, Stage::DueSoon, "u1", "2026-11-16")
