@@ -79,7 +79,33 @@ pub struct Subject {
     pub parents_informed: Option<bool>,
 }
 
+impl Subject {
+    /// An adult client, named by the requester (who is the client), with their client
+    /// number if known.
+    pub fn adult(client_reference: Option<String>) -> Self {
+        Subject {
+            name: None,
+            age_band: AgeBand::Adult,
+            client_reference,
+            parents_informed: None,
+        }
+    }
+}
+
 impl Requester {
+    /// A client who asks for their own data, in Dutch, with no address to write to
+    /// yet.
+    pub fn themselves(name: impl Into<String>) -> Self {
+        Requester {
+            name: name.into(),
+            email: None,
+            phone: None,
+            relation: Relation::SelfRequester,
+            address: None,
+            language: crate::domain::Language::Dutch,
+        }
+    }
+
     /// Does the requester ask for someone else (the client)?
     pub fn on_behalf(&self) -> bool {
         self.relation != Relation::SelfRequester
@@ -569,19 +595,10 @@ mod search_tests {
         let intake = Intake {
             channel: Channel::Phone,
             requester: Requester {
-                name: "J. de Vries".into(),
                 email: Some("j@example.nl".into()),
-                phone: None,
-                relation: Relation::SelfRequester,
-                address: None,
-                language: crate::domain::Language::Dutch,
+                ..Requester::themselves("J. de Vries")
             },
-            subject: Subject {
-                name: None,
-                age_band: AgeBand::Adult,
-                client_reference: None,
-                parents_informed: None,
-            },
+            subject: Subject::adult(None),
             description: Some("dossier".into()),
         };
         let correction = IntakeCorrection {

@@ -334,6 +334,13 @@ impl Planner {
             };
         }
         let cal = self.calendar;
+        let reminder = |stage, audiences, at| DueReminder {
+            deadline,
+            deadline_date: date,
+            stage,
+            audiences,
+            at,
+        };
         let mut due = Vec::new();
         let mut next_at: Option<DateTime<Utc>> = None;
         let mut consider_next = |at: DateTime<Utc>| {
@@ -372,25 +379,17 @@ impl Planner {
                 Stage::Overdue { .. } => vec![Audience::Assignee, Audience::Managers],
                 _ => vec![Audience::Assignee],
             };
-            due.push(DueReminder {
-                deadline,
-                deadline_date: date,
-                stage,
-                audiences,
-                at: self.moment(day),
-            });
+            due.push(reminder(stage, audiences, self.moment(day)));
         }
 
         let escalation =
             self.moment(cal.add_working_days(date, self.rules.escalate_after_working_days.max(1)));
         if escalation <= now {
-            due.push(DueReminder {
-                deadline,
-                deadline_date: date,
-                stage: Stage::Escalation,
-                audiences: vec![Audience::PrivacyOfficers],
-                at: escalation,
-            });
+            due.push(reminder(
+                Stage::Escalation,
+                vec![Audience::PrivacyOfficers],
+                escalation,
+            ));
         } else {
             consider_next(escalation);
         }
@@ -402,13 +401,7 @@ impl Planner {
             );
             let at = self.moment(day);
             if at <= now {
-                due.push(DueReminder {
-                    deadline,
-                    deadline_date: date,
-                    stage: Stage::Unassigned,
-                    audiences: vec![Audience::Managers],
-                    at,
-                });
+                due.push(reminder(Stage::Unassigned, vec![Audience::Managers], at));
             } else {
                 consider_next(at);
             }

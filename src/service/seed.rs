@@ -13,7 +13,7 @@ use super::admin::{create_team_in, create_user_in, NewUser};
 use super::{Rules, ServiceError};
 use crate::domain::access::Role;
 use crate::domain::audit::RecordAction;
-use crate::domain::intake::{AgeBand, Channel, Intake, Relation, Requester, Subject};
+use crate::domain::intake::{Channel, Intake, Requester, Subject};
 use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
 use crate::domain::request::{
     Completion, Decision, Extension, IdentityCheck, Outcome, Request, Status, SuspendReason, Suspension,
@@ -263,20 +263,8 @@ fn synthetic_intake(rng: &mut Rng, n: usize) -> Intake {
             Channel::InPerson,
             Channel::WebForm,
         ][rng.below(5) as usize],
-        requester: Requester {
-            name: synthetic_name(rng),
-            email: None,
-            phone: None,
-            relation: Relation::SelfRequester,
-            address: None,
-            language: crate::domain::Language::Dutch,
-        },
-        subject: Subject {
-            name: None,
-            age_band: AgeBand::Adult,
-            client_reference: Some(format!("S-{n:07}")),
-            parents_informed: None,
-        },
+        requester: Requester::themselves(synthetic_name(rng)),
+        subject: Subject::adult(Some(format!("S-{n:07}"))),
         description: None,
     }
 }
