@@ -551,8 +551,12 @@ async fn back_to_team(
 pub async fn rename_team(state: State, path: web::Path<String>, form: CheckedForm<TeamForm>) -> Answer {
     let admin = administrator(&form.user)?;
     let code = path.into_inner();
+    let renamed = NewTeamInput {
+        code: code.clone(),
+        name: form.form.name.clone(),
+    };
     let outcome = admin
-        .rename_team(&state.db, code.clone(), form.form.name.clone(), clock::now())
+        .rename_team(&state.db, renamed, clock::now())
         .await
         .map(|_| ());
     back_to_team(&state, &form.user, code, outcome).await

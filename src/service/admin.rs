@@ -141,7 +141,7 @@ impl NewTokenInput {
 /// At most this many tokens of one user work at the same time.
 pub const LIVE_TOKENS_PER_USER: i64 = 10;
 
-/// A new team as given (`POST /api/v1/teams`).
+/// A team as given: a new team (`POST /api/v1/teams`), or a team's new name.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTeamInput {
@@ -905,15 +905,10 @@ impl Admin {
             .await
     }
 
-    pub async fn rename_team(
-        &self,
-        db: &Db,
-        code: String,
-        name: String,
-        now: DateTime<Utc>,
-    ) -> Done<TeamRow> {
+    /// Gives the team of `renamed.code` the name `renamed.name`.
+    pub async fn rename_team(&self, db: &Db, renamed: NewTeamInput, now: DateTime<Utc>) -> Done<TeamRow> {
         self.write(db, move |conn, actor| {
-            rename_team_in(conn, actor, &code, &name, now)
+            rename_team_in(conn, actor, &renamed.code, &renamed.name, now)
         })
         .await
     }
