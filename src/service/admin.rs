@@ -141,7 +141,7 @@ impl NewTokenInput {
 /// At most this many tokens of one user work at the same time.
 pub const LIVE_TOKENS_PER_USER: i64 = 10;
 
-/// A team as given: a new team (`POST /api/v1/teams`), or a team's new name.
+/// A new team as given (`POST /api/v1/teams`).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTeamInput {
