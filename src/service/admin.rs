@@ -962,6 +962,16 @@ fn not_on_behalf() -> ServiceError {
     ))
 }
 
+/// The user ID in a path where only the caller's own is allowed (a token is made by
+/// its own user): anything else, another user's ID or no ID at all, is refused the
+/// same way.
+pub fn own_user_id(caller: &Caller, text: &str) -> Result<UserId, ServiceError> {
+    UserId::parse(text)
+        .ok()
+        .filter(|id| *id == UserId::from(caller.user_id))
+        .ok_or_else(not_on_behalf)
+}
+
 /// Is `user_id` the caller? Only then may they make a token for it.
 pub fn is_own(caller: &Caller, user_id: UserId) -> Result<(), ServiceError> {
     if UserId::from(caller.user_id) == user_id {
