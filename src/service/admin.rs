@@ -966,10 +966,8 @@ fn not_on_behalf() -> ServiceError {
 /// its own user): anything else, another user's ID or no ID at all, is refused the
 /// same way.
 pub fn own_user_id(caller: &Caller, text: &str) -> Result<UserId, ServiceError> {
-    UserId::parse(text)
-        .ok()
-        .filter(|id| *id == UserId::from(caller.user_id))
-        .ok_or_else(not_on_behalf)
+    let id = UserId::parse(text).map_err(|_| not_on_behalf())?;
+    is_own(caller, id).map(|()| id)
 }
 
 /// Is `user_id` the caller? Only then may they make a token for it.

@@ -179,7 +179,7 @@ pub async fn user_of(
             .await?;
     }
     Ok(Some(WebUser {
-        caller: caller_of(&user, teams)?,
+        caller: caller_of(&user, teams),
         name: user.name,
         csrf_token: session.csrf_token,
         with_provider: session.signed_in_with == "oidc",
