@@ -3,6 +3,7 @@
 //! itself is a row of the outbox, `notifications`).
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl;
 use diesel::prelude::*;
 
 use super::schema::{letters, requests};
@@ -12,10 +13,10 @@ use crate::domain::letters::{LetterChannel, LetterKind, LetterStatus};
 use crate::domain::team::TeamCode;
 use crate::domain::vocabulary::Language;
 
-/// One row of `letters`.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = letters, treat_none_as_null = true)]
-pub struct LetterRow {
+/// A letter without its PDF: what lists and most reads need.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = letters)]
+pub struct LetterInfo {
     pub id: LetterId,
     pub request_id: RequestId,
     pub kind: LetterKind,
@@ -26,14 +27,11 @@ pub struct LetterRow {
     pub paragraphs: Option<String>,
     /// The letter's text as sent.
     pub body: Option<String>,
-    /// The PDF as sent.
-    pub pdf: Option<Vec<u8>>,
     /// SHA-256 of the PDF, in hex: kept after the purge.
     pub sha256: Option<String>,
     pub sent_on: Option<NaiveDate>,
     pub attempts: i32,
     pub last_error: Option<String>,
-    pub message_id: Option<String>,
     pub created_by: UserId,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -42,27 +40,16 @@ pub struct LetterRow {
     pub dated_on: Option<NaiveDate>,
 }
 
-/// A letter without its PDF: what lists and most reads need.
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// One whole row of `letters`: the letter and the PDF as sent.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = letters)]
-pub struct LetterInfo {
-    pub id: LetterId,
-    pub request_id: RequestId,
-    pub kind: LetterKind,
-    pub status: LetterStatus,
-    pub channel: LetterChannel,
-    pub language: Language,
-    pub paragraphs: Option<String>,
-    pub body: Option<String>,
-    pub sha256: Option<String>,
-    pub sent_on: Option<NaiveDate>,
-    pub attempts: i32,
-    pub last_error: Option<String>,
-    pub created_by: UserId,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub purged_at: Option<NaiveDateTime>,
-    pub dated_on: Option<NaiveDate>,
+pub struct LetterRow {
+    #[diesel(embed)]
+    pub info: LetterInfo,
+    /// The PDF as sent.
+    pub pdf: Option<Vec<u8>>,
+    /// The Message-ID of the mail that carried it.
+    pub message_id: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConnection, row: &LetterRow) -> Result<(), StorageError> {
@@ -105,6 +92,15 @@ pub fn of_request(conn: &mut DbConnection, request_id: RequestId) -> Result<Vec<
         .load(conn)?)
 }
 
+/// Letter `id`, while it is a draft.
+type StillDraft = dsl::Filter<dsl::Find<letters::table, LetterId>, dsl::Eq<letters::status, LetterStatus>>;
+
+fn still_draft(id: LetterId) -> StillDraft {
+    letters::table
+        .find(id)
+        .filter(letters::status.eq(LetterStatus::Draft))
+}
+
 /// Changes a draft's paragraphs, channel or language; false when it is no longer a draft.
 pub fn update_draft(
     conn: &mut DbConnection,
@@ -114,18 +110,14 @@ pub fn update_draft(
     language: Language,
     at: NaiveDateTime,
 ) -> Result<bool, StorageError> {
-    let changed = diesel::update(
-        letters::table
-            .find(id)
-            .filter(letters::status.eq(LetterStatus::Draft)),
-    )
-    .set((
-        letters::paragraphs.eq(Some(paragraphs)),
-        letters::channel.eq(channel),
-        letters::language.eq(language),
-        letters::updated_at.eq(at),
-    ))
-    .execute(conn)?;
+    let changed = diesel::update(still_draft(id))
+        .set((
+            letters::paragraphs.eq(Some(paragraphs)),
+            letters::channel.eq(channel),
+            letters::language.eq(language),
+            letters::updated_at.eq(at),
+        ))
+        .execute(conn)?;
     Ok(changed == 1)
 }
 
@@ -163,21 +155,17 @@ pub fn finalise(
     letter: &Final<'_>,
     at: NaiveDateTime,
 ) -> Result<bool, StorageError> {
-    let changed = diesel::update(
-        letters::table
-            .find(id)
-            .filter(letters::status.eq(LetterStatus::Draft)),
-    )
-    .set((
-        letters::status.eq(letter.status),
-        letters::body.eq(Some(letter.body)),
-        letters::pdf.eq(Some(letter.pdf)),
-        letters::sha256.eq(Some(letter.sha256)),
-        letters::dated_on.eq(Some(letter.dated_on)),
-        letters::sent_on.eq(letter.sent_on),
-        letters::updated_at.eq(at),
-    ))
-    .execute(conn)?;
+    let changed = diesel::update(still_draft(id))
+        .set((
+            letters::status.eq(letter.status),
+            letters::body.eq(Some(letter.body)),
+            letters::pdf.eq(Some(letter.pdf)),
+            letters::sha256.eq(Some(letter.sha256)),
+            letters::dated_on.eq(Some(letter.dated_on)),
+            letters::sent_on.eq(letter.sent_on),
+            letters::updated_at.eq(at),
+        ))
+        .execute(conn)?;
     Ok(changed == 1)
 }
 

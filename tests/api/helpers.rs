@@ -541,7 +541,7 @@ pub fn queue_letters(
     use avg_loket::domain::ids::{LetterId, RequestId, UserId};
     use avg_loket::domain::letters::{LetterChannel, LetterKind, LetterStatus};
     use avg_loket::domain::vocabulary::Language;
-    use avg_loket::storage::letters::{insert, LetterRow};
+    use avg_loket::storage::letters::{insert, LetterInfo, LetterRow};
     use avg_loket::storage::schema::{request_details, requests as requests_table};
     use diesel::prelude::*;
     let mut conn = db.get().unwrap();
@@ -562,25 +562,27 @@ pub fn queue_letters(
         insert(
             &mut conn,
             &LetterRow {
-                id,
-                request_id: request,
-                kind: LetterKind::Acknowledgement,
-                status: LetterStatus::Queued,
-                channel: LetterChannel::Email,
-                language: Language::Dutch,
-                paragraphs: None,
-                body: Some("Ontvangstbevestiging".into()),
-                sha256: Some(avg_loket::service::letters::sha256_hex(&pdf)),
+                info: LetterInfo {
+                    id,
+                    request_id: request,
+                    kind: LetterKind::Acknowledgement,
+                    status: LetterStatus::Queued,
+                    channel: LetterChannel::Email,
+                    language: Language::Dutch,
+                    paragraphs: None,
+                    body: Some("Ontvangstbevestiging".into()),
+                    sha256: Some(avg_loket::service::letters::sha256_hex(&pdf)),
+                    sent_on: None,
+                    attempts: 0,
+                    last_error: None,
+                    created_by: UserId::parse(author).expect("a user's id"),
+                    created_at: now.naive_utc(),
+                    updated_at: now.naive_utc(),
+                    purged_at: None,
+                    dated_on: Some(now.date_naive()),
+                },
                 pdf: Some(pdf),
-                sent_on: None,
-                attempts: 0,
-                last_error: None,
                 message_id: None,
-                created_by: UserId::parse(author).expect("a user's id"),
-                created_at: now.naive_utc(),
-                updated_at: now.naive_utc(),
-                purged_at: None,
-                dated_on: Some(now.date_naive()),
             },
         )
         .unwrap();

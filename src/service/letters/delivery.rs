@@ -11,7 +11,7 @@ use crate::domain::organisation::Organisation;
 use crate::domain::vocabulary::Language;
 use crate::mail::{render_letter_cover, Attachment, CoverFacts, OutgoingMail};
 use crate::service::{Rules, ServiceError};
-use crate::storage::letters as store;
+use crate::storage::letters::{self as store, LetterRow};
 use crate::storage::requests;
 use crate::storage::{Db, DbConnection};
 
@@ -35,7 +35,7 @@ pub(crate) async fn cover_mail(
     let (letter, stored) = db
         .read(move |conn| {
             let letter = store::find_full(conn, id)?.ok_or_else(|| not_found(id))?;
-            let stored = requests::load(conn, letter.request_id)?;
+            let stored = requests::load(conn, letter.info.request_id)?;
             Ok::<_, ServiceError>((letter, stored))
         })
         .await?;
@@ -44,7 +44,10 @@ pub(crate) async fn cover_mail(
         .map(|s| s.request.reference.clone())
         .unwrap_or_default();
     let to = stored.and_then(|stored| stored.intake.requester.email);
-    let (Some(to), Some(pdf), Some(_)) = (to, letter.pdf, letter.body) else {
+    let LetterRow {
+        info: letter, pdf, ..
+    } = letter;
+    let (Some(to), Some(pdf), Some(_)) = (to, pdf, letter.body.as_ref()) else {
         return Ok(Err("the requester has no e-mail address any more".to_string()));
     };
     let cover = render_letter_cover(

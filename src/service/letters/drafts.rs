@@ -405,28 +405,30 @@ pub async fn create(
                 true,
             )?;
             let row = LetterRow {
-                id: LetterId::from(Uuid::now_v7()),
-                request_id,
-                kind,
-                status: LetterStatus::Draft,
-                channel,
-                language,
-                paragraphs: Some(serde_json::to_string(&paragraphs).expect("a map serialises")),
-                body: None,
+                info: LetterInfo {
+                    id: LetterId::from(Uuid::now_v7()),
+                    request_id,
+                    kind,
+                    status: LetterStatus::Draft,
+                    channel,
+                    language,
+                    paragraphs: Some(serde_json::to_string(&paragraphs).expect("a map serialises")),
+                    body: None,
+                    sha256: None,
+                    sent_on: None,
+                    attempts: 0,
+                    last_error: None,
+                    created_by: author,
+                    created_at: now.naive_utc(),
+                    updated_at: now.naive_utc(),
+                    purged_at: None,
+                    dated_on: None,
+                },
                 pdf: None,
-                sha256: None,
-                sent_on: None,
-                attempts: 0,
-                last_error: None,
                 message_id: None,
-                created_by: author,
-                created_at: now.naive_utc(),
-                updated_at: now.naive_utc(),
-                purged_at: None,
-                dated_on: None,
             };
             store::insert(conn, &row)?;
-            let info = store::find(conn, row.id)?.ok_or_else(|| not_found(row.id.as_str()))?;
+            let info = store::find(conn, row.info.id)?.ok_or_else(|| not_found(row.info.id.as_str()))?;
             Ok::<_, ServiceError>(LetterView::of(&info, Some(&composed), all))
         })
         .await?;
