@@ -26,6 +26,9 @@ pub struct RuleSettings {
     /// How often `serve` runs the reminder sweep and the delivery worker
     /// (`AVG_LOKET_SWEEP_INTERVAL_SECONDS`).
     pub sweep_interval: std::time::Duration,
+    /// How many working days before a request's execution deadline its tasks in the
+    /// systems are due (`AVG_LOKET_TASK_MARGIN_DAYS`).
+    pub task_margin_days: u32,
 }
 
 impl RuleSettings {
@@ -55,7 +58,9 @@ impl RuleSettings {
                 .parse::<Tz>()
                 .map_err(|_| format!("'{v}' is not an IANA time zone (e.g. Europe/Amsterdam)"))
         })?;
+        let task_margin_days = vars.number("AVG_LOKET_TASK_MARGIN_DAYS", "5", 0, 15)?;
         Ok(RuleSettings {
+            task_margin_days,
             calendar,
             periods,
             reminders,

@@ -37,6 +37,15 @@ code_enum! {
         IdentityUnbound = ("identity_unbound", "Koppeling met organisatie-account opgeheven", "Organisation account unbound"),
         LetterQueued = ("letter_queued", "Brief klaargezet voor verzending per e-mail", "Letter queued for e-mail"),
         LetterSent = ("letter_sent", "Brief verstuurd", "Letter sent"),
+        SystemCreated = ("system_created", "Systeem toegevoegd", "System added"),
+        SystemChanged = ("system_changed", "Systeem gewijzigd", "System changed"),
+        SystemSecretRotated = ("system_secret_rotated", "Sleutel van systeem vervangen", "System's key replaced"),
+        TaskOpened = ("task_opened", "Taak geopend", "Task opened"),
+        TaskDone = ("task_done", "Taak uitgevoerd", "Task done"),
+        TaskNotFound = ("task_not_found", "Taak: geen gegevens gevonden", "Task: no data found"),
+        TaskException = ("task_exception", "Taak: uitzondering gemeld", "Task: exception reported"),
+        TaskSkipped = ("task_skipped", "Taak overgeslagen", "Task skipped"),
+        TaskReopened = ("task_reopened", "Taak heropend", "Task reopened"),
     }
 }
 

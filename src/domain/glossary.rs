@@ -32,6 +32,7 @@ pub fn markdown() -> String {
     use super::report::ReportOutcome;
     use super::request::{ActionName, IdentityCheck, Outcome, Status, SuspendReason};
     use super::sign_in::Refusal;
+    use super::tasks::{TaskAction, TaskStatus};
 
     let mut out = String::from(
         "# Vocabulary\n\n\
@@ -77,6 +78,8 @@ pub fn markdown() -> String {
         &mut out,
         "Languages of letters (`requester.language`, `language` of a letter)",
     );
+    table::<TaskStatus>(&mut out, "Task statuses (`status` of a task)");
+    table::<TaskAction>(&mut out, "Task actions (`/tasks/{id}/actions/{action}`)");
     table::<ReminderPreference>(&mut out, "Reminder preferences (`reminders`)");
     table::<Calendar>(&mut out, "Calendars (`AVG_LOKET_CALENDAR`, `calendar`)");
     table::<Language>(&mut out, "Languages");

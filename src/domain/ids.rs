@@ -125,6 +125,8 @@ record_id! {
     MailId: "a mail", "een e-mail";
     /// An event in the audit trail.
     EventId: "an event", "een gebeurtenis";
+    /// One system's part in carrying out a request.
+    TaskId: "a task", "een taak";
 }
 
 #[cfg(test)]

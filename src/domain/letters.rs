@@ -295,6 +295,9 @@ pub struct Case<'a> {
     pub legal_deadline: NaiveDate,
     pub first_month: NaiveDate,
     pub signatory: Signatory,
+    /// The systems the request was carried out in (their tasks done), by name: the
+    /// completion letter names them.
+    pub systems: &'a [String],
 }
 
 /// A draft cannot be made for this request now (409), with the reason.
@@ -1028,10 +1031,34 @@ fn template_context(
         "completion": request.completion.as_ref().map(|c| json!({
             "completed_on": day(c.completed_on),
             "recipients": c.recipients_informed,
+            "systems": systems_sentence(request.kind.code(), case.systems, language),
         })),
         "withdrawal": request.withdrawal.as_ref().map(|w| json!({"on": day(w.on)})),
         "p": p,
     })
+}
+
+/// Where the request was carried out, as the completion letter says it ("Verwijderd
+/// uit: Elektronisch cliëntdossier en E-mailarchief."); nothing when no system's task
+/// was done. Names only: a task's internal note never reaches a letter.
+fn systems_sentence(kind: KindCode, systems: &[String], language: Language) -> Option<String> {
+    let (last, init) = systems.split_last()?;
+    let and = match language {
+        Language::Dutch => " en ",
+        Language::English => " and ",
+    };
+    let list = if init.is_empty() {
+        last.clone()
+    } else {
+        format!("{}{and}{last}", init.join(", "))
+    };
+    let words = super::tasks::done_in_words(kind, language);
+    let mut chars = words.chars();
+    let first = chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>())
+        .unwrap_or_default();
+    Some(format!("{first}{}: {list}.", chars.as_str()))
 }
 
 /// What a template knows of the client (`client.…`): whether the requester is the
@@ -1769,6 +1796,7 @@ pub mod samples {
                 name: "A. Jansen".into(),
                 team: "Team Wmo".into(),
             },
+            systems: &[],
         }
     }
 
@@ -2106,6 +2134,7 @@ mod tests {
                 name: "A. Jansen".into(),
                 team: "Wmo".into(),
             },
+            systems: &[],
         };
         let composed = compose(
             LetterKind::ExtensionNotice,

@@ -23,6 +23,7 @@ pub mod report;
 pub mod request;
 pub mod sign_in;
 pub mod statistics;
+pub mod tasks;
 pub mod team;
 pub mod vocabulary;
 
@@ -105,6 +106,70 @@ pub fn one_of(codes: &[&str]) -> String {
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
+
+/// A short code an organisation chooses itself (a team's `AMW`, a system's `ECD`):
+/// 1-16 characters, upper-case letters, digits and `-`, starting with a letter. One
+/// definition gives the type its parser (with the message in both languages), `as_str`,
+/// `Display`, `Serialize` and its OpenAPI schema (a pattern).
+macro_rules! upper_code {
+    ($(#[$meta:meta])* pub struct $name:ident ($en:literal, $nl:literal, $example:literal);) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(value: &str) -> Result<Self, $crate::domain::Invalid> {
+                let value = value.trim();
+                let valid = (1..=16).contains(&value.len())
+                    && value.starts_with(|c: char| c.is_ascii_uppercase())
+                    && value
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+                if valid {
+                    Ok($name(value.to_string()))
+                } else {
+                    Err($crate::domain::Invalid::new(
+                        concat!("a ", $en, " has 1 to 16 characters: upper-case letters, digits and '-', starting with a letter (e.g. ", $example, ")"),
+                        concat!("een ", $nl, " heeft 1 tot 16 tekens: hoofdletters, cijfers en '-', en begint met een letter (bijvoorbeeld ", $example, ")"),
+                    ))
+                }
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .pattern(Some("^[A-Z][A-Z0-9-]{0,15}$"))
+                    .description(Some(concat!("A ", $en, ", e.g. `", $example, "`")))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
+        }
+    };
+}
+pub(crate) use upper_code;
 
 /// A closed set of codes: stable snake_case codes as stored and as shown in the API,
 /// with the label of each code in Dutch and English (the one vocabulary of pages,

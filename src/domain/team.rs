@@ -3,60 +3,10 @@
 
 use super::Invalid;
 
-/// A team code such as `AMW` or `JGD-NOORD`: 1-16 characters, upper-case letters,
-/// digits and `-`, starting with a letter.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TeamCode(String);
-
-impl TeamCode {
-    pub fn parse(value: &str) -> Result<Self, Invalid> {
-        let value = value.trim();
-        let valid = (1..=16).contains(&value.len())
-            && value.starts_with(|c: char| c.is_ascii_uppercase())
-            && value
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
-        if valid {
-            Ok(TeamCode(value.to_string()))
-        } else {
-            Err(Invalid::new(
-                "a team code has 1 to 16 characters: upper-case letters, digits and '-', starting with a letter (e.g. AMW)",
-                "een teamcode heeft 1 tot 16 tekens: hoofdletters, cijfers en '-', en begint met een letter (bijvoorbeeld AMW)",
-            ))
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for TeamCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl serde::Serialize for TeamCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl utoipa::PartialSchema for TeamCode {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::schema::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some("^[A-Z][A-Z0-9-]{0,15}$"))
-            .description(Some("A team code, e.g. `AMW`"))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for TeamCode {
-    fn name() -> std::borrow::Cow<'static, str> {
-        std::borrow::Cow::Borrowed("TeamCode")
-    }
+super::upper_code! {
+    /// A team code such as `AMW` or `JGD-NOORD`: 1-16 characters, upper-case letters,
+    /// digits and `-`, starting with a letter.
+    pub struct TeamCode ("team code", "teamcode", "AMW");
 }
 
 /// The team's display name, 1-100 characters.

@@ -17,6 +17,8 @@ pub mod problem;
 pub mod reference;
 pub mod reports;
 pub mod requests;
+pub mod systems;
+pub mod tasks;
 pub mod teams;
 pub mod users;
 
@@ -38,6 +40,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/metrics", web::get().to(metrics::metrics))
         .route("/api/docs", web::get().to(openapi::docs_redirect))
         .service(openapi::swagger_ui())
+        // A system's automation signs its report instead of carrying a token.
+        .service(web::resource("/api/v1/tasks/{id}/report").route(web::post().to(tasks::report)))
         .service(
             web::scope("/api/v1")
                 .app_data(web::PathConfig::default().error_handler(path_error))
@@ -78,6 +82,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/letters/{id}/finalise").route(web::post().to(letters::finalise)))
                 .service(
                     web::resource("/requests/{id}/actions/{action}").route(web::post().to(requests::act)),
+                )
+                .service(web::resource("/requests/{id}/tasks").route(web::get().to(tasks::of_request)))
+                .service(web::resource("/tasks").route(web::get().to(tasks::mine)))
+                .service(web::resource("/tasks/{id}/actions/{action}").route(web::post().to(tasks::act)))
+                .service(
+                    web::resource("/systems")
+                        .route(web::get().to(systems::list))
+                        .route(web::post().to(systems::create)),
+                )
+                .service(
+                    web::resource("/systems/{code}")
+                        .route(web::get().to(systems::get))
+                        .route(web::patch().to(systems::change)),
+                )
+                .service(
+                    web::resource("/systems/{code}/secret").route(web::post().to(systems::rotate_secret)),
                 )
                 .service(web::resource("/refusal-grounds").route(web::get().to(reference::refusal_grounds)))
                 .service(

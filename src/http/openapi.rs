@@ -43,6 +43,15 @@ use super::problem::PROBLEM_JSON;
         super::letters::pdf,
         super::letters::send,
         super::letters::finalise,
+        super::systems::list,
+        super::systems::create,
+        super::systems::get,
+        super::systems::change,
+        super::systems::rotate_secret,
+        super::tasks::of_request,
+        super::tasks::mine,
+        super::tasks::act,
+        super::tasks::report,
         super::teams::list,
         super::teams::create,
         super::teams::get,
@@ -69,6 +78,8 @@ use super::problem::PROBLEM_JSON;
     tags(
         (name = "requests", description = "Register requests and take them through their lifecycle"),
                 (name = "letters", description = "Letters to the requester: drafted from the request, checked for what the law requires, sent by post or e-mail as PDF/A, kept as proof"),
+        (name = "systems", description = "The register of systems that hold clients' data, each with its owner (the privacy officer's)"),
+        (name = "tasks", description = "Carrying a request out in every system: one task per system, closed by its owner or the system's signed report; a request is completed when none is open"),
         (name = "reference", description = "Refusal grounds and the legal calendar"),
         (name = "oversight", description = "The privacy officer's dashboard, the annual report, mail delivery"),
         (name = "administration", description = "Teams, users and tokens"),
@@ -116,11 +127,13 @@ impl Modify for CommonResponses {
             ),
         );
         for (path, item) in openapi.paths.paths.iter_mut() {
-            let protected = path.starts_with("/api/v1/");
+            // A system's report is signed instead (`X-Avg-Signature`).
+            let protected = path.starts_with("/api/v1/") && !path.ends_with("/report");
             for operation in [
                 item.get.as_mut(),
                 item.post.as_mut(),
                 item.put.as_mut(),
+                item.patch.as_mut(),
                 item.delete.as_mut(),
             ]
             .into_iter()

@@ -128,3 +128,15 @@ impl Params {
         }
     }
 }
+
+/// The action a path names (`/actions/{action}`), one of the closed set `T`; another
+/// word is "not found", naming the actions there are.
+pub fn path_action<T: Code>(word: &str) -> Result<T, ApiError> {
+    T::ALL.iter().copied().find(|a| a.code() == word).ok_or_else(|| {
+        let known: Vec<&str> = T::ALL.iter().map(|a| a.code()).collect();
+        ApiError::NotFound(format!(
+            "there is no action '{word}'; actions are {}",
+            known.join(", ")
+        ))
+    })
+}

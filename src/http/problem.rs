@@ -185,6 +185,7 @@ impl From<crate::service::ServiceError> for ApiError {
         match error {
             ServiceError::NotFound(detail) => ApiError::NotFound(detail),
             ServiceError::Forbidden(detail) => ApiError::Forbidden(detail.en),
+            ServiceError::Unsigned(detail) => ApiError::Unauthorized(detail.en),
             ServiceError::Conflict(detail) => ApiError::conflict(detail.en),
             ServiceError::Invalid(issues) => {
                 ApiError::Validation(issues.into_iter().map(|i| FieldError::new(i.field, i.message.en)).collect())

@@ -538,13 +538,7 @@ pub async fn act(
     body: Bytes,
 ) -> Answer {
     let (id, action) = path.into_inner();
-    let action = ActionName::parse(&action).map_err(|_| {
-        let known: Vec<&str> = ActionName::ALL.iter().map(|a| a.code()).collect();
-        ApiError::NotFound(format!(
-            "there is no action '{action}'; actions are {}",
-            known.join(", ")
-        ))
-    })?;
+    let action: ActionName = super::params::path_action(&action)?;
     if !json::is_json(req.content_type()) {
         let shown = if req.content_type().is_empty() {
             "none"

@@ -57,7 +57,9 @@ impl From<ServiceError> for PageError {
     fn from(error: ServiceError) -> Self {
         match error {
             ServiceError::NotFound(_) => PageError::NotFound,
-            ServiceError::Forbidden(message) => PageError::Forbidden(message.nl),
+            ServiceError::Forbidden(message) | ServiceError::Unsigned(message) => {
+                PageError::Forbidden(message.nl)
+            }
             ServiceError::Conflict(message) => PageError::Refused(message.nl),
             ServiceError::NotAllowed { detail, .. } => PageError::Refused(detail.nl),
             ServiceError::Stale { .. } => PageError::Refused(

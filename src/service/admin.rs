@@ -748,7 +748,7 @@ impl Admin {
     }
 
     /// Carries out `change` in one write transaction, as this administrator.
-    async fn write<T: Send + 'static>(
+    pub(crate) async fn write<T: Send + 'static>(
         &self,
         db: &Db,
         change: impl FnOnce(&mut DbConnection, &str) -> Done<T> + Send + 'static,

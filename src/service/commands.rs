@@ -166,7 +166,7 @@ pub struct SubjectCorrection {
 
 /// A field that is there, even as `null` (`Some(None)`), as opposed to one left out
 /// (`None`, by `#[serde(default)]`).
-fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,

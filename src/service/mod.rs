@@ -23,6 +23,8 @@ pub mod retention;
 pub mod seed;
 pub mod sessions;
 pub mod sign_in;
+pub mod systems;
+pub mod tasks;
 pub mod written_once;
 
 use chrono::{DateTime, Utc};
@@ -76,6 +78,8 @@ pub struct Rules {
     pub periods: Periods,
     pub timezone: Tz,
     pub reminders: ReminderRules,
+    /// Working days between a task's due date and the execution deadline.
+    pub task_margin_days: u32,
 }
 
 impl Rules {
@@ -85,6 +89,7 @@ impl Rules {
             periods: settings.rules.periods.clone(),
             timezone: settings.rules.timezone,
             reminders: settings.rules.reminders,
+            task_margin_days: settings.rules.task_margin_days,
         }
     }
 
@@ -151,6 +156,9 @@ pub enum ServiceError {
     /// Clashes with what exists (a duplicate e-mail address or team code).
     #[error("{0}")]
     Conflict(Message),
+    /// A system's signed report whose signature, time or freshness does not fit (401).
+    #[error("{0}")]
+    Unsigned(Message),
     /// `If-Match` named another version, or the request changed meanwhile.
     #[error("the request was changed meanwhile (now version {current})")]
     Stale { current: i64 },

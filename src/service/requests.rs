@@ -25,7 +25,7 @@ use crate::domain::request::{
 use crate::domain::team::TeamCode;
 use crate::domain::{FieldIssue, Message};
 use crate::storage::requests::{self as store, RequestRecord, StoredRequest};
-use crate::storage::{audit, notifications, teams, users, DbConnection, StorageError};
+use crate::storage::{audit, notifications, tasks, teams, users, DbConnection, StorageError};
 
 pub use crate::storage::lists::{ListFilter, ListStanding, Sort, SortKey, Total};
 
@@ -320,7 +320,11 @@ fn act_in(
             return Err(ServiceError::Stale { current: r.version });
         }
     }
+    if matches!(command, Command::Complete { .. }) {
+        super::tasks::check_completable_in(conn, id)?;
+    }
     let moves_team = matches!(command, Command::Transfer { .. });
+    let action = command.name();
     let context = rules.context(r.kind.code(), now);
     let transition = match request::transition(r, command, &context) {
         Err(TransitionError::NotAllowed {
@@ -384,6 +388,8 @@ fn act_in(
     if let Some(reason) = &transition.reason {
         store::add_change_reason(conn, &appended, id, reason)?;
     }
+    let actor = caller.user_id.to_string();
+    super::tasks::follow_request_in(conn, rules, &actor, &next.request, &deadlines, action, now)?;
     Ok(next)
 }
 
@@ -473,9 +479,12 @@ fn load_visible_in(
     id: RequestId,
 ) -> Result<(StoredRequest, View), ServiceError> {
     let stored = store::load(conn, id)?.ok_or_else(|| not_found(id))?;
-    let sight = caller
-        .view_of_request(&stored.on())
-        .ok_or_else(|| not_found(id))?;
+    let sight = match caller.view_of_request(&stored.on()) {
+        Some(sight) => sight,
+        // Who carries one of its tasks sees its status, not its free text.
+        None if tasks::involves(conn, id, UserId::from(caller.user_id))? => View::Status,
+        None => return Err(not_found(id)),
+    };
     Ok((stored, sight))
 }
 

@@ -35,6 +35,7 @@ fn purge_batch_in(
     for id in &ids {
         store::anonymise(conn, *id, now.naive_utc())?;
         crate::storage::letters::purge_request(conn, *id, now.naive_utc())?;
+        crate::storage::tasks::purge_notes(conn, *id)?;
         crate::storage::notifications::forget_request(conn, *id)?;
     }
     if !ids.is_empty() {

@@ -9,12 +9,13 @@ use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 
 use crate::domain::access::Role;
-use crate::domain::ids::{EventId, LetterId, MailId, RequestId, TokenId, UserId};
+use crate::domain::ids::{EventId, LetterId, MailId, RequestId, TaskId, TokenId, UserId};
 use crate::domain::intake::{AgeBand, Channel, Relation};
 use crate::domain::kind::{ErasureScope, KindCode, RectificationMode};
 use crate::domain::letters::{LetterChannel, LetterKind, LetterStatus};
 use crate::domain::reminders::{DeadlineKind, MailStage, OutboxStatus, ReminderPreference};
 use crate::domain::request::{IdentityCheck, Outcome, Status, SuspendReason};
+use crate::domain::tasks::{SystemCode, TaskStatus};
 use crate::domain::team::TeamCode;
 use crate::domain::vocabulary::Language;
 
@@ -76,6 +77,9 @@ text_column! {
     TokenId as TokenIdColumn: |v| v.as_str();
     MailId as MailIdColumn: |v| v.as_str();
     EventId as EventIdColumn: |v| v.as_str();
+    TaskId as TaskIdColumn: |v| v.as_str();
+    SystemCode as SystemCodeColumn: |v| v.as_str();
+    TaskStatus as TaskStatusColumn: |v| v.code();
 }
 
 /// A mail's stage is written as its code (`overdue_week_2` is not a fixed string), so

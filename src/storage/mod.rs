@@ -24,6 +24,8 @@ pub mod requests;
 pub mod schema;
 pub mod sessions;
 mod sql;
+pub mod systems;
+pub mod tasks;
 pub mod teams;
 pub mod users;
 pub mod written_once;
@@ -86,6 +88,18 @@ pub enum StorageError {
     /// A stored value the code cannot read back (a bug or a hand-edited row).
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+}
+
+/// An insert's outcome where a taken key is an answer, not a failure: `Ok(false)`
+/// when the row's key exists (nothing is written then; the caller gives up its write,
+/// which on PostgreSQL must end after a failed statement anyway).
+pub(crate) fn inserted(result: diesel::QueryResult<usize>) -> Result<bool, StorageError> {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match result {
+        Ok(_) => Ok(true),
+        Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 impl StorageError {

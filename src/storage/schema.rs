@@ -300,11 +300,54 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    systems (code) {
+        code -> Text,
+        name -> Text,
+        owner_id -> Text,
+        deputy_id -> Nullable<Text>,
+        kinds -> Text,
+        active -> Bool,
+        processor -> Bool,
+        webhook_url -> Nullable<Text>,
+        callback_secret -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tasks (id) {
+        id -> Text,
+        request_id -> Text,
+        system_code -> Text,
+        owner_id -> Text,
+        status -> Text,
+        opened_on -> Date,
+        due -> Date,
+        note -> Nullable<Text>,
+        done_by -> Nullable<Text>,
+        done_at -> Nullable<Timestamp>,
+        next_reminder_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    used_signatures (signature) {
+        signature -> Text,
+        used_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(letters -> requests (request_id));
 diesel::joinable!(team_members -> users (user_id));
 diesel::joinable!(team_members -> teams (team));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(web_sessions -> users (user_id));
+diesel::joinable!(tasks -> requests (request_id));
+diesel::joinable!(tasks -> systems (system_code));
 diesel::allow_tables_to_appear_in_same_query!(
     teams,
     requests,
@@ -327,4 +370,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     kept_forms,
     idempotency_keys,
     form_keys,
+    systems,
+    tasks,
+    used_signatures,
 );

@@ -25,13 +25,7 @@ pub struct NewTeam<'a> {
 
 /// Inserts a team; `Ok(false)` when the code is taken (nothing is written then).
 pub fn insert(conn: &mut DbConnection, team: &NewTeam<'_>) -> Result<bool, StorageError> {
-    match diesel::insert_into(teams::table).values(team).execute(conn) {
-        Ok(_) => Ok(true),
-        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-            Ok(false)
-        }
-        Err(e) => Err(e.into()),
-    }
+    super::inserted(diesel::insert_into(teams::table).values(team).execute(conn))
 }
 
 pub fn find(conn: &mut DbConnection, code: &TeamCode) -> Result<Option<TeamRow>, StorageError> {

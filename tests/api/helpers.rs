@@ -395,6 +395,23 @@ impl TestApp {
         response.body
     }
 
+    /// Registers `body`, assigns it to its team's caseworker and starts its
+    /// assessment (the identity checked by `check`); returns the request's id.
+    pub async fn assessed(&self, body: &Value, check: &str) -> String {
+        let request = self.register(body).await;
+        let id = request["id"].as_str().unwrap().to_string();
+        let worker = self.worker(body["team"].as_str().unwrap());
+        self.act_ok(&id, "assign", &serde_json::json!({"assignee": worker.id}))
+            .await;
+        self.act_ok(
+            &id,
+            "start_assessment",
+            &serde_json::json!({"identity_verified_by": check}),
+        )
+        .await;
+        id
+    }
+
     /// The action names of a request's audit events, oldest first.
     pub async fn event_actions(&self, id: &str) -> Vec<String> {
         let events = self.get(&format!("/api/v1/requests/{id}/events")).await;

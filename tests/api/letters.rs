@@ -44,17 +44,7 @@ fn with_address(kind: &str, received_on: &str) -> Value {
 }
 
 async fn assessed(app: &TestApp, body: &Value) -> String {
-    let r = app.register(body).await;
-    let id = id(&r);
-    app.act_ok(&id, "assign", &json!({"assignee": app.worker("AMW").id}))
-        .await;
-    app.act_ok(
-        &id,
-        "start_assessment",
-        &json!({"identity_verified_by": "id_document"}),
-    )
-    .await;
-    id
+    app.assessed(body, "id_document").await
 }
 
 async fn draft(app: &TestApp, request: &str, body: &Value) -> Value {

@@ -62,6 +62,7 @@ mod seed;
 mod setup;
 mod sign_in;
 mod smtp_sink;
+mod tasks;
 mod teams;
 mod upgrade;
 mod walkthrough;

@@ -161,6 +161,8 @@ pub(super) struct Material {
     pub(super) first_month: NaiveDate,
     pub(super) response: NaiveDate,
     pub(super) legal: NaiveDate,
+    /// The systems the request was carried out in (their tasks done), by name.
+    pub(super) systems: Vec<String>,
 }
 
 pub(super) fn material_in(
@@ -188,7 +190,9 @@ pub(super) fn material_in(
     let team = teams::find(conn, &r.team)?
         .map(|t| t.name)
         .unwrap_or_else(|| r.team.to_string());
+    let systems = crate::storage::tasks::done_system_names(conn, RequestId::from(r.id))?;
     Ok(Material {
+        systems,
         signatory: Signatory { name, team },
         first_month,
         response: deadlines.response,
@@ -215,6 +219,7 @@ impl Material {
             legal_deadline: self.legal,
             first_month: self.first_month,
             signatory: self.signatory.clone(),
+            systems: &self.systems,
         }
     }
 }

@@ -1,0 +1,3 @@
+DROP TABLE used_signatures;
+DROP TABLE tasks;
+DROP TABLE systems;

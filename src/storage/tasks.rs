@@ -1,0 +1,235 @@
+//! The `tasks` table: one system's part in carrying out one request; and
+//! `used_signatures`, the signed reports already accepted.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{requests, systems, tasks, used_signatures};
+use super::{DbConnection, StorageError};
+use crate::domain::ids::{RequestId, TaskId, UserId};
+use crate::domain::kind::KindCode;
+use crate::domain::request::Status;
+use crate::domain::tasks::{SystemCode, TaskStatus};
+use crate::domain::team::TeamCode;
+
+/// One row of `tasks`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = tasks)]
+pub struct TaskRow {
+    pub id: TaskId,
+    pub request_id: RequestId,
+    pub system_code: SystemCode,
+    pub owner_id: UserId,
+    pub status: TaskStatus,
+    pub opened_on: NaiveDate,
+    pub due: NaiveDate,
+    pub note: Option<String>,
+    pub done_by: Option<String>,
+    pub done_at: Option<NaiveDateTime>,
+    pub next_reminder_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A task with what its readers need beside it: the system's name and deputy, and the
+/// request's reference, kind, status and team.
+#[derive(Debug, Clone, Queryable, Selectable)]
+pub struct TaskInfo {
+    #[diesel(embed)]
+    pub task: TaskRow,
+    #[diesel(select_expression = systems::name)]
+    pub system_name: String,
+    #[diesel(select_expression = systems::deputy_id)]
+    pub deputy_id: Option<UserId>,
+    #[diesel(select_expression = requests::reference)]
+    pub reference: String,
+    #[diesel(select_expression = requests::kind)]
+    pub kind: KindCode,
+    #[diesel(select_expression = requests::status)]
+    pub request_status: Status,
+    #[diesel(select_expression = requests::team)]
+    pub team: TeamCode,
+    #[diesel(select_expression = requests::assignee)]
+    pub assignee: Option<UserId>,
+}
+
+/// Inserts a task unless the request has one for that system already; true when it
+/// was inserted.
+pub fn insert(conn: &mut DbConnection, row: &TaskRow) -> Result<bool, StorageError> {
+    let exists = tasks::table
+        .filter(tasks::request_id.eq(row.request_id))
+        .filter(tasks::system_code.eq(&row.system_code))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if exists {
+        return Ok(false);
+    }
+    diesel::insert_into(tasks::table).values(row).execute(conn)?;
+    Ok(true)
+}
+
+/// One task with its system and request.
+pub fn find(conn: &mut DbConnection, id: TaskId) -> Result<Option<TaskInfo>, StorageError> {
+    Ok(tasks::table
+        .inner_join(systems::table)
+        .inner_join(requests::table)
+        .filter(tasks::id.eq(id))
+        .select(TaskInfo::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// A request's tasks, by system code.
+pub fn of_request(conn: &mut DbConnection, request_id: RequestId) -> Result<Vec<TaskInfo>, StorageError> {
+    Ok(tasks::table
+        .inner_join(systems::table)
+        .inner_join(requests::table)
+        .filter(tasks::request_id.eq(request_id))
+        .order(tasks::system_code.asc())
+        .select(TaskInfo::as_select())
+        .load(conn)?)
+}
+
+/// The open tasks a user owns or stands in for as a system's deputy, soonest due
+/// first (at most `limit`).
+pub fn open_for(conn: &mut DbConnection, user: UserId, limit: i64) -> Result<Vec<TaskInfo>, StorageError> {
+    Ok(tasks::table
+        .inner_join(systems::table)
+        .inner_join(requests::table)
+        .filter(tasks::status.eq(TaskStatus::Open))
+        .filter(tasks::owner_id.eq(user).or(systems::deputy_id.eq(user)))
+        .order((tasks::due.asc(), tasks::id.asc()))
+        .limit(limit)
+        .select(TaskInfo::as_select())
+        .load(conn)?)
+}
+
+/// The codes and names of a request's open tasks' systems.
+pub fn open_systems_of(
+    conn: &mut DbConnection,
+    request_id: RequestId,
+) -> Result<Vec<(SystemCode, String)>, StorageError> {
+    Ok(tasks::table
+        .inner_join(systems::table)
+        .filter(tasks::request_id.eq(request_id))
+        .filter(tasks::status.eq(TaskStatus::Open))
+        .order(tasks::system_code.asc())
+        .select((tasks::system_code, systems::name))
+        .load(conn)?)
+}
+
+/// Whether `user` owns a task of the request or stands in for its system's owner.
+pub fn involves(conn: &mut DbConnection, request_id: RequestId, user: UserId) -> Result<bool, StorageError> {
+    Ok(tasks::table
+        .inner_join(systems::table)
+        .filter(tasks::request_id.eq(request_id))
+        .filter(tasks::owner_id.eq(user).or(systems::deputy_id.eq(user)))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+/// A task's new state after an action.
+pub struct TaskChange<'a> {
+    pub status: TaskStatus,
+    pub note: Option<&'a str>,
+    pub done_by: Option<&'a str>,
+    pub done_at: Option<NaiveDateTime>,
+    pub next_reminder_at: Option<NaiveDateTime>,
+}
+
+/// Writes an action's outcome, if the task is still `expected`; false when it
+/// changed meanwhile.
+pub fn change(
+    conn: &mut DbConnection,
+    id: TaskId,
+    expected: TaskStatus,
+    change: &TaskChange<'_>,
+    at: NaiveDateTime,
+) -> Result<bool, StorageError> {
+    let changed = diesel::update(tasks::table.find(id).filter(tasks::status.eq(expected)))
+        .set((
+            tasks::status.eq(change.status),
+            tasks::note.eq(change.note),
+            tasks::done_by.eq(change.done_by),
+            tasks::done_at.eq(change.done_at),
+            tasks::next_reminder_at.eq(change.next_reminder_at),
+            tasks::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Moves an open task's due date (the request's execution deadline moved).
+pub fn set_due(
+    conn: &mut DbConnection,
+    id: TaskId,
+    due: NaiveDate,
+    at: NaiveDateTime,
+) -> Result<(), StorageError> {
+    diesel::update(tasks::table.find(id).filter(tasks::status.eq(TaskStatus::Open)))
+        .set((tasks::due.eq(due), tasks::updated_at.eq(at)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Hands a system's open tasks to its new owner; returns how many moved.
+pub fn move_open_to(
+    conn: &mut DbConnection,
+    system: &SystemCode,
+    owner: UserId,
+    at: NaiveDateTime,
+) -> Result<usize, StorageError> {
+    Ok(diesel::update(
+        tasks::table
+            .filter(tasks::system_code.eq(system))
+            .filter(tasks::status.eq(TaskStatus::Open)),
+    )
+    .set((tasks::owner_id.eq(owner), tasks::updated_at.eq(at)))
+    .execute(conn)?)
+}
+
+/// Removes the notes of a request's tasks (retention).
+pub fn purge_notes(conn: &mut DbConnection, request_id: RequestId) -> Result<(), StorageError> {
+    diesel::update(tasks::table.filter(tasks::request_id.eq(request_id)))
+        .set(tasks::note.eq(None::<String>))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records a report's signature; false when it was used before (a replay).
+pub fn use_signature(
+    conn: &mut DbConnection,
+    signature: &str,
+    at: NaiveDateTime,
+) -> Result<bool, StorageError> {
+    super::inserted(
+        diesel::insert_into(used_signatures::table)
+            .values((
+                used_signatures::signature.eq(signature),
+                used_signatures::used_at.eq(at),
+            ))
+            .execute(conn),
+    )
+}
+
+/// Forgets the signatures used before `before` (their time no longer passes).
+pub fn forget_signatures(conn: &mut DbConnection, before: NaiveDateTime) -> Result<usize, StorageError> {
+    Ok(diesel::delete(used_signatures::table.filter(used_signatures::used_at.lt(before))).execute(conn)?)
+}
+
+/// The names of the systems a request was carried out in (their tasks done), by
+/// code.
+pub fn done_system_names(
+    conn: &mut DbConnection,
+    request_id: RequestId,
+) -> Result<Vec<String>, StorageError> {
+    Ok(tasks::table
+        .inner_join(systems::table)
+        .filter(tasks::request_id.eq(request_id))
+        .filter(tasks::status.eq(TaskStatus::Done))
+        .order(tasks::system_code.asc())
+        .select(systems::name)
+        .load(conn)?)
+}

@@ -1,0 +1,442 @@
+//! Carrying a request out in every system: the register of systems, a task per
+//! system, completion held until every task is closed, and the signed report of a
+//! system's own automation — over HTTP.
+
+use hmac::{Hmac, Mac};
+use serde_json::{json, Value};
+use sha2::Sha256;
+
+use crate::helpers::{read, registration, spawn_app, spawn_app_with, today, TestApp, TestResponse, TestUser};
+
+fn id(value: &Value) -> String {
+    value["id"].as_str().unwrap().to_string()
+}
+
+async fn add_system(app: &TestApp, code: &str, owner: &TestUser, kinds: &[&str], extra: Value) -> Value {
+    let mut body =
+        json!({"code": code, "name": format!("Systeem {code}"), "owner": owner.id, "kinds": kinds});
+    for (key, value) in extra.as_object().unwrap() {
+        body[key] = value.clone();
+    }
+    let response = app.post_json("/api/v1/systems", &body).await;
+    assert_eq!(response.status, 201, "{}", response.text);
+    response.body
+}
+
+async fn tasks_of(app: &TestApp, token: &str, request: &str) -> TestResponse {
+    app.get_as(token, &format!("/api/v1/requests/{request}/tasks"))
+        .await
+}
+
+async fn task_action(app: &TestApp, token: &str, task: &str, action: &str, body: &Value) -> TestResponse {
+    app.post_json_as(token, &format!("/api/v1/tasks/{task}/actions/{action}"), body)
+        .await
+}
+
+fn task_for<'a>(list: &'a Value, system: &str) -> &'a Value {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["system"] == system)
+        .unwrap_or_else(|| panic!("a task for {system} in {list}"))
+}
+
+fn systems_of(list: &Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["system"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// An erasure request of team AMW, assessed and assigned to its caseworker.
+async fn assessed_erasure(app: &TestApp) -> String {
+    app.assessed(&registration("erasure", &today().to_string()), "known_client")
+        .await
+}
+
+async fn grant(app: &TestApp, request: &str) -> Value {
+    app.act_ok(
+        request,
+        "decide",
+        &json!({"outcome": "granted", "grounds": [], "explanation": "Wij verwijderen de gegevens.", "communicated_on": today().to_string()}),
+    )
+    .await
+}
+
+fn completion() -> Value {
+    json!({"summary": "Verwijderd uit alle systemen", "recipients_informed": ["Huisarts"]})
+}
+
+#[actix_web::test]
+async fn a_granted_erasure_is_completed_only_when_every_erasing_system_has_closed_its_task() {
+    let organisation = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("organisation.example.toml");
+    let app = spawn_app_with(&[("AVG_LOKET_ORGANISATION_FILE", organisation.to_str().unwrap())]).await;
+    app.create_team("AMW").await;
+    app.create_team("JGD").await;
+    // The owner of the client file works in another team: a task makes them see the
+    // request's status, not its free text.
+    let ecd_owner = app.worker("JGD");
+    let stranger = app.create_user("caseworker", &["JGD"]).await;
+    let mail_owner = app.create_user("manager", &["AMW"]).await;
+    add_system(&app, "ECD", &ecd_owner, &["access", "erasure"], json!({})).await;
+    add_system(
+        &app,
+        "MAIL",
+        &mail_owner,
+        &["erasure"],
+        json!({"processor": true}),
+    )
+    .await;
+    add_system(&app, "FIN", &mail_owner, &["access"], json!({})).await;
+    add_system(&app, "OUD", &mail_owner, &["erasure"], json!({"active": false})).await;
+
+    let request = assessed_erasure(&app).await;
+    let none = tasks_of(&app, &app.admin.token, &request).await;
+    assert_eq!(none.status, 200, "{}", none.text);
+    assert_eq!(
+        none.body["items"],
+        json!([]),
+        "an erasure collects nothing before its decision"
+    );
+
+    let granted = grant(&app, &request).await;
+    let list = tasks_of(&app, &app.admin.token, &request).await.body;
+    assert_eq!(
+        systems_of(&list),
+        ["ECD", "MAIL"],
+        "active erasing systems only: {list}"
+    );
+    let execution: chrono::NaiveDate = granted["deadlines"]["execution"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    for task in list["items"].as_array().unwrap() {
+        assert_eq!(task["status"], "open");
+        let due: chrono::NaiveDate = task["due"].as_str().unwrap().parse().unwrap();
+        assert!(
+            due <= execution && due >= today(),
+            "due {due}, execution {execution}"
+        );
+    }
+    assert_eq!(task_for(&list, "ECD")["owner"], ecd_owner.id.as_str());
+
+    // Completion waits, and says for which systems.
+    let refused = app.act(&request, "complete", &completion()).await;
+    let problem = refused.assert_problem(409);
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("ECD") && detail.contains("MAIL"), "{detail}");
+
+    // Another team's caseworker sees and changes nothing.
+    let ecd_task = id(task_for(&list, "ECD"));
+    let mail_task = id(task_for(&list, "MAIL"));
+    tasks_of(&app, &stranger.token, &request)
+        .await
+        .assert_problem(404);
+    task_action(&app, &stranger.token, &ecd_task, "done", &json!({}))
+        .await
+        .assert_problem(404);
+    app.get_as(&stranger.token, &format!("/api/v1/requests/{request}"))
+        .await
+        .assert_problem(404);
+
+    // The client file's owner closes their task; they see the request's status only.
+    let seen = app
+        .get_as(&ecd_owner.token, &format!("/api/v1/requests/{request}"))
+        .await;
+    assert_eq!(seen.status, 200, "{}", seen.text);
+    assert!(
+        !seen.text.contains("J. de Vries"),
+        "a task owner sees no personal data: {}",
+        seen.text
+    );
+    let done = task_action(
+        &app,
+        &ecd_owner.token,
+        &ecd_task,
+        "done",
+        &json!({"note": "dossier D-10442 gewist"}),
+    )
+    .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert_eq!(done.body["status"], "done");
+    assert_eq!(done.body["done_by"], ecd_owner.id.as_str());
+    assert!(done.body["done_at"].is_string());
+    task_action(&app, &ecd_owner.token, &ecd_task, "done", &json!({}))
+        .await
+        .assert_problem(409);
+    // Not theirs to see: the other system's note.
+    let theirs = tasks_of(&app, &ecd_owner.token, &request).await;
+    assert_eq!(theirs.status, 200, "{}", theirs.text);
+    task_action(
+        &app,
+        &app.worker("AMW").token,
+        &mail_task,
+        "exception",
+        &json!({"note": "bewaarplicht"}),
+    )
+    .await;
+    let theirs = tasks_of(&app, &ecd_owner.token, &request).await.body;
+    assert_eq!(task_for(&theirs, "ECD")["note"], "dossier D-10442 gewist");
+    assert_eq!(task_for(&theirs, "MAIL")["note"], Value::Null);
+
+    // An exception needs its reason; skipping and reopening are the privacy officer's.
+    let worker = app.worker("AMW");
+    let reopened = task_action(&app, &worker.token, &mail_task, "reopen", &json!({})).await;
+    reopened.assert_problem(403);
+    let reopened = task_action(&app, &app.admin.token, &mail_task, "reopen", &json!({})).await;
+    assert_eq!(reopened.body["status"], "open", "{}", reopened.text);
+    let missing = task_action(
+        &app,
+        &worker.token,
+        &mail_task,
+        "exception",
+        &json!({"note": " "}),
+    )
+    .await;
+    missing.assert_problem(422);
+    assert_eq!(missing.error_fields(), ["note"]);
+    task_action(
+        &app,
+        &worker.token,
+        &mail_task,
+        "skip",
+        &json!({"note": "niet in gebruik"}),
+    )
+    .await
+    .assert_problem(403);
+    let skipped = task_action(
+        &app,
+        &app.admin.token,
+        &mail_task,
+        "skip",
+        &json!({"note": "niet in gebruik"}),
+    )
+    .await;
+    assert_eq!(skipped.body["status"], "skipped", "{}", skipped.text);
+
+    let completed = app.act_ok(&request, "complete", &completion()).await;
+    assert_eq!(completed["status"], "completed");
+    task_action(&app, &app.admin.token, &ecd_task, "reopen", &json!({}))
+        .await
+        .assert_problem(409);
+
+    // The completion letter names where the data were erased: the systems whose task
+    // was done (not the skipped one), without a note.
+    let letter = app
+        .post_json(
+            &format!("/api/v1/requests/{request}/letters"),
+            &json!({"kind": "completion"}),
+        )
+        .await;
+    assert_eq!(letter.status, 201, "{}", letter.text);
+    let text = letter.body["text"].as_str().unwrap();
+    assert!(text.contains("Verwijderd uit: Systeem ECD."), "{text}");
+    assert!(!text.contains("Systeem MAIL"), "{text}");
+    assert!(
+        !text.contains("gewist") && !text.contains("niet in gebruik"),
+        "{text}"
+    );
+
+    // Every change is an event of the request's chain, and no note is in it.
+    let actions = app.event_actions(&request).await;
+    for expected in [
+        "task_opened",
+        "task_done",
+        "task_exception",
+        "task_reopened",
+        "task_skipped",
+    ] {
+        assert!(actions.iter().any(|a| a == expected), "{expected} in {actions:?}");
+    }
+    let events = app.get(&format!("/api/v1/requests/{request}/events")).await;
+    for note in ["gewist", "bewaarplicht", "niet in gebruik"] {
+        assert!(!events.text.contains(note), "a note in the audit trail: {note}");
+    }
+}
+
+#[actix_web::test]
+async fn an_access_request_collects_from_its_systems_and_a_refusal_skips_what_is_open() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let owner = app.create_user("caseworker", &["AMW"]).await;
+    add_system(&app, "ECD", &owner, &["access"], json!({})).await;
+    add_system(&app, "FIN", &owner, &["access", "portability"], json!({})).await;
+    let request = app
+        .assessed(&registration("access", &today().to_string()), "id_document")
+        .await;
+    let list = tasks_of(&app, &app.admin.token, &request).await.body;
+    assert_eq!(systems_of(&list), ["ECD", "FIN"], "{list}");
+    // The owner's own list, soonest due first.
+    let mine = app.get_as(&owner.token, "/api/v1/tasks").await;
+    assert_eq!(mine.status, 200, "{}", mine.text);
+    assert_eq!(systems_of(&mine.body), ["ECD", "FIN"]);
+    let fin = id(task_for(&list, "FIN"));
+    task_action(&app, &owner.token, &fin, "not_found", &json!({})).await;
+    app.act_ok(
+        &request,
+        "decide",
+        &json!({"outcome": "refused", "grounds": ["manifestly_unfounded"], "explanation": "Het verzoek is kennelijk ongegrond.", "communicated_on": today().to_string()}),
+    )
+    .await;
+    let list = tasks_of(&app, &app.admin.token, &request).await.body;
+    assert_eq!(task_for(&list, "ECD")["status"], "skipped");
+    assert_eq!(
+        task_for(&list, "FIN")["status"],
+        "not_found",
+        "a closed task stays as it was"
+    );
+    let mine = app.get_as(&owner.token, "/api/v1/tasks").await;
+    assert_eq!(mine.body["items"], json!([]));
+}
+
+#[actix_web::test]
+async fn the_register_of_systems_is_the_privacy_officers_and_a_new_owner_takes_the_open_tasks() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let worker = app.worker("AMW");
+    let auditor = app.create_user("auditor", &[]).await;
+    let body = json!({"code": "ECD", "name": "Cliëntdossier", "owner": worker.id, "kinds": ["erasure"]});
+    app.post_json_as(&worker.token, "/api/v1/systems", &body)
+        .await
+        .assert_problem(403);
+    let wrong = app
+        .post_json(
+            "/api/v1/systems",
+            &json!({"code": "ecd", "name": "", "owner": auditor.id, "kinds": ["forget"], "webhook_url": "ftp://x"}),
+        )
+        .await;
+    wrong.assert_problem(422);
+    let mut fields = wrong.error_fields();
+    fields.sort();
+    assert_eq!(fields, ["code", "kinds[0]", "name", "owner", "webhook_url"]);
+    let listed = app.get("/api/v1/systems").await;
+    assert_eq!(listed.body["items"], json!([]), "a refused system is not stored");
+
+    let created = add_system(&app, "ECD", &worker, &["erasure"], json!({})).await;
+    assert_eq!(created["owner_name"], "Worker AMW");
+    assert!(created.get("callback_secret").is_none(), "no webhook, no key");
+    let again = app.post_json("/api/v1/systems", &body).await;
+    again.assert_problem(409);
+
+    let request = assessed_erasure(&app).await;
+    grant(&app, &request).await;
+    let successor = app.create_user("caseworker", &["AMW"]).await;
+    let changed = app
+        .post_json_with_method(
+            "PATCH",
+            &app.admin.token,
+            "/api/v1/systems/ECD",
+            &json!({"owner": successor.id, "deputy": worker.id}),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_eq!(changed.body["deputy"], worker.id.as_str());
+    let list = tasks_of(&app, &app.admin.token, &request).await.body;
+    assert_eq!(task_for(&list, "ECD")["owner"], successor.id.as_str());
+    // The deputy still sees it among their tasks.
+    let mine = app.get_as(&worker.token, "/api/v1/tasks").await;
+    assert_eq!(systems_of(&mine.body), ["ECD"]);
+    // Every member of staff reads the register.
+    let read = app.get_as(&auditor.token, "/api/v1/systems/ECD").await;
+    assert_eq!(read.body["name"], "Systeem ECD");
+    let actions = app.get("/api/v1/requests").await;
+    assert_eq!(actions.status, 200);
+}
+
+fn sign(secret: &str, timestamp: i64, body: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{timestamp}.{body}").as_bytes());
+    format!("t={timestamp},v1={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+async fn report(app: &TestApp, task: &str, signature: Option<String>, body: &str) -> TestResponse {
+    let path = format!("/api/v1/tasks/{task}/report");
+    let mut request = app
+        .client
+        .post(app.url(&path))
+        .insert_header(("content-type", "application/json"));
+    if let Some(signature) = signature {
+        request = request.insert_header(("X-Avg-Signature", signature));
+    }
+    let response = read(request.send_body(body.to_string()).await.expect("POST")).await;
+    crate::openapi::conforms("POST", &path, &response);
+    response
+}
+
+#[actix_web::test]
+async fn a_systems_signed_report_closes_its_task_once_and_nothing_else_does() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let worker = app.worker("AMW");
+    let system = add_system(
+        &app,
+        "ECD",
+        &worker,
+        &["erasure"],
+        json!({"webhook_url": "http://127.0.0.1:9/avg"}),
+    )
+    .await;
+    let secret = system["callback_secret"]
+        .as_str()
+        .expect("the key, shown once")
+        .to_string();
+    assert_eq!(secret.len(), 64);
+    let read_again = app.get("/api/v1/systems/ECD").await;
+    assert!(
+        read_again.body.get("callback_secret").is_none(),
+        "{}",
+        read_again.text
+    );
+    let request = assessed_erasure(&app).await;
+    grant(&app, &request).await;
+    let task = id(task_for(
+        &tasks_of(&app, &app.admin.token, &request).await.body,
+        "ECD",
+    ));
+    let body = r#"{"status": "done", "note": "verwijderd door de koppeling"}"#;
+    let now = chrono::Utc::now().timestamp();
+
+    report(&app, &task, None, body).await.assert_problem(401);
+    report(&app, &task, Some(sign("another key", now, body)), body)
+        .await
+        .assert_problem(401);
+    report(&app, &task, Some(sign(&secret, now - 600, body)), body)
+        .await
+        .assert_problem(401);
+    let tampered = body.replace("done", "not_found");
+    report(&app, &task, Some(sign(&secret, now, body)), &tampered)
+        .await
+        .assert_problem(401);
+    report(&app, "not-a-task", Some(sign(&secret, now, body)), body)
+        .await
+        .assert_problem(401);
+    let bad = r#"{"status": "finished"}"#;
+    report(&app, &task, Some(sign(&secret, now, bad)), bad)
+        .await
+        .assert_problem(422);
+
+    let signature = sign(&secret, now, body);
+    let accepted = report(&app, &task, Some(signature.clone()), body).await;
+    assert_eq!(accepted.status, 200, "{}", accepted.text);
+    assert_eq!(accepted.body["status"], "done");
+    assert_eq!(accepted.body["done_by"], "system:ECD");
+    report(&app, &task, Some(signature), body)
+        .await
+        .assert_problem(401);
+    let later = sign(&secret, now + 1, body);
+    report(&app, &task, Some(later), body).await.assert_problem(409);
+
+    // A replaced key: the old one stops working at once.
+    let rotated = app.post_json("/api/v1/systems/ECD/secret", &json!({})).await;
+    assert_eq!(rotated.status, 200, "{}", rotated.text);
+    let new_secret = rotated.body["callback_secret"].as_str().unwrap();
+    assert_ne!(new_secret, secret);
+    let actions = app.event_actions(&request).await;
+    assert!(actions.iter().any(|a| a == "task_done"), "{actions:?}");
+    let completed = app.act_ok(&request, "complete", &completion()).await;
+    assert_eq!(completed["status"], "completed");
+}
