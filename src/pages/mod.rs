@@ -24,6 +24,8 @@ mod oversight;
 mod request_page;
 mod requests;
 mod session;
+mod systems;
+mod tasks;
 pub use session::remember_where_forms_led;
 
 pub use error::PageError;
@@ -64,6 +66,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/letters/{id}/send", web::post().to(letters::send))
         .route("/letters/{id}/definitief", web::post().to(letters::finalise))
         .route("/letters/{id}/discard", web::post().to(letters::discard))
+        .route("/tasks", web::get().to(tasks::mine))
+        .route("/tasks/{id}", web::post().to(tasks::act))
+        .route("/admin/systems", web::get().to(systems::list))
+        .route("/admin/systems", web::post().to(systems::add))
+        .route("/admin/systems/{code}", web::get().to(systems::show))
+        .route("/admin/systems/{code}", web::post().to(systems::change))
+        .route(
+            "/admin/systems/{code}/secret",
+            web::post().to(systems::rotate_secret),
+        )
         .route("/login", web::get().to(session::login_form))
         .route("/login", web::post().to(session::login))
         .route("/logout", web::post().to(session::logout))
@@ -185,9 +197,13 @@ pub fn navigation(user: &WebUser) -> Vec<(&'static str, &'static str)> {
     if caller.may_read_reports().is_ok() {
         places.push(("/reports/annual", "Jaarverslag"));
     }
+    if caller.role != crate::domain::access::Role::Auditor {
+        places.push(("/tasks", "Mijn taken"));
+    }
     if caller.may_administer().is_ok() {
         places.push(("/admin/users", "Gebruikers"));
         places.push(("/admin/teams", "Teams"));
+        places.push(("/admin/systems", "Systemen"));
     }
     places
 }

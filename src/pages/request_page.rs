@@ -33,6 +33,7 @@ use crate::service::ServiceError;
 use crate::web::state::AppState;
 
 use super::letters::{lines, suggested, LetterLine};
+use super::tasks::TaskLine;
 
 /// The actions a letter to the requester reports.
 const LETTER_ACTIONS: [ActionName; 5] = [
@@ -150,6 +151,9 @@ struct RequestPage<'a> {
     decision: Option<String>,
     /// The "Correspondentie" panel: the letters, and the kinds that can be drafted.
     letters: Vec<LetterLine>,
+    /// The "Uitvoering per systeem" panel: the request's tasks, as far as the reader
+    /// may see them.
+    tasks: Vec<TaskLine>,
     letter_kinds: Vec<(&'static str, &'static str)>,
     suggested: Option<&'static str>,
     /// Letters are set up (the organisation file is in place), and the caller may write them.
@@ -279,14 +283,30 @@ fn decision_text(view: &RequestView) -> Option<String> {
     })
 }
 
+/// What the request page shows beside the request itself.
+struct Panels {
+    letters: Vec<LetterLine>,
+    tasks: Vec<TaskLine>,
+}
+
+impl Panels {
+    async fn of(state: &AppState, user: &WebUser, id: crate::domain::ids::RequestId) -> Panels {
+        Panels {
+            letters: lines(state, user, id).await,
+            tasks: super::tasks::lines(state, user, id).await,
+        }
+    }
+}
+
 fn render(
     state: &AppState,
     user: &WebUser,
     file: CaseFile,
-    letters: Vec<LetterLine>,
+    panels: Panels,
     posted: Posted,
     status: StatusCode,
 ) -> HttpResponse {
+    let Panels { letters, tasks } = panels;
     let view = &file.view;
     let r = &view.stored.request;
     let intake = &view.stored.intake;
@@ -489,6 +509,7 @@ fn render(
         decision: decision_text(view),
         suggested: suggested(view, &letters).map(|k| k.code()),
         letters,
+        tasks,
         letter_kinds: LetterKind::ALL
             .iter()
             .filter(|k| user.caller.role != Role::FrontDesk || **k == LetterKind::Acknowledgement)
@@ -509,13 +530,13 @@ fn render(
 pub async fn show(state: State, req: HttpRequest, SignedIn(user): SignedIn, id: web::Path<String>) -> Answer {
     let id = service::request_id(&id)?;
     let file = service::case_file(&state.ctx(&user.caller), id).await?;
-    let letters = lines(&state, &user, id).await;
+    let panels = Panels::of(&state, &user, id).await;
     // An action's form sent after the session ended: shown again as it was typed.
     let posted = match super::session::kept_form(&state, &req, &user).await {
         Some(pairs) => kept_action(pairs),
         None => Posted::default(),
     };
-    Ok(render(&state, &user, file, letters, posted, StatusCode::OK))
+    Ok(render(&state, &user, file, panels, posted, StatusCode::OK))
 }
 
 /// An action's form as it was kept ([`super::session::kept_form`]): its values, and
@@ -686,6 +707,11 @@ fn refusal(error: ServiceError) -> Result<Posted, PageError> {
             notice: Some(format!("Dit kan nu niet: {}.", detail.nl)),
             ..Default::default()
         }),
+        // A request that cannot be completed yet (a task is open), a task closed already.
+        ServiceError::Conflict(message) => Ok(Posted {
+            notice: Some(format!("Dit kan nu niet: {}.", message.nl)),
+            ..Default::default()
+        }),
         ServiceError::Stale { .. } => Ok(Posted {
             notice: Some(
                 "Iemand anders heeft het verzoek intussen gewijzigd. Bekijk de nieuwe stand en probeer het opnieuw."
@@ -762,10 +788,36 @@ async fn refused_page(
     user: &WebUser,
     id: &str,
     action: ActionName,
+    posted: Posted,
+    pairs: Vec<(String, String)>,
+) -> Answer {
+    let id = service::request_id(id)?;
+    shown_again(state, user, id, action.code(), posted, pairs).await
+}
+
+/// The request page after a task's form was refused: the form as typed, and why.
+pub(super) async fn refused_task(
+    state: &AppState,
+    user: &WebUser,
+    request: crate::domain::ids::RequestId,
+    task: &str,
+    error: ServiceError,
+    pairs: Vec<(String, String)>,
+) -> Answer {
+    shown_again(state, user, request, task, refusal(error)?, pairs).await
+}
+
+/// The request page with one refused form (`form`: an action's code, or a task's ID)
+/// as it was typed.
+async fn shown_again(
+    state: &AppState,
+    user: &WebUser,
+    request: crate::domain::ids::RequestId,
+    form: &str,
     mut posted: Posted,
     pairs: Vec<(String, String)>,
 ) -> Answer {
-    posted.action = action.code().to_string();
+    posted.action = form.to_string();
     for (name, value) in pairs {
         posted.values.entry(name).or_default().push(value);
     }
@@ -774,8 +826,7 @@ async fn refused_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let id = service::request_id(id)?;
-    let file = service::case_file(&state.ctx(&user.caller), id).await?;
-    let letters = lines(state, user, id).await;
-    Ok(render(state, user, file, letters, posted, status))
+    let file = service::case_file(&state.ctx(&user.caller), request).await?;
+    let panels = Panels::of(state, user, request).await;
+    Ok(render(state, user, file, panels, posted, status))
 }

@@ -440,3 +440,160 @@ async fn a_systems_signed_report_closes_its_task_once_and_nothing_else_does() {
     let completed = app.act_ok(&request, "complete", &completion()).await;
     assert_eq!(completed["status"], "completed");
 }
+
+#[actix_web::test]
+async fn on_the_pages_the_privacy_officer_keeps_the_systems_and_a_caseworker_closes_a_task_and_completes() {
+    use crate::pages::{csrf_of, get, post, shows, sign_in};
+    use actix_web::http::StatusCode;
+
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let worker = app.worker("AMW");
+    let officer = sign_in(&app, &app.admin.token).await;
+    let register = get(&app, "/admin/systems", &[&officer]).await;
+    assert_eq!(register.status, StatusCode::OK);
+    shows(&register, "Er zijn nog geen systemen.");
+    shows(&register, "href=\"/admin/systems\"");
+    let csrf = csrf_of(&register);
+
+    // A refused form: the reasons beside the fields, what was typed kept, nothing stored.
+    let refused = post(
+        &app,
+        "/admin/systems",
+        &[&officer],
+        &[
+            ("csrf", &csrf),
+            ("code", "1ECD"),
+            ("name", "Cliëntdossier"),
+            ("owner", &worker.id),
+            ("webhook_url", "ftp://x"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.text
+    );
+    shows(&refused, "een systeemcode heeft 1 tot 16 tekens");
+    shows(&refused, "kies ten minste één soort verzoek");
+    shows(&refused, "een http- of https-adres");
+    shows(&refused, "value=\"Cliëntdossier\"");
+    shows(&refused, "value=\"ftp://x\"");
+    assert_eq!(app.get("/api/v1/systems").await.body["items"], json!([]));
+
+    // Added with a webhook: its key once, on a page of its own.
+    let added = post(
+        &app,
+        "/admin/systems",
+        &[&officer],
+        &[
+            ("csrf", &csrf),
+            ("code", "ecd"),
+            ("name", "Cliëntdossier"),
+            ("owner", &worker.id),
+            ("kinds", "erasure"),
+            ("kinds", "access"),
+            ("active", "ja"),
+            ("webhook_url", "https://ecd.zorg.example/avg"),
+        ],
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.text);
+    shows(&added, "Sleutel van systeem ECD");
+    shows(&added, "alleen nu");
+    let system = get(&app, "/admin/systems/ECD", &[&officer]).await;
+    shows(&system, "Sleutel vervangen");
+    shows(&system, "value=\"Cliëntdossier\"");
+    assert!(!system
+        .text
+        .contains(&added.text[added.text.find("readonly value=\"").unwrap() + 16..][..64]));
+
+    // The caseworker sees the task on the request page and in "Mijn taken".
+    let request = assessed_erasure(&app).await;
+    grant(&app, &request).await;
+    let desk = sign_in(&app, &worker.token).await;
+    let page = get(&app, &format!("/requests/{request}"), &[&desk]).await;
+    shows(&page, "Uitvoering per systeem");
+    shows(&page, "Cliëntdossier (ECD)");
+    let mine = get(&app, "/tasks", &[&desk]).await;
+    shows(&mine, "Mijn taken");
+    shows(&mine, &format!("href=\"/requests/{request}#taken\""));
+    let task = id(task_for(
+        &tasks_of(&app, &app.admin.token, &request).await.body,
+        "ECD",
+    ));
+
+    // An exception without its reason: said beside the note, nothing changed.
+    let csrf = csrf_of(&page);
+    let missing = post(
+        &app,
+        &format!("/tasks/{task}"),
+        &[&desk],
+        &[
+            ("csrf", &csrf),
+            ("request", &request),
+            ("action", "exception"),
+            ("note", ""),
+        ],
+    )
+    .await;
+    assert_eq!(
+        missing.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        missing.text
+    );
+    shows(&missing, "vul de reden in");
+    // Completing while it is open: said on the page.
+    let early = post(
+        &app,
+        &format!("/requests/{request}/actions/complete"),
+        &[&desk],
+        &[
+            ("csrf", &csrf),
+            ("summary", "Verwijderd"),
+            ("recipients_informed", "Huisarts"),
+        ],
+    )
+    .await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.text);
+    shows(&early, "nog open in: ECD (Cliëntdossier)");
+
+    let done = post(
+        &app,
+        &format!("/tasks/{task}"),
+        &[&desk],
+        &[
+            ("csrf", &csrf),
+            ("request", &request),
+            ("action", "done"),
+            ("note", "gewist in het ECD"),
+        ],
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    assert_eq!(
+        done.header("location"),
+        Some(format!("/requests/{request}#taken"))
+    );
+    let page = get(&app, &format!("/requests/{request}"), &[&desk]).await;
+    shows(&page, "gewist in het ECD");
+    let completed = post(
+        &app,
+        &format!("/requests/{request}/actions/complete"),
+        &[&desk],
+        &[
+            ("csrf", &csrf),
+            ("summary", "Verwijderd"),
+            ("recipients_informed", "Huisarts"),
+        ],
+    )
+    .await;
+    assert_eq!(completed.status, StatusCode::SEE_OTHER, "{}", completed.text);
+    let after = app.get(&format!("/api/v1/requests/{request}")).await;
+    assert_eq!(after.body["status"], "completed");
+    let mine = get(&app, "/tasks", &[&desk]).await;
+    shows(&mine, "U heeft geen open taken.");
+}
