@@ -9,7 +9,9 @@
 // assesses it, refuses it with a ground, and makes the decision letter final, prints
 // it and records its posting; the manager moves the old one to another
 // team; the privacy officer sees the dashboard, follows a tile to its list, and opens
-// the annual report, then adds a team and a colleague in the administration pages. The
+// the annual report, then adds a team and a colleague in the administration pages, and
+// registers the client file as a system: an erasure's task for it is closed on the
+// request's page before the request is completed. The
 // caseworker signs in with the organisation's account, through the login form of a
 // real OpenID provider (tests/oidc-provider) on 127.0.0.1. A forbidden page answers 403. Every page passes axe-core with no
 // serious or critical violation, breaks no Content-Security-Policy rule, and shows no
@@ -552,6 +554,63 @@ try {
   await accessible(po, "a colleague's page");
   await po.goto(`${base}/settings`);
   await accessible(po, "my settings");
+  // Where the client's data live: the privacy officer registers the client file as a
+  // system; an erasure granted (over the API) gets a task for it, and the request is
+  // completed only once the task is closed on its page.
+  await po.goto(`${base}/admin/systems`);
+  await accessible(po, "systems");
+  await po.fill("#code", "ecd");
+  await po.fill("#system-name", "Elektronisch cliëntdossier");
+  await po.selectOption("#owner", { label: "Fenna Gerritsen" });
+  await po.click("button:text-is('Systeem toevoegen')");
+  check(await po.isVisible("text=kies ten minste één soort verzoek"), "a system without kinds is refused beside the field");
+  check((await po.inputValue("#system-name")) === "Elektronisch cliëntdossier", "what was typed is kept");
+  await accessible(po, "systems with a refused form");
+  await po.check("input[name=kinds][value=erasure]");
+  await po.click("button:text-is('Systeem toevoegen')");
+  await po.waitForURL(`${base}/admin/systems/ECD?opgeslagen=1`);
+  await accessible(po, "a system");
+  const api = async (path, data) => {
+    const response = await fetch(`${base}${path}`, {
+      method: data ? "POST" : "GET",
+      headers: { authorization: `Bearer ${officer}`, "content-type": "application/json" },
+      body: data ? JSON.stringify(data) : undefined,
+    });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  const mira = (await api("/api/v1/users")).items.find((u) => u.name === "Mira Jansen");
+  const erasure = (await api("/api/v1/requests", {
+    kind: "erasure", scope: "data", channel: "letter", received_on: today, team: "AMW",
+    requester: { name: "Karel Visser", relation: "self" }, subject: { age_band: "adult" },
+    description: "Het verslag van het huisbezoek verwijderen",
+  })).id;
+  await api(`/api/v1/requests/${erasure}/actions/assign`, { assignee: mira.id });
+  await api(`/api/v1/requests/${erasure}/actions/start_assessment`, { identity_verified_by: "known_client" });
+  await api(`/api/v1/requests/${erasure}/actions/decide`, {
+    outcome: "granted", grounds: [], explanation: "Wij verwijderen het verslag.", communicated_on: today,
+  });
+  await po.goto(`${base}/tasks`);
+  check((await po.textContent("main")).includes("Elektronisch cliëntdossier"), "the task is among Mijn taken");
+  await accessible(po, "my tasks");
+  await po.goto(`${base}/requests/${erasure}`);
+  await po.fill("#complete-summary", "Het verslag is verwijderd");
+  await po.fill("#complete-recipients", "Huisarts");
+  await po.click("#actie-complete + form button");
+  check((await po.textContent(".summary")).includes("nog open in: ECD"), "completion waits for the open task");
+  await accessible(po, "request with an open task");
+  await po.fill("#note-ECD", "Verslag van 3 maart gewist");
+  await po.click("#taken button[value=done]");
+  await po.waitForURL(`${base}/requests/${erasure}#taken`);
+  check((await po.textContent("#taken")).includes("Uitgevoerd"), "the task is done");
+  await accessible(po, "request with its task done");
+  await shot(po, "tasks");
+  await po.fill("#complete-summary", "Het verslag is verwijderd");
+  await po.fill("#complete-recipients", "Huisarts");
+  await po.click("#actie-complete + form button");
+  await po.waitForURL(`${base}/requests/${erasure}#correspondentie`);
+  check((await po.textContent(".status")).includes("Afgerond"), "completed once every task is closed");
+
 } catch (error) {
   failures.push(String(error?.stack ?? error));
   console.error(error);

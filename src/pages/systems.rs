@@ -322,7 +322,7 @@ pub async fn show(
     administrator(&user)?;
     let view = service::get(&state.db, &code).await?;
     let saved = req.query_string().contains("opgeslagen=1");
-    let notice = saved.then(|| "De wijzigingen zijn opgeslagen.".to_string());
+    let notice = saved.then(|| "Het systeem is opgeslagen.".to_string());
     system_page(
         &state,
         &user,
