@@ -86,10 +86,10 @@ impl Stage {
                     "een dagoverzicht is geen herinnering aan een termijn",
                 ))
             }
-            StageFamily::Letter => {
+            StageFamily::Letter | StageFamily::Webhook => {
                 return Err(Invalid::new(
-                    "a letter is no reminder stage of a deadline",
-                    "een brief is geen herinnering aan een termijn",
+                    format!("{code} is no reminder stage of a deadline"),
+                    format!("{code} is geen herinnering aan een termijn"),
                 ))
             }
         })
@@ -119,6 +119,7 @@ code_enum! {
         Unassigned = ("unassigned", "Nog niet toegewezen", "Not yet assigned"),
         Digest = ("digest", "Dagoverzicht", "Daily digest"),
         Letter = ("letter", "Brief aan de verzoeker", "Letter to the requester"),
+        Webhook = ("webhook", "Melding aan een systeem (webhook)", "A system's webhook"),
     }
 }
 
@@ -129,6 +130,8 @@ pub enum MailStage {
     Reminder(Stage),
     Digest,
     Letter,
+    /// The signed call that tells a system's automation of a new task.
+    Webhook,
 }
 
 impl MailStage {
@@ -138,6 +141,7 @@ impl MailStage {
             MailStage::Reminder(stage) => stage.code(),
             MailStage::Digest => StageFamily::Digest.code().to_string(),
             MailStage::Letter => StageFamily::Letter.code().to_string(),
+            MailStage::Webhook => StageFamily::Webhook.code().to_string(),
         }
     }
 
@@ -146,6 +150,8 @@ impl MailStage {
             Ok(MailStage::Digest)
         } else if code == StageFamily::Letter.code() {
             Ok(MailStage::Letter)
+        } else if code == StageFamily::Webhook.code() {
+            Ok(MailStage::Webhook)
         } else {
             Stage::parse(code).map(MailStage::Reminder)
         }
@@ -156,6 +162,7 @@ impl MailStage {
             MailStage::Reminder(stage) => stage.family(),
             MailStage::Digest => StageFamily::Digest,
             MailStage::Letter => StageFamily::Letter,
+            MailStage::Webhook => StageFamily::Webhook,
         }
     }
 }

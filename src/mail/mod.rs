@@ -8,6 +8,7 @@
 
 pub mod smtp;
 pub mod templates;
+pub mod webhook;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -201,6 +201,7 @@ macro_rules! stage_templates {
                 $(StageFamily::$path => Ok(($text { nl, m }.render()?, $html { nl, m, subject }.render()?)),)+
                 StageFamily::Digest => unreachable!("a digest is rendered by render_digest"),
                 StageFamily::Letter => unreachable!("a letter's cover is rendered by render_letter_cover"),
+                StageFamily::Webhook => unreachable!("a webhook is no mail"),
             }
         }
     };

@@ -17,7 +17,7 @@ use lettre::message::Mailbox;
 
 use super::letters::{self, LetterSetup};
 use super::{Rules, ServiceError};
-use crate::domain::ids::MailId;
+use crate::domain::ids::{MailId, TaskId};
 use crate::domain::Language;
 use crate::mail::{Mailer, OutgoingMail};
 use crate::storage::notifications::{self, NotificationRow};
@@ -168,6 +168,16 @@ async fn compose(
     }
 }
 
+/// Calls a system's webhook about task `task`, signed at `at`: what it answered, or
+/// why not.
+async fn call_webhook(outbox: &Outbox<'_>, task: TaskId, at: DateTime<Utc>) -> Result<String, String> {
+    match super::tasks::webhook_call(outbox.db, task, at).await {
+        Ok(Ok((url, body, signature))) => crate::mail::webhook::post(&url, body, &signature).await,
+        Ok(Err(reason)) => Err(reason),
+        Err(error) => Err(format!("the call could not be composed: {error}")),
+    }
+}
+
 /// Delivers the mails that are due, until none are left. `now` is the clock, read for
 /// each claim and each mail: a mail's `sent_at` is the moment it went out, and the
 /// lease on the rest of the batch is renewed after every mail.
@@ -205,12 +215,15 @@ pub async fn deliver(
             rest.retain(|id| *id != row.id);
             // A mail that cannot be composed (its letter unreadable for now) counts as a
             // failed attempt of its own, not as the end of the round for the others.
-            let result = match compose(outbox, &row).await {
-                Ok(Ok((from, mail))) => within_limit(outbox.mailer.send(&from, &mail))
-                    .await
-                    .map_err(|e| redact_addresses(&e)),
-                Ok(Err(reason)) => Err(reason),
-                Err(error) => Err(format!("the mail could not be composed: {error}")),
+            let result = match row.task_id {
+                Some(task) => call_webhook(outbox, task, now()).await,
+                None => match compose(outbox, &row).await {
+                    Ok(Ok((from, mail))) => within_limit(outbox.mailer.send(&from, &mail))
+                        .await
+                        .map_err(|e| redact_addresses(&e)),
+                    Ok(Err(reason)) => Err(reason),
+                    Err(error) => Err(format!("the mail could not be composed: {error}")),
+                },
             };
             let done_at = now();
             let attempts = row.attempts as u32 + 1;

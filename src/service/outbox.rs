@@ -44,7 +44,7 @@ impl From<NotificationRow> for OutboxMail {
         OutboxMail {
             id: row.id.to_string(),
             request_id: row.request_id.map(|id| id.to_string()),
-            // The list holds reminders and digests only, each with a recipient.
+            // A reminder or digest has a recipient; a system's webhook call none.
             recipient_id: row.recipient_id.map(|id| id.to_string()).unwrap_or_default(),
             recipient_email: row.recipient_email,
             stage: row.stage,

@@ -171,6 +171,7 @@ fn outbox_row(
         created_at: now.naive_utc(),
         sent_at: None,
         letter_id: None,
+        task_id: None,
     }
 }
 
@@ -391,7 +392,7 @@ fn write_digests(
                 deadline_date,
                 stage: match row.stage {
                     MailStage::Reminder(stage) => stage,
-                    MailStage::Digest | MailStage::Letter => continue,
+                    MailStage::Digest | MailStage::Letter | MailStage::Webhook => continue,
                 },
                 audiences: vec![],
                 at: now,

@@ -25,7 +25,7 @@ use crate::domain::tasks::{
 };
 use crate::domain::Message;
 use crate::storage::tasks::{self as store, TaskChange, TaskInfo, TaskRow};
-use crate::storage::{audit, requests, systems, users, DbConnection};
+use crate::storage::{audit, notifications, requests, systems, users, DbConnection};
 
 /// A report's timestamp may differ this much from the clock (seconds).
 pub const REPORT_WINDOW_SECONDS: i64 = 300;
@@ -373,8 +373,12 @@ pub(crate) fn follow_request_in(
                 created_at: now.naive_utc(),
                 updated_at: now.naive_utc(),
             };
+            let announce = system.webhook_url.is_some();
             if store::insert(conn, &row)? {
                 record_task_in(conn, &row, TaskStatus::Open, RecordAction::TaskOpened, actor, now)?;
+                if announce {
+                    notifications::queue_webhook(conn, row.id, id, now.naive_utc())?;
+                }
             }
         }
     }
@@ -393,6 +397,7 @@ pub(crate) fn follow_request_in(
                 next_reminder_at: None,
             };
             store::change(conn, t.id, TaskStatus::Open, &change, now.naive_utc())?;
+            notifications::cancel_webhook(conn, t.id)?;
             record_task_in(
                 conn,
                 t,
@@ -532,4 +537,39 @@ fn check_signature(
         .verify_slice(&signature)
         .map_err(|_| unsigned())?;
     Ok(hex::encode(signature))
+}
+
+/// The call that tells a system's automation of task `id`, made at `now`: the
+/// address, the body (`{"task", "request_reference", "kind", "due"}`) and its
+/// signature; `Err` with the reason when it cannot be made (the system has no webhook
+/// any more), which counts as a failed attempt.
+pub(crate) async fn webhook_call(
+    db: &crate::storage::Db,
+    id: TaskId,
+    now: DateTime<Utc>,
+) -> Result<Result<(String, String, String), String>, ServiceError> {
+    let found = db
+        .read(move |conn| {
+            let Some(info) = store::find(conn, id)? else {
+                return Ok(None);
+            };
+            let system = systems::find(conn, &info.task.system_code)?;
+            Ok::<_, ServiceError>(system.map(|s| (info, s)))
+        })
+        .await?;
+    let Some((info, system)) = found else {
+        return Ok(Err("the task is gone".to_string()));
+    };
+    let (Some(url), Some(secret)) = (system.webhook_url, system.callback_secret) else {
+        return Ok(Err(format!("system {} has no webhook any more", system.code)));
+    };
+    let body = json!({
+        "task": info.task.id,
+        "request_reference": info.reference,
+        "kind": info.kind,
+        "due": info.task.due,
+    })
+    .to_string();
+    let signature = sign(&secret, now.timestamp(), body.as_bytes());
+    Ok(Ok((url, body, signature)))
 }

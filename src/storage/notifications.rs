@@ -9,7 +9,7 @@ use super::schema::{notifications, requests, team_members, users};
 use super::sql::RawSql;
 use super::{DbConnection, StorageError};
 use crate::domain::access::Role;
-use crate::domain::ids::{LetterId, MailId, RequestId, UserId};
+use crate::domain::ids::{LetterId, MailId, RequestId, TaskId, UserId};
 use crate::domain::reminders::{DeadlineKind, MailStage, OutboxStatus, ReminderPreference};
 use crate::domain::team::TeamCode;
 
@@ -42,6 +42,8 @@ pub struct NotificationRow {
     pub sent_at: Option<NaiveDateTime>,
     /// The letter this mail carries (rendered when it is sent).
     pub letter_id: Option<LetterId>,
+    /// The task a system's webhook announces (its call made when it is sent).
+    pub task_id: Option<TaskId>,
 }
 
 /// Queues the e-mail that carries a letter, due `at`: one per letter (its key).
@@ -74,6 +76,44 @@ pub fn queue_letter(
             created_at: at,
             sent_at: None,
             letter_id: Some(letter_id),
+            task_id: None,
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Queues the call that tells a system's automation of task `task_id` (its address,
+/// key and body are read when it is made).
+pub fn queue_webhook(
+    conn: &mut DbConnection,
+    task_id: TaskId,
+    request_id: RequestId,
+    at: NaiveDateTime,
+) -> Result<(), StorageError> {
+    diesel::insert_into(notifications::table)
+        .values(NotificationRow {
+            id: MailId::from(task_id.uuid()),
+            key: format!("webhook|{task_id}"),
+            request_id: Some(request_id),
+            recipient_id: None,
+            recipient_email: String::new(),
+            stage: MailStage::Webhook,
+            deadline: None,
+            deadline_date: None,
+            subject: String::new(),
+            body_text: String::new(),
+            body_html: String::new(),
+            status: OutboxStatus::Queued,
+            attempts: 0,
+            next_attempt_at: at,
+            claimed_until: None,
+            last_error: None,
+            message_id: None,
+            digest_id: None,
+            created_at: at,
+            sent_at: None,
+            letter_id: None,
+            task_id: Some(task_id),
         })
         .execute(conn)?;
     Ok(())
@@ -179,6 +219,7 @@ pub fn cancel_stale(
     let pending = notifications::table
         .filter(notifications::request_id.eq(request_id))
         .filter(notifications::letter_id.is_null())
+        .filter(notifications::task_id.is_null())
         .filter(notifications::status.eq_any([OutboxStatus::Queued, OutboxStatus::Held]));
     let cancelled = match keep {
         None => diesel::update(pending)
@@ -405,8 +446,9 @@ pub fn mark_attempt_failed(
     Ok(())
 }
 
-/// The reminders and digests in `statuses` (all when empty), newest first: what the
-/// privacy officer reads as the outbox (letters are shown with their request).
+/// The reminders, digests and systems' webhook calls in `statuses` (all when empty),
+/// newest first: what the privacy officer reads as the outbox (letters are shown with
+/// their request; a webhook call has no staff recipient).
 pub fn list(
     conn: &mut DbConnection,
     statuses: &[OutboxStatus],
@@ -457,5 +499,17 @@ pub fn forget_request(conn: &mut DbConnection, request_id: RequestId) -> Result<
     diesel::update(notifications::table.filter(notifications::request_id.eq(request_id)))
         .set(notifications::last_error.eq(None::<String>))
         .execute(conn)?;
+    Ok(())
+}
+
+/// A skipped task's webhook call that has not gone yet will not go.
+pub fn cancel_webhook(conn: &mut DbConnection, task_id: TaskId) -> Result<(), StorageError> {
+    diesel::update(
+        notifications::table
+            .filter(notifications::task_id.eq(task_id))
+            .filter(notifications::status.eq(OutboxStatus::Queued)),
+    )
+    .set(notifications::status.eq(OutboxStatus::Cancelled))
+    .execute(conn)?;
     Ok(())
 }

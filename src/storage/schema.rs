@@ -240,6 +240,7 @@ diesel::table! {
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         letter_id -> Nullable<Text>,
+        task_id -> Nullable<Text>,
     }
 }
 

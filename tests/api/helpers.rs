@@ -539,6 +539,7 @@ pub fn queue_reminders(
             created_at: now.naive_utc(),
             sent_at: None,
             letter_id: None,
+            task_id: None,
         };
         assert!(insert_if_new(&mut conn, &row).unwrap());
     }

@@ -597,3 +597,107 @@ async fn on_the_pages_the_privacy_officer_keeps_the_systems_and_a_caseworker_clo
     let mine = get(&app, "/tasks", &[&desk]).await;
     shows(&mine, "U heeft geen open taken.");
 }
+
+/// A system's receiver on 127.0.0.1: answers each call with the next status of
+/// `answers` (then 200) and keeps what it was sent (headers and body).
+fn receiver(answers: Vec<u16>) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/avg", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = seen.clone();
+    std::thread::spawn(move || {
+        let mut answers = answers.into_iter();
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { break };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut head = String::new();
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+                head.push_str(&line);
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            kept.lock()
+                .unwrap()
+                .push(format!("{head}\r\n{}", String::from_utf8_lossy(&body)));
+            let status = answers.next().unwrap_or(200);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            );
+        }
+    });
+    (url, seen)
+}
+
+#[actix_web::test]
+async fn a_system_with_a_webhook_is_called_signed_when_its_task_opens_and_again_after_a_failure() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let worker = app.worker("AMW");
+    let (url, seen) = receiver(vec![503]);
+    let system = add_system(&app, "ECD", &worker, &["erasure"], json!({"webhook_url": url})).await;
+    let secret = system["callback_secret"].as_str().unwrap().to_string();
+    let request = assessed_erasure(&app).await;
+    grant(&app, &request).await;
+    let task = id(task_for(
+        &tasks_of(&app, &app.admin.token, &request).await.body,
+        "ECD",
+    ));
+
+    let settings = crate::helpers::test_settings(&app.database.url(), &[]);
+    let mailer = avg_loket::mail::Mailer::from_settings(&settings).unwrap();
+    let now = chrono::Utc::now();
+    let first = crate::helpers::deliver_outbox(&app.db, &settings, &mailer, move || now).await;
+    assert_eq!(
+        (first.sent, first.retried),
+        (0, 1),
+        "the system answered 503: tried again later"
+    );
+    // The back-off passed: the call is made again, and answered.
+    let later = now + chrono::Duration::minutes(30);
+    let second = crate::helpers::deliver_outbox(&app.db, &settings, &mailer, move || later).await;
+    assert_eq!(second.sent, 1, "{second:?}");
+    let calls = seen.lock().unwrap().clone();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    let call = &calls[1];
+    let (head, body) = call.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("POST /avg HTTP/1.1"), "{head}");
+    let sent: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(sent["task"], task.as_str());
+    assert_eq!(sent["kind"], "erasure");
+    assert!(sent["request_reference"].as_str().unwrap().starts_with("AVG-"));
+    assert!(sent["due"].is_string());
+    assert!(
+        !body.contains("Vries") && !body.contains("D-10442"),
+        "nothing about the client: {body}"
+    );
+    let header = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("x-avg-signature: ")
+                .map(str::to_string)
+        })
+        .expect("a signature");
+    let timestamp: i64 = header
+        .trim_start_matches("t=")
+        .split(',')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(timestamp, later.timestamp(), "signed when it was sent");
+    assert_eq!(header, sign(&secret, timestamp, body));
+    // Nothing more to call.
+    let third = crate::helpers::deliver_outbox(&app.db, &settings, &mailer, move || later).await;
+    assert_eq!(third.sent + third.retried + third.failed, 0);
+}
