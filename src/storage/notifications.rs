@@ -46,38 +46,61 @@ pub struct NotificationRow {
     pub task_id: Option<TaskId>,
 }
 
-/// Queues the e-mail that carries a letter, due `at`: one per letter (its key).
+/// A row of the outbox that names what it carries and nothing else (a letter's cover
+/// or a system's webhook call: rendered when it is sent), queued at `at`.
+fn named_row(
+    id: MailId,
+    key: String,
+    request_id: RequestId,
+    stage: MailStage,
+    at: NaiveDateTime,
+) -> NotificationRow {
+    NotificationRow {
+        id,
+        key,
+        request_id: Some(request_id),
+        recipient_id: None,
+        recipient_email: String::new(),
+        stage,
+        deadline: None,
+        deadline_date: None,
+        subject: String::new(),
+        body_text: String::new(),
+        body_html: String::new(),
+        status: OutboxStatus::Queued,
+        attempts: 0,
+        next_attempt_at: at,
+        claimed_until: None,
+        last_error: None,
+        message_id: None,
+        digest_id: None,
+        created_at: at,
+        sent_at: None,
+        letter_id: None,
+        task_id: None,
+    }
+}
+
+/// Queues the mail that carries letter `letter_id` (its cover is rendered when it is
+/// sent).
 pub fn queue_letter(
     conn: &mut DbConnection,
     letter_id: LetterId,
     request_id: RequestId,
     at: NaiveDateTime,
 ) -> Result<(), StorageError> {
+    let row = NotificationRow {
+        letter_id: Some(letter_id),
+        ..named_row(
+            MailId::from(letter_id.uuid()),
+            format!("letter|{letter_id}"),
+            request_id,
+            MailStage::Letter,
+            at,
+        )
+    };
     diesel::insert_into(notifications::table)
-        .values(NotificationRow {
-            id: MailId::from(letter_id.uuid()),
-            key: format!("letter|{letter_id}"),
-            request_id: Some(request_id),
-            recipient_id: None,
-            recipient_email: String::new(),
-            stage: MailStage::Letter,
-            deadline: None,
-            deadline_date: None,
-            subject: String::new(),
-            body_text: String::new(),
-            body_html: String::new(),
-            status: OutboxStatus::Queued,
-            attempts: 0,
-            next_attempt_at: at,
-            claimed_until: None,
-            last_error: None,
-            message_id: None,
-            digest_id: None,
-            created_at: at,
-            sent_at: None,
-            letter_id: Some(letter_id),
-            task_id: None,
-        })
+        .values(row)
         .execute(conn)?;
     Ok(())
 }
@@ -90,31 +113,18 @@ pub fn queue_webhook(
     request_id: RequestId,
     at: NaiveDateTime,
 ) -> Result<(), StorageError> {
+    let row = NotificationRow {
+        task_id: Some(task_id),
+        ..named_row(
+            MailId::from(task_id.uuid()),
+            format!("webhook|{task_id}"),
+            request_id,
+            MailStage::Webhook,
+            at,
+        )
+    };
     diesel::insert_into(notifications::table)
-        .values(NotificationRow {
-            id: MailId::from(task_id.uuid()),
-            key: format!("webhook|{task_id}"),
-            request_id: Some(request_id),
-            recipient_id: None,
-            recipient_email: String::new(),
-            stage: MailStage::Webhook,
-            deadline: None,
-            deadline_date: None,
-            subject: String::new(),
-            body_text: String::new(),
-            body_html: String::new(),
-            status: OutboxStatus::Queued,
-            attempts: 0,
-            next_attempt_at: at,
-            claimed_until: None,
-            last_error: None,
-            message_id: None,
-            digest_id: None,
-            created_at: at,
-            sent_at: None,
-            letter_id: None,
-            task_id: Some(task_id),
-        })
+        .values(row)
         .execute(conn)?;
     Ok(())
 }
