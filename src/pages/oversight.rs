@@ -96,6 +96,8 @@ struct Dashboard<'a> {
     held_by_deactivated_users: i64,
     failed_mails: i64,
     letters: crate::service::dashboard::LetterFigures,
+    /// Open and overdue tasks per system and per owner.
+    tasks: crate::service::dashboard::TaskFigures,
     /// Closed as a duplicate in the last 90 days.
     duplicates_closed: i64,
     open_chart: Vec<Bar>,
@@ -211,6 +213,7 @@ pub async fn dashboard(state: State, SignedIn(user): SignedIn) -> Answer {
             held_by_deactivated_users: figures.held_by_deactivated_users,
             failed_mails: figures.failed_mails,
             letters: figures.letters.clone(),
+            tasks: figures.tasks.clone(),
             duplicates_closed: figures.last_90_days.duplicates_closed,
             open_chart: bars(by_status, max_open),
             on_time_chart: bars(on_time, 1.0),

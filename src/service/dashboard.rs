@@ -151,7 +151,91 @@ pub struct Dashboard {
     pub held_by_deactivated_users: i64,
     pub failed_mails: i64,
     pub letters: LetterFigures,
+    /// The open tasks in the systems that hold the data, of the requests in sight.
+    pub tasks: TaskFigures,
     pub last_90_days: Window,
+}
+
+/// Open tasks, and how many of them are overdue, per system and per owner.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct TaskFigures {
+    pub open: i64,
+    pub overdue: i64,
+    /// By system code.
+    pub by_system: Vec<TaskCount>,
+    /// By owner, most overdue first.
+    pub by_owner: Vec<TaskCount>,
+}
+
+/// The open and overdue tasks of one system or one owner.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TaskCount {
+    /// The system's code, or the owner's user ID.
+    pub key: String,
+    /// The system's or the owner's name.
+    pub name: String,
+    pub open: i64,
+    pub overdue: i64,
+}
+
+/// The task figures of the teams in `sight` on `today`.
+fn task_figures_in(
+    conn: &mut DbConnection,
+    sight: &[TeamCode],
+    today: NaiveDate,
+) -> Result<TaskFigures, ServiceError> {
+    let counts = crate::storage::tasks::open_counts(conn, sight, today)?;
+    let mut figures = TaskFigures::default();
+    let systems = crate::storage::systems::list(conn)?;
+    let add = |list: &mut Vec<TaskCount>, key: String, name: String, open: i64, overdue: i64| match list
+        .iter_mut()
+        .find(|c| c.key == key)
+    {
+        Some(count) => {
+            count.open += open;
+            count.overdue += overdue;
+        }
+        None => list.push(TaskCount {
+            key,
+            name,
+            open,
+            overdue,
+        }),
+    };
+    for (system, owner, open, overdue) in counts {
+        figures.open += open;
+        figures.overdue += overdue;
+        let system_name = systems
+            .iter()
+            .find(|s| s.code == system)
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        add(
+            &mut figures.by_system,
+            system.to_string(),
+            system_name,
+            open,
+            overdue,
+        );
+        let owner_name = crate::storage::users::find(conn, owner)?
+            .map(|u| u.name)
+            .unwrap_or_default();
+        add(
+            &mut figures.by_owner,
+            owner.to_string(),
+            owner_name,
+            open,
+            overdue,
+        );
+    }
+    figures.by_system.sort_by(|a, b| a.key.cmp(&b.key));
+    figures.by_owner.sort_by(|a, b| {
+        b.overdue
+            .cmp(&a.overdue)
+            .then(b.open.cmp(&a.open))
+            .then(a.name.cmp(&b.name))
+    });
+    Ok(figures)
 }
 
 /// The letters to requesters, for the teams in sight.
@@ -292,9 +376,10 @@ pub async fn dashboard(
         Ok::<_, ServiceError>((
             crate::storage::letters::counts(conn, &sight, since)?,
             store::duplicates_closed(conn, &sight, since)?,
+            task_figures_in(conn, &sight, today)?,
         ))
     });
-    let (figures, decisions, mut window, (letters, duplicates_closed)) = try_join4(
+    let (figures, decisions, mut window, (letters, duplicates_closed, tasks)) = try_join4(
         db.read(move |conn| {
             Ok::<_, ServiceError>(store::open_figures(conn, &scope, &sight_1, today, soon_until)?)
         }),
@@ -332,6 +417,7 @@ pub async fn dashboard(
             .filter(|r| r.assignee.as_ref().is_some_and(|a| inactive.contains(a)))
             .map(|r| r.count)
             .sum(),
+        tasks,
         failed_mails: figures.failed_mails,
         letters: LetterFigures {
             queued: letters.queued,

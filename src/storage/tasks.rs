@@ -233,3 +233,37 @@ pub fn done_system_names(
         .select(systems::name)
         .load(conn)?)
 }
+
+/// Open tasks of requests of the teams in `sight`, counted per system and owner:
+/// (system, owner, open, of those overdue — due before `today`).
+pub fn open_counts(
+    conn: &mut DbConnection,
+    sight: &[TeamCode],
+    today: NaiveDate,
+) -> Result<Vec<(SystemCode, UserId, i64, i64)>, StorageError> {
+    let open = || {
+        tasks::table
+            .inner_join(requests::table)
+            .filter(tasks::status.eq(TaskStatus::Open))
+            .filter(requests::team.eq_any(sight.to_vec()))
+    };
+    let all: Vec<(SystemCode, UserId, i64)> = open()
+        .group_by((tasks::system_code, tasks::owner_id))
+        .select((tasks::system_code, tasks::owner_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    let late: Vec<(SystemCode, UserId, i64)> = open()
+        .filter(tasks::due.lt(today))
+        .group_by((tasks::system_code, tasks::owner_id))
+        .select((tasks::system_code, tasks::owner_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(all
+        .into_iter()
+        .map(|(system, owner, count)| {
+            let overdue = late
+                .iter()
+                .find(|(s, o, _)| *s == system && *o == owner)
+                .map_or(0, |(_, _, n)| *n);
+            (system, owner, count, overdue)
+        })
+        .collect())
+}

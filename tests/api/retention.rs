@@ -65,7 +65,7 @@ async fn closed(app: &TestApp, received: &str, how: &str) -> String {
     id
 }
 
-fn run_purge(app: &TestApp) -> String {
+pub(crate) fn run_purge(app: &TestApp) -> String {
     let dir = tempfile::tempdir().unwrap();
     let output = avg_loket(dir.path(), &[("AVG_LOKET_DATABASE_URL", &app.database.url())])
         .arg("purge")

@@ -701,3 +701,92 @@ async fn a_system_with_a_webhook_is_called_signed_when_its_task_opens_and_again_
     let third = crate::helpers::deliver_outbox(&app.db, &settings, &mailer, move || later).await;
     assert_eq!(third.sent + third.retried + third.failed, 0);
 }
+
+#[actix_web::test]
+async fn the_dashboard_counts_open_and_overdue_tasks_per_system_and_owner_within_sight() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    app.create_team("JGD").await;
+    let worker = app.worker("AMW");
+    add_system(&app, "ECD", &worker, &["erasure"], json!({})).await;
+    add_system(&app, "MAIL", &app.admin, &["erasure"], json!({})).await;
+    let request = assessed_erasure(&app).await;
+    grant(&app, &request).await;
+    let dashboard = app.get("/api/v1/dashboard").await;
+    assert_eq!(dashboard.status, 200, "{}", dashboard.text);
+    let tasks = &dashboard.body["tasks"];
+    assert_eq!(tasks["open"], 2, "{tasks}");
+    assert_eq!(tasks["overdue"], 0);
+    let systems: Vec<_> = tasks["by_system"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["key"].clone())
+        .collect();
+    assert_eq!(systems, [json!("ECD"), json!("MAIL")]);
+    assert_eq!(tasks["by_system"][0]["name"], "Systeem ECD");
+    let owners: Vec<_> = tasks["by_owner"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].clone())
+        .collect();
+    assert!(
+        owners.contains(&json!("Worker AMW")) && owners.contains(&json!("Privacy Officer")),
+        "{owners:?}"
+    );
+    // Another team's manager sees none of them.
+    let other = app.create_user("manager", &["JGD"]).await;
+    let theirs = app.get_as(&other.token, "/api/v1/dashboard").await;
+    assert_eq!(theirs.body["tasks"]["open"], 0, "{}", theirs.text);
+    // Done: no longer open.
+    let task = id(task_for(
+        &tasks_of(&app, &app.admin.token, &request).await.body,
+        "ECD",
+    ));
+    task_action(&app, &worker.token, &task, "done", &json!({})).await;
+    let after = app.get("/api/v1/dashboard").await;
+    assert_eq!(after.body["tasks"]["open"], 1);
+}
+
+#[actix_web::test]
+async fn retention_removes_a_purged_requests_task_notes_and_keeps_who_did_what() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let worker = app.worker("AMW");
+    add_system(&app, "ECD", &worker, &["erasure"], json!({})).await;
+    let request = app
+        .assessed(&registration("erasure", "2023-03-06"), "known_client")
+        .await;
+    app.act_ok(
+        &request,
+        "decide",
+        &json!({"outcome": "granted", "communicated_on": "2023-03-09"}),
+    )
+    .await;
+    let task = id(task_for(
+        &tasks_of(&app, &app.admin.token, &request).await.body,
+        "ECD",
+    ));
+    task_action(
+        &app,
+        &worker.token,
+        &task,
+        "done",
+        &json!({"note": "dossier van J. de Vries gewist"}),
+    )
+    .await;
+    app.act_ok(
+        &request,
+        "complete",
+        &json!({"summary": "klaar", "recipients_informed": ["Huisarts"], "completed_on": "2023-03-16"}),
+    )
+    .await;
+    let purged = crate::retention::run_purge(&app);
+    assert!(purged.contains("1 closed request(s) anonymised"), "{purged}");
+    let list = tasks_of(&app, &app.admin.token, &request).await.body;
+    let kept = task_for(&list, "ECD");
+    assert_eq!(kept["note"], Value::Null, "{kept}");
+    assert_eq!(kept["status"], "done");
+    assert_eq!(kept["done_by"], worker.id.as_str());
+}
