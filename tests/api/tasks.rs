@@ -220,6 +220,17 @@ async fn a_granted_erasure_is_completed_only_when_every_erasing_system_has_close
 
     let completed = app.act_ok(&request, "complete", &completion()).await;
     assert_eq!(completed["status"], "completed");
+    // The chain with the tasks' events in it holds.
+    let dir = tempfile::tempdir().unwrap();
+    let verified = crate::cli::avg_loket(dir.path(), &[("AVG_LOKET_DATABASE_URL", &app.database.url())])
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
     task_action(&app, &app.admin.token, &ecd_task, "reopen", &json!({}))
         .await
         .assert_problem(409);
