@@ -14,8 +14,8 @@ use crate::service::systems::{self, NewSystemInput, SystemChangeInput, SystemLis
 #[utoipa::path(get, path = "/api/v1/systems", tag = "systems",
     responses((status = 200, description = "Every system in the register, by code (never a key)", body = SystemList)))]
 /// Every member of staff: a task names its system.
-pub async fn list(state: State, auth: Auth) -> Answer {
-    Ok(HttpResponse::Ok().json(systems::list(&state.db, &auth.0).await?))
+pub async fn list(state: State, _auth: Auth) -> Answer {
+    Ok(HttpResponse::Ok().json(systems::list(&state.db).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/systems", tag = "systems",

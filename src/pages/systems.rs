@@ -181,7 +181,7 @@ async fn list_page(
     notice: Option<String>,
 ) -> Answer {
     let admin = administrator(user)?;
-    let systems = service::list(&state.db, &user.caller)
+    let systems = service::list(&state.db)
         .await?
         .items
         .into_iter()

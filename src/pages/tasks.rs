@@ -82,11 +82,7 @@ pub async fn act(state: State, id: web::Path<String>, sent: CheckedForm) -> Answ
             .unwrap_or_default()
     };
     let request = crate::service::requests::request_id(&field("request"))?;
-    let action = TaskAction::ALL
-        .iter()
-        .copied()
-        .find(|a| a.code() == field("action"))
-        .ok_or(super::PageError::BadForm)?;
+    let action = TaskAction::parse(&field("action")).map_err(|_| super::PageError::BadForm)?;
     let note = Some(field("note")).filter(|n| !n.is_empty());
     let outcome = service::act(
         &state.ctx(&user.caller),

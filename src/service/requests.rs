@@ -101,7 +101,7 @@ pub fn request_id(text: &str) -> Result<RequestId, ServiceError> {
     RequestId::parse(text).map_err(|_| not_found(text))
 }
 
-fn not_found(id: impl std::fmt::Display) -> ServiceError {
+pub(crate) fn not_found(id: impl std::fmt::Display) -> ServiceError {
     ServiceError::NotFound(format!("no request with id {id}"))
 }
 

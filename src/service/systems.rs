@@ -10,7 +10,7 @@ use super::admin::Admin;
 use super::auth::random_hex;
 use super::input::Issues;
 use super::{record_in, ServiceError};
-use crate::domain::access::{Caller, Role};
+use crate::domain::access::Role;
 use crate::domain::audit::RecordAction;
 use crate::domain::ids::UserId;
 use crate::domain::kind::KindCode;
@@ -121,8 +121,7 @@ fn not_found(code: &str) -> ServiceError {
 }
 
 /// Every system (every member of staff may read the register; never the keys).
-pub async fn list(db: &Db, caller: &Caller) -> Result<SystemList, ServiceError> {
-    let _ = caller;
+pub async fn list(db: &Db) -> Result<SystemList, ServiceError> {
     db.read(|conn| {
         let items = store::list(conn)?
             .into_iter()

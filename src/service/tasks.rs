@@ -11,6 +11,7 @@ use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::Sha256;
+use tracing::Instrument;
 use uuid::Uuid;
 
 use super::{Ctx, Rules, ServiceError};
@@ -169,7 +170,7 @@ pub async fn of_request(cx: &Ctx<'_>, id: RequestId) -> Result<TaskList, Service
     let (caller, today) = (cx.caller.clone(), cx.rules.today(cx.now));
     cx.db
         .read(move |conn| {
-            let stored = requests::load(conn, id)?.ok_or_else(|| request_not_found(id))?;
+            let stored = requests::load(conn, id)?.ok_or_else(|| super::requests::not_found(id))?;
             let sight = caller.view_of_request(&stored.on());
             let involved = store::involves(conn, id, UserId::from(caller.user_id))?;
             match sight {
@@ -181,7 +182,7 @@ pub async fn of_request(cx: &Ctx<'_>, id: RequestId) -> Result<TaskList, Service
                         "de balie ziet de stand van een verzoek, niet de taken",
                     )))
                 }
-                None => return Err(request_not_found(id)),
+                None => return Err(super::requests::not_found(id)),
             }
             let items = store::of_request(conn, id)?
                 .into_iter()
@@ -191,10 +192,6 @@ pub async fn of_request(cx: &Ctx<'_>, id: RequestId) -> Result<TaskList, Service
             Ok(TaskList { items })
         })
         .await
-}
-
-fn request_not_found(id: RequestId) -> ServiceError {
-    ServiceError::NotFound(format!("no request with id {id}"))
 }
 
 /// The caller's open tasks (as owner or a system's deputy), soonest due first.
@@ -234,22 +231,18 @@ pub async fn act(
                 ))
             })?;
             let by = caller.user_id.to_string();
-            let info = change_in(conn, &rules, info, action, input.note.as_deref(), actor, &by, now)?;
+            let info = change_in(conn, info, action, input.note.as_deref(), actor, &by, now)?;
             view_of(conn, info, &standing, rules.today(now))
         })
-        .await;
-    let _enter = span.enter();
-    if view.is_ok() {
-        tracing::info!("task changed");
-    }
-    view
+        .instrument(span.clone())
+        .await?;
+    span.in_scope(|| tracing::info!("task changed"));
+    Ok(view)
 }
 
 /// Carries out one action on a loaded task and records it; the task as it is after.
-#[allow(clippy::too_many_arguments)]
 fn change_in(
     conn: &mut DbConnection,
-    rules: &Rules,
     info: TaskInfo,
     action: TaskAction,
     note: Option<&str>,
@@ -280,7 +273,6 @@ fn change_in(
             "de taak is intussen gewijzigd; kijk opnieuw",
         ));
     }
-    let _ = rules;
     record_task_in(conn, t, step.status, event_of(action), by, now)?;
     store::find(conn, t.id)?.ok_or_else(|| not_found(t.id))
 }
@@ -467,7 +459,6 @@ pub async fn report(
         let by = format!("system:{}", system.code);
         let info = change_in(
             conn,
-            &rules,
             info,
             action,
             input.note.as_deref(),
