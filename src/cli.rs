@@ -690,9 +690,10 @@ fn remind(
             Default::default()
         };
         println!(
-            "sweep at {}: {} request(s) due, {} reminder(s) queued, {} digest(s) in {:.2} s; delivery: {} sent, {} to retry, {} failed in {:.2} s",
+            "sweep at {}: {} request(s) and {} task(s) due, {} reminder(s) queued, {} digest(s) in {:.2} s; delivery: {} sent, {} to retry, {} failed in {:.2} s",
             now.to_rfc3339(),
             swept.requests,
+            swept.tasks,
             swept.queued,
             swept.digests,
             swept_in.as_secs_f64(),

@@ -12,6 +12,9 @@
 //! | `escalation` | M working days after the deadline (default 5) | privacy officers |
 //! | `unassigned` | one working day after registration, while nobody is assigned | the team's managers |
 //!
+//! A system's open task follows the same schedule with its due date as the deadline
+//! ([`DeadlineKind::Task`]) and the system's owner as the assignee.
+//!
 //! Each is sent on a working day at the configured hour. Only the *current* stage of a
 //! deadline is due — after a night the service was down, nobody gets "due in 3 days"
 //! for a deadline that is today. A paused request gets nothing while paused.
@@ -28,6 +31,8 @@ code_enum! {
     pub enum DeadlineKind ("deadline") {
         Response = ("response", "Reactietermijn", "Response deadline"),
         Execution = ("execution", "Uitvoeringstermijn", "Execution deadline"),
+        /// A system's task: the execution deadline less the task margin.
+        Task = ("task", "Taaktermijn", "Task deadline"),
     }
 }
 
@@ -417,7 +422,17 @@ impl Planner {
     }
 }
 
-/// The idempotency key of one reminder to one recipient.
+/// The task a task reminder's key names (its first part), if it is one.
+pub fn task_of_key(key: &str) -> Option<Uuid> {
+    let mut parts = key.split('|');
+    let id = parts.next()?;
+    (parts.next()? == DeadlineKind::Task.code())
+        .then(|| id.parse().ok())
+        .flatten()
+}
+
+/// The idempotency key of one reminder to one recipient. `request` is the task's
+/// ID for a task reminder.
 pub fn reminder_key(
     request: Uuid,
     deadline: DeadlineKind,
@@ -617,5 +632,16 @@ mod tests {
             base,
             k(DeadlineKind::Response, Stage::DueSoon, "u1", "2026-11-16")
         );
+        assert_eq!(task_of_key(&base), None);
+        let task = Uuid::from_u128(7);
+        let key = reminder_key(
+            task,
+            DeadlineKind::Task,
+            Stage::Escalation,
+            "u1",
+            date("2026-11-16"),
+        );
+        assert_eq!(task_of_key(&key), Some(task));
+        assert_eq!(task_of_key("letter|x"), None);
     }
 }

@@ -21,6 +21,11 @@ pub enum Reader {
     StandIn,
     /// A privacy officer, escalated to.
     PrivacyOfficer,
+    /// The owner of the system a task is for; `deputy_copied` when the system's
+    /// deputy gets the mail too.
+    TaskOwner { deputy_copied: bool },
+    /// The deputy of the system a task is for.
+    Deputy,
 }
 
 /// Everything a reminder may say — and so everything it can say.
@@ -42,6 +47,9 @@ pub struct MailFacts {
     pub extended: bool,
     pub reader: Reader,
     pub link: String,
+    /// The name of the system, for a reminder about a task (`deadline` is then
+    /// [`DeadlineKind::Task`]): a system's name, never the client's.
+    pub system: Option<String>,
 }
 
 /// What the templates see.
@@ -62,6 +70,8 @@ pub struct MailView {
     /// Who else receives this, or why this reader does.
     pub copy_note: Option<String>,
     pub link: String,
+    /// The system, for a reminder about a task.
+    pub system: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,6 +104,9 @@ impl MailView {
     /// What to do now, for the stage and the deadline at hand.
     fn next_step(stage: StageFamily, facts: &MailFacts, nl: bool) -> String {
         let legal = date_label(facts.legal_date, nl);
+        if let Some(system) = &facts.system {
+            return Self::task_step(stage, system, &date_label(facts.deadline_date, nl), &legal, nl);
+        }
         let team = &facts.team;
         match (stage, facts.deadline, facts.past_legal_limit, facts.extended, nl) {
             (StageFamily::Unassigned, ..) if nl => {
@@ -112,6 +125,21 @@ impl MailView {
             (_, DeadlineKind::Execution, true, _, false) => "Carry out the request with priority and record its completion in avg-loket: the legal limit has passed already.".into(),
             (_, DeadlineKind::Execution, false, _, true) => format!("Voer het verzoek uit en leg de afronding vast in avg-loket, uiterlijk {legal}."),
             (_, DeadlineKind::Execution, false, _, false) => format!("Carry out the request and record its completion in avg-loket, by {legal} at the latest."),
+            (_, DeadlineKind::Task, ..) => unreachable!("a task's reminder names its system"),
+        }
+    }
+
+    /// What to do now about a system's task.
+    fn task_step(stage: StageFamily, system: &str, due: &str, legal: &str, nl: bool) -> String {
+        match (stage, nl) {
+            (StageFamily::Unassigned, true) => format!("Geef {system} een actieve eigenaar onder Beheer › Systemen; de open taken gaan dan naar die eigenaar."),
+            (StageFamily::Unassigned, false) => format!("Give {system} an active owner under Beheer › Systemen; its open tasks then go to that owner."),
+            (StageFamily::Escalation, true) => format!("Vraag de eigenaar van {system} wat er nodig is om de taak af te ronden: het verzoek kan pas worden afgerond als de taak klaar is, en de wettelijke termijn loopt tot {legal}."),
+            (StageFamily::Escalation, false) => format!("Ask the owner of {system} what is needed to finish the task: the request cannot be completed before it is, and the legal limit is {legal}."),
+            (StageFamily::Overdue, true) => format!("Voer het verzoek met voorrang uit in {system} en leg het resultaat vast bij de taak (Mijn taken): het verzoek kan pas worden afgerond als de taak klaar is, en de wettelijke termijn loopt tot {legal}."),
+            (StageFamily::Overdue, false) => format!("Carry out the request in {system} with priority and record the outcome with the task (My tasks): the request cannot be completed before it is, and the legal limit is {legal}."),
+            (_, true) => format!("Voer het verzoek uit in {system} en leg het resultaat vast bij de taak (Mijn taken), uiterlijk {due}."),
+            (_, false) => format!("Carry out the request in {system} and record the outcome with the task (My tasks), by {due} at the latest."),
         }
     }
 
@@ -142,6 +170,20 @@ impl MailView {
             (Reader::StandIn, false) => Some(format!(
                 "You receive this message because team {team} has no active team manager."
             )),
+            (Reader::TaskOwner { deputy_copied: true }, true) => {
+                Some("De plaatsvervanger voor dit systeem ontvangt dit bericht ook.".into())
+            }
+            (Reader::TaskOwner { deputy_copied: true }, false) => {
+                Some("The deputy for this system receives this message too.".into())
+            }
+            (Reader::Deputy, true) => Some(format!(
+                "U ontvangt dit bericht als plaatsvervanger van de eigenaar van {}.",
+                facts.system.as_deref().unwrap_or_default()
+            )),
+            (Reader::Deputy, false) => Some(format!(
+                "You receive this message as deputy of the owner of {}.",
+                facts.system.as_deref().unwrap_or_default()
+            )),
             _ => None,
         }
     }
@@ -154,7 +196,11 @@ impl MailView {
             status_label: in_sentence(facts.status.label(language)),
             team: facts.team.clone(),
             deadline_label: facts.deadline.label(language),
-            deadline_name: in_sentence(facts.deadline.label(language)),
+            deadline_name: match (&facts.system, nl) {
+                (Some(system), true) => format!("taaktermijn voor {system}"),
+                (Some(system), false) => format!("task deadline for {system}"),
+                (None, _) => in_sentence(facts.deadline.label(language)),
+            },
             deadline_date: date_label(facts.deadline_date, nl),
             working_days: working_days(facts.working_days, nl),
             legal_date: date_label(facts.legal_date, nl),
@@ -162,6 +208,7 @@ impl MailView {
             next_step: Self::next_step(stage, facts, nl),
             copy_note: Self::copy_note(facts, nl),
             link: facts.link.clone(),
+            system: facts.system.clone(),
         }
     }
 }
@@ -175,6 +222,8 @@ struct Subject<'a> {
     kind: &'a str,
     days: u32,
     past_legal_limit: bool,
+    /// A task's system: the subject starts with it.
+    system: Option<&'a str>,
 }
 
 macro_rules! stage_templates {
@@ -224,6 +273,7 @@ fn subject_of(stage: StageFamily, nl: bool, facts: &MailFacts, view: &MailView) 
         kind: &view.kind_label,
         days: facts.working_days,
         past_legal_limit: facts.past_legal_limit,
+        system: facts.system.as_deref(),
     }
     .render()
     .expect("the subject template renders")
@@ -290,6 +340,7 @@ pub fn render_digest(language: Language, today: NaiveDate, items: &[DigestItem])
         kind: "",
         days: items.len() as u32,
         past_legal_limit: false,
+        system: None,
     }
     .render()
     .expect("the subject template renders");
@@ -371,6 +422,7 @@ mod tests {
                 managers_copied: true,
             },
             link: "https://avg.zorg.example/requests/0190".into(),
+            system: None,
         }
     }
 
@@ -495,6 +547,70 @@ mod tests {
         assert!(!manager.contains("teammanager ontvangt"), "{manager}");
         assert!(manager.contains("als teammanager van team AMW"), "{manager}");
         assert!(text(Reader::StandIn).contains("geen actieve teammanager"));
+    }
+
+    #[test]
+    fn a_tasks_reminder_names_its_system_and_what_to_do_there() {
+        let task = |reader| MailFacts {
+            deadline: DeadlineKind::Task,
+            deadline_date: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            status: Status::InExecution,
+            reader,
+            system: Some("Cliëntdossier (ECD)".into()),
+            ..facts()
+        };
+        let owner = render_reminder(
+            StageFamily::DueSoon,
+            Language::Dutch,
+            &task(Reader::TaskOwner { deputy_copied: false }),
+        );
+        assert_eq!(
+            owner.subject,
+            "Taak in Cliëntdossier (ECD): Termijn verloopt over 3 werkdagen — AVG-2026-00042 (inzage)"
+        );
+        for expected in [
+            "De taaktermijn voor Cliëntdossier (ECD) van dit verzoek verloopt over 3 werkdagen, op 23 november 2026.",
+            "Wat nu: Voer het verzoek uit in Cliëntdossier (ECD) en leg het resultaat vast bij de taak (Mijn taken), uiterlijk 23 november 2026.",
+            "Systeem:            Cliëntdossier (ECD)",
+            "Taaktermijn: 23 november 2026",
+        ] {
+            assert!(owner.text.contains(expected), "{expected}\n{}", owner.text);
+        }
+        assert!(owner.html.contains(
+            "<th style=\"text-align: left; padding-right: 1em\">Systeem</th><td>Cliëntdossier (ECD)</td>"
+        ));
+        let late = render_reminder(
+            StageFamily::Overdue,
+            Language::Dutch,
+            &task(Reader::TaskOwner { deputy_copied: true }),
+        );
+        assert!(late
+            .text
+            .contains("De plaatsvervanger voor dit systeem ontvangt dit bericht ook."));
+        assert!(
+            late.text.contains("met voorrang uit in Cliëntdossier (ECD)"),
+            "{}",
+            late.text
+        );
+        let deputy = render_reminder(StageFamily::Overdue, Language::English, &task(Reader::Deputy));
+        assert!(
+            deputy
+                .text
+                .contains("You receive this message as deputy of the owner of Cliëntdossier (ECD)."),
+            "{}",
+            deputy.text
+        );
+        let ownerless = render_reminder(
+            StageFamily::Unassigned,
+            Language::Dutch,
+            &task(Reader::PrivacyOfficer),
+        );
+        assert!(ownerless
+            .text
+            .starts_with("Cliëntdossier (ECD) heeft geen actieve eigenaar meer"));
+        assert!(ownerless
+            .text
+            .contains("Geef Cliëntdossier (ECD) een actieve eigenaar onder Beheer › Systemen"));
     }
 
     #[test]

@@ -265,13 +265,17 @@ fn change_in(
         note: step.note.as_deref(),
         done_by: (!reopened).then_some(by),
         done_at: (!reopened).then_some(now.naive_utc()),
-        next_reminder_at: None,
+        // A reopened task is planned again by the next sweep; a closed one is done.
+        next_reminder_at: reopened.then_some(now.naive_utc()),
     };
     if !store::change(conn, t.id, t.status, &change, now.naive_utc())? {
         return Err(ServiceError::conflict(
             "the task was changed meanwhile; look again",
             "de taak is intussen gewijzigd; kijk opnieuw",
         ));
+    }
+    if !reopened {
+        notifications::cancel_task_reminders(conn, t.request_id, t.id, None)?;
     }
     record_task_in(conn, t, step.status, event_of(action), by, now)?;
     store::find(conn, t.id)?.ok_or_else(|| not_found(t.id))
@@ -361,7 +365,7 @@ pub(crate) fn follow_request_in(
                 note: None,
                 done_by: None,
                 done_at: None,
-                next_reminder_at: None,
+                next_reminder_at: Some(now.naive_utc()),
                 created_at: now.naive_utc(),
                 updated_at: now.naive_utc(),
             };
@@ -390,6 +394,7 @@ pub(crate) fn follow_request_in(
             };
             store::change(conn, t.id, TaskStatus::Open, &change, now.naive_utc())?;
             notifications::cancel_webhook(conn, t.id)?;
+            notifications::cancel_task_reminders(conn, id, t.id, None)?;
             record_task_in(
                 conn,
                 t,
@@ -405,8 +410,11 @@ pub(crate) fn follow_request_in(
                 rules.task_margin_days,
                 rules.calendar,
             );
-            if due != t.due {
+            // A moved due date, or a clock that runs again after a pause (the sweep
+            // left the task without a next moment): the sweep plans it anew.
+            if due != t.due || t.next_reminder_at.is_none() {
                 store::set_due(conn, t.id, due, now.naive_utc())?;
+                notifications::cancel_task_reminders(conn, id, t.id, Some(due))?;
             }
         }
     }

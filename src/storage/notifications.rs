@@ -235,13 +235,20 @@ pub fn cancel_stale(
         None => diesel::update(pending)
             .set(notifications::status.eq(OutboxStatus::Cancelled))
             .execute(conn)?,
+        // A task's reminders follow the task's due date, not the request's deadline.
         Some((deadline, date)) => diesel::update(
-            pending.filter(
-                notifications::deadline
-                    .ne(deadline)
-                    .or(notifications::deadline_date.ne(date))
-                    .or(notifications::deadline.is_null()),
-            ),
+            pending
+                .filter(
+                    notifications::deadline
+                        .ne(DeadlineKind::Task)
+                        .or(notifications::deadline.is_null()),
+                )
+                .filter(
+                    notifications::deadline
+                        .ne(deadline)
+                        .or(notifications::deadline_date.ne(date))
+                        .or(notifications::deadline.is_null()),
+                ),
         )
         .set(notifications::status.eq(OutboxStatus::Cancelled))
         .execute(conn)?,
@@ -522,4 +529,28 @@ pub fn cancel_webhook(conn: &mut DbConnection, task_id: TaskId) -> Result<(), St
     .set(notifications::status.eq(OutboxStatus::Cancelled))
     .execute(conn)?;
     Ok(())
+}
+
+/// Cancels a task's queued or held reminders that no longer apply: all of them when
+/// `keep_due` is `None` (the task closed), otherwise those about another due date.
+/// A task reminder's key starts with the task's ID.
+pub fn cancel_task_reminders(
+    conn: &mut DbConnection,
+    request_id: RequestId,
+    task_id: TaskId,
+    keep_due: Option<NaiveDate>,
+) -> Result<usize, StorageError> {
+    let pending = notifications::table
+        .filter(notifications::request_id.eq(request_id))
+        .filter(notifications::deadline.eq(DeadlineKind::Task))
+        .filter(notifications::key.like(format!("{task_id}|%")))
+        .filter(notifications::status.eq_any([OutboxStatus::Queued, OutboxStatus::Held]));
+    Ok(match keep_due {
+        None => diesel::update(pending)
+            .set(notifications::status.eq(OutboxStatus::Cancelled))
+            .execute(conn)?,
+        Some(due) => diesel::update(pending.filter(notifications::deadline_date.ne(due)))
+            .set(notifications::status.eq(OutboxStatus::Cancelled))
+            .execute(conn)?,
+    })
 }

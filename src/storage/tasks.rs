@@ -161,7 +161,8 @@ pub fn change(
     Ok(changed == 1)
 }
 
-/// Moves an open task's due date (the request's execution deadline moved).
+/// Sets an open task's due date (the request's execution deadline moved, or its
+/// clock runs again) and has the next reminder sweep look at it.
 pub fn set_due(
     conn: &mut DbConnection,
     id: TaskId,
@@ -169,12 +170,48 @@ pub fn set_due(
     at: NaiveDateTime,
 ) -> Result<(), StorageError> {
     diesel::update(tasks::table.find(id).filter(tasks::status.eq(TaskStatus::Open)))
-        .set((tasks::due.eq(due), tasks::updated_at.eq(at)))
+        .set((
+            tasks::due.eq(due),
+            tasks::next_reminder_at.eq(at),
+            tasks::updated_at.eq(at),
+        ))
         .execute(conn)?;
     Ok(())
 }
 
-/// Hands a system's open tasks to its new owner; returns how many moved.
+/// The open tasks whose next reminder moment has come (at most `limit`), the
+/// longest waiting first.
+pub fn reminders_due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<TaskInfo>, StorageError> {
+    Ok(tasks::table
+        .inner_join(systems::table)
+        .inner_join(requests::table)
+        .filter(tasks::next_reminder_at.le(now))
+        .filter(tasks::status.eq(TaskStatus::Open))
+        .order((tasks::next_reminder_at.asc(), tasks::id.asc()))
+        .limit(limit)
+        .select(TaskInfo::as_select())
+        .load(conn)?)
+}
+
+/// Each task's next reminder moment after a sweep (none: nothing more to send).
+pub fn set_next_reminders(
+    conn: &mut DbConnection,
+    moments: &[(TaskId, Option<NaiveDateTime>)],
+) -> Result<(), StorageError> {
+    for (id, at) in moments {
+        diesel::update(tasks::table.find(*id))
+            .set(tasks::next_reminder_at.eq(*at))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Hands a system's open tasks to its new owner, whose reminders the next sweep
+/// plans; returns how many moved.
 pub fn move_open_to(
     conn: &mut DbConnection,
     system: &SystemCode,
@@ -186,7 +223,11 @@ pub fn move_open_to(
             .filter(tasks::system_code.eq(system))
             .filter(tasks::status.eq(TaskStatus::Open)),
     )
-    .set((tasks::owner_id.eq(owner), tasks::updated_at.eq(at)))
+    .set((
+        tasks::owner_id.eq(owner),
+        tasks::next_reminder_at.eq(at),
+        tasks::updated_at.eq(at),
+    ))
     .execute(conn)?)
 }
 

@@ -970,3 +970,179 @@ async fn reminders_reach_a_submission_server_over_starttls_with_a_password() {
     let error = queued.body["items"][0]["last_error"].as_str().unwrap();
     assert!(error.contains("STARTTLS"), "{error}");
 }
+
+/// (stage, recipient, status) of the outbox's reminders about tasks, sorted.
+async fn task_mails(app: &TestApp) -> Vec<(String, String, String)> {
+    let response = app.get("/api/v1/notifications?per_page=500").await;
+    assert_eq!(response.status, 200, "{}", response.text);
+    let mut rows: Vec<(String, String, String)> = response.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["deadline"] == "task")
+        .map(|n| {
+            (
+                n["stage"].as_str().unwrap().to_string(),
+                n["recipient_id"].as_str().unwrap().to_string(),
+                n["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[actix_web::test]
+async fn a_task_owner_is_reminded_on_the_schedule_and_the_deputy_and_the_privacy_officer_when_late() {
+    let app = spawn_app().await;
+    let people = team(&app).await;
+    let owner = app.create_user("caseworker", &["AMW"]).await;
+    app.create_team("JGD").await;
+    let deputy = app.create_user("caseworker", &["JGD"]).await;
+    // The deputy reads their mail once a morning.
+    let path = format!("/api/v1/users/{}/reminders", deputy.id);
+    let chosen = app
+        .post_json_with_method("PUT", &deputy.token, &path, &json!({"reminders": "daily_digest"}))
+        .await;
+    assert_eq!(chosen.status, 200, "{}", chosen.text);
+    let system = json!({"code": "ECD", "name": "Cliëntdossier", "owner": owner.id, "deputy": deputy.id, "kinds": ["erasure"]});
+    assert_eq!(app.post_json("/api/v1/systems", &system).await.status, 201);
+    let request = app
+        .assessed(
+            &registration("erasure", &crate::helpers::today().to_string()),
+            "known_client",
+        )
+        .await;
+    app.act_ok(
+        &request,
+        "decide",
+        &json!({"outcome": "granted", "grounds": [], "explanation": "Wij verwijderen de gegevens.", "communicated_on": crate::helpers::today().to_string()}),
+    )
+    .await;
+    let tasks = app.get(&format!("/api/v1/requests/{request}/tasks")).await;
+    let task = tasks.body["items"][0].clone();
+    let due = date(&task["due"]);
+    let (o, d, po) = (owner.id.clone(), deputy.id.clone(), people.officer.clone());
+    let row = |stage: &str, who: &str, status: &str| (stage.to_string(), who.to_string(), status.to_string());
+
+    // Nothing before the due-soon moment; then the owner, once.
+    sweep_at(&app, at(&app, CAL.sub_working_days(due, 3), -1)).await;
+    assert_eq!(task_mails(&app).await, []);
+    let soon = at(&app, CAL.sub_working_days(due, 3), 0);
+    // A dry run shows the task's reminder and writes nothing.
+    let s = settings(&app);
+    let planned = avg_loket::service::reminders::plan(
+        &app.db,
+        &Rules::from_settings(&s),
+        &MailSettings::from_settings(&s),
+        soon,
+    )
+    .await
+    .unwrap();
+    let to_owner: Vec<_> = planned
+        .iter()
+        .filter(|p| {
+            p.deadline
+                .is_some_and(|(kind, date)| kind.code() == "task" && date == due)
+        })
+        .collect();
+    assert_eq!(to_owner.len(), 1, "{planned:?}");
+    assert_eq!(to_owner[0].stage.code(), "due_soon");
+    assert!(to_owner[0].reference.starts_with("AVG-"), "{planned:?}");
+    assert_eq!(task_mails(&app).await, []);
+    let report = sweep_at(&app, soon).await;
+    assert!(report.tasks >= 1, "{report:?}");
+    sweep_at(&app, soon + chrono::Duration::hours(2)).await;
+    assert_eq!(task_mails(&app).await, [row("due_soon", &o, "queued")]);
+
+    // Through a real SMTP server: the system, the reference, the due date, and
+    // nothing about the person.
+    let port = free_port();
+    let sink = SmtpSink::start(port);
+    let url = MailUrl::parse(&format!("smtp://127.0.0.1:{port}?tls=none")).unwrap();
+    let mailer = Mailer::from_url(&url).unwrap();
+    deliver_at(&app, &mailer, soon).await;
+    let messages = sink.messages();
+    let email_of = |user: serde_json::Value| user["email"].as_str().unwrap().to_string();
+    let owner_email = email_of(app.get(&format!("/api/v1/users/{}", owner.id)).await.body);
+    let deputy_email = email_of(app.get(&format!("/api/v1/users/{}", deputy.id)).await.body);
+    let reference = app.get(&format!("/api/v1/requests/{request}")).await.body["reference"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let to_owner: Vec<_> = messages
+        .iter()
+        .filter(|m| m.to.iter().any(|to| to == &owner_email))
+        .collect();
+    assert_eq!(to_owner.len(), 1, "{messages:?}");
+    let data = &to_owner[0].data;
+    assert!(data.contains(&reference), "{data}");
+    assert!(data.contains("Mijn taken"), "{data}");
+    for private in ["Vries", "j@example.nl", "06-12345678", "D-10442", "verslag"] {
+        assert!(!data.contains(private), "{private} in {data}");
+    }
+
+    // The day itself; then overdue to the owner and the deputy (held for the deputy's
+    // digest); after five working days the privacy officer too.
+    sweep_at(&app, at(&app, due, 0)).await;
+    let late = at(&app, CAL.add_working_days(due, 1), 0);
+    let report = sweep_at(&app, late).await;
+    assert_eq!(report.digests, 1, "{report:?}");
+    let mails = task_mails(&app).await;
+    for expected in [
+        row("due_today", &o, "queued"),
+        row("overdue", &o, "queued"),
+        row("overdue", &d, "digested"),
+    ] {
+        assert!(mails.contains(&expected), "{expected:?} in {mails:?}");
+    }
+    let (memory, sent) = Mailer::memory();
+    deliver_at(&app, &memory, late).await;
+    let digest = sent
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|m| m.to == deputy_email)
+        .cloned()
+        .expect("the deputy's digest");
+    assert!(digest.text.contains("Taak in Cliëntdossier"), "{}", digest.text);
+    let owners = sent
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|m| m.to == owner_email)
+        .map(|m| m.subject.clone())
+        .collect::<Vec<_>>();
+    assert!(
+        owners.contains(&format!(
+            "Taak in Cliëntdossier: Termijn verlopen — {reference} (verwijdering)"
+        )),
+        "{owners:?}"
+    );
+    let escalated = at(&app, CAL.add_working_days(due, 5), 0);
+    sweep_at(&app, escalated).await;
+    assert!(task_mails(&app).await.contains(&row("escalation", &po, "queued")));
+
+    // The owner closes the task: what was queued for it is cancelled and nothing
+    // more comes.
+    let closed = app
+        .post_json_as(
+            &owner.token,
+            &format!("/api/v1/tasks/{}/actions/done", task["id"].as_str().unwrap()),
+            &json!({"note": "Dossier verwijderd"}),
+        )
+        .await;
+    assert_eq!(closed.status, 200, "{}", closed.text);
+    let before = task_mails(&app).await;
+    assert!(
+        before.iter().all(|(_, _, status)| status != "queued"),
+        "{before:?}"
+    );
+    let next_week = at(&app, CAL.add_working_days(due, 12), 0);
+    sweep_at(&app, next_week).await;
+    assert_eq!(
+        task_mails(&app).await.len(),
+        before.len(),
+        "no reminder after the task closed"
+    );
+}
