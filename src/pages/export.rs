@@ -217,14 +217,22 @@ pub fn annual_report(report: &AnnualReport) -> Answer {
             days(f.median_days_to_decision),
         ]
     };
-    let mut rows = vec![vec![
-        "Alle verzoeken".to_string(),
+    // A count without measures: all requests, an outcome, a system.
+    let count = |dimension: &str, group: String, n: String| {
+        vec![
+            dimension.to_string(),
+            group,
+            n,
+            String::new(),
+            String::new(),
+            String::new(),
+        ]
+    };
+    let mut rows = vec![count(
+        "Alle verzoeken",
         String::new(),
         report.requests.to_string(),
-        String::new(),
-        String::new(),
-        String::new(),
-    ]];
+    )];
     rows.extend(
         report
             .by_kind
@@ -237,15 +245,18 @@ pub fn annual_report(report: &AnnualReport) -> Answer {
             .iter()
             .map(|(team, f)| row("Team", team.to_string(), f)),
     );
-    rows.extend(report.by_outcome.iter().map(|(outcome, count)| {
-        vec![
-            "Uitkomst".to_string(),
-            outcome.label_nl().to_string(),
-            count.to_string(),
-            String::new(),
-            String::new(),
-            String::new(),
-        ]
+    rows.extend(
+        report
+            .by_outcome
+            .iter()
+            .map(|(outcome, n)| count("Uitkomst", outcome.label_nl().to_string(), n.to_string())),
+    );
+    rows.extend(report.by_system.iter().map(|(code, f)| {
+        count(
+            "Uitgevoerd in systeem",
+            format!("{} ({code})", f.name),
+            f.carried_out.to_string(),
+        )
     }));
     let body = excel_start(
         &[

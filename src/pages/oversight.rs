@@ -249,6 +249,8 @@ struct Report<'a> {
     /// "Per soort verzoek" and "Per team".
     dimensions: Vec<(&'static str, Vec<ReportRow>)>,
     by_outcome: Vec<(&'static str, String)>,
+    /// "Name (CODE)" and the requests carried out in it.
+    by_system: Vec<(String, String)>,
 }
 
 fn report_row(name: String, figures: &GroupFigures) -> ReportRow {
@@ -312,6 +314,11 @@ pub async fn annual(state: State, SignedIn(user): SignedIn, query: web::Query<Ye
                 .by_outcome
                 .iter()
                 .map(|(outcome, count)| (outcome.label_nl(), cell(count)))
+                .collect(),
+            by_system: report
+                .by_system
+                .iter()
+                .map(|(code, f)| (format!("{} ({code})", f.name), cell(&f.carried_out)))
                 .collect(),
         },
     ))

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::ServiceError;
@@ -12,9 +13,10 @@ use crate::domain::kind::KindCode;
 use crate::domain::report::{cell, measure, suppress, Published, ReportOutcome, ReportYear};
 use crate::domain::request::{Outcome, Status};
 use crate::domain::statistics::{median, share};
+use crate::domain::tasks::SystemCode;
 use crate::domain::team::TeamCode;
 use crate::storage::dashboard::{self as store, ReportRow};
-use crate::storage::{teams, Db, DbConnection};
+use crate::storage::{systems, tasks, teams, Db, DbConnection};
 
 /// What the report says about how it was made.
 pub const NOTE: &str = "Aggregate figures without personal data. Counts from 1 to 4 are shown as \"<5\". Where a single such count could be worked out from a total, one more count is withheld and shown as \"×\": it is not small, and its size is not given. Shares and medians over fewer than 5 requests are left out.";
@@ -40,6 +42,17 @@ pub struct AnnualReport {
     pub by_kind: BTreeMap<KindCode, GroupFigures>,
     pub by_team: BTreeMap<TeamCode, GroupFigures>,
     pub by_outcome: BTreeMap<ReportOutcome, Published>,
+    /// Per system of the register, by code: the requests received in the year that
+    /// were carried out in it (its task done).
+    pub by_system: BTreeMap<SystemCode, SystemFigures>,
+}
+
+/// What the annual report says of one system.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SystemFigures {
+    pub name: String,
+    /// Requests carried out in the system (its task done).
+    pub carried_out: Published,
 }
 
 fn outcome_of(row: &ReportRow) -> ReportOutcome {
@@ -94,8 +107,32 @@ fn dimension<K: Ord + Clone>(
         .collect()
 }
 
-/// The report of `year` from the facts of the requests received in it.
-pub fn annual(rows: &[ReportRow], year: i32, teams: &[TeamCode]) -> AnnualReport {
+/// Every system of the register (code, name, requests carried out in it).
+fn systems_dimension(systems: &[(SystemCode, String, i64)]) -> BTreeMap<SystemCode, SystemFigures> {
+    let counts: Vec<(SystemCode, i64)> = systems.iter().map(|(code, _, n)| (code.clone(), *n)).collect();
+    suppress(&counts)
+        .into_iter()
+        .zip(systems)
+        .map(|((code, carried_out), (_, name, _))| {
+            (
+                code,
+                SystemFigures {
+                    name: name.clone(),
+                    carried_out,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The report of `year` from the facts of the requests received in it, and of the
+/// systems of the register (code, name, how many of them were carried out in it).
+pub fn annual(
+    rows: &[ReportRow],
+    year: i32,
+    teams: &[TeamCode],
+    systems: &[(SystemCode, String, i64)],
+) -> AnnualReport {
     let outcomes: Vec<(ReportOutcome, i64)> = ReportOutcome::ALL
         .iter()
         .map(|&o| (o, rows.iter().filter(|r| outcome_of(r) == o).count() as i64))
@@ -107,6 +144,7 @@ pub fn annual(rows: &[ReportRow], year: i32, teams: &[TeamCode]) -> AnnualReport
         by_kind: dimension(rows, KindCode::ALL, |r| r.kind),
         by_team: dimension(rows, teams, |r| r.team.clone()),
         by_outcome: suppress(&outcomes).into_iter().collect(),
+        by_system: systems_dimension(systems),
     }
 }
 
@@ -120,7 +158,20 @@ pub async fn annual_report(db: &Db, caller: &Caller, year: ReportYear) -> Result
 fn annual_in(conn: &mut DbConnection, year: i32) -> Result<AnnualReport, ServiceError> {
     let rows = store::year_rows(conn, year)?;
     let teams: Vec<TeamCode> = teams::list(conn)?.into_iter().map(|t| t.code).collect();
-    Ok(annual(&rows, year, &teams))
+    let first = NaiveDate::from_ymd_opt(year, 1, 1).expect("a report year");
+    let last = NaiveDate::from_ymd_opt(year, 12, 31).expect("a report year");
+    let carried_out = tasks::carried_out_between(conn, first, last)?;
+    let systems: Vec<(SystemCode, String, i64)> = systems::list(conn)?
+        .into_iter()
+        .map(|s| {
+            let n = carried_out
+                .iter()
+                .find(|(code, _)| *code == s.code)
+                .map_or(0, |(_, n)| *n);
+            (s.code, s.name, n)
+        })
+        .collect();
+    Ok(annual(&rows, year, &teams, &systems))
 }
 
 /// The report as CSV: one row per group, codes for groups, numbers as in the JSON.
@@ -168,6 +219,16 @@ pub fn csv(report: &AnnualReport) -> Result<String, ServiceError> {
     }
     for (outcome, count) in &report.by_outcome {
         row(["outcome", outcome.code(), &count.to_string(), "", "", ""])?;
+    }
+    for (system, figures) in &report.by_system {
+        row([
+            "system_carried_out",
+            system.as_str(),
+            &figures.carried_out.to_string(),
+            "",
+            "",
+            "",
+        ])?;
     }
     let bytes = writer
         .into_inner()

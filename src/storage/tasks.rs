@@ -308,3 +308,19 @@ pub fn open_counts(
         })
         .collect())
 }
+
+/// How many requests received from `first` to `last` were carried out in each
+/// system (their task for it done), by code; systems with none are left out.
+pub fn carried_out_between(
+    conn: &mut DbConnection,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<(SystemCode, i64)>, StorageError> {
+    Ok(tasks::table
+        .inner_join(requests::table)
+        .filter(requests::received_on.between(first, last))
+        .filter(tasks::status.eq(TaskStatus::Done))
+        .group_by(tasks::system_code)
+        .select((tasks::system_code, diesel::dsl::count_star()))
+        .load(conn)?)
+}

@@ -268,6 +268,16 @@ impl TestApp {
         checked("GET", path, read(request.send().await.expect("GET")).await)
     }
 
+    /// A GET as the privacy officer that asks for `accept` (`text/csv`, say).
+    pub async fn get_accepting(&self, path: &str, accept: &str) -> TestResponse {
+        let request = self
+            .client
+            .get(self.url(path))
+            .insert_header(bearer(&self.admin.token))
+            .insert_header(("accept", accept));
+        checked("GET", path, read(request.send().await.expect("GET")).await)
+    }
+
     pub async fn post_json(&self, path: &str, body: &Value) -> TestResponse {
         self.post_json_as(&self.admin.token, path, body).await
     }

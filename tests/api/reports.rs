@@ -102,14 +102,8 @@ async fn the_annual_report_counts_and_suppresses_small_cells() {
     assert!(!report.text.contains("bewaarplicht") && !report.text.contains("de Vries"));
 
     let csv = app
-        .client
-        .get(app.url("/api/v1/reports/annual?year=2025"))
-        .insert_header(("authorization", format!("Bearer {}", app.admin.token)))
-        .insert_header(("accept", "text/csv"))
-        .send()
-        .await
-        .unwrap();
-    let csv = crate::helpers::read(csv).await;
+        .get_accepting("/api/v1/reports/annual?year=2025", "text/csv")
+        .await;
     assert_eq!(csv.status, 200);
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
     let lines: Vec<&str> = csv.text.lines().collect();

@@ -57,6 +57,20 @@ async fn assessed_erasure(app: &TestApp) -> String {
         .await
 }
 
+/// An erasure received on `received`, assessed and granted on `decided`.
+async fn granted_erasure_of(app: &TestApp, received: &str, decided: &str) -> String {
+    let request = app
+        .assessed(&registration("erasure", received), "known_client")
+        .await;
+    app.act_ok(
+        &request,
+        "decide",
+        &json!({"outcome": "granted", "communicated_on": decided}),
+    )
+    .await;
+    request
+}
+
 async fn grant(app: &TestApp, request: &str) -> Value {
     app.act_ok(
         request,
@@ -766,15 +780,7 @@ async fn retention_removes_a_purged_requests_task_notes_and_keeps_who_did_what()
     app.create_team("AMW").await;
     let worker = app.worker("AMW");
     add_system(&app, "ECD", &worker, &["erasure"], json!({})).await;
-    let request = app
-        .assessed(&registration("erasure", "2023-03-06"), "known_client")
-        .await;
-    app.act_ok(
-        &request,
-        "decide",
-        &json!({"outcome": "granted", "communicated_on": "2023-03-09"}),
-    )
-    .await;
+    let request = granted_erasure_of(&app, "2023-03-06", "2023-03-09").await;
     let task = id(task_for(
         &tasks_of(&app, &app.admin.token, &request).await.body,
         "ECD",
@@ -800,4 +806,50 @@ async fn retention_removes_a_purged_requests_task_notes_and_keeps_who_did_what()
     assert_eq!(kept["note"], Value::Null, "{kept}");
     assert_eq!(kept["status"], "done");
     assert_eq!(kept["done_by"], worker.id.as_str());
+}
+
+#[actix_web::test]
+async fn the_annual_report_counts_the_requests_carried_out_per_system_with_small_cells_hidden() {
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    let worker = app.worker("AMW");
+    add_system(&app, "ECD", &worker, &["erasure"], json!({})).await;
+    add_system(&app, "MAIL", &worker, &["erasure"], json!({})).await;
+    add_system(&app, "FIN", &worker, &["access"], json!({})).await;
+    for n in 0..5 {
+        let request = granted_erasure_of(&app, "2025-03-03", "2025-03-06").await;
+        let list = tasks_of(&app, &app.admin.token, &request).await.body;
+        let ecd = id(task_for(&list, "ECD"));
+        let mail = id(task_for(&list, "MAIL"));
+        let in_mail = if n < 2 { "done" } else { "not_found" };
+        for (task, action) in [(ecd, "done"), (mail, in_mail)] {
+            let closed = task_action(&app, &worker.token, &task, action, &json!({})).await;
+            assert_eq!(closed.status, 200, "{}", closed.text);
+        }
+    }
+    let report = app.get("/api/v1/reports/annual?year=2025").await;
+    assert_eq!(report.status, 200, "{}", report.text);
+    // MAIL's 2 is small; ECD's 5 is withheld so that 2 cannot be worked out.
+    assert_eq!(
+        report.body["by_system"],
+        json!({
+            "ECD": {"name": "Systeem ECD", "carried_out": "×"},
+            "FIN": {"name": "Systeem FIN", "carried_out": 0},
+            "MAIL": {"name": "Systeem MAIL", "carried_out": "<5"},
+        })
+    );
+    let other_year = app.get("/api/v1/reports/annual?year=2024").await;
+    assert_eq!(other_year.body["by_system"]["ECD"]["carried_out"], 0);
+    let csv = app
+        .get_accepting("/api/v1/reports/annual?year=2025", "text/csv")
+        .await;
+    assert!(
+        csv.text.lines().any(|l| l == "system_carried_out,MAIL,<5,,,"),
+        "{}",
+        csv.text
+    );
+    let officer = crate::pages::sign_in(&app, &app.admin.token).await;
+    let page = crate::pages::get(&app, "/reports/annual?jaar=2025", &[&officer]).await;
+    crate::pages::shows(&page, "<caption>Uitgevoerd per systeem</caption>");
+    crate::pages::shows(&page, "<th scope=\"row\">Systeem MAIL (MAIL)</th><td>&#60;5</td>");
 }
