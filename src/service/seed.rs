@@ -3,7 +3,8 @@
 //! The same `--seed` gives the same requests (kinds, teams, dates, states, outcomes,
 //! references) on any backend. Nothing in them is real: requesters are "Cliënt 000123".
 //! Requests are written directly in their final state (with the deadlines the domain
-//! computes for them), 1,000 per transaction; one audit event records the seeding.
+//! computes for them), 1,000 per transaction, with the tasks of five systems their
+//! states imply; one audit event records the seeding.
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use serde_json::json;
@@ -13,14 +14,19 @@ use super::admin::{create_team_in, create_user_in, NewUser};
 use super::{Rules, ServiceError};
 use crate::domain::access::Role;
 use crate::domain::audit::RecordAction;
+use crate::domain::ids::{RequestId, TaskId, UserId};
 use crate::domain::intake::{Channel, Intake, Requester, Subject};
 use crate::domain::kind::{ErasureScope, Kind, KindCode, RectificationMode};
+use crate::domain::request::ActionName;
 use crate::domain::request::{
     Completion, Decision, Extension, IdentityCheck, Outcome, Request, Status, SuspendReason, Suspension,
     Withdrawal,
 };
+use crate::domain::tasks::{kinds_of_text, opens_tasks, SystemCode, TaskStatus};
 use crate::domain::team::TeamCode;
 use crate::storage::requests::{self as store, StoredRequest};
+use crate::storage::systems::{self, SystemRow};
+use crate::storage::tasks::TaskRow;
 use crate::storage::{teams, users, Db, DbConnection};
 
 const TEAMS: [(&str, &str); 4] = [
@@ -28,6 +34,27 @@ const TEAMS: [(&str, &str); 4] = [
     ("JGD", "Jeugd en gezin"),
     ("WMO", "Wmo-consulenten"),
     ("SCHULD", "Schuldhulpverlening"),
+];
+/// The systems of a seeded register (code, name, the kinds they take part in): a
+/// request granted gets a task in each that handles its kind.
+const SYSTEMS: [(&str, &str, &str); 5] = [
+    (
+        "ECD",
+        "Elektronisch cliëntdossier",
+        "access,rectification,erasure,restriction,portability,objection",
+    ),
+    (
+        "DOSSIER",
+        "Online dossier",
+        "access,rectification,erasure,portability",
+    ),
+    ("MAIL", "E-mailarchief", "access,erasure"),
+    (
+        "FIN",
+        "Financiële administratie",
+        "access,rectification,erasure,restriction",
+    ),
+    ("NIEUWS", "Nieuwsbrief", "erasure,objection"),
 ];
 const BATCH: usize = 1000;
 /// The audit actor of seeding.
@@ -87,6 +114,98 @@ fn workers(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Vec<(TeamCode,
         result.push((team, ids));
     }
     Ok(result)
+}
+
+/// The register's systems, created on first use, each owned by a team's manager
+/// with a caseworker as deputy.
+fn systems_in(
+    conn: &mut DbConnection,
+    staff: &[(TeamCode, Vec<Uuid>)],
+    now: DateTime<Utc>,
+) -> Result<Vec<SystemRow>, ServiceError> {
+    for (i, (code, name, kinds)) in SYSTEMS.iter().enumerate() {
+        let (_, people) = &staff[i % staff.len()];
+        let code = SystemCode::parse(code).map_err(|e| ServiceError::invalid_value("seed", e))?;
+        if systems::find(conn, &code)?.is_some() {
+            continue;
+        }
+        let row = SystemRow {
+            code,
+            name: name.to_string(),
+            owner_id: UserId::from(people[2]),
+            deputy_id: Some(UserId::from(people[0])),
+            kinds: kinds.to_string(),
+            active: true,
+            processor: false,
+            webhook_url: None,
+            callback_secret: None,
+            created_at: now.naive_utc(),
+            updated_at: now.naive_utc(),
+        };
+        systems::insert(conn, &row)?;
+    }
+    Ok(systems::active(conn)?)
+}
+
+/// The tasks of a seeded request as its state implies: open for an access or
+/// portability request in assessment; for a granted one in execution, done in about
+/// 6 of 10 systems and open in the rest; for a completed one, done (or, in about 1 of
+/// 10, nothing found). `n` varies the outcomes reproducibly.
+fn synthetic_tasks(
+    rules: &Rules,
+    systems: &[SystemRow],
+    stored: &StoredRequest,
+    deadlines: &crate::domain::deadlines::Deadlines,
+    n: usize,
+    now: DateTime<Utc>,
+) -> Vec<TaskRow> {
+    let r = &stored.request;
+    let kind = r.kind.code();
+    let opened_on = match (r.status, &r.decision) {
+        (Status::InAssessment, _) if opens_tasks(kind, ActionName::StartAssessment, None) => r.received_on,
+        (Status::InExecution | Status::Completed, Some(decision)) => {
+            decision.communicated_on.unwrap_or(r.received_on)
+        }
+        _ => return vec![],
+    };
+    let due = crate::domain::tasks::due(
+        deadlines.execution,
+        opened_on,
+        rules.task_margin_days,
+        rules.calendar,
+    );
+    let by = r.assignee.map(|a| a.to_string());
+    systems
+        .iter()
+        .enumerate()
+        .filter(|(_, system)| kinds_of_text(&system.kinds).contains(&kind))
+        .map(|(i, system)| {
+            let roll = (n * 7 + i * 3) % 10;
+            let status = match r.status {
+                Status::Completed if roll == 0 => TaskStatus::NotFound,
+                Status::Completed => TaskStatus::Done,
+                Status::InExecution if roll < 6 => TaskStatus::Done,
+                _ => TaskStatus::Open,
+            };
+            let open = status.is_open();
+            let done_on = r.completion.as_ref().map_or(opened_on, |c| c.completed_on);
+            TaskRow {
+                id: TaskId::from(Uuid::now_v7()),
+                request_id: RequestId::from(r.id),
+                system_code: system.code.clone(),
+                owner_id: system.owner_id,
+                status,
+                opened_on,
+                due,
+                note: None,
+                done_by: if open { None } else { by.clone() },
+                done_at: (!open).then(|| done_on.and_hms_opt(12, 0, 0).expect("noon")),
+                next_reminder_at: open.then(|| now.naive_utc()),
+                created_at: now.naive_utc(),
+                updated_at: now.naive_utc(),
+            }
+        })
+        .collect()
 }
 
 /// One synthetic request, received within three years before `today`.
@@ -348,6 +467,8 @@ pub async fn seed(
         ));
     }
     let staff = db.write(move |conn| workers(conn, now)).await?;
+    let staff_in = staff.clone();
+    let systems = db.write(move |conn| systems_in(conn, &staff_in, now)).await?;
     // Years of decisions in random order: the dashboard's running totals are rebuilt
     // once at the end (or at the next start, should seeding stop).
     db.write(|conn| Ok::<_, ServiceError>(crate::storage::dashboard::pause_totals(conn)?))
@@ -362,12 +483,14 @@ pub async fn seed(
             let (team, ids) = &staff[rng.below(staff.len() as u64) as usize];
             batch.push(synthetic(&mut rng, written + i + 1, team, ids, today));
         }
-        let rules_in = rules.clone();
+        let (rules_in, systems_in) = (rules.clone(), systems.clone());
         // A transaction of its own, not a job of the SQLite writer's group commit: a
         // job runs in a savepoint, and SQLite's statement journals inside a savepoint
         // that spans a thousand requests made each statement slower as the batch grew.
         db.read(move |conn| {
-            crate::storage::write_transaction(conn, |conn| insert_batch_in(conn, &rules_in, batch, now))
+            crate::storage::write_transaction(conn, |conn| {
+                insert_batch_in(conn, &rules_in, &systems_in, batch, now)
+            })
         })
         .await?;
         written += size;
@@ -397,9 +520,11 @@ pub async fn seed(
 fn insert_batch_in(
     conn: &mut DbConnection,
     rules: &Rules,
+    systems: &[SystemRow],
     batch: Vec<(Request, Intake)>,
     now: DateTime<Utc>,
 ) -> Result<(), ServiceError> {
+    let mut tasks = Vec::new();
     let mut next: std::collections::BTreeMap<i32, i32> = std::collections::BTreeMap::new();
     for (request, _) in &batch {
         *next.entry(request.received_on.year()).or_default() += 1;
@@ -424,7 +549,10 @@ fn insert_batch_in(
         };
         let next = rules.next_reminder_at(&stored, &deadlines, now);
         store::insert(conn, &stored, &deadlines, next)?;
+        let n = *number as usize;
+        tasks.extend(synthetic_tasks(rules, systems, &stored, &deadlines, n, now));
     }
+    crate::storage::tasks::insert_many(conn, &tasks)?;
     Ok(())
 }
 

@@ -170,6 +170,17 @@ fn a_seeded_register_has_running_totals_that_match_its_days() {
         assert!(days > 100, "a register of three years: {days} day rows");
         assert_eq!(totals_out_of_step(&mut conn), (0, false));
         assert_eq!(open_figures_out_of_step(&mut conn), 0, "the open figures too");
+        // Five systems, and the tasks the requests' states imply.
+        assert_eq!(count(&mut conn, "SELECT COUNT(*) AS count FROM systems"), 5);
+        let tasks = |status: &str, of: &str| {
+            format!("SELECT COUNT(*) AS count FROM tasks t JOIN requests r ON r.id = t.request_id WHERE t.status = '{status}' AND r.status = '{of}'")
+        };
+        assert!(count(&mut conn, &tasks("done", "completed")) > 50);
+        assert!(count(&mut conn, &tasks("open", "in_execution")) > 0);
+        assert_eq!(count(&mut conn, &tasks("open", "completed")), 0);
+        for closed in ["received", "refused", "withdrawn"] {
+            assert_eq!(count(&mut conn, &tasks("open", closed)), 0, "{closed}");
+        }
         // As a seed that stopped halfway leaves them: paused, and behind.
         diesel::sql_query("INSERT INTO outcome_totals_paused (id) VALUES (1)")
             .execute(&mut *conn)
