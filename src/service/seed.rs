@@ -203,6 +203,7 @@ fn synthetic_tasks(
                 next_reminder_at: open.then(|| now.naive_utc()),
                 created_at: now.naive_utc(),
                 updated_at: now.naive_utc(),
+                team: r.team.clone(),
             }
         })
         .collect()

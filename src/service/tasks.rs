@@ -368,6 +368,7 @@ pub(crate) fn follow_request_in(
                 next_reminder_at: Some(now.naive_utc()),
                 created_at: now.naive_utc(),
                 updated_at: now.naive_utc(),
+                team: request.team.clone(),
             };
             let announce = system.webhook_url.is_some();
             if store::insert(conn, &row)? {
@@ -377,6 +378,9 @@ pub(crate) fn follow_request_in(
                 }
             }
         }
+    }
+    if action == ActionName::Transfer {
+        store::follow_team(conn, id, &request.team)?;
     }
     let closes_without_completion = matches!(request.status, Status::Refused | Status::Withdrawn);
     for info in store::of_request(conn, id)? {

@@ -332,6 +332,7 @@ diesel::table! {
         next_reminder_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        team -> Text,
     }
 }
 

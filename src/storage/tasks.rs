@@ -29,6 +29,9 @@ pub struct TaskRow {
     pub next_reminder_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The request's team (its copy, for counting open tasks within a caller's
+    /// teams without reading the requests).
+    pub team: TeamCode,
 }
 
 /// A task with what its readers need beside it: the system's name and deputy, and the
@@ -302,37 +305,54 @@ pub fn done_system_names(
 }
 
 /// Open tasks of requests of the teams in `sight`, counted per system and owner:
-/// (system, owner, open, of those overdue — due before `today`).
+/// (system, owner, open, of those overdue — due before `today`). Read from the open
+/// tasks' index in its order (team, system, owner), the teams added up here.
 pub fn open_counts(
     conn: &mut DbConnection,
     sight: &[TeamCode],
     today: NaiveDate,
 ) -> Result<Vec<(SystemCode, UserId, i64, i64)>, StorageError> {
-    let open = || {
-        tasks::table
-            .inner_join(requests::table)
-            .filter(tasks::status.eq(TaskStatus::Open))
-            .filter(requests::team.eq_any(sight.to_vec()))
-    };
-    let all: Vec<(SystemCode, UserId, i64)> = open()
-        .group_by((tasks::system_code, tasks::owner_id))
-        .select((tasks::system_code, tasks::owner_id, diesel::dsl::count_star()))
+    use diesel::dsl::{case_when, count_star, sum};
+    use diesel::sql_types::Integer;
+    let late = case_when(tasks::due.lt(today), 1.into_sql::<Integer>()).otherwise(0.into_sql::<Integer>());
+    let rows: Vec<(TeamCode, SystemCode, UserId, i64, Option<i64>)> = tasks::table
+        .filter(tasks::status.eq(TaskStatus::Open))
+        .filter(tasks::team.eq_any(sight.to_vec()))
+        .group_by((tasks::team, tasks::system_code, tasks::owner_id))
+        .select((
+            tasks::team,
+            tasks::system_code,
+            tasks::owner_id,
+            count_star(),
+            sum(late),
+        ))
         .load(conn)?;
-    let late: Vec<(SystemCode, UserId, i64)> = open()
-        .filter(tasks::due.lt(today))
-        .group_by((tasks::system_code, tasks::owner_id))
-        .select((tasks::system_code, tasks::owner_id, diesel::dsl::count_star()))
-        .load(conn)?;
-    Ok(all
+    let mut counts: std::collections::BTreeMap<(SystemCode, UserId), (i64, i64)> = Default::default();
+    for (_, system, owner, open, overdue) in rows {
+        let entry = counts.entry((system, owner)).or_default();
+        entry.0 += open;
+        entry.1 += overdue.unwrap_or(0);
+    }
+    Ok(counts
         .into_iter()
-        .map(|(system, owner, count)| {
-            let overdue = late
-                .iter()
-                .find(|(s, o, _)| *s == system && *o == owner)
-                .map_or(0, |(_, _, n)| *n);
-            (system, owner, count, overdue)
-        })
+        .map(|((system, owner), (open, overdue))| (system, owner, open, overdue))
         .collect())
+}
+
+/// Keeps the request's team on its tasks (the request moved to another team).
+pub fn follow_team(
+    conn: &mut DbConnection,
+    request_id: RequestId,
+    team: &TeamCode,
+) -> Result<(), StorageError> {
+    diesel::update(
+        tasks::table
+            .filter(tasks::request_id.eq(request_id))
+            .filter(tasks::team.ne(team)),
+    )
+    .set(tasks::team.eq(team))
+    .execute(conn)?;
+    Ok(())
 }
 
 /// How many requests received from `first` to `last` were carried out in each

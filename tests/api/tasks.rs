@@ -772,6 +772,18 @@ async fn the_dashboard_counts_open_and_overdue_tasks_per_system_and_owner_within
     task_action(&app, &worker.token, &task, "done", &json!({})).await;
     let after = app.get("/api/v1/dashboard").await;
     assert_eq!(after.body["tasks"]["open"], 1);
+    // The request moves to JGD: its open task is counted there now.
+    app.act_ok(
+        &request,
+        "transfer",
+        &json!({"team": "JGD", "reason": "andere cliënt"}),
+    )
+    .await;
+    let theirs = app.get_as(&other.token, "/api/v1/dashboard").await;
+    assert_eq!(theirs.body["tasks"]["open"], 1, "{}", theirs.text);
+    let amw = app.create_user("manager", &["AMW"]).await;
+    let ours = app.get_as(&amw.token, "/api/v1/dashboard").await;
+    assert_eq!(ours.body["tasks"]["open"], 0, "{}", ours.text);
 }
 
 #[actix_web::test]

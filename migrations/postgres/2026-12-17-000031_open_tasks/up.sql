@@ -1,4 +1,9 @@
--- The open tasks are a few among the millions a register gathers over the years:
--- the dashboard counts them per system and owner, "Mijn taken" reads a user's, and
--- neither should pass the closed ones on the way.
-CREATE INDEX tasks_open_idx ON tasks (system_code, owner_id, due) WHERE status = 'open';
+-- The open tasks are a few among the millions a register gathers over the years: the
+-- dashboard counts them per system and owner within the caller's teams, and that
+-- should read neither the closed tasks nor the requests. A task carries its request's
+-- team (kept when the request moves to another team), and the open ones have an index
+-- in the order the dashboard groups them.
+ALTER TABLE tasks ADD COLUMN team TEXT;
+UPDATE tasks SET team = (SELECT team FROM requests WHERE requests.id = tasks.request_id);
+ALTER TABLE tasks ALTER COLUMN team SET NOT NULL;
+CREATE INDEX tasks_open_idx ON tasks (team, system_code, owner_id, due) WHERE status = 'open';

@@ -1,1 +1,2 @@
 DROP INDEX tasks_open_idx;
+ALTER TABLE tasks DROP COLUMN team;
