@@ -6,3 +6,5 @@
 ALTER TABLE tasks ADD COLUMN team TEXT NOT NULL DEFAULT '';
 UPDATE tasks SET team = (SELECT team FROM requests WHERE requests.id = tasks.request_id);
 CREATE INDEX tasks_open_idx ON tasks (team, system_code, owner_id, due) WHERE status = 'open';
+-- Likewise the letters still to be sent or failed, which the dashboard counts.
+CREATE INDEX letters_undelivered_idx ON letters (status, channel) WHERE status IN ('queued', 'failed');
