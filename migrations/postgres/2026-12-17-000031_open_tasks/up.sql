@@ -9,3 +9,5 @@ ALTER TABLE tasks ALTER COLUMN team SET NOT NULL;
 CREATE INDEX tasks_open_idx ON tasks (team, system_code, owner_id, due) WHERE status = 'open';
 -- Likewise the letters still to be sent or failed, which the dashboard counts.
 CREATE INDEX letters_undelivered_idx ON letters (status, channel) WHERE status IN ('queued', 'failed');
+-- Tasks opened before their reminders existed: the next sweep plans them.
+UPDATE tasks SET next_reminder_at = (now() AT TIME ZONE 'utc') WHERE status = 'open' AND next_reminder_at IS NULL;

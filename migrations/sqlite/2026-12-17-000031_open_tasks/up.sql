@@ -8,3 +8,5 @@ UPDATE tasks SET team = (SELECT team FROM requests WHERE requests.id = tasks.req
 CREATE INDEX tasks_open_idx ON tasks (team, system_code, owner_id, due) WHERE status = 'open';
 -- Likewise the letters still to be sent or failed, which the dashboard counts.
 CREATE INDEX letters_undelivered_idx ON letters (status, channel) WHERE status IN ('queued', 'failed');
+-- Tasks opened before their reminders existed: the next sweep plans them.
+UPDATE tasks SET next_reminder_at = CURRENT_TIMESTAMP WHERE status = 'open' AND next_reminder_at IS NULL;
