@@ -202,6 +202,10 @@ fn task_figures_in(
             overdue,
         }),
     };
+    let mut owners: Vec<UserId> = counts.iter().map(|(_, owner, _, _)| *owner).collect();
+    owners.sort();
+    owners.dedup();
+    let owner_names = crate::storage::users::names_of(conn, &owners)?;
     for (system, owner, open, overdue) in counts {
         figures.open += open;
         figures.overdue += overdue;
@@ -217,8 +221,10 @@ fn task_figures_in(
             open,
             overdue,
         );
-        let owner_name = crate::storage::users::find(conn, owner)?
-            .map(|u| u.name)
+        let owner_name = owner_names
+            .iter()
+            .find(|(id, _, _)| *id == owner)
+            .map(|(_, name, _)| name.clone())
             .unwrap_or_default();
         add(
             &mut figures.by_owner,

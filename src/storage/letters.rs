@@ -302,15 +302,15 @@ pub fn counts(
             .load(conn)?;
         let mut count = 0;
         for chunk in requests_of.chunks(1000) {
-            let in_sight: Vec<(RequestId, TeamCode)> = requests::table
+            let in_sight: std::collections::HashSet<RequestId> = requests::table
                 .filter(requests::id.eq_any(chunk))
                 .select((requests::id, requests::team))
-                .load(conn)?;
+                .load::<(RequestId, TeamCode)>(conn)?
+                .into_iter()
+                .filter_map(|(id, team)| sight.contains(&team).then_some(id))
+                .collect();
             // A request with several such letters counts each of them.
-            count += chunk
-                .iter()
-                .filter(|id| in_sight.iter().any(|(r, team)| r == *id && sight.contains(team)))
-                .count() as i64;
+            count += chunk.iter().filter(|id| in_sight.contains(id)).count() as i64;
         }
         Ok(count)
     };

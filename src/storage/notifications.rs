@@ -6,7 +6,6 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{notifications, requests, team_members, users};
-use super::sql::RawSql;
 use super::{DbConnection, StorageError};
 use crate::domain::access::Role;
 use crate::domain::ids::{LetterId, MailId, RequestId, TaskId, UserId};
@@ -171,21 +170,7 @@ pub fn set_next_reminders(
     conn: &mut DbConnection,
     moments: &[(RequestId, Option<NaiveDateTime>)],
 ) -> Result<(), StorageError> {
-    for chunk in moments.chunks(500) {
-        let mut query = RawSql::new(format!(
-            "UPDATE requests SET next_reminder_at = CASE id {} END WHERE id IN ({})",
-            vec!["WHEN ? THEN ?"; chunk.len()].join(" "),
-            vec!["?"; chunk.len()].join(", ")
-        ));
-        for (id, at) in chunk {
-            query = query.text(id.to_string()).timestamp(*at);
-        }
-        for (id, _) in chunk {
-            query = query.text(id.to_string());
-        }
-        query.execute(conn)?;
-    }
-    Ok(())
+    super::sql::set_next_reminders(conn, "requests", moments)
 }
 
 /// Which of `keys` are in the outbox already.

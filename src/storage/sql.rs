@@ -124,6 +124,30 @@ impl RawSql {
 /// and stay as they ran.
 pub const OVERDUE: &str = "open_due < ? AND (suspended_since IS NULL OR open_due < suspended_since)";
 
+/// Sets `next_reminder_at` of many rows of `table` (`requests`, `tasks`: keyed by a
+/// text `id`) in one statement per 500: the reminder sweep's moments.
+pub fn set_next_reminders<Id: std::fmt::Display>(
+    conn: &mut DbConnection,
+    table: &'static str,
+    moments: &[(Id, Option<NaiveDateTime>)],
+) -> Result<(), StorageError> {
+    for chunk in moments.chunks(500) {
+        let mut query = RawSql::new(format!(
+            "UPDATE {table} SET next_reminder_at = CASE id {} END WHERE id IN ({})",
+            vec!["WHEN ? THEN ?"; chunk.len()].join(" "),
+            vec!["?"; chunk.len()].join(", ")
+        ));
+        for (id, at) in chunk {
+            query = query.text(id.to_string()).timestamp(*at);
+        }
+        for (id, _) in chunk {
+            query = query.text(id.to_string());
+        }
+        query.execute(conn)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -231,12 +231,7 @@ pub fn set_next_reminders(
     conn: &mut DbConnection,
     moments: &[(TaskId, Option<NaiveDateTime>)],
 ) -> Result<(), StorageError> {
-    for (id, at) in moments {
-        diesel::update(tasks::table.find(*id))
-            .set(tasks::next_reminder_at.eq(*at))
-            .execute(conn)?;
-    }
-    Ok(())
+    super::sql::set_next_reminders(conn, "tasks", moments)
 }
 
 /// Hands a system's open tasks to its new owner, whose reminders the next sweep
@@ -304,9 +299,9 @@ pub fn done_system_names(
         .load(conn)?)
 }
 
-/// Open tasks of requests of the teams in `sight`, counted per system and owner:
-/// (system, owner, open, of those overdue — due before `today`). Read from the open
-/// tasks' index in its order (team, system, owner), the teams added up here.
+/// Open tasks of requests of the teams in `sight`, counted per team, system and
+/// owner: (system, owner, open, of those overdue — due before `today`), a pair once
+/// for each team it has tasks in. Read from the open tasks' index in its order.
 pub fn open_counts(
     conn: &mut DbConnection,
     sight: &[TeamCode],
@@ -327,15 +322,9 @@ pub fn open_counts(
             sum(late),
         ))
         .load(conn)?;
-    let mut counts: std::collections::BTreeMap<(SystemCode, UserId), (i64, i64)> = Default::default();
-    for (_, system, owner, open, overdue) in rows {
-        let entry = counts.entry((system, owner)).or_default();
-        entry.0 += open;
-        entry.1 += overdue.unwrap_or(0);
-    }
-    Ok(counts
+    Ok(rows
         .into_iter()
-        .map(|((system, owner), (open, overdue))| (system, owner, open, overdue))
+        .map(|(_, system, owner, open, overdue)| (system, owner, open, overdue.unwrap_or(0)))
         .collect())
 }
 
