@@ -18,6 +18,11 @@ warm-up calls, prints every combination with its p50 and p95, and the worst five
 Each run also measures the dashboard, as the privacy officer (every team) and as the
 manager, beside the lists.
 
+`--settle` waits, before measuring, until `serve`'s background work is done (the first
+reminder sweep of a freshly seeded register and the deliveries it queues take a core
+for a minute or more, and would be measured with the calls); `--dashboard-only` skips
+the lists.
+
 `--load N` measures the same calls while N clients (in a process of their own, as in
 benches/background.py) register a request and assign it, over and over: it first lets
 them work alone for `--alone` seconds (their unloaded rate), then keeps them going
@@ -102,6 +107,10 @@ def main():
     parser.add_argument("--no-purge", action="store_true", help="skip `avg-loket purge` before measuring")
     parser.add_argument("--load", type=int, default=0, help="clients registering and assigning meanwhile")
     parser.add_argument("--alone", type=float, default=20, help="seconds the clients work alone first")
+    parser.add_argument("--settle", action="store_true",
+                        help="before measuring, wait until `serve`'s background work (the first reminder "
+                             "sweep, deliveries) is done: under 5 %% of a core for 5 s")
+    parser.add_argument("--dashboard-only", action="store_true", help="measure the dashboard only")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
 
@@ -139,7 +148,7 @@ def main():
         rng = random.Random(args.seed)
         today = datetime.date.today()
         combos = []
-        for i in range(args.combinations):
+        for i in range(0 if args.dashboard_only else args.combinations):
             if i % 2 == 0:
                 combos.append(("privacy officer", po, draw(rng, "privacy officer", today, everyone, references)))
             else:
@@ -148,6 +157,10 @@ def main():
         combos.append(("privacy officer", po, "/api/v1/dashboard"))
         combos.append(("manager AMW", manager, "/api/v1/dashboard"))
 
+        if args.settle:
+            started = time.perf_counter()
+            settle(server.pid)
+            print(f"settled after {time.perf_counter() - started:.0f} s")
         load = None
         if args.load:
             worker = next(u["id"] for u in staff if u["email"] == "caseworker1.amw@seed.example")
@@ -195,6 +208,24 @@ def main():
     finally:
         server.kill()
         server.wait()
+
+
+def cpu_seconds(pid):
+    """User and system time of `pid` so far, in seconds."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def settle(pid, quiet=0.05, window=5.0, limit=900):
+    """Waits until `pid` used under `quiet` of a core for `window` seconds (at most `limit`)."""
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        before = cpu_seconds(pid)
+        time.sleep(window)
+        if (cpu_seconds(pid) - before) / window < quiet:
+            return
+    print(f"# not settled after {limit} s")
 
 
 def load_worker(n, base, token, assignee, stop, out):

@@ -299,32 +299,45 @@ pub fn done_system_names(
         .load(conn)?)
 }
 
-/// Open tasks of requests of the teams in `sight`, counted per team, system and
-/// owner: (system, owner, open, of those overdue — due before `today`), a pair once
-/// for each team it has tasks in. Read from the open tasks' index in its order.
+/// Open tasks of requests of the teams in `sight`, counted per system and owner:
+/// (system, owner, open, of those overdue — due before `today`). Read from the
+/// counters of migration 000032 (`open_tasks`, kept by triggers on `tasks`): a row per
+/// team, system, owner and due date, however many tasks are open.
 pub fn open_counts(
     conn: &mut DbConnection,
     sight: &[TeamCode],
     today: NaiveDate,
 ) -> Result<Vec<(SystemCode, UserId, i64, i64)>, StorageError> {
-    use diesel::dsl::{case_when, count_star, sum};
-    use diesel::sql_types::Integer;
-    let late = case_when(tasks::due.lt(today), 1.into_sql::<Integer>()).otherwise(0.into_sql::<Integer>());
-    let rows: Vec<(TeamCode, SystemCode, UserId, i64, Option<i64>)> = tasks::table
-        .filter(tasks::status.eq(TaskStatus::Open))
-        .filter(tasks::team.eq_any(sight.to_vec()))
-        .group_by((tasks::team, tasks::system_code, tasks::owner_id))
-        .select((
-            tasks::team,
-            tasks::system_code,
-            tasks::owner_id,
-            count_star(),
-            sum(late),
-        ))
-        .load(conn)?;
-    Ok(rows
+    use diesel::sql_types::{BigInt, Text};
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        system_code: SystemCode,
+        #[diesel(sql_type = Text)]
+        owner_id: UserId,
+        #[diesel(sql_type = BigInt)]
+        open: i64,
+        #[diesel(sql_type = BigInt)]
+        overdue: i64,
+    }
+    let mut query = super::sql::RawSql::new(format!(
+        "SELECT system_code, owner_id, CAST(SUM(n) AS BIGINT) AS open, \
+         CAST(SUM(CASE WHEN due < ? THEN n ELSE 0 END) AS BIGINT) AS overdue \
+         FROM open_tasks WHERE team IN ({}) GROUP BY system_code, owner_id",
+        vec!["?"; sight.len().max(1)].join(", ")
+    ))
+    .date(today);
+    if sight.is_empty() {
+        // An empty sight matches nothing: a team code that cannot exist.
+        query = query.text("");
+    }
+    for team in sight {
+        query = query.text(team.as_str());
+    }
+    Ok(query
+        .load::<Row>(conn)?
         .into_iter()
-        .map(|(_, system, owner, open, overdue)| (system, owner, open, overdue.unwrap_or(0)))
+        .map(|r| (r.system_code, r.owner_id, r.open, r.overdue))
         .collect())
 }
 

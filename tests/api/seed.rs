@@ -105,9 +105,9 @@ pub fn totals_out_of_step(conn: &mut avg_loket::storage::DbConnection) -> (i64, 
     (wrong, paused)
 }
 
-/// How many rows of the counters of migration 000019 (the open figures, decisions
-/// without a letter) differ from counting the requests themselves, in either
-/// direction (0: in step).
+/// How many rows of the counters of migrations 000019 (the open figures, decisions
+/// without a letter) and 000032 (the open tasks) differ from counting the requests
+/// and tasks themselves, in either direction (0: in step).
 pub fn open_figures_out_of_step(conn: &mut avg_loket::storage::DbConnection) -> i64 {
     let counts = "SELECT team, status, kind, COALESCE(assignee, '') AS assignee, COUNT(*) AS n \
                   FROM requests WHERE open_due IS NOT NULL GROUP BY 1, 2, 3, 4";
@@ -128,8 +128,13 @@ pub fn open_figures_out_of_step(conn: &mut avg_loket::storage::DbConnection) -> 
         WHERE l.request_id = r.id AND l.kind = 'decision' AND l.status <> 'draft') GROUP BY 1, 2, 3";
     let stored_unlettered =
         "SELECT team, day, kind, n FROM daily_outcomes WHERE measure = 'unlettered' AND n <> 0";
+    let tasks = "SELECT team, system_code, owner_id, due, COUNT(*) AS n FROM tasks \
+        WHERE status = 'open' GROUP BY 1, 2, 3, 4";
+    let stored_tasks = "SELECT team, system_code, owner_id, due, n FROM open_tasks";
     let differ = |a: &str, b: &str| format!("SELECT COUNT(*) AS count FROM ({a} EXCEPT {b}) AS x");
-    count(conn, &differ(unlettered, stored_unlettered))
+    count(conn, &differ(tasks, stored_tasks))
+        + count(conn, &differ(stored_tasks, tasks))
+        + count(conn, &differ(unlettered, stored_unlettered))
         + count(conn, &differ(stored_unlettered, unlettered))
         + count(conn, &differ(counts, stored_counts))
         + count(conn, &differ(stored_counts, counts))
