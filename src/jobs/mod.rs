@@ -1,6 +1,6 @@
 //! Background work of `serve`: the reminder sweep and the mail delivery worker, every
-//! `AVG_LOKET_SWEEP_INTERVAL_SECONDS`, and the retention purge once a day, until
-//! shutdown.
+//! `AVG_LOKET_SWEEP_INTERVAL_SECONDS`, the retention purge and the move of the
+//! dashboard's 90-day window once a day, until shutdown.
 
 use tokio::sync::watch;
 
@@ -59,6 +59,9 @@ impl Background {
                             Ok(_) => purged_on = Some(today),
                             Err(error) => tracing::error!(%error, "retention purge failed"),
                         }
+                    }
+                    if let Err(error) = crate::service::dashboard::keep_window(&db, &rules, now).await {
+                        tracing::error!(%error, "moving the dashboard's window failed");
                     }
                     if let Err(error) = crate::service::sessions::forget_kept_forms(&db, now).await {
                         tracing::error!(%error, "forgetting kept forms failed");

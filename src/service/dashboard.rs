@@ -438,6 +438,20 @@ pub async fn dashboard(
     })
 }
 
+/// Keeps the 90-day window's counters on the window of `now` (D63): when the day has
+/// moved the window, or no window is kept (a new register, after seeding), counts it
+/// afresh. Run by `serve`'s background loop; until it has run on a new day, the
+/// dashboard reads the window the slower way, with the same figures.
+pub async fn keep_window(db: &Db, rules: &Rules, now: DateTime<Utc>) -> Result<bool, ServiceError> {
+    let since = rules.today(now) - Days::new(WINDOW_DAYS);
+    if db.read(crate::storage::dashboard::window_start).await? == Some(since) {
+        return Ok(false);
+    }
+    db.write(move |conn| Ok::<_, ServiceError>(crate::storage::dashboard::start_window(conn, since)?))
+        .await?;
+    Ok(true)
+}
+
 /// What `/metrics` reports beside the HTTP figures.
 #[derive(Debug, Clone, Default)]
 pub struct Gauges {

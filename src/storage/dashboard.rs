@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text};
+use diesel::sql_types::{BigInt, Bool, Date, Integer, Nullable, Text};
 use diesel::sqlite::Sqlite;
 
 use super::requests::RequestRecord;
@@ -228,27 +228,131 @@ macro_rules! window_days {
         )
     };
 }
-const DECISIONS: Figure = Figure {
-    sql: window_histogram!("decision"),
-    index: "",
-    postgres: window_days!("decision"),
-};
-const COMPLETIONS: Figure = Figure {
-    sql: window_histogram!("completion"),
-    index: "",
-    postgres: window_days!("completion"),
-};
-const EXTENSIONS: Figure = Figure {
-    sql: window_histogram!("extension"),
-    index: "",
-    postgres: window_days!("extension"),
-};
+/// A histogram of one measure from the window's counters (migration 000033), with the
+/// first day they count from, in one statement (one snapshot): at least one row while
+/// a start is recorded, the histogram's columns empty when the window holds nothing.
+macro_rules! window_counted {
+    ($measure:literal) => {
+        concat!(
+            "SELECT s.since AS since, w.kind, w.days, w.on_time, w.count \
+             FROM outcome_window_start AS s LEFT JOIN ( \
+             SELECT kind, CASE WHEN days < 0 THEN NULL ELSE days END AS days, \
+             CASE WHEN on_time < 0 THEN NULL ELSE on_time = 1 END AS on_time, SUM(n) AS count \
+             FROM outcome_window WHERE measure = '",
+            $measure,
+            "' AND team IN ({teams}) \
+             GROUP BY kind, days, on_time HAVING SUM(n) > 0) AS w ON 1 = 1 \
+             WHERE s.id = 1"
+        )
+    };
+}
+/// One row of [`window_counted!`].
+#[derive(Debug, Clone, QueryableByName)]
+struct CountedRow {
+    #[diesel(sql_type = Date)]
+    since: NaiveDate,
+    #[diesel(sql_type = Nullable<Text>)]
+    kind: Option<KindCode>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    days: Option<i32>,
+    #[diesel(sql_type = Nullable<Bool>)]
+    on_time: Option<bool>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    count: Option<i64>,
+}
+
+/// A measure's window: its counted form, and the form that reads every group (or day)
+/// when the counters do not hold the window asked for.
+struct WindowFigure {
+    counted: Figure,
+    read: Figure,
+}
+
+impl WindowFigure {
+    fn load(
+        &self,
+        conn: &mut DbConnection,
+        sight: &[TeamCode],
+        since: NaiveDate,
+    ) -> Result<Vec<OutcomeCount>, StorageError> {
+        let counted = self.counted.load::<CountedRow>(conn, sight, &[])?;
+        if counted.first().is_some_and(|row| row.since == since) {
+            return Ok(counted
+                .into_iter()
+                .filter_map(|row| {
+                    Some(OutcomeCount {
+                        kind: row.kind?,
+                        days: row.days,
+                        on_time: row.on_time,
+                        count: row.count?,
+                    })
+                })
+                .collect());
+        }
+        self.read.load(conn, sight, &[since])
+    }
+}
+
+macro_rules! window_figure {
+    ($measure:literal) => {
+        WindowFigure {
+            counted: Figure {
+                sql: window_counted!($measure),
+                index: "",
+                postgres: "",
+            },
+            read: Figure {
+                sql: window_histogram!($measure),
+                index: "",
+                postgres: window_days!($measure),
+            },
+        }
+    };
+}
+const DECISIONS: WindowFigure = window_figure!("decision");
+const COMPLETIONS: WindowFigure = window_figure!("completion");
+const EXTENSIONS: WindowFigure = window_figure!("extension");
 /// Decisions without a decision letter (migration 000019): one group per team and kind.
-const UNLETTERED: Figure = Figure {
-    sql: window_histogram!("unlettered"),
-    index: "",
-    postgres: window_days!("unlettered"),
-};
+const UNLETTERED: WindowFigure = window_figure!("unlettered");
+
+/// The first day the window's counters count from, if they are kept.
+pub fn window_start(conn: &mut DbConnection) -> Result<Option<NaiveDate>, StorageError> {
+    #[derive(QueryableByName)]
+    struct Start {
+        #[diesel(sql_type = Date)]
+        since: NaiveDate,
+    }
+    Ok(RawSql::new("SELECT since FROM outcome_window_start WHERE id = 1")
+        .load::<Start>(conn)?
+        .pop()
+        .map(|start| start.since))
+}
+
+/// Counts the window afresh from `since` on (its counters are then kept by the
+/// triggers of migration 000033 until the next start). One transaction; on PostgreSQL
+/// it takes the audit chain's head first, as every writer of `daily_outcomes` does, so
+/// no outcome is written between the count and the start.
+pub fn start_window(conn: &mut DbConnection, since: NaiveDate) -> Result<(), StorageError> {
+    use diesel::connection::SimpleConnection;
+    conn.transaction(|conn| {
+        super::audit::lock_head_first(conn)?;
+        conn.batch_execute("DELETE FROM outcome_window")?;
+        RawSql::new(
+            "INSERT INTO outcome_window_start (id, since) VALUES (1, ?) \
+             ON CONFLICT (id) DO UPDATE SET since = excluded.since",
+        )
+        .date(since)
+        .execute(conn)?;
+        RawSql::new(
+            "INSERT INTO outcome_window (measure, team, kind, days, on_time, n) \
+             SELECT measure, team, kind, days, on_time, SUM(n) FROM daily_outcomes \
+             WHERE day >= ? GROUP BY measure, team, kind, days, on_time",
+        )
+        .date(since)
+        .execute(conn)?;
+        Ok(())
+    })
+}
 
 /// The team codes in the caller's sight (`None`: every team).
 pub fn sight(conn: &mut DbConnection, teams: &Option<Vec<TeamCode>>) -> Result<Vec<TeamCode>, StorageError> {
@@ -330,7 +434,7 @@ pub fn decisions(
     sight: &[TeamCode],
     since: NaiveDate,
 ) -> Result<Vec<OutcomeCount>, StorageError> {
-    DECISIONS.load(conn, sight, &[since])
+    DECISIONS.load(conn, sight, since)
 }
 
 /// Completions since `since`, by kind, days and on time (a histogram).
@@ -339,7 +443,7 @@ pub fn completions(
     sight: &[TeamCode],
     since: NaiveDate,
 ) -> Result<Vec<OutcomeCount>, StorageError> {
-    COMPLETIONS.load(conn, sight, &[since])
+    COMPLETIONS.load(conn, sight, since)
 }
 
 /// Extensions announced since `since`, per kind.
@@ -350,7 +454,7 @@ pub fn extensions(
 ) -> Result<Vec<(KindCode, i64)>, StorageError> {
     // Extensions have no days and no on-time (-1): one row per kind.
     Ok(EXTENSIONS
-        .load::<OutcomeCount>(conn, sight, &[since])?
+        .load(conn, sight, since)?
         .into_iter()
         .map(|k| (k.kind, k.count))
         .collect())
@@ -363,11 +467,7 @@ pub fn decisions_without_letter(
     sight: &[TeamCode],
     since: NaiveDate,
 ) -> Result<i64, StorageError> {
-    Ok(UNLETTERED
-        .load::<OutcomeCount>(conn, sight, &[since])?
-        .iter()
-        .map(|k| k.count)
-        .sum())
+    Ok(UNLETTERED.load(conn, sight, since)?.iter().map(|k| k.count).sum())
 }
 
 /// Pauses the triggers that keep `outcome_totals` and `outcome_groups` (migration
@@ -375,7 +475,12 @@ pub fn decisions_without_letter(
 /// each would add to every later day of its group. [`rebuild_totals`] ends the pause.
 pub fn pause_totals(conn: &mut DbConnection) -> Result<(), StorageError> {
     use diesel::connection::SimpleConnection;
-    conn.batch_execute("INSERT INTO outcome_totals_paused (id) VALUES (1) ON CONFLICT DO NOTHING")?;
+    // The window's counters are not kept during the load either: without a start the
+    // dashboard reads the running totals until `serve` starts the window again.
+    conn.batch_execute(
+        "INSERT INTO outcome_totals_paused (id) VALUES (1) ON CONFLICT DO NOTHING; \
+         DELETE FROM outcome_window_start;",
+    )?;
     Ok(())
 }
 

@@ -486,3 +486,94 @@ async fn the_open_figures_follow_every_change_of_a_request() {
     let d = check("closed").await;
     assert_eq!(d["open"]["total"], 1, "{d}");
 }
+
+/// The 90-day window's counters (migration 000033, D63): once `serve`'s loop has
+/// started the window, the dashboard reads them; every outcome after that — a
+/// decision, a completion, an extension, a transfer, a decision entered after the fact
+/// before the window — moves them as it moves the day rows, and the figures are the
+/// same as when the window is read the slower way.
+#[actix_web::test]
+async fn the_windows_counters_follow_every_outcome_and_give_the_same_figures() {
+    use avg_loket::service::{dashboard::keep_window, Rules};
+    let app = spawn_app().await;
+    app.create_team("AMW").await;
+    app.create_team("JGD").await;
+    let rules = Rules::from_settings(&crate::helpers::test_settings(&app.database.url(), &[]));
+    let first = register(&app, "access", "AMW", &ago(40)).await;
+    handle(&app, &first, &ago(30), &ago(20)).await;
+    let before = app.get("/api/v1/dashboard").await.body["last_90_days"].clone();
+    assert_eq!(before["per_kind"]["access"]["completed"], 1, "{before}");
+
+    let now = avg_loket::clock::now();
+    assert!(
+        keep_window(&app.db, &rules, now).await.unwrap(),
+        "a new register keeps no window yet"
+    );
+    assert!(
+        !keep_window(&app.db, &rules, now).await.unwrap(),
+        "the same day: nothing to do"
+    );
+    let counted = app.get("/api/v1/dashboard").await.body["last_90_days"].clone();
+    assert_eq!(counted, before, "the counters give the figures the day rows give");
+
+    // Outcomes after the start: in the window, before it, moved to another team.
+    let second = register(&app, "portability", "AMW", &ago(12)).await;
+    app.act_ok(
+        &second,
+        "extend",
+        &json!({"reason": "omvangrijk", "informed_on": ago(11)}),
+    )
+    .await;
+    handle(&app, &second, &ago(6), &ago(2)).await;
+    let old = register(&app, "access", "AMW", &ago(120)).await;
+    handle(&app, &old, &ago(110), &ago(100)).await;
+    let moved = register(&app, "objection", "AMW", &ago(9)).await;
+    grant(&app, &moved, &ago(3)).await;
+    app.act_ok(
+        &moved,
+        "transfer",
+        &json!({"team": "JGD", "reason": "Cliënt wordt door jeugd begeleid"}),
+    )
+    .await;
+    let counted = app.get("/api/v1/dashboard").await.body["last_90_days"].clone();
+    let portability = &counted["per_kind"]["portability"];
+    assert_eq!(
+        (
+            &portability["decided"],
+            &portability["completed"],
+            &portability["extensions"]
+        ),
+        (&json!(1), &json!(1), &json!(1)),
+        "{counted}"
+    );
+    assert_eq!(
+        counted["per_kind"]["access"]["completed"], 1,
+        "the old one stays outside"
+    );
+    assert_eq!(counted["per_kind"]["objection"]["decided"], 1, "{counted}");
+    let jgd = app.create_user("manager", &["JGD"]).await;
+    let theirs = app.get_as(&jgd.token, "/api/v1/dashboard").await;
+    assert_eq!(
+        theirs.body["last_90_days"]["per_kind"]["objection"]["decided"], 1,
+        "the transferred decision is counted in its new team: {}",
+        theirs.text
+    );
+    let mut conn = app.db.get().unwrap();
+    assert_eq!(crate::seed::window_out_of_step(&mut conn), 0);
+
+    // Without a start the same figures come from the day rows.
+    {
+        use diesel::connection::SimpleConnection;
+        conn.batch_execute("DELETE FROM outcome_window_start").unwrap();
+    }
+    let read = app.get("/api/v1/dashboard").await.body["last_90_days"].clone();
+    assert_eq!(read, counted);
+    // A window kept for another day is not used either: a day later it is counted afresh.
+    let tomorrow = now + chrono::Duration::days(1);
+    assert!(keep_window(&app.db, &rules, tomorrow).await.unwrap());
+    let stale = app.get("/api/v1/dashboard").await.body["last_90_days"].clone();
+    assert_eq!(stale, counted, "a window for tomorrow is not today's");
+    assert!(keep_window(&app.db, &rules, now).await.unwrap());
+    assert_eq!(app.get("/api/v1/dashboard").await.body["last_90_days"], counted);
+    assert_eq!(crate::seed::window_out_of_step(&mut conn), 0);
+}

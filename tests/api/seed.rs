@@ -142,6 +142,18 @@ pub fn open_figures_out_of_step(conn: &mut avg_loket::storage::DbConnection) -> 
         + count(conn, &differ(stored_deadlines, deadlines))
 }
 
+/// How many groups of the 90-day window's counters (migration 000033) differ from
+/// summing the day rows from the window's start on, in either direction (0: in step;
+/// no start recorded: nothing to compare).
+pub fn window_out_of_step(conn: &mut avg_loket::storage::DbConnection) -> i64 {
+    let summed = "SELECT measure, team, kind, days, on_time, SUM(n) AS n FROM daily_outcomes \
+        WHERE day >= (SELECT since FROM outcome_window_start WHERE id = 1) \
+        GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0";
+    let stored = "SELECT measure, team, kind, days, on_time, n FROM outcome_window WHERE n <> 0";
+    let differ = |a: &str, b: &str| format!("SELECT COUNT(*) AS count FROM ({a} EXCEPT {b}) AS x");
+    count(conn, &differ(summed, stored)) + count(conn, &differ(stored, summed))
+}
+
 /// The `count` of a query that selects one.
 fn count(conn: &mut avg_loket::storage::DbConnection, sql: &str) -> i64 {
     #[derive(diesel::QueryableByName)]

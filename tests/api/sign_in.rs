@@ -108,14 +108,9 @@ impl Provider {
     }
 }
 
-/// A port nobody listens on now (for the service, so the provider knows its redirect URI).
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+/// A port nobody listens on now (for the service, so the provider knows its redirect
+/// URI).
+pub use crate::smtp_sink::free_port;
 
 /// The service with a provider, signing in through it.
 pub async fn app_with_provider(extra: &[(&str, &str)]) -> (TestApp, Provider) {

@@ -46,12 +46,27 @@ impl SmtpSink {
 }
 
 /// A port nothing listens on (yet).
+///
+/// Drawn below the kernel's range of ephemeral ports (32768 and up), from which every
+/// outgoing connection and every `bind(0)` of the tests running beside takes its port:
+/// a port found free there was taken again before the service bound it, now and then,
+/// on a busy machine ("Address already in use"). Here only another test drawing the
+/// same port between the check and the bind could take it.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static DRAWN: AtomicU32 = AtomicU32::new(0);
+    let seed = std::process::id()
+        ^ std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+    loop {
+        let n = seed.wrapping_add(DRAWN.fetch_add(7919, Ordering::Relaxed));
+        let port = 20_000 + (n % 12_000) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// One SMTP session; with `sign_in` (the base64 of AUTH PLAIN's answer) mail is taken
