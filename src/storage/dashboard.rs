@@ -93,11 +93,11 @@ pub struct WindowFigures {
 /// One dashboard query, written once: `{index}` names the index SQLite must use
 /// (`INDEXED BY`; PostgreSQL's planner, with its statistics, needs no hint), `{teams}`
 /// the caller's sight, `?` the date parameters in order.
-struct Figure {
-    sql: &'static str,
-    index: &'static str,
+pub(super) struct Figure {
+    pub(super) sql: &'static str,
+    pub(super) index: &'static str,
     /// PostgreSQL's text where it differs ("" for the same).
-    postgres: &'static str,
+    pub(super) postgres: &'static str,
 }
 
 impl Figure {
@@ -120,7 +120,7 @@ impl Figure {
     }
 
     /// Runs the query with the teams bound first, then `dates`.
-    fn load<T>(
+    pub(super) fn load<T>(
         &self,
         conn: &mut DbConnection,
         teams: &[TeamCode],

@@ -4,6 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::dashboard::Figure;
 use super::schema::{requests, systems, tasks, used_signatures};
 use super::{DbConnection, StorageError};
 use crate::domain::ids::{RequestId, TaskId, UserId};
@@ -320,22 +321,18 @@ pub fn open_counts(
         #[diesel(sql_type = BigInt)]
         overdue: i64,
     }
-    let mut query = super::sql::RawSql::new(format!(
-        "SELECT system_code, owner_id, CAST(SUM(n) AS BIGINT) AS open, \
-         CAST(SUM(CASE WHEN due < ? THEN n ELSE 0 END) AS BIGINT) AS overdue \
-         FROM open_tasks WHERE team IN ({}) GROUP BY system_code, owner_id",
-        vec!["?"; sight.len().max(1)].join(", ")
-    ))
-    .date(today);
-    if sight.is_empty() {
-        // An empty sight matches nothing: a team code that cannot exist.
-        query = query.text("");
-    }
-    for team in sight {
-        query = query.text(team.as_str());
-    }
-    Ok(query
-        .load::<Row>(conn)?
+    // The teams come first in the text, as `Figure::load` binds them first.
+    const OPEN_TASKS: Figure = Figure {
+        sql: "WITH t AS (SELECT system_code, owner_id, due, n FROM open_tasks \
+              WHERE team IN ({teams})) \
+              SELECT system_code, owner_id, CAST(SUM(n) AS BIGINT) AS open, \
+              CAST(SUM(CASE WHEN due < ? THEN n ELSE 0 END) AS BIGINT) AS overdue \
+              FROM t GROUP BY system_code, owner_id",
+        index: "",
+        postgres: "",
+    };
+    Ok(OPEN_TASKS
+        .load::<Row>(conn, sight, &[today])?
         .into_iter()
         .map(|r| (r.system_code, r.owner_id, r.open, r.overdue))
         .collect())

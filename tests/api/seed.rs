@@ -131,15 +131,10 @@ pub fn open_figures_out_of_step(conn: &mut avg_loket::storage::DbConnection) -> 
     let tasks = "SELECT team, system_code, owner_id, due, COUNT(*) AS n FROM tasks \
         WHERE status = 'open' GROUP BY 1, 2, 3, 4";
     let stored_tasks = "SELECT team, system_code, owner_id, due, n FROM open_tasks";
-    let differ = |a: &str, b: &str| format!("SELECT COUNT(*) AS count FROM ({a} EXCEPT {b}) AS x");
-    count(conn, &differ(tasks, stored_tasks))
-        + count(conn, &differ(stored_tasks, tasks))
-        + count(conn, &differ(unlettered, stored_unlettered))
-        + count(conn, &differ(stored_unlettered, unlettered))
-        + count(conn, &differ(counts, stored_counts))
-        + count(conn, &differ(stored_counts, counts))
-        + count(conn, &differ(deadlines, stored_deadlines))
-        + count(conn, &differ(stored_deadlines, deadlines))
+    differing(conn, tasks, stored_tasks)
+        + differing(conn, unlettered, stored_unlettered)
+        + differing(conn, counts, stored_counts)
+        + differing(conn, deadlines, stored_deadlines)
 }
 
 /// How many groups of the 90-day window's counters (migration 000033) differ from
@@ -150,8 +145,13 @@ pub fn window_out_of_step(conn: &mut avg_loket::storage::DbConnection) -> i64 {
         WHERE day >= (SELECT since FROM outcome_window_start WHERE id = 1) \
         GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0";
     let stored = "SELECT measure, team, kind, days, on_time, n FROM outcome_window WHERE n <> 0";
-    let differ = |a: &str, b: &str| format!("SELECT COUNT(*) AS count FROM ({a} EXCEPT {b}) AS x");
-    count(conn, &differ(summed, stored)) + count(conn, &differ(stored, summed))
+    differing(conn, summed, stored)
+}
+
+/// How many rows one of two queries gives and the other does not, either way.
+fn differing(conn: &mut avg_loket::storage::DbConnection, a: &str, b: &str) -> i64 {
+    let one_way = |a: &str, b: &str| format!("SELECT COUNT(*) AS count FROM ({a} EXCEPT {b}) AS x");
+    count(conn, &one_way(a, b)) + count(conn, &one_way(b, a))
 }
 
 /// The `count` of a query that selects one.
